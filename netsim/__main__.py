@@ -1,0 +1,5 @@
+"""Run the netsim command line: ``python -m netsim``."""
+
+from netsim.cli import main
+
+raise SystemExit(main())

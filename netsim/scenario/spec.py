@@ -1,0 +1,149 @@
+"""Validated scenario values: what a scenario file describes, past the loader.
+
+Every value is frozen; addresses are ``ipaddress`` objects. ``None`` in a
+daemon setting means "not given in the file", so that a replay on a real
+engine passes only the flags the file sets and both sides use Docker's own
+defaults otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from typing import Literal
+
+Protocol = Literal["tcp", "udp"]
+ProbeProtocol = Literal["tcp", "udp", "icmp"]
+ENGINES: tuple[str, ...] = ("20.10", "28.5")
+DEFAULT_ENGINE = "28.5"
+DEFAULT_HOST_ADDRESS = IPv4Interface("192.168.1.10/24")
+PROBE_RESULTS: tuple[str, ...] = (
+    "open", "refused", "timeout", "unreachable", "unresolved", "closed", "reply",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PortSpec:
+    """A port and protocol, as in ``3306/tcp``."""
+
+    port: int
+    proto: Protocol = "tcp"
+
+    def __str__(self) -> str:
+        return f"{self.port}/{self.proto}"
+
+
+@dataclass(frozen=True, slots=True)
+class AddressPoolSpec:
+    """One ``--default-address-pool base=...,size=...``."""
+
+    base: IPv4Network
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class DaemonSpec:
+    """dockerd settings; ``None`` means the file did not set it (Docker's default)."""
+
+    icc: bool | None = None
+    userland_proxy: bool | None = None
+    ip_forward: bool | None = None
+    bip: IPv4Interface | None = None
+    default_address_pools: tuple[AddressPoolSpec, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HostSpec:
+    """The Docker host on the LAN; always named ``host``."""
+
+    address: IPv4Interface = DEFAULT_HOST_ADDRESS
+    listen: tuple[PortSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MachineSpec:
+    """Another machine on the host's LAN."""
+
+    name: str
+    address: IPv4Interface
+    listen: tuple[PortSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSpec:
+    """An image: the catalog's or one declared under ``images:``.
+
+    ``name`` is the repository part (before ``:tag``), which decides the image.
+    ``entrypoint``/``command`` are ``None`` when the image has none.
+    """
+
+    name: str
+    expose: tuple[PortSpec, ...] = ()
+    listen: tuple[PortSpec, ...] = ()
+    entrypoint: tuple[str, ...] | None = None
+    command: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommandStep:
+    """A command typed on ``on`` (``host``, a machine or a container)."""
+
+    index: int
+    line: int
+    command: str
+    on: str = "host"
+    expect: str | None = None
+    kind: Literal["command"] = "command"
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeStep:
+    """A connection attempt ``src -> dst[:port][/proto]``.
+
+    ``dst`` is kept as typed (an address, a node name or an alias); resolving
+    it is the data plane's job, from ``src``'s point of view.
+    """
+
+    index: int
+    line: int
+    src: str
+    dst: str
+    port: int | None
+    proto: ProbeProtocol = "tcp"
+    expect: str | None = None
+    kind: Literal["probe"] = "probe"
+
+    @property
+    def target(self) -> str:
+        """Return the destination as the JSON result writes it (``DST:PORT/PROTO``)."""
+        if self.proto == "icmp" or self.port is None:
+            return self.dst
+        return f"{self.dst}:{self.port}/{self.proto}"
+
+
+Step = CommandStep | ProbeStep
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A whole scenario file, validated."""
+
+    path: str
+    name: str
+    steps: tuple[Step, ...]
+    description: str = ""
+    engine: str = DEFAULT_ENGINE
+    daemon: DaemonSpec = field(default_factory=DaemonSpec)
+    host: HostSpec = field(default_factory=HostSpec)
+    machines: tuple[MachineSpec, ...] = ()
+    images: tuple[ImageSpec, ...] = ()
+
+    @property
+    def lan(self) -> IPv4Network:
+        """Return the LAN's subnet (the host's)."""
+        return self.host.address.network
+
+    @property
+    def nameserver(self) -> IPv4Address:
+        """Return the host's resolv.conf nameserver: the LAN's first address."""
+        return self.lan.network_address + 1

@@ -1,0 +1,295 @@
+"""Read YAML safely into nodes that remember their lines, for the scenario loader.
+
+Only the YAML core schema is understood (strings, integers, floats, booleans,
+null, dates, mappings, lists, anchors, aliases and ``<<`` merges). Every limit
+below refuses a file before it can cost much time or memory: the composer
+never expands aliases (a node referenced twice is the same object) and the
+loader walks only the shapes a scenario allows, charging every visit to a
+budget, so "billion laughs" documents fail fast with a clear message.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from netsim.errors import ScenarioError
+
+MAX_BYTES = 1 << 20  # 1 MiB: a scenario is a page of YAML, never megabytes
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+MAX_ALIASES = 1_000
+MAX_VISITS = 1_000_000
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+# A plain "<<" or "=" outside a merge position is just text to us.
+_TEXT_TAGS = frozenset((_TAG + "merge", _TAG + "value"))
+_MAP_TAG = _TAG + "map"
+_SEQ_TAG = _TAG + "seq"
+_MERGE_TAG = _TAG + "merge"
+
+
+class _LimitExceeded(Exception):
+    """A document is too deep, too large or uses too many aliases (internal)."""
+
+    def __init__(self, message: str, mark: yaml.Mark | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """Compose YAML nodes, refusing documents that are too deep or too large."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.netsim_depth = 0
+        self.netsim_nodes = 0
+        self.netsim_aliases = 0
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:
+        """Compose one node, counting nodes, aliases and nesting depth."""
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self.netsim_aliases += 1
+            if self.netsim_aliases > MAX_ALIASES:
+                raise _LimitExceeded(f"more than {MAX_ALIASES} aliases", event.start_mark)
+        self.netsim_nodes += 1
+        if self.netsim_nodes > MAX_NODES:
+            raise _LimitExceeded(f"more than {MAX_NODES} YAML nodes", event.start_mark)
+        self.netsim_depth += 1
+        try:
+            if self.netsim_depth > MAX_DEPTH:
+                raise _LimitExceeded(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.netsim_depth -= 1
+
+
+def line_of(node: Node) -> int:
+    """Return the 1-based line where ``node`` starts."""
+    return int(node.start_mark.line) + 1
+
+
+def decode(data: bytes, file: str) -> str:
+    """Return ``data`` as text, refusing oversized and non-UTF-8 files."""
+    if len(data) > MAX_BYTES:
+        raise ScenarioError(
+            f"the file is larger than {MAX_BYTES // 1024} KiB; a scenario is a short YAML file",
+            file=file,
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            file=file,
+            line=line,
+        ) from None
+
+
+def _mark_line(mark: yaml.Mark | None) -> int | None:
+    return None if mark is None else int(mark.line) + 1
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str, file: str) -> ScenarioError:
+    """Turn a PyYAML error into a ScenarioError with line and column."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character
+        shown = f"{ord(char):#06x}" if isinstance(char, str) else repr(char)
+        return ScenarioError(
+            f"invalid YAML: character {shown} is not allowed in YAML text (column {column})",
+            file=file,
+            line=line,
+        )
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "syntax error"
+        parts = [f"invalid YAML: {problem}"]
+        if exc.context and exc.problem and exc.context_mark is not None:
+            parts.append(f"({exc.context} at line {exc.context_mark.line + 1})")
+        if mark is not None:
+            parts.append(f"(column {mark.column + 1})")
+        return ScenarioError(" ".join(parts), file=file, line=_mark_line(mark))
+    return ScenarioError(f"invalid YAML: {exc}", file=file)
+
+
+@dataclass
+class Document:
+    """A composed YAML document plus what is needed to read its scalars.
+
+    Not a value: it carries the visit budget the loader spends while walking.
+    """
+
+    file: str
+    root: Node | None
+    loader: _LimitedLoader
+    visits: int = 0
+
+    def error(self, node: Node | None, key: str, message: str) -> ScenarioError:
+        """Return a ScenarioError located at ``node``."""
+        return ScenarioError(
+            message, file=self.file, line=None if node is None else line_of(node), key=key
+        )
+
+    def visit(self, node: Node) -> None:
+        """Charge one visit of ``node`` to the walk budget."""
+        self.visits += 1
+        if self.visits > MAX_VISITS:
+            raise self.error(
+                node,
+                "",
+                f"the document expands to more than {MAX_VISITS} values "
+                "through aliases; write it out without so many aliases",
+            )
+
+    def value(self, node: ScalarNode, key: str) -> object:
+        """Return the Python value of a scalar (str, int, float, bool, None or a date)."""
+        tag = node.tag
+        if tag in _TEXT_TAGS:
+            return str(node.value)
+        if tag not in _SCALAR_TAGS:
+            raise self.error(node, key, f"unsupported YAML tag {tag!r}; use plain values")
+        try:
+            return self.loader.construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise self.error(
+                node, key, f"invalid {tag.removeprefix(_TAG)} value {node.value!r}: {problem}"
+            ) from None
+
+    def check_collection_tag(self, node: Node, key: str) -> None:
+        """Refuse mappings and lists with a non-core tag (``!!set``, ``!foo``...)."""
+        expected = _MAP_TAG if isinstance(node, MappingNode) else _SEQ_TAG
+        if node.tag != expected:
+            raise self.error(node, key, f"unsupported YAML tag {node.tag!r}; use plain values")
+
+    def describe(self, node: Node, key: str) -> str:
+        """Return what ``node`` is, for messages: ``a list``, ``the integer 5``..."""
+        if isinstance(node, MappingNode):
+            return "a mapping"
+        if isinstance(node, SequenceNode):
+            return "a list"
+        assert isinstance(node, ScalarNode)
+        value = self.value(node, key)
+        if value is None:
+            return "nothing (null)"
+        if isinstance(value, bool):
+            return f"the boolean {node.value}"
+        if isinstance(value, int):
+            return f"the integer {node.value}"
+        if isinstance(value, float):
+            return f"the number {node.value}"
+        if isinstance(value, datetime.date):
+            return f"the date {node.value}"
+        return f"the string {quote(str(value))}"
+
+    def pairs(self, node: MappingNode, key: str) -> list[tuple[str, ScalarNode, Node]]:
+        """Return ``(name, key node, value node)`` in file order, merges applied.
+
+        Keys are read as typed (``on`` stays "on", not YAML 1.1's ``true``).
+        Raises on a duplicate key (naming both lines) and on non-scalar keys.
+        """
+        return self._pairs(node, key, set())
+
+    def _pairs(
+        self, node: MappingNode, key: str, merging: set[int]
+    ) -> list[tuple[str, ScalarNode, Node]]:
+        self.check_collection_tag(node, key)
+        explicit: list[tuple[str, ScalarNode, Node]] = []
+        seen: dict[str, ScalarNode] = {}
+        merges: list[Node] = []
+        for key_node, value_node in node.value:
+            self.visit(key_node)
+            if isinstance(key_node, ScalarNode) and key_node.tag == _MERGE_TAG:
+                merges.append(value_node)
+                continue
+            if not isinstance(key_node, ScalarNode):
+                what = self.describe(key_node, key)
+                raise self.error(key_node, key, f"expected a name as key, got {what}")
+            name = str(key_node.value)
+            if key_node.tag not in _SCALAR_TAGS:
+                raise self.error(
+                    key_node, key, f"unsupported YAML tag {key_node.tag!r} on key {quote(name)}"
+                )
+            if name in seen:
+                first = line_of(seen[name])
+                raise self.error(
+                    key_node,
+                    join_key(key, name),
+                    f"duplicate key {quote(name)}: also at line {first}; "
+                    "a key may appear only once",
+                )
+            seen[name] = key_node
+            explicit.append((name, key_node, value_node))
+        if not merges:
+            return explicit
+        if id(node) in merging:
+            raise self.error(node, key, "a '<<' merge refers to itself")
+        merging.add(id(node))
+        merged: list[tuple[str, ScalarNode, Node]] = []
+        for source in merges:
+            sources = source.value if isinstance(source, SequenceNode) else [source]
+            for item in sources:
+                self.visit(item)
+                if not isinstance(item, MappingNode):
+                    what = self.describe(item, key)
+                    raise self.error(item, key, f"a '<<' merge needs a mapping, got {what}")
+                for pair in self._pairs(item, key, merging):
+                    if pair[0] not in seen:
+                        seen[pair[0]] = pair[1]
+                        merged.append(pair)
+        merging.discard(id(node))
+        return merged + explicit
+
+    def items(self, node: SequenceNode, key: str) -> list[Node]:
+        """Return the items of a list node, charging the walk budget."""
+        self.check_collection_tag(node, key)
+        for item in node.value:
+            self.visit(item)
+        return list(node.value)
+
+
+def compose(text: str, file: str) -> Document:
+    """Parse ``text`` into a Document, refusing bad or oversized YAML."""
+    if len(text) > MAX_BYTES:
+        raise ScenarioError(
+            f"the text is longer than {MAX_BYTES // 1024} KiB; a scenario is a short YAML file",
+            file=file,
+        )
+    loader = _LimitedLoader(text)
+    try:
+        root = loader.get_single_node()
+    except _LimitExceeded as exc:
+        raise ScenarioError(
+            f"the YAML is too large or too deep: {exc.message}",
+            file=file,
+            line=_mark_line(exc.mark),
+        ) from None
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, text, file) from None
+    except RecursionError:  # belt and braces: MAX_DEPTH should stop this first
+        raise ScenarioError("the YAML is nested too deeply", file=file) from None
+    finally:
+        loader.dispose()
+    return Document(file=file, root=root, loader=loader)
+
+
+def join_key(prefix: str, name: str) -> str:
+    """Return the key path ``prefix.name`` (just ``name`` at the top level)."""
+    return f"{prefix}.{name}" if prefix else name
+
+
+def quote(text: str, limit: int = 60) -> str:
+    """Return ``text`` in double quotes, shortened when long."""
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'

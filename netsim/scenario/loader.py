@@ -297,7 +297,9 @@ class _ScenarioReader:
 
     def read(self) -> Scenario:
         root = self.doc.root
-        if root is None:
+        if root is None or (
+            isinstance(root, ScalarNode) and root.value == "" and root.tag.endswith(":null")
+        ):
             raise ScenarioError(
                 "the scenario is empty; expected a mapping with at least name: and steps:",
                 file=self.file,

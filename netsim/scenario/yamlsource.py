@@ -19,10 +19,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from netsim.errors import ScenarioError
 
 MAX_BYTES = 1 << 20  # 1 MiB: a scenario is a page of YAML, never megabytes
-MAX_NODES = 100_000
+MAX_NODES = 50_000
 MAX_DEPTH = 64
 MAX_ALIASES = 1_000
-MAX_VISITS = 1_000_000
+MAX_VISITS = 200_000
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
@@ -31,6 +31,14 @@ _TEXT_TAGS = frozenset((_TAG + "merge", _TAG + "value"))
 _MAP_TAG = _TAG + "map"
 _SEQ_TAG = _TAG + "seq"
 _MERGE_TAG = _TAG + "merge"
+
+# PyYAML's terse problems, with what usually causes them in a scenario.
+_HINTS = {
+    "mapping values are not allowed here": "(a value containing ': ' or ending in ':' "
+    "must be quoted)",
+    "found character '\\t' that cannot start any token": "(indent with spaces, not tabs)",
+    "found undefined alias": "(define the &anchor before using *alias)",
+}
 
 
 class _LimitExceeded(Exception):
@@ -104,20 +112,29 @@ def _yaml_error(exc: yaml.YAMLError, text: str, file: str) -> ScenarioError:
         line = before.count("\n") + 1
         column = exc.position - (before.rfind("\n") + 1) + 1
         char = exc.character
-        shown = f"{ord(char):#06x}" if isinstance(char, str) else repr(char)
+        code = ord(char) if isinstance(char, str) else int(char)
+        shown = f"U+{code:04X}"
         return ScenarioError(
-            f"invalid YAML: character {shown} is not allowed in YAML text (column {column})",
+            f"invalid YAML at column {column}: character {shown} is not allowed in YAML text",
             file=file,
             line=line,
         )
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "syntax error"
-        parts = [f"invalid YAML: {problem}"]
-        if exc.context and exc.problem and exc.context_mark is not None:
-            parts.append(f"({exc.context} at line {exc.context_mark.line + 1})")
-        if mark is not None:
-            parts.append(f"(column {mark.column + 1})")
+        where = "" if mark is None else f" at column {mark.column + 1}"
+        context = exc.context or ""
+        context_line = None if exc.context_mark is None else exc.context_mark.line + 1
+        if context.startswith("found duplicate anchor"):  # PyYAML puts the problem in context
+            anchor = context.split(";")[0].removeprefix("found ")
+            problem, context = f"{anchor} (first at line {context_line})", ""
+        elif context.startswith("expected a single document"):
+            problem = "a scenario is one YAML document; found a second one"
+            context = ""
+        parts = [f"invalid YAML{where}: {problem}"]
+        if context and exc.problem and context_line is not None:
+            parts.append(f"({context} at line {context_line})")
+        parts.extend(hint for start, hint in _HINTS.items() if problem.startswith(start))
         return ScenarioError(" ".join(parts), file=file, line=_mark_line(mark))
     return ScenarioError(f"invalid YAML: {exc}", file=file)
 
@@ -157,7 +174,7 @@ class Document:
         if tag in _TEXT_TAGS:
             return str(node.value)
         if tag not in _SCALAR_TAGS:
-            raise self.error(node, key, f"unsupported YAML tag {tag!r}; use plain values")
+            raise self.error(node, key, f"unsupported YAML tag {_show_tag(tag)}; use plain values")
         try:
             return self.loader.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
@@ -170,7 +187,9 @@ class Document:
         """Refuse mappings and lists with a non-core tag (``!!set``, ``!foo``...)."""
         expected = _MAP_TAG if isinstance(node, MappingNode) else _SEQ_TAG
         if node.tag != expected:
-            raise self.error(node, key, f"unsupported YAML tag {node.tag!r}; use plain values")
+            raise self.error(
+                node, key, f"unsupported YAML tag {_show_tag(node.tag)}; use plain values"
+            )
 
     def describe(self, node: Node, key: str) -> str:
         """Return what ``node`` is, for messages: ``a list``, ``the integer 5``..."""
@@ -218,7 +237,9 @@ class Document:
             name = str(key_node.value)
             if key_node.tag not in _SCALAR_TAGS:
                 raise self.error(
-                    key_node, key, f"unsupported YAML tag {key_node.tag!r} on key {quote(name)}"
+                    key_node,
+                    key,
+                    f"unsupported YAML tag {_show_tag(key_node.tag)} on key {quote(name)}",
                 )
             if name in seen:
                 first = line_of(seen[name])
@@ -265,8 +286,9 @@ def compose(text: str, file: str) -> Document:
             f"the text is longer than {MAX_BYTES // 1024} KiB; a scenario is a short YAML file",
             file=file,
         )
-    loader = _LimitedLoader(text)
+    loader = None
     try:
+        loader = _LimitedLoader(text)  # the reader checks the characters right away
         root = loader.get_single_node()
     except _LimitExceeded as exc:
         raise ScenarioError(
@@ -279,8 +301,14 @@ def compose(text: str, file: str) -> Document:
     except RecursionError:  # belt and braces: MAX_DEPTH should stop this first
         raise ScenarioError("the YAML is nested too deeply", file=file) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Document(file=file, root=root, loader=loader)
+
+
+def _show_tag(tag: str) -> str:
+    """Return a tag as it is typed: ``!!set``, ``!custom``."""
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
 
 
 def join_key(prefix: str, name: str) -> str:

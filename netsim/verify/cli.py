@@ -1,0 +1,160 @@
+"""Command line of the real-engine harness (``python -m netsim.verify``).
+
+    setup                       install/unpack Docker 20.10 and 28.5 (idempotent, quick when done)
+    status                      say whether each engine can run here, and why not
+    run FILE --engine V [--json OUT] [--twice]
+                                replay one scenario on a fresh real daemon; --twice replays it
+                                again and checks the two agree after normalisation
+    record (--all | FILE...) [--engine V] [--check-twice]
+                                replay and write tests/conformance/recorded/<engine>/<name>.json
+    compare A.json B.json       compare two results step by step after normalisation
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from netsim.errors import NetsimError
+from netsim.scenario import load_scenario
+from netsim.scenario.spec import ENGINES
+from netsim.verify.engines import setup_engines, unavailable_reason
+from netsim.verify.normalise import compare_results, format_disagreements
+from netsim.verify.record import SCENARIO_DIR, recorded_path, write_result
+from netsim.verify.replay import replay_scenario
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _write_json(result: dict[str, Any], out: str) -> None:
+    text = json.dumps(result, indent=2) + "\n"
+    if out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(out).write_text(text)
+
+
+def _twice(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """Print how two replays of one scenario agree; return True when they fully do."""
+    comparison = compare_results(first, second)
+    agreed = sum(1 for step in comparison if step.agrees)
+    print(f"replay twice: {agreed}/{len(comparison)} steps agree after normalisation")
+    if agreed != len(comparison):
+        print(format_disagreements(comparison, "first", "second"))
+    return agreed == len(comparison)
+
+
+def _cmd_setup(args: argparse.Namespace) -> int:
+    setup_engines(tuple(args.engine or ENGINES), progress=_progress)
+    print("engines ready: " + ", ".join(args.engine or ENGINES))
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    missing = 0
+    for version in args.engine or ENGINES:
+        reason = unavailable_reason(version)
+        print(f"Docker {version}: {'ready' if reason is None else reason}")
+        missing += reason is not None
+    return 1 if missing else 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.file)
+    version = args.engine or scenario.engine
+    start = time.monotonic()
+    result = replay_scenario(scenario, version, progress=_progress)
+    _progress(f"replayed in {time.monotonic() - start:.1f} s")
+    if args.json:
+        _write_json(result, args.json)
+    status = 0 if result["passed"] else 1
+    if args.twice:
+        again = replay_scenario(scenario, version, progress=_progress)
+        if not _twice(result, again):
+            status = 3
+    return status
+
+
+def _cmd_record(args: argparse.Namespace) -> int:
+    files = sorted(SCENARIO_DIR.glob("*.yaml")) if args.all else [Path(f) for f in args.files]
+    if not files:
+        print("nothing to record: give scenario files or --all", file=sys.stderr)
+        return 2
+    status = 0
+    for version in args.engine or ENGINES:
+        for file in files:
+            scenario = load_scenario(str(file))
+            start = time.monotonic()
+            result = replay_scenario(scenario, version, progress=_progress)
+            took = time.monotonic() - start
+            if args.check_twice:
+                again = replay_scenario(scenario, version, progress=_progress)
+                if not _twice(result, again):
+                    status = 3
+                    print(f"{scenario.name} on {version}: unstable, not recorded")
+                    continue
+            path = write_result(result, recorded_path(scenario.name, version))
+            print(f"{scenario.name} on {version}: {took:.1f} s -> {path}")
+    return status
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    first = json.loads(Path(args.first).read_text())
+    second = json.loads(Path(args.second).read_text())
+    comparison = compare_results(first, second)
+    agreed = sum(1 for step in comparison if step.agrees)
+    print(f"agreement: {agreed}/{len(comparison)} steps")
+    if agreed != len(comparison):
+        print(format_disagreements(comparison, args.first, args.second))
+    return 0 if agreed == len(comparison) else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the harness's argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="python -m netsim.verify",
+        description="Replay scenarios on real Docker engines (the ground truth).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    setup = commands.add_parser("setup", help="install Docker 20.10 and unpack Docker 28.5")
+    setup.add_argument("--engine", action="append", choices=ENGINES)
+    setup.set_defaults(handler=_cmd_setup)
+    status = commands.add_parser("status", help="say whether each engine can run here")
+    status.add_argument("--engine", action="append", choices=ENGINES)
+    status.set_defaults(handler=_cmd_status)
+    run = commands.add_parser("run", help="replay one scenario on a real engine")
+    run.add_argument("file")
+    run.add_argument("--engine", choices=ENGINES)
+    run.add_argument("--json", metavar="OUT")
+    run.add_argument("--twice", action="store_true",
+                     help="replay again and check both agree after normalisation")
+    run.set_defaults(handler=_cmd_run)
+    record = commands.add_parser("record", help="re-record the ground truth")
+    record.add_argument("files", nargs="*")
+    record.add_argument("--all", action="store_true", help="every scenarios/*.yaml")
+    record.add_argument("--engine", action="append", choices=ENGINES)
+    record.add_argument("--check-twice", action="store_true",
+                        help="replay each twice; record only when both agree")
+    record.set_defaults(handler=_cmd_record)
+    compare = commands.add_parser("compare", help="compare two JSON results")
+    compare.add_argument("first")
+    compare.add_argument("second")
+    compare.set_defaults(handler=_cmd_compare)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the harness command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except NetsimError as error:
+        print(f"netsim.verify: {error}", file=sys.stderr)
+        return 2

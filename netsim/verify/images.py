@@ -1,0 +1,158 @@
+"""Make the images a scenario uses, without a registry: busybox plus stand-in services.
+
+Every image is the same small root filesystem (busybox-static with a link per
+applet, as the busybox image has) imported with ``docker import`` and the
+catalog's configuration (EXPOSE, ENTRYPOINT, CMD and ``Env`` PATH), so that
+``docker inspect``, ``docker ps`` and ``docker run`` without a command see what
+they would see with the official images. Each catalog service (``mysqld``,
+``docker-entrypoint.sh``, ``catalina.sh``...) is a tiny script that stays up
+until it is stopped and exits 0 on SIGTERM, as the real servers do; the
+harness serves the image's ports from outside (agent.py).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shlex
+import subprocess
+import tarfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from netsim.docker.commandline import run_image
+from netsim.docker.images import CATALOG, IMAGE_PATH_ENV, find_image, image_repository
+from netsim.scenario.spec import CommandStep, ImageSpec, Scenario
+
+BUSYBOX = Path("/bin/busybox")
+SERVICE_SCRIPT = b"""#!/bin/sh
+# netsim stand-in for an image's service: stay up until stopped, exit 0 on SIGTERM.
+trap 'exit 0' TERM INT
+while :; do sleep 3600 & wait $!; done
+"""
+# Commands the images run that busybox has no applet for.
+SHELL_ALIASES = {"bash": b'#!/bin/sh\nexec /bin/sh "$@"\n'}
+DEFAULT_DECLARED_ENTRYPOINT = ("docker-entrypoint.sh",)
+DEFAULT_DECLARED_COMMAND = ("serve",)
+
+
+def image_config(image: ImageSpec) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """Return the (entrypoint, command) an image runs, with the declared images' defaults."""
+    if image in CATALOG:
+        return image.entrypoint, image.command
+    if image.entrypoint is None and image.command is None:
+        return DEFAULT_DECLARED_ENTRYPOINT, DEFAULT_DECLARED_COMMAND
+    return image.entrypoint, image.command
+
+
+def image_references(scenario: Scenario) -> dict[str, ImageSpec]:
+    """Return every image reference the scenario's docker run/create steps name, with its spec.
+
+    A reference without a tag is the ``:latest`` one, as the CLI makes it.
+    """
+    found: dict[str, ImageSpec] = {}
+    for step in scenario.steps:
+        if not isinstance(step, CommandStep) or step.on != "host":
+            continue
+        try:
+            argv = shlex.split(step.command)
+        except ValueError:
+            continue
+        reference = run_image(argv)
+        if reference is None:
+            continue
+        spec = find_image(reference, scenario.images)
+        if spec is None:
+            continue
+        if ":" not in reference.rsplit("/", 1)[-1] and "@" not in reference:
+            reference += ":latest"
+        found[reference] = spec
+    return found
+
+
+def _add(tar: tarfile.TarFile, name: str, *, data: bytes | None = None, mode: int = 0o755,
+         link: str | None = None, directory: bool = False) -> None:
+    """Add one file, symlink or directory owned by root to ``tar``."""
+    info = tarfile.TarInfo(name)
+    info.mode = mode
+    info.mtime = 0
+    if directory:
+        info.type = tarfile.DIRTYPE
+        tar.addfile(info)
+    elif link is not None:
+        info.type = tarfile.SYMTYPE
+        info.linkname = link
+        tar.addfile(info)
+    else:
+        payload = data or b""
+        info.size = len(payload)
+        tar.addfile(info, io.BytesIO(payload))
+
+
+def _service_paths(images: Iterable[ImageSpec], applets: set[str]) -> set[str]:
+    """Return the paths of the stand-in executables the images' entrypoints and commands need."""
+    paths: set[str] = set()
+    for image in images:
+        for part in image_config(image):
+            if not part:
+                continue
+            name = part[0]
+            base = name.rsplit("/", 1)[-1]
+            if base in applets or base in SHELL_ALIASES:
+                continue
+            paths.add(name.lstrip("/") if name.startswith("/") else f"usr/local/bin/{name}")
+    return paths
+
+
+def build_rootfs(destination: Path, images: Iterable[ImageSpec]) -> Path:
+    """Write the images' root filesystem as a tar file at ``destination`` and return it."""
+    listing = subprocess.run(
+        [str(BUSYBOX), "--list"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    applets = set(listing)
+    with tarfile.open(destination, "w") as tar:
+        for directory in ("bin", "dev", "etc", "proc", "root", "sys", "tmp", "usr",
+                          "usr/bin", "usr/local", "usr/local/bin", "usr/sbin", "sbin", "var"):
+            _add(tar, directory, directory=True, mode=0o1777 if directory == "tmp" else 0o755)
+        _add(tar, "bin/busybox", data=BUSYBOX.read_bytes())
+        for applet in sorted(applets - {"busybox"}):
+            _add(tar, f"bin/{applet}", link="busybox")
+        for name, script in SHELL_ALIASES.items():
+            _add(tar, f"bin/{name}", data=script)
+        for path in sorted(_service_paths(images, applets)):
+            _add(tar, path, data=SERVICE_SCRIPT)
+        _add(tar, "etc/passwd", data=b"root:x:0:0:root:/root:/bin/sh\n", mode=0o644)
+        _add(tar, "etc/group", data=b"root:x:0:\n", mode=0o644)
+        for empty in ("etc/hosts", "etc/resolv.conf", "etc/hostname"):
+            _add(tar, empty, data=b"", mode=0o644)
+    return destination
+
+
+def import_changes(image: ImageSpec) -> list[str]:
+    """Return the ``docker import -c`` options that give ``image`` its configuration."""
+    entrypoint, command = image_config(image)
+    changes = [f"ENV {IMAGE_PATH_ENV}"]
+    changes += [f"EXPOSE {port}" for port in image.expose]
+    if entrypoint is not None:
+        changes.append(f"ENTRYPOINT {json.dumps(list(entrypoint))}")
+    if command is not None:
+        changes.append(f"CMD {json.dumps(list(command))}")
+    return changes
+
+
+def import_argv(image: ImageSpec, rootfs: Path, reference: str) -> list[str]:
+    """Return the ``docker import`` command line that makes ``reference``."""
+    argv = ["docker", "import"]
+    for change in import_changes(image):
+        argv += ["-c", change]
+    return [*argv, str(rootfs), reference]
+
+
+__all__ = [
+    "build_rootfs",
+    "image_config",
+    "image_references",
+    "image_repository",
+    "import_argv",
+    "import_changes",
+]

@@ -1,0 +1,40 @@
+"""Where recorded ground truth lives, and how it is written and read.
+
+Recordings are the *raw* results of real replays
+(``tests/conformance/recorded/<engine>/<scenario>.json``): IDs, MACs and
+durations as the engine printed them. Comparisons normalise both sides at
+compare time (``netsim.verify.normalise``), so an improved normaliser needs no
+re-recording. Re-record with ``python -m netsim.verify record --all``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCENARIO_DIR = REPO_ROOT / "scenarios"
+RECORDED_DIR = REPO_ROOT / "tests" / "conformance" / "recorded"
+
+
+def recorded_path(scenario_name: str, engine: str, root: Path = RECORDED_DIR) -> Path:
+    """Return the file holding a scenario's recorded result on ``engine``."""
+    return root / engine / f"{scenario_name}.json"
+
+
+def write_result(result: dict[str, Any], path: Path) -> Path:
+    """Write a result as stable, readable JSON (sorted nowhere: the contract's key order)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def load_recorded(scenario_name: str, engine: str, root: Path = RECORDED_DIR
+                  ) -> dict[str, Any] | None:
+    """Return a scenario's recorded result on ``engine``, or None when there is none."""
+    path = recorded_path(scenario_name, engine, root)
+    if not path.exists():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data

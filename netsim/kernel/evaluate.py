@@ -1,0 +1,267 @@
+"""Pure rule evaluation: which verdict a chain gives a packet, and which rules it met.
+
+This is the decision netfilter's ``ipt_do_table`` makes, without conntrack
+(the data plane owns connection state and passes the packet's state in) and
+without side effects (the data plane calls ``Netfilter.account`` to count).
+
+Semantics copied from Linux: a rule matches when every part matches; ACCEPT,
+DROP, REJECT and the NAT targets end the walk (NAT targets accept); LOG and
+CHECKSUM do not; a jump pushes the calling chain, ``-g`` (goto) does not, so a
+RETURN from a goto'd chain goes back to the last *jump*; the end of a user
+chain returns; RETURN or the end of a built-in chain applies its policy. The
+jump stack is 16 deep, as nf_tables' is; overflow drops the packet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING
+
+from netsim.kernel.rules import (
+    AddrtypeMatch,
+    AnyTarget,
+    CommentMatch,
+    ConntrackMatch,
+    IcmpMatch,
+    LogTarget,
+    Match,
+    MultiportMatch,
+    NatTarget,
+    PortMatch,
+    PortsTarget,
+    RejectTarget,
+    Rule,
+)
+
+if TYPE_CHECKING:
+    from netsim.kernel.netfilter import Netfilter
+
+MAX_JUMP_DEPTH = 16
+MULTICAST = IPv4Network("224.0.0.0/4")
+LIMITED_BROADCAST = IPv4Address("255.255.255.255")
+
+
+@dataclass(frozen=True, slots=True)
+class PacketView:
+    """The header fields netfilter decides on (a compact view of one IPv4 packet).
+
+    ``ct_state`` is the conntrack state the data plane computed (``NEW``,
+    ``ESTABLISHED``, ``RELATED``, ``INVALID`` or ``UNTRACKED``); ``ct_snat`` and
+    ``ct_dnat`` say whether the connection was NATed (conntrack's virtual
+    ``SNAT``/``DNAT`` states). Interfaces are ``""`` where the hook has none.
+    """
+
+    src: IPv4Address
+    dst: IPv4Address
+    protocol: int
+    sport: int | None = None
+    dport: int | None = None
+    icmp_type: int | None = None
+    icmp_code: int | None = None
+    tcp_flags: int | None = None
+    in_interface: str = ""
+    out_interface: str = ""
+    ct_state: str = "NEW"
+    ct_snat: bool = False
+    ct_dnat: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EvalContext:
+    """What the namespace knows that matches need: its local and broadcast addresses.
+
+    ``local_networks`` is the namespace's local routing table (``127.0.0.0/8``
+    and every address it holds, as /32), which is what ``-m addrtype
+    --dst-type LOCAL`` consults.
+    """
+
+    local_networks: tuple[IPv4Network, ...] = (IPv4Network("127.0.0.0/8"),)
+    broadcast_addresses: frozenset[IPv4Address] = frozenset()
+
+    def address_types(self, address: IPv4Address) -> frozenset[str]:
+        """Return the addrtype names of ``address`` (LOCAL, BROADCAST, MULTICAST, UNICAST)."""
+        if any(address in net for net in self.local_networks):
+            return frozenset({"LOCAL"})
+        if address == LIMITED_BROADCAST or address in self.broadcast_addresses:
+            return frozenset({"BROADCAST"})
+        if address in MULTICAST:
+            return frozenset({"MULTICAST"})
+        return frozenset({"UNICAST"})
+
+
+@dataclass(frozen=True, slots=True)
+class TraceStep:
+    """One step of a walk: a rule that matched, a return, or a policy applied.
+
+    ``rulenum`` counts as ``--line-numbers`` does; for ``return`` and
+    ``policy`` at a chain's end it is one past the last rule (as TRACE prints).
+    """
+
+    table: str
+    chain: str
+    rulenum: int
+    rule: Rule | None
+    kind: str  # "rule", "return" or "policy"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of walking a chain.
+
+    ``action`` is ACCEPT, DROP or REJECT (or RETURN when a walk started in a
+    user chain ran off its end); ``nat`` is the NAT target that fired (the
+    data plane applies it and records it in conntrack).
+    """
+
+    action: str
+    trace: tuple[TraceStep, ...]
+    nat: NatTarget | PortsTarget | None = None
+    reject_with: str | None = None
+    by_policy: bool = False
+    error: str | None = None
+
+
+def interface_matches(pattern: str, name: str) -> bool:
+    """Match ``-i``/``-o`` text against an interface name (``veth+`` is a prefix)."""
+    if pattern.endswith("+"):
+        return name.startswith(pattern[:-1])
+    return pattern == name
+
+
+def rule_matches(rule: Rule, packet: PacketView, context: EvalContext) -> bool:
+    """Return True when every part of ``rule`` matches ``packet``."""
+    if (packet.src in rule.source) == rule.source_invert:
+        return False
+    if (packet.dst in rule.destination) == rule.destination_invert:
+        return False
+    if rule.in_interface and (
+        interface_matches(rule.in_interface, packet.in_interface) == rule.in_invert
+    ):
+        return False
+    if rule.out_interface and (
+        interface_matches(rule.out_interface, packet.out_interface) == rule.out_invert
+    ):
+        return False
+    if rule.protocol and (packet.protocol == rule.protocol) == rule.protocol_invert:
+        return False
+    return all(match_matches(match, packet, context) for match in rule.matches)
+
+
+def match_matches(match: Match, packet: PacketView, context: EvalContext) -> bool:
+    """Return True when one ``-m`` match accepts ``packet``."""
+    if isinstance(match, PortMatch):
+        if packet.protocol != {"tcp": 6, "udp": 17, "sctp": 132}[match.protocol]:
+            return False
+        if match.sport is not None and match.sport.contains(packet.sport) == match.sport_invert:
+            return False
+        if match.dport is not None and match.dport.contains(packet.dport) == match.dport_invert:
+            return False
+        if match.flags_mask is not None:
+            flags = packet.tcp_flags or 0
+            hit = (flags & match.flags_mask) == match.flags_compare
+            if hit == match.flags_invert:
+                return False
+        return True
+    if isinstance(match, IcmpMatch):
+        if packet.protocol != 1:
+            return False
+        return match.matches(packet.icmp_type, packet.icmp_code) != match.invert
+    if isinstance(match, ConntrackMatch):
+        states = set(match.states)
+        hit = (
+            packet.ct_state in states
+            or ("SNAT" in states and packet.ct_snat)
+            or ("DNAT" in states and packet.ct_dnat)
+        )
+        return hit != match.invert
+    if isinstance(match, AddrtypeMatch):
+        if match.src_types:
+            hit = bool(context.address_types(packet.src) & set(match.src_types))
+            if hit == match.src_invert:
+                return False
+        if match.dst_types:
+            hit = bool(context.address_types(packet.dst) & set(match.dst_types))
+            if hit == match.dst_invert:
+                return False
+        return True
+    if isinstance(match, MultiportMatch):
+        proto = {"tcp": 6, "udp": 17, "sctp": 132}.get(match.protocol)
+        if packet.protocol != proto:
+            return False
+        return match.matches(packet.sport, packet.dport) != match.invert
+    if isinstance(match, CommentMatch):
+        return True
+    raise TypeError(f"unknown match {match!r}")
+
+
+def evaluate(
+    netfilter: Netfilter, table: str, chain: str, packet: PacketView, context: EvalContext
+) -> Verdict:
+    """Walk ``chain`` of ``table`` for ``packet`` and return the verdict and trace.
+
+    Raises:
+        KeyError: ``table`` or ``chain`` does not exist (a programming error).
+    """
+    chains = netfilter.tables[table].chains
+    trace: list[TraceStep] = []
+    stack: list[tuple[str, int]] = []
+    current, index = chain, 0
+    start = chains[chain]
+    while True:
+        entries = chains[current].entries
+        if index >= len(entries):
+            current_chain = chains[current]
+            if current_chain.builtin:
+                return _policy(table, current_chain.name, len(entries) + 1, current_chain, trace)
+            trace.append(TraceStep(table, current, len(entries) + 1, None, "return"))
+            if not stack:
+                if start.builtin:  # a goto from the start chain ran off a user chain
+                    return _policy(table, start.name, len(start.entries) + 1, start, trace)
+                return Verdict("RETURN", tuple(trace))
+            current, index = stack.pop()
+            continue
+        entry = entries[index]
+        index += 1
+        rule = entry.rule
+        if not rule_matches(rule, packet, context):
+            continue
+        trace.append(TraceStep(table, current, index, rule, "rule"))
+        target: AnyTarget = rule.target
+        name = target.name
+        if name in ("ACCEPT", "DROP"):
+            return Verdict(name, tuple(trace))
+        if isinstance(target, RejectTarget):
+            return Verdict("REJECT", tuple(trace), reject_with=target.reject_with)
+        if isinstance(target, NatTarget | PortsTarget):
+            return Verdict("ACCEPT", tuple(trace), nat=target)
+        if name == "RETURN":
+            if stack:
+                current, index = stack.pop()
+                continue
+            current_chain = chains[current]
+            if current_chain.builtin:
+                return _policy(table, current, index, current_chain, trace)
+            if start.builtin:
+                return _policy(table, start.name, len(start.entries) + 1, start, trace)
+            return Verdict("RETURN", tuple(trace))
+        if rule.jump_target is not None:
+            if not rule.goto:
+                if len(stack) >= MAX_JUMP_DEPTH:
+                    return Verdict("DROP", tuple(trace), error="jump stack overflow")
+                stack.append((current, index))
+            current, index = rule.jump_target, 0
+            continue
+        if isinstance(target, LogTarget) or not name or name == "CHECKSUM":
+            continue
+        if name == "QUEUE":
+            return Verdict("DROP", tuple(trace), error="no queue listener")
+        raise TypeError(f"unknown target {target!r}")
+
+
+def _policy(
+    table: str, chain: str, rulenum: int, chain_obj: object, trace: list[TraceStep]
+) -> Verdict:
+    policy = getattr(chain_obj, "policy", None) or "ACCEPT"
+    trace.append(TraceStep(table, chain, rulenum, None, "policy"))
+    return Verdict(policy, tuple(trace), by_policy=True)

@@ -742,13 +742,15 @@ class _ScenarioReader:
             expect_node = keys["expect"][1]
             expect_key = f"{key}.expect"
             results = RESULTS[proto]
+            article = "an" if proto == "icmp" else "a"
             expected = ", ".join(results)
             expect = self.string(expect_node, expect_key, f"a {proto} result: {expected}")
             if expect not in results:
                 raise self.error(
                     expect_node,
                     expect_key,
-                    f"{quote(expect)} is not a {proto} probe result; expected one of {expected}",
+                    f"{quote(expect)} is not {article} {proto} probe result; "
+                    f"expected one of {expected}",
                 )
         return ProbeStep(
             index=index,

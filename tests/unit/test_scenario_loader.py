@@ -709,7 +709,7 @@ ERRORS = [
         "name: x\nsteps:\n  - probe: a1 -> b1\n    proto: icmp\n    expect: open\n",
         5,
         "steps[0].expect",
-        "not a icmp probe result; expected one of reply, timeout, unreachable, unresolved",
+        "not an icmp probe result; expected one of reply, timeout, unreachable, unresolved",
     ),
     (
         "name: x\nsteps:\n  - probe: a1 -> b1:80\n    expect: true\n",

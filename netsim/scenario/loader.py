@@ -120,6 +120,7 @@ class _ScenarioReader:
     # ---- generic shapes ------------------------------------------------
 
     def error(self, node: Node | None, key: str, message: str) -> ScenarioError:
+        """Return a ScenarioError at ``node`` for key path ``key``."""
         return self.doc.error(node, key, message)
 
     def mapping(
@@ -136,6 +137,7 @@ class _ScenarioReader:
         return found
 
     def unknown_key(self, node: Node, key: str, name: str, allowed: Iterable[str]) -> ScenarioError:
+        """Return the error for an unknown key, suggesting the closest allowed one."""
         allowed = tuple(allowed)
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         if not close:  # userland_proxy -> userland-proxy, Name -> name
@@ -148,9 +150,11 @@ class _ScenarioReader:
         )
 
     def missing(self, node: Node, key: str, name: str, what: str) -> ScenarioError:
+        """Return the error for a required key missing from the mapping at ``node``."""
         return self.error(node, join_key(key, name), f"missing required key {quote(name)} ({what})")
 
     def is_null(self, node: Node, key: str) -> bool:
+        """Return whether ``node`` is YAML null (an empty value, ``~`` or ``null``)."""
         return isinstance(node, ScalarNode) and self.doc.value(node, key) is None
 
     def string(self, node: Node, key: str, what: str = "a string") -> str:

@@ -23,9 +23,9 @@ from typing import Any
 from netsim.errors import NetsimError
 from netsim.scenario import load_scenario
 from netsim.scenario.spec import ENGINES
-from netsim.verify.engines import setup_engines, unavailable_reason
+from netsim.verify.engines import find_engine, setup_engines, unavailable_reason
 from netsim.verify.normalise import compare_results, format_disagreements
-from netsim.verify.record import SCENARIO_DIR, recorded_path, write_result
+from netsim.verify.record import SCENARIO_DIR, provenance, recorded_path, write_result
 from netsim.verify.replay import replay_scenario
 
 
@@ -100,6 +100,7 @@ def _cmd_record(args: argparse.Namespace) -> int:
                     status = 3
                     print(f"{scenario.name} on {version}: unstable, not recorded")
                     continue
+            result["recorded"] = provenance(file, find_engine(version))
             path = write_result(result, recorded_path(scenario.name, version))
             print(f"{scenario.name} on {version}: {took:.1f} s -> {path}")
     return status

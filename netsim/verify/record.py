@@ -9,9 +9,14 @@ re-recording. Re-record with ``python -m netsim.verify record --all``.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import platform
+import subprocess
 from pathlib import Path
 from typing import Any
+
+from netsim.verify.engines import Engine
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = REPO_ROOT / "scenarios"
@@ -21,6 +26,26 @@ RECORDED_DIR = REPO_ROOT / "tests" / "conformance" / "recorded"
 def recorded_path(scenario_name: str, engine: str, root: Path = RECORDED_DIR) -> Path:
     """Return the file holding a scenario's recorded result on ``engine``."""
     return root / engine / f"{scenario_name}.json"
+
+
+def _version(argv: list[str]) -> str:
+    """Return the first line a ``--version`` command prints."""
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else ""
+
+
+def provenance(scenario_file: Path, engine: Engine) -> dict[str, str]:
+    """Return what a recording was made from: the scenario file's digest and the versions.
+
+    Kept under the result's ``recorded`` key; comparisons ignore it.
+    """
+    return {
+        "scenario_sha256": hashlib.sha256(scenario_file.read_bytes()).hexdigest(),
+        "dockerd": _version([str(engine.dockerd), "--version"]),
+        "docker_cli": _version([str(engine.cli), "--version"]),
+        "iptables": _version(["iptables", "--version"]),
+        "kernel": platform.release(),
+    }
 
 
 def write_result(result: dict[str, Any], path: Path) -> Path:

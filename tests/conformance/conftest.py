@@ -1,0 +1,59 @@
+"""Shared fixtures of the conformance tier, and the ``agreement: K/N steps`` summary."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conformance_support import AGREEMENT_KEY, LIVE_KEY
+
+from netsim.scenario.spec import Scenario
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Prepare the per-session agreement counters and the live replay cache."""
+    config.stash[AGREEMENT_KEY] = {}
+    config.stash[LIVE_KEY] = {}
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
+                            config: pytest.Config) -> None:
+    """Print ``agreement: K/N steps`` per engine and ground truth."""
+    counts = config.stash.get(AGREEMENT_KEY, {})
+    if not counts:
+        return
+    terminalreporter.section("simulator vs real Docker")
+    for label in sorted(counts):
+        agreed, total = counts[label]
+        terminalreporter.write_line(f"{label}: agreement: {agreed}/{total} steps")
+
+
+@pytest.fixture
+def count_agreement(request: pytest.FixtureRequest) -> Callable[[str, int, int], None]:
+    """Return a function that adds a scenario's K/N to its engine's running total."""
+    counts = request.config.stash[AGREEMENT_KEY]
+
+    def add(label: str, agreed: int, total: int) -> None:
+        entry = counts.setdefault(label, [0, 0])
+        entry[0] += agreed
+        entry[1] += total
+
+    return add
+
+
+@pytest.fixture
+def simulate() -> Callable[[Scenario, str], dict[str, Any]]:
+    """Return the simulator's ``run_scenario``; skip with the reason while it does not exist."""
+    if importlib.util.find_spec("netsim.runner") is None:
+        pytest.skip("the simulator's entry point netsim.runner.run_scenario does not exist yet")
+    runner = importlib.import_module("netsim.runner")
+
+    def run(scenario: Scenario, engine: str) -> dict[str, Any]:
+        result: dict[str, Any] = runner.run_scenario(scenario, engine=engine)
+        return result
+
+    return run
+

@@ -1,0 +1,83 @@
+"""The simulator against live replays on real Docker engines (root and the engines needed).
+
+Each scenario is replayed once per engine on a fresh dockerd (netsim.verify);
+the replay must agree with the recorded ground truth (else the recording is
+out of date or the engine changed), and the simulator must agree with the
+replay apart from the reviewed known differences. Where the engines cannot run
+the tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conformance_support import (
+    LIVE_KEY,
+    SCENARIO_FILES,
+    judge,
+    load,
+    load_known_differences,
+    scenario_id,
+)
+
+from netsim.scenario.spec import ENGINES, Scenario
+from netsim.verify.engines import unavailable_reason
+from netsim.verify.normalise import compare_results, format_disagreements
+from netsim.verify.record import load_recorded
+from netsim.verify.replay import replay_scenario
+
+pytestmark = pytest.mark.conformance
+
+
+@pytest.fixture
+def live(request: pytest.FixtureRequest) -> Callable[[Path, str], dict[str, Any]]:
+    """Return a function replaying a scenario on a real engine once per session."""
+    cache = request.config.stash[LIVE_KEY]
+
+    def replay(path: Path, engine: str) -> dict[str, Any]:
+        reason = unavailable_reason(engine)
+        if reason:
+            pytest.skip(f"Docker {engine} cannot run here: {reason}")
+        key = (str(path), engine)
+        if key not in cache:
+            cache[key] = replay_scenario(load(path), engine)
+        result: dict[str, Any] = cache[key]
+        return result
+
+    return replay
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=scenario_id)
+def test_live_engine_matches_recording(
+    path: Path, engine: str, live: Callable[[Path, str], dict[str, Any]],
+) -> None:
+    """A live replay agrees with the recorded ground truth after normalisation."""
+    result = live(path, engine)
+    recorded = load_recorded(path.stem, engine)
+    if recorded is None:
+        pytest.fail(f"no recording of {path.name} on Docker {engine}")
+    comparison = compare_results(recorded, result)
+    assert all(step.agrees for step in comparison), (
+        "the live engine disagrees with the recording (re-record?):\n"
+        + format_disagreements(comparison, "recorded", "live")
+    )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("path", SCENARIO_FILES, ids=scenario_id)
+def test_simulator_matches_live_engine(
+    path: Path, engine: str, live: Callable[[Path, str], dict[str, Any]],
+    simulate: Callable[[Scenario, str], dict[str, Any]],
+    count_agreement: Callable[[str, int, int], None],
+) -> None:
+    """The simulator prints and connects as a live real engine does."""
+    truth = live(path, engine)
+    scenario = load(path)
+    verdict = judge(truth, simulate(scenario, engine), scenario.name, engine,
+                    load_known_differences(), f"Docker {engine} (live)")
+    count_agreement(f"Docker {engine} (live)", verdict.agreed, verdict.total)
+    assert verdict.ok, verdict.problems

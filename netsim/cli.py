@@ -1,0 +1,128 @@
+"""The ``netsim`` command line: a thin layer over the library; the only place that exits."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from netsim.errors import NetsimError, ScenarioError
+
+EXAMPLES = """\
+examples:
+  netsim run scenarios/port-mapping.yaml
+  netsim run scenarios/link-tomcat-mysql.yaml --engine 28.5 --json result.json
+  netsim run scenarios/port-mapping.yaml --json - --quiet
+  netsim check scenarios/*.yaml
+"""
+
+EXIT_OK, EXIT_EXPECTATION, EXIT_INVALID = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="netsim",
+        description="Replay Docker networking commands on a simulated host, as Docker 20.10 "
+                    "and 28.5 do them.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from netsim import __version__
+
+    parser.add_argument("--version", action="version", version=f"netsim {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run", help="replay a scenario and print the transcript",
+        description="Replay a scenario's steps on a simulated Docker host and print what a real "
+                    "host prints. Exit code: 0 every expectation held, 1 one failed, 2 the "
+                    "scenario is invalid.",
+        epilog="examples:\n  netsim run scenarios/port-mapping.yaml\n"
+               "  netsim run scenarios/icc-disabled.yaml --engine 20.10 --json out.json\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("file", type=Path, help="the scenario YAML file")
+    run.add_argument("--engine", choices=("20.10", "28.5"),
+                     help="Docker version to reproduce (overrides the file's engine:)")
+    run.add_argument("--json", metavar="OUT",
+                     help="also write the JSON result to OUT ('-' for standard output)")
+    run.add_argument("--quiet", "-q", action="store_true", help="do not print the transcript")
+    run.add_argument("--seed", type=int, default=0,
+                     help="seed of the random choices (IDs, MACs); default 0")
+
+    check = commands.add_parser(
+        "check", help="validate scenario files without running them",
+        description="Validate scenario files; exit 2 with a message naming the file and line "
+                    "of the first problem.",
+        epilog="example:\n  netsim check scenarios/*.yaml\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
+    return parser
+
+
+def _write(path: str, text: str, stdout: TextIO) -> None:
+    if path == "-":
+        stdout.write(text)
+    else:
+        Path(path).write_text(text, encoding="utf-8")
+
+
+def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from netsim.render.transcript import format_json, format_step
+    from netsim.runner import run_scenario
+    from netsim.scenario import load_scenario
+
+    scenario = load_scenario(args.file)
+    show = not args.quiet and args.json != "-"
+
+    def progress(index: int, total: int, step: dict[str, object]) -> None:
+        if show:
+            stdout.write(format_step(step))
+            stdout.flush()
+
+    if show:
+        engine = args.engine or scenario.engine
+        stdout.write(f"# scenario {scenario.name} on Docker {engine} (simulated)\n")
+    result = run_scenario(scenario, engine=args.engine, seed=args.seed, progress=progress)
+    if args.json:
+        _write(args.json, format_json(result), stdout)
+    if not result["passed"]:
+        failed = [s for s in result["steps"] if s.get("passed") is False]
+        stderr.write(f"netsim: {len(failed)} expectation(s) failed in {args.file}\n")
+        return EXIT_EXPECTATION
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from netsim.scenario import load_scenario
+
+    for file in args.files:
+        scenario = load_scenario(file)
+        stdout.write(f"{file}: ok ({scenario.name}, {len(scenario.steps)} steps)\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    """Run the netsim command line; return the exit code."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    if args.command is None:
+        parser.print_help(out)
+        return EXIT_INVALID
+    handlers = {"run": _cmd_run, "check": _cmd_check}
+    try:
+        return handlers[args.command](args, out, err)
+    except ScenarioError as error:
+        err.write(f"netsim: {error}\n")
+        return EXIT_INVALID
+    except NetsimError as error:
+        err.write(f"netsim: error: {error}\n")
+        return EXIT_INVALID
+    except OSError as error:
+        err.write(f"netsim: {error.filename or ''}: {error.strerror}\n")
+        return EXIT_INVALID

@@ -1,0 +1,392 @@
+"""The docker CLI model: parse a command line, call the daemon, print as the CLI does.
+
+Each engine profile is a daemon and its CLI together: the profile decides how
+bindings and errors print. A refused command prints Docker's message and
+returns a non-zero exit code; nothing here raises for a refusal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
+from typing import Any
+
+from netsim.docker.commandline import DockerCommand, UsageError, parse_docker
+from netsim.docker.daemon import ContainerRequest, Daemon
+from netsim.docker.gotemplate import TemplateError, render_template
+from netsim.docker.inspect import container_inspect, network_inspect
+from netsim.docker.model import Container
+from netsim.docker.ports import PortMapping, parse_port_proto
+from netsim.errors import DockerError
+
+
+@dataclass(frozen=True, slots=True)
+class CommandOutput:
+    """What a command printed and how it exited."""
+
+    exit_code: int
+    stdout: str = ""
+    stderr: str = ""
+
+
+# Runs a command line inside a container (for exec and attached run): argv -> output.
+ContainerExec = Callable[[Container, list[str], list[str]], CommandOutput]
+
+
+def _daemon_error(message: str) -> str:
+    return f"Error response from daemon: {message}"
+
+
+@dataclass(slots=True)
+class DockerClient:
+    """The docker command of the host, talking to one daemon."""
+
+    daemon: Daemon
+    execute_in: ContainerExec
+
+    @property
+    def version(self) -> str:
+        """Return the engine version of the daemon and CLI."""
+        return self.daemon.profile.version
+
+    def run(self, argv: list[str]) -> CommandOutput:
+        """Run ``docker ARGS...`` and return what the CLI prints."""
+        try:
+            command = parse_docker(argv)
+        except UsageError as error:
+            return self._usage_error(error)
+        handler = getattr(self, "_cmd_" + command.path.replace(" ", "_"), None)
+        if handler is None:
+            return CommandOutput(1, "", f"docker: '{command.path}' is not a docker command.\n"
+                                        "See 'docker --help'\n")
+        result: CommandOutput = handler(command)
+        return result
+
+    def _usage_error(self, error: UsageError) -> CommandOutput:
+        name = f"docker {error.command}".strip()
+        code = 125 if error.command in ("run", "create") else 1
+        if self.version == "20.10":
+            return CommandOutput(code, "", f"{error.message}\nSee '{name} --help'.\n")
+        return CommandOutput(code, "", f"{error.message}\n\nUsage:  {name} [OPTIONS]\n\n"
+                                       f"Run '{name} --help' for more information\n")
+
+    # -- containers -----------------------------------------------------------
+    def _request(self, command: DockerCommand) -> ContainerRequest:
+        ip_text = command.value("ip")
+        ipv4 = None
+        if ip_text:
+            try:
+                ipv4 = IPv4Address(ip_text)
+            except ValueError:
+                raise DockerError(f"invalid IPv4 address: {ip_text}") from None
+        entrypoint_text = command.value("entrypoint")
+        return ContainerRequest(
+            image=command.args[0], name=command.value("name"), command=command.args[1:],
+            entrypoint=(entrypoint_text,) if entrypoint_text else None,
+            env=tuple(command.values("env")), hostname=command.value("hostname"),
+            publish=tuple(command.values("publish")), publish_all=command.flag("publish-all"),
+            expose=tuple(command.values("expose")), links=tuple(command.values("link")),
+            network=command.value("network"), aliases=tuple(command.values("network-alias")),
+            ipv4_address=ipv4, auto_remove=command.flag("rm"),
+        )
+
+    def _missing_args(self, command: DockerCommand, needed: str, usage: str,
+                      summary: str) -> CommandOutput:
+        name = f"docker {command.path}"
+        if self.version == "20.10":
+            return CommandOutput(1, "", f'"{name}" requires {needed}.\nSee \'{name} --help\'.\n\n'
+                                        f"Usage:  {usage}\n\n{summary}\n")
+        return CommandOutput(1, "", f'{name}: \'{name}\' requires {needed}\n\nUsage:  {usage}\n\n'
+                                    f"Run '{name} --help' for more information\n")
+
+    def _cmd_run(self, command: DockerCommand) -> CommandOutput:
+        if not command.args:
+            return self._missing_args(command, "at least 1 argument",
+                                      "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
+                                      "Create and run a new container from an image")
+        profile = self.daemon.profile
+        try:
+            container = self.daemon.create_container(self._request(command))
+        except DockerError as error:
+            return CommandOutput(125, "", profile.run_error(_daemon_error(error.message),
+                                                            at_create=True))
+        try:
+            self.daemon.start_container(container)
+        except DockerError as error:
+            if container.auto_remove:
+                self.daemon.remove_container(container, force=True)
+            return CommandOutput(125, "", profile.run_error(_daemon_error(error.message),
+                                                            at_create=False))
+        if command.flag("detach"):
+            return CommandOutput(0, container.id + "\n")
+        if command.args[1:]:
+            output = self.execute_in(container, list(command.args[1:]), [])
+            self.daemon.stop_container(container, exit_code=output.exit_code)
+            return output
+        return CommandOutput(0, "")
+
+    def _cmd_create(self, command: DockerCommand) -> CommandOutput:
+        if not command.args:
+            return self._missing_args(command, "at least 1 argument",
+                                      "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
+                                      "Create a new container")
+        try:
+            container = self.daemon.create_container(self._request(command))
+        except DockerError as error:
+            return CommandOutput(125, "", f"{_daemon_error(error.message)}\n")
+        return CommandOutput(0, container.id + "\n")
+
+    def _each_container(self, command: DockerCommand, action: Callable[[Container], None],
+                        failure: str) -> CommandOutput:
+        if not command.args:
+            return self._missing_args(command, "at least 1 argument",
+                                      f"docker {command.path} [OPTIONS] CONTAINER [CONTAINER...]",
+                                      "")
+        out: list[str] = []
+        errors: list[str] = []
+        failed: list[str] = []
+        for ref in command.args:
+            try:
+                action(self.daemon.find_container(ref))
+            except DockerError as error:
+                errors.append(_daemon_error(error.message))
+                failed.append(ref)
+                continue
+            out.append(ref)
+        stderr = "".join(e + "\n" for e in errors)
+        if failure and failed:
+            stderr += f"Error: failed to {failure} containers: {', '.join(failed)}\n"
+        code = 1 if errors else 0
+        return CommandOutput(code, "".join(r + "\n" for r in out), stderr)
+
+    def _cmd_start(self, command: DockerCommand) -> CommandOutput:
+        return self._each_container(command, self.daemon.start_container, "start")
+
+    def _cmd_stop(self, command: DockerCommand) -> CommandOutput:
+        return self._each_container(command, self._stop, "")
+
+    def _stop(self, container: Container) -> None:
+        self.daemon.stop_container(container, exit_code=self._stop_code(container))
+
+    @staticmethod
+    def _stop_code(container: Container) -> int:
+        # A service from the catalog exits cleanly on SIGTERM; a bare `sleep`
+        # as PID 1 ignores it and is killed after the timeout (137).
+        return 0 if container.listens or container.cmd == container.image.command else 137
+
+    def _cmd_restart(self, command: DockerCommand) -> CommandOutput:
+        def restart(container: Container) -> None:
+            self._stop(container)
+            self.daemon.start_container(container)
+        return self._each_container(command, restart, "")
+
+    def _cmd_kill(self, command: DockerCommand) -> CommandOutput:
+        def kill(container: Container) -> None:
+            if not container.running:
+                raise DockerError(f"Cannot kill container: {container.name}: Container "
+                                  f"{container.id} is not running")
+            self.daemon.stop_container(container, exit_code=137)
+        return self._each_container(command, kill, "")
+
+    def _cmd_rm(self, command: DockerCommand) -> CommandOutput:
+        force = command.flag("force")
+        return self._each_container(
+            command, lambda c: self.daemon.remove_container(c, force=force), "")
+
+    def _cmd_port(self, command: DockerCommand) -> CommandOutput:
+        if not command.args:
+            return self._missing_args(command, "at least 1 argument",
+                                      "docker port CONTAINER [PRIVATE_PORT[/PROTO]]", "")
+        try:
+            container = self.daemon.find_container(command.args[0])
+        except DockerError as error:
+            return CommandOutput(1, "", _daemon_error(error.message) + "\n")
+        mappings = container.ports
+        if len(command.args) > 1:
+            typed = command.args[1]
+            port_text, proto = parse_port_proto(typed)
+            selected = [m for m in mappings
+                        if str(m.container_port) == port_text and m.proto == proto]
+            if not selected:
+                shown = f"{port_text}/{proto}" if self.version == "20.10" else typed
+                return CommandOutput(1, "", f"Error: No public port '{shown}' published for "
+                                            f"{command.args[0]}\n")
+            return CommandOutput(0, "".join(self._host_binding(m) + "\n" for m in selected))
+        lines = [f"{m.key} -> {self._host_binding(m)}" for m in mappings]
+        if self.version != "20.10":
+            lines = _natural_sorted(lines)
+        return CommandOutput(0, "".join(line + "\n" for line in lines))
+
+    def _host_binding(self, mapping: PortMapping) -> str:
+        if mapping.host_ip.version == 6:
+            if self.version == "20.10":
+                return f"{mapping.host_ip}:{mapping.host_port}"
+            return f"[{mapping.host_ip}]:{mapping.host_port}"
+        return f"{mapping.host_ip}:{mapping.host_port}"
+
+    def _cmd_ps(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.formatting import format_ps
+
+        show_all = command.flag("all")
+        containers = [c for c in reversed(self.daemon.containers) if show_all or c.running]
+        if command.flag("quiet"):
+            return CommandOutput(0, "".join(c.short_id + "\n" for c in containers))
+        return CommandOutput(0, format_ps(containers, self.daemon, command.value("format")))
+
+    def _cmd_inspect(self, command: DockerCommand) -> CommandOutput:
+        if not command.args:
+            return self._missing_args(command, "at least 1 argument",
+                                      "docker inspect [OPTIONS] NAME|ID [NAME|ID...]", "")
+        objects: list[Any] = []
+        errors: list[str] = []
+        for ref in command.args:
+            try:
+                objects.append(container_inspect(self.daemon, self.daemon.find_container(ref)))
+            except DockerError:
+                try:
+                    objects.append(network_inspect(self.daemon, self.daemon.find_network(ref)))
+                except DockerError:
+                    errors.append(f"Error: No such object: {ref}")
+        return self._print_objects(objects, errors, command.value("format"))
+
+    def _print_objects(self, objects: list[Any], errors: list[str],
+                       template: str | None) -> CommandOutput:
+        if template:
+            try:
+                out = "".join(render_template(template, obj) + "\n" for obj in objects)
+            except TemplateError as error:
+                return CommandOutput(1, "", f"{error}\n")
+        else:
+            out = _indent_json(objects) + "\n" if objects or not errors else "[]\n"
+        stderr = "".join(e + "\n" for e in errors)
+        return CommandOutput(1 if errors else 0, out, stderr)
+
+    def _cmd_exec(self, command: DockerCommand) -> CommandOutput:
+        if len(command.args) < 2:
+            return self._missing_args(command, "at least 2 arguments",
+                                      "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]", "")
+        try:
+            container = self.daemon.find_container(command.args[0])
+        except DockerError as error:
+            if self.version == "20.10":
+                return CommandOutput(1, "", f"Error: {error.message}\n")
+            return CommandOutput(1, "", _daemon_error(error.message) + "\n")
+        if not container.running:
+            return CommandOutput(1, "", _daemon_error(
+                f"Container {container.id} is not running") + "\n")
+        return self.execute_in(container, list(command.args[1:]), command.values("env"))
+
+    # -- networks --------------------------------------------------------------
+    def _cmd_network_create(self, command: DockerCommand) -> CommandOutput:
+        if len(command.args) != 1:
+            return self._missing_args(command, "exactly 1 argument",
+                                      "docker network create [OPTIONS] NETWORK",
+                                      "Create a network")
+        try:
+            subnet = _network_arg(command.value("subnet"))
+            ip_range = _network_arg(command.value("ip-range"))
+            gateway_text = command.value("gateway")
+            gateway = IPv4Address(gateway_text) if gateway_text else None
+            options = dict(o.split("=", 1) for o in command.values("opt") if "=" in o)
+            labels = dict(o.split("=", 1) for o in command.values("label") if "=" in o)
+            network = self.daemon.create_network(
+                command.args[0], driver=command.value("driver") or "bridge", subnet=subnet,
+                gateway=gateway, ip_range=ip_range, internal=command.flag("internal"),
+                options=options, labels=labels)
+        except (DockerError, ValueError) as error:
+            message = error.message if isinstance(error, DockerError) else str(error)
+            return CommandOutput(1, "", _daemon_error(message) + "\n")
+        return CommandOutput(0, network.id + "\n")
+
+    def _cmd_network_ls(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.formatting import format_network_ls
+
+        networks = sorted(self.daemon.networks, key=lambda n: n.name)
+        if command.flag("quiet"):
+            return CommandOutput(0, "".join(n.short_id + "\n" for n in networks))
+        return CommandOutput(0, format_network_ls(networks, command.value("format"),
+                                                  command.flag("no-trunc")))
+
+    def _cmd_network_inspect(self, command: DockerCommand) -> CommandOutput:
+        objects: list[Any] = []
+        errors: list[str] = []
+        for ref in command.args:
+            try:
+                objects.append(network_inspect(self.daemon, self.daemon.find_network(ref)))
+            except DockerError as error:
+                errors.append(f"Error: {error.message}" if self.version == "20.10"
+                              else _daemon_error(error.message))
+        return self._print_objects(objects, errors, command.value("format"))
+
+    def _cmd_network_connect(self, command: DockerCommand) -> CommandOutput:
+        if len(command.args) != 2:
+            return self._missing_args(command, "exactly 2 arguments",
+                                      "docker network connect [OPTIONS] NETWORK CONTAINER",
+                                      "Connect a container to a network")
+        try:
+            network = self.daemon.find_network(command.args[0])
+            container = self.daemon.find_container(command.args[1])
+            ip_text = command.value("ip")
+            self.daemon.connect(network, container, aliases=tuple(command.values("alias")),
+                                ipv4_address=IPv4Address(ip_text) if ip_text else None)
+        except DockerError as error:
+            return CommandOutput(1, "", _daemon_error(error.message) + "\n")
+        return CommandOutput(0)
+
+    def _cmd_network_disconnect(self, command: DockerCommand) -> CommandOutput:
+        if len(command.args) != 2:
+            return self._missing_args(command, "exactly 2 arguments",
+                                      "docker network disconnect [OPTIONS] NETWORK CONTAINER",
+                                      "Disconnect a container from a network")
+        try:
+            network = self.daemon.find_network(command.args[0])
+            container = self.daemon.find_container(command.args[1])
+            self.daemon.disconnect(network, container)
+        except DockerError as error:
+            return CommandOutput(1, "", _daemon_error(error.message) + "\n")
+        return CommandOutput(0)
+
+    def _cmd_network_rm(self, command: DockerCommand) -> CommandOutput:
+        out: list[str] = []
+        errors: list[str] = []
+        for ref in command.args:
+            try:
+                self.daemon.remove_network(self.daemon.find_network(ref))
+            except DockerError as error:
+                errors.append(_daemon_error(error.message))
+                continue
+            out.append(ref)
+        return CommandOutput(1 if errors else 0, "".join(r + "\n" for r in out),
+                             "".join(e + "\n" for e in errors))
+
+
+def _network_arg(text: str | None) -> IPv4Network | None:
+    if not text:
+        return None
+    try:
+        network = ip_network(text, strict=False)
+    except ValueError:
+        raise DockerError(f"invalid CIDR address: {text}") from None
+    if not isinstance(network, IPv4Network):
+        raise DockerError(f"invalid CIDR address: {text}")
+    return network
+
+
+def _natural_key(text: str) -> list[object]:
+    import re
+
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _natural_sorted(lines: list[str]) -> list[str]:
+    return sorted(lines, key=_natural_key)
+
+
+def _indent_json(value: Any) -> str:
+    """Return JSON indented as the docker CLI prints inspect output (4 spaces)."""
+    return json.dumps(value, indent=4, ensure_ascii=False)
+
+
+__all__ = ["CommandOutput", "DockerClient", "ip_address"]

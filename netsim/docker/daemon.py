@@ -1,0 +1,753 @@
+"""The Docker daemon model: containers, networks, IPAM, ports and links.
+
+The daemon turns requests into state and configures the host's kernel model
+through ``Plumbing`` exactly as libnetwork configures Linux: bridges, veth
+pairs, addresses, routes, sysctls and iptables rules. Refusals raise
+``DockerError`` with Docker's own message text; the docker CLI model prints them.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_address
+
+from netsim.docker.engines import EngineProfile
+from netsim.docker.engines.base import DaemonOptions, RuleCommand, to_delete
+from netsim.docker.images import IMAGE_PATH_ENV, find_image
+from netsim.docker.ipam import BUILTIN_POOLS, AddressPool, SubnetAllocator
+from netsim.docker.model import (
+    Container,
+    Endpoint,
+    EndpointConfig,
+    LinkRequest,
+    Network,
+)
+from netsim.docker.plumbing import Plumbing
+from netsim.docker.ports import (
+    PortAllocator,
+    PortMapping,
+    PortRequest,
+    parse_port_proto,
+    parse_publish,
+)
+from netsim.errors import DockerError
+from netsim.scenario.spec import DaemonSpec, ImageSpec
+
+DEFAULT_BIP = IPv4Interface("172.17.0.1/16")
+_NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z: simulated time starts here
+
+
+def _timestamp(seconds: float) -> str:
+    """Return an RFC 3339 timestamp with nanoseconds, as Docker writes ``Created``."""
+    import datetime
+
+    moment = datetime.datetime.fromtimestamp(EPOCH + seconds, tz=datetime.UTC)
+    nanos = int(round((seconds % 1) * 1e9))
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{nanos:09d}Z"
+
+
+@dataclass(slots=True)
+class Daemon:
+    """dockerd: owns containers and networks and configures the host kernel."""
+
+    spec: DaemonSpec
+    profile: EngineProfile
+    plumbing: Plumbing
+    rng: random.Random
+    images: tuple[ImageSpec, ...] = ()
+    clock: float = 0.0
+    containers: list[Container] = field(default_factory=list)
+    networks: list[Network] = field(default_factory=list)
+    options: DaemonOptions = field(init=False)
+    subnets: SubnetAllocator = field(init=False)
+    ports: PortAllocator = field(init=False)
+    _installed: dict[str, list[RuleCommand]] = field(default_factory=dict)
+    _next_pid: int = 1000
+
+    def __post_init__(self) -> None:
+        self.options = DaemonOptions(
+            icc=self.spec.icc if self.spec.icc is not None else True,
+            userland_proxy=(self.spec.userland_proxy
+                            if self.spec.userland_proxy is not None else True),
+            ip_forward=self.spec.ip_forward if self.spec.ip_forward is not None else True,
+        )
+        pools = self.spec.default_address_pools or BUILTIN_POOLS
+        self.subnets = SubnetAllocator(pools=pools, rotating=self.profile.rotating_subnets)
+        self.ports = PortAllocator(shared_unspecified=self.profile.shared_port_maps)
+
+    # -- identifiers ---------------------------------------------------------
+    def new_id(self) -> str:
+        """Return a random 64-hex ID whose 12-char prefix is not all digits (as Docker)."""
+        while True:
+            ident = f"{self.rng.getrandbits(256):064x}"
+            if not ident[:12].isdigit():
+                return ident
+
+    def now(self) -> str:
+        """Return the simulated time as Docker's timestamp."""
+        return _timestamp(self.clock)
+
+    # -- start-up ------------------------------------------------------------
+    def start(self) -> None:
+        """Start dockerd: chains, the default bridge, host and none networks."""
+        if self.options.ip_forward:
+            if self.plumbing.sysctl_get("net.ipv4.ip_forward") != "1":
+                self.plumbing.sysctl_set("net.ipv4.ip_forward", "1")
+                self.plumbing.iptables(("-t", "filter", "-P", "FORWARD", "DROP"))
+        for rule in self.profile.daemon_chains(self.options):
+            self._apply(rule)
+        bip = self.spec.bip or DEFAULT_BIP
+        bridge = Network(
+            id=self.new_id(), name="bridge", driver="bridge", created=self.now(),
+            subnet=bip.network, gateway=bip.ip, default_bridge=True, bridge_name="docker0",
+            icc=self.options.icc, user_subnet=self.spec.bip is not None,
+            pool=AddressPool(bip.network),
+            options={
+                "com.docker.network.bridge.default_bridge": "true",
+                "com.docker.network.bridge.enable_icc": str(self.options.icc).lower(),
+                "com.docker.network.bridge.enable_ip_masquerade": "true",
+                "com.docker.network.bridge.host_binding_ipv4": "0.0.0.0",
+                "com.docker.network.bridge.name": "docker0",
+                "com.docker.network.driver.mtu": "1500",
+            },
+        )
+        assert bridge.pool is not None
+        bridge.pool.allocate(bip.ip)
+        self._create_bridge(bridge)
+        self.networks.append(bridge)
+        for rule in self.profile.daemon_finish(self.options):
+            self._apply(rule)
+        for rule in self.profile.after_network(self.options):
+            self._apply(rule)
+        self.networks.append(Network(id=self.new_id(), name="host", driver="host",
+                                     created=self.now()))
+        self.networks.append(Network(id=self.new_id(), name="none", driver="null",
+                                     created=self.now()))
+
+    def _create_bridge(self, network: Network) -> None:
+        assert network.subnet is not None and network.gateway is not None
+        self.plumbing.create_bridge(
+            network.bridge_name, IPv4Interface(f"{network.gateway}/{network.subnet.prefixlen}"),
+            self._random_mac(),
+        )
+        if not self.options.userland_proxy:
+            self.plumbing.sysctl_set(f"net.ipv4.conf.{network.bridge_name}.route_localnet", "1")
+        rules = self.profile.network_rules(network, self.options)
+        for rule in rules:
+            self._apply(rule)
+        self._installed[network.id] = [r for r in rules if not r[0].startswith("?")]
+
+    def _random_mac(self) -> str:
+        data = bytes(self.rng.getrandbits(8) for _ in range(6))
+        first = (data[0] & 0xFE) | 0x02
+        return ":".join(f"{b:02x}" for b in (first, *data[1:]))
+
+    def _apply(self, rule: RuleCommand) -> None:
+        """Run one recipe command; ``?-D`` ignores a missing rule, ``?once`` skips duplicates."""
+        if rule[0] == "?-D":
+            self.plumbing.iptables_try(rule[1:])
+        elif rule[0] == "?once":
+            check = tuple("-C" if w == "-A" else w for w in rule[1:])
+            if not self.plumbing.iptables_try(check):
+                self.plumbing.iptables(rule[1:])
+        else:
+            self.plumbing.iptables(rule)
+
+    def _remove_rules(self, rules: list[RuleCommand]) -> None:
+        for rule in reversed(rules):
+            self.plumbing.iptables_try(to_delete(rule))
+
+    # -- lookups ---------------------------------------------------------------
+    def find_container(self, ref: str) -> Container:
+        """Return the container a name, ID or unique ID prefix refers to.
+
+        Raises:
+            DockerError: ``No such container: REF``.
+        """
+        name = ref.lstrip("/")
+        for container in self.containers:
+            if container.name == name or container.id == ref:
+                return container
+        if ref:
+            matches = [c for c in self.containers if c.id.startswith(ref)]
+            if len(matches) == 1:
+                return matches[0]
+        raise DockerError(f"No such container: {ref}", status=404)
+
+    def find_network(self, ref: str) -> Network:
+        """Return the network a name, ID or unique ID prefix refers to.
+
+        Raises:
+            DockerError: ``network REF not found``.
+        """
+        for network in self.networks:
+            if network.id == ref or network.name == ref:
+                return network
+        matches = [n for n in self.networks if n.id.startswith(ref)] if ref else []
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise DockerError(
+                f"network {ref} is ambiguous ({len(matches)} matches found based on ID prefix)")
+        raise DockerError(f"network {ref} not found", status=404)
+
+    def container_networks(self, container: Container) -> list[Network]:
+        """Return the networks a container is configured on, sorted by name as Docker lists."""
+        return [self.find_network(name) for name in sorted(container.networks)]
+
+    # -- containers --------------------------------------------------------------
+    def create_container(self, request: ContainerRequest) -> Container:
+        """Create a container (no address, no ports until it starts).
+
+        Raises:
+            DockerError: name conflict or invalid name, bad link, bad network options.
+        """
+        image = find_image(request.image, self.images)
+        if image is None:
+            raise DockerError(f"Unable to find image '{request.image}' locally", status=404)
+        name = request.name or self._generated_name()
+        if not _NAME_RE.match(name):
+            raise DockerError(
+                f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                status=400)
+        for existing in self.containers:
+            if existing.name == name:
+                raise DockerError(
+                    f'Conflict. The container name "/{name}" is already in use by container '
+                    f'"{existing.id}". You have to remove (or rename) that container to be able'
+                    " to reuse that name.", status=409)
+        mode = request.network or "default"
+        network_name = "bridge" if mode == "default" else mode
+        if mode.startswith("container:"):
+            if request.publish or request.publish_all:
+                raise DockerError(
+                    "conflicting options: port publishing and the container type network mode",
+                    status=400)
+            if request.links:
+                raise DockerError(
+                    "conflicting options: container type network can't be used with links. "
+                    "This would result in undefined behavior", status=400)
+            if request.hostname:
+                raise DockerError("conflicting options: hostname and the network mode",
+                                  status=400)
+            self.find_container(mode.split(":", 1)[1])
+        user_network = network_name not in ("bridge", "host", "none") and ":" not in mode
+        if request.aliases and not user_network:
+            raise DockerError("network-scoped alias is supported only for containers in user "
+                              "defined networks", status=400)
+        if request.ipv4_address is not None and not user_network:
+            if network_name == "bridge" and self.profile.ignores_ip_on_default_bridge:
+                pass
+            else:
+                raise DockerError("user specified IP address is supported on user defined "
+                                  "networks only", status=400)
+        if mode == "host" and request.links:
+            raise DockerError("conflicting options: host type networking can't be used with "
+                              "links. This would result in undefined behavior", status=400)
+        links: list[LinkRequest] = []
+        for text in request.links:
+            child_name, _, alias = text.partition(":")
+            try:
+                child = self.find_container(child_name)
+            except DockerError as error:
+                raise DockerError(f"could not get container for {child_name}: {error.message}",
+                                  status=404) from None
+            links.append(LinkRequest(child.name, alias or child_name))
+        publish: list[PortRequest] = []
+        for spec in request.publish:
+            publish.extend(parse_publish(spec))
+        exposed: list[tuple[int, str]] = [(p.port, p.proto) for p in image.expose]
+        for text in request.expose:
+            port_text, proto = parse_port_proto(text)
+            start, _, end = port_text.partition("-")
+            for port in range(int(start), int(end or start) + 1):
+                exposed.append((port, proto))
+        for req in publish:
+            exposed.append((req.container_port, req.proto))
+        exposed = sorted(set(exposed))
+        cid = self.new_id()
+        entrypoint = request.entrypoint if request.entrypoint is not None else image.entrypoint
+        if request.command:
+            cmd: tuple[str, ...] | None = tuple(request.command)
+        else:
+            cmd = image.command
+        listens = tuple((p.port, p.proto) for p in image.listen)
+        if request.command and not (image.entrypoint and all(a.startswith("-")
+                                                                for a in request.command)):
+            listens = ()
+        process = (entrypoint or ()) + (cmd or ())
+        env = [IMAGE_PATH_ENV]
+        for item in request.env:
+            key = item.split("=", 1)[0]
+            env = [e for e in env if e.split("=", 1)[0] != key] + [item]
+        if mode.startswith("container:"):
+            hostname = self.find_container(mode.split(":", 1)[1]).hostname
+        elif mode == "host":
+            hostname = "host"
+        else:
+            hostname = request.hostname or cid[:12]
+        networks: dict[str, EndpointConfig] = {}
+        if not mode.startswith("container:"):
+            networks[network_name] = EndpointConfig(
+                aliases=tuple(request.aliases), ipv4_address=request.ipv4_address,
+                links=tuple(request.links) if user_network else ())
+        container = Container(
+            id=cid, name=name, image_ref=request.image, image=image, created=self.now(),
+            path=process[0] if process else "", args=tuple(process[1:]),
+            entrypoint=entrypoint, cmd=cmd, env=env, hostname=hostname, exposed=exposed,
+            publish=publish, publish_all=request.publish_all, publish_specs=list(request.publish),
+            network_mode=mode, networks=networks, links=links if not user_network else [],
+            auto_remove=request.auto_remove, listens=listens,
+        )
+        self.containers.append(container)
+        return container
+
+    def _generated_name(self) -> str:
+        left = ("admiring", "brave", "clever", "eager", "focused", "gifted", "happy", "keen")
+        right = ("turing", "hopper", "lovelace", "ritchie", "thompson", "torvalds", "knuth")
+        while True:
+            name = f"{self.rng.choice(left)}_{self.rng.choice(right)}"
+            if all(c.name != name for c in self.containers):
+                return name
+
+    def start_container(self, container: Container) -> None:
+        """Start a container: sandbox, endpoints, ports, links, hosts file.
+
+        Raises:
+            DockerError: a link to a stopped container, an unknown network, a port
+                clash; the container then stays as it was (Created or Exited).
+        """
+        if container.running:
+            return
+        mode = container.network_mode
+        if mode.startswith("container:"):
+            target = self.find_container(mode.split(":", 1)[1])
+            if not target.running:
+                raise DockerError(self._not_running_join(target))
+        for link in container.links:
+            child = self.find_container(link.child_name)
+            if not child.running:
+                raise DockerError(
+                    f"Cannot link to a non running container: /{child.name} AS "
+                    f"/{container.name}/{link.alias}")
+            if "bridge" not in child.endpoints:
+                raise DockerError(f"Cannot link to /{child.name}, as it does not belong to the "
+                                  "default network")
+        networks = [self.find_network(name) for name in container.networks]
+        done: list[Network] = []
+        try:
+            container.sandbox_id = self.new_id()
+            container.sandbox_key = f"/var/run/docker/netns/{container.sandbox_id[:12]}"
+            if mode == "host":
+                self.plumbing.use_host_namespace(container.id)
+            elif mode.startswith("container:"):
+                target = self.find_container(mode.split(":", 1)[1])
+                self.plumbing.share_namespace(container.id, target.id)
+            else:
+                self.plumbing.create_namespace(container.id)
+            for network in networks:
+                if network.is_bridge:
+                    self._join(container, network)
+                    done.append(network)
+            if networks and networks[0].is_bridge and not networks[0].internal:
+                self._publish(container, networks[0])
+            self._program_links(container)
+            container.hosts_entries = self._hosts_entries(container)
+        except DockerError:
+            self._release_network(container)
+            raise
+        container.state = "running"
+        container.exit_code = 0
+        container.pid = self._next_pid
+        self._next_pid += 17
+        container.started_at = self.clock
+        container.link_env = self._link_env(container)
+        self._update_parents(container)
+
+    def _not_running_join(self, target: Container) -> str:
+        if self.profile.version == "20.10":
+            return f"cannot join network of a non running container: {target.name}"
+        return (f"cannot join network namespace of a non running container: container "
+                f"{target.name} is {_state_word(target)}")
+
+    def _join(self, container: Container, network: Network) -> None:
+        """Create the endpoint: address, MAC, veth into the container, rules."""
+        assert network.pool is not None and network.subnet is not None
+        config = container.networks.get(network.name, EndpointConfig())
+        requested = config.ipv4_address
+        if network.default_bridge and self.profile.ignores_ip_on_default_bridge:
+            requested = None
+        if requested is not None and not network.user_subnet:
+            raise DockerError("user specified IP address is supported only when connecting to "
+                              "networks with user configured subnets")
+        try:
+            address = network.pool.allocate(requested)
+        except DockerError as error:
+            if error.message.startswith("no available"):
+                raise DockerError(f"no available IPv4 addresses on this network's address "
+                                  f"pools: {network.name} ({network.id})") from None
+            if self.profile.version != "20.10" and error.message.startswith("Requested"):
+                raise DockerError("requested address is out of range") from None
+            raise
+        interface = IPv4Interface(f"{address}/{network.subnet.prefixlen}")
+        mac = self.profile.generate_mac(address, bytes(self.rng.getrandbits(8) for _ in range(6)))
+        veth = "veth" + f"{self.rng.getrandbits(28):07x}"
+        ifname = f"eth{len(container.endpoints)}"
+        gateway = network.gateway
+        with_default_route = not network.internal or self.profile.internal_keeps_default_route
+        is_first = not container.endpoints
+        self.plumbing.attach_endpoint(
+            container.id, network.bridge_name, veth, ifname, interface, mac,
+            gateway if (with_default_route and is_first) else None)
+        endpoint = Endpoint(network=network, id=self.new_id(), address=interface, mac=mac,
+                            host_veth=veth, ifname=ifname)
+        container.endpoints[network.name] = endpoint
+        container.network_ids[network.name] = network.id
+        rules = self.profile.endpoint_rules(network, address)
+        for rule in rules:
+            self._apply(rule)
+        self._installed[endpoint.id] = rules
+
+    def _publish(self, container: Container, network: Network) -> None:
+        """Allocate host ports and program DNAT for the container's published ports."""
+        endpoint = container.endpoints[network.name]
+        requests = list(container.publish)
+        if container.publish_all:
+            published = {(r.container_port, r.proto) for r in requests}
+            for port, proto in container.exposed:
+                if (port, proto) not in published:
+                    requests.append(PortRequest(port, proto, None, None, None))
+        if self.profile.version == "20.10":
+            requests.sort(key=lambda r: (-(r.host_port_start or 0), -r.container_port))
+        else:
+            requests.sort(key=lambda r: (r.host_port_start is None or r.host_port_start
+                                         != r.host_port_end, r.container_port,
+                                         ("tcp", "udp", "sctp").index(r.proto)))
+        mappings: list[PortMapping] = []
+        rules: list[RuleCommand] = []
+        try:
+            for request in requests:
+                for host_ips in self._binding_families(request):
+                    port = self.ports.request(host_ips, request.proto, request.host_port_start,
+                                              request.host_port_end)
+                    for host_ip in host_ips:
+                        mapping = PortMapping(request.container_port, request.proto, host_ip, port)
+                        mappings.append(mapping)
+                        if host_ip.version == 4:
+                            new_rules = self.profile.port_rules(network, endpoint.address,
+                                                                mapping, self.options)
+                            for rule in new_rules:
+                                self._apply(rule)
+                            rules.extend(new_rules)
+        except DockerError as error:
+            self._remove_rules(rules)
+            for mapping in mappings:
+                self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
+            text = (f"driver failed programming external connectivity on endpoint "
+                    f"{container.name} ({endpoint.id}): {error.message}")
+            raise DockerError(self.profile.networking_error(text)) from None
+        container.ports = mappings
+        self._installed[container.id + "/ports"] = rules
+
+    def _binding_families(self, request: PortRequest) -> list[list[IPv4Address | object]]:
+        """Return the host-address groups one request binds (0.0.0.0 and :: for no address)."""
+        if request.host_ip is not None:
+            return [[request.host_ip]]
+        v4 = ip_address("0.0.0.0")
+        v6 = ip_address("::")
+        if not self.options.userland_proxy:
+            return [[v4]]
+        if self.profile.shared_port_maps:
+            return [[v4, v6]]
+        return [[v4], [v6]]
+
+    def _program_links(self, container: Container) -> None:
+        """Install the icc=false ACCEPT pairs for the container's links."""
+        if self.options.icc or "bridge" not in container.endpoints:
+            return
+        parent = container.endpoints["bridge"]
+        rules: list[RuleCommand] = []
+        for link in container.links:
+            child = self.find_container(link.child_name)
+            child_ep = child.endpoints.get("bridge")
+            if child_ep is None:
+                continue
+            rules += self.profile.link_rules(parent.network, parent.address.ip,
+                                             child_ep.address.ip, child.exposed)
+        for rule in rules:
+            self._apply(rule)
+        self._installed[container.id + "/links"] = rules
+
+    def _hosts_entries(self, container: Container) -> list[tuple[str, str]]:
+        """Return the /etc/hosts lines after the defaults: links, then own addresses."""
+        entries: list[tuple[str, str]] = []
+        for link in container.links:
+            child = self.find_container(link.child_name)
+            endpoint = child.endpoints.get("bridge")
+            if endpoint is None:
+                continue
+            names = f"{link.alias} {child.hostname}"
+            if child.name != link.alias:
+                names += f" {child.name}"
+            entries.append((str(endpoint.address.ip), names))
+        for endpoint in container.endpoints.values():
+            entries.append((str(endpoint.address.ip), container.hostname))
+        return entries
+
+    def _link_env(self, container: Container) -> list[str]:
+        """Return the environment variables the container's links define (links.go ToEnv)."""
+        env: list[str] = []
+        for link in container.links:
+            child = self.find_container(link.child_name)
+            endpoint = child.endpoints.get("bridge")
+            if endpoint is None:
+                continue
+            ip = endpoint.address.ip
+            alias = link.alias.upper().replace("-", "_")
+            ports = sorted(child.exposed, key=lambda p: (p[0], p[1]))
+            if ports:
+                env.append(f"{alias}_PORT={ports[0][1]}://{ip}:{ports[0][0]}")
+            i = 0
+            while i < len(ports):
+                j = i
+                while (j + 1 < len(ports) and ports[j + 1][1] == ports[i][1]
+                       and ports[j + 1][0] == ports[j][0] + 1):
+                    j += 1
+                if j > i + 1:
+                    first, proto = ports[i]
+                    last = ports[j][0]
+                    prefix = f"{alias}_PORT_{first}_{proto.upper()}"
+                    env += [f"{prefix}_START={proto}://{ip}:{first}", f"{prefix}_ADDR={ip}",
+                            f"{prefix}_PROTO={proto}", f"{prefix}_PORT_START={first}",
+                            f"{prefix}_END={proto}://{ip}:{last}", f"{prefix}_PORT_END={last}"]
+                i = j + 1
+            for port, proto in ports:
+                prefix = f"{alias}_PORT_{port}_{proto.upper()}"
+                env += [f"{prefix}={proto}://{ip}:{port}", f"{prefix}_ADDR={ip}",
+                        f"{prefix}_PORT={port}", f"{prefix}_PROTO={proto}"]
+            env.append(f"{alias}_NAME=/{container.name}/{link.alias}")
+            for item in child.env:
+                key, _, value = item.partition("=")
+                if key not in ("HOME", "PATH"):
+                    env.append(f"{alias}_ENV_{key}={value}")
+        return env
+
+    def _update_parents(self, child: Container) -> None:
+        """Rewrite links' addresses in running parents when a child starts (20.10 and 28)."""
+        endpoint = child.endpoints.get("bridge")
+        if endpoint is None:
+            return
+        for parent in self.containers:
+            if not parent.running:
+                continue
+            for link in parent.links:
+                if link.child_name == child.name:
+                    parent.hosts_entries = [
+                        (str(endpoint.address.ip), names) if names.split()[0] == link.alias
+                        else (ip, names)
+                        for ip, names in parent.hosts_entries
+                    ]
+
+    def stop_container(self, container: Container, *, exit_code: int = 0) -> None:
+        """Stop a running container: release ports, addresses and rules."""
+        if not container.running:
+            return
+        self._release_network(container)
+        container.state = "exited"
+        container.exit_code = exit_code
+        container.pid = 0
+        container.finished_at = self.clock
+        if container.auto_remove:
+            self.containers.remove(container)
+
+    def _release_network(self, container: Container) -> None:
+        for key in (container.id + "/links", container.id + "/ports"):
+            self._remove_rules(self._installed.pop(key, []))
+        for mapping in container.ports:
+            self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
+        container.ports = []
+        for endpoint in list(container.endpoints.values()):
+            self._remove_rules(self._installed.pop(endpoint.id, []))
+            self.plumbing.detach_endpoint(container.id, endpoint.host_veth)
+            assert endpoint.network.pool is not None
+            endpoint.network.pool.release(endpoint.address.ip)
+        container.endpoints.clear()
+        self.plumbing.delete_namespace(container.id)
+
+    def remove_container(self, container: Container, *, force: bool) -> None:
+        """Remove a container (``-f`` stops it first).
+
+        Raises:
+            DockerError: the container runs and ``force`` is false.
+        """
+        if container.running:
+            if not force:
+                raise DockerError(
+                    f"You cannot remove a running container {container.id}. Stop the container "
+                    "before attempting removal or force remove", status=409)
+            self._release_network(container)
+            container.state = "exited"
+        if container in self.containers:
+            self.containers.remove(container)
+
+    # -- networks -------------------------------------------------------------
+    def create_network(self, name: str, *, driver: str = "bridge",
+                       subnet: IPv4Network | None = None, gateway: IPv4Address | None = None,
+                       ip_range: IPv4Network | None = None, internal: bool = False,
+                       options: dict[str, str] | None = None,
+                       labels: dict[str, str] | None = None) -> Network:
+        """Create a user-defined bridge network.
+
+        Raises:
+            DockerError: duplicate name, predefined name, overlapping subnet,
+                exhausted pools.
+        """
+        if name in ("bridge", "host", "none"):
+            raise DockerError(f"operation is not permitted on predefined {name} network ",
+                              status=403)
+        if any(n.name == name for n in self.networks):
+            raise DockerError(f"network with name {name} already exists", status=409)
+        if driver not in ("bridge",):
+            raise DockerError(f"plugin \"{driver}\" not found", status=404)
+        in_use = [n.subnet for n in self.networks if n.subnet is not None]
+        if subnet is not None:
+            if any(subnet.overlaps(other) for other in in_use):
+                raise DockerError(self._overlap_message(), status=403)
+            chosen = subnet
+        else:
+            reserved = [self.plumbing.lan_subnet()]
+            chosen = self.subnets.allocate(in_use, reserved)
+        network_id = self.new_id()
+        pool = AddressPool(chosen, ip_range)
+        if gateway is None:
+            gateway = pool.allocate(in_range=False)
+        else:
+            pool.allocate(gateway)
+        opts = dict(options or {})
+        icc = opts.get("com.docker.network.bridge.enable_icc", "true") != "false"
+        network = Network(
+            id=network_id, name=name, driver=driver, created=self.now(), subnet=chosen,
+            gateway=gateway, ip_range=ip_range, user_subnet=subnet is not None,
+            user_gateway=subnet is not None, internal=internal,
+            bridge_name=opts.get("com.docker.network.bridge.name", f"br-{network_id[:12]}"),
+            icc=icc, pool=pool, options=opts, labels=dict(labels or {}),
+        )
+        self._create_bridge(network)
+        for rule in self.profile.after_network(self.options):
+            self._apply(rule)
+        self.networks.append(network)
+        return network
+
+    def _overlap_message(self) -> str:
+        if self.profile.version == "20.10":
+            return "Pool overlaps with other one on this address space"
+        return "invalid pool request: Pool overlaps with other one on this address space"
+
+    def remove_network(self, network: Network) -> None:
+        """Remove a user-defined network.
+
+        Raises:
+            DockerError: a predefined network, or one with active endpoints.
+        """
+        if not network.user_defined:
+            raise DockerError(f"{network.name} is a pre-defined network and cannot be removed",
+                              status=403)
+        users = [c for c in self.containers if network.name in c.endpoints]
+        if users:
+            if self.profile.version == "20.10":
+                raise DockerError(f"error while removing network: network {network.name} id "
+                                  f"{network.id} has active endpoints", status=403)
+            listed = ", ".join(
+                f'name:"{c.name}" id:"{c.endpoints[network.name].id[:12]}"' for c in users)
+            raise DockerError(f"error while removing network: network {network.name} has "
+                              f"active endpoints ({listed})", status=403)
+        self._remove_rules(self._installed.pop(network.id, []))
+        self.plumbing.delete_bridge(network.bridge_name)
+        self.networks.remove(network)
+
+    def connect(self, network: Network, container: Container, *, aliases: tuple[str, ...],
+                ipv4_address: IPv4Address | None) -> None:
+        """Attach a container to a network (at once if it runs).
+
+        Raises:
+            DockerError: special network modes, already connected, address errors.
+        """
+        mode = container.network_mode
+        if network.name == "host" or mode == "host":
+            raise DockerError("container cannot be disconnected from host network or "
+                              "connected to host network", status=400)
+        if mode == "none" or network.name == "none":
+            raise DockerError("container cannot be connected to multiple networks with one of "
+                              "the networks in private (none) mode", status=400)
+        if mode.startswith("container:"):
+            raise DockerError("container sharing network namespace with another container or "
+                              "host cannot be connected to any other network", status=400)
+        if network.name in container.networks:
+            if self.profile.version == "20.10" or container.running:
+                raise DockerError(f"endpoint with name {container.name} already exists in "
+                                  f"network {network.name}", status=403)
+            raise DockerError(f"container {container.id} is already attached to network "
+                              f"{network.name}", status=403)
+        if aliases and not network.user_defined:
+            raise DockerError("network-scoped alias is supported only for containers in user "
+                              "defined networks", status=400)
+        container.networks[network.name] = EndpointConfig(aliases=aliases,
+                                                          ipv4_address=ipv4_address)
+        if container.running:
+            try:
+                self._join(container, network)
+            except DockerError:
+                del container.networks[network.name]
+                raise
+            endpoint = container.endpoints[network.name]
+            container.hosts_entries.append((str(endpoint.address.ip), container.hostname))
+
+    def disconnect(self, network: Network, container: Container) -> None:
+        """Detach a container from a network.
+
+        Raises:
+            DockerError: not connected, or a special network mode.
+        """
+        if network.name == "host" or container.network_mode == "host":
+            raise DockerError("container cannot be disconnected from host network or "
+                              "connected to host network", status=400)
+        if network.name not in container.networks:
+            raise DockerError(f"container {container.id} is not connected to network "
+                              f"{network.name}", status=403)
+        del container.networks[network.name]
+        endpoint = container.endpoints.pop(network.name, None)
+        if endpoint is not None:
+            self._remove_rules(self._installed.pop(endpoint.id, []))
+            self.plumbing.detach_endpoint(container.id, endpoint.host_veth)
+            assert network.pool is not None
+            network.pool.release(endpoint.address.ip)
+            container.hosts_entries = [
+                entry for entry in container.hosts_entries
+                if entry[0] != str(endpoint.address.ip)]
+
+
+def _state_word(container: Container) -> str:
+    return {"created": "created", "exited": "exited", "running": "running"}[container.state]
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerRequest:
+    """What ``docker run``/``docker create`` asks for, from its options."""
+
+    image: str
+    name: str | None = None
+    command: tuple[str, ...] = ()
+    entrypoint: tuple[str, ...] | None = None
+    env: tuple[str, ...] = ()
+    hostname: str | None = None
+    publish: tuple[str, ...] = ()
+    publish_all: bool = False
+    expose: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    network: str | None = None
+    aliases: tuple[str, ...] = ()
+    ipv4_address: IPv4Address | None = None
+    auto_remove: bool = False

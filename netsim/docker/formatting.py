@@ -1,0 +1,182 @@
+"""Tables the docker CLI prints: ``docker ps`` and ``docker network ls``.
+
+Columns are laid out as Go's text/tabwriter does with docker's settings
+(minimum width 10, padding 3, the last column unpadded); PORTS follows
+docker/cli's ``DisplayablePorts`` (ports grouped into ranges, mappings whose
+host port differs listed last).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netsim.docker.daemon import Daemon
+from netsim.docker.gotemplate import render_template
+from netsim.docker.model import Container, Network
+
+
+def tabwrite(rows: list[list[str]], *, min_width: int = 10, padding: int = 3) -> str:
+    """Lay out rows like Go's tabwriter (cells joined by tabs, last cell free)."""
+    if not rows:
+        return ""
+    columns = max(len(r) for r in rows) - 1
+    widths = [0] * max(columns, 0)
+    for row in rows:
+        for i, cell in enumerate(row[:-1]):
+            widths[i] = max(widths[i], len(cell) + padding, min_width)
+    lines: list[str] = []
+    for row in rows:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
+        lines.append("".join(cells) + row[-1])
+    return "".join(line + "\n" for line in lines)
+
+
+def human_duration(seconds: float) -> str:
+    """Return go-units' HumanDuration (``Less than a second``, ``5 seconds``...)."""
+    s = int(seconds)
+    if s < 1:
+        return "Less than a second"
+    if s == 1:
+        return "1 second"
+    if s < 60:
+        return f"{s} seconds"
+    minutes = s // 60
+    if minutes == 1:
+        return "About a minute"
+    if minutes < 60:
+        return f"{minutes} minutes"
+    hours = round(s / 3600)
+    if hours == 1:
+        return "About an hour"
+    return f"{hours} hours"
+
+
+def _ellipsis(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    return text[: width - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class _Port:
+    private: int
+    proto: str
+    ip: str = ""
+    public: int = 0
+
+
+def displayable_ports(container: Container, version: str) -> str:
+    """Return the PORTS column for a container."""
+    ports: list[_Port] = []
+    if container.running and container.network_mode not in ("host", "none") and \
+            not container.network_mode.startswith("container:"):
+        published = {(m.container_port, m.proto) for m in container.ports}
+        for port, proto in container.exposed:
+            if (port, proto) not in published:
+                ports.append(_Port(port, proto))
+        for m in container.ports:
+            ports.append(_Port(m.container_port, m.proto, str(m.host_ip), m.host_port))
+    ports.sort(key=lambda p: (p.private, p.ip, p.public, p.proto))
+    modern = version != "20.10"
+
+    def join(ip: str, port: str) -> str:
+        if modern and ":" in ip:
+            return f"[{ip}]:{port}"
+        return f"{ip}:{port}"
+
+    groups: dict[str, list[int]] = {}
+    order: list[str] = []
+    result: list[str] = []
+    host_mappings: list[str] = []
+
+    def form(key: str, first: int, last: int) -> str:
+        ip, _, proto = key.rpartition("/")
+        text = str(first) if first == last else f"{first}-{last}"
+        if ip:
+            text = f"{join(ip, text)}->{text}"
+        return f"{text}/{proto}"
+
+    for port in ports:
+        key = port.proto
+        if port.ip:
+            if port.public != port.private:
+                host_mappings.append(f"{join(port.ip, str(port.public))}->{port.private}/"
+                                     f"{port.proto}")
+                continue
+            key = f"{port.ip}/{port.proto}"
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [port.private, port.private]
+            order.append(key)
+            continue
+        if port.private == group[1] + 1:
+            group[1] = port.private
+            continue
+        result.append(form(key, group[0], group[1]))
+        groups[key] = [port.private, port.private]
+    for key in order:
+        result.append(form(key, groups[key][0], groups[key][1]))
+    return ", ".join(result + host_mappings)
+
+
+def _status(container: Container, now: float) -> str:
+    if container.running:
+        return "Up " + human_duration(now - container.started_at)
+    if container.state == "created":
+        return "Created"
+    return f"Exited ({container.exit_code}) {human_duration(now - container.finished_at)} ago"
+
+
+def _command(container: Container) -> str:
+    return '"' + _ellipsis(" ".join(container.command_line), 20) + '"'
+
+
+def _ps_fields(container: Container, daemon: Daemon) -> dict[str, str]:
+    created = _created_seconds(container)
+    return {
+        "ID": container.short_id,
+        "Image": container.image_ref,
+        "Command": _command(container),
+        "RunningFor": human_duration(daemon.clock - created) + " ago",
+        "Status": _status(container, daemon.clock),
+        "Ports": displayable_ports(container, daemon.profile.version),
+        "Names": container.name,
+        "State": container.state,
+        "Networks": ",".join(sorted(container.networks)),
+    }
+
+
+def _created_seconds(container: Container) -> float:
+    return container.started_at if container.started_at else 0.0
+
+
+_PS_HEADERS = (("ID", "CONTAINER ID"), ("Image", "IMAGE"), ("Command", "COMMAND"),
+               ("RunningFor", "CREATED"), ("Status", "STATUS"), ("Ports", "PORTS"),
+               ("Names", "NAMES"))
+
+
+def format_ps(containers: list[Container], daemon: Daemon, template: str | None) -> str:
+    """Return ``docker ps``'s output for the containers (newest first)."""
+    rows = [_ps_fields(c, daemon) for c in containers]
+    if template and not template.startswith("table"):
+        return "".join(render_template(template, row) + "\n" for row in rows)
+    table = [[header for _, header in _PS_HEADERS]]
+    for row in rows:
+        table.append([row[key] for key, _ in _PS_HEADERS])
+    return tabwrite(table)
+
+
+def format_network_ls(networks: list[Network], template: str | None, no_trunc: bool) -> str:
+    """Return ``docker network ls``'s output (networks sorted by name)."""
+    rows = []
+    for network in networks:
+        rows.append({
+            "ID": network.id if no_trunc else network.short_id, "Name": network.name,
+            "Driver": network.driver, "Scope": "local",
+            "IPv6": "false", "Internal": str(network.internal).lower(),
+        })
+    if template and not template.startswith("table"):
+        return "".join(render_template(template, row) + "\n" for row in rows)
+    table = [["NETWORK ID", "NAME", "DRIVER", "SCOPE"]]
+    table += [[r["ID"], r["Name"], r["Driver"], r["Scope"]] for r in rows]
+    return tabwrite(table)

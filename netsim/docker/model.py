@@ -1,0 +1,134 @@
+"""The daemon's runtime objects: containers, networks, endpoints and links.
+
+These are owned by the Daemon and change as commands run; values that are
+passed around (port mappings, requests) are frozen elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+
+from netsim.docker.ipam import AddressPool
+from netsim.docker.ports import PortMapping, PortRequest
+from netsim.scenario.spec import ImageSpec
+
+
+@dataclass(slots=True)
+class Network:
+    """A Docker network (bridge driver, or the built-in host and none)."""
+
+    id: str
+    name: str
+    driver: str
+    created: str
+    subnet: IPv4Network | None = None
+    gateway: IPv4Address | None = None
+    ip_range: IPv4Network | None = None
+    user_subnet: bool = False
+    user_gateway: bool = False
+    internal: bool = False
+    default_bridge: bool = False
+    bridge_name: str = ""
+    icc: bool = True
+    pool: AddressPool | None = None
+    options: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def short_id(self) -> str:
+        """Return the 12-hex short ID."""
+        return self.id[:12]
+
+    @property
+    def is_bridge(self) -> bool:
+        """Return whether the network is a bridge network (default or user-defined)."""
+        return self.driver == "bridge"
+
+    @property
+    def user_defined(self) -> bool:
+        """Return whether the network was made with ``docker network create``."""
+        return self.is_bridge and not self.default_bridge
+
+
+@dataclass(slots=True)
+class EndpointConfig:
+    """What a container asks of one network: aliases, a fixed address, link aliases."""
+
+    aliases: tuple[str, ...] = ()
+    ipv4_address: IPv4Address | None = None
+    links: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Endpoint:
+    """A running container's attachment to a network."""
+
+    network: Network
+    id: str
+    address: IPv4Interface
+    mac: str
+    host_veth: str
+    ifname: str
+
+
+@dataclass(slots=True)
+class LinkRequest:
+    """A legacy ``--link NAME:ALIAS`` of a container."""
+
+    child_name: str
+    alias: str
+
+
+@dataclass(slots=True)
+class Container:
+    """A container and its network state."""
+
+    id: str
+    name: str
+    image_ref: str
+    image: ImageSpec
+    created: str
+    path: str
+    args: tuple[str, ...]
+    entrypoint: tuple[str, ...] | None
+    cmd: tuple[str, ...] | None
+    env: list[str]
+    hostname: str
+    exposed: list[tuple[int, str]]
+    publish: list[PortRequest]
+    publish_all: bool
+    publish_specs: list[str]
+    network_mode: str
+    networks: dict[str, EndpointConfig]
+    links: list[LinkRequest]
+    auto_remove: bool
+    listens: tuple[tuple[int, str], ...]
+    state: str = "created"
+    exit_code: int = 0
+    pid: int = 0
+    restart_count: int = 0
+    sandbox_id: str = ""
+    sandbox_key: str = ""
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    network_ids: dict[str, str] = field(default_factory=dict)
+    ports: list[PortMapping] = field(default_factory=list)
+    link_env: list[str] = field(default_factory=list)
+    hosts_entries: list[tuple[str, str]] = field(default_factory=list)
+    started_at: float = 0.0
+    finished_at: float = 0.0
+
+    @property
+    def short_id(self) -> str:
+        """Return the 12-hex short ID (also the default hostname)."""
+        return self.id[:12]
+
+    @property
+    def running(self) -> bool:
+        """Return whether the container runs."""
+        return self.state == "running"
+
+    @property
+    def command_line(self) -> tuple[str, ...]:
+        """Return entrypoint + cmd, the process the container runs."""
+        return (self.entrypoint or ()) + (self.cmd or ())

@@ -1,0 +1,1 @@
+"""Renderers: turn results into transcripts, JSON, pcaps, plots and diagrams."""

@@ -1,0 +1,78 @@
+"""Replay a scenario's steps on a simulated world and collect the contract's result.
+
+``run_scenario`` returns the JSON-ready dict that ``netsim run --json`` writes
+(scenario-format.md, "JSON result"); renderers turn it into a transcript.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from netsim.docker.client import CommandOutput
+from netsim.scenario.spec import CommandStep, ProbeStep, Scenario
+from netsim.shell import run_on_node, split_command
+from netsim.world import HOST, World, build_world
+
+NOT_SIMULATED = "not simulated yet"
+SECONDS_PER_STEP = 1.0
+
+ProbeRunner = Callable[[World, ProbeStep], dict[str, Any]]
+StepCallback = Callable[[int, int, dict[str, Any]], None]
+
+
+def _command(world: World, step: CommandStep) -> CommandOutput:
+    if step.on == HOST or step.on in world.machines:
+        return run_on_node(world, step.on, step.command)
+    argv = split_command(step.command)
+    if isinstance(argv, CommandOutput):
+        return argv
+    return world.client.run(["docker", "exec", step.on, *argv])
+
+
+def _unsimulated_probe(world: World, step: ProbeStep) -> dict[str, Any]:
+    return {"result": NOT_SIMULATED}
+
+
+def run_world(world: World, *, probe: ProbeRunner | None = None,
+              progress: StepCallback | None = None) -> dict[str, Any]:
+    """Run every step of the world's scenario; return the JSON result."""
+    scenario = world.scenario
+    probe = probe or _default_probe_runner()
+    steps: list[dict[str, Any]] = []
+    passed = True
+    for step in scenario.steps:
+        world.daemon.clock += SECONDS_PER_STEP
+        if isinstance(step, CommandStep):
+            output = _command(world, step)
+            record: dict[str, Any] = {
+                "index": step.index, "kind": "command", "on": step.on, "command": step.command,
+                "exit_code": output.exit_code, "stdout": output.stdout, "stderr": output.stderr,
+            }
+        else:
+            record = {"index": step.index, "kind": "probe", "from": step.src, "to": step.target}
+            record.update(probe(world, step))
+            if step.expect is not None:
+                record["expect"] = step.expect
+                record["passed"] = record.get("result") == step.expect
+                passed = passed and record["passed"]
+        steps.append(record)
+        if progress is not None:
+            progress(step.index, len(scenario.steps), record)
+    return {"scenario": scenario.name, "engine": world.profile.version, "passed": passed,
+            "steps": steps}
+
+
+def _default_probe_runner() -> ProbeRunner:
+    try:
+        from netsim.dataplane.probe import run_probe
+    except ImportError:
+        return _unsimulated_probe
+    return run_probe
+
+
+def run_scenario(scenario: Scenario, *, engine: str | None = None, seed: int = 0,
+                 progress: StepCallback | None = None) -> dict[str, Any]:
+    """Build the scenario's world, replay its steps, and return the JSON result."""
+    world = build_world(scenario, engine=engine, seed=seed)
+    return run_world(world, progress=progress)

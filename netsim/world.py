@@ -1,0 +1,182 @@
+"""Build the world a scenario describes: the LAN, the Docker host, machines, the daemon.
+
+The world is what the shell, the runner and the data plane look at: each node
+(host, machine, running container) has a network namespace of the kernel
+model; the daemon configures the host's through ``HostPlumbing``.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+
+from netsim.docker.client import DockerClient
+from netsim.docker.daemon import Daemon
+from netsim.docker.engines import EngineProfile, profile_for
+from netsim.docker.model import Container
+from netsim.errors import IptablesError
+from netsim.kernel.namespace import NetworkNamespace
+from netsim.scenario.spec import Scenario
+
+HOST = "host"
+
+
+def lan_mac(address: IPv4Address) -> str:
+    """Return a LAN interface's MAC: ``02:00:`` and the IPv4 address's bytes (the contract)."""
+    return "02:00:" + ":".join(f"{b:02x}" for b in address.packed)
+
+
+@dataclass(slots=True)
+class HostPlumbing:
+    """The daemon's door to the host's kernel: acts on the world's namespaces."""
+
+    world: World
+
+    @property
+    def host(self) -> NetworkNamespace:
+        """Return the host's namespace."""
+        return self.world.host
+
+    def iptables(self, argv: tuple[str, ...]) -> None:
+        """Run an iptables command in the host namespace."""
+        self.host.netfilter.apply(list(argv))
+
+    def iptables_try(self, argv: tuple[str, ...]) -> bool:
+        """Run an iptables command; return False where iptables would fail."""
+        try:
+            self.host.netfilter.apply(list(argv))
+        except IptablesError:
+            return False
+        return True
+
+    def sysctl_get(self, key: str) -> str:
+        """Return a host sysctl."""
+        return self.host.sysctls.get(key)
+
+    def sysctl_set(self, key: str, value: str) -> None:
+        """Set a host sysctl."""
+        self.host.sysctls.set(key, value)
+
+    def lan_subnet(self) -> IPv4Network:
+        """Return the LAN's subnet."""
+        return self.world.scenario.lan
+
+    def create_bridge(self, name: str, address: IPv4Interface, mac: str) -> None:
+        """Create a bridge with its address, up (no carrier until a port joins)."""
+        self.host.add_bridge(name, mac=mac)
+        self.host.add_address(name, address)
+        self.host.set_up(name)
+
+    def delete_bridge(self, name: str) -> None:
+        """Delete a bridge."""
+        self.host.delete_link(name)
+
+    def create_namespace(self, owner: str) -> None:
+        """Create a container's namespace."""
+        self.world.container_namespaces[owner] = NetworkNamespace(owner[:12])
+
+    def use_host_namespace(self, owner: str) -> None:
+        """Share the host's namespace with a container."""
+        self.world.container_namespaces[owner] = self.host
+
+    def share_namespace(self, owner: str, other: str) -> None:
+        """Let a container join another's namespace."""
+        self.world.container_namespaces[owner] = self.world.container_namespaces[other]
+
+    def delete_namespace(self, owner: str) -> None:
+        """Forget a container's namespace."""
+        self.world.container_namespaces.pop(owner, None)
+
+    def attach_endpoint(self, owner: str, bridge: str, host_veth: str, ifname: str,
+                        address: IPv4Interface, mac: str, gateway: IPv4Address | None) -> None:
+        """Create the veth pair, enslave the host end, move the other end into the container."""
+        inner = self.world.container_namespaces[owner]
+        self.host.add_veth(host_veth, peer_name=ifname, peer_namespace=inner, peer_mac=mac,
+                           mac=self.world.random_mac())
+        self.host.set_master(host_veth, bridge)
+        self.host.set_up(host_veth)
+        inner.add_address(ifname, address)
+        inner.set_up(ifname)
+        if gateway is not None:
+            inner.add_default_route(gateway, ifname)
+
+    def detach_endpoint(self, owner: str, host_veth: str) -> None:
+        """Delete the endpoint's veth pair (its peer goes with it)."""
+        self.host.delete_link(host_veth)
+
+
+@dataclass(slots=True)
+class World:
+    """Everything a scenario runs against."""
+
+    scenario: Scenario
+    profile: EngineProfile
+    rng: random.Random
+    host: NetworkNamespace
+    machines: dict[str, NetworkNamespace]
+    container_namespaces: dict[str, NetworkNamespace] = field(default_factory=dict)
+    daemon: Daemon = field(init=False)
+    client: DockerClient = field(init=False)
+
+    def random_mac(self) -> str:
+        """Return a random locally administered MAC address from the world's RNG."""
+        data = bytes(self.rng.getrandbits(8) for _ in range(6))
+        return ":".join(f"{b:02x}" for b in ((data[0] & 0xFE) | 0x02, *data[1:]))
+
+    @property
+    def etc_hosts(self) -> str:
+        """Return the /etc/hosts the host and machines share."""
+        lines = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback",
+                 f"{self.scenario.host.address.ip}\t{HOST}"]
+        lines += [f"{m.address.ip}\t{m.name}" for m in self.scenario.machines]
+        return "".join(line + "\n" for line in lines)
+
+    @property
+    def resolv_conf(self) -> str:
+        """Return the host's /etc/resolv.conf (a router that does not exist)."""
+        return f"nameserver {self.scenario.nameserver}\n"
+
+    def container(self, name: str) -> Container | None:
+        """Return the container with this name, if any."""
+        for container in self.daemon.containers:
+            if container.name == name:
+                return container
+        return None
+
+    def namespace_of(self, node: str) -> NetworkNamespace | None:
+        """Return the namespace of the host, a machine or a running container."""
+        if node == HOST:
+            return self.host
+        if node in self.machines:
+            return self.machines[node]
+        container = self.container(node)
+        if container is None or not container.running:
+            return None
+        return self.container_namespaces.get(container.id)
+
+
+def _lan_namespace(name: str, address: IPv4Interface) -> NetworkNamespace:
+    namespace = NetworkNamespace(name)
+    namespace.add_ethernet("eth0", mac=lan_mac(address.ip))
+    namespace.add_address("eth0", address)
+    namespace.set_up("eth0")
+    return namespace
+
+
+def build_world(scenario: Scenario, *, engine: str | None = None, seed: int = 0) -> World:
+    """Build the world of a scenario and start its Docker daemon."""
+    profile = profile_for(engine or scenario.engine)
+    rng = random.Random(f"{scenario.name}/{profile.version}/{seed}")
+    host = _lan_namespace(HOST, scenario.host.address)
+    machines = {m.name: _lan_namespace(m.name, m.address) for m in scenario.machines}
+    world = World(scenario=scenario, profile=profile, rng=rng, host=host, machines=machines)
+    from netsim.shell import run_in_container
+
+    world.daemon = Daemon(spec=scenario.daemon, profile=profile, plumbing=HostPlumbing(world),
+                          rng=rng, images=scenario.images)
+    world.client = DockerClient(
+        daemon=world.daemon,
+        execute_in=lambda container, argv, env: run_in_container(world, container, argv, env))
+    world.daemon.start()
+    return world

@@ -222,9 +222,10 @@ def parse_docker(argv: Sequence[str]) -> DockerCommand:
             j = 1
             while j < len(word):
                 letter = word[j]
-                name = shorts.get(letter)
-                if name is None:
+                found = shorts.get(letter)
+                if found is None:
                     raise UsageError(f"unknown shorthand flag: {letter!r} in {word}", path)
+                name = found
                 if table[name][1]:
                     rest = word[j + 1:]
                     if rest.startswith("="):

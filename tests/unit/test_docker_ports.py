@@ -1,0 +1,92 @@
+"""Unit tests: -p parsing and host-port allocation (docker-reference.md §3)."""
+
+from ipaddress import ip_address
+
+import pytest
+
+from netsim.docker.ports import PortAllocator, parse_publish
+from netsim.errors import DockerError
+
+V4 = ip_address("0.0.0.0")
+V6 = ip_address("::")
+LOOPBACK = ip_address("127.0.0.1")
+
+
+def test_parse_host_and_container_port():
+    (request,) = parse_publish("12345:3306")
+    assert (request.container_port, request.proto, request.host_ip) == (3306, "tcp", None)
+    assert (request.host_port_start, request.host_port_end) == (12345, 12345)
+    assert request.typed_host_port == "12345" and request.typed_host_ip == ""
+
+
+def test_parse_host_address_with_ephemeral_port():
+    (request,) = parse_publish("127.0.0.1::3306")
+    assert request.host_ip == LOOPBACK
+    assert request.host_port_start is None
+    assert request.typed_host_ip == "127.0.0.1" and request.typed_host_port == ""
+
+
+def test_parse_udp_and_ranges():
+    requests = parse_publish("8000-8001:9000-9001/udp")
+    assert [(r.container_port, r.host_port_start, r.proto) for r in requests] == [
+        (9000, 8000, "udp"), (9001, 8001, "udp")]
+
+
+def test_parse_ipv6_host_address():
+    (request,) = parse_publish("[::1]:80:8080")
+    assert request.host_ip == ip_address("::1") and request.container_port == 8080
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("abc", "Invalid containerPort: abc"),
+    ("x:80", "Invalid hostPort: x"),
+    ("80:80/icmp", "invalid proto: icmp"),
+    ("1.2.3.999:80:80", "invalid IP address: 1.2.3.999"),
+    ("8000-8002:80-81", "Invalid ranges specified for container and host Ports"),
+])
+def test_parse_errors(spec, message):
+    with pytest.raises(DockerError, match=message):
+        parse_publish(spec)
+
+
+def test_explicit_port_clash_names_the_address():
+    allocator = PortAllocator(shared_unspecified=True)
+    assert allocator.request([V4, V6], "tcp", 8080, 8080) == 8080
+    with pytest.raises(DockerError, match=r"Bind for 0.0.0.0:8080 failed: port is already"):
+        allocator.request([V4, V6], "tcp", 8080, 8080)
+
+
+def test_other_protocol_does_not_clash():
+    allocator = PortAllocator(shared_unspecified=True)
+    allocator.request([V4], "tcp", 53, 53)
+    assert allocator.request([V4], "udp", 53, 53) == 53
+
+
+def test_dynamic_ports_start_at_range_begin_and_do_not_reuse_at_once():
+    allocator = PortAllocator(shared_unspecified=True)
+    first = allocator.request([V4, V6], "tcp", None, None)
+    second = allocator.request([V4, V6], "tcp", None, None)
+    assert (first, second) == (32768, 32769)
+    allocator.release(V4, "tcp", first)
+    allocator.release(V6, "tcp", first)
+    assert allocator.request([V4, V6], "tcp", None, None) == 32770
+
+
+def test_modern_specific_address_clashes_with_unspecified():
+    allocator = PortAllocator(shared_unspecified=True)
+    allocator.request([V4], "tcp", 9000, 9000)
+    with pytest.raises(DockerError, match="Bind for 0.0.0.0:9000"):
+        allocator.request([LOOPBACK], "tcp", 9000, 9000)
+
+
+def test_classic_maps_are_independent_per_address():
+    allocator = PortAllocator(shared_unspecified=False)
+    allocator.request([V4], "tcp", 9000, 9000)
+    assert allocator.request([LOOPBACK], "tcp", 9000, 9000) == 9000
+
+
+def test_range_has_its_own_cursor():
+    allocator = PortAllocator(shared_unspecified=True)
+    assert allocator.request([V4], "tcp", 8000, 8002) == 8000
+    assert allocator.request([V4], "tcp", 8000, 8002) == 8001
+    assert allocator.request([V4], "tcp", None, None) == 32768

@@ -78,18 +78,18 @@ def listen(name: str, tcp: list[int], udp: list[int], ipv6: bool) -> int:
     print("ready", flush=True)
     while True:
         for key, _ in selector.select():
-            sock = key.fileobj
-            assert isinstance(sock, socket.socket)
+            ready = key.fileobj
+            assert isinstance(ready, socket.socket)
             try:
                 if key.data == socket.SOCK_STREAM:
-                    conn, peer = sock.accept()
+                    conn, peer = ready.accept()
                     with conn:
                         local = _hostport(conn.getsockname())
                         conn.setblocking(True)
                         conn.settimeout(2)
                         conn.sendall(f"{name} {local} {_hostport(peer)}\n".encode())
                 else:
-                    _answer_datagram(sock, name)
+                    _answer_datagram(ready, name)
             except OSError:
                 continue
 
@@ -149,7 +149,9 @@ def dns_lookup(server: str, name: str, timeout: float) -> str | None:
     """Ask ``server`` (UDP 53) for an A record of ``name``; return the first address."""
     query_id = random.randrange(65536)
     question = b"".join(bytes([len(p)]) + p.encode() for p in name.rstrip(".").split(".")) + b"\0"
-    query = struct.pack("!HHHHHH", query_id, 0x0100, 1, 0, 0, 0) + question + struct.pack("!HH", 1, 1)
+    query = (
+        struct.pack("!HHHHHH", query_id, 0x0100, 1, 0, 0, 0) + question + struct.pack("!HH", 1, 1)
+    )
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(timeout)
         try:
@@ -307,7 +309,10 @@ def probe(args: argparse.Namespace) -> int:
     address = resolve(args.dst, args.hosts, args.dns, args.timeout)
     if address is None:
         outcome: dict[str, str | None] = {
-            "result": "unresolved", "served_by": None, "local": None, "peer": None,
+            "result": "unresolved",
+            "served_by": None,
+            "local": None,
+            "peer": None,
         }
     elif args.proto == "icmp":
         outcome = probe_icmp(address, args.timeout)

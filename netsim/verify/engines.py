@@ -203,7 +203,10 @@ def _setup_285(engine: Engine, cache_root: Path, progress: Progress) -> None:
     progress("$ apt-get download " + " ".join(wanted))
     done = subprocess.run(
         ["apt-get", *options, "download", *wanted],
-        cwd=debs, capture_output=True, text=True, check=False,
+        cwd=debs,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise VerifyError("apt-get download failed:\n" + (done.stdout + done.stderr)[-2000:])

@@ -70,8 +70,15 @@ def image_references(scenario: Scenario) -> dict[str, ImageSpec]:
     return found
 
 
-def _add(tar: tarfile.TarFile, name: str, *, data: bytes | None = None, mode: int = 0o755,
-         link: str | None = None, directory: bool = False) -> None:
+def _add(
+    tar: tarfile.TarFile,
+    name: str,
+    *,
+    data: bytes | None = None,
+    mode: int = 0o755,
+    link: str | None = None,
+    directory: bool = False,
+) -> None:
     """Add one file, symlink or directory owned by root to ``tar``."""
     info = tarfile.TarInfo(name)
     info.mode = mode
@@ -111,8 +118,22 @@ def build_rootfs(destination: Path, images: Iterable[ImageSpec]) -> Path:
     ).stdout.split()
     applets = set(listing)
     with tarfile.open(destination, "w") as tar:
-        for directory in ("bin", "dev", "etc", "proc", "root", "sys", "tmp", "usr",
-                          "usr/bin", "usr/local", "usr/local/bin", "usr/sbin", "sbin", "var"):
+        for directory in (
+            "bin",
+            "dev",
+            "etc",
+            "proc",
+            "root",
+            "sys",
+            "tmp",
+            "usr",
+            "usr/bin",
+            "usr/local",
+            "usr/local/bin",
+            "usr/sbin",
+            "sbin",
+            "var",
+        ):
             _add(tar, directory, directory=True, mode=0o1777 if directory == "tmp" else 0o755)
         _add(tar, "bin/busybox", data=BUSYBOX.read_bytes())
         for applet in sorted(applets - {"busybox"}):

@@ -52,8 +52,10 @@ DURATION = re.compile(
 PORT_PEER = re.compile(r":\d+$")
 TABLE_HEADERS = ("CONTAINER ID", "NETWORK ID")
 # IPv4 ranges whose 02:42:<address> MACs 20.10 derives from a container's address.
-DERIVED_MAC_RANGES = (ipaddress.IPv4Network("172.16.0.0/12"),
-                      ipaddress.IPv4Network("192.168.0.0/16"))
+DERIVED_MAC_RANGES = (
+    ipaddress.IPv4Network("172.16.0.0/12"),
+    ipaddress.IPv4Network("192.168.0.0/16"),
+)
 KEPT_MACS = ("00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff")
 
 
@@ -167,8 +169,9 @@ class Normaliser:
                 rows.append(lines[index])
                 index += 1
             cells = [[_cell(row, starts, i) for i in range(len(starts))] for row in rows]
-            cells = [cells[0]] + [[DURATION.sub("<duration>", self._plain(cell)) for cell in row]
-                                  for row in cells[1:]]
+            cells = [cells[0]] + [
+                [DURATION.sub("<duration>", self._plain(cell)) for cell in row] for row in cells[1:]
+            ]
             out.extend(_tabulate(cells))
         return "\n".join(out)
 
@@ -190,15 +193,17 @@ class Normaliser:
 def _cell(row: str, starts: list[int], i: int) -> str:
     """Return cell ``i`` of a table row whose columns begin at ``starts``."""
     end = starts[i + 1] if i + 1 < len(starts) else len(row)
-    return row[starts[i]:end].strip()
+    return row[starts[i] : end].strip()
 
 
 def _tabulate(rows: list[list[str]]) -> list[str]:
     """Align cells as the docker CLI's tabwriter does (min width 10, padding 3)."""
     widths = [max(10, max(len(row[i]) for row in rows) + 3) for i in range(len(rows[0]) - 1)]
     return [
-        ("".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True))
-         + row[-1]).rstrip()
+        (
+            "".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True))
+            + row[-1]
+        ).rstrip()
         for row in rows
     ]
 
@@ -257,16 +262,21 @@ def compare_results(first: dict[str, Any], second: dict[str, Any]) -> list[StepC
     for step in one.get("steps", []):
         index = step.get("index")
         kind = step.get("kind", "command")
-        label = (f"{step.get('from')} -> {step.get('to')}" if kind == "probe"
-                 else f"{step.get('on')}$ {step.get('command')}")
+        label = (
+            f"{step.get('from')} -> {step.get('to')}"
+            if kind == "probe"
+            else f"{step.get('on')}$ {step.get('command')}"
+        )
         other = by_index.get(index)
         if other is None or other.get("kind") != kind:
-            comparisons.append(StepComparison(index, kind, label, False,
-                                              (("step", kind, "missing"),)))
+            comparisons.append(
+                StepComparison(index, kind, label, False, (("step", kind, "missing"),))
+            )
             continue
         fields = PROBE_FIELDS if kind == "probe" else COMMAND_FIELDS
         differences = tuple(
-            (name, step.get(name), other.get(name)) for name in fields
+            (name, step.get(name), other.get(name))
+            for name in fields
             if step.get(name) != other.get(name)
         )
         if NOT_SIMULATED in (step.get("result"), other.get("result")):
@@ -275,8 +285,9 @@ def compare_results(first: dict[str, Any], second: dict[str, Any]) -> list[StepC
     return comparisons
 
 
-def format_disagreements(comparisons: list[StepComparison], first_name: str,
-                         second_name: str) -> str:
+def format_disagreements(
+    comparisons: list[StepComparison], first_name: str, second_name: str
+) -> str:
     """Return a readable report of the steps that disagree."""
     lines = []
     for step in comparisons:

@@ -55,8 +55,9 @@ def write_result(result: dict[str, Any], path: Path) -> Path:
     return path
 
 
-def load_recorded(scenario_name: str, engine: str, root: Path = RECORDED_DIR
-                  ) -> dict[str, Any] | None:
+def load_recorded(
+    scenario_name: str, engine: str, root: Path = RECORDED_DIR
+) -> dict[str, Any] | None:
     """Return a scenario's recorded result on ``engine``, or None when there is none."""
     path = recorded_path(scenario_name, engine, root)
     if not path.exists():

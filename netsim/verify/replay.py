@@ -50,8 +50,9 @@ class ContainerListener:
     process: subprocess.Popen[str]
 
 
-def container_listens(image: ImageSpec | None, entrypoint: list[str] | None,
-                      command: list[str] | None) -> tuple[PortSpec, ...]:
+def container_listens(
+    image: ImageSpec | None, entrypoint: list[str] | None, command: list[str] | None
+) -> tuple[PortSpec, ...]:
     """Return the ports a container's service listens on (scenario-format.md's rule).
 
     A container runs its image's service when it kept the image's entrypoint and
@@ -96,8 +97,12 @@ class Replay:
                 stop_process(listener.process)
             self.listeners.clear()
         passed = all(step.get("passed", True) for step in steps)
-        return {"scenario": self.scenario.name, "engine": self.world.engine.version,
-                "passed": passed, "steps": steps}
+        return {
+            "scenario": self.scenario.name,
+            "engine": self.world.engine.version,
+            "passed": passed,
+            "steps": steps,
+        }
 
     # -------------------------------------------------------------- images
 
@@ -106,8 +111,10 @@ class Replay:
         references = image_references(self.scenario)
         if not references:
             return
-        rootfs = build_rootfs(self.world.work / "rootfs.tar",
-                              {spec.name: spec for spec in references.values()}.values())
+        rootfs = build_rootfs(
+            self.world.work / "rootfs.tar",
+            {spec.name: spec for spec in references.values()}.values(),
+        )
         made: dict[str, str] = {}
         for reference, spec in references.items():
             if spec.name in made:
@@ -131,8 +138,15 @@ class Replay:
         else:
             # A container: exactly `docker exec NAME CMD`, typed on the host.
             done = self.world.run("host", f"docker exec {step.on} {step.command}")
-        return {"index": step.index, "kind": "command", "on": step.on, "command": step.command,
-                "exit_code": done.exit_code, "stdout": done.stdout, "stderr": done.stderr}
+        return {
+            "index": step.index,
+            "kind": "command",
+            "on": step.on,
+            "command": step.command,
+            "exit_code": done.exit_code,
+            "stdout": done.stdout,
+            "stderr": done.stderr,
+        }
 
     # ----------------------------------------------------------- listeners
 
@@ -160,8 +174,11 @@ class Replay:
         running = {name: (pid, ports) for name, pid, ports in self.running_containers()}
         for name in list(self.listeners):
             listener = self.listeners[name]
-            if (name not in running or running[name][0] != listener.pid
-                    or listener.process.poll() is not None):
+            if (
+                name not in running
+                or running[name][0] != listener.pid
+                or listener.process.poll() is not None
+            ):
                 stop_process(listener.process)
                 del self.listeners[name]
         for name, (pid, ports) in running.items():
@@ -194,18 +211,38 @@ class Replay:
 
     def probe(self, step: ProbeStep) -> dict[str, Any]:
         """Run a probe from its source and record what came back."""
-        record: dict[str, Any] = {"index": step.index, "kind": "probe", "from": step.src,
-                                  "to": step.target}
+        record: dict[str, Any] = {
+            "index": step.index,
+            "kind": "probe",
+            "from": step.src,
+            "to": step.target,
+        }
         source = self.probe_source(step.src)
         if source is None:
-            outcome: dict[str, Any] = {"result": None, "served_by": None, "local": None,
-                                       "peer": None,
-                                       "error": f"probe source {step.src} is not running"}
+            outcome: dict[str, Any] = {
+                "result": None,
+                "served_by": None,
+                "local": None,
+                "peer": None,
+                "error": f"probe source {step.src} is not running",
+            }
         else:
             netns, hosts, dns = source
-            argv = ["nsenter", f"--net={netns}", sys.executable, str(AGENT), "probe",
-                    "--dst", step.dst, "--proto", step.proto, "--hosts", hosts,
-                    "--timeout", str(PROBE_TIMEOUT)]
+            argv = [
+                "nsenter",
+                f"--net={netns}",
+                sys.executable,
+                str(AGENT),
+                "probe",
+                "--dst",
+                step.dst,
+                "--proto",
+                step.proto,
+                "--hosts",
+                hosts,
+                "--timeout",
+                str(PROBE_TIMEOUT),
+            ]
             if step.port is not None:
                 argv += ["--port", str(step.port)]
             if dns:
@@ -225,19 +262,28 @@ class Replay:
 def _describe(step: dict[str, Any]) -> str:
     """Return a one-line progress note for a replayed step."""
     if step["kind"] == "probe":
-        served = f" by {step['served_by']} ({step['local']} <- {step['peer']})" \
-            if step.get("served_by") else ""
+        served = (
+            f" by {step['served_by']} ({step['local']} <- {step['peer']})"
+            if step.get("served_by")
+            else ""
+        )
         return f"  [{step['index']}] probe {step['from']} -> {step['to']}: {step['result']}{served}"
     return f"  [{step['index']}] {step['on']}$ {step['command']} -> exit {step['exit_code']}"
 
 
-def replay_scenario(scenario: Scenario, version: str, *, engine: Engine | None = None,
-                    progress: Progress | None = None) -> dict[str, Any]:
+def replay_scenario(
+    scenario: Scenario,
+    version: str,
+    *,
+    engine: Engine | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """Replay ``scenario`` on a fresh real dockerd of ``version``; return the raw result.
 
     Raises:
         VerifyError: the engine is not available here or the world could not be built.
     """
+
     def quiet(_: str) -> None:
         return None
 

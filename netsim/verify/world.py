@@ -43,7 +43,10 @@ AGENT = Path(__file__).with_name("agent.py")
 DOCKER_SOCKET = "unix:///var/run/docker.sock"
 COMMAND_TIMEOUT = 180.0
 DAEMON_START_TIMEOUT = 60.0
-BUSYBOX_SH = ("busybox", "sh", "-c")
+# The host's and machines' own shell: Debian's /bin/sh (dash), as a person's host has.
+SHELL = ("sh", "-c")
+# Processes a replay leaves behind only if it is killed outright; see sweep_stale_worlds().
+STALE_COMMANDS = ("sleep 2147483647", "dockerd", "containerd")
 
 # Runs inside the new mount and UTS namespaces; "$1" is the work folder, "$2"
 # the hostname, "$3" "docker" for the Docker host.
@@ -77,8 +80,11 @@ def mac_for(address: IPv4Interface) -> str:
 
 def hosts_file(scenario: Scenario) -> str:
     """Return the /etc/hosts the host and the machines share (scenario-format.md)."""
-    lines = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback",
-             f"{scenario.host.address.ip}\thost"]
+    lines = [
+        "127.0.0.1\tlocalhost",
+        "::1\tlocalhost ip6-localhost ip6-loopback",
+        f"{scenario.host.address.ip}\thost",
+    ]
     lines += [f"{machine.address.ip}\t{machine.name}" for machine in scenario.machines]
     return "\n".join(lines) + "\n"
 
@@ -103,8 +109,9 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def stop_process(process: subprocess.Popen[bytes] | subprocess.Popen[str] | None,
-                 *, grace: float = 5.0) -> None:
+def stop_process(
+    process: subprocess.Popen[bytes] | subprocess.Popen[str] | None, *, grace: float = 5.0
+) -> None:
     """Stop a child by its pid: SIGTERM, wait ``grace`` seconds, then SIGKILL; close its pipes."""
     if process is None:
         return
@@ -141,19 +148,44 @@ def _kill_pid(pid: int, *, grace: float = 5.0) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def sweep_stale_namespaces() -> list[str]:
-    """Delete namespaces left by replays whose process is gone; return their names.
+def _cmdline(pid: int) -> str:
+    """Return a process's command line with spaces, or ``""`` when it is gone."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
 
-    Only this module's namespaces (``nsv<pid>-...``) are considered.
+
+def sweep_stale_worlds() -> list[str]:
+    """Remove what replays killed outright left behind; return what was removed.
+
+    Only this module's own leftovers are touched: work folders
+    ``run-<pid>-...`` and namespaces ``nsv<pid>-...`` whose replay process
+    ``<pid>`` is gone, and the processes those folders list by pid (anchors,
+    dockerd, containerd), each checked by its command line first.
     """
     removed: list[str] = []
+    if WORK_ROOT.is_dir():
+        for work in sorted(WORK_ROOT.glob("run-*")):
+            owner = work.name.split("-")[1]
+            if not owner.isdigit() or _alive(int(owner)):
+                continue
+            pids = work / "pids"
+            for line in pids.read_text().split() if pids.exists() else []:
+                pid = int(line)
+                if any(name in _cmdline(pid) for name in STALE_COMMANDS):
+                    _kill_pid(pid)
+                    removed.append(f"process {pid}")
+            shutil.rmtree(work, ignore_errors=True)
+            removed.append(str(work))
     if not NETNS_DIR.is_dir():
         return removed
     for entry in sorted(NETNS_DIR.iterdir()):
         name = entry.name
         if not name.startswith(NETNS_PREFIX) or "-" not in name:
             continue
-        owner = name[len(NETNS_PREFIX):].split("-", 1)[0]
+        owner = name[len(NETNS_PREFIX) :].split("-", 1)[0]
         if owner.isdigit() and not _alive(int(owner)):
             _run(["ip", "netns", "delete", name], check=False)
             removed.append(name)
@@ -214,7 +246,7 @@ class World:
 
     def build(self) -> None:
         """Build the LAN, the host and the machines, and start dockerd on the host."""
-        sweep_stale_namespaces()
+        sweep_stale_worlds()
         self.work.mkdir(parents=True)
         (self.work / "hosts").write_text(hosts_file(self.scenario))
         (self.work / "resolv.conf").write_text(f"nameserver {self.scenario.nameserver}\n")
@@ -228,8 +260,13 @@ class World:
         members += [(m.name, m.address, m.listen) for m in self.scenario.machines]
         for number, (name, address, listen) in enumerate(members):
             netns = self._add_netns(prefix + ("host" if name == "host" else f"m{number}"))
-            node = Node(name=name, address=address, listen=listen, netns=netns,
-                        work=self.work / f"node-{number}")
+            node = Node(
+                name=name,
+                address=address,
+                listen=listen,
+                netns=netns,
+                work=self.work / f"node-{number}",
+            )
             self.nodes[name] = node
             self._wire(node, lan, f"p{number}")
             self._start_anchor(node, docker=name == "host")
@@ -253,13 +290,40 @@ class World:
         """Give ``node`` its eth0 on the LAN, as scenario-format.md describes."""
         for key in ("all", "default"):
             self._in_netns(node.netns, ["sysctl", "-qw", f"net.ipv6.conf.{key}.accept_dad=0"])
-        # A new namespace copies IPv4 settings from the machine's own; a fresh host forwards nothing.
+        # A new namespace copies IPv4 settings from the machine's; a fresh host forwards nothing.
         self._in_netns(node.netns, ["sysctl", "-qw", "net.ipv4.ip_forward=0"])
-        _run(["ip", "-n", lan, "link", "add", port, "type", "veth",
-              "peer", "name", "eth0", "netns", node.netns])
+        _run(
+            [
+                "ip",
+                "-n",
+                lan,
+                "link",
+                "add",
+                port,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                "eth0",
+                "netns",
+                node.netns,
+            ]
+        )
         _run(["ip", "-n", lan, "link", "set", port, "master", "lan0", "up"])
-        _run(["ip", "-n", node.netns, "link", "set", "eth0", "address", mac_for(node.address),
-              "mtu", "1500"])
+        _run(
+            [
+                "ip",
+                "-n",
+                node.netns,
+                "link",
+                "set",
+                "eth0",
+                "address",
+                mac_for(node.address),
+                "mtu",
+                "1500",
+            ]
+        )
         _run(["ip", "-n", node.netns, "addr", "add", str(node.address), "dev", "eth0"])
         _run(["ip", "-n", node.netns, "link", "set", "eth0", "up"])
 
@@ -268,14 +332,32 @@ class World:
         node.work.mkdir(parents=True)
         shutil.copy(self.work / "hosts", node.work / "hosts")
         shutil.copy(self.work / "resolv.conf", node.work / "resolv.conf")
-        argv = ["nsenter", f"--net={node.netns_path}", "unshare", "--mount", "--uts",
-                "--propagation", "private", "sh", "-c", ANCHOR_SCRIPT, "anchor",
-                str(node.work), node.name, "docker" if docker else "plain"]
+        argv = [
+            "nsenter",
+            f"--net={node.netns_path}",
+            "unshare",
+            "--mount",
+            "--uts",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            ANCHOR_SCRIPT,
+            "anchor",
+            str(node.work),
+            node.name,
+            "docker" if docker else "plain",
+        ]
         with open(node.work / "anchor.log", "wb") as log:
             node.anchor = subprocess.Popen(
-                argv, cwd="/", stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=log, start_new_session=True,
+                argv,
+                cwd="/",
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,
             )
+        self._note_pid(node.anchor.pid)
         deadline = time.monotonic() + 20
         while not (node.work / "ready").exists():
             if node.anchor.poll() is not None or time.monotonic() > deadline:
@@ -291,8 +373,9 @@ class World:
             return
         node.listener = self.start_listener(node.netns_path, node.name, node.listen, ipv6=True)
 
-    def start_listener(self, netns_path: str, name: str, ports: tuple[PortSpec, ...], *,
-                       ipv6: bool = False) -> subprocess.Popen[str]:
+    def start_listener(
+        self, netns_path: str, name: str, ports: tuple[PortSpec, ...], *, ipv6: bool = False
+    ) -> subprocess.Popen[str]:
         """Start agent.py's listener for ``name`` in a network namespace; wait until it serves."""
         argv = ["nsenter", f"--net={netns_path}", sys.executable, str(AGENT), "listen", name]
         for port in ports:
@@ -300,8 +383,13 @@ class World:
         if ipv6:
             argv.append("--ipv6")
         listener = subprocess.Popen(
-            argv, cwd="/", stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, start_new_session=True,
+            argv,
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
         )
         assert listener.stdout is not None
         line = listener.stdout.readline()
@@ -312,24 +400,43 @@ class World:
 
     def _start_dockerd(self) -> None:
         """Start the engine's dockerd in the host's namespaces with the scenario's flags."""
-        argv = [*self.host.nsenter(), "env", "-i", f"PATH={self.engine.daemon_path()}",
-                str(self.engine.dockerd), "--storage-driver", "vfs",
-                "--pidfile", "/run/docker.pid", *daemon_flags(self.scenario)]
+        argv = [
+            *self.host.nsenter(),
+            "env",
+            "-i",
+            f"PATH={self.engine.daemon_path()}",
+            str(self.engine.dockerd),
+            "--storage-driver",
+            "vfs",
+            "--pidfile",
+            "/run/docker.pid",
+            *daemon_flags(self.scenario),
+        ]
         self.log.append("dockerd " + " ".join(daemon_flags(self.scenario)))
         with open(self.work / "dockerd.log", "wb") as log:
             self.dockerd = subprocess.Popen(
-                argv, cwd="/", stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=log, start_new_session=True,
+                argv,
+                cwd="/",
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,
             )
+        self._note_pid(self.dockerd.pid)
         deadline = time.monotonic() + DAEMON_START_TIMEOUT
         while True:
             if self.dockerd.poll() is not None:
                 raise VerifyError(f"dockerd {self.engine.version} exited: {self._dockerd_tail()}")
             if self.docker(["version", "--format", "{{.Server.Version}}"]).exit_code == 0:
+                containerd = self._containerd_pid()
+                if containerd:
+                    self._note_pid(containerd)
                 return
             if time.monotonic() > deadline:
-                raise VerifyError(f"dockerd {self.engine.version} did not answer in "
-                                  f"{DAEMON_START_TIMEOUT:.0f} s: {self._dockerd_tail()}")
+                raise VerifyError(
+                    f"dockerd {self.engine.version} did not answer in "
+                    f"{DAEMON_START_TIMEOUT:.0f} s: {self._dockerd_tail()}"
+                )
             time.sleep(0.3)
 
     def _dockerd_tail(self) -> str:
@@ -343,18 +450,24 @@ class World:
 
     def shell_env(self) -> list[str]:
         """Return the host shell's environment (``env -i`` form): the version's CLI first."""
-        return ["env", "-i", f"PATH={self.engine.shell_path()}", "HOME=/root",
-                f"DOCKER_HOST={DOCKER_SOCKET}"]
+        return [
+            "env",
+            "-i",
+            f"PATH={self.engine.shell_path()}",
+            "HOME=/root",
+            f"DOCKER_HOST={DOCKER_SOCKET}",
+        ]
 
-    def run(self, node_name: str, command: str, *, timeout: float = COMMAND_TIMEOUT
-            ) -> CommandResult:
+    def run(
+        self, node_name: str, command: str, *, timeout: float = COMMAND_TIMEOUT
+    ) -> CommandResult:
         """Run a shell command line on a node as typed there (busybox sh, like the contract's)."""
         node = self.nodes[node_name]
         if node_name == "host":
             env = self.shell_env()
         else:
             env = ["env", "-i", f"PATH={SYSTEM_PATH}", "HOME=/root"]
-        return self._capture([*node.nsenter(), *env, *BUSYBOX_SH, command], timeout)
+        return self._capture([*node.nsenter(), *env, *SHELL, command], timeout)
 
     def docker(self, args: list[str], *, timeout: float = COMMAND_TIMEOUT) -> CommandResult:
         """Run the version's docker CLI on the host for the harness's own needs."""
@@ -365,33 +478,85 @@ class World:
     def _capture(argv: list[str], timeout: float) -> CommandResult:
         """Run ``argv`` and return exit code, stdout and stderr exactly as printed."""
         try:
-            done = subprocess.run(argv, cwd="/", stdin=subprocess.DEVNULL, capture_output=True,
-                                  timeout=timeout, check=False)
+            done = subprocess.run(
+                argv,
+                cwd="/",
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=timeout,
+                check=False,
+            )
         except subprocess.TimeoutExpired as error:
             raise VerifyError(f"command did not finish in {timeout:.0f} s: {argv[-1]}") from error
-        return CommandResult(done.returncode, done.stdout.decode(errors="replace"),
-                             done.stderr.decode(errors="replace"))
+        return CommandResult(
+            done.returncode,
+            done.stdout.decode(errors="replace"),
+            done.stderr.decode(errors="replace"),
+        )
 
     # ----------------------------------------------------------- teardown
 
+    def _note_pid(self, pid: int) -> None:
+        """Remember a long-lived process, so a later sweep can stop it if we are killed."""
+        with open(self.work / "pids", "a") as pids:
+            pids.write(f"{pid}\n")
+
     def close(self) -> None:
-        """Stop everything started and remove the namespaces and the work folder."""
-        if self.dockerd is not None and self.dockerd.poll() is None:
-            with contextlib.suppress(VerifyError):
-                ids = self.docker(["ps", "-aq"], timeout=30).stdout.split()
-                if ids:
-                    self.docker(["rm", "-f", *ids], timeout=60)
+        """Stop everything started and remove the namespaces and the work folder.
+
+        Each stage runs even when an earlier one fails, and SIGINT/SIGTERM wait
+        until the end, so an interrupted replay still leaves nothing behind.
+        """
+        blocked = {signal.SIGINT, signal.SIGTERM}
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        errors: list[str] = []
+        try:
+            for stage in (
+                self._remove_containers,
+                self._stop_daemon,
+                self._stop_nodes,
+                self._remove_namespaces,
+                self._remove_work,
+            ):
+                try:
+                    stage()
+                except Exception as error:  # noqa: BLE001 - every stage must get its turn
+                    errors.append(f"{stage.__name__}: {error}")
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        if errors:
+            raise VerifyError("cleanup was incomplete: " + "; ".join(errors))
+
+    def _remove_containers(self) -> None:
+        """Remove every container at once (SIGKILL), so dockerd stops quickly."""
+        if self.dockerd is None or self.dockerd.poll() is not None:
+            return
+        ids = self.docker(["ps", "-aq"], timeout=30).stdout.split()
+        if ids:
+            self.docker(["rm", "-f", *ids], timeout=60)
+
+    def _stop_daemon(self) -> None:
+        """Stop dockerd by its pid, then the containerd it started if that is still up."""
         containerd_pid = self._containerd_pid()
         stop_process(self.dockerd, grace=20)
         if containerd_pid and _alive(containerd_pid):
             _kill_pid(containerd_pid)
+
+    def _stop_nodes(self) -> None:
+        """Stop the nodes' listeners and anchors (their mounts go with them)."""
         for node in self.nodes.values():
             stop_process(node.listener)
         for node in self.nodes.values():
             stop_process(node.anchor)
+
+    def _remove_namespaces(self) -> None:
+        """Delete the network namespaces this world made."""
         for name in reversed(self.namespaces):
             _run(["ip", "netns", "delete", name], check=False)
         self.namespaces.clear()
+
+    def _remove_work(self) -> None:
+        """Delete the work folder (the daemon's data included)."""
         if self.work.exists():
             shutil.rmtree(self.work, ignore_errors=True)
 

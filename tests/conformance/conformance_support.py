@@ -71,8 +71,14 @@ def load_known_differences(path: Path = KNOWN_DIFFERENCES) -> dict[tuple[str, st
     return known
 
 
-def judge(truth: dict[str, Any], simulated: dict[str, Any], scenario: str, engine: str,
-          known: dict[tuple[str, str, int], str], truth_name: str) -> Verdict:
+def judge(
+    truth: dict[str, Any],
+    simulated: dict[str, Any],
+    scenario: str,
+    engine: str,
+    known: dict[tuple[str, str, int], str],
+    truth_name: str,
+) -> Verdict:
     """Compare the simulator's result with the ground truth, step by step."""
     comparisons = compare_results(truth, simulated)
     listed = {step for (name, version, step) in known if name == scenario and version == engine}
@@ -81,12 +87,16 @@ def judge(truth: dict[str, Any], simulated: dict[str, Any], scenario: str, engin
     stale = sorted(i for i in listed if i not in by_index or by_index[i].agrees)
     problems = []
     if unexpected:
-        problems.append(f"{len(unexpected)} step(s) disagree with {truth_name} "
-                        f"and are not in {KNOWN_DIFFERENCES.name}:")
+        problems.append(
+            f"{len(unexpected)} step(s) disagree with {truth_name} "
+            f"and are not in {KNOWN_DIFFERENCES.name}:"
+        )
         problems.append(format_disagreements(unexpected, truth_name, "simulator"))
     if stale:
-        problems.append(f"stale entries in {KNOWN_DIFFERENCES.name} (these steps now agree "
-                        f"or do not exist; remove them): {scenario} {engine} steps {stale}")
+        problems.append(
+            f"stale entries in {KNOWN_DIFFERENCES.name} (these steps now agree "
+            f"or do not exist; remove them): {scenario} {engine} steps {stale}"
+        )
     agreed = sum(1 for c in comparisons if c.agrees)
     return Verdict(agreed, len(comparisons), "\n".join(problems))
 

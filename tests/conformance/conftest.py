@@ -19,8 +19,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[LIVE_KEY] = {}
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
-                            config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """Print ``agreement: K/N steps`` per engine and ground truth."""
     counts = config.stash.get(AGREEMENT_KEY, {})
     if not counts:
@@ -56,4 +55,3 @@ def simulate() -> Callable[[Scenario, str], dict[str, Any]]:
         return result
 
     return run
-

@@ -53,7 +53,9 @@ def live(request: pytest.FixtureRequest) -> Callable[[Path, str], dict[str, Any]
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=scenario_id)
 def test_live_engine_matches_recording(
-    path: Path, engine: str, live: Callable[[Path, str], dict[str, Any]],
+    path: Path,
+    engine: str,
+    live: Callable[[Path, str], dict[str, Any]],
 ) -> None:
     """A live replay agrees with the recorded ground truth after normalisation."""
     result = live(path, engine)
@@ -70,14 +72,22 @@ def test_live_engine_matches_recording(
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=scenario_id)
 def test_simulator_matches_live_engine(
-    path: Path, engine: str, live: Callable[[Path, str], dict[str, Any]],
+    path: Path,
+    engine: str,
+    live: Callable[[Path, str], dict[str, Any]],
     simulate: Callable[[Scenario, str], dict[str, Any]],
     count_agreement: Callable[[str, int, int], None],
 ) -> None:
     """The simulator prints and connects as a live real engine does."""
     truth = live(path, engine)
     scenario = load(path)
-    verdict = judge(truth, simulate(scenario, engine), scenario.name, engine,
-                    load_known_differences(), f"Docker {engine} (live)")
+    verdict = judge(
+        truth,
+        simulate(scenario, engine),
+        scenario.name,
+        engine,
+        load_known_differences(),
+        f"Docker {engine} (live)",
+    )
     count_agreement(f"Docker {engine} (live)", verdict.agreed, verdict.total)
     assert verdict.ok, verdict.problems

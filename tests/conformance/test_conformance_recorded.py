@@ -23,22 +23,27 @@ def _recorded(path: Path, engine: str) -> dict[str, Any]:
     """Return the recording of a scenario file, failing when it is missing or stale."""
     recorded = load_recorded(path.stem, engine)
     if recorded is None:
-        pytest.fail(f"no ground truth for {path.name} on Docker {engine}: run "
-                    f"python -m netsim.verify record {path.relative_to(path.parents[1])} "
-                    f"--engine {engine} (as root)")
+        pytest.fail(
+            f"no ground truth for {path.name} on Docker {engine}: run "
+            f"python -m netsim.verify record {path.relative_to(path.parents[1])} "
+            f"--engine {engine} (as root)"
+        )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     made_from = recorded.get("recorded", {}).get("scenario_sha256")
     if made_from != digest:
-        pytest.fail(f"the recording of {path.name} on Docker {engine} was made from another "
-                    f"version of the file: re-record with python -m netsim.verify record "
-                    f"scenarios/{path.name} --engine {engine} (as root)")
+        pytest.fail(
+            f"the recording of {path.name} on Docker {engine} was made from another "
+            f"version of the file: re-record with python -m netsim.verify record "
+            f"scenarios/{path.name} --engine {engine} (as root)"
+        )
     return recorded
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=scenario_id)
 def test_simulator_matches_recorded_engine(
-    path: Path, engine: str,
+    path: Path,
+    engine: str,
     simulate: Callable[[Scenario, str], dict[str, Any]],
     count_agreement: Callable[[str, int, int], None],
 ) -> None:
@@ -46,8 +51,14 @@ def test_simulator_matches_recorded_engine(
     truth = _recorded(path, engine)
     scenario = load(path)
     simulated = simulate(scenario, engine)
-    verdict = judge(truth, simulated, scenario.name, engine, load_known_differences(),
-                    f"Docker {engine} (recorded)")
+    verdict = judge(
+        truth,
+        simulated,
+        scenario.name,
+        engine,
+        load_known_differences(),
+        f"Docker {engine} (recorded)",
+    )
     count_agreement(f"Docker {engine} (recorded ground truth)", verdict.agreed, verdict.total)
     assert verdict.ok, verdict.problems
 

@@ -31,10 +31,18 @@ FULL_A = "54dfdcadc2861645956d0521e853d5046343fa1a54bd0c1fc2ab9ed3e937373f"
 FULL_B = "d39e029b05f27f94832e55491d6ddfb0a5b04241ceb23451416e75ca16d2bfeb"
 
 
-def _command(index: int, stdout: str, command: str = "docker ps", exit_code: int = 0
-             ) -> dict[str, Any]:
-    return {"index": index, "kind": "command", "on": "host", "command": command,
-            "exit_code": exit_code, "stdout": stdout, "stderr": ""}
+def _command(
+    index: int, stdout: str, command: str = "docker ps", exit_code: int = 0
+) -> dict[str, Any]:
+    return {
+        "index": index,
+        "kind": "command",
+        "on": "host",
+        "command": command,
+        "exit_code": exit_code,
+        "stdout": stdout,
+        "stderr": "",
+    }
 
 
 def _result(*steps: dict[str, Any]) -> dict[str, Any]:
@@ -104,41 +112,75 @@ def test_docker_ps_durations_are_hidden_and_the_table_realigned() -> None:
     one = (
         "CONTAINER ID   IMAGE     COMMAND   CREATED          STATUS                  PORTS"
         "     NAMES\n"
-        f"{FULL_A[:12]}   redis     \"x\"       1 second ago     Up Less than a second   "
+        f'{FULL_A[:12]}   redis     "x"       1 second ago     Up Less than a second   '
         "6379/tcp  db\n"
     )
     two = (
         "CONTAINER ID   IMAGE     COMMAND   CREATED         STATUS        PORTS      NAMES\n"
-        f"{FULL_B[:12]}   redis     \"x\"       2 seconds ago   Up 1 second   6379/tcp   db\n"
+        f'{FULL_B[:12]}   redis     "x"       2 seconds ago   Up 1 second   6379/tcp   db\n'
     )
     assert Normaliser().text(one) == Normaliser().text(two)
     assert "<duration> ago" in Normaliser().text(one)
 
 
 def test_docker_port_line_order_and_peer_ports_do_not_matter() -> None:
-    probe = {"index": 1, "kind": "probe", "from": "laptop", "to": "192.168.1.10:80/tcp",
-             "result": "open", "served_by": "web", "local": "172.17.0.2:80",
-             "peer": "192.168.1.20:40412", "expect": None}
-    first = _result(_command(0, "80/tcp -> 0.0.0.0:80\n80/tcp -> :::80\n", "docker port web"),
-                    probe)
-    second = _result(_command(0, "80/tcp -> :::80\n80/tcp -> 0.0.0.0:80\n", "docker port web"),
-                     dict(probe, peer="192.168.1.20:51234"))
+    probe = {
+        "index": 1,
+        "kind": "probe",
+        "from": "laptop",
+        "to": "192.168.1.10:80/tcp",
+        "result": "open",
+        "served_by": "web",
+        "local": "172.17.0.2:80",
+        "peer": "192.168.1.20:40412",
+        "expect": None,
+    }
+    first = _result(
+        _command(0, "80/tcp -> 0.0.0.0:80\n80/tcp -> :::80\n", "docker port web"), probe
+    )
+    second = _result(
+        _command(0, "80/tcp -> :::80\n80/tcp -> 0.0.0.0:80\n", "docker port web"),
+        dict(probe, peer="192.168.1.20:51234"),
+    )
     assert all(step.agrees for step in compare_results(first, second))
     assert normalise_result(first)["steps"][1]["peer"] == "192.168.1.20:*"
 
 
 def test_a_different_exit_code_or_served_by_disagrees() -> None:
-    first = _result(_command(0, "x\n"), {"index": 1, "kind": "probe", "result": "open",
-                                           "served_by": "web", "local": "a:1", "peer": "b:2"})
-    second = _result(_command(0, "x\n", exit_code=125),
-                     {"index": 1, "kind": "probe", "result": "open", "served_by": "db",
-                      "local": "a:1", "peer": "b:3"})
+    first = _result(
+        _command(0, "x\n"),
+        {
+            "index": 1,
+            "kind": "probe",
+            "result": "open",
+            "served_by": "web",
+            "local": "a:1",
+            "peer": "b:2",
+        },
+    )
+    second = _result(
+        _command(0, "x\n", exit_code=125),
+        {
+            "index": 1,
+            "kind": "probe",
+            "result": "open",
+            "served_by": "db",
+            "local": "a:1",
+            "peer": "b:3",
+        },
+    )
     assert [step.agrees for step in compare_results(first, second)] == [False, False]
 
 
 def test_a_probe_not_simulated_yet_does_not_agree() -> None:
-    probe = {"index": 0, "kind": "probe", "result": "not simulated yet", "served_by": None,
-             "local": None, "peer": None}
+    probe = {
+        "index": 0,
+        "kind": "probe",
+        "result": "not simulated yet",
+        "served_by": None,
+        "local": None,
+        "peer": None,
+    }
     assert not compare_results(_result(probe), _result(probe))[0].agrees
 
 
@@ -165,12 +207,16 @@ def test_known_differences_need_a_reason(tmp_path: Path) -> None:
 
 def test_world_files_follow_the_contract() -> None:
     scenario = Scenario(
-        path="x.yaml", name="x", steps=(),
+        path="x.yaml",
+        name="x",
+        steps=(),
         host=HostSpec(address=IPv4Interface("192.168.1.10/24")),
         machines=(MachineSpec("laptop", IPv4Interface("192.168.1.20/24")),),
-        daemon=DaemonSpec(icc=False, bip=IPv4Interface("10.200.0.1/24"),
-                          default_address_pools=(AddressPoolSpec(
-                              IPv4Interface("10.201.0.0/16").network, 24),)),
+        daemon=DaemonSpec(
+            icc=False,
+            bip=IPv4Interface("10.200.0.1/24"),
+            default_address_pools=(AddressPoolSpec(IPv4Interface("10.201.0.0/16").network, 24),),
+        ),
     )
     assert hosts_file(scenario) == (
         "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -178,7 +224,9 @@ def test_world_files_follow_the_contract() -> None:
     )
     assert mac_for(IPv4Interface("192.168.1.10/24")) == "02:00:c0:a8:01:0a"
     assert daemon_flags(scenario) == [
-        "--icc=false", "--bip=10.200.0.1/24", "--default-address-pool=base=10.201.0.0/16,size=24",
+        "--icc=false",
+        "--bip=10.200.0.1/24",
+        "--default-address-pool=base=10.201.0.0/16,size=24",
     ]
     assert daemon_flags(Scenario(path="y", name="y", steps=())) == []
 

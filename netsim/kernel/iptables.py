@@ -836,8 +836,6 @@ class _RejectBuilder(_TargetBuilder):
         value = dict(REJECT_ALIASES).get(value, value)
         if value not in REJECT_TYPES:
             raise parameter_problem(f'unknown reject type "{value}"')
-        if value == "tcp-reset" and protocol != 6:
-            raise parameter_problem("TCP_RESET invalid for non-tcp")
         return RejectTarget(value)
 
 

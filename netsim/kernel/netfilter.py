@@ -311,9 +311,27 @@ class Netfilter:
 
     def _cmd_X(self, table: Table, cmd: Command) -> str:
         if cmd.chain is None:
-            names = [c.name for c in table.ordered_chains() if not c.builtin]
-        else:
-            names = [cmd.chain]
+            # iptables-nft flushes every user chain, then deletes them in one
+            # batch: only references from built-in chains can make it fail,
+            # and then nothing changes (observed with 1.8.9).
+            user = [c for c in table.ordered_chains() if not c.builtin]
+            for chain in user:
+                referenced = any(
+                    e.rule.jump_target == chain.name
+                    for b in table.ordered_chains()
+                    if b.builtin
+                    for e in b.entries
+                )
+                if referenced:
+                    raise IptablesError(
+                        f"{PROGRAM}:  CHAIN_DEL failed (Device or resource busy): "
+                        f"chain {chain.name}",
+                        exit_code=4,
+                    )
+            for chain in user:
+                del table.chains[chain.name]
+            return ""
+        names = [cmd.chain]
         for name in names:
             chain = self._chain(table, name)
             if chain.builtin:

@@ -36,6 +36,7 @@ from netsim.kernel.rules import (
     IcmpMatch,
     Resolver,
     Rule,
+    Target,
     network_listing,
 )
 
@@ -394,8 +395,7 @@ class Netfilter:
         for other in table.chains.values():
             for entry in other.entries:
                 if entry.rule.jump_target == cmd.chain:
-                    target = replace(entry.rule.target, name=cmd.extra)
-                    entry.rule = replace(entry.rule, target=target)
+                    entry.rule = replace(entry.rule, target=Target(cmd.extra))
         return ""
 
     def _listed_chains(self, table: Table, cmd: Command) -> list[Chain]:

@@ -20,7 +20,6 @@ The ``!`` that negates a match option is written before it (``! --dport 22``).
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
@@ -258,12 +257,12 @@ class PortMatch:
             plural = "" if rng.first == rng.last else "s"
             out += f" {label}{plural}:{'!' if inv else ''}{rng.listing(self.protocol, numeric)}"
         if self.flags_mask is not None:
-            inv = "!" if self.flags_invert else ""
+            bang = "!" if self.flags_invert else ""
             if numeric:
-                out += f" flags:{inv}0x{self.flags_mask:02X}/0x{self.flags_compare:02X}"
+                out += f" flags:{bang}0x{self.flags_mask:02X}/0x{self.flags_compare:02X}"
             else:
                 mask, comp = _flag_names(self.flags_mask), _flag_names(self.flags_compare)
-                out += f" flags:{inv}{mask}/{comp}"
+                out += f" flags:{bang}{mask}/{comp}"
         return out
 
 
@@ -718,7 +717,7 @@ def parse_network(text: str, resolver: Resolver | None = None) -> IPv4Network | 
         prefix = bin(bits).count("1")
         if bits != (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF:
             return None  # non-contiguous masks are not modelled
-    return ipaddress.ip_network(f"{addr}/{prefix}", strict=False)
+    return IPv4Network(f"{addr}/{prefix}", strict=False)
 
 
 def _expand_short_ipv4(text: str) -> str:

@@ -16,10 +16,16 @@ from netsim.docker.daemon import Daemon
 from netsim.docker.engines import EngineProfile, profile_for
 from netsim.docker.model import Container
 from netsim.errors import IptablesError
-from netsim.kernel.namespace import NetworkNamespace
+from netsim.kernel.namespace import NetworkNamespace, Route
 from netsim.scenario.spec import Scenario
 
 HOST = "host"
+
+
+def bring_up_loopback(namespace: NetworkNamespace) -> None:
+    """Bring lo up; Linux gives it 127.0.0.1/8 as it first comes up."""
+    namespace.set_up("lo")
+    namespace.add_address("lo", IPv4Interface("127.0.0.1/8"), broadcast=None)
 
 
 def lan_mac(address: IPv4Address) -> str:
@@ -64,7 +70,8 @@ class HostPlumbing:
 
     def create_bridge(self, name: str, address: IPv4Interface, mac: str) -> None:
         """Create a bridge with its address, up (no carrier until a port joins)."""
-        self.host.add_bridge(name, mac=mac)
+        bridge = self.host.add_bridge(name, mac=mac)
+        bridge.qlen = 0  # created over netlink with no transmit queue: `ip addr` shows no qlen
         self.host.add_address(name, address)
         self.host.set_up(name)
 
@@ -74,7 +81,9 @@ class HostPlumbing:
 
     def create_namespace(self, owner: str) -> None:
         """Create a container's namespace."""
-        self.world.container_namespaces[owner] = NetworkNamespace(owner[:12])
+        namespace = NetworkNamespace(owner[:12])
+        bring_up_loopback(namespace)
+        self.world.container_namespaces[owner] = namespace
 
     def use_host_namespace(self, owner: str) -> None:
         """Share the host's namespace with a container."""
@@ -92,14 +101,20 @@ class HostPlumbing:
                         address: IPv4Interface, mac: str, gateway: IPv4Address | None) -> None:
         """Create the veth pair, enslave the host end, move the other end into the container."""
         inner = self.world.container_namespaces[owner]
-        self.host.add_veth(host_veth, peer_name=ifname, peer_namespace=inner, peer_mac=mac,
-                           mac=self.world.random_mac())
+        # libnetwork creates both ends on the host (the kernel registers the
+        # peer first, so it gets the lower ifindex), then moves the container
+        # end into the sandbox under its final name and configures it there.
+        temporary = "veth" + f"{self.world.rng.getrandbits(28):07x}"
+        self.host.add_veth(temporary, host_veth, mac=mac, peer_mac=self.world.random_mac())
         self.host.set_master(host_veth, bridge)
         self.host.set_up(host_veth)
+        self.host.move_link(temporary, inner, ifname)
+        inner.set_mac(ifname, mac)
         inner.add_address(ifname, address)
         inner.set_up(ifname)
         if gateway is not None:
-            inner.add_default_route(gateway, ifname)
+            inner.add_route(Route(destination=IPv4Network("0.0.0.0/0"), dev=ifname,
+                                  gateway=gateway))
 
     def detach_endpoint(self, owner: str, host_veth: str) -> None:
         """Delete the endpoint's veth pair (its peer goes with it)."""
@@ -113,6 +128,7 @@ class World:
     scenario: Scenario
     profile: EngineProfile
     rng: random.Random
+    lan: NetworkNamespace
     host: NetworkNamespace
     machines: dict[str, NetworkNamespace]
     container_namespaces: dict[str, NetworkNamespace] = field(default_factory=dict)
@@ -156,21 +172,43 @@ class World:
         return self.container_namespaces.get(container.id)
 
 
-def _lan_namespace(name: str, address: IPv4Interface) -> NetworkNamespace:
-    namespace = NetworkNamespace(name)
-    namespace.add_ethernet("eth0", mac=lan_mac(address.ip))
-    namespace.add_address("eth0", address)
+def _lan_node(lan: NetworkNamespace, name: str, address: IPv4Interface,
+              number: int) -> NetworkNamespace:
+    """Make a node's namespace with its eth0 on the LAN (a veth from the LAN's bridge).
+
+    Wired as the real-engine replay wires it: ``ip link add pN type veth peer
+    name eth0 netns NODE``, the MAC and address set as plain ``ip`` commands do.
+    """
+    namespace = NetworkNamespace(name, registered_name=name)
+    bring_up_loopback(namespace)
+    port = f"p{number}"
+    lan.add_veth(port, "eth0", mac=_lan_port_mac(address), peer_mac=lan_mac(address.ip),
+                 peer_namespace=namespace)
+    lan.set_master(port, "lan0")
+    lan.set_up(port)
+    namespace.add_address("eth0", address, broadcast=None)
     namespace.set_up("eth0")
     return namespace
+
+
+def _lan_port_mac(address: IPv4Interface) -> str:
+    """Return the LAN-side veth end's MAC (random on a real host; fixed here)."""
+    return "02:01:" + ":".join(f"{b:02x}" for b in address.ip.packed)
 
 
 def build_world(scenario: Scenario, *, engine: str | None = None, seed: int = 0) -> World:
     """Build the world of a scenario and start its Docker daemon."""
     profile = profile_for(engine or scenario.engine)
     rng = random.Random(f"{scenario.name}/{profile.version}/{seed}")
-    host = _lan_namespace(HOST, scenario.host.address)
-    machines = {m.name: _lan_namespace(m.name, m.address) for m in scenario.machines}
-    world = World(scenario=scenario, profile=profile, rng=rng, host=host, machines=machines)
+    lan = NetworkNamespace("lan", registered_name="lan")
+    bring_up_loopback(lan)
+    lan.add_bridge("lan0", mac="02:01:00:00:00:00", mac_explicit=False)
+    lan.set_up("lan0")
+    host = _lan_node(lan, HOST, scenario.host.address, 0)
+    machines = {m.name: _lan_node(lan, m.name, m.address, i + 1)
+                for i, m in enumerate(scenario.machines)}
+    world = World(scenario=scenario, profile=profile, rng=rng, lan=lan, host=host,
+                  machines=machines)
     from netsim.shell import run_in_container
 
     world.daemon = Daemon(spec=scenario.daemon, profile=profile, plumbing=HostPlumbing(world),

@@ -15,7 +15,7 @@ from typing import Any
 
 from netsim.docker.commandline import DockerCommand, UsageError, parse_docker
 from netsim.docker.daemon import ContainerRequest, Daemon
-from netsim.docker.gotemplate import TemplateError, render_template
+from netsim.docker.gotemplate import GoMap, GoNil, GoStruct, TemplateError, render_inspect
 from netsim.docker.inspect import container_inspect, network_inspect
 from netsim.docker.model import Container
 from netsim.docker.ports import PortMapping, parse_port_proto
@@ -112,14 +112,17 @@ class DockerClient:
         except DockerError as error:
             return CommandOutput(125, "", profile.run_error(_daemon_error(error.message),
                                                             at_create=True))
+        detached = command.flag("detach")
         try:
             self.daemon.start_container(container)
         except DockerError as error:
             if container.auto_remove:
                 self.daemon.remove_container(container, force=True)
-            return CommandOutput(125, "", profile.run_error(_daemon_error(error.message),
-                                                            at_create=False))
-        if command.flag("detach"):
+            # With -d the CLI has printed the new ID before it asks for the start.
+            return CommandOutput(125, container.id + "\n" if detached else "",
+                                 profile.run_error(_daemon_error(error.message),
+                                                   at_create=False))
+        if detached:
             return CommandOutput(0, container.id + "\n")
         if command.args[1:]:
             output = self.execute_in(container, list(command.args[1:]), [])
@@ -255,7 +258,7 @@ class DockerClient:
                        template: str | None) -> CommandOutput:
         if template:
             try:
-                out = "".join(render_template(template, obj) + "\n" for obj in objects)
+                out = "".join(render_inspect(template, obj) + "\n" for obj in objects)
             except TemplateError as error:
                 return CommandOutput(1, "", f"{error}\n")
         else:
@@ -384,9 +387,28 @@ def _natural_sorted(lines: list[str]) -> list[str]:
     return sorted(lines, key=_natural_key)
 
 
+def _plain(value: Any) -> Any:
+    """Return a Go-modelled value as plain JSON data (sorted maps, omitempty, nil)."""
+    if isinstance(value, GoNil) or value is None:
+        return None
+    if isinstance(value, GoMap):
+        return {key: _plain(value[key]) for key in sorted(value)}
+    if isinstance(value, dict):
+        omit = value.omitempty if isinstance(value, GoStruct) else frozenset()
+        return {key: _plain(item) for key, item in value.items()
+                if not (key in omit and _plain(item) in (None, "", 0, False, [], {}))}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
 def _indent_json(value: Any) -> str:
-    """Return JSON indented as the docker CLI prints inspect output (4 spaces)."""
-    return json.dumps(value, indent=4, ensure_ascii=False)
+    """Return JSON as the docker CLI prints inspect output (json.MarshalIndent, 4 spaces).
+
+    Go escapes <, > and & in strings as \\u003c, \\u003e and \\u0026.
+    """
+    text = json.dumps(_plain(value), indent=4, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 __all__ = ["CommandOutput", "DockerClient", "ip_address"]

@@ -103,7 +103,7 @@ class Daemon:
         bridge = Network(
             id=self.new_id(), name="bridge", driver="bridge", created=self.now(),
             subnet=bip.network, gateway=bip.ip, default_bridge=True, bridge_name="docker0",
-            icc=self.options.icc, user_subnet=self.spec.bip is not None,
+            icc=self.options.icc, user_subnet=self.spec.bip is not None, user_gateway=True,
             pool=AddressPool(bip.network),
             options={
                 "com.docker.network.bridge.default_bridge": "true",
@@ -194,6 +194,12 @@ class Daemon:
                 f"network {ref} is ambiguous ({len(matches)} matches found based on ID prefix)")
         raise DockerError(f"network {ref} not found", status=404)
 
+    def _network_or_none(self, ref: str) -> Network | None:
+        try:
+            return self.find_network(ref)
+        except DockerError:
+            return None
+
     def container_networks(self, container: Container) -> list[Network]:
         """Return the networks a container is configured on, sorted by name as Docker lists."""
         return [self.find_network(name) for name in sorted(container.networks)]
@@ -233,7 +239,7 @@ class Daemon:
             if request.hostname:
                 raise DockerError("conflicting options: hostname and the network mode",
                                   status=400)
-            self.find_container(mode.split(":", 1)[1])
+            mode = "container:" + self.find_container(mode.split(":", 1)[1]).id
         user_network = network_name not in ("bridge", "host", "none") and ":" not in mode
         if request.aliases and not user_network:
             raise DockerError("network-scoped alias is supported only for containers in user "
@@ -244,6 +250,14 @@ class Daemon:
             else:
                 raise DockerError("user specified IP address is supported on user defined "
                                   "networks only", status=400)
+        if (request.ipv4_address is not None and user_network
+                and self.profile.version != "20.10"):
+            network = self._network_or_none(network_name)
+            if network is not None and not network.user_subnet:
+                raise DockerError(
+                    f"invalid config for network {network_name}: invalid endpoint settings:\n"
+                    "user specified IP address is supported only when connecting to networks "
+                    "with user configured subnets", status=400)
         if mode == "host" and request.links:
             raise DockerError("conflicting options: host type networking can't be used with "
                               "links. This would result in undefined behavior", status=400)
@@ -337,7 +351,6 @@ class Daemon:
                 raise DockerError(f"Cannot link to /{child.name}, as it does not belong to the "
                                   "default network")
         networks = [self.find_network(name) for name in container.networks]
-        done: list[Network] = []
         try:
             container.sandbox_id = self.new_id()
             container.sandbox_key = f"/var/run/docker/netns/{container.sandbox_id[:12]}"
@@ -349,16 +362,19 @@ class Daemon:
             else:
                 self.plumbing.create_namespace(container.id)
             for network in networks:
+                container.network_ids[network.name] = network.id
                 if network.is_bridge:
                     self._join(container, network)
-                    done.append(network)
+                else:
+                    container.endpoint_ids[network.name] = self.new_id()
             if networks and networks[0].is_bridge and not networks[0].internal:
                 self._publish(container, networks[0])
             self._program_links(container)
             container.hosts_entries = self._hosts_entries(container)
-        except DockerError:
+        except DockerError as error:
             self._release_network(container)
-            raise
+            raise DockerError(self.profile.networking_error(error.message),
+                              status=error.status) from None
         container.state = "running"
         container.exit_code = 0
         container.pid = self._next_pid
@@ -406,6 +422,7 @@ class Daemon:
                             host_veth=veth, ifname=ifname)
         container.endpoints[network.name] = endpoint
         container.network_ids[network.name] = network.id
+        container.endpoint_ids[network.name] = endpoint.id
         rules = self.profile.endpoint_rules(network, address)
         for rule in rules:
             self._apply(rule)
@@ -446,9 +463,8 @@ class Daemon:
             self._remove_rules(rules)
             for mapping in mappings:
                 self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
-            text = (f"driver failed programming external connectivity on endpoint "
-                    f"{container.name} ({endpoint.id}): {error.message}")
-            raise DockerError(self.profile.networking_error(text)) from None
+            raise DockerError(f"driver failed programming external connectivity on endpoint "
+                              f"{container.name} ({endpoint.id}): {error.message}") from None
         container.ports = mappings
         self._installed[container.id + "/ports"] = rules
 
@@ -575,6 +591,7 @@ class Daemon:
             assert endpoint.network.pool is not None
             endpoint.network.pool.release(endpoint.address.ip)
         container.endpoints.clear()
+        container.endpoint_ids.clear()
         self.plumbing.delete_namespace(container.id)
 
     def remove_container(self, container: Container, *, force: bool) -> None:
@@ -622,8 +639,10 @@ class Daemon:
             chosen = self.subnets.allocate(in_use, reserved)
         network_id = self.new_id()
         pool = AddressPool(chosen, ip_range)
+        user_gateway = gateway is not None
         if gateway is None:
-            gateway = pool.allocate(in_range=False)
+            # libnetwork asks the pool (--ip-range included) for the gateway first.
+            gateway = pool.allocate()
         else:
             pool.allocate(gateway)
         opts = dict(options or {})
@@ -631,7 +650,7 @@ class Daemon:
         network = Network(
             id=network_id, name=name, driver=driver, created=self.now(), subnet=chosen,
             gateway=gateway, ip_range=ip_range, user_subnet=subnet is not None,
-            user_gateway=subnet is not None, internal=internal,
+            user_gateway=user_gateway, internal=internal,
             bridge_name=opts.get("com.docker.network.bridge.name", f"br-{network_id[:12]}"),
             icc=icc, pool=pool, options=opts, labels=dict(labels or {}),
         )

@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from netsim.docker.daemon import Daemon
-from netsim.docker.gotemplate import GoMap
+from netsim.docker.gotemplate import NIL_MAP, GoMap, GoStruct
 from netsim.docker.model import Container, Endpoint, Network
+
+# Fields of network.IPAMConfig that Go's JSON encoder leaves out when empty.
+OMIT_IPAM = frozenset({"Subnet", "IPRange", "Gateway", "AuxiliaryAddresses"})
 
 # Docker's zero time, printed for containers that never started or stopped.
 ZERO_TIME = "0001-01-01T00:00:00Z"
@@ -20,6 +23,7 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
     """Return one ``NetworkSettings.Networks`` entry (EndpointSettings)."""
     config = container.networks[name]
     endpoint: Endpoint | None = container.endpoints.get(name)
+    endpoint_id = container.endpoint_ids.get(name, "")
     network_id = container.network_ids.get(name, "")
     modern = daemon.profile.version != "20.10"
     ipam: dict[str, Any] | None = None
@@ -44,13 +48,13 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
         return {
             "IPAMConfig": ipam, "Links": links, "Aliases": aliases, "MacAddress": mac,
             "DriverOpts": None, "GwPriority": 0, "NetworkID": network_id,
-            "EndpointID": endpoint.id if endpoint else "", "Gateway": gateway,
+            "EndpointID": endpoint_id, "Gateway": gateway,
             "IPAddress": ip, "IPPrefixLen": prefix, "IPv6Gateway": "",
             "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DNSNames": dns_names,
         }
     return {
         "IPAMConfig": ipam, "Links": links, "Aliases": aliases, "NetworkID": network_id,
-        "EndpointID": endpoint.id if endpoint else "", "Gateway": gateway,
+        "EndpointID": endpoint_id, "Gateway": gateway,
         "IPAddress": ip, "IPPrefixLen": prefix, "IPv6Gateway": "", "GlobalIPv6Address": "",
         "GlobalIPv6PrefixLen": 0, "MacAddress": mac, "DriverOpts": None,
     }
@@ -131,14 +135,17 @@ def container_inspect(daemon: Daemon, container: Container) -> dict[str, Any]:
 def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
     """Return ``docker network inspect NETWORK``'s object for the engine's API version."""
     modern = daemon.profile.version != "20.10"
-    configs: list[dict[str, Any]] = []
+    configs: list[GoStruct] = []
     if network.subnet is not None:
-        entry: dict[str, Any] = {"Subnet": str(network.subnet)}
-        if network.ip_range is not None:
-            entry["IPRange"] = str(network.ip_range)
-        if network.gateway is not None:
-            entry["Gateway"] = str(network.gateway)
-        configs.append(entry)
+        # IPAM.Config shows what was asked for; an allocated pool shows its gateway too.
+        show_gateway = network.gateway is not None and (network.user_gateway
+                                                        or not network.user_subnet)
+        configs.append(GoStruct({
+            "Subnet": str(network.subnet),
+            "IPRange": str(network.ip_range) if network.ip_range is not None else "",
+            "Gateway": str(network.gateway) if show_gateway else "",
+            "AuxiliaryAddresses": NIL_MAP,
+        }, type_name="network.IPAMConfig", omitempty=OMIT_IPAM))
     containers = GoMap()
     for container in daemon.containers:
         endpoint = container.endpoints.get(network.name)

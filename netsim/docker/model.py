@@ -112,6 +112,7 @@ class Container:
     sandbox_key: str = ""
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
     network_ids: dict[str, str] = field(default_factory=dict)
+    endpoint_ids: dict[str, str] = field(default_factory=dict)
     ports: list[PortMapping] = field(default_factory=list)
     link_env: list[str] = field(default_factory=list)
     hosts_entries: list[tuple[str, str]] = field(default_factory=list)

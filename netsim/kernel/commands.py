@@ -182,7 +182,8 @@ class _Ip:
         out = head + f"qdisc {link.qdisc} {master}state {link.operstate} "
         if mode:
             out += "mode DEFAULT "
-        return out + f"group default qlen {link.qlen}"
+        # iproute2's print_queuelen prints nothing for a zero queue length.
+        return out + "group default " + (f"qlen {link.qlen}" if link.qlen else "")
 
     def _link_line(self, link: Interface) -> str:
         if link.kind == "loopback":

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from netsim.docker.client import CommandOutput
 from netsim.docker.files import container_environment, container_hosts, container_resolv_conf
 from netsim.docker.model import Container
+from netsim.kernel.commands import ip_command, sysctl_command
 
 if TYPE_CHECKING:
     from netsim.kernel.namespace import NetworkNamespace
@@ -51,7 +52,7 @@ def run_on_node(world: World, node: str, line: str) -> CommandOutput:
     if program == "ip":
         return _ip(namespace, argv, flavor="iproute2")
     if program == "sysctl":
-        code, out, err = namespace.sysctl_command(argv[1:])
+        code, out, err = sysctl_command(namespace, argv[1:], flavor="procps")
         return CommandOutput(code, out, err)
     if program == "hostname":
         return CommandOutput(0, f"{node}\n")
@@ -69,7 +70,9 @@ def run_on_node(world: World, node: str, line: str) -> CommandOutput:
 
 
 def _ip(namespace: NetworkNamespace, argv: list[str], *, flavor: str) -> CommandOutput:
-    code, out, err = namespace.ip_command(argv[1:], flavor=flavor)
+    # Only the host and machines see the names under /var/run/netns.
+    code, out, err = ip_command(namespace, argv[1:], flavor=flavor,
+                                netns_names=flavor == "iproute2")
     return CommandOutput(code, out, err)
 
 

@@ -71,6 +71,11 @@ class ClassicProfile(EngineProfile):
                 rules.append(filt("-I", "FORWARD", "-i", bridge, "-o", bridge, "-j", "ACCEPT"))
             else:
                 rules.append(filt("-A", "FORWARD", "-i", bridge, "-o", bridge, "-j", "DROP"))
+            # EnsureJumpRule runs for internal networks too: the isolation jump goes back on top.
+            rules += [
+                ("?-D",) + filt("-D", "FORWARD", "-j", "DOCKER-ISOLATION-STAGE-1"),
+                filt("-I", "FORWARD", "-j", "DOCKER-ISOLATION-STAGE-1"),
+            ]
             return rules
         rules.append(nat("-I", "POSTROUTING", "-s", subnet, "!", "-o", bridge, "-j", "MASQUERADE"))
         if options.userland_proxy:

@@ -60,9 +60,9 @@ class ModernProfile(EngineProfile):
         subnet = str(network.subnet)
         if network.internal:
             return [
-                filt("-A", "DOCKER-ISOLATION-STAGE-1", "!", "-s", subnet, "-o", bridge,
+                filt("-I", "DOCKER-ISOLATION-STAGE-1", "!", "-d", subnet, "-i", bridge,
                      "-j", "DROP"),
-                filt("-A", "DOCKER-ISOLATION-STAGE-1", "!", "-d", subnet, "-i", bridge,
+                filt("-I", "DOCKER-ISOLATION-STAGE-1", "!", "-s", subnet, "-o", bridge,
                      "-j", "DROP"),
                 filt("-A", "DOCKER-FORWARD", "-i", bridge, "-o", bridge,
                      "-j", "ACCEPT" if network.icc else "DROP"),

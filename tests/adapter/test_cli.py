@@ -1,0 +1,90 @@
+"""Adapter tests: the netsim command line through main(argv)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from netsim.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+PORT_MAPPING = ROOT / "scenarios" / "port-mapping.yaml"
+BROKEN_FILES = sorted((Path(__file__).parent / "broken").glob("*.yaml"))
+HEADER = re.compile(r"^# expect: line (\d+): (.+)$")
+
+
+def expectation(path: Path) -> tuple[int, str]:
+    """Return the line and fragment a broken file's first line promises (see broken/README)."""
+    match = HEADER.match(path.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0])
+    assert match, path
+    return int(match.group(1)), match.group(2)
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("path", BROKEN_FILES, ids=lambda p: p.name)
+def test_run_refuses_a_broken_file_with_exit_2_and_its_line(path: Path) -> None:
+    line, fragment = expectation(path)
+    code, out, err = run("run", str(path))
+    assert code == 2
+    assert out == ""
+    assert f"{path}:{line}:" in err
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_check_accepts_every_example_scenario() -> None:
+    files = sorted(str(p) for p in (ROOT / "scenarios").glob("*.yaml"))
+    code, out, err = run("check", *files)
+    assert code == 0, err
+    assert out.count(": ok (") == len(files)
+
+
+def test_missing_file_exits_2_naming_it(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    code, _, err = run("run", str(missing))
+    assert code == 2
+    assert "nope.yaml" in err and "Traceback" not in err
+
+
+def test_run_prints_the_transcript_with_prompts() -> None:
+    code, out, _ = run("run", str(PORT_MAPPING), "--engine", "28.5")
+    assert code in (0, 1)
+    assert "$ docker port docker_mysql\n3306/tcp -> 0.0.0.0:12345\n3306/tcp -> [::]:12345\n" in out
+
+
+def test_json_to_stdout_is_the_contract_shape() -> None:
+    code, out, _ = run("run", str(PORT_MAPPING), "--json", "-", "--engine", "20.10")
+    result = json.loads(out)
+    assert result["scenario"] == "port-mapping" and result["engine"] == "20.10"
+    first = result["steps"][0]
+    assert first["kind"] == "command" and first["on"] == "host" and first["exit_code"] == 0
+    assert len(first["stdout"]) == 65
+    probe = next(s for s in result["steps"] if s["kind"] == "probe")
+    assert set(probe) >= {"index", "from", "to", "result", "expect", "passed"}
+    assert code == (0 if result["passed"] else 1)
+
+
+def test_the_same_scenario_gives_byte_identical_output(tmp_path: Path) -> None:
+    first = run("run", str(PORT_MAPPING), "--json", str(tmp_path / "a.json"))
+    second = run("run", str(PORT_MAPPING), "--json", str(tmp_path / "b.json"))
+    assert first == second
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_engine_flag_overrides_the_file() -> None:
+    _, out, _ = run("run", str(PORT_MAPPING), "--engine", "20.10")
+    assert "on Docker 20.10" in out and "3306/tcp -> :::12345" in out
+
+
+def test_no_command_prints_help_and_exits_2() -> None:
+    code, out, _ = run()
+    assert code == 2 and "netsim run" in out

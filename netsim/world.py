@@ -82,6 +82,10 @@ class HostPlumbing:
     def create_namespace(self, owner: str) -> None:
         """Create a container's namespace."""
         namespace = NetworkNamespace(owner[:12])
+        # The container's networks carry no IPv6, and Docker switches IPv6 off
+        # in the sandbox: lo shows no ::1, eth0 no link-local address.
+        namespace.sysctls.set("net.ipv6.conf.all.disable_ipv6", "1")
+        namespace.sysctls.set("net.ipv6.conf.default.disable_ipv6", "1")
         bring_up_loopback(namespace)
         self.world.container_namespaces[owner] = namespace
 

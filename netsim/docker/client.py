@@ -15,7 +15,7 @@ from typing import Any
 
 from netsim.docker.commandline import DockerCommand, UsageError, parse_docker
 from netsim.docker.daemon import ContainerRequest, Daemon
-from netsim.docker.gotemplate import GoMap, GoNil, GoStruct, TemplateError, render_inspect
+from netsim.docker.gotemplate import GoMap, GoNil, GoStruct, TemplateError, parse_template, render_inspect
 from netsim.docker.inspect import container_inspect, network_inspect
 from netsim.docker.model import Container
 from netsim.docker.ports import PortMapping, parse_port_proto
@@ -258,9 +258,13 @@ class DockerClient:
                        template: str | None) -> CommandOutput:
         if template:
             try:
-                out = "".join(render_inspect(template, obj) + "\n" for obj in objects)
+                parsed = parse_template(template)
             except TemplateError as error:
-                return CommandOutput(1, "", f"{error}\n")
+                return CommandOutput(64, "", f"Template parsing error: {error}\n")
+            try:
+                out = "".join(render_inspect(parsed, obj) + "\n" for obj in objects)
+            except TemplateError as error:
+                return CommandOutput(1, "", f"template parsing error: {error}\n")
         else:
             out = _indent_json(objects) + "\n" if objects or not errors else "[]\n"
         stderr = "".join(e + "\n" for e in errors)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from netsim.docker.daemon import Daemon
-from netsim.docker.gotemplate import NIL_MAP, GoMap, GoStruct
+from netsim.docker.gotemplate import NIL_MAP, NIL_SLICE, GoMap, GoStruct
 from netsim.docker.model import Container, Endpoint, Network
 
 # Fields of network.IPAMConfig that Go's JSON encoder leaves out when empty.
@@ -60,6 +60,12 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
     }
 
 
+def _binding(host_ip: str, host_port: str) -> GoStruct:
+    """Return a nat.PortBinding (Go field HostIP, JSON key HostIp)."""
+    return GoStruct({"HostIp": host_ip, "HostPort": host_port}, type_name="nat.PortBinding",
+                    aliases={"HostIP": "HostIp"})
+
+
 def _ports(container: Container) -> GoMap:
     ports: GoMap = GoMap()
     if not container.running or container.network_mode in ("host", "none") or \
@@ -72,7 +78,7 @@ def _ports(container: Container) -> GoMap:
         if entry is None:
             entry = []
             ports[mapping.key] = entry
-        entry.append({"HostIp": str(mapping.host_ip), "HostPort": str(mapping.host_port)})
+        entry.append(_binding(str(mapping.host_ip), str(mapping.host_port)))
     return ports
 
 
@@ -100,10 +106,10 @@ def container_inspect(daemon: Daemon, container: Container) -> dict[str, Any]:
     port_bindings = GoMap()
     for request in container.publish:
         port_bindings.setdefault(request.key, []).append(
-            {"HostIp": request.typed_host_ip, "HostPort": request.typed_host_port})
+            _binding(request.typed_host_ip, request.typed_host_port))
     exposed = GoMap()
     for port, proto in container.exposed:
-        exposed[f"{port}/{proto}"] = GoMap()
+        exposed[f"{port}/{proto}"] = {}
     links = [f"/{link.child_name}:/{container.name}/{link.alias}" for link in container.links]
     state = {
         "Status": container.state, "Running": container.running, "Paused": False,
@@ -114,22 +120,22 @@ def container_inspect(daemon: Daemon, container: Container) -> dict[str, Any]:
     network_mode = container.network_mode
     host_config = {
         "NetworkMode": "bridge" if (network_mode == "default" and modern) else network_mode,
-        "PortBindings": port_bindings, "Links": links or None,
+        "PortBindings": port_bindings, "Links": links or NIL_SLICE,
         "PublishAllPorts": container.publish_all, "AutoRemove": container.auto_remove,
     }
     config = {
         "Hostname": container.hostname, "Domainname": "", "User": "",
-        "ExposedPorts": exposed or None, "Env": list(container.env),
+        "ExposedPorts": exposed or NIL_MAP, "Env": list(container.env),
         "Cmd": list(container.cmd) if container.cmd is not None else None,
         "Image": container.image_ref,
         "Entrypoint": list(container.entrypoint) if container.entrypoint is not None else None,
     }
-    return {
+    return GoStruct({
         "Id": container.id, "Created": container.created, "Path": container.path,
         "Args": list(container.args), "State": state, "Name": "/" + container.name,
         "RestartCount": container.restart_count, "HostConfig": host_config, "Config": config,
         "NetworkSettings": settings,
-    }
+    }, type_name="types.ContainerJSON", aliases={"ID": "Id"})
 
 
 def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
@@ -155,10 +161,10 @@ def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
             "Name": container.name, "EndpointID": endpoint.id, "MacAddress": endpoint.mac,
             "IPv4Address": str(endpoint.address), "IPv6Address": "",
         }
-    result: dict[str, Any] = {
+    result: dict[str, Any] = GoStruct({
         "Name": network.name, "Id": network.id, "Created": network.created,
         "Scope": "local", "Driver": network.driver,
-    }
+    }, type_name="network.Inspect", aliases={"ID": "Id"})
     if modern:
         result["EnableIPv4"] = network.driver != "null" and network.driver != "host"
     result.update({
@@ -168,6 +174,6 @@ def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
                  "Config": configs if network.is_bridge else []},
         "Internal": network.internal, "Attachable": False, "Ingress": False,
         "ConfigFrom": {"Network": ""}, "ConfigOnly": False, "Containers": containers,
-        "Options": GoMap(network.options), "Labels": GoMap(network.labels),
+        "Options": GoMap(network.options, zero=""), "Labels": GoMap(network.labels, zero=""),
     })
     return result

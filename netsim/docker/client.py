@@ -365,6 +365,9 @@ class DockerClient:
                 errors.append(_daemon_error(error.message))
                 continue
             out.append(ref)
+        if errors and self.version != "20.10":
+            # CLI 28 reports the failed removals and then its own status error.
+            errors.append("exit status 1")
         return CommandOutput(1 if errors else 0, "".join(r + "\n" for r in out),
                              "".join(e + "\n" for e in errors))
 

@@ -1,0 +1,502 @@
+"""Draw topology, traffic and reachability pictures with matplotlib, headless.
+
+Only this module imports matplotlib, and only the figure and the Agg canvas:
+no pyplot, no global backend, no window. Output is deterministic: layouts are
+grids (``layout``), fonts are the ones matplotlib ships, SVG ids come from a
+fixed hash salt and no date is written; PNG metadata says only ``netsim``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import matplotlib as mpl
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+
+from netsim.render.layout import (
+    FONT_SIZE,
+    LINE_SPACING,
+    NAME_GAP,
+    PAD,
+    SMALL_SIZE,
+    Layout,
+    layout_topology,
+    text_size,
+)
+from netsim.render.style import (
+    DPI,
+    FONT_FAMILY,
+    HIGHLIGHT,
+    LIGHT,
+    NEUTRAL,
+    RESULT_STYLES,
+    group_colour,
+    result_style,
+    tint,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from netsim.render.reachability import AggregateMatrix, ReachMatrix
+    from netsim.render.topology import Topology
+    from netsim.render.traffic import ProbePath, Traffic
+    from netsim.world import World
+
+Format = Literal["png", "svg"]
+FORMATS: tuple[str, ...] = ("png", "svg")
+SVG_SALT = "netsim"
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    """Apply netsim's fixed matplotlib settings for the duration of a drawing."""
+    with mpl.rc_context({
+        "font.family": FONT_FAMILY,
+        "font.size": FONT_SIZE,
+        "svg.hashsalt": SVG_SALT,
+        "svg.fonttype": "path",
+        "path.simplify": False,
+        "axes.unicode_minus": False,
+    }):
+        yield
+
+
+def _page(width: float, height: float) -> tuple[Figure, Axes]:
+    """Return a figure whose data coordinates are inches from the top-left corner."""
+    figure = Figure(figsize=(width, height), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+    axes.set_xlim(0, width)
+    axes.set_ylim(height, 0)
+    axes.set_axis_off()
+    return figure, axes
+
+
+def save_figure(figure: Figure, out: Path, fmt: Format) -> Path:
+    """Write a figure as PNG or SVG, byte-stable for the same picture; return the path."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown picture format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    metadata: dict[str, Any] = (
+        {"Date": None, "Creator": "netsim"} if fmt == "svg" else {"Software": "netsim"})
+    with _style():
+        figure.savefig(out, format=fmt, dpi=DPI, metadata=metadata)
+    return out
+
+
+# -- topology and traffic -------------------------------------------------------------------
+
+_BOX_STYLE = {
+    # style: (face, edge, line style)
+    "machine": ("#F2F2F2", NEUTRAL, "solid"),
+    "host": ("#FFFFFF", "#000000", "solid"),
+    "ports": ("#FFF8E6", "#E69F00", "solid"),
+    "bridge": ("#FFFFFF", None, "solid"),
+    "group-header": ("#FFFFFF", None, "solid"),
+    "container": ("#FFFFFF", None, "solid"),
+    "stopped": ("#F4F4F4", "#999999", "dashed"),
+    "summary": ("#FFFFFF", None, "solid"),
+}
+
+LEGEND = (
+    ("lan", "LAN cable"),
+    ("veth", "veth pair (bridge port ⇄ eth)"),
+    ("link", "legacy --link"),
+    ("netns", "shared namespace"),
+)
+
+
+def _segment_style(style: str, colour: str) -> dict[str, Any]:
+    if style == "lan-bus":
+        return {"color": "#333333", "linewidth": 3.0}
+    if style == "lan":
+        return {"color": "#333333", "linewidth": 1.4}
+    if style in ("bus", "uplink"):
+        return {"color": colour, "linewidth": 2.0}
+    if style == "veth":
+        return {"color": colour, "linewidth": 1.3}
+    if style == "link":
+        return {"color": "#000000", "linewidth": 1.1, "linestyle": (0, (4, 2.5))}
+    return {"color": NEUTRAL, "linewidth": 1.2, "linestyle": (0, (1, 2))}
+
+
+def _draw_boxes(axes: Axes, layout: Layout) -> None:
+    for area in layout.groups:
+        if area.style == "host-area":
+            axes.add_patch(FancyBboxPatch(
+                (area.x, area.y), area.w, area.h, boxstyle="round,pad=0,rounding_size=0.08",
+                facecolor="#FAFAFA", edgecolor="#888888", linewidth=1.0, zorder=0))
+        else:
+            colour = group_colour(area.group)
+            axes.add_patch(FancyBboxPatch(
+                (area.x, area.y), area.w, area.h, boxstyle="round,pad=0,rounding_size=0.06",
+                facecolor=tint(colour, 0.10), edgecolor=tint(colour, 0.6), linewidth=1.0,
+                zorder=0.5))
+    for box in layout.boxes:
+        face, edge, linestyle = _BOX_STYLE[box.style]
+        colour = group_colour(box.group)
+        axes.add_patch(FancyBboxPatch(
+            (box.x, box.y), box.w, box.h, boxstyle="round,pad=0,rounding_size=0.04",
+            facecolor=face if box.style != "bridge" else tint(colour, 0.25),
+            edgecolor=edge or colour, linewidth=1.1, linestyle=linestyle, zorder=3))
+        ink = "#666666" if box.style == "stopped" else "#000000"
+        axes.text(box.x + PAD, box.y + PAD, box.lines[0], ha="left", va="top",
+                  fontsize=FONT_SIZE, fontweight="bold", color=ink, zorder=4)
+        if len(box.lines) > 1:
+            first = LINE_SPACING * FONT_SIZE / 72 + NAME_GAP
+            axes.text(box.x + PAD, box.y + PAD + first, "\n".join(box.lines[1:]), ha="left",
+                      va="top", fontsize=FONT_SIZE, color=ink, zorder=4,
+                      linespacing=LINE_SPACING)
+
+
+def _draw_segments(axes: Axes, layout: Layout, widths: dict[int, float] | None = None,
+                   highlight: frozenset[int] = frozenset()) -> None:
+    for segment in layout.segments:
+        colour = group_colour(segment.group)
+        style = _segment_style(segment.style, colour)
+        lit = any(w in highlight for w in segment.wires)
+        if widths is not None and segment.wires and segment.style in ("lan", "uplink", "veth"):
+            style["linewidth"] = max(widths.get(w, 0.0) for w in segment.wires)
+            if style["linewidth"] == 0.0:
+                style.update(linewidth=0.8, linestyle=(0, (1, 1.5)), color="#AAAAAA")
+        if lit:
+            style.update(color=HIGHLIGHT, linewidth=max(style["linewidth"], 3.0), linestyle="-")
+        xs = [p[0] for p in segment.points]
+        ys = [p[1] for p in segment.points]
+        zorder = 2.5 if lit else 2
+        if segment.style == "link":
+            for (x0, y0), (x1, y1) in zip(segment.points[:-2], segment.points[1:-1], strict=True):
+                axes.plot([x0, x1], [y0, y1], zorder=zorder, solid_capstyle="butt", **style)
+            arrow = FancyArrowPatch(segment.points[-2], segment.points[-1], arrowstyle="-|>",
+                                    mutation_scale=9, shrinkA=0, shrinkB=0, zorder=zorder,
+                                    **style)
+            axes.add_patch(arrow)
+            continue
+        axes.plot(xs, ys, zorder=zorder, solid_capstyle="butt", **style)
+        if segment.style == "veth":
+            axes.plot([xs[0]], [ys[0]], marker="o", markersize=3.2, zorder=zorder,
+                      color=style["color"])
+
+
+def _draw_labels(axes: Axes, layout: Layout) -> None:
+    for label in layout.labels:
+        axes.text(label.x, label.y, label.text, ha=label.ha, va=label.va, fontsize=label.size,
+                  fontweight=label.weight, zorder=4)
+
+
+def _legend_row(axes: Axes, y: float, width: float,
+                entries: tuple[tuple[str, str], ...]) -> float:
+    """Draw line samples with their meaning from left to right; return the y below."""
+    x = 0.3
+    row_h = LINE_SPACING * FONT_SIZE / 72 + 0.08
+    for style, text in entries:
+        text_w = text_size((text,))[0]
+        if x + 0.45 + text_w > width - 0.3 and x > 0.3:
+            x, y = 0.3, y + row_h
+        line = _segment_style(style, group_colour(0))
+        axes.plot([x, x + 0.35], [y, y], **line)
+        axes.text(x + 0.45, y, text, ha="left", va="center", fontsize=FONT_SIZE)
+        x += 0.45 + text_w + 0.35
+    return y + row_h
+
+
+def draw_topology(topology: Topology) -> Figure:
+    """Return the topology picture: LAN, host, bridges, veth pairs, containers, links."""
+    layout = layout_topology(topology)
+    with _style():
+        figure, axes = _page(layout.width, layout.notes_y + 0.45)
+        _draw_boxes(axes, layout)
+        _draw_segments(axes, layout)
+        _draw_labels(axes, layout)
+        entries = LEGEND
+        if layout.collapsed:
+            entries += (("veth", f"collapsed: {', '.join(layout.collapsed)}"),)
+        _legend_row(axes, layout.notes_y + 0.1, layout.width, entries)
+    return figure
+
+
+def _traffic_text(packets: int, size_bytes: int) -> str:
+    return f"{packets} pkt · {_bytes_text(size_bytes)}"
+
+
+def _bytes_text(size_bytes: int) -> str:
+    if size_bytes < 1000:
+        return f"{size_bytes} B"
+    if size_bytes < 1_000_000:
+        return f"{size_bytes / 1000:.1f} kB"
+    return f"{size_bytes / 1_000_000:.1f} MB"
+
+
+def _traffic_width(packets: int, most: int) -> float:
+    if packets == 0:
+        return 0.0
+    return 1.0 + 4.0 * math.log1p(packets) / math.log1p(max(most, 1))
+
+
+def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = None) -> Figure:
+    """Return the traffic picture: each wire as wide as its packets, labelled with its counts.
+
+    With ``path``, that probe's wires are highlighted and its NAT steps listed.
+    """
+    layout = layout_topology(topology, traffic=True)
+    per_wire = traffic.per_wire(layout.wires)
+    most = max((p for p, _ in per_wire.values()), default=0)
+    widths = {index: _traffic_width(p, most) for index, (p, _) in per_wire.items()}
+    lit = frozenset(path.wires(layout.wires)) if path is not None else frozenset()
+    notes: list[str] = []
+    if path is not None:
+        notes.append(f"probe {path.probe}: {path.result}")
+        notes += [f"  {i}. {note.text}" for i, note in enumerate(path.nat, start=1)]
+    total_packets = sum(p for p, _ in per_wire.values())
+    title_note = f"traffic during the run: {total_packets} packet crossings"
+    notes_h = (len(notes) + 1) * LINE_SPACING * FONT_SIZE / 72 + 0.3
+    with _style():
+        figure, axes = _page(layout.width, layout.notes_y + 0.45 + notes_h)
+        _draw_boxes(axes, layout)
+        _draw_segments(axes, layout, widths, lit)
+        _draw_labels(axes, layout)
+        for segment in layout.segments:
+            if not segment.wires or segment.label_at is None:
+                continue
+            if segment.style not in ("lan", "uplink", "veth"):
+                continue
+            packets = sum(per_wire.get(w, (0, 0))[0] for w in segment.wires)
+            size = sum(per_wire.get(w, (0, 0))[1] for w in segment.wires)
+            if packets == 0:
+                continue
+            x, y, ha = segment.label_at
+            axes.text(x, y, _traffic_text(packets, size), ha=ha,
+                      va="bottom" if ha == "center" else "center", fontsize=SMALL_SIZE,
+                      color=HIGHLIGHT if any(w in lit for w in segment.wires) else "#000000",
+                      zorder=5)
+        if path is not None:
+            for i, note in enumerate(path.nat, start=1):
+                box = _box_for_node(layout, note.node)
+                if box is not None:
+                    axes.text(box.right, box.y, f"{i}", ha="center", va="center",
+                              fontsize=SMALL_SIZE, fontweight="bold", color="white", zorder=6,
+                              bbox={"boxstyle": "circle,pad=0.25", "facecolor": HIGHLIGHT,
+                                    "edgecolor": "none"})
+        y = _legend_row(axes, layout.notes_y + 0.1, layout.width,
+                        (("veth", "width ~ log(packets)"), ("lan", title_note)))
+        if notes:
+            axes.text(0.3, y, "\n".join(notes), ha="left", va="top", fontsize=FONT_SIZE,
+                      color=HIGHLIGHT, linespacing=LINE_SPACING)
+    return figure
+
+
+def _box_for_node(layout: Layout, node: str) -> Any:
+    for key in (node, f"container:{node}", f"machine:{node}"):
+        for box in layout.boxes:
+            if box.key == key:
+                return box
+    return None
+
+
+# -- reachability ---------------------------------------------------------------------------
+
+CELL = 0.26  # inches per matrix cell
+MATRIX_LIMIT = 40
+
+
+def draw_reachability(matrix: ReachMatrix, *, limit: int = MATRIX_LIMIT) -> Figure:
+    """Return the reachability matrix; beyond ``limit`` rows or columns, one cell per group pair."""
+    if len(matrix.sources) > limit or len(matrix.destinations) > limit:
+        from netsim.render.reachability import aggregate
+
+        return _draw_aggregate(aggregate(matrix))
+    rows = [s.name for s in matrix.sources]
+    columns = [d.label for d in matrix.destinations]
+    row_groups = [s.group for s in matrix.sources]
+    column_groups = [d.group for d in matrix.destinations]
+    label_w = text_size(tuple(rows) or ("",))[0] + 0.25
+    column_h = text_size(tuple(columns) or ("",))[0] + 0.25
+    grid_w, grid_h = CELL * len(columns), CELL * len(rows)
+    left, top = 0.3 + label_w + 0.2, 0.75 + column_h + 0.25
+    width = max(left + grid_w + 0.4, 7.2)
+    legend_top = top + grid_h + 0.35
+    height = legend_top + _legend_height(width) + 0.2
+    with _style():
+        figure, axes = _page(width, height)
+        axes.text(0.3, 0.3, f"{matrix.scenario} — who reaches what (after the steps)",
+                  fontsize=11, fontweight="bold", va="top")
+        axes.text(0.3, 0.55, "rows: sources · columns: destinations, grouped by network",
+                  fontsize=FONT_SIZE, va="top", color=NEUTRAL)
+        _group_bands(axes, left, top, row_groups, column_groups, grid_w, grid_h)
+        for i, name in enumerate(rows):
+            axes.text(left - 0.1, top + (i + 0.5) * CELL, name, ha="right", va="center",
+                      fontsize=FONT_SIZE)
+        for j, name in enumerate(columns):
+            axes.text(left + (j + 0.5) * CELL, top - 0.1, name, ha="center", va="bottom",
+                      rotation=90, fontsize=FONT_SIZE)
+        for i, row in enumerate(matrix.results):
+            for j, result in enumerate(row):
+                style = result_style(result)
+                x, y = left + j * CELL, top + i * CELL
+                axes.add_patch(Rectangle((x, y), CELL, CELL, facecolor=style.colour,
+                                         edgecolor="white", linewidth=1.0, zorder=2))
+                axes.text(x + CELL / 2, y + CELL / 2, style.mark, ha="center", va="center",
+                          fontsize=9, color=style.ink, zorder=3)
+        _result_legend(axes, 0.3, legend_top, width)
+    return figure
+
+
+def _group_bands(axes: Axes, left: float, top: float, row_groups: list[str],
+                 column_groups: list[str], grid_w: float, grid_h: float) -> None:
+    """Draw a coloured band and a separator for each run of the same group."""
+    names = list(dict.fromkeys(row_groups + column_groups))
+    for runs, vertical in ((_runs(row_groups), False), (_runs(column_groups), True)):
+        for name, start, end in runs:
+            colour = group_colour(names.index(name))
+            if vertical:
+                axes.add_patch(Rectangle((left + start * CELL, top - 0.08),
+                                         (end - start) * CELL, 0.06, facecolor=colour,
+                                         edgecolor="none"))
+                if start:
+                    axes.plot([left + start * CELL] * 2, [top - 0.08, top + grid_h],
+                              color="#000000", linewidth=1.2, zorder=4)
+            else:
+                axes.add_patch(Rectangle((left - 0.08, top + start * CELL), 0.06,
+                                         (end - start) * CELL, facecolor=colour,
+                                         edgecolor="none"))
+                if start:
+                    axes.plot([left - 0.08, left + grid_w], [top + start * CELL] * 2,
+                              color="#000000", linewidth=1.2, zorder=4)
+
+
+def _runs(groups: list[str]) -> list[tuple[str, int, int]]:
+    runs: list[tuple[str, int, int]] = []
+    for i, name in enumerate(groups):
+        if runs and runs[-1][0] == name:
+            runs[-1] = (name, runs[-1][1], i + 1)
+        else:
+            runs.append((name, i, i + 1))
+    return runs
+
+
+def _legend_entries() -> list[tuple[str, str, str, str]]:
+    seen: dict[str, tuple[str, str, str, str]] = {}
+    for style in RESULT_STYLES:
+        seen.setdefault(style.colour + style.mark,
+                        (style.colour, style.mark, style.ink, style.meaning))
+    return list(seen.values())
+
+
+def _legend_height(width: float) -> float:
+    return (len(_legend_entries()) + 1) * 0.24
+
+
+def _result_legend(axes: Axes, x: float, y: float, width: float) -> float:
+    """Draw the results' colours, marks and meanings; return the y below."""
+    axes.text(x, y, "legend (colour and mark):", fontsize=FONT_SIZE, fontweight="bold",
+              va="top")
+    y += 0.24
+    entries = [(c, m, i, t) for c, m, i, t in _legend_entries()]
+    for colour, mark, ink, meaning in entries:
+        axes.add_patch(Rectangle((x, y), 0.2, 0.2, facecolor=colour, edgecolor="#888888",
+                                 linewidth=0.6))
+        axes.text(x + 0.1, y + 0.1, mark, ha="center", va="center", fontsize=9, color=ink)
+        axes.text(x + 0.3, y + 0.1, meaning, ha="left", va="center", fontsize=FONT_SIZE)
+        y += 0.24
+    return y
+
+
+def _draw_aggregate(matrix: AggregateMatrix) -> Figure:
+    """Return the aggregated matrix: one cell per pair of groups, striped by result share."""
+    rows = [f"{name} ({count})" for name, count in matrix.row_groups]
+    columns = [f"{name} ({count})" for name, count in matrix.column_groups]
+    cell = 0.75
+    label_w = text_size(tuple(rows) or ("",))[0] + 0.25
+    column_h = text_size(tuple(columns) or ("",))[0] + 0.25
+    grid_w, grid_h = cell * len(columns), cell * len(rows)
+    left, top = 0.3 + label_w + 0.2, 0.95 + column_h + 0.2
+    width = max(left + grid_w + 0.4, 7.2)
+    legend_top = top + grid_h + 0.35
+    height = legend_top + _legend_height(width) + 0.2
+    with _style():
+        figure, axes = _page(width, height)
+        axes.text(0.3, 0.3, f"{matrix.scenario} — who reaches what, by network",
+                  fontsize=11, fontweight="bold", va="top")
+        axes.text(0.3, 0.55, f"{matrix.sources} sources × {matrix.destinations} destinations, "
+                  "aggregated: each cell shows its results' shares, its mark the largest",
+                  fontsize=FONT_SIZE, va="top", color=NEUTRAL)
+        for i, name in enumerate(rows):
+            axes.text(left - 0.1, top + (i + 0.5) * cell, name, ha="right", va="center",
+                      fontsize=FONT_SIZE)
+        for j, name in enumerate(columns):
+            axes.text(left + (j + 0.5) * cell, top - 0.1, name, ha="center", va="bottom",
+                      rotation=90, fontsize=FONT_SIZE)
+        for i, row in enumerate(matrix.cells):
+            for j, counts in enumerate(row):
+                x, y = left + j * cell, top + i * cell
+                total = sum(n for _, n in counts)
+                offset = 0.0
+                for result, n in counts:
+                    share = cell * n / total if total else 0.0
+                    axes.add_patch(Rectangle((x + offset, y), share, cell,
+                                             facecolor=result_style(result).colour,
+                                             edgecolor="none", zorder=2))
+                    offset += share
+                axes.add_patch(Rectangle((x, y), cell, cell, facecolor="none",
+                                         edgecolor="white", linewidth=1.5, zorder=3))
+                if total:
+                    result, n = max(counts, key=lambda item: item[1])
+                    style = result_style(result)
+                    axes.text(x + cell / 2, y + cell / 2, f"{style.mark}\n{n}/{total}",
+                              ha="center", va="center", fontsize=SMALL_SIZE, zorder=4,
+                              color="#000000", linespacing=1.1,
+                              bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                                    "edgecolor": "none", "alpha": 0.85})
+        _result_legend(axes, 0.3, legend_top, width)
+    return figure
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def plot_topology(topology: Topology, out: Path, fmt: Format = "png") -> Path:
+    """Write the topology picture; return its path."""
+    return save_figure(draw_topology(topology), out, fmt)
+
+
+def plot_traffic(topology: Topology, traffic: Traffic, out: Path, fmt: Format = "png",
+                 path: ProbePath | None = None) -> Path:
+    """Write the traffic picture (with one probe's path highlighted); return its path."""
+    return save_figure(draw_traffic(topology, traffic, path), out, fmt)
+
+
+def plot_reachability(matrix: ReachMatrix, out: Path, fmt: Format = "png") -> Path:
+    """Write the reachability matrix; return its path."""
+    return save_figure(draw_reachability(matrix), out, fmt)
+
+
+def plot_all(world: World, result: dict[str, Any], out_dir: Path, fmt: Format = "png",
+             probes: tuple[str, ...] = ()) -> list[Path]:
+    """Write every picture of a world after its run; return the paths written.
+
+    ``result`` is ``run_world``'s; ``probes`` (``SRC -> DST:PORT``) get a traffic
+    picture each with their path highlighted.
+    """
+    from netsim.render.reachability import build_reach_matrix
+    from netsim.render.topology import build_topology
+    from netsim.render.traffic import build_traffic, probe_path
+
+    topology = build_topology(world)
+    name = topology.scenario
+    written = [plot_topology(topology, out_dir / f"{name}-topology.{fmt}", fmt)]
+    matrix = build_reach_matrix(world)
+    written.append(plot_reachability(matrix, out_dir / f"{name}-reach.{fmt}", fmt))
+    traffic = build_traffic(world, result)
+    written.append(plot_traffic(topology, traffic, out_dir / f"{name}-traffic.{fmt}", fmt))
+    for number, text in enumerate(probes, start=1):
+        path = probe_path(world, text)
+        written.append(plot_traffic(topology, traffic,
+                                    out_dir / f"{name}-probe-{number}.{fmt}", fmt, path))
+    return written

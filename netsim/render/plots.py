@@ -33,7 +33,6 @@ from netsim.render.style import (
     DPI,
     FONT_FAMILY,
     HIGHLIGHT,
-    LIGHT,
     NEUTRAL,
     RESULT_STYLES,
     group_colour,

@@ -1,0 +1,230 @@
+"""Connection tracking with NAT bindings, as Linux's nf_conntrack and nf_nat do it.
+
+A connection has an original and a reply tuple; a NAT binding rewrites the
+reply tuple (DNAT its source, SNAT its destination), and every packet of the
+connection is then rewritten to match (``translate``). Copied from Linux:
+
+* An entry is created by the first packet at PREROUTING or OUTPUT and only
+  confirmed (put in the table) when that packet leaves POSTROUTING or INPUT;
+  a packet dropped on the way leaves nothing behind.
+* The nat table is consulted once per connection and manip type: at a
+  destination hook (PREROUTING, OUTPUT) and a source hook (POSTROUTING,
+  INPUT) for the first packet only; a hook without a matching rule makes a
+  null binding.
+* The state iptables sees: NEW until a reply was seen, ESTABLISHED after (and
+  for every reply), RELATED for an ICMP error about a tracked connection,
+  INVALID for a TCP segment without SYN that no entry knows.
+* ICMP errors are translated as ``nf_nat_icmp_reply_translation`` does: the
+  quoted packet with the opposite manip, the outer header like a packet of
+  the error's direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from ipaddress import IPv4Address
+
+from netsim.dataplane.frames import (
+    ACK,
+    PROTO_ICMP,
+    PROTO_TCP,
+    RST,
+    SYN,
+    FlowKey,
+    IcmpMessage,
+    IPv4Packet,
+    TcpSegment,
+    flow_key,
+)
+
+ORIGINAL = "original"
+REPLY = "reply"
+DST_MANIP = "dst"
+SRC_MANIP = "src"
+
+
+def invert(key: FlowKey) -> FlowKey:
+    """Return the tuple of the other direction."""
+    proto, src, sport, dst, dport = key
+    return (proto, dst, dport, src, sport)
+
+
+class ConntrackEntry:
+    """One tracked connection (owned by its namespace's ``ConntrackTable``)."""
+
+    __slots__ = (
+        "original",
+        "reply",
+        "seen_reply",
+        "dst_done",
+        "src_done",
+        "dnat",
+        "snat",
+        "confirmed",
+    )
+
+    def __init__(self, original: FlowKey) -> None:
+        self.original = original
+        self.reply = invert(original)
+        self.seen_reply = False
+        self.dst_done = False
+        self.src_done = False
+        self.dnat = False
+        self.snat = False
+        self.confirmed = False
+
+    def tuple_of(self, direction: str) -> FlowKey:
+        """Return the tuple of ``direction``."""
+        return self.original if direction == ORIGINAL else self.reply
+
+
+@dataclass(frozen=True, slots=True)
+class Tracked:
+    """A packet's conntrack attachment: the entry, the direction and the state iptables sees."""
+
+    entry: ConntrackEntry | None
+    direction: str
+    state: str
+    created: bool = False
+
+
+UNTRACKED = Tracked(None, ORIGINAL, "UNTRACKED")
+INVALID = Tracked(None, ORIGINAL, "INVALID")
+
+
+class ConntrackTable:
+    """The conntrack table of one namespace."""
+
+    def __init__(self) -> None:
+        self.entries: dict[FlowKey, tuple[ConntrackEntry, str]] = {}
+
+    def __len__(self) -> int:
+        return len({id(entry) for entry, _ in self.entries.values()})
+
+    def classify(self, packet: IPv4Packet) -> Tracked:
+        """Find or start the connection of ``packet`` (nf_conntrack_in)."""
+        payload = packet.payload
+        if isinstance(payload, IcmpMessage) and payload.quoted is not None:
+            # icmp_error_message: the error travels opposite to the quoted packet,
+            # so the inverse of the quoted tuple names the error's direction.
+            found = self.entries.get(invert(flow_key(payload.quoted)))
+            if found is None:
+                return INVALID
+            entry, direction = found
+            return Tracked(entry, direction, "RELATED")
+        if isinstance(payload, IcmpMessage) and payload.type not in (0, 8):
+            return UNTRACKED
+        key = flow_key(packet)
+        found = self.entries.get(key)
+        if found is not None:
+            entry, direction = found
+            if direction == REPLY:
+                entry.seen_reply = True
+                return Tracked(entry, REPLY, "ESTABLISHED")
+            return Tracked(entry, ORIGINAL, "ESTABLISHED" if entry.seen_reply else "NEW")
+        if isinstance(payload, TcpSegment) and not (
+            payload.flags & SYN and not payload.flags & (ACK | RST)
+        ):
+            return INVALID
+        if isinstance(payload, IcmpMessage) and payload.type == 0:
+            return INVALID
+        return Tracked(ConntrackEntry(key), ORIGINAL, "NEW", created=True)
+
+    def confirm(self, tracked: Tracked) -> None:
+        """Put a new entry in the table once its first packet passed (nf_conntrack_confirm)."""
+        entry = tracked.entry
+        if entry is None or entry.confirmed:
+            return
+        if entry.original in self.entries or entry.reply in self.entries:
+            return  # a clash: the kernel drops the packet; here the first entry stays
+        entry.confirmed = True
+        self.entries[entry.original] = (entry, ORIGINAL)
+        self.entries[entry.reply] = (entry, REPLY)
+
+    def reply_taken(self, reply: FlowKey) -> bool:
+        """Return True when a confirmed connection already uses ``reply`` as a tuple."""
+        return reply in self.entries
+
+
+def bind(entry: ConntrackEntry, manip: str, address: IPv4Address | None, port: int | None) -> None:
+    """Set up the NAT binding of ``manip`` (nf_nat_setup_info); None/None is a null binding."""
+    proto, rsrc, rsport, rdst, rdport = entry.reply
+    if manip == DST_MANIP:
+        entry.dst_done = True
+        new = (
+            proto,
+            address or rsrc,
+            rsport if port is None or proto == PROTO_ICMP else port,
+            rdst,
+            rdport,
+        )
+        if new != entry.reply:
+            entry.reply = new
+            entry.dnat = True
+    else:
+        entry.src_done = True
+        new = (
+            proto,
+            rsrc,
+            rsport,
+            address or rdst,
+            rdport if port is None or proto == PROTO_ICMP else port,
+        )
+        if new != entry.reply:
+            entry.reply = new
+            entry.snat = True
+
+
+def _needs(entry: ConntrackEntry, manip: str, direction: str) -> bool:
+    """Return True when the connection's status asks for ``manip`` in ``direction``."""
+    wants_src = manip == SRC_MANIP
+    if direction == REPLY:
+        wants_src = not wants_src
+    return entry.snat if wants_src else entry.dnat
+
+
+def _set(
+    packet: IPv4Packet, manip: str, address: IPv4Address, port: int | None, *, ports: bool
+) -> IPv4Packet:
+    if manip == SRC_MANIP:
+        packet = replace(packet, src=address)
+        return packet.with_ports(port, None) if ports else packet
+    packet = replace(packet, dst=address)
+    return packet.with_ports(None, port) if ports else packet
+
+
+def translate(packet: IPv4Packet, tracked: Tracked, manip: str) -> IPv4Packet:
+    """Rewrite ``packet`` for the hook's manip type as its connection's bindings say."""
+    entry = tracked.entry
+    if entry is None or not _needs(entry, manip, tracked.direction):
+        return packet
+    other = entry.tuple_of(ORIGINAL if tracked.direction == REPLY else REPLY)
+    target = invert(other)
+    payload = packet.payload
+    if tracked.state == "RELATED" and isinstance(payload, IcmpMessage) and payload.quoted:
+        # The quoted packet gets the opposite manip, toward the other direction's tuple.
+        _, osrc, osport, odst, odport = other
+        quoted = payload.quoted
+        if manip == DST_MANIP:  # opposite: source
+            quoted = _set(quoted, SRC_MANIP, osrc, osport, ports=quoted.protocol != PROTO_ICMP)
+        else:
+            quoted = _set(quoted, DST_MANIP, odst, odport, ports=quoted.protocol != PROTO_ICMP)
+        packet = replace(packet, payload=replace(payload, quoted=quoted))
+        _, tsrc, _, tdst, _ = target
+        return _set(packet, manip, tsrc if manip == SRC_MANIP else tdst, None, ports=False)
+    _, tsrc, tsport, tdst, tdport = target
+    ports = packet.protocol != PROTO_ICMP
+    if manip == SRC_MANIP:
+        return _set(packet, SRC_MANIP, tsrc, tsport, ports=ports)
+    return _set(packet, DST_MANIP, tdst, tdport, ports=ports)
+
+
+def is_tcp_syn(packet: IPv4Packet) -> bool:
+    """Return True for a TCP SYN without ACK."""
+    payload = packet.payload
+    return (
+        packet.protocol == PROTO_TCP
+        and isinstance(payload, TcpSegment)
+        and bool(payload.flags & SYN)
+        and not payload.flags & ACK
+    )

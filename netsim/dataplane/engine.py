@@ -1,0 +1,959 @@
+"""The simulation: frames cross veths, bridges and the LAN; the kernel's IPv4 path runs.
+
+Time is simulated seconds on a simpy ``Environment``; each link crossing is a
+scheduled event after a small delay, so concurrent traffic interleaves as on
+a real host and loops end (TTL, a frame budget and a time limit). The kernel
+path follows Linux's order (``net/ipv4/ip_input.c``, ``ip_forward.c``,
+``ip_output.c``, ``net/bridge/br_netfilter_hooks.c``):
+
+* receive: raw PREROUTING, conntrack, mangle and nat PREROUTING, the routing
+  decision (martian 127/8 unless ``route_localnet``), then INPUT (mangle,
+  filter, nat) and the socket, or FORWARD (``forwarding`` on the incoming
+  interface, TTL, mangle and filter FORWARD, mangle and nat POSTROUTING,
+  neighbour output);
+* local output: route, raw OUTPUT, conntrack, mangle, nat (a DNAT reroutes)
+  and filter OUTPUT, mangle and nat POSTROUTING, then loopback or ARP;
+* a bridge learns source MACs, delivers frames for its own MAC (or
+  broadcasts) to the host stack, forwards by its FDB or floods, refuses to
+  send a frame back out its ingress port unless hairpin is set, and, when
+  ``bridge-nf-call-iptables`` is 1, runs PREROUTING, FORWARD and
+  POSTROUTING with ``-i``/``-o`` set to the bridge (br_netfilter); a bridged
+  packet DNATed elsewhere is handed to the host stack (``br_nf_pre_routing_finish``);
+* ARP: 3 requests 1 s apart; giving up sends ICMP host unreachable for each
+  queued packet (``ipv4_link_failure``), to the local socket or to the sender.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from ipaddress import IPv4Address
+from typing import TYPE_CHECKING
+
+import simpy
+
+from netsim.dataplane.conntrack import (
+    DST_MANIP,
+    ORIGINAL,
+    SRC_MANIP,
+    UNTRACKED,
+    Tracked,
+    bind,
+    translate,
+)
+from netsim.dataplane.frames import (
+    ACK,
+    ARP_REPLY,
+    ARP_REQUEST,
+    BROADCAST_MAC,
+    HOST_UNREACH,
+    ICMP_DEST_UNREACH,
+    ICMP_TIME_EXCEEDED,
+    NET_UNREACH,
+    RST,
+    ArpPacket,
+    Frame,
+    IcmpMessage,
+    IPv4Packet,
+    TcpSegment,
+    flow_key,
+    is_icmp_error,
+)
+from netsim.dataplane.nodes import LOOPBACK_NET, Node
+from netsim.dataplane.trace import (
+    BridgeDecision,
+    ChainWalk,
+    ConntrackEvent,
+    DropEvent,
+    FrameEvent,
+    NatEvent,
+    NeighbourEvent,
+    RouteDecision,
+    TraceEvent,
+)
+from netsim.kernel.evaluate import PacketView, Verdict
+from netsim.kernel.namespace import Bridge, Interface, NetworkNamespace
+from netsim.kernel.rules import NatTarget, PortsTarget
+
+if TYPE_CHECKING:
+    from netsim.dataplane.sockets import Transport
+    from netsim.world import World
+
+REJECT_CODES = {
+    "icmp-net-unreachable": 0,
+    "net-unreach": 0,
+    "icmp-host-unreachable": 1,
+    "host-unreach": 1,
+    "icmp-proto-unreachable": 2,
+    "proto-unreach": 2,
+    "icmp-port-unreachable": 3,
+    "port-unreach": 3,
+    "icmp-net-prohibited": 9,
+    "net-prohib": 9,
+    "icmp-host-prohibited": 10,
+    "host-prohib": 10,
+    "icmp-admin-prohibited": 13,
+    "admin-prohib": 13,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """Delays (seconds) and the limits that make loops and storms end."""
+
+    veth_delay: float = 2e-6
+    bridge_delay: float = 1e-6
+    lan_delay: float = 20e-6
+    loopback_delay: float = 1e-6
+    arp_attempts: int = 3
+    arp_interval: float = 1.0
+    time_limit: float = 60.0
+    max_frames: int = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One frame seen on an interface, for pcap files."""
+
+    time: float
+    node: str
+    interface: str
+    direction: str
+    frame: Frame
+
+
+@dataclass(slots=True)
+class _Pending:
+    """Packets waiting for an ARP answer on one interface."""
+
+    waiting: list[tuple[Callable[[str], None], Callable[[], None]]] = field(default_factory=list)
+    resolved: bool = False
+
+
+def _is_group(mac: str) -> bool:
+    return int(mac[:2], 16) & 1 == 1
+
+
+class Simulation:
+    """One run of the data plane over a world (the world is not changed, counters aside)."""
+
+    def __init__(
+        self,
+        world: World,
+        *,
+        rng: random.Random,
+        config: EngineConfig | None = None,
+        record: bool = True,
+        capture: bool = False,
+        account: bool = True,
+    ) -> None:
+        from netsim.dataplane.sockets import Transport
+
+        self.world = world
+        self.rng = rng
+        self.config = config or EngineConfig()
+        self.record = record
+        self.capture = capture
+        self.account = account
+        self.env = simpy.Environment()
+        self.events: list[TraceEvent] = []
+        self.captures: list[Capture] = []
+        self.frames_sent = 0
+        self.storm = False
+        self._nodes: dict[int, Node] = {}
+        self._fdb: dict[int, dict[str, Interface]] = {}
+        self._pending: dict[tuple[int, str, IPv4Address], _Pending] = {}
+        self.host = self._add_node(world.host, "host")
+        self.machines = {name: self._add_node(ns, name) for name, ns in world.machines.items()}
+        for container in world.daemon.containers:
+            if not container.running:
+                continue
+            namespace = world.container_namespaces.get(container.id)
+            if namespace is not None and id(namespace) not in self._nodes:
+                self._add_node(namespace, container.name)
+        self.lan: list[Interface] = []
+        for node in (self.host, *self.machines.values()):
+            link = node.interface("eth0")
+            if link is not None:
+                self.lan.append(link)
+        self.transport: Transport = Transport(self)
+
+    # -- nodes -----------------------------------------------------------------
+
+    def _add_node(self, namespace: NetworkNamespace, label: str) -> Node:
+        node = Node(namespace, label)
+        self._nodes[id(namespace)] = node
+        return node
+
+    def node_of(self, namespace: NetworkNamespace) -> Node:
+        """Return the node of a namespace (created on first sight)."""
+        node = self._nodes.get(id(namespace))
+        if node is None:
+            node = self._add_node(namespace, namespace.name)
+        return node
+
+    def nodes(self) -> list[Node]:
+        """Return every node known to the simulation."""
+        return list(self._nodes.values())
+
+    # -- recording -------------------------------------------------------------
+
+    def note(self, event: TraceEvent) -> None:
+        """Append a trace event when recording."""
+        if self.record:
+            self.events.append(event)
+
+    def drop(self, node: Node, reason: str, packet: IPv4Packet | Frame | None = None) -> None:
+        """Record that a packet went no further."""
+        if self.record:
+            summary = packet.summary() if packet is not None else ""
+            self.events.append(DropEvent(self.env.now, node.label, reason, summary))
+
+    def later(self, delay: float, action: Callable[..., None], *args: object) -> None:
+        """Run ``action(*args)`` after ``delay`` simulated seconds."""
+        event = self.env.timeout(delay)
+        event.callbacks.append(lambda _event: action(*args))
+
+    # -- links -----------------------------------------------------------------
+
+    def transmit(self, iface: Interface, frame: Frame) -> None:
+        """Send a frame out of ``iface``: across its veth, the LAN, the bridge or loopback."""
+        node = self.node_of(iface.namespace)
+        self.frames_sent += 1
+        if self.frames_sent > self.config.max_frames:
+            if not self.storm:
+                self.storm = True
+                self.drop(node, "frame budget exhausted (a loop or a storm)", frame)
+            return
+        if self.record:
+            self.events.append(
+                FrameEvent(self.env.now, node.label, iface.name, "tx", frame.payload.summary())
+            )
+        if self.capture:
+            self.captures.append(Capture(self.env.now, node.label, iface.name, "tx", frame))
+        if not iface.admin_up:
+            self.drop(node, f"{iface.name} is down", frame)
+            return
+        kind = iface.kind
+        if kind == "loopback":
+            self.later(self.config.loopback_delay, self.receive, iface, frame)
+        elif kind == "bridge":
+            assert isinstance(iface, Bridge)
+            self.bridge_output(node, iface, frame)
+        elif kind == "veth":
+            peer = iface.peer
+            if peer is None or not peer.admin_up:
+                self.drop(node, f"{iface.name}: no carrier", frame)
+                return
+            self.later(self.config.veth_delay, self.receive, peer, frame)
+        elif iface in self.lan:
+            for other in self.lan:
+                if other is iface or not other.admin_up:
+                    continue
+                if frame.dst_mac == other.mac or _is_group(frame.dst_mac):
+                    self.later(self.config.lan_delay, self.receive, other, frame)
+        else:
+            self.drop(node, f"{iface.name} is connected to nothing", frame)
+
+    def receive(self, iface: Interface, frame: Frame) -> None:
+        """Take a frame in on ``iface``: a bridge port hands it to its bridge."""
+        node = self.node_of(iface.namespace)
+        if self.record and iface.kind != "loopback":
+            self.events.append(
+                FrameEvent(self.env.now, node.label, iface.name, "rx", frame.payload.summary())
+            )
+        if self.capture:
+            self.captures.append(Capture(self.env.now, node.label, iface.name, "rx", frame))
+        if not iface.admin_up:
+            self.drop(node, f"{iface.name} is down", frame)
+            return
+        if iface.master:
+            bridge = node.interface(iface.master)
+            if isinstance(bridge, Bridge):
+                self.bridge_input(node, bridge, iface, frame)
+                return
+        self.netif_receive(node, iface, frame)
+
+    def netif_receive(self, node: Node, iface: Interface, frame: Frame) -> None:
+        """Hand a frame to the protocol: ARP or IPv4 (frames for other MACs are dropped)."""
+        if iface.kind != "loopback" and frame.dst_mac != iface.mac and not _is_group(frame.dst_mac):
+            self.drop(node, f"{iface.name}: frame for another host ({frame.dst_mac})", frame)
+            return
+        payload = frame.payload
+        if isinstance(payload, ArpPacket):
+            self.arp_input(node, iface, payload)
+        else:
+            self.ip_input(node, iface, payload)
+
+    # -- bridges ---------------------------------------------------------------
+
+    def fdb(self, bridge: Bridge) -> dict[str, Interface]:
+        """Return the forwarding database the bridge learnt during this simulation."""
+        table = self._fdb.get(id(bridge))
+        if table is None:
+            table = self._fdb[id(bridge)] = {}
+        return table
+
+    def bridge_input(self, node: Node, bridge: Bridge, port: Interface, frame: Frame) -> None:
+        """Learn, then deliver locally, forward, flood or drop (br_handle_frame)."""
+        if not bridge.admin_up:
+            self.drop(node, f"bridge {bridge.name} is down", frame)
+            return
+        table = self.fdb(bridge)
+        if not _is_group(frame.src_mac):
+            table[frame.src_mac] = port
+        dst = frame.dst_mac
+        if dst == bridge.mac:
+            self._decide(node, bridge, port, dst, "local")
+            self.netif_receive(node, bridge, frame)
+            return
+        ports = [p for p in bridge.ports() if p.admin_up]
+        if _is_group(dst):
+            outs = [p for p in ports if p is not port]
+            self._decide(node, bridge, port, dst, "flood", outs, "broadcast; also up to the host")
+            self.netif_receive(node, bridge, frame)
+            for out in outs:
+                self.later(self.config.bridge_delay, self.transmit, out, frame)
+            return
+        known = table.get(dst)
+        if known is None:
+            outs = [p for p in ports if p is not port]
+            self._decide(node, bridge, port, dst, "flood", outs, "unknown destination MAC")
+        elif known is port and not port.hairpin:
+            self._decide(
+                node,
+                bridge,
+                port,
+                dst,
+                "drop",
+                (),
+                "destination is on the ingress port and hairpin mode is off",
+            )
+            return
+        else:
+            outs = [known]
+            self._decide(node, bridge, port, dst, "forward", outs)
+        if isinstance(frame.payload, IPv4Packet) and node.bridge_nf():
+            self.bridged_ip(node, bridge, port, outs, frame)
+            return
+        for out in outs:
+            self.later(self.config.bridge_delay, self.transmit, out, frame)
+
+    def _decide(
+        self,
+        node: Node,
+        bridge: Bridge,
+        port: Interface,
+        dst: str,
+        action: str,
+        outs: list[Interface] | tuple[()] = (),
+        reason: str = "",
+    ) -> None:
+        if self.record:
+            self.events.append(
+                BridgeDecision(
+                    self.env.now,
+                    node.label,
+                    bridge.name,
+                    port.name,
+                    dst,
+                    action,
+                    tuple(p.name for p in outs),
+                    reason,
+                )
+            )
+
+    def bridge_output(self, node: Node, bridge: Bridge, frame: Frame) -> None:
+        """Send a frame the host stack wrote to the bridge device out of the right port."""
+        ports = [p for p in bridge.ports() if p.admin_up]
+        known = None if _is_group(frame.dst_mac) else self.fdb(bridge).get(frame.dst_mac)
+        outs = [known] if known is not None else ports
+        if self.record:
+            action = "forward" if known is not None else "flood"
+            self.events.append(
+                BridgeDecision(
+                    self.env.now,
+                    node.label,
+                    bridge.name,
+                    "(host)",
+                    frame.dst_mac,
+                    action,
+                    tuple(p.name for p in outs),
+                )
+            )
+        for out in outs:
+            self.later(self.config.bridge_delay, self.transmit, out, frame)
+
+    def bridged_ip(
+        self, node: Node, bridge: Bridge, port: Interface, outs: list[Interface], frame: Frame
+    ) -> None:
+        """Run iptables on a bridged IPv4 packet (br_netfilter), then send it on."""
+        packet = frame.payload
+        assert isinstance(packet, IPv4Packet)
+        name = bridge.name
+        pre = self.prerouting(node, packet, name)
+        if pre is None:
+            return
+        new, tracked = pre
+        if new.dst != packet.dst:
+            route = node.route(new.dst)
+            if route is None or route.local or route.interface != name:
+                # br_nf_pre_routing_finish: DNATed away from this bridge, so route it.
+                self.note(
+                    RouteDecision(
+                        self.env.now,
+                        node.label,
+                        new.dst,
+                        "to the host stack",
+                        route.interface if route else "",
+                    )
+                )
+                self.after_prerouting(node, bridge, new, tracked)
+                return
+            hop = route.gateway or new.dst
+
+            def resolved(mac: str) -> None:
+                known = self.fdb(bridge).get(mac)
+                targets = (
+                    [known]
+                    if known is not None
+                    else [p for p in bridge.ports() if p.admin_up and p is not port]
+                )
+                if known is port and not port.hairpin:
+                    self.drop(node, "bridged DNAT back to the ingress port, hairpin off", new)
+                    return
+                self._bridged_finish(
+                    node, bridge, targets, replace(frame, dst_mac=mac, payload=new), tracked
+                )
+
+            self.neighbour_resolve(
+                node,
+                bridge,
+                hop,
+                resolved,
+                lambda: self.drop(node, f"bridged DNAT: no ARP answer for {hop}", new),
+            )
+            return
+        self._bridged_finish(node, bridge, outs, replace(frame, payload=new), tracked)
+
+    def _bridged_finish(
+        self, node: Node, bridge: Bridge, outs: list[Interface], frame: Frame, tracked: Tracked
+    ) -> None:
+        packet = frame.payload
+        assert isinstance(packet, IPv4Packet)
+        name = bridge.name
+        if not self.filter_hook(node, "FORWARD", packet, tracked, name, name):
+            return
+        final = self.postrouting(node, packet, tracked, name)
+        if final is None:
+            return
+        node.conntrack.confirm(tracked)
+        out_frame = replace(frame, payload=final)
+        for out in outs:
+            self.later(self.config.bridge_delay, self.transmit, out, out_frame)
+
+    # -- netfilter ---------------------------------------------------------------
+
+    def walk(
+        self,
+        node: Node,
+        hook: str,
+        table: str,
+        packet: IPv4Packet,
+        tracked: Tracked,
+        in_if: str,
+        out_if: str,
+    ) -> Verdict | None:
+        """Walk ``table``'s built-in chain for ``hook``; None when it is empty with ACCEPT."""
+        chains = node.netfilter.tables.get(table)
+        if chains is None:
+            return None
+        chain = chains.chains.get(hook)
+        if chain is None or (not chain.entries and chain.policy == "ACCEPT"):
+            return None
+        payload = packet.payload
+        entry = tracked.entry
+        if isinstance(payload, TcpSegment):
+            sport, dport, itype, icode, flags = (
+                payload.sport,
+                payload.dport,
+                None,
+                None,
+                payload.flags,
+            )
+        elif isinstance(payload, IcmpMessage):
+            sport, dport, itype, icode, flags = None, None, payload.type, payload.code, None
+        else:
+            sport, dport, itype, icode, flags = payload.sport, payload.dport, None, None, None
+        view = PacketView(
+            src=packet.src,
+            dst=packet.dst,
+            protocol=packet.protocol,
+            sport=sport,
+            dport=dport,
+            icmp_type=itype,
+            icmp_code=icode,
+            tcp_flags=flags,
+            in_interface=in_if,
+            out_interface=out_if,
+            ct_state=tracked.state,
+            ct_snat=bool(entry and entry.snat),
+            ct_dnat=bool(entry and entry.dnat),
+        )
+        verdict = node.netfilter.evaluate(table, hook, view, node.context)
+        if self.account:
+            node.netfilter.account(verdict, 60)
+        if self.record:
+            self.events.append(
+                ChainWalk(
+                    self.env.now,
+                    node.label,
+                    hook,
+                    table,
+                    hook,
+                    verdict.action,
+                    verdict.trace,
+                    in_if,
+                    out_if,
+                )
+            )
+        return verdict
+
+    def _conntrack(self, node: Node, hook: str, packet: IPv4Packet) -> Tracked:
+        tracked = node.conntrack.classify(packet)
+        if self.record and tracked.entry is not None:
+            self.events.append(
+                ConntrackEvent(
+                    self.env.now,
+                    node.label,
+                    hook,
+                    tracked.state,
+                    tracked.direction,
+                    flow_key(packet),
+                    tracked.created,
+                )
+            )
+        return tracked
+
+    def nat_hook(
+        self,
+        node: Node,
+        hook: str,
+        packet: IPv4Packet,
+        tracked: Tracked,
+        manip: str,
+        in_if: str,
+        out_if: str,
+    ) -> IPv4Packet | None:
+        """Consult the nat table once per connection and manip, then translate the packet."""
+        entry = tracked.entry
+        kind = ""
+        if (
+            entry is not None
+            and tracked.direction == ORIGINAL
+            and tracked.state == "NEW"
+            and not (entry.dst_done if manip == DST_MANIP else entry.src_done)
+        ):
+            verdict = self.walk(node, hook, "nat", packet, tracked, in_if, out_if)
+            if verdict is not None and verdict.action == "DROP":
+                self.drop(node, f"nat {hook} dropped it", packet)
+                return None
+            target = verdict.nat if verdict is not None else None
+            if target is None:
+                bind(entry, manip, None, None)
+            else:
+                kind = target.name
+                address, port = self._nat_target(node, hook, packet, target, in_if, out_if)
+                if manip == DST_MANIP and kind in ("DNAT", "REDIRECT"):
+                    bind(entry, DST_MANIP, address, port)
+                elif manip == SRC_MANIP and kind in ("SNAT", "MASQUERADE"):
+                    bind(entry, SRC_MANIP, address, port)
+                    self._avoid_clash(node, entry)
+                else:
+                    bind(entry, manip, None, None)
+        new = translate(packet, tracked, manip)
+        if (
+            new is not packet
+            and self.record
+            and (new.src, new.dst, new.sport, new.dport)
+            != (packet.src, packet.dst, packet.sport, packet.dport)
+        ):
+            if not kind:
+                kind = "un-DNAT" if manip == SRC_MANIP else "un-SNAT"
+                if tracked.state == "RELATED":
+                    kind = "ICMP error " + kind
+            self.events.append(
+                NatEvent(self.env.now, node.label, hook, kind, flow_key(packet), flow_key(new))
+            )
+        return new
+
+    def _nat_target(
+        self,
+        node: Node,
+        hook: str,
+        packet: IPv4Packet,
+        target: NatTarget | PortsTarget,
+        in_if: str,
+        out_if: str,
+    ) -> tuple[IPv4Address | None, int | None]:
+        port = target.ports[0] if target.ports is not None else None
+        if isinstance(target, NatTarget):
+            return target.address, port
+        if target.name == "REDIRECT":
+            if hook == "OUTPUT":
+                return IPv4Address("127.0.0.1"), port
+            return node.primary_address(in_if), port
+        route = node.route(packet.dst)
+        toward = route.gateway if route is not None and route.gateway else packet.dst
+        return node.select_source(out_if, toward), port
+
+    def _avoid_clash(self, node: Node, entry: object) -> None:
+        from netsim.dataplane.conntrack import ConntrackEntry
+
+        assert isinstance(entry, ConntrackEntry)
+        tries = 0
+        while node.conntrack.reply_taken(entry.reply) and tries < 64:
+            proto, rsrc, rsport, rdst, _ = entry.reply
+            entry.reply = (proto, rsrc, rsport, rdst, self.rng.randint(32768, 60999))
+            tries += 1
+
+    def prerouting(
+        self, node: Node, packet: IPv4Packet, in_if: str
+    ) -> tuple[IPv4Packet, Tracked] | None:
+        """raw, conntrack, mangle and nat PREROUTING; None when dropped."""
+        verdict = self.walk(node, "PREROUTING", "raw", packet, UNTRACKED, in_if, "")
+        if verdict is not None and verdict.action != "ACCEPT":
+            self.drop(node, "raw PREROUTING dropped it", packet)
+            return None
+        tracked = self._conntrack(node, "PREROUTING", packet)
+        if tracked.state == "INVALID" and isinstance(packet.payload, IcmpMessage):
+            pass
+        verdict = self.walk(node, "PREROUTING", "mangle", packet, tracked, in_if, "")
+        if verdict is not None and verdict.action != "ACCEPT":
+            self.drop(node, "mangle PREROUTING dropped it", packet)
+            return None
+        new = self.nat_hook(node, "PREROUTING", packet, tracked, DST_MANIP, in_if, "")
+        if new is None:
+            return None
+        return new, tracked
+
+    def filter_hook(
+        self, node: Node, hook: str, packet: IPv4Packet, tracked: Tracked, in_if: str, out_if: str
+    ) -> bool:
+        """mangle then filter at INPUT, FORWARD or OUTPUT; False when dropped or rejected."""
+        for table in ("mangle", "filter"):
+            verdict = self.walk(node, hook, table, packet, tracked, in_if, out_if)
+            if verdict is None or verdict.action == "ACCEPT":
+                continue
+            if verdict.action == "REJECT":
+                self.drop(node, f"{table} {hook} rejected it ({verdict.reject_with})", packet)
+                self.reject(node, packet, verdict.reject_with or "icmp-port-unreachable")
+            else:
+                self.drop(
+                    node,
+                    f"{table} {hook} dropped it" + (" (policy)" if verdict.by_policy else ""),
+                    packet,
+                )
+            return False
+        return True
+
+    def postrouting(
+        self, node: Node, packet: IPv4Packet, tracked: Tracked, out_if: str
+    ) -> IPv4Packet | None:
+        """mangle and nat POSTROUTING; None when dropped."""
+        verdict = self.walk(node, "POSTROUTING", "mangle", packet, tracked, "", out_if)
+        if verdict is not None and verdict.action != "ACCEPT":
+            self.drop(node, "mangle POSTROUTING dropped it", packet)
+            return None
+        return self.nat_hook(node, "POSTROUTING", packet, tracked, SRC_MANIP, "", out_if)
+
+    def reject(self, node: Node, packet: IPv4Packet, reject_with: str) -> None:
+        """Answer a rejected packet: a TCP RST (tcp-reset) or an ICMP error."""
+        payload = packet.payload
+        if reject_with == "tcp-reset":
+            if isinstance(payload, TcpSegment) and not payload.flags & RST:
+                self.transport.send_reset(node, packet)
+            return
+        if is_icmp_error(packet):
+            return
+        self.icmp_error(node, packet, ICMP_DEST_UNREACH, REJECT_CODES.get(reject_with, 3))
+
+    # -- IPv4 ----------------------------------------------------------------------
+
+    def ip_input(self, node: Node, iface: Interface, packet: IPv4Packet) -> None:
+        """ip_rcv: PREROUTING, then the routing decision."""
+        pre = self.prerouting(node, packet, iface.name)
+        if pre is None:
+            return
+        new, tracked = pre
+        self.after_prerouting(node, iface, new, tracked)
+
+    def after_prerouting(
+        self, node: Node, iface: Interface, packet: IPv4Packet, tracked: Tracked
+    ) -> None:
+        """ip_rcv_finish: route the packet to a local socket or forward it."""
+        in_if = iface.name
+        if in_if != "lo" and not node.route_localnet(in_if):
+            if packet.src in LOOPBACK_NET:
+                self.drop(node, f"martian source {packet.src} on {in_if}", packet)
+                return
+            if packet.dst in LOOPBACK_NET:
+                self.drop(
+                    node,
+                    f"martian destination {packet.dst} on {in_if} (route_localnet is 0)",
+                    packet,
+                )
+                return
+        if node.is_local(packet.dst):
+            self.note(RouteDecision(self.env.now, node.label, packet.dst, "local"))
+            self.local_deliver(node, in_if, packet, tracked)
+            return
+        self.forward(node, in_if, packet, tracked)
+
+    def local_deliver(self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked) -> None:
+        """ip_local_deliver: mangle, filter and nat INPUT, then the transport layer."""
+        if not self.filter_hook(node, "INPUT", packet, tracked, in_if, ""):
+            return
+        new = self.nat_hook(node, "INPUT", packet, tracked, SRC_MANIP, in_if, "")
+        if new is None:
+            return
+        node.conntrack.confirm(tracked)
+        self.transport.deliver(node, new)
+
+    def forward(self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked) -> None:
+        """ip_forward: forwarding sysctl, route, TTL, FORWARD, POSTROUTING, neighbour."""
+        if not node.forwarding(in_if):
+            self.drop(node, f"not for this host and forwarding is off on {in_if}", packet)
+            return
+        route = node.route(packet.dst)
+        if route is None:
+            self.note(RouteDecision(self.env.now, node.label, packet.dst, "unreachable"))
+            self.drop(node, f"no route to {packet.dst}", packet)
+            self.icmp_error(node, packet, ICMP_DEST_UNREACH, NET_UNREACH)
+            return
+        self.note(
+            RouteDecision(
+                self.env.now,
+                node.label,
+                packet.dst,
+                "forward",
+                route.interface,
+                route.gateway,
+                None,
+                route.text,
+            )
+        )
+        if packet.ttl <= 1:
+            self.drop(node, "TTL exceeded", packet)
+            self.icmp_error(node, packet, ICMP_TIME_EXCEEDED, 0)
+            return
+        packet = replace(packet, ttl=packet.ttl - 1)
+        out = route.interface
+        if not self.filter_hook(node, "FORWARD", packet, tracked, in_if, out):
+            return
+        final = self.postrouting(node, packet, tracked, out)
+        if final is None:
+            return
+        node.conntrack.confirm(tracked)
+        self.neighbour_output(node, out, route.gateway or final.dst, final)
+
+    def ip_output(self, node: Node, packet: IPv4Packet) -> str | None:
+        """ip_local_out for a packet a socket (or the kernel) sends; return an errno or None."""
+        route = node.route(packet.dst)
+        if route is None:
+            self.note(RouteDecision(self.env.now, node.label, packet.dst, "unreachable"))
+            self.drop(node, f"no route to {packet.dst} (Network is unreachable)", packet)
+            return "ENETUNREACH"
+        self.note(
+            RouteDecision(
+                self.env.now,
+                node.label,
+                packet.dst,
+                "local" if route.local else "output",
+                route.interface,
+                route.gateway,
+                packet.src,
+                route.text,
+            )
+        )
+        out = route.interface
+        verdict = self.walk(node, "OUTPUT", "raw", packet, UNTRACKED, "", out)
+        if verdict is not None and verdict.action != "ACCEPT":
+            self.drop(node, "raw OUTPUT dropped it", packet)
+            return "EPERM"
+        tracked = self._conntrack(node, "OUTPUT", packet)
+        verdict = self.walk(node, "OUTPUT", "mangle", packet, tracked, "", out)
+        if verdict is not None and verdict.action != "ACCEPT":
+            self.drop(node, "mangle OUTPUT dropped it", packet)
+            return "EPERM"
+        new = self.nat_hook(node, "OUTPUT", packet, tracked, DST_MANIP, "", out)
+        if new is None:
+            return "EPERM"
+        if new.dst != packet.dst:  # ip_route_me_harder
+            route = node.route(new.dst)
+            if route is None:
+                self.drop(node, f"no route to {new.dst} after DNAT", new)
+                return "EHOSTUNREACH"
+            out = route.interface
+            self.note(
+                RouteDecision(
+                    self.env.now,
+                    node.label,
+                    new.dst,
+                    "local" if route.local else "output (rerouted after DNAT)",
+                    out,
+                    route.gateway,
+                    new.src,
+                    route.text,
+                )
+            )
+        if not self.filter_hook(node, "OUTPUT", new, tracked, "", out):
+            return "EPERM"
+        if out != "lo" and new.src in LOOPBACK_NET and not node.route_localnet(out):
+            self.drop(
+                node, f"source {new.src} may not leave through {out} (route_localnet is 0)", new
+            )
+            return "EINVAL"
+        final = self.postrouting(node, new, tracked, out)
+        if final is None:
+            return "EPERM"
+        node.conntrack.confirm(tracked)
+        if out == "lo":
+            lo = node.interface("lo")
+            assert lo is not None
+            self.later(self.config.loopback_delay, self._loopback, node, lo, final)
+            return None
+        assert route is not None
+        self.neighbour_output(node, out, route.gateway or final.dst, final)
+        return None
+
+    def _loopback(self, node: Node, lo: Interface, packet: IPv4Packet) -> None:
+        if self.record:
+            self.events.append(FrameEvent(self.env.now, node.label, "lo", "rx", packet.summary()))
+        if self.capture:
+            frame = Frame("00:00:00:00:00:00", "00:00:00:00:00:00", packet)
+            self.captures.append(Capture(self.env.now, node.label, "lo", "rx", frame))
+        self.ip_input(node, lo, packet)
+
+    def icmp_error(self, node: Node, offending: IPv4Packet, icmp_type: int, code: int) -> None:
+        """icmp_send: tell the sender of ``offending`` what went wrong (never about an error)."""
+        if is_icmp_error(offending) or offending.src.is_unspecified:
+            return
+        source: IPv4Address | None = offending.dst
+        if not node.is_local(offending.dst):
+            back = node.route(offending.src)
+            source = back.source if back is not None else None
+        if source is None:
+            return
+        message = IcmpMessage(icmp_type, code, quoted=offending)
+        error = IPv4Packet(
+            source, offending.src, message, ident=node.next_ident(), dont_fragment=False, tos=0xC0
+        )
+        self.ip_output(node, error)
+
+    # -- neighbours ------------------------------------------------------------------
+
+    def neighbour_output(self, node: Node, out: str, hop: IPv4Address, packet: IPv4Packet) -> None:
+        """Send ``packet`` to ``hop`` on ``out``, resolving its MAC with ARP first."""
+        iface = node.interface(out)
+        if iface is None:
+            self.drop(node, f"no interface {out}", packet)
+            return
+
+        def send(mac: str) -> None:
+            self.transmit(iface, Frame(iface.mac, mac, packet))
+
+        self.neighbour_resolve(node, iface, hop, send, lambda: self.link_failure(node, packet))
+
+    def neighbour_resolve(
+        self,
+        node: Node,
+        iface: Interface,
+        hop: IPv4Address,
+        resolved: Callable[[str], None],
+        failed: Callable[[], None],
+    ) -> None:
+        """Call ``resolved(mac)`` once ``hop`` answers ARP on ``iface``, or ``failed()``."""
+        mac = node.neighbours.get((iface.name, hop))
+        if mac is not None:
+            resolved(mac)
+            return
+        key = (id(node), iface.name, hop)
+        pending = self._pending.get(key)
+        if pending is not None:
+            pending.waiting.append((resolved, failed))
+            return
+        pending = self._pending[key] = _Pending([(resolved, failed)])
+        self.env.process(self._solicit(node, iface, hop, pending, key))
+
+    def _solicit(
+        self,
+        node: Node,
+        iface: Interface,
+        hop: IPv4Address,
+        pending: _Pending,
+        key: tuple[int, str, IPv4Address],
+    ):  # type: ignore[no-untyped-def]
+        source = node.select_source(iface.name, hop) or IPv4Address("0.0.0.0")
+        for _ in range(self.config.arp_attempts):
+            if pending.resolved:
+                return
+            self.note(NeighbourEvent(self.env.now, node.label, iface.name, hop, "request"))
+            request = ArpPacket(ARP_REQUEST, iface.mac, source, "00:00:00:00:00:00", hop)
+            self.transmit(iface, Frame(iface.mac, BROADCAST_MAC, request))
+            yield self.env.timeout(self.config.arp_interval)
+        if pending.resolved:
+            return
+        self._pending.pop(key, None)
+        self.note(NeighbourEvent(self.env.now, node.label, iface.name, hop, "failed"))
+        for _, failed in pending.waiting:
+            failed()
+
+    def link_failure(self, node: Node, packet: IPv4Packet) -> None:
+        """ipv4_link_failure: ARP gave up, so report host unreachable to the sender."""
+        self.drop(node, f"no ARP answer for the next hop of {packet.dst}", packet)
+        self.icmp_error(node, packet, ICMP_DEST_UNREACH, HOST_UNREACH)
+
+    def arp_input(self, node: Node, iface: Interface, arp: ArpPacket) -> None:
+        """arp_process: answer requests for local addresses, learn from replies."""
+        if arp.op == ARP_REQUEST:
+            target = arp.target_ip
+            if target in LOOPBACK_NET or not node.owns_on(iface.name, target):
+                return
+            if not arp.sender_ip.is_unspecified:
+                node.neighbours[(iface.name, arp.sender_ip)] = arp.sender_mac
+            self.note(
+                NeighbourEvent(self.env.now, node.label, iface.name, target, "reply", iface.mac)
+            )
+            reply = ArpPacket(ARP_REPLY, iface.mac, target, arp.sender_mac, arp.sender_ip)
+            self.transmit(iface, Frame(iface.mac, arp.sender_mac, reply))
+            return
+        key = (id(node), iface.name, arp.sender_ip)
+        pending = self._pending.get(key)
+        if pending is None and (iface.name, arp.sender_ip) not in node.neighbours:
+            return  # unsolicited replies do not create entries (arp_accept=0)
+        node.neighbours[(iface.name, arp.sender_ip)] = arp.sender_mac
+        self.note(
+            NeighbourEvent(
+                self.env.now, node.label, iface.name, arp.sender_ip, "resolved", arp.sender_mac
+            )
+        )
+        if pending is not None:
+            pending.resolved = True
+            del self._pending[key]
+            for resolved, _ in pending.waiting:
+                resolved(arp.sender_mac)
+
+    # -- running ---------------------------------------------------------------------
+
+    def run(self, until: simpy.Event | None = None) -> None:
+        """Run until ``until`` fires or the time limit passes."""
+        limit = self.env.timeout(self.config.time_limit)
+        if until is None:
+            self.env.run(until=limit)
+            return
+        self.env.run(until=self.env.any_of([until, limit]))
+
+
+__all__ = ["ACK", "Capture", "EngineConfig", "Simulation"]

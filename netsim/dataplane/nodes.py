@@ -1,0 +1,172 @@
+"""The data plane's view of the world's namespaces: routes, local addresses, names.
+
+Built once per simulation from the kernel model's public attributes (the
+world does not change while packets fly), so the hot path reads plain sets
+and lists instead of re-deriving the local table for every packet. Helpers
+the kernel model does not have (yet) live here:
+
+* Every namespace's loopback is up with 127.0.0.1/8, as in a real netns that
+  Docker or systemd brought up, whether or not the model configured ``lo``.
+* ``select_source`` is ``inet_select_addr``: the route's ``src``, else the
+  device's primary address on the destination's subnet, else its first
+  primary address, else any global address of the namespace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
+
+from netsim.dataplane.conntrack import ConntrackTable
+from netsim.kernel.evaluate import EvalContext
+from netsim.kernel.namespace import Interface, NetworkNamespace, Route
+
+LOOPBACK_NET = IPv4Network("127.0.0.0/8")
+LOOPBACK_ADDRESS = IPv4Address("127.0.0.1")
+LOOPBACK_ROUTE = Route(
+    destination=LOOPBACK_NET,
+    dev="lo",
+    protocol="kernel",
+    scope="host",
+    source=LOOPBACK_ADDRESS,
+    type="local",
+    table="local",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RouteResult:
+    """A routing decision: local delivery or out an interface, maybe via a gateway."""
+
+    local: bool
+    interface: str
+    gateway: IPv4Address | None
+    source: IPv4Address | None
+    route: Route
+
+    @property
+    def text(self) -> str:
+        """Return the route as ``ip route`` would print its first words."""
+        route = self.route
+        kind = "local " if route.type == "local" else ""
+        via = f" via {route.gateway}" if route.gateway else ""
+        return f"{kind}{route.destination}{via} dev {route.dev}"
+
+
+class Node:
+    """One namespace as the data plane sees it during a simulation."""
+
+    def __init__(self, namespace: NetworkNamespace, label: str) -> None:
+        self.namespace = namespace
+        self.label = label
+        self.netfilter = namespace.netfilter
+        self.sysctls = namespace.sysctls
+        self.conntrack = ConntrackTable()
+        self.neighbours: dict[tuple[str, IPv4Address], str] = {}
+        self.ip_ident = 0
+        local: set[IPv4Address] = set()
+        self.addresses: dict[str, list[IPv4Address]] = {}
+        self.networks: dict[str, list[IPv4Network]] = {}
+        for link in namespace.interfaces():
+            primaries = [a for a in link.addresses if not a.secondary]
+            self.addresses[link.name] = [a.interface.ip for a in primaries]
+            self.networks[link.name] = [a.interface.network for a in primaries]
+            for address in link.addresses:
+                if address.local_route:
+                    local.add(address.interface.ip)
+        self.local = frozenset(local)
+        self.routes = sorted(namespace.routes, key=lambda r: (-r.destination.prefixlen, r.metric))
+        context = namespace.eval_context()
+        networks = tuple(context.local_networks)
+        if LOOPBACK_NET not in networks:
+            networks = (LOOPBACK_NET, *networks)
+        self.context = EvalContext(
+            local_networks=networks, broadcast_addresses=context.broadcast_addresses
+        )
+        self._interfaces = {link.name: link for link in namespace.interfaces()}
+
+    def __repr__(self) -> str:
+        return f"<Node {self.label}>"
+
+    def interface(self, name: str) -> Interface | None:
+        """Return the interface called ``name`` here, or None."""
+        return self._interfaces.get(name)
+
+    def is_local(self, address: IPv4Address) -> bool:
+        """Return True when ``address`` belongs to this namespace (127/8 included)."""
+        return address in self.local or address in LOOPBACK_NET
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        """Return a sysctl as a boolean (``default`` when the key does not exist)."""
+        if key not in self.sysctls:
+            return default
+        return self.sysctls.flag(key)
+
+    def forwarding(self, interface: str) -> bool:
+        """Return True when IPv4 forwarding is on for packets coming in on ``interface``."""
+        return self.flag(f"net.ipv4.conf.{interface}.forwarding", self.flag("net.ipv4.ip_forward"))
+
+    def route_localnet(self, interface: str) -> bool:
+        """Return True when 127/8 may be routed on ``interface`` (route_localnet)."""
+        return self.flag(f"net.ipv4.conf.{interface}.route_localnet") or self.flag(
+            "net.ipv4.conf.all.route_localnet"
+        )
+
+    def bridge_nf(self) -> bool:
+        """Return True when bridged IPv4 goes through iptables (bridge-nf-call-iptables)."""
+        return self.flag("net.bridge.bridge-nf-call-iptables")
+
+    def next_ident(self) -> int:
+        """Return the next IPv4 identification value of this namespace."""
+        self.ip_ident = (self.ip_ident + 1) & 0xFFFF
+        return self.ip_ident
+
+    def route(self, destination: IPv4Address) -> RouteResult | None:
+        """Look ``destination`` up: the local table, then the main table's longest prefix."""
+        if self.is_local(destination):
+            if destination in LOOPBACK_NET:
+                return RouteResult(True, "lo", None, destination, LOOPBACK_ROUTE)
+            route = Route(
+                destination=IPv4Network(destination),
+                dev="lo",
+                protocol="kernel",
+                scope="host",
+                source=destination,
+                type="local",
+                table="local",
+            )
+            return RouteResult(True, "lo", None, destination, route)
+        for route in self.routes:
+            if destination in route.destination and route.type == "unicast":
+                link = self._interfaces.get(route.dev)
+                if link is None or not link.admin_up:
+                    continue
+                source = route.source or self.select_source(route.dev, route.gateway or destination)
+                return RouteResult(False, route.dev, route.gateway, source, route)
+        return None
+
+    def select_source(self, interface: str, toward: IPv4Address) -> IPv4Address | None:
+        """Return the source address for traffic to ``toward`` out of ``interface``."""
+        if interface == "lo":
+            return LOOPBACK_ADDRESS
+        addresses = self.addresses.get(interface, [])
+        for address, network in zip(addresses, self.networks.get(interface, []), strict=True):
+            if toward in network:
+                return address
+        if addresses:
+            return addresses[0]
+        for name, others in self.addresses.items():
+            if name != "lo" and others:
+                return others[0]
+        return None
+
+    def primary_address(self, interface: str) -> IPv4Address | None:
+        """Return the first primary address of ``interface`` (MASQUERADE's choice)."""
+        if interface == "lo":
+            return LOOPBACK_ADDRESS
+        addresses = self.addresses.get(interface, [])
+        return addresses[0] if addresses else None
+
+    def owns_on(self, interface: str, address: IPv4Address) -> bool:
+        """Return True when ``address`` is local (ARP answers for any local address)."""
+        return address in self.local

@@ -1,0 +1,272 @@
+"""Answer a scenario's ``probe:`` step by sending packets through the simulated host.
+
+The probe client behaves as the real replay's agent does (``agent.py probe``):
+resolve the name from the source's point of view, then
+
+* tcp: connect (SYN retransmitted after 1 s and 3 s, given up after 5 s);
+  ``open`` once the handshake completes, then read the listener's answer
+  line for up to 3 s (served_by/local/peer; empty when a docker-proxy could
+  not reach its container); ``refused`` on RST or ICMP port unreachable;
+  ``unreachable`` on ENETUNREACH/EHOSTUNREACH (no route, ICMP host/net
+  unreachable, no ARP answer after 3 s);
+* udp: send one datagram; ``open`` on an answer, ``closed`` on ICMP port
+  unreachable, ``timeout`` otherwise (soft ICMP errors are not reported to a
+  UDP socket);
+* icmp: one echo request; ``reply``, ``unreachable`` on destination
+  unreachable quoting it, ``timeout``.
+
+The client's ephemeral port, sequence numbers and DNS id come from a
+per-probe RNG seeded by one draw of the world's RNG, so runs are
+deterministic and a probe costs the world's RNG a single number.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Generator
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from netsim.dataplane.apps import dns_query, install
+from netsim.dataplane.engine import Capture, EngineConfig, Simulation
+from netsim.dataplane.frames import DnsMessage, UdpDatagram
+from netsim.dataplane.names import (
+    EMBEDDED_DNS,
+    ResolverConfig,
+    hosts_lookup,
+    parse_address,
+    resolver_of,
+)
+from netsim.dataplane.nodes import Node
+from netsim.dataplane.sockets import TcpConnection
+from netsim.dataplane.trace import SocketEvent, TraceEvent
+
+if TYPE_CHECKING:
+    from netsim.scenario.spec import ProbeStep
+    from netsim.world import World
+
+PROBE_TIMEOUT = 5.0
+ANSWER_WAIT = 3.0
+SYN_RETRIES = (1.0, 3.0)
+UNREACHABLE_ERRNOS = frozenset({"EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"})
+PROBE_OWNER = "probe"
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeOutcome:
+    """What a probe found, with the trace (and frames, when captured) of how."""
+
+    result: str | None
+    served_by: str | None = None
+    local: str | None = None
+    peer: str | None = None
+    address: IPv4Address | None = None
+    error: str | None = None
+    events: tuple[TraceEvent, ...] = ()
+    captures: tuple[Capture, ...] = ()
+
+    def as_result(self) -> dict[str, Any]:
+        """Return the contract's fields: result, and served_by/local/peer for ``open``."""
+        out: dict[str, Any] = {"result": self.result}
+        if self.result == "open":
+            out.update(served_by=self.served_by, local=self.local, peer=self.peer)
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    result: str
+    served_by: str | None = None
+    local: str | None = None
+    peer: str | None = None
+    address: IPv4Address | None = None
+
+
+def run_probe(world: World, step: ProbeStep) -> dict[str, Any]:
+    """Answer one probe step as the contract says (the runner's hook)."""
+    return simulate_probe(world, step).as_result()
+
+
+def simulate_probe(
+    world: World,
+    step: ProbeStep,
+    *,
+    config: EngineConfig | None = None,
+    capture: bool = False,
+    record: bool = True,
+    rng: random.Random | None = None,
+) -> ProbeOutcome:
+    """Run one probe in a fresh simulation of the world and return what happened."""
+    namespace = world.namespace_of(step.src)
+    if namespace is None:
+        return ProbeOutcome(None, error=f"probe source {step.src} is not running")
+    rng = rng or random.Random(world.rng.getrandbits(64))
+    sim = Simulation(world, rng=rng, config=config, record=record, capture=capture)
+    install(sim)
+    node = sim.node_of(namespace)
+    box: list[_Answer] = []
+    process = sim.env.process(probe_client(sim, node, step, resolver_of(world, step.src), box))
+    sim.run(until=process)
+    answer = box[0] if box else _Answer("timeout")
+    return ProbeOutcome(
+        answer.result,
+        answer.served_by,
+        answer.local,
+        answer.peer,
+        answer.address,
+        None,
+        tuple(sim.events),
+        tuple(sim.captures),
+    )
+
+
+def _note(sim: Simulation, node: Node, action: str, detail: str = "") -> None:
+    sim.note(SocketEvent(sim.env.now, node.label, PROBE_OWNER, action, detail))
+
+
+def probe_client(
+    sim: Simulation, node: Node, step: ProbeStep, resolver: ResolverConfig, box: list[_Answer]
+) -> Generator[simpy.Event, Any, None]:
+    """The probe program: resolve, then connect, send or ping."""
+    address = parse_address(step.dst)
+    if address is None:
+        address = hosts_lookup(resolver.hosts, step.dst)
+        if address is not None:
+            _note(sim, node, "resolved", f"{step.dst} -> {address} (/etc/hosts)")
+    if address is None and resolver.embedded_dns:
+        address = yield from dns_lookup(sim, node, step.dst)
+    if address is None:
+        _note(sim, node, "unresolved", step.dst)
+        box.append(_Answer("unresolved"))
+        return
+    if step.proto == "icmp":
+        answer = yield from _ping(sim, node, address)
+    elif step.proto == "udp":
+        answer = yield from _udp(sim, node, address, step.port or 0)
+    else:
+        answer = yield from _tcp(sim, node, address, step.port or 0)
+    box.append(answer)
+
+
+def dns_lookup(
+    sim: Simulation, node: Node, name: str
+) -> Generator[simpy.Event, Any, IPv4Address | None]:
+    """Ask the embedded DNS at 127.0.0.11 for an A record; None after 5 s of silence."""
+    transport = sim.transport
+    sock = transport.udp_socket(node, EMBEDDED_DNS, 53, PROBE_OWNER)
+    if isinstance(sock, str):
+        return None
+    ident = sim.rng.getrandbits(16)
+    waiter = sim.env.event()
+    sock.waiter = waiter
+    _note(sim, node, "DNS query", f"{name} A? to {EMBEDDED_DNS}")
+    transport.sendto(sock, dns_query(name, ident), (EMBEDDED_DNS, 53))
+    deadline = sim.env.now + PROBE_TIMEOUT
+    while sim.env.now < deadline:
+        yield waiter | sim.env.timeout(deadline - sim.env.now)
+        for packet in sock.inbox:
+            datagram = packet.payload
+            assert isinstance(datagram, UdpDatagram)
+            message = datagram.data
+            if isinstance(message, DnsMessage) and message.ident == ident and message.answers:
+                address = message.answers[0].address
+                _note(sim, node, "resolved", f"{name} -> {address} (embedded DNS)")
+                return address
+        sock.inbox.clear()
+        if not waiter.triggered:
+            break
+        waiter = sim.env.event()
+        sock.waiter = waiter
+    return None
+
+
+def _parse(data: bytes) -> tuple[str | None, str | None, str | None]:
+    fields = data.decode(errors="replace").split()
+    if len(fields) != 3:
+        return None, None, None
+    return fields[0], fields[1], fields[2]
+
+
+def _failure(error: str) -> str:
+    if error == "ECONNREFUSED":
+        return "refused"
+    return "unreachable" if error in UNREACHABLE_ERRNOS else "unreachable"
+
+
+def _tcp(
+    sim: Simulation, node: Node, address: IPv4Address, port: int
+) -> Generator[simpy.Event, Any, _Answer]:
+    transport = sim.transport
+    env = sim.env
+    conn = transport.connect(node, address, port, PROBE_OWNER)
+    if isinstance(conn, str):
+        return _Answer(_failure(conn), address=address)
+    start = env.now
+    deadline = start + PROBE_TIMEOUT
+    retries = [start + delay for delay in SYN_RETRIES]
+    while not conn.outcome.triggered:
+        wake = min([t for t in retries if t > env.now] + [deadline])
+        yield conn.outcome | env.timeout(wake - env.now)
+        if conn.outcome.triggered:
+            break
+        if env.now >= deadline:
+            _note(sim, node, "timeout", f"no answer to SYN after {PROBE_TIMEOUT:g} s")
+            return _Answer("timeout", address=address)
+        transport.retransmit_syn(conn)
+    outcome = str(conn.outcome.value)
+    if outcome != "open":
+        return _Answer(_failure(outcome), address=address)
+    data = yield from _read_line(sim, conn)
+    served_by, local, peer = _parse(data)
+    return _Answer("open", served_by, local, peer, address)
+
+
+def _read_line(sim: Simulation, conn: TcpConnection) -> Generator[simpy.Event, Any, bytes]:
+    env = sim.env
+    deadline = env.now + ANSWER_WAIT
+    while not conn.received.endswith(b"\n") and not conn.closed and env.now < deadline:
+        conn.waiter = env.event()
+        yield conn.waiter | env.timeout(deadline - env.now)
+    return conn.received
+
+
+def _udp(
+    sim: Simulation, node: Node, address: IPv4Address, port: int
+) -> Generator[simpy.Event, Any, _Answer]:
+    transport = sim.transport
+    sock = transport.udp_socket(node, address, port, PROBE_OWNER)
+    if isinstance(sock, str):
+        return _Answer(_failure(sock), address=address)
+    waiter = sim.env.event()
+    sock.waiter = waiter
+    error = transport.sendto(sock, b"netsim probe\n", (address, port))
+    if error in UNREACHABLE_ERRNOS:
+        return _Answer("unreachable", address=address)
+    yield waiter | sim.env.timeout(PROBE_TIMEOUT)
+    if sock.inbox:
+        datagram = sock.inbox[0].payload
+        assert isinstance(datagram, UdpDatagram)
+        data = datagram.data if isinstance(datagram.data, bytes) else b""
+        served_by, local, peer = _parse(data)
+        return _Answer("open", served_by, local, peer, address)
+    if sock.error == "ECONNREFUSED":
+        return _Answer("closed", address=address)
+    if sock.error is not None:
+        return _Answer(_failure(sock.error), address=address)
+    return _Answer("timeout", address=address)
+
+
+def _ping(
+    sim: Simulation, node: Node, address: IPv4Address
+) -> Generator[simpy.Event, Any, _Answer]:
+    waiter = sim.env.event()
+    sock = sim.transport.ping(node, address, sim.rng.getrandbits(16), waiter)
+    if isinstance(sock, str):
+        return _Answer("unreachable", address=address)
+    yield waiter | sim.env.timeout(PROBE_TIMEOUT)
+    return _Answer(sock.result or "timeout", address=address)

@@ -33,7 +33,9 @@ from netsim.render.style import (
     DPI,
     FONT_FAMILY,
     HIGHLIGHT,
+    LAN_COLOUR,
     NEUTRAL,
+    PUBLISHED_COLOUR,
     RESULT_STYLES,
     group_colour,
     result_style,
@@ -96,7 +98,7 @@ _BOX_STYLE = {
     # style: (face, edge, line style)
     "machine": ("#F2F2F2", NEUTRAL, "solid"),
     "host": ("#FFFFFF", "#000000", "solid"),
-    "ports": ("#FFF8E6", "#E69F00", "solid"),
+    "ports": ("#F7F1EA", PUBLISHED_COLOUR, "solid"),
     "bridge": ("#FFFFFF", None, "solid"),
     "group-header": ("#FFFFFF", None, "solid"),
     "container": ("#FFFFFF", None, "solid"),
@@ -114,9 +116,9 @@ LEGEND = (
 
 def _segment_style(style: str, colour: str) -> dict[str, Any]:
     if style == "lan-bus":
-        return {"color": "#333333", "linewidth": 3.0}
+        return {"color": LAN_COLOUR, "linewidth": 3.0}
     if style == "lan":
-        return {"color": "#333333", "linewidth": 1.4}
+        return {"color": LAN_COLOUR, "linewidth": 1.4}
     if style in ("bus", "uplink"):
         return {"color": colour, "linewidth": 2.0}
     if style == "veth":
@@ -318,17 +320,21 @@ def draw_reachability(matrix: ReachMatrix, *, limit: int = MATRIX_LIMIT) -> Figu
     label_w = text_size(tuple(rows) or ("",))[0] + 0.25
     column_h = text_size(tuple(columns) or ("",))[0] + 0.25
     grid_w, grid_h = CELL * len(columns), CELL * len(rows)
-    left, top = 0.3 + label_w + 0.2, 0.75 + column_h + 0.25
-    width = max(left + grid_w + 0.4, 7.2)
+    title = f"{matrix.scenario} — who reaches what (after the steps)"
+    width = max(0.3 + label_w + 0.2 + grid_w + 0.4, text_size((title,), 11)[0] + 0.6, 4.5)
+    names = list(dict.fromkeys(row_groups + column_groups))
+    groups_h = _group_key_height(names, width)
+    left, top = 0.3 + label_w + 0.2, 0.75 + groups_h + column_h + 0.25
     legend_top = top + grid_h + 0.35
     height = legend_top + _legend_height(width) + 0.2
     with _style():
         figure, axes = _page(width, height)
-        axes.text(0.3, 0.3, f"{matrix.scenario} — who reaches what (after the steps)",
-                  fontsize=11, fontweight="bold", va="top")
+        axes.text(0.3, 0.3, title, fontsize=11, fontweight="bold", va="top")
         axes.text(0.3, 0.55, "rows: sources · columns: destinations, grouped by network",
                   fontsize=FONT_SIZE, va="top", color=NEUTRAL)
-        _group_bands(axes, left, top, row_groups, column_groups, grid_w, grid_h)
+        _group_key(axes, names, matrix.networks, 0.3, 0.78, width)
+        _group_bands(axes, left, top, row_groups, column_groups, grid_w, grid_h,
+                     matrix.networks)
         for i, name in enumerate(rows):
             axes.text(left - 0.1, top + (i + 0.5) * CELL, name, ha="right", va="center",
                       fontsize=FONT_SIZE)
@@ -347,13 +353,55 @@ def draw_reachability(matrix: ReachMatrix, *, limit: int = MATRIX_LIMIT) -> Figu
     return figure
 
 
+def _group_key_entries(names: list[str], width: float) -> list[tuple[str, float, int]]:
+    """Return (name, x, row) of each group's key entry, wrapped to the page width."""
+    entries: list[tuple[str, float, int]] = []
+    x, row = 0.3 + text_size(("networks:",))[0] + 0.15, 0
+    for name in names:
+        entry_w = 0.22 + text_size((name,))[0] + 0.3
+        if x + entry_w > width - 0.3 and entries:
+            x, row = 0.3 + text_size(("networks:",))[0] + 0.15, row + 1
+        entries.append((name, x, row))
+        x += entry_w
+    return entries
+
+
+def _group_key_height(names: list[str], width: float) -> float:
+    rows = max((row for _, _, row in _group_key_entries(names, width)), default=0) + 1
+    return rows * 0.22
+
+
+def _network_colour(name: str, networks: tuple[str, ...]) -> str:
+    """Return a group's colour: the topology's colour of a network, or the LAN's or ports'."""
+    from netsim.render.reachability import LAN_GROUP, PUBLISHED_GROUP
+
+    if name == LAN_GROUP:
+        return LAN_COLOUR
+    if name == PUBLISHED_GROUP:
+        return PUBLISHED_COLOUR
+    return group_colour(networks.index(name) if name in networks else -1)
+
+
+def _group_key(axes: Axes, names: list[str], networks: tuple[str, ...], x: float, y: float,
+               width: float) -> None:
+    """Draw which colour stands for which group (network) on the matrix's bands."""
+    axes.text(x, y + 0.08, "networks:", ha="left", va="center", fontsize=FONT_SIZE,
+              color=NEUTRAL)
+    for name, entry_x, row in _group_key_entries(names, width):
+        entry_y = y + row * 0.22
+        axes.add_patch(Rectangle((entry_x, entry_y), 0.16, 0.16,
+                                 facecolor=_network_colour(name, networks), edgecolor="none"))
+        axes.text(entry_x + 0.22, entry_y + 0.08, name, ha="left", va="center",
+                  fontsize=FONT_SIZE)
+
+
 def _group_bands(axes: Axes, left: float, top: float, row_groups: list[str],
-                 column_groups: list[str], grid_w: float, grid_h: float) -> None:
+                 column_groups: list[str], grid_w: float, grid_h: float,
+                 networks: tuple[str, ...]) -> None:
     """Draw a coloured band and a separator for each run of the same group."""
-    names = list(dict.fromkeys(row_groups + column_groups))
     for runs, vertical in ((_runs(row_groups), False), (_runs(column_groups), True)):
         for name, start, end in runs:
-            colour = group_colour(names.index(name))
+            colour = _network_colour(name, networks)
             if vertical:
                 axes.add_patch(Rectangle((left + start * CELL, top - 0.08),
                                          (end - start) * CELL, 0.06, facecolor=colour,

@@ -16,13 +16,14 @@ DPI = 110
 GROUP_COLOURS: tuple[str, ...] = (
     "#0072B2",  # blue
     "#009E73",  # bluish green
-    "#E69F00",  # orange
     "#CC79A7",  # reddish purple
     "#56B4E9",  # sky blue
-    "#D55E00",  # vermillion
+    "#E69F00",  # orange
+    "#F0E442",  # yellow
 )
 NEUTRAL = "#555555"
-LIGHT = "#DDDDDD"
+LAN_COLOUR = "#333333"  # the LAN cable, and the LAN's rows and columns
+PUBLISHED_COLOUR = "#7F4F24"  # published ports: the host's table and their columns
 HIGHLIGHT = "#D55E00"  # a probe's path
 
 

@@ -10,7 +10,7 @@ a frame can cross, each named by the interface that counts its packets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 from typing import TYPE_CHECKING, Literal
 
@@ -109,11 +109,21 @@ class ContainerNode:
     published: tuple[Published, ...] = ()
     shares: str = ""
     listen: tuple[str, ...] = ()
+    exposed: tuple[str, ...] = ()
 
     @property
     def node(self) -> str:
         """Return the container's graph node."""
         return f"container:{self.name}"
+
+    @property
+    def ports(self) -> tuple[str, ...]:
+        """Return the ports it listens on or exposes (``3306/tcp``), sorted by number."""
+        def number(port: str) -> tuple[int, str]:
+            text, _, proto = port.partition("/")
+            return int(text), proto
+
+        return tuple(sorted(set(self.listen) | set(self.exposed), key=number))
 
     @property
     def running(self) -> bool:
@@ -212,7 +222,8 @@ def build_topology(world: World) -> Topology:
         nodes[container.name] = ContainerNode(
             name=container.name, image=container.image_ref, state=container.state,
             group=group, attachments=attachments, published=published, shares=shares,
-            listen=tuple(_port_text(port, proto) for port, proto in container.listens))
+            listen=tuple(_port_text(port, proto) for port, proto in container.listens),
+            exposed=tuple(_port_text(port, proto) for port, proto in container.exposed))
     ordered = _drawing_order(list(nodes.values()))
     used = {c.group for c in ordered}
     for kind in ("host", "none"):
@@ -241,7 +252,7 @@ def _drawing_order(nodes: list[ContainerNode]) -> list[ContainerNode]:
     ordered: list[ContainerNode] = []
 
     def place(node: ContainerNode, group: str) -> None:
-        ordered.append(node if node.group == group else _with_group(node, group))
+        ordered.append(node if node.group == group else replace(node, group=group))
         for sharer in sharers.get(node.name, ()):
             place(sharer, group)
 
@@ -250,12 +261,6 @@ def _drawing_order(nodes: list[ContainerNode]) -> list[ContainerNode]:
             continue
         place(node, node.group or "none")
     return ordered
-
-
-def _with_group(node: ContainerNode, group: str) -> ContainerNode:
-    return ContainerNode(name=node.name, image=node.image, state=node.state, group=group,
-                         attachments=node.attachments, published=node.published,
-                         shares=node.shares, listen=node.listen)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ is replaced (real-docker.md, "Replaying a scenario"):
   with the table re-aligned as the CLI aligns it;
 - RFC 3339 timestamps and ``"Pid": N`` in inspect output;
 - the peer port of a probe (``172.17.0.1:40412`` → ``172.17.0.1:*``);
-- the line order of ``docker port`` (Go map order in 20.10).
+- the line order of ``docker port`` (Go map order in 20.10);
+- ping's round-trip times.
 
 Everything else must match exactly.
 """
@@ -50,6 +51,8 @@ DURATION = re.compile(
     r"|weeks?|months?|years?))"
 )
 PORT_PEER = re.compile(r":\d+$")
+PING_TIME = re.compile(r"\btime[=<][\d.]+ ?ms\b|\btime \d+ms\b")
+PING_RTT = re.compile(r"= [\d.]+/[\d.]+/[\d.]+(?:/[\d.]+)? ms")
 TABLE_HEADERS = ("CONTAINER ID", "NETWORK ID")
 # IPv4 ranges whose 02:42:<address> MACs 20.10 derives from a container's address.
 DERIVED_MAC_RANGES = (
@@ -150,6 +153,8 @@ class Normaliser:
             text = LIST_COUNTERS.sub(r"\1<n> <n> ", text)
         text = DNS_PORT.sub(r"\1<port>", text)
         text = DNS_SPORT.sub(r"\1<port>\2", text)
+        text = PING_TIME.sub("time=<t> ms", text)
+        text = PING_RTT.sub("= <rtt> ms", text)
         return text
 
     def _tables(self, lines: list[str]) -> str:

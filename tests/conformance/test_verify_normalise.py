@@ -248,3 +248,14 @@ def test_hosts_lookup_is_case_insensitive(tmp_path: Path) -> None:
     hosts.write_text("127.0.0.1\tlocalhost\n172.17.0.2\tMySQL 54dfdcadc286 mysqldb\n")
     assert _hosts_lookup(str(hosts), "mysql") == "172.17.0.2"
     assert _hosts_lookup(str(hosts), "nobody") is None
+
+
+def test_ping_times_are_hidden() -> None:
+    text = Normaliser().text(
+        "64 bytes from 127.0.0.1: seq=0 ttl=64 time=0.204 ms\n"
+        "round-trip min/avg/max = 0.204/0.204/0.204 ms\n"
+    )
+    assert (
+        text
+        == "64 bytes from 127.0.0.1: seq=0 ttl=64 time=<t> ms\nround-trip min/avg/max = <rtt> ms\n"
+    )

@@ -133,7 +133,7 @@ class ConntrackTable:
     def confirm(self, tracked: Tracked) -> None:
         """Put a new entry in the table once its first packet passed (nf_conntrack_confirm)."""
         entry = tracked.entry
-        if entry is None or entry.confirmed:
+        if entry is None or entry.confirmed or not tracked.created:
             return
         if entry.original in self.entries or entry.reply in self.entries:
             return  # a clash: the kernel drops the packet; here the first entry stays

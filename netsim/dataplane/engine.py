@@ -36,6 +36,7 @@ import simpy
 from netsim.dataplane.conntrack import (
     DST_MANIP,
     ORIGINAL,
+    REPLY,
     SRC_MANIP,
     UNTRACKED,
     Tracked,
@@ -648,7 +649,7 @@ class Simulation:
                 continue
             if verdict.action == "REJECT":
                 self.drop(node, f"{table} {hook} rejected it ({verdict.reject_with})", packet)
-                self.reject(node, packet, verdict.reject_with or "icmp-port-unreachable")
+                self.reject(node, packet, verdict.reject_with or "icmp-port-unreachable", tracked)
             else:
                 self.drop(
                     node,
@@ -668,12 +669,23 @@ class Simulation:
             return None
         return self.nat_hook(node, "POSTROUTING", packet, tracked, SRC_MANIP, "", out_if)
 
-    def reject(self, node: Node, packet: IPv4Packet, reject_with: str) -> None:
-        """Answer a rejected packet: a TCP RST (tcp-reset) or an ICMP error."""
+    def reject(
+        self, node: Node, packet: IPv4Packet, reject_with: str, tracked: Tracked = UNTRACKED
+    ) -> None:
+        """Answer a rejected packet: a TCP RST (tcp-reset) or an ICMP error.
+
+        nf_send_reset attaches the rejected packet's connection to the RST
+        (``nf_ct_attach``), so the RST is translated back like a reply; an
+        ICMP error gets no such attachment (icmp_send).
+        """
         payload = packet.payload
         if reject_with == "tcp-reset":
             if isinstance(payload, TcpSegment) and not payload.flags & RST:
-                self.transport.send_reset(node, packet)
+                attached = None
+                if tracked.entry is not None:
+                    back = REPLY if tracked.direction == ORIGINAL else ORIGINAL
+                    attached = Tracked(tracked.entry, back, "RELATED")
+                self.transport.send_reset(node, packet, attached)
             return
         if is_icmp_error(packet):
             return
@@ -758,8 +770,14 @@ class Simulation:
         node.conntrack.confirm(tracked)
         self.neighbour_output(node, out, route.gateway or final.dst, final)
 
-    def ip_output(self, node: Node, packet: IPv4Packet) -> str | None:
-        """ip_local_out for a packet a socket (or the kernel) sends; return an errno or None."""
+    def ip_output(
+        self, node: Node, packet: IPv4Packet, attached: Tracked | None = None
+    ) -> str | None:
+        """ip_local_out for a packet a socket (or the kernel) sends; return an errno or None.
+
+        ``attached`` is a connection the kernel already tied the packet to (a RST
+        from REJECT); conntrack then leaves the packet alone.
+        """
         route = node.route(packet.dst)
         if route is None:
             self.note(RouteDecision(self.env.now, node.label, packet.dst, "unreachable"))
@@ -782,7 +800,7 @@ class Simulation:
         if verdict is not None and verdict.action != "ACCEPT":
             self.drop(node, "raw OUTPUT dropped it", packet)
             return "EPERM"
-        tracked = self._conntrack(node, "OUTPUT", packet)
+        tracked = attached or self._conntrack(node, "OUTPUT", packet)
         verdict = self.walk(node, "OUTPUT", "mangle", packet, tracked, "", out)
         if verdict is not None and verdict.action != "ACCEPT":
             self.drop(node, "mangle OUTPUT dropped it", packet)

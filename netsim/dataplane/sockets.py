@@ -43,6 +43,7 @@ from netsim.dataplane.frames import (
 from netsim.dataplane.trace import SocketEvent
 
 if TYPE_CHECKING:
+    from netsim.dataplane.conntrack import Tracked
     from netsim.dataplane.engine import Simulation
     from netsim.dataplane.nodes import Node
 
@@ -308,7 +309,7 @@ class Transport:
             self.send_segment(conn, FIN | ACK)
             conn.state = "FIN_WAIT"
 
-    def send_reset(self, node: Node, packet: IPv4Packet) -> None:
+    def send_reset(self, node: Node, packet: IPv4Packet, attached: Tracked | None = None) -> None:
         """Answer a TCP segment nobody wants with a RST (tcp_v4_send_reset)."""
         segment = packet.payload
         assert isinstance(segment, TcpSegment)
@@ -323,7 +324,7 @@ class Transport:
             reply = TcpSegment(
                 segment.dport, segment.sport, 0, (segment.seq + length) & 0xFFFFFFFF, RST | ACK
             )
-        self.sim.ip_output(node, IPv4Packet(packet.dst, packet.src, reply, ident=0))
+        self.sim.ip_output(node, IPv4Packet(packet.dst, packet.src, reply, ident=0), attached)
 
     def _fail(self, conn: TcpConnection, reason: str) -> None:
         conn.state = "CLOSED"

@@ -51,6 +51,42 @@ if [ -d "$tools" ]; then
  "args": ["--no-sandbox", "--disable-setuid-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}
 EOF
 fi
+if [ -d "$tools/node_modules/mermaid" ]; then
+    # The checker the Mermaid tests run: Mermaid's own parser and renderer, loaded once
+    # in headless Chromium, over every file named on the command line.
+    cat > "$tools/mermaid-check.cjs" <<'EOF'
+// Parse and render Mermaid diagrams in headless Chromium; print one JSON line per diagram.
+const fs = require("fs");
+const path = require("path");
+const tools = process.argv[2];
+const puppeteer = require(path.join(tools, "node_modules", "puppeteer-core"));
+const config = JSON.parse(fs.readFileSync(path.join(tools, "puppeteer.json"), "utf8"));
+(async () => {
+  const browser = await puppeteer.launch({ ...config, headless: true });
+  try {
+    const page = await browser.newPage();
+    await page.setContent("<!doctype html><html><body></body></html>");
+    await page.addScriptTag({ path: path.join(tools, "node_modules", "mermaid", "dist", "mermaid.min.js") });
+    await page.evaluate(() => mermaid.initialize({ startOnLoad: false, securityLevel: "strict" }));
+    for (const file of process.argv.slice(3)) {
+      const text = fs.readFileSync(file, "utf8");
+      const answer = await page.evaluate(async (text, id) => {
+        try {
+          const parsed = await mermaid.parse(text);
+          const { svg } = await mermaid.render(id, text);
+          return { ok: true, type: parsed.diagramType, svg_bytes: svg.length };
+        } catch (error) {
+          return { ok: false, error: String(error && error.message || error) };
+        }
+      }, text, "d" + Math.random().toString(36).slice(2));
+      console.log(JSON.stringify({ file, ...answer }));
+    }
+  } finally {
+    await browser.close();
+  }
+})().catch((error) => { console.error(String(error)); process.exit(2); });
+EOF
+fi
 [ -x "$mmdc" ] && echo "setup-render-tools: mmdc $MERMAID_CLI_VERSION ready" >&2
 command -v dot >/dev/null 2>&1 && echo "setup-render-tools: $(dot -V 2>&1)" >&2
 exit 0

@@ -203,9 +203,10 @@ def _group_lines(group: NetworkGroup) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _summary_lines(members: tuple[ContainerNode, ...]) -> tuple[str, ...]:
+def _summary_lines(group: str, members: tuple[ContainerNode, ...]) -> tuple[str, ...]:
     running = [m for m in members if m.running]
-    addresses = sorted(a.address.ip for m in members for a in m.attachments)
+    addresses = sorted(a.address.ip for m in members for a in m.attachments
+                       if a.network == group)
     images = Counter(m.image for m in members)
     top = ", ".join(f"{image} ×{count}" for image, count in
                     sorted(images.items(), key=lambda item: (-item[1], item[0]))[:3])
@@ -215,9 +216,13 @@ def _summary_lines(members: tuple[ContainerNode, ...]) -> tuple[str, ...]:
     if addresses:
         lines.append(f"{addresses[0]} – {addresses[-1]}")
     lines.append(top)
-    published = sum(len(m.published) for m in members)
+    published = len(_folded(tuple(p for m in members for p in m.published)))
     if published:
         lines.append(f"{published} published ports")
+    others = sorted({a.network for m in members for a in m.attachments} - {group})
+    if others:
+        several = sum(1 for m in members if len(m.attachments) > 1)
+        lines.append(f"{several} also on {', '.join(others)}")
     return tuple(lines)
 
 
@@ -403,7 +408,7 @@ class _Builder:
         gap = space.gap if group.kind == "bridge" else 0.0
         top = header.bottom + 0.2
         if collapsed:
-            lines = _summary_lines(members)
+            lines = _summary_lines(group.name, members)
             box = Box(f"summary:{group.name}", bus_x + space.gap, top, _box_width(lines),
                       _box_height(lines), lines, "summary", index)
             self.boxes.append(box)

@@ -194,17 +194,19 @@ def _draw_labels(axes: Axes, layout: Layout) -> None:
 
 def _legend_row(axes: Axes, y: float, width: float,
                 entries: tuple[tuple[str, str], ...]) -> float:
-    """Draw line samples with their meaning from left to right; return the y below."""
+    """Draw line samples (none for style "") with their meaning; return the y below."""
     x = 0.3
     row_h = LINE_SPACING * FONT_SIZE / 72 + 0.08
     for style, text in entries:
+        sample = 0.45 if style else 0.0
         text_w = text_size((text,))[0]
-        if x + 0.45 + text_w > width - 0.3 and x > 0.3:
+        if x + sample + text_w > width - 0.3 and x > 0.3:
             x, y = 0.3, y + row_h
-        line = _segment_style(style, group_colour(0))
-        axes.plot([x, x + 0.35], [y, y], **line)
-        axes.text(x + 0.45, y, text, ha="left", va="center", fontsize=FONT_SIZE)
-        x += 0.45 + text_w + 0.35
+        if style:
+            line = _segment_style(style, group_colour(0))
+            axes.plot([x, x + 0.35], [y, y], **line)
+        axes.text(x + sample, y, text, ha="left", va="center", fontsize=FONT_SIZE)
+        x += sample + text_w + 0.35
     return y + row_h
 
 
@@ -256,10 +258,12 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
         notes.append(f"probe {path.probe}: {path.result}")
         notes += [f"  {i}. {note.text}" for i, note in enumerate(path.nat, start=1)]
     total_packets = sum(p for p, _ in per_wire.values())
-    title_note = f"traffic during the run: {total_packets} packet crossings"
-    notes_h = (len(notes) + 1) * LINE_SPACING * FONT_SIZE / 72 + 0.3
+    what = f"probe {path.probe}" if path is not None else "the run's probes"
+    title_note = f"frames of {what}: {total_packets} wire crossings; dotted: none"
+    notes_h = (len(notes) + 2) * LINE_SPACING * FONT_SIZE / 72 + 0.3
+    width = max(layout.width, text_size(tuple(notes) or ("",))[0] + 0.7)
     with _style():
-        figure, axes = _page(layout.width, layout.notes_y + 0.45 + notes_h)
+        figure, axes = _page(width, layout.notes_y + 0.45 + notes_h)
         _draw_boxes(axes, layout)
         _draw_segments(axes, layout, widths, lit)
         _draw_labels(axes, layout)
@@ -285,8 +289,8 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
                               fontsize=SMALL_SIZE, fontweight="bold", color="white", zorder=6,
                               bbox={"boxstyle": "circle,pad=0.25", "facecolor": HIGHLIGHT,
                                     "edgecolor": "none"})
-        y = _legend_row(axes, layout.notes_y + 0.1, layout.width,
-                        (("veth", "width ~ log(packets)"), ("lan", title_note)))
+        y = _legend_row(axes, layout.notes_y + 0.1, width,
+                        (("veth", "width grows with log(packets)"), ("", title_note)))
         if notes:
             axes.text(0.3, y, "\n".join(notes), ha="left", va="top", fontsize=FONT_SIZE,
                       color=HIGHLIGHT, linespacing=LINE_SPACING)
@@ -475,11 +479,17 @@ def _draw_aggregate(matrix: AggregateMatrix) -> Figure:
                   "aggregated: each cell shows its results' shares, its mark the largest",
                   fontsize=FONT_SIZE, va="top", color=NEUTRAL)
         for i, name in enumerate(rows):
-            axes.text(left - 0.1, top + (i + 0.5) * cell, name, ha="right", va="center",
+            axes.text(left - 0.14, top + (i + 0.5) * cell, name, ha="right", va="center",
                       fontsize=FONT_SIZE)
+            colour = _network_colour(matrix.row_groups[i][0], matrix.networks)
+            axes.add_patch(Rectangle((left - 0.09, top + i * cell + 0.04), 0.06, cell - 0.08,
+                                     facecolor=colour, edgecolor="none"))
         for j, name in enumerate(columns):
-            axes.text(left + (j + 0.5) * cell, top - 0.1, name, ha="center", va="bottom",
+            axes.text(left + (j + 0.5) * cell, top - 0.14, name, ha="center", va="bottom",
                       rotation=90, fontsize=FONT_SIZE)
+            colour = _network_colour(matrix.column_groups[j][0], matrix.networks)
+            axes.add_patch(Rectangle((left + j * cell + 0.04, top - 0.09), cell - 0.08, 0.06,
+                                     facecolor=colour, edgecolor="none"))
         for i, row in enumerate(matrix.cells):
             for j, counts in enumerate(row):
                 x, y = left + j * cell, top + i * cell
@@ -524,26 +534,27 @@ def plot_reachability(matrix: ReachMatrix, out: Path, fmt: Format = "png") -> Pa
     return save_figure(draw_reachability(matrix), out, fmt)
 
 
-def plot_all(world: World, result: dict[str, Any], out_dir: Path, fmt: Format = "png",
+def plot_all(world: World, out_dir: Path, fmt: Format = "png",
              probes: tuple[str, ...] = ()) -> list[Path]:
-    """Write every picture of a world after its run; return the paths written.
+    """Replay a fresh world's steps, then write its topology, matrix and traffic pictures.
 
-    ``result`` is ``run_world``'s; ``probes`` (``SRC -> DST:PORT``) get a traffic
-    picture each with their path highlighted.
+    Each of ``probes`` (``SRC -> DST:PORT[/PROTO]``) gets a traffic picture of
+    its own with its path highlighted. Returns the paths written, in order.
     """
     from netsim.render.reachability import build_reach_matrix
     from netsim.render.topology import build_topology
-    from netsim.render.traffic import build_traffic, probe_path
+    from netsim.render.traffic import build_traffic, probe_path, record_run
 
+    _, records = record_run(world)
     topology = build_topology(world)
     name = topology.scenario
     written = [plot_topology(topology, out_dir / f"{name}-topology.{fmt}", fmt)]
     matrix = build_reach_matrix(world)
     written.append(plot_reachability(matrix, out_dir / f"{name}-reach.{fmt}", fmt))
-    traffic = build_traffic(world, result)
+    traffic = build_traffic(records)
     written.append(plot_traffic(topology, traffic, out_dir / f"{name}-traffic.{fmt}", fmt))
     for number, text in enumerate(probes, start=1):
-        path = probe_path(world, text)
-        written.append(plot_traffic(topology, traffic,
+        path = probe_path(world, text, records)
+        written.append(plot_traffic(topology, path.traffic,
                                     out_dir / f"{name}-probe-{number}.{fmt}", fmt, path))
     return written

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from netsim.render.topology import HOST, Topology, build_topology
 
@@ -179,11 +179,18 @@ def probe_matrix(topology: Topology, probe: ProbeFunction) -> ReachMatrix:
 
 
 def _dataplane_probe(world: World) -> ProbeFunction:
-    """Return a probe function over the data plane (``not simulated`` while it is missing)."""
+    """Return a probe function over the data plane (``not simulated`` while it is missing).
+
+    Each cell's probe has its own random numbers, seeded by its text, so the
+    matrix leaves the world's RNG as it found it and cells do not depend on
+    each other's order.
+    """
     try:
-        from netsim.dataplane.probe import run_probe
+        from netsim.dataplane.probe import simulate_probe
     except ImportError:
         return lambda source, target: "not simulated"
+    import random
+
     from netsim.scenario.probe import parse_probe
     from netsim.scenario.spec import ProbeStep
 
@@ -193,8 +200,9 @@ def _dataplane_probe(world: World) -> ProbeFunction:
         text = parse_probe(f"{source} -> {target}", nodes)
         step = ProbeStep(index=0, line=0, src=text.src, dst=text.dst, port=text.port,
                          proto=text.proto or "tcp")
-        answer: dict[str, Any] = run_probe(world, step)
-        return str(answer.get("result", "not simulated"))
+        outcome = simulate_probe(world, step, record=False,
+                                 rng=random.Random(f"reach/{source}->{target}"))
+        return str(outcome.result or "not simulated")
 
     return probe
 

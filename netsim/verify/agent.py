@@ -90,8 +90,8 @@ def listen(name: str, tcp: list[int], udp: list[int], ipv6: bool) -> int:
                         conn.sendall(f"{name} {local} {_hostport(peer)}\n".encode())
                 else:
                     _answer_datagram(ready, name)
-            except OSError:
-                continue
+            except Exception as error:  # noqa: BLE001 - one bad exchange must not stop the listener
+                print(f"{name}: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
 
 
 def _answer_datagram(sock: socket.socket, name: str) -> None:
@@ -109,7 +109,7 @@ def _answer_datagram(sock: socket.socket, name: str) -> None:
     local = f"{socket.inet_ntoa(destination)}:{sock.getsockname()[1]}"
     reply = f"{name} {local} {_hostport(peer)}\n".encode()
     pktinfo = struct.pack("I4s4s", 0, destination, b"\0\0\0\0")
-    sock.sendmsg([reply], [(socket.IPPROTO_IP, IP_PKTINFO, pktinfo)], peer)
+    sock.sendmsg([reply], [(socket.IPPROTO_IP, IP_PKTINFO, pktinfo)], 0, peer)
 
 
 # ---------------------------------------------------------------- resolving

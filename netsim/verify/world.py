@@ -382,20 +382,22 @@ class World:
             argv += [f"--{port.proto}", str(port.port)]
         if ipv6:
             argv.append("--ipv6")
-        listener = subprocess.Popen(
-            argv,
-            cwd="/",
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
+        log_path = self.work / f"listener-{name}.log"
+        with open(log_path, "ab") as log:
+            listener = subprocess.Popen(
+                argv,
+                cwd="/",
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                start_new_session=True,
+            )
         assert listener.stdout is not None
         line = listener.stdout.readline()
         if line.strip() != "ready":
             stop_process(listener)
-            raise VerifyError(f"listener for {name} did not start: {line.strip()}")
+            raise VerifyError(f"listener for {name} did not start: {log_path.read_text().strip()}")
         return listener
 
     def _start_dockerd(self) -> None:

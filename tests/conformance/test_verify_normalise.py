@@ -259,3 +259,16 @@ def test_ping_times_are_hidden() -> None:
         text
         == "64 bytes from 127.0.0.1: seq=0 ttl=64 time=<t> ms\nround-trip min/avg/max = <rtt> ms\n"
     )
+
+
+def test_engines_say_why_they_cannot_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from netsim.verify import engines
+
+    monkeypatch.setattr(engines.os, "geteuid", lambda: 1000)
+    assert "need root" in (engines.unavailable_reason("28.5") or "")
+    monkeypatch.setattr(engines.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(engines.shutil, "which", lambda tool, path=None: f"/usr/bin/{tool}")
+    reason = engines.unavailable_reason("28.5", cache_root=tmp_path)
+    assert reason is not None and "python -m netsim.verify setup" in reason
+    with pytest.raises(engines.VerifyError, match="unknown engine"):
+        engines.engine_layout("19.03")

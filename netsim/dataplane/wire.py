@@ -16,6 +16,7 @@ from typing import Any
 
 from netsim.dataplane.frames import (
     ETH_P_ARP,
+    ArpPacket,
     DnsAnswer,
     DnsMessage,
     DnsQuestion,
@@ -24,7 +25,6 @@ from netsim.dataplane.frames import (
     IPv4Packet,
     TcpSegment,
     UdpDatagram,
-    ArpPacket,
 )
 
 DNS_PORT = 53

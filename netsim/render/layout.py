@@ -240,12 +240,13 @@ def _collapsed_groups(topology: Topology, limit: int) -> set[str]:
 
 
 def layout_topology(topology: Topology, *, traffic: bool = False,
-                    detail_limit: int = DETAIL_LIMIT) -> Layout:
+                    detail_limit: int = DETAIL_LIMIT, label_chars: int = 16) -> Layout:
     """Return the deterministic layout of a topology.
 
-    ``traffic`` leaves room beside every wire for a packets/bytes label.
+    ``traffic`` leaves room beside every wire for a packets/bytes label of
+    ``label_chars`` characters.
     """
-    return _Builder(topology, traffic, detail_limit).build()
+    return _Builder(topology, traffic, detail_limit, label_chars).build()
 
 
 @dataclass(slots=True)
@@ -253,6 +254,7 @@ class _Builder:
     topology: Topology
     traffic: bool
     detail_limit: int
+    label_chars: int
     boxes: list[Box] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
@@ -265,7 +267,9 @@ class _Builder:
         topology = self.topology
         self.all_wires = wires(topology)
         self.wire_index = {(w.kind, w.a, w.b, w.counter): i for i, w in enumerate(self.all_wires)}
-        space = _Spacing(gap=1.05 if self.traffic else 0.3, drop=0.5 if self.traffic else 0.3)
+        label_w = self.label_chars * CHAR_EM * SMALL_SIZE / 72 + 0.2
+        space = _Spacing(gap=max(label_w, 0.3) if self.traffic else 0.3,
+                         drop=0.5 if self.traffic else 0.3)
         self.space = space
         collapsed = _collapsed_groups(topology, self.detail_limit)
 

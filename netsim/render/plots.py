@@ -41,6 +41,7 @@ from netsim.render.style import (
     result_style,
     tint,
 )
+from netsim.render.topology import wires
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -248,8 +249,12 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
 
     With ``path``, that probe's wires are highlighted and its NAT steps listed.
     """
-    layout = layout_topology(topology, traffic=True)
-    per_wire = traffic.per_wire(layout.wires)
+    per_wire = traffic.per_wire(wires(topology))
+    # A collapsed group's connector carries the sum of its veths: the total bounds it.
+    total = _traffic_text(sum(p for p, _ in per_wire.values()),
+                          sum(b for _, b in per_wire.values()))
+    widest = max([len(_traffic_text(p, b)) for p, b in per_wire.values()] + [len(total)])
+    layout = layout_topology(topology, traffic=True, label_chars=max(widest, 14))
     most = max((p for p, _ in per_wire.values()), default=0)
     widths = {index: _traffic_width(p, most) for index, (p, _) in per_wire.items()}
     lit = frozenset(path.wires(layout.wires)) if path is not None else frozenset()

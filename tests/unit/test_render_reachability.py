@@ -1,0 +1,117 @@
+"""The reachability matrix's values: rows, columns, cells and their aggregation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netsim.render.reachability import (
+    LAN_GROUP,
+    PUBLISHED_GROUP,
+    Destination,
+    ReachMatrix,
+    Source,
+    aggregate,
+    build_reach_matrix,
+    probe_matrix,
+    reach_endpoints,
+)
+from netsim.render.topology import build_topology
+from netsim.runner import run_world
+from netsim.scenario import load_scenario
+from netsim.world import build_world
+
+
+def world_after(name: str):
+    world = build_world(load_scenario(Path("scenarios") / f"{name}.yaml"))
+    run_world(world, probe=lambda w, s: {"result": "not simulated"})
+    return world
+
+
+def test_port_mapping_rows_and_columns_are_grouped_lan_network_published():
+    sources, destinations = reach_endpoints(build_topology(world_after("port-mapping")))
+    assert [(s.name, s.group) for s in sources] == [
+        ("host", LAN_GROUP), ("laptop", LAN_GROUP), ("docker_mysql", "bridge")]
+    assert [(d.label, d.target, d.group) for d in destinations] == [
+        ("docker_mysql:3306/tcp", "172.17.0.2:3306/tcp", "bridge"),
+        ("host:12345/tcp", "192.168.1.10:12345/tcp", PUBLISHED_GROUP),
+    ]
+
+
+def test_a_port_bound_to_loopback_is_probed_at_loopback():
+    _, destinations = reach_endpoints(build_topology(world_after("port-host-address")))
+    published = [d for d in destinations if d.group == PUBLISHED_GROUP]
+    assert [(d.label, d.target) for d in published] == [
+        ("host 127.0.0.1:12345/tcp", "127.0.0.1:12345/tcp"),
+        ("host 127.0.0.1:32768/tcp", "127.0.0.1:32768/tcp"),
+    ]
+
+
+def test_probe_matrix_asks_once_per_cell_in_row_order():
+    topology = build_topology(world_after("port-mapping"))
+    asked: list[tuple[str, str]] = []
+
+    def probe(source: str, target: str) -> str:
+        asked.append((source, target))
+        return "open" if source == "host" else "timeout"
+
+    matrix = probe_matrix(topology, probe)
+    assert len(asked) == 3 * 2
+    assert matrix.results == (("open", "open"), ("timeout", "timeout"),
+                              ("timeout", "timeout"))
+    assert matrix.result("host", "host:12345/tcp") == "open"
+    assert matrix.networks == ("bridge",)
+
+
+def test_matrix_cells_are_the_data_planes_probe_results():
+    pytest.importorskip("netsim.dataplane.probe")
+    from netsim.dataplane.probe import simulate_probe
+    from netsim.scenario.spec import ProbeStep
+
+    world = world_after("port-mapping")
+    matrix = build_reach_matrix(world)
+    laptop = ProbeStep(index=0, line=0, src="laptop", dst="192.168.1.10", port=12345)
+    assert matrix.result("laptop", "host:12345/tcp") == simulate_probe(world, laptop).result
+    assert matrix.result("laptop", "host:12345/tcp") == "open"
+    assert matrix.result("laptop", "docker_mysql:3306/tcp") == "unreachable"
+
+
+def test_the_matrix_leaves_the_worlds_random_numbers_alone():
+    world = world_after("port-mapping")
+    state = world.rng.getstate()
+    build_reach_matrix(world)
+    assert world.rng.getstate() == state
+
+
+def test_a_matrix_of_the_wrong_shape_is_refused():
+    with pytest.raises(ValueError, match="expected 1 rows of 2 results, got \\[1\\]"):
+        ReachMatrix("s", (Source("host", LAN_GROUP),),
+                    (Destination("a", "1.2.3.4:1/tcp", "x"), Destination("b", "t", "x")),
+                    (("open",),))
+
+
+def test_an_unknown_cell_is_a_key_error():
+    matrix = ReachMatrix("s", (Source("host", LAN_GROUP),),
+                         (Destination("a", "t", "x"),), (("open",),))
+    with pytest.raises(KeyError, match="no cell 'web' -> 'a' in the matrix of s"):
+        matrix.result("web", "a")
+
+
+def test_aggregate_counts_results_per_pair_of_groups_in_the_contracts_order():
+    sources = (Source("host", LAN_GROUP), Source("a", "n1"), Source("b", "n1"))
+    destinations = (Destination("a:80", "t", "n1"), Destination("b:80", "t", "n1"),
+                    Destination("host:8080", "t", PUBLISHED_GROUP))
+    matrix = ReachMatrix("s", sources, destinations, (
+        ("timeout", "open", "open"),
+        ("open", "refused", "open"),
+        ("unresolved", "open", "timeout"),
+    ), ("n1",))
+    folded = aggregate(matrix)
+    assert folded.row_groups == ((LAN_GROUP, 1), ("n1", 2))
+    assert folded.column_groups == (("n1", 2), (PUBLISHED_GROUP, 1))
+    assert folded.cells == (
+        ((("open", 1), ("timeout", 1)), (("open", 1),)),
+        ((("open", 2), ("refused", 1), ("unresolved", 1)), (("open", 1), ("timeout", 1))),
+    )
+    assert (folded.sources, folded.destinations, folded.networks) == (3, 3, ("n1",))

@@ -63,8 +63,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--containers", type=int, default=200)
     parser.add_argument("--out", type=Path, default=Path("out/benchmark"))
-    parser.add_argument("--probe", action="store_true",
-                        help="fill the matrix with the data plane's probes (slow, timed apart)")
+    parser.add_argument(
+        "--probe",
+        action="store_true",
+        help="fill the matrix with the data plane's probes (slow, timed apart)",
+    )
     args = parser.parse_args()
     times: dict[str, float] = {}
 
@@ -79,17 +82,26 @@ def main() -> int:
     timed("replay steps", lambda: run_world(world, probe=lambda w, s: {"result": "skipped"}))
     topology = timed("topology values", lambda: build_topology(world))
     running = sum(1 for c in topology.containers if c.running)
-    print(f"{scenario.name}: {len(topology.containers)} containers ({running} running), "
-          f"{len(topology.groups)} networks")
+    print(
+        f"{scenario.name}: {len(topology.containers)} containers ({running} running), "
+        f"{len(topology.groups)} networks"
+    )
 
     def synthetic(source: str, target: str) -> str:
         return RESULTS[zlib.crc32(f"{source}>{target}".encode()) % len(RESULTS)]
 
-    matrix = timed("matrix values" + (" (data plane)" if args.probe else " (synthetic)"),
-                   lambda: build_reach_matrix(world, None if args.probe else synthetic))
+    matrix = timed(
+        "matrix values" + (" (data plane)" if args.probe else " (synthetic)"),
+        lambda: build_reach_matrix(world, None if args.probe else synthetic),
+    )
     edges = wires(topology)
-    traffic = Traffic(tuple(InterfaceCount(w.counter[0], w.counter[1], 1 + i % 50, 80 * (i % 50))
-                            for i, w in enumerate(edges) if w.counter is not None))
+    traffic = Traffic(
+        tuple(
+            InterfaceCount(w.counter[0], w.counter[1], 1 + i % 50, 80 * (i % 50))
+            for i, w in enumerate(edges)
+            if w.counter is not None
+        )
+    )
     out = args.out
     render = ("topology.png", "reach.png", "traffic.png", "topology.svg", "dot", "mermaid")
     start = time.perf_counter()
@@ -100,8 +112,10 @@ def main() -> int:
     timed("diagram dot", lambda: format_dot(topology))
     timed("diagram mermaid", lambda: format_mermaid(topology))
     try:
-        timed("diagram svg (graphviz)",
-              lambda: (out / "diagram.svg").write_bytes(format_diagram(topology, "svg")))
+        timed(
+            "diagram svg (graphviz)",
+            lambda: (out / "diagram.svg").write_bytes(format_diagram(topology, "svg")),
+        )
     except Exception as error:  # noqa: BLE001 - a benchmark reports and goes on
         print(f"diagram svg skipped: {error}")
     total = time.perf_counter() - start

@@ -61,7 +61,7 @@ from netsim.dataplane.frames import (
     flow_key,
     is_icmp_error,
 )
-from netsim.dataplane.nodes import LOOPBACK_NET, Node
+from netsim.dataplane.nodes import Node
 from netsim.dataplane.trace import (
     BridgeDecision,
     ChainWalk,
@@ -164,6 +164,7 @@ class Simulation:
         self.storm = False
         self._nodes: dict[int, Node] = {}
         self._fdb: dict[int, dict[str, Interface]] = {}
+        self._ports: dict[int, list[Interface]] = {}
         self._pending: dict[tuple[int, str, IPv4Address], _Pending] = {}
         self.host = self._add_node(world.host, "host")
         self.machines = {name: self._add_node(ns, name) for name, ns in world.machines.items()}
@@ -218,8 +219,12 @@ class Simulation:
 
     # -- links -----------------------------------------------------------------
 
-    def transmit(self, iface: Interface, frame: Frame) -> None:
-        """Send a frame out of ``iface``: across its veth, the LAN, the bridge or loopback."""
+    def transmit(self, iface: Interface, frame: Frame, queued: float = 0.0) -> None:
+        """Send a frame out of ``iface``: across its veth, the LAN, the bridge or loopback.
+
+        ``queued`` is time the frame already spent in a bridge before this port;
+        it is added to the crossing so one event covers both.
+        """
         node = self.node_of(iface.namespace)
         self.frames_sent += 1
         if self.frames_sent > self.config.max_frames:
@@ -247,7 +252,7 @@ class Simulation:
             if peer is None or not peer.admin_up:
                 self.drop(node, f"{iface.name}: no carrier", frame)
                 return
-            self.later(self.config.veth_delay, self.receive, peer, frame)
+            self.later(queued + self.config.veth_delay, self.receive, peer, frame)
         elif iface in self.lan:
             for other in self.lan:
                 if other is iface or not other.admin_up:
@@ -289,6 +294,13 @@ class Simulation:
 
     # -- bridges ---------------------------------------------------------------
 
+    def bridge_ports(self, bridge: Bridge) -> list[Interface]:
+        """Return the bridge's ports that are up (fixed for the simulation)."""
+        ports = self._ports.get(id(bridge))
+        if ports is None:
+            ports = self._ports[id(bridge)] = [p for p in bridge.ports() if p.admin_up]
+        return ports
+
     def fdb(self, bridge: Bridge) -> dict[str, Interface]:
         """Return the forwarding database the bridge learnt during this simulation."""
         table = self._fdb.get(id(bridge))
@@ -309,13 +321,13 @@ class Simulation:
             self._decide(node, bridge, port, dst, "local")
             self.netif_receive(node, bridge, frame)
             return
-        ports = [p for p in bridge.ports() if p.admin_up]
+        ports = self.bridge_ports(bridge)
         if _is_group(dst):
             outs = [p for p in ports if p is not port]
             self._decide(node, bridge, port, dst, "flood", outs, "broadcast; also up to the host")
             self.netif_receive(node, bridge, frame)
             for out in outs:
-                self.later(self.config.bridge_delay, self.transmit, out, frame)
+                self.transmit(out, frame, self.config.bridge_delay)
             return
         known = table.get(dst)
         if known is None:
@@ -339,7 +351,7 @@ class Simulation:
             self.bridged_ip(node, bridge, port, outs, frame)
             return
         for out in outs:
-            self.later(self.config.bridge_delay, self.transmit, out, frame)
+            self.transmit(out, frame, self.config.bridge_delay)
 
     def _decide(
         self,
@@ -367,7 +379,7 @@ class Simulation:
 
     def bridge_output(self, node: Node, bridge: Bridge, frame: Frame) -> None:
         """Send a frame the host stack wrote to the bridge device out of the right port."""
-        ports = [p for p in bridge.ports() if p.admin_up]
+        ports = self.bridge_ports(bridge)
         known = None if _is_group(frame.dst_mac) else self.fdb(bridge).get(frame.dst_mac)
         outs = [known] if known is not None else ports
         if self.record:
@@ -384,7 +396,7 @@ class Simulation:
                 )
             )
         for out in outs:
-            self.later(self.config.bridge_delay, self.transmit, out, frame)
+            self.transmit(out, frame, self.config.bridge_delay)
 
     def bridged_ip(
         self, node: Node, bridge: Bridge, port: Interface, outs: list[Interface], frame: Frame
@@ -419,7 +431,7 @@ class Simulation:
                 targets = (
                     [known]
                     if known is not None
-                    else [p for p in bridge.ports() if p.admin_up and p is not port]
+                    else [p for p in self.bridge_ports(bridge) if p is not port]
                 )
                 if known is port and not port.hairpin:
                     self.drop(node, "bridged DNAT back to the ingress port, hairpin off", new)
@@ -452,7 +464,7 @@ class Simulation:
         node.conntrack.confirm(tracked)
         out_frame = replace(frame, payload=final)
         for out in outs:
-            self.later(self.config.bridge_delay, self.transmit, out, out_frame)
+            self.transmit(out, out_frame, self.config.bridge_delay)
 
     # -- netfilter ---------------------------------------------------------------
 
@@ -467,11 +479,7 @@ class Simulation:
         out_if: str,
     ) -> Verdict | None:
         """Walk ``table``'s built-in chain for ``hook``; None when it is empty with ACCEPT."""
-        chains = node.netfilter.tables.get(table)
-        if chains is None:
-            return None
-        chain = chains.chains.get(hook)
-        if chain is None or (not chain.entries and chain.policy == "ACCEPT"):
+        if (table, hook) not in node.active_chains:
             return None
         payload = packet.payload
         entry = tracked.entry
@@ -502,7 +510,13 @@ class Simulation:
             ct_snat=bool(entry and entry.snat),
             ct_dnat=bool(entry and entry.dnat),
         )
-        verdict = node.netfilter.evaluate(table, hook, view, node.context)
+        # The walk is a pure function of the packet view and the ruleset, and the
+        # ruleset does not change while a simulation runs: remember verdicts.
+        key = (table, hook, view)
+        verdict = node.verdicts.get(key)
+        if verdict is None:
+            verdict = node.netfilter.evaluate(table, hook, view, node.context)
+            node.verdicts[key] = verdict
         if self.account:
             node.netfilter.account(verdict, 60)
         if self.record:
@@ -707,10 +721,10 @@ class Simulation:
         """ip_rcv_finish: route the packet to a local socket or forward it."""
         in_if = iface.name
         if in_if != "lo" and not node.route_localnet(in_if):
-            if packet.src in LOOPBACK_NET:
+            if int(packet.src) >> 24 == 127:
                 self.drop(node, f"martian source {packet.src} on {in_if}", packet)
                 return
-            if packet.dst in LOOPBACK_NET:
+            if int(packet.dst) >> 24 == 127:
                 self.drop(
                     node,
                     f"martian destination {packet.dst} on {in_if} (route_localnet is 0)",
@@ -760,7 +774,15 @@ class Simulation:
             self.drop(node, "TTL exceeded", packet)
             self.icmp_error(node, packet, ICMP_TIME_EXCEEDED, 0)
             return
-        packet = replace(packet, ttl=packet.ttl - 1)
+        packet = IPv4Packet(
+            packet.src,
+            packet.dst,
+            packet.payload,
+            packet.ttl - 1,
+            packet.ident,
+            packet.dont_fragment,
+            packet.tos,
+        )
         out = route.interface
         if not self.filter_hook(node, "FORWARD", packet, tracked, in_if, out):
             return
@@ -828,7 +850,7 @@ class Simulation:
             )
         if not self.filter_hook(node, "OUTPUT", new, tracked, "", out):
             return "EPERM"
-        if out != "lo" and new.src in LOOPBACK_NET and not node.route_localnet(out):
+        if out != "lo" and int(new.src) >> 24 == 127 and not node.route_localnet(out):
             self.drop(
                 node, f"source {new.src} may not leave through {out} (route_localnet is 0)", new
             )
@@ -937,7 +959,7 @@ class Simulation:
         """arp_process: answer requests for local addresses, learn from replies."""
         if arp.op == ARP_REQUEST:
             target = arp.target_ip
-            if target in LOOPBACK_NET or not node.owns_on(iface.name, target):
+            if int(target) >> 24 == 127 or not node.owns_on(iface.name, target):
                 return
             if not arp.sender_ip.is_unspecified:
                 node.neighbours[(iface.name, arp.sender_ip)] = arp.sender_mac

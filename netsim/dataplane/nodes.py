@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 
 from netsim.dataplane.conntrack import ConntrackTable
-from netsim.kernel.evaluate import EvalContext
+from netsim.kernel.evaluate import EvalContext, PacketView, Verdict
 from netsim.kernel.namespace import Interface, NetworkNamespace, Route
 
 LOOPBACK_NET = IPv4Network("127.0.0.0/8")
@@ -63,6 +63,9 @@ class Node:
         self.sysctls = namespace.sysctls
         self.conntrack = ConntrackTable()
         self.neighbours: dict[tuple[str, IPv4Address], str] = {}
+        self.verdicts: dict[tuple[str, str, PacketView], Verdict] = {}
+        self._routes: dict[IPv4Address, RouteResult | None] = {}
+        self._flags: dict[tuple[str, bool], bool] = {}
         self.ip_ident = 0
         local: set[IPv4Address] = set()
         self.addresses: dict[str, list[IPv4Address]] = {}
@@ -84,6 +87,14 @@ class Node:
             local_networks=networks, broadcast_addresses=context.broadcast_addresses
         )
         self._interfaces = {link.name: link for link in namespace.interfaces()}
+        # Built-in chains that can change a packet's fate (the ruleset is fixed while
+        # a simulation runs); the others are skipped without a walk.
+        self.active_chains = frozenset(
+            (table.name, chain.name)
+            for table in namespace.netfilter.tables.values()
+            for chain in table.chains.values()
+            if chain.builtin and (chain.entries or chain.policy != "ACCEPT")
+        )
 
     def __repr__(self) -> str:
         return f"<Node {self.label}>"
@@ -94,13 +105,16 @@ class Node:
 
     def is_local(self, address: IPv4Address) -> bool:
         """Return True when ``address`` belongs to this namespace (127/8 included)."""
-        return address in self.local or address in LOOPBACK_NET
+        return address in self.local or int(address) >> 24 == 127
 
     def flag(self, key: str, default: bool = False) -> bool:
         """Return a sysctl as a boolean (``default`` when the key does not exist)."""
-        if key not in self.sysctls:
-            return default
-        return self.sysctls.flag(key)
+        try:
+            return self._flags[(key, default)]
+        except KeyError:
+            value = self.sysctls.flag(key) if key in self.sysctls else default
+            self._flags[(key, default)] = value
+            return value
 
     def forwarding(self, interface: str) -> bool:
         """Return True when IPv4 forwarding is on for packets coming in on ``interface``."""
@@ -123,6 +137,13 @@ class Node:
 
     def route(self, destination: IPv4Address) -> RouteResult | None:
         """Look ``destination`` up: the local table, then the main table's longest prefix."""
+        try:
+            return self._routes[destination]
+        except KeyError:
+            found = self._routes[destination] = self._lookup(destination)
+            return found
+
+    def _lookup(self, destination: IPv4Address) -> RouteResult | None:
         if self.is_local(destination):
             if destination in LOOPBACK_NET:
                 return RouteResult(True, "lo", None, destination, LOOPBACK_ROUTE)

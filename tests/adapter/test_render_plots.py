@@ -232,3 +232,19 @@ def test_netsim_run_does_not_import_matplotlib_and_plots_never_import_pyplot():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_gallery_writes_each_scenarios_pictures_and_a_page(tmp_path):
+    from netsim.render.gallery import main
+
+    assert main([str(ROOT / "scenarios/port-mapping.yaml"), "--out", str(tmp_path)]) == 0
+    folder = tmp_path / "port-mapping"
+    names = sorted(p.name for p in folder.iterdir())
+    assert {"topology.png", "reach.png", "traffic.png", "probe.png", "diagram.mmd",
+            "diagram.dot"} <= set(names)
+    page = (tmp_path / "GALLERY.md").read_text()
+    assert "![port-mapping: topology](port-mapping/topology.png)" in page
+    assert "```mermaid\n%% port-mapping" in page
+    first = {n: (folder / n).read_bytes() for n in names}
+    main([str(ROOT / "scenarios/port-mapping.yaml"), "--out", str(tmp_path)])
+    assert {n: (folder / n).read_bytes() for n in names} == first

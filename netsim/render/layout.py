@@ -284,7 +284,7 @@ class _Builder:
         x = MARGIN + lan_w + 0.4
         machine_boxes: list[Box] = []
         for machine in topology.machines:
-            lines = (machine.name, str(machine.address))
+            lines: tuple[str, ...] = (machine.name, str(machine.address))
             if machine.listen:
                 lines += ("listens " + " ".join(machine.listen),)
             box = Box(f"machine:{machine.name}", x, y, _box_width(lines), _box_height(lines),
@@ -315,9 +315,9 @@ class _Builder:
         for box in machine_boxes:
             mx = box.x + 0.25
             lan_xs.append(mx)
-            machine = box.key.split(":", 1)[1]
+            owner = box.key.split(":", 1)[1]
             self._wire_segment(((mx, box.bottom), (mx, y_lan)), "lan",
-                               ("lan", "lan", box.key, (machine, "eth0")), vertical=True)
+                               ("lan", "lan", box.key, (owner, "eth0")), vertical=True)
         right = max([host_box.right] + [b.right for b in machine_boxes])
         x = host_box.right + 0.35
         published = topology.published
@@ -498,7 +498,8 @@ class _Builder:
                 edge = max(parent.right, child.right)
                 out = edge + 0.12 + 0.1 * nesting[parent.x]
                 nesting[parent.x] += 1
-                points = ((parent.right, py), (out, py), (out, cy), (child.right, cy))
+                points: tuple[tuple[float, float], ...] = (
+                    (parent.right, py), (out, py), (out, cy), (child.right, cy))
             elif parent.x < child.x:
                 points = ((parent.right, py), (child.x, cy))
             else:
@@ -512,11 +513,12 @@ class _Builder:
             if box is None or other is None:
                 continue
             x = min(box.x, other.x) + 0.5 * min(box.w, other.w)
+            shared: tuple[tuple[float, float], ...]
             if other.bottom <= box.y:
-                points = ((x, other.bottom), (x, box.y))
+                shared = ((x, other.bottom), (x, box.y))
             else:
-                points = ((other.x + other.w / 2, other.bottom), (box.x + box.w / 2, box.y))
-            self.segments.append(Segment(points, "netns", group=box.group))
+                shared = ((other.x + other.w / 2, other.bottom), (box.x + box.w / 2, box.y))
+            self.segments.append(Segment(shared, "netns", group=box.group))
 
     def _place_multihomed(self, placed: list[_PlacedGroup], y: float) -> float:
         """Place containers on several networks in rows of their own; return the bottom."""

@@ -219,7 +219,7 @@ def draw_topology(topology: Topology) -> Figure:
         _draw_boxes(axes, layout)
         _draw_segments(axes, layout)
         _draw_labels(axes, layout)
-        entries = LEGEND
+        entries: tuple[tuple[str, str], ...] = LEGEND
         if layout.collapsed:
             entries += (("veth", f"collapsed: {', '.join(layout.collapsed)}"),)
         _legend_row(axes, layout.notes_y + 0.1, layout.width, entries)

@@ -82,10 +82,11 @@ class HostPlumbing:
     def create_namespace(self, owner: str) -> None:
         """Create a container's namespace."""
         namespace = NetworkNamespace(owner[:12])
-        # The container's networks carry no IPv6, and Docker switches IPv6 off
-        # in the sandbox: lo shows no ::1, eth0 no link-local address.
-        namespace.sysctls.set("net.ipv6.conf.all.disable_ipv6", "1")
-        namespace.sysctls.set("net.ipv6.conf.default.disable_ipv6", "1")
+        if not self.world.profile.ipv6_off_per_interface:
+            # 20.10 switches IPv6 off in the whole sandbox of an IPv4-only
+            # container: lo shows no ::1, eth0 no link-local address.
+            namespace.sysctls.set("net.ipv6.conf.all.disable_ipv6", "1")
+            namespace.sysctls.set("net.ipv6.conf.default.disable_ipv6", "1")
         bring_up_loopback(namespace)
         self.world.container_namespaces[owner] = namespace
 
@@ -105,17 +106,31 @@ class HostPlumbing:
                         address: IPv4Interface, mac: str, gateway: IPv4Address | None) -> None:
         """Create the veth pair, enslave the host end, move the other end into the container."""
         inner = self.world.container_namespaces[owner]
-        # libnetwork creates both ends on the host (the kernel registers the
-        # peer first, so it gets the lower ifindex), then moves the container
-        # end into the sandbox under its final name and configures it there.
-        temporary = "veth" + f"{self.world.rng.getrandbits(28):07x}"
-        self.host.add_veth(temporary, host_veth, mac=mac, peer_mac=self.world.random_mac())
+        profile = self.world.profile
+        if profile.veth_in_sandbox:
+            # 28: the container end is created straight in the sandbox as IFNAME,
+            # so it takes the sandbox's next ifindex (eth0 is 2).
+            pair = self.host.add_veth(host_veth, ifname, mac=self.world.random_mac(),
+                                      peer_mac=mac, peer_namespace=inner)
+        else:
+            # 20.10: both ends on the host (the kernel registers the peer first,
+            # so it gets the lower ifindex), then the container end moves into
+            # the sandbox under its final name and keeps its ifindex.
+            temporary = "veth" + f"{self.world.rng.getrandbits(28):07x}"
+            pair = self.host.add_veth(host_veth, temporary, mac=self.world.random_mac(),
+                                      peer_mac=mac)
+            self.host.move_link(temporary, inner, ifname)
+        # libnetwork creates veths with no transmit queue (`ip addr` shows no qlen).
+        for end in (pair.first, pair.second):
+            end.qlen = 0
         self.host.set_master(host_veth, bridge)
         self.host.set_up(host_veth)
-        self.host.move_link(temporary, inner, ifname)
-        inner.set_mac(ifname, mac)
+        if profile.ipv6_off_per_interface:
+            # 28 switches IPv6 off on the IPv4-only endpoint only; lo keeps ::1.
+            inner.sysctls.set(f"net.ipv6.conf.{ifname}.disable_ipv6", "1")
         inner.add_address(ifname, address)
         inner.set_up(ifname)
+        inner.refresh()
         if gateway is not None:
             inner.add_route(Route(destination=IPv4Network("0.0.0.0/0"), dev=ifname,
                                   gateway=gateway))

@@ -64,6 +64,16 @@ class DockerClient:
         result: CommandOutput = handler(command)
         return result
 
+    def _lookup_error(self, error: DockerError) -> str:
+        """Return how the CLI reports a missing container it looked up itself.
+
+        CLI 20.10's port, exec and rm print ``Error: No such container: X``;
+        CLI 28 passes the daemon's answer on.
+        """
+        if self.version == "20.10":
+            return f"Error: {error.message}"
+        return _daemon_error(error.message)
+
     def _usage_error(self, error: UsageError) -> CommandOutput:
         name = f"docker {error.command}".strip()
         code = 125 if error.command in ("run", "create") else 1
@@ -90,6 +100,7 @@ class DockerClient:
             expose=tuple(command.values("expose")), links=tuple(command.values("link")),
             network=command.value("network"), aliases=tuple(command.values("network-alias")),
             ipv4_address=ipv4, auto_remove=command.flag("rm"),
+            detached=command.flag("detach"),
         )
 
     def _missing_args(self, command: DockerCommand, needed: str, usage: str,
@@ -107,6 +118,13 @@ class DockerClient:
                                       "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
                                       "Create and run a new container from an image")
         profile = self.daemon.profile
+        if self.version != "20.10" and command.values("network-alias"):
+            network = command.value("network") or "default"
+            if network in ("default", "bridge", "host", "none") or ":" in network:
+                # CLI 28 refuses this before asking the daemon.
+                return CommandOutput(125, "", profile.run_error(
+                    "network-scoped aliases are only supported for user-defined networks",
+                    at_create=True))
         try:
             container = self.daemon.create_container(self._request(command))
         except DockerError as error:
@@ -195,8 +213,25 @@ class DockerClient:
 
     def _cmd_rm(self, command: DockerCommand) -> CommandOutput:
         force = command.flag("force")
-        return self._each_container(
-            command, lambda c: self.daemon.remove_container(c, force=force), "")
+        if not command.args:
+            return self._missing_args(command, "at least 1 argument",
+                                      "docker rm [OPTIONS] CONTAINER [CONTAINER...]", "")
+        out: list[str] = []
+        errors: list[str] = []
+        for ref in command.args:
+            try:
+                container = self.daemon.find_container(ref)
+            except DockerError as error:
+                errors.append(self._lookup_error(error))
+                continue
+            try:
+                self.daemon.remove_container(container, force=force)
+            except DockerError as error:
+                errors.append(_daemon_error(error.message))
+                continue
+            out.append(ref)
+        return CommandOutput(1 if errors else 0, "".join(r + "\n" for r in out),
+                             "".join(e + "\n" for e in errors))
 
     def _cmd_port(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
@@ -205,7 +240,7 @@ class DockerClient:
         try:
             container = self.daemon.find_container(command.args[0])
         except DockerError as error:
-            return CommandOutput(1, "", _daemon_error(error.message) + "\n")
+            return CommandOutput(1, "", self._lookup_error(error) + "\n")
         mappings = container.ports
         if len(command.args) > 1:
             typed = command.args[1]
@@ -260,11 +295,14 @@ class DockerClient:
             try:
                 parsed = parse_template(template)
             except TemplateError as error:
-                return CommandOutput(64, "", f"Template parsing error: {error}\n")
-            try:
-                out = "".join(render_inspect(parsed, obj) + "\n" for obj in objects)
-            except TemplateError as error:
-                return CommandOutput(1, "", f"template parsing error: {error}\n")
+                return CommandOutput(64, "", f"template parsing error: {error}\n")
+            out = ""
+            for obj in objects:
+                try:
+                    out += render_inspect(parsed, obj) + "\n"
+                except TemplateError as error:
+                    # The CLI has written the element's line break before it fails.
+                    return CommandOutput(1, out + "\n", f"template parsing error: {error}\n")
         else:
             out = _indent_json(objects) + "\n" if objects or not errors else "[]\n"
         stderr = "".join(e + "\n" for e in errors)
@@ -277,12 +315,11 @@ class DockerClient:
         try:
             container = self.daemon.find_container(command.args[0])
         except DockerError as error:
-            if self.version == "20.10":
-                return CommandOutput(1, "", f"Error: {error.message}\n")
-            return CommandOutput(1, "", _daemon_error(error.message) + "\n")
+            return CommandOutput(1, "", self._lookup_error(error) + "\n")
         if not container.running:
+            word = "Container" if self.version == "20.10" else "container"
             return CommandOutput(1, "", _daemon_error(
-                f"Container {container.id} is not running") + "\n")
+                f"{word} {container.id} is not running") + "\n")
         return self.execute_in(container, list(command.args[1:]), command.values("env"))
 
     # -- networks --------------------------------------------------------------

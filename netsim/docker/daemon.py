@@ -65,6 +65,7 @@ class Daemon:
     subnets: SubnetAllocator = field(init=False)
     ports: PortAllocator = field(init=False)
     _installed: dict[str, list[RuleCommand]] = field(default_factory=dict)
+    _image_ids: dict[str, str] = field(default_factory=dict)
     _next_pid: int = 1000
 
     def __post_init__(self) -> None:
@@ -86,6 +87,12 @@ class Daemon:
             if not ident[:12].isdigit():
                 return ident
 
+    def image_id(self, name: str) -> str:
+        """Return the 64-hex ID of an image (one per image, made on first use)."""
+        if name not in self._image_ids:
+            self._image_ids[name] = self.new_id()
+        return self._image_ids[name]
+
     def now(self) -> str:
         """Return the simulated time as Docker's timestamp."""
         return _timestamp(self.clock)
@@ -103,7 +110,8 @@ class Daemon:
         bridge = Network(
             id=self.new_id(), name="bridge", driver="bridge", created=self.now(),
             subnet=bip.network, gateway=bip.ip, default_bridge=True, bridge_name="docker0",
-            icc=self.options.icc, user_subnet=self.spec.bip is not None, user_gateway=True,
+            # 20.10 lists the default bridge's gateway only when --bip set it.
+            icc=self.options.icc, user_subnet=True, user_gateway=self.spec.bip is not None,
             pool=AddressPool(bip.network),
             options={
                 "com.docker.network.bridge.default_bridge": "true",
@@ -241,12 +249,20 @@ class Daemon:
                                   status=400)
             mode = "container:" + self.find_container(mode.split(":", 1)[1]).id
         user_network = network_name not in ("bridge", "host", "none") and ":" not in mode
-        if request.aliases and not user_network:
+        classic = self.profile.version == "20.10"
+        if request.aliases and not user_network and not (classic and network_name == "bridge"):
+            # 20.10 takes aliases on the default bridge without a word.
             raise DockerError("network-scoped alias is supported only for containers in user "
                               "defined networks", status=400)
         if request.ipv4_address is not None and not user_network:
-            if network_name == "bridge" and self.profile.ignores_ip_on_default_bridge:
-                pass
+            if classic and network_name == "bridge":
+                pass  # 20.10 ignores --ip on the default bridge
+            elif network_name == "bridge":
+                raise DockerError(
+                    "invalid config for network bridge: invalid endpoint settings:\n"
+                    "* user specified IP address is supported on user defined networks only\n"
+                    "* user specified IP address is supported only when connecting to networks "
+                    "with user configured subnets", status=400)
             else:
                 raise DockerError("user specified IP address is supported on user defined "
                                   "networks only", status=400)
@@ -293,10 +309,11 @@ class Daemon:
                                                                 for a in request.command)):
             listens = ()
         process = (entrypoint or ()) + (cmd or ())
-        env = [IMAGE_PATH_ENV]
-        for item in request.env:
-            key = item.split("=", 1)[0]
-            env = [e for e in env if e.split("=", 1)[0] != key] + [item]
+        # The daemon's merge: the user's variables first, then the image's
+        # variables that the user did not set.
+        env = list(request.env)
+        user_keys = {item.split("=", 1)[0] for item in env}
+        env += [item for item in (IMAGE_PATH_ENV,) if item.split("=", 1)[0] not in user_keys]
         if mode.startswith("container:"):
             hostname = self.find_container(mode.split(":", 1)[1]).hostname
         elif mode == "host":
@@ -314,7 +331,7 @@ class Daemon:
             entrypoint=entrypoint, cmd=cmd, env=env, hostname=hostname, exposed=exposed,
             publish=publish, publish_all=request.publish_all, publish_specs=list(request.publish),
             network_mode=mode, networks=networks, links=links if not user_network else [],
-            auto_remove=request.auto_remove, listens=listens,
+            auto_remove=request.auto_remove, listens=listens, detached=request.detached,
         )
         self.containers.append(container)
         return container
@@ -350,8 +367,8 @@ class Daemon:
             if "bridge" not in child.endpoints:
                 raise DockerError(f"Cannot link to /{child.name}, as it does not belong to the "
                                   "default network")
-        networks = [self.find_network(name) for name in container.networks]
         try:
+            networks = [self.find_network(name) for name in container.networks]
             container.sandbox_id = self.new_id()
             container.sandbox_key = f"/var/run/docker/netns/{container.sandbox_id[:12]}"
             if mode == "host":
@@ -380,6 +397,8 @@ class Daemon:
         container.pid = self._next_pid
         self._next_pid += 17
         container.started_at = self.clock
+        container.started_time = self.now()
+        container.finished_time = ""
         container.link_env = self._link_env(container)
         self._update_parents(container)
 
@@ -510,7 +529,7 @@ class Daemon:
                 names += f" {child.name}"
             entries.append((str(endpoint.address.ip), names))
         for endpoint in container.endpoints.values():
-            entries.append((str(endpoint.address.ip), container.hostname))
+            entries.append((str(endpoint.address.ip), _hosts_names(container.hostname)))
         return entries
 
     def _link_env(self, container: Container) -> list[str]:
@@ -576,6 +595,7 @@ class Daemon:
         container.exit_code = exit_code
         container.pid = 0
         container.finished_at = self.clock
+        container.finished_time = self.now()
         if container.auto_remove:
             self.containers.remove(container)
 
@@ -602,9 +622,13 @@ class Daemon:
         """
         if container.running:
             if not force:
+                if self.profile.version == "20.10":
+                    raise DockerError(
+                        f"You cannot remove a running container {container.id}. Stop the "
+                        "container before attempting removal or force remove", status=409)
                 raise DockerError(
-                    f"You cannot remove a running container {container.id}. Stop the container "
-                    "before attempting removal or force remove", status=409)
+                    f'cannot remove container "{container.name}": container is running: stop '
+                    "the container before removing or force remove", status=409)
             self._release_network(container)
             container.state = "exited"
         if container in self.containers:
@@ -714,7 +738,8 @@ class Daemon:
             raise DockerError("network-scoped alias is supported only for containers in user "
                               "defined networks", status=400)
         container.networks[network.name] = EndpointConfig(aliases=aliases,
-                                                          ipv4_address=ipv4_address)
+                                                          ipv4_address=ipv4_address,
+                                                          connected=True)
         if container.running:
             try:
                 self._join(container, network)
@@ -722,7 +747,8 @@ class Daemon:
                 del container.networks[network.name]
                 raise
             endpoint = container.endpoints[network.name]
-            container.hosts_entries.append((str(endpoint.address.ip), container.hostname))
+            container.hosts_entries.append((str(endpoint.address.ip),
+                                            _hosts_names(container.hostname)))
 
     def disconnect(self, network: Network, container: Container) -> None:
         """Detach a container from a network.
@@ -748,6 +774,12 @@ class Daemon:
                 if entry[0] != str(endpoint.address.ip)]
 
 
+def _hosts_names(hostname: str) -> str:
+    """Return a container's own /etc/hosts names: ``FQDN SHORT`` when the name has a domain."""
+    short, dot, _ = hostname.partition(".")
+    return f"{hostname} {short}" if dot else hostname
+
+
 def _state_word(container: Container) -> str:
     return {"created": "created", "exited": "exited", "running": "running"}[container.state]
 
@@ -770,3 +802,4 @@ class ContainerRequest:
     aliases: tuple[str, ...] = ()
     ipv4_address: IPv4Address | None = None
     auto_remove: bool = False
+    detached: bool = True

@@ -26,10 +26,16 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
     endpoint_id = container.endpoint_ids.get(name, "")
     network_id = container.network_ids.get(name, "")
     modern = daemon.profile.version != "20.10"
-    ipam: dict[str, Any] | None = None
-    if config.ipv4_address is not None:
-        ipam = {"IPv4Address": str(config.ipv4_address)}
-    aliases: list[str] | None = list(config.aliases) or None
+    ipam: GoStruct | None = None
+    if config.ipv4_address is not None or config.connected:
+        # `docker network connect` always sends an (often empty) IPAMConfig.
+        address = str(config.ipv4_address) if config.ipv4_address is not None else ""
+        ipam = GoStruct({"IPv4Address": address, "IPv6Address": "",
+                         "LinkLocalIPs": NIL_SLICE}, type_name="network.EndpointIPAMConfig",
+                        omitempty=frozenset({"IPv4Address", "IPv6Address", "LinkLocalIPs"}))
+    aliases: list[str] | None = list(config.aliases) or ([] if config.connected and modern
+                                                        else None)
+    driver_opts = GoMap(zero="") if config.connected else None
     links: list[str] | None = list(config.links) or None
     network = next((n for n in daemon.networks if n.name == name), None)
     user_defined = network is not None and network.user_defined
@@ -47,7 +53,7 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
                 dns_names.append(container.hostname)
         return {
             "IPAMConfig": ipam, "Links": links, "Aliases": aliases, "MacAddress": mac,
-            "DriverOpts": None, "GwPriority": 0, "NetworkID": network_id,
+            "DriverOpts": driver_opts, "GwPriority": 0, "NetworkID": network_id,
             "EndpointID": endpoint_id, "Gateway": gateway,
             "IPAddress": ip, "IPPrefixLen": prefix, "IPv6Gateway": "",
             "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DNSNames": dns_names,
@@ -56,7 +62,7 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
         "IPAMConfig": ipam, "Links": links, "Aliases": aliases, "NetworkID": network_id,
         "EndpointID": endpoint_id, "Gateway": gateway,
         "IPAddress": ip, "IPPrefixLen": prefix, "IPv6Gateway": "", "GlobalIPv6Address": "",
-        "GlobalIPv6PrefixLen": 0, "MacAddress": mac, "DriverOpts": None,
+        "GlobalIPv6PrefixLen": 0, "MacAddress": mac, "DriverOpts": driver_opts,
     }
 
 
@@ -82,59 +88,148 @@ def _ports(container: Container) -> GoMap:
     return ports
 
 
-def container_inspect(daemon: Daemon, container: Container) -> dict[str, Any]:
-    """Return ``docker inspect CONTAINER``'s object for the engine's API version."""
+_MASKED_CLASSIC = ("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
+                   "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+                   "/proc/sched_debug", "/proc/scsi", "/sys/firmware")
+_MASKED_MODERN = ("/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys",
+                  "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+                  "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+                  "/sys/devices/virtual/powercap")
+_READONLY = ("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger")
+# The conformance engines store images with the vfs driver; a container's
+# files live under the daemon's data root.
+_CONTAINERS_DIR = "/var/lib/docker/containers"
+
+
+def _host_config(daemon: Daemon, container: Container) -> GoStruct:
+    """Return HostConfig in the API version's field order."""
+    modern = daemon.profile.version != "20.10"
+    port_bindings = GoMap()
+    for request in container.publish:
+        port_bindings.setdefault(request.key, []).append(
+            _binding(request.typed_host_ip, request.typed_host_port))
+    links = [f"/{link.child_name}:/{container.name}/{link.alias}" for link in container.links]
+    mode = container.network_mode
+    if mode == "default" and modern:
+        mode = "bridge"
+    blkio: object = [] if modern else None
+    fields: list[tuple[str, object]] = [
+        ("Binds", None), ("ContainerIDFile", ""),
+        ("LogConfig", {"Type": "json-file", "Config": GoMap(zero="")}),
+        ("NetworkMode", mode), ("PortBindings", port_bindings),
+        ("RestartPolicy", {"Name": "no", "MaximumRetryCount": 0}),
+        ("AutoRemove", container.auto_remove), ("VolumeDriver", ""), ("VolumesFrom", None),
+    ]
+    if modern:
+        fields.append(("ConsoleSize", [0, 0]))
+    fields += [
+        ("CapAdd", None), ("CapDrop", None), ("CgroupnsMode", "host"), ("Dns", []),
+        ("DnsOptions", []), ("DnsSearch", []), ("ExtraHosts", None), ("GroupAdd", None),
+        ("IpcMode", "private"), ("Cgroup", ""), ("Links", links or NIL_SLICE),
+        ("OomScoreAdj", 0), ("PidMode", ""), ("Privileged", False),
+        ("PublishAllPorts", container.publish_all), ("ReadonlyRootfs", False),
+        ("SecurityOpt", None), ("UTSMode", ""), ("UsernsMode", ""), ("ShmSize", 67108864),
+        ("Runtime", "runc"),
+    ]
+    if not modern:
+        fields.append(("ConsoleSize", [0, 0]))
+    fields += [
+        ("Isolation", ""), ("CpuShares", 0), ("Memory", 0), ("NanoCpus", 0),
+        ("CgroupParent", ""), ("BlkioWeight", 0), ("BlkioWeightDevice", []),
+        ("BlkioDeviceReadBps", blkio), ("BlkioDeviceWriteBps", blkio),
+        ("BlkioDeviceReadIOps", blkio), ("BlkioDeviceWriteIOps", blkio), ("CpuPeriod", 0),
+        ("CpuQuota", 0), ("CpuRealtimePeriod", 0), ("CpuRealtimeRuntime", 0),
+        ("CpusetCpus", ""), ("CpusetMems", ""), ("Devices", []), ("DeviceCgroupRules", None),
+        ("DeviceRequests", None),
+    ]
+    if not modern:
+        fields += [("KernelMemory", 0), ("KernelMemoryTCP", 0)]
+    fields += [
+        ("MemoryReservation", 0), ("MemorySwap", 0), ("MemorySwappiness", None),
+        ("OomKillDisable", False), ("PidsLimit", None), ("Ulimits", [] if modern else None),
+        ("CpuCount", 0), ("CpuPercent", 0), ("IOMaximumIOps", 0), ("IOMaximumBandwidth", 0),
+        ("MaskedPaths", list(_MASKED_MODERN if modern else _MASKED_CLASSIC)),
+        ("ReadonlyPaths", list(_READONLY)),
+    ]
+    return GoStruct(fields, type_name="container.HostConfig")
+
+
+def _config(container: Container) -> GoStruct:
+    """Return Config (container.Config), the same in both API versions."""
+    exposed = GoMap()
+    for port, proto in container.exposed:
+        exposed[f"{port}/{proto}"] = {}
+    attached = not container.detached
+    return GoStruct({
+        "Hostname": container.hostname, "Domainname": "", "User": "",
+        "AttachStdin": False, "AttachStdout": attached, "AttachStderr": attached,
+        "ExposedPorts": exposed or NIL_MAP, "Tty": False, "OpenStdin": False,
+        "StdinOnce": False, "Env": list(container.env),
+        "Cmd": list(container.cmd) if container.cmd is not None else NIL_SLICE,
+        "Image": container.image_ref, "Volumes": None, "WorkingDir": "",
+        "Entrypoint": (list(container.entrypoint) if container.entrypoint is not None
+                       else NIL_SLICE),
+        "OnBuild": None, "Labels": GoMap(zero=""),
+    }, type_name="container.Config")
+
+
+def _network_settings(daemon: Daemon, container: Container) -> GoStruct:
+    """Return NetworkSettings in the API version's field order."""
     modern = daemon.profile.version != "20.10"
     networks = GoMap()
     for name in sorted(container.networks):
         networks[name] = _endpoint_settings(daemon, container, name)
     bridge = container.endpoints.get("bridge")
-    settings: dict[str, Any] = {
-        "Bridge": "", "SandboxID": container.sandbox_id if container.running else "",
-        "HairpinMode": False, "LinkLocalIPv6Address": "", "LinkLocalIPv6PrefixLen": 0,
-        "Ports": _ports(container),
-        "SandboxKey": container.sandbox_key if container.running else "",
-        "SecondaryIPAddresses": None, "SecondaryIPv6Addresses": None,
-        "EndpointID": bridge.id if bridge else "",
-        "Gateway": str(bridge.network.gateway) if bridge else "",
-        "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0,
-        "IPAddress": str(bridge.address.ip) if bridge else "",
-        "IPPrefixLen": bridge.address.network.prefixlen if bridge else 0,
-        "IPv6Gateway": "", "MacAddress": bridge.mac if bridge else "",
-        "Networks": networks,
-    }
-    port_bindings = GoMap()
-    for request in container.publish:
-        port_bindings.setdefault(request.key, []).append(
-            _binding(request.typed_host_ip, request.typed_host_port))
-    exposed = GoMap()
-    for port, proto in container.exposed:
-        exposed[f"{port}/{proto}"] = {}
-    links = [f"/{link.child_name}:/{container.name}/{link.alias}" for link in container.links]
+    running = container.running
+    head: list[tuple[str, object]] = [
+        ("Bridge", ""), ("SandboxID", container.sandbox_id if running else "")]
+    hairpin: list[tuple[str, object]] = [
+        ("HairpinMode", False), ("LinkLocalIPv6Address", ""), ("LinkLocalIPv6PrefixLen", 0)]
+    ports = ("Ports", _ports(container))
+    key = ("SandboxKey", container.sandbox_key if running else "")
+    if modern:
+        fields = head + [key, ports] + hairpin
+    else:
+        fields = head + hairpin + [ports, key]
+    fields += [
+        ("SecondaryIPAddresses", None), ("SecondaryIPv6Addresses", None),
+        ("EndpointID", bridge.id if bridge else ""),
+        ("Gateway", str(bridge.network.gateway) if bridge else ""),
+        ("GlobalIPv6Address", ""), ("GlobalIPv6PrefixLen", 0),
+        ("IPAddress", str(bridge.address.ip) if bridge else ""),
+        ("IPPrefixLen", bridge.address.network.prefixlen if bridge else 0),
+        ("IPv6Gateway", ""), ("MacAddress", bridge.mac if bridge else ""),
+        ("Networks", networks),
+    ]
+    return GoStruct(fields, type_name="container.NetworkSettings")
+
+
+def container_inspect(daemon: Daemon, container: Container) -> GoStruct:
+    """Return ``docker inspect CONTAINER``'s object for the engine's API version."""
+    modern = daemon.profile.version != "20.10"
+    files = f"{_CONTAINERS_DIR}/{container.id}"
     state = {
         "Status": container.state, "Running": container.running, "Paused": False,
         "Restarting": False, "OOMKilled": False, "Dead": False, "Pid": container.pid,
         "ExitCode": container.exit_code, "Error": "",
-        "StartedAt": ZERO_TIME, "FinishedAt": ZERO_TIME,
-    }
-    network_mode = container.network_mode
-    host_config = {
-        "NetworkMode": "bridge" if (network_mode == "default" and modern) else network_mode,
-        "PortBindings": port_bindings, "Links": links or NIL_SLICE,
-        "PublishAllPorts": container.publish_all, "AutoRemove": container.auto_remove,
-    }
-    config = {
-        "Hostname": container.hostname, "Domainname": "", "User": "",
-        "ExposedPorts": exposed or NIL_MAP, "Env": list(container.env),
-        "Cmd": list(container.cmd) if container.cmd is not None else None,
-        "Image": container.image_ref,
-        "Entrypoint": list(container.entrypoint) if container.entrypoint is not None else None,
+        "StartedAt": container.started_time or ZERO_TIME,
+        "FinishedAt": container.finished_time or ZERO_TIME,
     }
     return GoStruct({
         "Id": container.id, "Created": container.created, "Path": container.path,
-        "Args": list(container.args), "State": state, "Name": "/" + container.name,
-        "RestartCount": container.restart_count, "HostConfig": host_config, "Config": config,
-        "NetworkSettings": settings,
+        "Args": list(container.args), "State": state,
+        "Image": "sha256:" + daemon.image_id(container.image.name),
+        "ResolvConfPath": f"{files}/resolv.conf", "HostnamePath": f"{files}/hostname",
+        "HostsPath": f"{files}/hosts", "LogPath": f"{files}/{container.id}-json.log",
+        "Name": "/" + container.name, "RestartCount": container.restart_count,
+        "Driver": "vfs", "Platform": "linux", "MountLabel": "", "ProcessLabel": "",
+        "AppArmorProfile": "", "ExecIDs": None,
+        "HostConfig": _host_config(daemon, container),
+        "GraphDriver": {"Data": GoMap({"ID": container.id}, zero="") if modern else NIL_MAP,
+                        "Name": "vfs"},
+        "Mounts": [],
+        "Config": _config(container),
+        "NetworkSettings": _network_settings(daemon, container),
     }, type_name="types.ContainerJSON", aliases={"ID": "Id"})
 
 
@@ -145,7 +240,8 @@ def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
     if network.subnet is not None:
         # IPAM.Config shows what was asked for; an allocated pool shows its gateway too.
         show_gateway = network.gateway is not None and (network.user_gateway
-                                                        or not network.user_subnet)
+                                                        or not network.user_subnet
+                                                        or (modern and network.default_bridge))
         configs.append(GoStruct({
             "Subnet": str(network.subnet),
             "IPRange": str(network.ip_range) if network.ip_range is not None else "",

@@ -58,6 +58,7 @@ class EndpointConfig:
     aliases: tuple[str, ...] = ()
     ipv4_address: IPv4Address | None = None
     links: tuple[str, ...] = ()
+    connected: bool = False  # added by `docker network connect` (empty IPAMConfig/DriverOpts)
 
 
 @dataclass(slots=True)
@@ -104,6 +105,7 @@ class Container:
     links: list[LinkRequest]
     auto_remove: bool
     listens: tuple[tuple[int, str], ...]
+    detached: bool = True
     state: str = "created"
     exit_code: int = 0
     pid: int = 0
@@ -118,6 +120,8 @@ class Container:
     hosts_entries: list[tuple[str, str]] = field(default_factory=list)
     started_at: float = 0.0
     finished_at: float = 0.0
+    started_time: str = ""
+    finished_time: str = ""
 
     @property
     def short_id(self) -> str:

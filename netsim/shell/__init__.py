@@ -70,9 +70,9 @@ def run_on_node(world: World, node: str, line: str) -> CommandOutput:
 
 
 def _ip(namespace: NetworkNamespace, argv: list[str], *, flavor: str) -> CommandOutput:
-    # Only the host and machines see the names under /var/run/netns.
-    code, out, err = ip_command(namespace, argv[1:], flavor=flavor,
-                                netns_names=flavor == "iproute2")
+    # No node sees the names under /var/run/netns (each has its own mount
+    # namespace), so peers in other namespaces print as link-netnsid N.
+    code, out, err = ip_command(namespace, argv[1:], flavor=flavor, netns_names=False)
     return CommandOutput(code, out, err)
 
 
@@ -93,8 +93,9 @@ def run_in_container(world: World, container: Container, argv: list[str],
     """Run a program in a running container as ``docker exec`` does (no shell)."""
     program = argv[0]
     if program not in CONTAINER_PROGRAMS:
-        return CommandOutput(126 if world.profile.version == "20.10" else 127, "",
-                             _exec_not_found(world.profile.version, program))
+        # runc's message reaches the client on the exec's output stream, with CRLF.
+        return CommandOutput(126 if world.profile.version == "20.10" else 127,
+                             _exec_not_found(program), "")
     daemon = world.daemon
     if program == "env":
         return CommandOutput(0, "".join(e + "\n" for e in container_environment(container, env)))
@@ -123,10 +124,6 @@ def run_in_container(world: World, container: Container, argv: list[str],
     return CommandOutput(0)
 
 
-def _exec_not_found(version: str, program: str) -> str:
-    if version == "20.10":
-        return ("OCI runtime exec failed: exec failed: container_linux.go:380: starting container"
-                f" process caused: exec: \"{program}\": executable file not found in $PATH: "
-                "unknown\n")
+def _exec_not_found(program: str) -> str:
     return ("OCI runtime exec failed: exec failed: unable to start container process: exec: "
-            f"\"{program}\": executable file not found in $PATH: unknown\n")
+            f"\"{program}\": executable file not found in $PATH: unknown\r\n")

@@ -62,6 +62,8 @@ class EngineProfile:
     mac_from_ip: bool = False
     ignores_ip_on_default_bridge: bool = False
     internal_keeps_default_route: bool = False
+    veth_in_sandbox: bool = True
+    ipv6_off_per_interface: bool = True
 
     # -- iptables recipes --------------------------------------------------
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:

@@ -31,6 +31,8 @@ class ClassicProfile(EngineProfile):
     mac_from_ip = True
     ignores_ip_on_default_bridge = True
     internal_keeps_default_route = True
+    veth_in_sandbox = False
+    ipv6_off_per_interface = False
 
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:
         """Create nat DOCKER and filter DOCKER and the isolation chains (with RETURN)."""

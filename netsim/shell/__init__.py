@@ -115,6 +115,10 @@ def run_in_container(world: World, container: Container, argv: list[str],
         if namespace is None:
             return CommandOutput(1, "", "ip: can't find device\n")
         return _ip(namespace, argv, flavor="busybox")
+    if program == "ping":
+        from netsim.shell.ping import run_ping
+
+        return run_ping(world, container.name, argv)
     if program == "echo":
         return CommandOutput(0, " ".join(argv[1:]) + "\n")
     if program == "true":

@@ -207,10 +207,68 @@ def _dataplane_probe(world: World) -> ProbeFunction:
     return probe
 
 
+def from_dataplane(world: World, topology: Topology) -> ReachMatrix:
+    """Return ``netsim reach``'s matrix (the data plane's), its rows and columns grouped.
+
+    Cells are the data plane's results unchanged; rows and columns only move
+    so that each network's run together (LAN first, published ports last).
+    """
+    from netsim.dataplane.reach import reach_matrix
+
+    plane = reach_matrix(world)
+    groups = {g.name: i for i, g in enumerate(topology.groups)}
+    drawn = {c.name: c.group for c in topology.containers}
+    on_network = {(c.name, a.address.ip): a.network
+                  for c in topology.containers for a in c.attachments}
+    rank = {LAN_GROUP: -1, PUBLISHED_GROUP: len(groups)}
+    sources = [Source(name, drawn.get(name, LAN_GROUP)) for name in plane.sources]
+    host_ip = topology.host_address.ip
+    machines = {m.name for m in topology.machines} | {HOST}
+    labels: list[str] = []
+    columns: list[Destination] = []
+    for d in plane.destinations:
+        port = f"{d.port}/{d.proto}"
+        if d.label.endswith(" (published)"):
+            where = HOST if d.address == host_ip else f"{HOST} {d.address}"
+            group, label = PUBLISHED_GROUP, f"{where}:{port}"
+        elif d.label in machines:
+            group, label = LAN_GROUP, f"{d.label}:{port}"
+        else:
+            group = on_network.get((d.label, d.address), drawn.get(d.label, LAN_GROUP))
+            label = f"{d.label}:{port}"
+            if label in labels or sum(1 for k in on_network if k[0] == d.label) > 1:
+                label = f"{d.label}:{port} on {group}"
+        labels.append(label)
+        columns.append(Destination(label, d.target, group))
+    row_order = sorted(range(len(sources)),
+                       key=lambda i: (rank.get(sources[i].group, groups.get(sources[i].group, 0)),
+                                      i))
+    column_order = sorted(range(len(columns)), key=lambda j: (
+        rank.get(columns[j].group, groups.get(columns[j].group, 0)), j))
+    cells = {(c.source, c.destination.target, c.destination.label): c.result
+             for c in plane.cells}
+    results = tuple(
+        tuple(str(cells[(sources[i].name, plane.destinations[j].target,
+                         plane.destinations[j].label)] or "not simulated")
+              for j in column_order)
+        for i in row_order)
+    return ReachMatrix(topology.scenario, tuple(sources[i] for i in row_order),
+                       tuple(columns[j] for j in column_order), results,
+                       tuple(g.name for g in topology.groups))
+
+
 def build_reach_matrix(world: World, probe: ProbeFunction | None = None) -> ReachMatrix:
     """Return the reachability matrix of a world after its steps.
 
-    ``probe(source, target) -> result`` defaults to the data plane's probes.
+    Without ``probe``, the cells are ``netsim reach``'s (the data plane's
+    ``reach_matrix``); ``probe(source, target) -> result`` asks for each cell
+    of ``reach_endpoints`` instead (tests and benchmarks).
     """
-    return probe_matrix(build_topology(world), probe or _dataplane_probe(world))
+    topology = build_topology(world)
+    if probe is None:
+        try:
+            return from_dataplane(world, topology)
+        except ImportError:
+            probe = _dataplane_probe(world)
+    return probe_matrix(topology, probe)
 

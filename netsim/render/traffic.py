@@ -143,8 +143,20 @@ _ETHERNET, _MIN_FRAME, _ARP, _IPV4, _TCP, _UDP, _ICMP = 14, 60, 28, 20, 20, 8, 8
 
 
 def frame_size(seen: Any) -> int:
-    """Return the length on the wire of a captured frame (Ethernet header, no FCS/TCP options)."""
-    payload = seen.frame.payload
+    """Return the length of a captured frame as its pcap holds it (Ethernet header, no FCS).
+
+    The data plane's wire renderer gives the bytes; without it, the headers'
+    sizes are added up (TCP options not counted).
+    """
+    try:
+        from netsim.dataplane.wire import render
+    except ImportError:
+        return _estimated_size(seen.frame)
+    return len(render(seen.frame))
+
+
+def _estimated_size(frame: Any) -> int:
+    payload = frame.payload
     if not hasattr(payload, "src"):
         return max(_MIN_FRAME, _ETHERNET + _ARP)
     return max(_MIN_FRAME, _ETHERNET + _ip_size(payload))

@@ -248,3 +248,26 @@ def test_the_gallery_writes_each_scenarios_pictures_and_a_page(tmp_path):
     first = {n: (folder / n).read_bytes() for n in names}
     main([str(ROOT / "scenarios/port-mapping.yaml"), "--out", str(tmp_path)])
     assert {n: (folder / n).read_bytes() for n in names} == first
+
+
+def test_traffic_counts_equal_the_packets_and_bytes_of_the_pcaps(tmp_path):
+    pytest.importorskip("netsim.dataplane.pcap")
+    from scapy.utils import rdpcap
+
+    from netsim.dataplane.pcap import pcap_name, write_pcaps
+
+    world = build_world(load_scenario(ROOT / "scenarios/port-mapping.yaml"))
+    _, records = record_run(world)
+    traffic = build_traffic(records)
+    for number, record in enumerate(records):
+        write_pcaps(tmp_path / str(number), record.captures)
+    topology = build_topology(world)
+    checked = 0
+    for index, (packets, size) in traffic.per_wire(layout_topology(topology).wires).items():
+        node, interface = layout_topology(topology).wires[index].counter
+        frames = [frame for folder in tmp_path.iterdir()
+                  if (folder / pcap_name(node, interface)).exists()
+                  for frame in rdpcap(str(folder / pcap_name(node, interface)))]
+        assert (packets, size) == (len(frames), sum(len(bytes(f)) for f in frames))
+        checked += packets > 0
+    assert checked >= 4  # laptop's and the host's cables, docker0 and the veth

@@ -115,3 +115,24 @@ def test_aggregate_counts_results_per_pair_of_groups_in_the_contracts_order():
         ((("open", 2), ("refused", 1), ("unresolved", 1)), (("open", 1), ("timeout", 1))),
     )
     assert (folded.sources, folded.destinations, folded.networks) == (3, 3, ("n1",))
+
+
+@pytest.mark.parametrize("name", ["port-mapping", "two-networks", "icc-disabled",
+                                  "port-host-address", "network-modes"])
+def test_matrix_cells_equal_netsim_reach_cell_by_cell(name):
+    pytest.importorskip("netsim.dataplane.reach")
+    from netsim.dataplane.reach import reach_matrix
+
+    world = world_after(name)
+    plane = reach_matrix(world)
+    matrix = build_reach_matrix(world)
+    assert sorted(s.name for s in matrix.sources) == sorted(plane.sources)
+    assert len(matrix.destinations) == len(plane.destinations)
+    expected = sorted((c.source, c.destination.target, str(c.result)) for c in plane.cells)
+    drawn = sorted((s.name, d.target, matrix.results[i][j])
+                   for i, s in enumerate(matrix.sources)
+                   for j, d in enumerate(matrix.destinations))
+    assert drawn == expected
+    groups = [s.group for s in matrix.sources]
+    assert groups[0] == LAN_GROUP and groups == sorted(groups, key=groups.index)
+    assert len({d.label for d in matrix.destinations}) == len(matrix.destinations)

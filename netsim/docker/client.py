@@ -15,7 +15,14 @@ from typing import Any
 
 from netsim.docker.commandline import DockerCommand, UsageError, parse_docker
 from netsim.docker.daemon import ContainerRequest, Daemon
-from netsim.docker.gotemplate import GoMap, GoNil, GoStruct, TemplateError, parse_template, render_inspect
+from netsim.docker.gotemplate import (
+    GoMap,
+    GoNil,
+    GoStruct,
+    TemplateError,
+    parse_template,
+    render_inspect,
+)
 from netsim.docker.inspect import container_inspect, network_inspect
 from netsim.docker.model import Container
 from netsim.docker.ports import PortMapping, parse_port_proto

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network, ip_address
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 
 from netsim.docker.engines import EngineProfile
 from netsim.docker.engines.base import DaemonOptions, RuleCommand, to_delete
@@ -26,6 +26,7 @@ from netsim.docker.model import (
 )
 from netsim.docker.plumbing import Plumbing
 from netsim.docker.ports import (
+    HostIp,
     PortAllocator,
     PortMapping,
     PortRequest,
@@ -487,12 +488,12 @@ class Daemon:
         container.ports = mappings
         self._installed[container.id + "/ports"] = rules
 
-    def _binding_families(self, request: PortRequest) -> list[list[IPv4Address | object]]:
+    def _binding_families(self, request: PortRequest) -> list[list[HostIp]]:
         """Return the host-address groups one request binds (0.0.0.0 and :: for no address)."""
         if request.host_ip is not None:
             return [[request.host_ip]]
-        v4 = ip_address("0.0.0.0")
-        v6 = ip_address("::")
+        v4: HostIp = IPv4Address("0.0.0.0")
+        v6: HostIp = IPv6Address("::")
         if not self.options.userland_proxy:
             return [[v4]]
         if self.profile.shared_port_maps:

@@ -71,9 +71,9 @@ def displayable_ports(container: Container, version: str) -> str:
     if container.running and container.network_mode not in ("host", "none") and \
             not container.network_mode.startswith("container:"):
         published = {(m.container_port, m.proto) for m in container.ports}
-        for port, proto in container.exposed:
-            if (port, proto) not in published:
-                ports.append(_Port(port, proto))
+        for number, proto in container.exposed:
+            if (number, proto) not in published:
+                ports.append(_Port(number, proto))
         for m in container.ports:
             ports.append(_Port(m.container_port, m.proto, str(m.host_ip), m.host_port))
     ports.sort(key=lambda p: (p.private, p.ip, p.public, p.proto))

@@ -81,7 +81,7 @@ def _ports(container: Container) -> GoMap:
         ports[f"{port}/{proto}"] = None
     for mapping in container.ports:
         entry = ports.get(mapping.key)
-        if entry is None:
+        if not isinstance(entry, list):
             entry = []
             ports[mapping.key] = entry
         entry.append(_binding(str(mapping.host_ip), str(mapping.host_port)))
@@ -104,10 +104,11 @@ _CONTAINERS_DIR = "/var/lib/docker/containers"
 def _host_config(daemon: Daemon, container: Container) -> GoStruct:
     """Return HostConfig in the API version's field order."""
     modern = daemon.profile.version != "20.10"
-    port_bindings = GoMap()
+    requested: dict[str, list[GoStruct]] = {}
     for request in container.publish:
-        port_bindings.setdefault(request.key, []).append(
+        requested.setdefault(request.key, []).append(
             _binding(request.typed_host_ip, request.typed_host_port))
+    port_bindings = GoMap(requested)
     links = [f"/{link.child_name}:/{container.name}/{link.alias}" for link in container.links]
     mode = container.network_mode
     if mode == "default" and modern:

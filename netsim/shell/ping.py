@@ -15,6 +15,7 @@ from netsim.docker.client import CommandOutput
 from netsim.scenario.spec import ProbeStep
 
 if TYPE_CHECKING:
+    from netsim.dataplane.probe import ProbeOutcome
     from netsim.world import World
 
 USAGE = ("BusyBox v1.35.0 (Debian 1:1.35.0-4+b3) multi-call binary.\n\n"
@@ -89,9 +90,9 @@ def run_ping(world: World, source: str, argv: list[str]) -> CommandOutput:
     return CommandOutput(0 if received else 1, "".join(line + "\n" for line in lines))
 
 
-def _round_trip_ms(outcome: object) -> float:
+def _round_trip_ms(outcome: ProbeOutcome) -> float:
     """Return the simulated round trip of an echo (first to last event), in milliseconds."""
-    events = getattr(outcome, "events", ())
+    events = outcome.events
     if len(events) >= 2:
         return max(0.001, (events[-1].time - events[0].time) * 1000)
     return 0.050

@@ -64,6 +64,13 @@ class HostPlumbing:
         """Set a host sysctl."""
         self.host.sysctls.set(key, value)
 
+    def host_port_in_use(self, proto: str, port: int) -> bool:
+        """Return whether one of the host's own services (``host.listen``) holds the port.
+
+        Those services listen on every address, IPv4 and IPv6.
+        """
+        return any(p.port == port and p.proto == proto for p in self.world.scenario.host.listen)
+
     def lan_subnet(self) -> IPv4Network:
         """Return the LAN's subnet."""
         return self.world.scenario.lan

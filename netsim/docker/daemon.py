@@ -473,6 +473,11 @@ class Daemon:
                     for host_ip in host_ips:
                         mapping = PortMapping(request.container_port, request.proto, host_ip, port)
                         mappings.append(mapping)
+                        if self.plumbing.host_port_in_use(request.proto, port):
+                            # The allocator does not know the host's own sockets;
+                            # the bind of the host port is what fails.
+                            raise DockerError(self.profile.bind_error(
+                                mapping, endpoint.address.ip, self.options.userland_proxy))
                         if host_ip.version == 4:
                             new_rules = self.profile.port_rules(network, endpoint.address,
                                                                 mapping, self.options)

@@ -26,6 +26,9 @@ class Plumbing(Protocol):
     def sysctl_set(self, key: str, value: str) -> None:
         """Set a host sysctl."""
 
+    def host_port_in_use(self, proto: str, port: int) -> bool:
+        """Return whether a program on the host already listens on PORT/PROTO."""
+
     def lan_subnet(self) -> IPv4Network:
         """Return the subnet of the host's LAN (an on-link route Docker's IPAM avoids)."""
 

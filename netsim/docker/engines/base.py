@@ -113,6 +113,11 @@ class EngineProfile:
         first = (random_bytes[0] & 0xFE) | 0x02
         return ":".join(f"{b:02x}" for b in (first, *random_bytes[1:6]))
 
+    def bind_error(self, mapping: PortMapping, container_ip: IPv4Address,
+                   userland_proxy: bool) -> str:
+        """Return the error when the host port is taken by a program outside Docker."""
+        raise NotImplementedError
+
     def networking_error(self, text: str) -> str:
         """Wrap an endpoint setup failure as the daemon reports it."""
         return text

@@ -8,7 +8,7 @@ Rule order comes from replaying libnetwork's calls: per network
 
 from __future__ import annotations
 
-from ipaddress import IPv4Interface
+from ipaddress import IPv4Address, IPv4Interface
 
 from netsim.docker.engines.base import (
     DaemonOptions,
@@ -128,6 +128,17 @@ class ClassicProfile(EngineProfile):
             nat("-A", "POSTROUTING", "-s", f"{ip}/32", "-d", f"{ip}/32",
                 *proto_match(mapping.proto), "--dport", port, "-j", "MASQUERADE"),
         ]
+
+    def bind_error(self, mapping: PortMapping, container_ip: IPv4Address,
+                   userland_proxy: bool) -> str:
+        """Return docker-proxy's bind failure as 20.10 passes it on."""
+        family = "tcp4" if mapping.host_ip.version == 4 else "tcp6"
+        if mapping.proto == "udp":
+            family = family.replace("tcp", "udp")
+        host = (f"{mapping.host_ip}" if mapping.host_ip.version == 4
+                else f"[{mapping.host_ip}]")
+        return (f"Error starting userland proxy: listen {family} {host}:{mapping.host_port}: "
+                "bind: address already in use")
 
     def run_error(self, message: str, *, at_create: bool) -> str:
         """Return CLI 20.10's ``docker: ERR.`` with the help line for create errors."""

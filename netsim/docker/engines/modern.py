@@ -133,6 +133,14 @@ class ModernProfile(EngineProfile):
                              "-j", "DROP"))
         return rules
 
+    def bind_error(self, mapping: PortMapping, container_ip: IPv4Address,
+                   userland_proxy: bool) -> str:
+        """Return 28's own bind failure (the daemon binds the host port itself)."""
+        host = (f"{mapping.host_ip}" if mapping.host_ip.version == 4
+                else f"[{mapping.host_ip}]")
+        return (f"failed to bind host port for {host}:{mapping.host_port}:{container_ip}:"
+                f"{mapping.container_port}/{mapping.proto}: address already in use")
+
     def networking_error(self, text: str) -> str:
         """Prefix endpoint failures as 28.0.1+ does."""
         return f"failed to set up container networking: {text}"

@@ -49,6 +49,37 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0,
                      help="seed of the random choices (IDs, MACs); default 0")
 
+    plot = commands.add_parser(
+        "plot", help="draw the topology, reachability matrix and traffic of a scenario",
+        description="Replay a scenario and draw pictures of the state after its steps: the "
+                    "topology, the reachability matrix, the traffic each link carried, and "
+                    "the path of each --probe.",
+        epilog="examples:\n  netsim plot scenarios/port-mapping.yaml --out pictures\n"
+               "  netsim plot scenarios/icc-disabled.yaml --format svg "
+               "--probe 'web -> database:3306'\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    plot.add_argument("file", type=Path, help="the scenario YAML file")
+    plot.add_argument("--out", type=Path, default=Path("."), help="folder for the pictures")
+    plot.add_argument("--format", choices=("png", "svg"), default="png", help="image format")
+    plot.add_argument("--probe", action="append", default=[], metavar="'SRC -> DST:PORT'",
+                      help="also draw this probe's path (repeatable)")
+    plot.add_argument("--engine", choices=("20.10", "28.5"), help="Docker version to reproduce")
+    plot.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+
+    diagram = commands.add_parser(
+        "diagram", help="write a diagram of a scenario's networks for documentation",
+        description="Write the networks, containers, published ports and links after a "
+                    "scenario's steps as Mermaid, Graphviz DOT, SVG or PNG (no probes run).",
+        epilog="examples:\n  netsim diagram scenarios/link-tomcat-mysql.yaml --format mermaid\n"
+               "  netsim diagram scenarios/two-networks.yaml --format svg --out net.svg\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    diagram.add_argument("file", type=Path, help="the scenario YAML file")
+    diagram.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid",
+                         help="output format (svg and png need Graphviz's dot)")
+    diagram.add_argument("--out", type=Path,
+                         help="output file (mermaid and dot go to standard output without it)")
+    diagram.add_argument("--engine", choices=("20.10", "28.5"), help="Docker version to reproduce")
+
     check = commands.add_parser(
         "check", help="validate scenario files without running them",
         description="Validate scenario files; exit 2 with a message naming the file and line "
@@ -101,6 +132,36 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_plot(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from netsim.render.plots import plot_all
+    from netsim.scenario import load_scenario
+    from netsim.world import build_world
+
+    scenario = load_scenario(args.file)
+    world = build_world(scenario, engine=args.engine, seed=args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path in plot_all(world, args.out, args.format, probes=tuple(args.probe)):
+        stdout.write(f"wrote {path}\n")
+    return EXIT_OK
+
+
+def _cmd_diagram(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from netsim.render.diagram import write_diagram
+    from netsim.scenario import load_scenario
+    from netsim.world import build_world
+
+    scenario = load_scenario(args.file)
+    if args.format in ("svg", "png") and args.out is None:
+        stderr.write(f"netsim: diagram --format {args.format} needs --out FILE\n")
+        return EXIT_INVALID
+    data = write_diagram(build_world(scenario, engine=args.engine), args.format, args.out)
+    if args.out is None:
+        stdout.write(data.decode("utf-8"))
+    else:
+        stdout.write(f"wrote {args.out}\n")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     """Run the netsim command line; return the exit code."""
@@ -114,7 +175,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     if args.command is None:
         parser.print_help(out)
         return EXIT_INVALID
-    handlers = {"run": _cmd_run, "check": _cmd_check}
+    handlers = {"run": _cmd_run, "check": _cmd_check, "plot": _cmd_plot,
+                "diagram": _cmd_diagram}
     try:
         return handlers[args.command](args, out, err)
     except ScenarioError as error:

@@ -88,3 +88,27 @@ def test_engine_flag_overrides_the_file() -> None:
 def test_no_command_prints_help_and_exits_2() -> None:
     code, out, _ = run()
     assert code == 2 and "netsim run" in out
+
+
+def test_diagram_mermaid_goes_to_stdout() -> None:
+    code, out, _ = run("diagram", str(ROOT / "scenarios" / "link-tomcat-mysql.yaml"),
+                       "--format", "mermaid")
+    assert code == 0
+    assert out.startswith("%% link-tomcat-mysql") and "flowchart" in out
+    assert "--link MySQL" in out
+
+
+def test_diagram_image_needs_an_output_file() -> None:
+    code, out, err = run("diagram", str(PORT_MAPPING), "--format", "png")
+    assert code == 2 and out == "" and "needs --out" in err
+
+
+def test_plot_writes_the_pictures(tmp_path: Path) -> None:
+    code, out, _ = run("plot", str(PORT_MAPPING), "--out", str(tmp_path),
+                       "--probe", "laptop -> 192.168.1.10:12345")
+    assert code == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["port-mapping-probe-1.png", "port-mapping-reach.png",
+                       "port-mapping-topology.png", "port-mapping-traffic.png"]
+    assert all((tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for name in written)
+    assert out.count("wrote ") == 4

@@ -13,6 +13,10 @@ from netsim.errors import NetsimError, ScenarioError
 EXAMPLES = """\
 examples:
   netsim run scenarios/port-mapping.yaml
+  netsim trace scenarios/port-mapping.yaml --probe 'laptop -> 192.168.1.10:12345'
+  netsim reach scenarios/two-networks.yaml
+  netsim plot scenarios/icc-disabled.yaml --out pictures
+  netsim diagram scenarios/link-tomcat-mysql.yaml --format mermaid
   netsim run scenarios/link-tomcat-mysql.yaml --engine 28.5 --json result.json
   netsim run scenarios/port-mapping.yaml --json - --quiet
   netsim check scenarios/*.yaml
@@ -48,6 +52,41 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", "-q", action="store_true", help="do not print the transcript")
     run.add_argument("--seed", type=int, default=0,
                      help="seed of the random choices (IDs, MACs); default 0")
+    run.add_argument("--pcap", metavar="DIR", type=Path,
+                     help="write the probes' traffic to DIR, one pcap per interface")
+
+    trace = commands.add_parser(
+        "trace", help="explain one probe hop by hop",
+        description="Replay a scenario, then send one probe and print its path hop by hop: "
+                    "interfaces, bridge decisions, each table and chain visited with the rule "
+                    "that matched (numbered as iptables -L --line-numbers), conntrack, NAT, "
+                    "routing, and the socket or drop at the end.",
+        epilog="examples:\n  netsim trace scenarios/port-mapping.yaml "
+               "--probe 'laptop -> 192.168.1.10:12345'\n"
+               "  netsim trace scenarios/icc-disabled.yaml --probe 'cache -> 172.17.0.2:3306' "
+               "--frames\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    trace.add_argument("file", type=Path, help="the scenario YAML file")
+    trace.add_argument("--probe", required=True, metavar="'SRC -> DST:PORT[/PROTO]'",
+                       help="the probe to explain (as a scenario's probe: step)")
+    trace.add_argument("--proto", choices=("tcp", "udp", "icmp"),
+                       help="protocol, when the probe text does not say (icmp for a ping)")
+    trace.add_argument("--frames", action="store_true", help="also list every frame on the wire")
+    trace.add_argument("--engine", choices=("20.10", "28.5"), help="Docker version to reproduce")
+    trace.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+
+    reach = commands.add_parser(
+        "reach", help="print who reaches what after a scenario's steps",
+        description="Replay a scenario, then probe every destination (container ports, "
+                    "published host ports, machine ports) from every source (host, machines, "
+                    "containers) and print the matrix.",
+        epilog="examples:\n  netsim reach scenarios/two-networks.yaml\n"
+               "  netsim reach scenarios/icc-disabled.yaml --json reach.json\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    reach.add_argument("file", type=Path, help="the scenario YAML file")
+    reach.add_argument("--json", metavar="OUT", help="write the matrix as JSON ('-': stdout)")
+    reach.add_argument("--engine", choices=("20.10", "28.5"), help="Docker version to reproduce")
+    reach.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
     plot = commands.add_parser(
         "plot", help="draw the topology, reachability matrix and traffic of a scenario",
@@ -113,7 +152,10 @@ def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if show:
         engine = args.engine or scenario.engine
         stdout.write(f"# scenario {scenario.name} on Docker {engine} (simulated)\n")
-    result = run_scenario(scenario, engine=args.engine, seed=args.seed, progress=progress)
+    result = run_scenario(scenario, engine=args.engine, seed=args.seed, progress=progress,
+                          pcap=args.pcap)
+    if args.pcap is not None and show:
+        stdout.write(f"# pcaps written to {args.pcap}\n")
     if args.json:
         _write(args.json, format_json(result), stdout)
     if not result["passed"]:
@@ -129,6 +171,43 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     for file in args.files:
         scenario = load_scenario(file)
         stdout.write(f"{file}: ok ({scenario.name}, {len(scenario.steps)} steps)\n")
+    return EXIT_OK
+
+
+def _cmd_trace(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from netsim.dataplane.probe import format_trace, simulate_probe
+    from netsim.runner import run_world
+    from netsim.scenario import load_scenario
+    from netsim.scenario.probe import probe_step_from_text
+    from netsim.world import build_world
+
+    scenario = load_scenario(args.file)
+    step = probe_step_from_text(args.probe, scenario, proto=args.proto)
+    world = build_world(scenario, engine=args.engine, seed=args.seed)
+    run_world(world, probes=False)
+    outcome = simulate_probe(world, step)
+    stdout.write(f"# trace {step.src} -> {step.target} after the steps of {scenario.name} "
+                 f"(Docker {world.profile.version}, simulated)\n")
+    stdout.write(format_trace(outcome, frames=args.frames))
+    return EXIT_OK
+
+
+def _cmd_reach(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import json
+
+    from netsim.dataplane.reach import reach_matrix
+    from netsim.runner import run_world
+    from netsim.scenario import load_scenario
+    from netsim.world import build_world
+
+    scenario = load_scenario(args.file)
+    world = build_world(scenario, engine=args.engine, seed=args.seed)
+    run_world(world, probes=False)
+    matrix = reach_matrix(world, seed=args.seed)
+    if args.json != "-":
+        stdout.write(matrix.table())
+    if args.json:
+        _write(args.json, json.dumps(matrix.as_json(), indent=2) + "\n", stdout)
     return EXIT_OK
 
 
@@ -176,7 +255,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         parser.print_help(out)
         return EXIT_INVALID
     handlers = {"run": _cmd_run, "check": _cmd_check, "plot": _cmd_plot,
-                "diagram": _cmd_diagram}
+                "diagram": _cmd_diagram, "trace": _cmd_trace, "reach": _cmd_reach}
     try:
         return handlers[args.command](args, out, err)
     except ScenarioError as error:

@@ -7,12 +7,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from netsim.docker.client import CommandOutput
 from netsim.scenario.spec import CommandStep, ProbeStep, Scenario
 from netsim.shell import run_on_node, split_command
 from netsim.world import HOST, World, build_world
+
+if TYPE_CHECKING:
+    from netsim.dataplane.engine import Capture
 
 NOT_SIMULATED = "not simulated yet"
 SECONDS_PER_STEP = 1.0
@@ -34,11 +39,19 @@ def _unsimulated_probe(world: World, step: ProbeStep) -> dict[str, Any]:
     return {"result": NOT_SIMULATED}
 
 
-def run_world(world: World, *, probe: ProbeRunner | None = None,
-              progress: StepCallback | None = None) -> dict[str, Any]:
-    """Run every step of the world's scenario; return the JSON result."""
+def run_world(world: World, *, probe: ProbeRunner | None = None, probes: bool = True,
+              progress: StepCallback | None = None,
+              captures: list[Capture] | None = None) -> dict[str, Any]:
+    """Run every step of the world's scenario; return the JSON result.
+
+    ``probes=False`` leaves probe steps out (they change no state), for
+    commands that only need the state after the steps. With ``captures``,
+    every frame the probes put on the wire is appended to it, timed from the
+    start of the run.
+    """
     scenario = world.scenario
-    probe = probe or _default_probe_runner()
+    if probe is None:
+        probe = _capturing_probe(captures) if captures is not None else _default_probe_runner()
     steps: list[dict[str, Any]] = []
     passed = True
     for step in scenario.steps:
@@ -49,6 +62,8 @@ def run_world(world: World, *, probe: ProbeRunner | None = None,
                 "index": step.index, "kind": "command", "on": step.on, "command": step.command,
                 "exit_code": output.exit_code, "stdout": output.stdout, "stderr": output.stderr,
             }
+        elif not probes:
+            continue
         else:
             record = {"index": step.index, "kind": "probe", "from": step.src, "to": step.target}
             record.update(probe(world, step))
@@ -63,6 +78,19 @@ def run_world(world: World, *, probe: ProbeRunner | None = None,
             "steps": steps}
 
 
+def _capturing_probe(captures: list[Capture]) -> ProbeRunner:
+    """Return a probe runner that also keeps the frames each probe put on the wire."""
+    from netsim.dataplane.probe import simulate_probe
+
+    def run(world: World, step: ProbeStep) -> dict[str, Any]:
+        outcome = simulate_probe(world, step, capture=True)
+        start = world.daemon.clock
+        captures.extend(replace(c, time=c.time + start) for c in outcome.captures)
+        return outcome.as_result()
+
+    return run
+
+
 def _default_probe_runner() -> ProbeRunner:
     try:
         from netsim.dataplane.probe import run_probe
@@ -72,7 +100,18 @@ def _default_probe_runner() -> ProbeRunner:
 
 
 def run_scenario(scenario: Scenario, *, engine: str | None = None, seed: int = 0,
-                 progress: StepCallback | None = None) -> dict[str, Any]:
-    """Build the scenario's world, replay its steps, and return the JSON result."""
+                 progress: StepCallback | None = None,
+                 pcap: Path | None = None) -> dict[str, Any]:
+    """Build the scenario's world, replay its steps, and return the JSON result.
+
+    With ``pcap``, the probes' frames are written there, one pcap per interface.
+    """
     world = build_world(scenario, engine=engine, seed=seed)
-    return run_world(world, progress=progress)
+    if pcap is None:
+        return run_world(world, progress=progress)
+    from netsim.dataplane.pcap import write_pcaps
+
+    captures: list[Capture] = []
+    result = run_world(world, progress=progress, captures=captures)
+    write_pcaps(pcap, captures)
+    return result

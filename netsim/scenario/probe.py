@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 
 from netsim.errors import ScenarioError
-from netsim.scenario.spec import Protocol
+from netsim.scenario.spec import ProbeStep, Protocol, Scenario
 from netsim.scenario.yamlsource import quote
 
 # Docker's own container-name rule (daemon/names.go): at least two characters.
@@ -131,3 +131,31 @@ def _check_destination(dst: str) -> None:
             f"the destination {quote(dst)} is neither an IPv4 address nor a name "
             "(letters, digits, '_', '.', '-')"
         )
+
+
+def probe_step_from_text(
+    text: str, scenario: Scenario, *, proto: str | None = None, key: str = "--probe"
+) -> ProbeStep:
+    """Return a ProbeStep for a probe typed on the command line (``netsim trace --probe``).
+
+    Raises:
+        ScenarioError: bad syntax, a port on an icmp probe or none on tcp/udp.
+    """
+    nodes = frozenset({"host", *(m.name for m in scenario.machines)})
+    try:
+        parsed = parse_probe(text, nodes)
+    except ScenarioError as error:
+        raise ScenarioError(error.message, file=scenario.path, key=key) from None
+    chosen = parsed.proto or proto or ("tcp" if parsed.port is not None else "icmp")
+    if proto is not None and parsed.proto is not None and proto != parsed.proto:
+        raise ScenarioError(f"--proto {proto} contradicts /{parsed.proto} in {quote(text)}",
+                            file=scenario.path, key=key)
+    if chosen == "icmp" and parsed.port is not None:
+        raise ScenarioError(f"an icmp probe has no port; write 'SRC -> DST', not {quote(text)}",
+                            file=scenario.path, key=key)
+    if chosen != "icmp" and parsed.port is None:
+        raise ScenarioError(f"a {chosen} probe needs a port: 'SRC -> DST:PORT', not "
+                            f"{quote(text)} (or --proto icmp for a ping)",
+                            file=scenario.path, key=key)
+    return ProbeStep(index=len(scenario.steps), line=0, src=parsed.src, dst=parsed.dst,
+                     port=parsed.port, proto=chosen)  # type: ignore[arg-type]

@@ -112,3 +112,41 @@ def test_plot_writes_the_pictures(tmp_path: Path) -> None:
                        "port-mapping-topology.png", "port-mapping-traffic.png"]
     assert all((tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for name in written)
     assert out.count("wrote ") == 4
+
+
+def test_trace_explains_the_dnat_hop_by_hop() -> None:
+    code, out, _ = run("trace", str(PORT_MAPPING), "--probe", "laptop -> 192.168.1.10:12345")
+    assert code == 0
+    assert "DNAT: 192.168.1.20:" in out and "=> 192.168.1.20:" in out
+    assert "-j DNAT --to-destination 172.17.0.2:3306" in out
+    assert out.rstrip().splitlines()[-1].startswith("result: open (served by docker_mysql")
+
+
+def test_trace_refuses_a_bad_probe_with_exit_2() -> None:
+    code, out, err = run("trace", str(PORT_MAPPING), "--probe", "laptop 192.168.1.10")
+    assert code == 2 and out == ""
+    assert "--probe" in err and "->" in err and "Traceback" not in err
+
+
+def test_reach_prints_a_matrix_and_json(tmp_path: Path) -> None:
+    target = tmp_path / "reach.json"
+    code, out, _ = run("reach", str(PORT_MAPPING), "--json", str(target))
+    assert code == 0
+    header, *rows = out.splitlines()
+    assert "docker_mysql 172.17.0.2:3306/tcp" in header
+    assert any(row.startswith("laptop") and "open" in row for row in rows)
+    data = json.loads(target.read_text())
+    cell = next(c for c in data["cells"]
+                if c["from"] == "laptop" and c["to"] == "192.168.1.10:12345/tcp")
+    assert cell["result"] == "open" and cell["served_by"] == "docker_mysql"
+
+
+def test_run_writes_pcaps_that_scapy_reads(tmp_path: Path) -> None:
+    from scapy.layers.inet import TCP
+    from scapy.utils import rdpcap
+
+    code, _, _ = run("run", str(PORT_MAPPING), "--pcap", str(tmp_path), "--quiet")
+    assert code == 0
+    packets = rdpcap(str(tmp_path / "laptop-eth0.pcap"))
+    syns = [p for p in packets if TCP in p and p[TCP].flags == "S"]
+    assert syns and syns[0][TCP].dport == 12345

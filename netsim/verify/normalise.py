@@ -18,7 +18,9 @@ is replaced (real-docker.md, "Replaying a scenario"):
 - RFC 3339 timestamps and ``"Pid": N`` in inspect output;
 - the peer port of a probe (``172.17.0.1:40412`` → ``172.17.0.1:*``);
 - the line order of ``docker port`` (Go map order in 20.10);
-- ping's round-trip times.
+- ping's round-trip times;
+- in 28.5 only, which address family a port clash names (``Bind for 0.0.0.0:P`` or
+  ``Bind for :::P``: both are bound at once and either may report first).
 
 Everything else must match exactly.
 """
@@ -51,6 +53,8 @@ DURATION = re.compile(
     r"|weeks?|months?|years?))"
 )
 PORT_PEER = re.compile(r":\d+$")
+# 28.5 binds a published port for IPv4 and IPv6 at once; which clash it reports is random.
+BIND_FAMILY = re.compile(r"Bind for (?:0\.0\.0\.0|::):(\d+) failed")
 PING_TIME = re.compile(r"\btime[=<][\d.]+ ?ms\b|\btime \d+ms\b")
 PING_RTT = re.compile(r"= [\d.]+/[\d.]+/[\d.]+(?:/[\d.]+)? ms")
 TABLE_HEADERS = ("CONTAINER ID", "NETWORK ID")
@@ -97,6 +101,7 @@ class Normaliser:
     ids: dict[str, int] = field(default_factory=dict)
     macs: dict[str, int] = field(default_factory=dict)
     veths: dict[str, int] = field(default_factory=dict)
+    engine: str = ""
 
     def _id(self, text: str, full: bool) -> str:
         key = text[:12]
@@ -153,6 +158,8 @@ class Normaliser:
             text = LIST_COUNTERS.sub(r"\1<n> <n> ", text)
         text = DNS_PORT.sub(r"\1<port>", text)
         text = DNS_SPORT.sub(r"\1<port>\2", text)
+        if self.engine == "28.5":
+            text = BIND_FAMILY.sub(r"Bind for <0.0.0.0 or ::>:\1 failed", text)
         text = PING_TIME.sub("time=<t> ms", text)
         text = PING_RTT.sub("= <rtt> ms", text)
         return text
@@ -183,6 +190,7 @@ class Normaliser:
     def result(self, result: dict[str, Any]) -> dict[str, Any]:
         """Return a normalised deep copy of a whole JSON result."""
         normal = copy.deepcopy(result)
+        self.engine = str(normal.get("engine", ""))
         for step in normal.get("steps", []):
             if step.get("kind") == "command":
                 step["stdout"] = self.text(step.get("stdout", ""))

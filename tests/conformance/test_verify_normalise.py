@@ -272,3 +272,11 @@ def test_engines_say_why_they_cannot_run(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert reason is not None and "python -m netsim.verify setup" in reason
     with pytest.raises(engines.VerifyError, match="unknown engine"):
         engines.engine_layout("19.03")
+
+
+def test_2850_port_clash_family_is_hidden_but_not_2010s() -> None:
+    clash = "Bind for :::8080 failed: port is already allocated"
+    newer = _result(_command(0, clash))
+    older = dict(_result(_command(0, clash)), engine="20.10")
+    assert "<0.0.0.0 or ::>:8080" in normalise_result(newer)["steps"][0]["stdout"]
+    assert normalise_result(older)["steps"][0]["stdout"] == clash

@@ -25,7 +25,7 @@ from netsim.docker.gotemplate import (
 )
 from netsim.docker.inspect import container_inspect, network_inspect
 from netsim.docker.model import Container
-from netsim.docker.ports import PortMapping, parse_port_proto
+from netsim.docker.ports import PortMapping, parse_port_proto, parse_publish
 from netsim.errors import DockerError
 
 
@@ -116,14 +116,14 @@ class DockerClient:
         if self.version == "20.10":
             return CommandOutput(1, "", f'"{name}" requires {needed}.\nSee \'{name} --help\'.\n\n'
                                         f"Usage:  {usage}\n\n{summary}\n")
-        return CommandOutput(1, "", f'{name}: \'{name}\' requires {needed}\n\nUsage:  {usage}\n\n'
-                                    f"Run '{name} --help' for more information\n")
+        return CommandOutput(1, "", f"docker: '{name}' requires {needed}\n\nUsage:  {usage}\n\n"
+                                    f"See '{name} --help' for more information\n")
 
     def _cmd_run(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
             return self._missing_args(command, "at least 1 argument",
                                       "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
-                                      "Create and run a new container from an image")
+                                      "Run a command in a new container")
         profile = self.daemon.profile
         if self.version != "20.10" and command.values("network-alias"):
             network = command.value("network") or "default"
@@ -132,6 +132,12 @@ class DockerClient:
                 return CommandOutput(125, "", profile.run_error(
                     "network-scoped aliases are only supported for user-defined networks",
                     at_create=True))
+        try:
+            for spec in command.values("publish"):
+                parse_publish(spec)
+        except DockerError as error:
+            # The CLI parses -p itself and refuses before asking the daemon.
+            return CommandOutput(125, "", profile.run_error(error.message, at_create=True))
         try:
             container = self.daemon.create_container(self._request(command))
         except DockerError as error:

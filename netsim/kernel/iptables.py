@@ -23,6 +23,7 @@ from netsim.kernel.rules import (
     CHAIN_PROTOCOLS,
     CT_STATES,
     EXTENSION_TARGETS,
+    LOADABLE_TARGETS,
     ICMP_ALIASES,
     ICMP_CODES,
     LOG_FLAGS,
@@ -477,7 +478,7 @@ def check_new_chain_name(name: str) -> None:
         )
     if name.startswith("-"):
         raise parameter_problem("chain name not allowed to start with `-'")
-    if name in BUILTIN_VERDICTS or name in EXTENSION_TARGETS:
+    if name in BUILTIN_VERDICTS or name in LOADABLE_TARGETS:
         raise parameter_problem("chain name may not clash with target name")
 
 

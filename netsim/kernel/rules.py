@@ -573,6 +573,15 @@ AnyTarget = Target | RejectTarget | LogTarget | NatTarget | PortsTarget | Checks
 
 BUILTIN_VERDICTS = ("ACCEPT", "DROP", "RETURN", "QUEUE")
 EXTENSION_TARGETS = ("REJECT", "LOG", "DNAT", "SNAT", "MASQUERADE", "REDIRECT", "CHECKSUM")
+# Every IPv4 target extension Debian 12's iptables 1.8.9 can load
+# (/usr/lib/x86_64-linux-gnu/xtables/lib{xt,ipt}_NAME.so): `-N NAME` of any
+# of them fails with "chain name may not clash with target name".
+LOADABLE_TARGETS = (
+    "AUDIT", "CHECKSUM", "CLASSIFY", "CLUSTERIP", "CONNMARK", "CONNSECMARK", "CT", "DNAT",
+    "DSCP", "ECN", "HMARK", "IDLETIMER", "LED", "LOG", "MARK", "MASQUERADE", "NETMAP",
+    "NFLOG", "NFQUEUE", "NOTRACK", "RATEEST", "REDIRECT", "REJECT", "SECMARK", "SET", "SNAT",
+    "SYNPROXY", "TCPMSS", "TCPOPTSTRIP", "TEE", "TOS", "TPROXY", "TRACE", "TTL", "ULOG",
+)
 
 
 # --- the rule ----------------------------------------------------------------

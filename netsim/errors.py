@@ -6,6 +6,7 @@ NetsimError                  base of everything netsim raises on purpose
 │                            (e.g. "Bind for 0.0.0.0:12345 failed: port is already allocated")
 ├── KernelError              the kernel model refuses an operation; carries the errno name
 │   └── IptablesError        an iptables command line is invalid or names a missing chain
+├── PacketSyntaxError        a packet in scapy's notation uses what netsim does not read
 ├── CommandError             a shell command line is malformed (exit code and stderr to print)
 └── VerifyError              a replay on a real Docker engine could not be set up or run
 
@@ -64,6 +65,10 @@ class IptablesError(KernelError):
     def __init__(self, message: str, *, exit_code: int = 1) -> None:
         self.exit_code = exit_code
         super().__init__(message, errno_name="EINVAL")
+
+
+class PacketSyntaxError(NetsimError):
+    """A ``packet:`` text is not the supported subset of scapy's notation."""
 
 
 class CommandError(NetsimError):

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netsim.docker.client import CommandOutput
-from netsim.scenario.spec import CommandStep, ProbeStep, Scenario
+from netsim.errors import NetsimError
+from netsim.scenario.spec import CommandStep, PacketStep, ProbeStep, Scenario
 from netsim.shell import run_on_node, split_command
 from netsim.world import HOST, World, build_world
 
@@ -33,6 +34,26 @@ def _command(world: World, step: CommandStep) -> CommandOutput:
     if isinstance(argv, CommandOutput):
         return argv
     return world.client.run(["docker", "exec", step.on, *argv])
+
+
+def _packet(world: World, step: PacketStep) -> dict[str, Any]:
+    """Send a hand-crafted packet; record what happened to it, event by event."""
+    from netsim.dataplane.packets import send_packet
+    from netsim.dataplane.trace import FrameEvent, describe
+
+    record: dict[str, Any] = {"index": step.index, "kind": "packet", "from": step.src,
+                              "packet": step.packet}
+    try:
+        outcome = send_packet(world, step.src, step.packet)
+    except NetsimError as error:
+        record.update(result="not sent", error=str(error))
+        return record
+    record["result"] = "sent" if outcome.error is None else "not sent"
+    if outcome.error is not None:
+        record["error"] = outcome.error
+    record["trace"] = [describe(e).strip() for e in outcome.events
+                       if not isinstance(e, FrameEvent)]
+    return record
 
 
 def _unsimulated_probe(world: World, step: ProbeStep) -> dict[str, Any]:
@@ -62,6 +83,8 @@ def run_world(world: World, *, probe: ProbeRunner | None = None, probes: bool = 
                 "index": step.index, "kind": "command", "on": step.on, "command": step.command,
                 "exit_code": output.exit_code, "stdout": output.stdout, "stderr": output.stderr,
             }
+        elif isinstance(step, PacketStep):
+            record = _packet(world, step)
         elif not probes:
             continue
         else:

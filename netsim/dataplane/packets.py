@@ -33,7 +33,7 @@ from netsim.dataplane.frames import (
     TcpSegment,
     UdpDatagram,
 )
-from netsim.errors import NetsimError
+from netsim.errors import NetsimError, PacketSyntaxError
 
 if TYPE_CHECKING:
     from netsim.dataplane.trace import TraceEvent
@@ -52,10 +52,6 @@ LAYERS: dict[str, frozenset[str]] = {
 }
 TCP_FLAG_LETTERS = {"F": 0x01, "S": 0x02, "R": 0x04, "P": 0x08, "A": 0x10, "U": 0x20}
 MAX_TEXT = 2000
-
-
-class PacketSyntaxError(NetsimError):
-    """A ``packet:`` value that is not a packet in the supported scapy notation."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,11 @@ def format_step(step: dict[str, Any]) -> str:
         if step["exit_code"] != 0:
             text += f"[exit {step['exit_code']}]\n"
         return text
+    if step["kind"] == "packet":
+        text = f"# packet from {step['from']}: {step['packet']}: {step['result']}\n"
+        if step.get("error"):
+            text += f"#   {step['error']}\n"
+        return text + "".join(f"#   {line}\n" for line in step.get("trace", []))
     line = f"# probe {step['from']} -> {step['to']}: {step['result']}"
     if step.get("served_by"):
         line += f" (served by {step['served_by']}, local {step['local']}, peer {step['peer']})"

@@ -34,7 +34,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from netsim.errors import ScenarioError
+from netsim.errors import PacketSyntaxError, ScenarioError
 from netsim.scenario.probe import CONTAINER_NAME, RESULTS, SYNTAX, parse_probe
 from netsim.scenario.spec import (
     DEFAULT_ENGINE,
@@ -46,6 +46,7 @@ from netsim.scenario.spec import (
     HostSpec,
     ImageSpec,
     MachineSpec,
+    PacketStep,
     PortSpec,
     ProbeProtocol,
     ProbeStep,
@@ -70,6 +71,7 @@ HOST_KEYS = ("address", "listen")
 MACHINE_KEYS = ("address", "listen")
 IMAGE_KEYS = ("expose", "listen", "entrypoint", "command")
 COMMAND_STEP_KEYS = ("on", "run")
+PACKET_STEP_KEYS = ("packet", "from")
 PROBE_STEP_KEYS = ("probe", "expect", "proto")
 
 DEFAULT_IMAGE_ENTRYPOINT = ("docker-entrypoint.sh",)
@@ -655,6 +657,8 @@ class _ScenarioReader:
     ) -> Step:
         names = [name for name, _, _ in self.doc.pairs(node, key)]
         line = line_of(node)
+        if "packet" in names:
+            return self.packet_step(node, key, index, line, nodes)
         if "probe" in names:
             if "run" in names or "on" in names:
                 raise self.error(
@@ -765,6 +769,32 @@ class _ScenarioReader:
             proto=proto,
             expect=expect,
         )
+
+
+    def packet_step(
+        self, node: MappingNode, key: str, index: int, line: int, nodes: frozenset[str]
+    ) -> PacketStep:
+        """Read ``{packet: SCAPY_TEXT, from: NODE}`` and check the packet's notation now."""
+        from netsim.dataplane.packets import parse_layers
+
+        keys = self.mapping(node, key, PACKET_STEP_KEYS,
+                            "a mapping {packet: 'IP(dst=...)/TCP(...)', from: NODE}")
+        packet_node = keys["packet"][1]
+        packet_key = f"{key}.packet"
+        text = self.string(packet_node, packet_key, "a packet in scapy's notation").strip()
+        try:
+            parse_layers(text)
+        except PacketSyntaxError as exc:
+            raise self.error(packet_node, packet_key, str(exc)) from None
+        src = "host"
+        if "from" in keys:
+            from_node = keys["from"][1]
+            src = self.string(from_node, f"{key}.from", "host, a machine or a container").strip()
+            if src not in nodes and not CONTAINER_NAME.fullmatch(src):
+                raise self.error(from_node, f"{key}.from",
+                                 f"{quote(src)} is neither host, a machine nor a valid "
+                                 "container name")
+        return PacketStep(index=index, line=line, src=src, packet=text)
 
 
 def _protocol(text: str) -> Protocol:

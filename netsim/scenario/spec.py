@@ -121,7 +121,22 @@ class ProbeStep:
         return f"{self.dst}:{self.port}/{self.proto}"
 
 
-Step = CommandStep | ProbeStep
+@dataclass(frozen=True, slots=True)
+class PacketStep:
+    """A hand-crafted packet in scapy's notation, sent from ``src`` (an extension).
+
+    ``packet`` is kept as typed; it was checked at load time to use only the
+    known layers and literal fields.
+    """
+
+    index: int
+    line: int
+    src: str
+    packet: str
+    kind: Literal["packet"] = "packet"
+
+
+Step = CommandStep | ProbeStep | PacketStep
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ is replaced (real-docker.md, "Replaying a scenario"):
   with the table re-aligned as the CLI aligns it;
 - RFC 3339 timestamps and ``"Pid": N`` in inspect output;
 - the peer port of a probe (``172.17.0.1:40412`` → ``172.17.0.1:*``);
-- the line order of ``docker port`` (Go map order in 20.10);
+- the line order of ``docker port`` (Go map order in 20.10), and of a
+  container's ``env`` in 20.10 (link variables of port ranges, map order);
 - ping's round-trip times;
 - in 28.5 only, which address family a port clash names (``Bind for 0.0.0.0:P`` or
   ``Bind for :::P``: both are bound at once and either may report first).
@@ -197,6 +198,9 @@ class Normaliser:
                 step["stderr"] = self.text(step.get("stderr", ""))
                 if _is_docker_port(step.get("command", "")):
                     step["stdout"] = _sorted_lines(step["stdout"])
+                elif self.engine == "20.10" and _is_env(step):
+                    # 20.10 writes a link's per-port variables in Go map order.
+                    step["stdout"] = _sorted_lines(step["stdout"])
             elif step.get("kind") == "probe":
                 if isinstance(step.get("peer"), str):
                     step["peer"] = PORT_PEER.sub(":*", step["peer"])
@@ -228,6 +232,15 @@ def _is_docker_port(command: str) -> bool:
     except ValueError:
         return False
     return words[:2] == ["docker", "port"]
+
+
+def _is_env(step: dict[str, Any]) -> bool:
+    """Return whether a step prints a container's environment (``env``, maybe via exec)."""
+    try:
+        words = shlex.split(step.get("command", ""))
+    except ValueError:
+        return False
+    return words[-1:] == ["env"] and (step.get("on") != "host" or words[:2] == ["docker", "exec"])
 
 
 def _sorted_lines(text: str) -> str:
@@ -275,6 +288,8 @@ def compare_results(first: dict[str, Any], second: dict[str, Any]) -> list[StepC
     for step in one.get("steps", []):
         index = step.get("index")
         kind = step.get("kind", "command")
+        if kind == "packet":
+            continue  # hand-crafted packets are not replayed on real engines
         label = (
             f"{step.get('from')} -> {step.get('to')}"
             if kind == "probe"

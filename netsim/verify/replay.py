@@ -25,7 +25,14 @@ from typing import Any
 
 from netsim.docker.images import find_image
 from netsim.errors import VerifyError
-from netsim.scenario.spec import CommandStep, ImageSpec, PortSpec, ProbeStep, Scenario
+from netsim.scenario.spec import (
+    CommandStep,
+    ImageSpec,
+    PacketStep,
+    PortSpec,
+    ProbeStep,
+    Scenario,
+)
 from netsim.verify.engines import Engine, find_engine
 from netsim.verify.images import build_rootfs, image_config, image_references, import_argv
 from netsim.verify.world import AGENT, World, stop_process
@@ -88,6 +95,18 @@ class Replay:
             for step in self.scenario.steps:
                 if isinstance(step, ProbeStep):
                     steps.append(self.probe(step))
+                elif isinstance(step, PacketStep):
+                    # Hand-crafted packets are a simulator feature; they are not
+                    # sent on the real engines and not compared.
+                    steps.append(
+                        {
+                            "index": step.index,
+                            "kind": "packet",
+                            "from": step.src,
+                            "packet": step.packet,
+                            "result": "not replayed",
+                        }
+                    )
                 else:
                     steps.append(self.command(step))
                 self.progress(_describe(steps[-1]))
@@ -268,6 +287,8 @@ def _describe(step: dict[str, Any]) -> str:
             else ""
         )
         return f"  [{step['index']}] probe {step['from']} -> {step['to']}: {step['result']}{served}"
+    if step["kind"] == "packet":
+        return f"  [{step['index']}] packet from {step['from']}: {step['result']}"
     return f"  [{step['index']}] {step['on']}$ {step['command']} -> exit {step['exit_code']}"
 
 

@@ -18,7 +18,7 @@ is replaced (real-docker.md, "Replaying a scenario"):
 - RFC 3339 timestamps and ``"Pid": N`` in inspect output;
 - the peer port of a probe (``172.17.0.1:40412`` → ``172.17.0.1:*``);
 - the line order of ``docker port`` (Go map order in 20.10), and of a
-  container's ``env`` in 20.10 (link variables of port ranges, map order);
+  container's ``env`` (link variables of port ranges, Go map order in both);
 - ping's round-trip times;
 - in 28.5 only, which address family a port clash names (``Bind for 0.0.0.0:P`` or
   ``Bind for :::P``: both are bound at once and either may report first).
@@ -198,8 +198,8 @@ class Normaliser:
                 step["stderr"] = self.text(step.get("stderr", ""))
                 if _is_docker_port(step.get("command", "")):
                     step["stdout"] = _sorted_lines(step["stdout"])
-                elif self.engine == "20.10" and _is_env(step):
-                    # 20.10 writes a link's per-port variables in Go map order.
+                elif _is_env(step):
+                    # Both engines write a link's per-port variables in Go map order.
                     step["stdout"] = _sorted_lines(step["stdout"])
             elif step.get("kind") == "probe":
                 if isinstance(step.get("peer"), str):

@@ -21,7 +21,8 @@ def test_packet_step_loads_with_its_source_and_text() -> None:
 """)
     (step,) = scenario.steps
     assert isinstance(step, PacketStep)
-    assert (step.src, step.packet, step.line) == ("laptop", 'IP(dst="192.168.1.10")/TCP(dport=80)', 5)
+    assert (step.src, step.line) == ("laptop", 5)
+    assert step.packet == 'IP(dst="192.168.1.10")/TCP(dport=80)'
 
 
 def test_packet_step_defaults_to_the_host() -> None:

@@ -373,7 +373,7 @@ class DockerClient:
             try:
                 objects.append(network_inspect(self.daemon, self.daemon.find_network(ref)))
             except DockerError as error:
-                errors.append(f"Error: {error.message}" if self.version == "20.10"
+                errors.append(f"Error: No such network: {ref}" if self.version == "20.10"
                               else _daemon_error(error.message))
         return self._print_objects(objects, errors, command.value("format"))
 

@@ -16,7 +16,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 from netsim.docker.engines import EngineProfile
 from netsim.docker.engines.base import DaemonOptions, RuleCommand, to_delete
 from netsim.docker.images import IMAGE_PATH_ENV, find_image
-from netsim.docker.ipam import BUILTIN_POOLS, AddressPool, SubnetAllocator
+from netsim.docker.ipam import BUILTIN_POOLS, AddressPool, SubnetAllocator, split_pools
 from netsim.docker.model import (
     Container,
     Endpoint,
@@ -107,7 +107,7 @@ class Daemon:
                 self.plumbing.iptables(("-t", "filter", "-P", "FORWARD", "DROP"))
         for rule in self.profile.daemon_chains(self.options):
             self._apply(rule)
-        bip = self.spec.bip or DEFAULT_BIP
+        bip = self.spec.bip or self._default_bridge_address()
         bridge = Network(
             id=self.new_id(), name="bridge", driver="bridge", created=self.now(),
             subnet=bip.network, gateway=bip.ip, default_bridge=True, bridge_name="docker0",
@@ -135,6 +135,26 @@ class Daemon:
                                      created=self.now()))
         self.networks.append(Network(id=self.new_id(), name="none", driver="null",
                                      created=self.now()))
+
+    def _default_bridge_address(self) -> IPv4Interface:
+        """Return docker0's address without --bip: the first free subnet of the pools.
+
+        Both engines take the first subnet of the default address pools that
+        overlaps no host route or nameserver (172.17.0.0/16 with the built-in
+        pools); 20.10 elects it directly, so its pool rotation does not move.
+        """
+        pools = self.spec.default_address_pools
+        if pools is None:
+            return DEFAULT_BIP
+        candidates = split_pools(pools)
+        if not self.profile.rotating_subnets:
+            candidates.sort(key=lambda n: (int(n.network_address), n.prefixlen))
+        reserved = [self.plumbing.lan_subnet()]
+        for subnet in candidates:
+            if not any(subnet.overlaps(other) for other in reserved):
+                return IPv4Interface(f"{subnet.network_address + 1}/{subnet.prefixlen}")
+        raise DockerError("could not find an available, non-overlapping IPv4 address pool "
+                          "among the defaults to assign to the network")
 
     def _create_bridge(self, network: Network) -> None:
         assert network.subnet is not None and network.gateway is not None
@@ -574,7 +594,11 @@ class Daemon:
                 key, _, value = item.partition("=")
                 if key not in ("HOME", "PATH"):
                     env.append(f"{alias}_ENV_{key}={value}")
-        return env
+        # A variable set twice (a port range's first port) keeps its first place.
+        merged: dict[str, str] = {}
+        for item in env:
+            merged[item.split("=", 1)[0]] = item
+        return list(merged.values())
 
     def _update_parents(self, child: Container) -> None:
         """Rewrite links' addresses in running parents when a child starts (20.10 and 28)."""

@@ -32,6 +32,7 @@ from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
 import simpy
+from simpy.events import NORMAL, URGENT, EventPriority
 
 from netsim.dataplane.conntrack import (
     DST_MANIP,
@@ -52,6 +53,9 @@ from netsim.dataplane.frames import (
     ICMP_DEST_UNREACH,
     ICMP_TIME_EXCEEDED,
     NET_UNREACH,
+    PROTO_ICMP,
+    PROTO_TCP,
+    PROTO_UDP,
     RST,
     ArpPacket,
     Frame,
@@ -61,7 +65,7 @@ from netsim.dataplane.frames import (
     flow_key,
     is_icmp_error,
 )
-from netsim.dataplane.nodes import Node
+from netsim.dataplane.nodes import Node, accounting_plan
 from netsim.dataplane.trace import (
     BridgeDecision,
     ChainWalk,
@@ -132,8 +136,110 @@ class _Pending:
     resolved: bool = False
 
 
+_ODD_HEX = frozenset("13579bdfBDF")
+
+
 def _is_group(mac: str) -> bool:
-    return int(mac[:2], 16) & 1 == 1
+    """Return True for a group (multicast or broadcast) MAC: the first octet's low bit."""
+    return mac[1] in _ODD_HEX
+
+
+Action = Callable[..., None]
+
+
+class _Arrivals(simpy.Event):
+    """Frames due at one instant, run in the order they were sent, as one simpy event.
+
+    Like simpy's ``Timeout`` it is born triggered and does not call
+    ``Event.__init__``; ``urgent`` marks the rest of a batch that had to make way
+    for an urgent event (see ``LinkEnvironment``).
+    """
+
+    __slots__ = ("at", "actions", "urgent", "mark")
+
+    def __init__(
+        self, env: LinkEnvironment, at: float, actions: list[tuple[Action, tuple[object, ...]]]
+    ) -> None:
+        self.env = env
+        self.callbacks = [env.run_arrivals]
+        self._ok = True
+        self._value = None
+        self.at = at
+        self.actions = actions
+        self.urgent = False
+        self.mark = 0
+
+
+class LinkEnvironment(simpy.Environment):
+    """simpy's environment, with frame arrivals due at the same instant carried by one event.
+
+    simpy runs events by (time, priority, order of scheduling). Arrivals
+    scheduled one after another for the same instant, with no other event for
+    that instant scheduled between them, would run back to back, so they can
+    share one event without changing what runs when:
+
+    * an ordinary event scheduled for an instant closes that instant's batch:
+      later arrivals for it start a new batch behind the event;
+    * an urgent event scheduled for *now* (a process starting) runs before any
+      ordinary event of this instant, so when an arrival schedules one, the
+      rest of the batch is queued again as urgent behind it (and again behind
+      any urgent event scheduled after that), ahead of every ordinary event.
+
+    Only ``schedule``, simpy's public way in, is overridden; the order of every
+    event is the one one-event-per-arrival would give.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._open: dict[float, _Arrivals] = {}
+        self._urgent_now = 0
+
+    def schedule(
+        self, event: simpy.Event, priority: EventPriority = NORMAL, delay: float = 0
+    ) -> None:
+        """Schedule ``event`` as simpy does, closing an open batch it must run between."""
+        if priority < NORMAL:
+            if delay == 0:
+                self._urgent_now += 1
+        elif self._open:
+            self._open.pop(self.now + delay, None)
+        super().schedule(event, priority, delay)
+
+    def arrive(self, delay: float, action: Action, args: tuple[object, ...]) -> None:
+        """Run ``action(*args)`` after ``delay``, as its own event would."""
+        at = self.now + delay
+        batch = self._open.get(at)
+        if batch is not None:
+            batch.actions.append((action, args))
+            return
+        batch = _Arrivals(self, at, [(action, args)])
+        self._open[at] = batch
+        super().schedule(batch, NORMAL, delay)
+
+    def run_arrivals(self, event: simpy.Event) -> None:
+        """Run a batch's arrivals in order (the callback of an ``_Arrivals``)."""
+        assert isinstance(event, _Arrivals)
+        if event.urgent:
+            if event.mark != self._urgent_now:
+                # An urgent event was scheduled behind this batch: let it go first.
+                self._requeue(event.at, event.actions)
+                return
+        elif self._open.get(event.at) is event:
+            del self._open[event.at]
+        actions = event.actions
+        last = len(actions) - 1
+        for index, (action, args) in enumerate(actions):
+            mark = self._urgent_now
+            action(*args)
+            if self._urgent_now != mark and index < last:
+                self._requeue(event.at, actions[index + 1 :])
+                return
+
+    def _requeue(self, at: float, actions: list[tuple[Action, tuple[object, ...]]]) -> None:
+        rest = _Arrivals(self, at, actions)
+        rest.urgent = True
+        rest.mark = self._urgent_now
+        super().schedule(rest, URGENT, 0)
 
 
 class Simulation:
@@ -157,7 +263,7 @@ class Simulation:
         self.record = record
         self.capture = capture
         self.account = account
-        self.env = simpy.Environment()
+        self.env = LinkEnvironment()
         self.events: list[TraceEvent] = []
         self.captures: list[Capture] = []
         self.frames_sent = 0
@@ -214,8 +320,7 @@ class Simulation:
 
     def later(self, delay: float, action: Callable[..., None], *args: object) -> None:
         """Run ``action(*args)`` after ``delay`` simulated seconds."""
-        event = self.env.timeout(delay)
-        event.callbacks.append(lambda _event: action(*args))
+        self.env.arrive(delay, action, args)
 
     # -- links -----------------------------------------------------------------
 
@@ -242,17 +347,17 @@ class Simulation:
             self.drop(node, f"{iface.name} is down", frame)
             return
         kind = iface.kind
-        if kind == "loopback":
-            self.later(self.config.loopback_delay, self.receive, iface, frame)
-        elif kind == "bridge":
-            assert isinstance(iface, Bridge)
-            self.bridge_output(node, iface, frame)
-        elif kind == "veth":
+        if kind == "veth":
             peer = iface.peer
             if peer is None or not peer.admin_up:
                 self.drop(node, f"{iface.name}: no carrier", frame)
                 return
-            self.later(queued + self.config.veth_delay, self.receive, peer, frame)
+            self.env.arrive(queued + self.config.veth_delay, self.receive, (peer, frame))
+        elif kind == "bridge":
+            assert isinstance(iface, Bridge)
+            self.bridge_output(node, iface, frame)
+        elif kind == "loopback":
+            self.later(self.config.loopback_delay, self.receive, iface, frame)
         elif iface in self.lan:
             for other in self.lan:
                 if other is iface or not other.admin_up:
@@ -283,8 +388,9 @@ class Simulation:
 
     def netif_receive(self, node: Node, iface: Interface, frame: Frame) -> None:
         """Hand a frame to the protocol: ARP or IPv4 (frames for other MACs are dropped)."""
-        if iface.kind != "loopback" and frame.dst_mac != iface.mac and not _is_group(frame.dst_mac):
-            self.drop(node, f"{iface.name}: frame for another host ({frame.dst_mac})", frame)
+        dst = frame.dst_mac
+        if dst != iface.mac and iface.kind != "loopback" and not _is_group(dst):
+            self.drop(node, f"{iface.name}: frame for another host ({dst})", frame)
             return
         payload = frame.payload
         if isinstance(payload, ArpPacket):
@@ -317,14 +423,19 @@ class Simulation:
         if not _is_group(frame.src_mac):
             table[frame.src_mac] = port
         dst = frame.dst_mac
+        record = self.record
         if dst == bridge.mac:
-            self._decide(node, bridge, port, dst, "local")
+            if record:
+                self._decide(node, bridge, port, dst, "local")
             self.netif_receive(node, bridge, frame)
             return
         ports = self.bridge_ports(bridge)
         if _is_group(dst):
             outs = [p for p in ports if p is not port]
-            self._decide(node, bridge, port, dst, "flood", outs, "broadcast; also up to the host")
+            if record:
+                self._decide(
+                    node, bridge, port, dst, "flood", outs, "broadcast; also up to the host"
+                )
             self.netif_receive(node, bridge, frame)
             for out in outs:
                 self.transmit(out, frame, self.config.bridge_delay)
@@ -332,21 +443,24 @@ class Simulation:
         known = table.get(dst)
         if known is None:
             outs = [p for p in ports if p is not port]
-            self._decide(node, bridge, port, dst, "flood", outs, "unknown destination MAC")
+            if record:
+                self._decide(node, bridge, port, dst, "flood", outs, "unknown destination MAC")
         elif known is port and not port.hairpin:
-            self._decide(
-                node,
-                bridge,
-                port,
-                dst,
-                "drop",
-                (),
-                "destination is on the ingress port and hairpin mode is off",
-            )
+            if record:
+                self._decide(
+                    node,
+                    bridge,
+                    port,
+                    dst,
+                    "drop",
+                    (),
+                    "destination is on the ingress port and hairpin mode is off",
+                )
             return
         else:
             outs = [known]
-            self._decide(node, bridge, port, dst, "forward", outs)
+            if record:
+                self._decide(node, bridge, port, dst, "forward", outs)
         if isinstance(frame.payload, IPv4Packet) and node.bridge_nf():
             self.bridged_ip(node, bridge, port, outs, frame)
             return
@@ -448,7 +562,9 @@ class Simulation:
                 lambda: self.drop(node, f"bridged DNAT: no ARP answer for {hop}", new),
             )
             return
-        self._bridged_finish(node, bridge, outs, replace(frame, payload=new), tracked)
+        if new is not packet:
+            frame = Frame(frame.src_mac, frame.dst_mac, new)
+        self._bridged_finish(node, bridge, outs, frame, tracked)
 
     def _bridged_finish(
         self, node: Node, bridge: Bridge, outs: list[Interface], frame: Frame, tracked: Tracked
@@ -462,7 +578,7 @@ class Simulation:
         if final is None:
             return
         node.conntrack.confirm(tracked)
-        out_frame = replace(frame, payload=final)
+        out_frame = frame if final is packet else Frame(frame.src_mac, frame.dst_mac, final)
         for out in outs:
             self.transmit(out, out_frame, self.config.bridge_delay)
 
@@ -484,7 +600,8 @@ class Simulation:
         payload = packet.payload
         entry = tracked.entry
         if isinstance(payload, TcpSegment):
-            sport, dport, itype, icode, flags = (
+            protocol, sport, dport, itype, icode, flags = (
+                PROTO_TCP,
                 payload.sport,
                 payload.dport,
                 None,
@@ -492,33 +609,74 @@ class Simulation:
                 payload.flags,
             )
         elif isinstance(payload, IcmpMessage):
-            sport, dport, itype, icode, flags = None, None, payload.type, payload.code, None
+            protocol, sport, dport, itype, icode, flags = (
+                PROTO_ICMP,
+                None,
+                None,
+                payload.type,
+                payload.code,
+                None,
+            )
         else:
-            sport, dport, itype, icode, flags = payload.sport, payload.dport, None, None, None
-        view = PacketView(
-            src=packet.src,
-            dst=packet.dst,
-            protocol=packet.protocol,
-            sport=sport,
-            dport=dport,
-            icmp_type=itype,
-            icmp_code=icode,
-            tcp_flags=flags,
-            in_interface=in_if,
-            out_interface=out_if,
-            ct_state=tracked.state,
-            ct_snat=bool(entry and entry.snat),
-            ct_dnat=bool(entry and entry.dnat),
-        )
+            protocol, sport, dport, itype, icode, flags = (
+                PROTO_UDP,
+                payload.sport,
+                payload.dport,
+                None,
+                None,
+                None,
+            )
+        snat = entry is not None and entry.snat
+        dnat = entry is not None and entry.dnat
         # The walk is a pure function of the packet view and the ruleset, and the
-        # ruleset does not change while a simulation runs: remember verdicts.
-        key = (table, hook, view)
-        verdict = node.verdicts.get(key)
-        if verdict is None:
-            verdict = node.netfilter.evaluate(table, hook, view, node.context)
-            node.verdicts[key] = verdict
+        # ruleset does not change while a simulation runs: remember verdicts, keyed
+        # by the view's fields (no PacketView is built when the verdict is known).
+        key = (
+            table,
+            hook,
+            packet.src,
+            packet.dst,
+            protocol,
+            sport,
+            dport,
+            itype,
+            icode,
+            flags,
+            in_if,
+            out_if,
+            tracked.state,
+            snat,
+            dnat,
+        )
+        known = node.walks.get(key)
+        if known is None:
+            view = PacketView(
+                src=packet.src,
+                dst=packet.dst,
+                protocol=protocol,
+                sport=sport,
+                dport=dport,
+                icmp_type=itype,
+                icmp_code=icode,
+                tcp_flags=flags,
+                in_interface=in_if,
+                out_interface=out_if,
+                ct_state=tracked.state,
+                ct_snat=snat,
+                ct_dnat=dnat,
+            )
+            verdict = node.verdicts.get((table, hook, view))
+            if verdict is None:
+                verdict = node.netfilter.evaluate(table, hook, view, node.context)
+                node.verdicts[(table, hook, view)] = verdict
+            known = node.walks[key] = (verdict, accounting_plan(node.netfilter, verdict))
+        verdict, counted = known
         if self.account:
-            node.netfilter.account(verdict, 60)
+            # Netfilter.account's counting (60 bytes a packet), with the chains
+            # and rules looked up once per verdict.
+            for item in counted:
+                item.packets += 1
+                item.bytes += 60
         if self.record:
             self.events.append(
                 ChainWalk(
@@ -587,6 +745,8 @@ class Simulation:
                     self._avoid_clash(node, entry)
                 else:
                     bind(entry, manip, None, None)
+        if entry is None:
+            return packet
         new = translate(packet, tracked, manip)
         if (
             new is not packet
@@ -637,17 +797,18 @@ class Simulation:
         self, node: Node, packet: IPv4Packet, in_if: str
     ) -> tuple[IPv4Packet, Tracked] | None:
         """raw, conntrack, mangle and nat PREROUTING; None when dropped."""
-        verdict = self.walk(node, "PREROUTING", "raw", packet, UNTRACKED, in_if, "")
-        if verdict is not None and verdict.action != "ACCEPT":
-            self.drop(node, "raw PREROUTING dropped it", packet)
-            return None
+        active = node.active_chains
+        if ("raw", "PREROUTING") in active:
+            verdict = self.walk(node, "PREROUTING", "raw", packet, UNTRACKED, in_if, "")
+            if verdict is not None and verdict.action != "ACCEPT":
+                self.drop(node, "raw PREROUTING dropped it", packet)
+                return None
         tracked = self._conntrack(node, "PREROUTING", packet)
-        if tracked.state == "INVALID" and isinstance(packet.payload, IcmpMessage):
-            pass
-        verdict = self.walk(node, "PREROUTING", "mangle", packet, tracked, in_if, "")
-        if verdict is not None and verdict.action != "ACCEPT":
-            self.drop(node, "mangle PREROUTING dropped it", packet)
-            return None
+        if ("mangle", "PREROUTING") in active:
+            verdict = self.walk(node, "PREROUTING", "mangle", packet, tracked, in_if, "")
+            if verdict is not None and verdict.action != "ACCEPT":
+                self.drop(node, "mangle PREROUTING dropped it", packet)
+                return None
         new = self.nat_hook(node, "PREROUTING", packet, tracked, DST_MANIP, in_if, "")
         if new is None:
             return None
@@ -657,7 +818,7 @@ class Simulation:
         self, node: Node, hook: str, packet: IPv4Packet, tracked: Tracked, in_if: str, out_if: str
     ) -> bool:
         """mangle then filter at INPUT, FORWARD or OUTPUT; False when dropped or rejected."""
-        for table in ("mangle", "filter"):
+        for table in node.filter_tables[hook]:
             verdict = self.walk(node, hook, table, packet, tracked, in_if, out_if)
             if verdict is None or verdict.action == "ACCEPT":
                 continue
@@ -677,10 +838,11 @@ class Simulation:
         self, node: Node, packet: IPv4Packet, tracked: Tracked, out_if: str
     ) -> IPv4Packet | None:
         """mangle and nat POSTROUTING; None when dropped."""
-        verdict = self.walk(node, "POSTROUTING", "mangle", packet, tracked, "", out_if)
-        if verdict is not None and verdict.action != "ACCEPT":
-            self.drop(node, "mangle POSTROUTING dropped it", packet)
-            return None
+        if ("mangle", "POSTROUTING") in node.active_chains:
+            verdict = self.walk(node, "POSTROUTING", "mangle", packet, tracked, "", out_if)
+            if verdict is not None and verdict.action != "ACCEPT":
+                self.drop(node, "mangle POSTROUTING dropped it", packet)
+                return None
         return self.nat_hook(node, "POSTROUTING", packet, tracked, SRC_MANIP, "", out_if)
 
     def reject(
@@ -732,7 +894,8 @@ class Simulation:
                 )
                 return
         if node.is_local(packet.dst):
-            self.note(RouteDecision(self.env.now, node.label, packet.dst, "local"))
+            if self.record:
+                self.note(RouteDecision(self.env.now, node.label, packet.dst, "local"))
             self.local_deliver(node, in_if, packet, tracked)
             return
         self.forward(node, in_if, packet, tracked)
@@ -758,31 +921,24 @@ class Simulation:
             self.drop(node, f"no route to {packet.dst}", packet)
             self.icmp_error(node, packet, ICMP_DEST_UNREACH, NET_UNREACH)
             return
-        self.note(
-            RouteDecision(
-                self.env.now,
-                node.label,
-                packet.dst,
-                "forward",
-                route.interface,
-                route.gateway,
-                None,
-                route.text,
+        if self.record:
+            self.note(
+                RouteDecision(
+                    self.env.now,
+                    node.label,
+                    packet.dst,
+                    "forward",
+                    route.interface,
+                    route.gateway,
+                    None,
+                    route.text,
+                )
             )
-        )
         if packet.ttl <= 1:
             self.drop(node, "TTL exceeded", packet)
             self.icmp_error(node, packet, ICMP_TIME_EXCEEDED, 0)
             return
-        packet = IPv4Packet(
-            packet.src,
-            packet.dst,
-            packet.payload,
-            packet.ttl - 1,
-            packet.ident,
-            packet.dont_fragment,
-            packet.tos,
-        )
+        packet = packet.forwarded()
         out = route.interface
         if not self.filter_hook(node, "FORWARD", packet, tracked, in_if, out):
             return
@@ -805,49 +961,54 @@ class Simulation:
             self.note(RouteDecision(self.env.now, node.label, packet.dst, "unreachable"))
             self.drop(node, f"no route to {packet.dst} (Network is unreachable)", packet)
             return "ENETUNREACH"
-        self.note(
-            RouteDecision(
-                self.env.now,
-                node.label,
-                packet.dst,
-                "local" if route.local else "output",
-                route.interface,
-                route.gateway,
-                packet.src,
-                route.text,
+        if self.record:
+            self.note(
+                RouteDecision(
+                    self.env.now,
+                    node.label,
+                    packet.dst,
+                    "local" if route.local else "output",
+                    route.interface,
+                    route.gateway,
+                    packet.src,
+                    route.text,
+                )
             )
-        )
         out = route.interface
-        verdict = self.walk(node, "OUTPUT", "raw", packet, UNTRACKED, "", out)
-        if verdict is not None and verdict.action != "ACCEPT":
-            self.drop(node, "raw OUTPUT dropped it", packet)
-            return "EPERM"
+        active = node.active_chains
+        if ("raw", "OUTPUT") in active:
+            verdict = self.walk(node, "OUTPUT", "raw", packet, UNTRACKED, "", out)
+            if verdict is not None and verdict.action != "ACCEPT":
+                self.drop(node, "raw OUTPUT dropped it", packet)
+                return "EPERM"
         tracked = attached or self._conntrack(node, "OUTPUT", packet)
-        verdict = self.walk(node, "OUTPUT", "mangle", packet, tracked, "", out)
-        if verdict is not None and verdict.action != "ACCEPT":
-            self.drop(node, "mangle OUTPUT dropped it", packet)
-            return "EPERM"
+        if ("mangle", "OUTPUT") in active:
+            verdict = self.walk(node, "OUTPUT", "mangle", packet, tracked, "", out)
+            if verdict is not None and verdict.action != "ACCEPT":
+                self.drop(node, "mangle OUTPUT dropped it", packet)
+                return "EPERM"
         new = self.nat_hook(node, "OUTPUT", packet, tracked, DST_MANIP, "", out)
         if new is None:
             return "EPERM"
-        if new.dst != packet.dst:  # ip_route_me_harder
+        if new is not packet and new.dst != packet.dst:  # ip_route_me_harder
             route = node.route(new.dst)
             if route is None:
                 self.drop(node, f"no route to {new.dst} after DNAT", new)
                 return "EHOSTUNREACH"
             out = route.interface
-            self.note(
-                RouteDecision(
-                    self.env.now,
-                    node.label,
-                    new.dst,
-                    "local" if route.local else "output (rerouted after DNAT)",
-                    out,
-                    route.gateway,
-                    new.src,
-                    route.text,
+            if self.record:
+                self.note(
+                    RouteDecision(
+                        self.env.now,
+                        node.label,
+                        new.dst,
+                        "local" if route.local else "output (rerouted after DNAT)",
+                        out,
+                        route.gateway,
+                        new.src,
+                        route.text,
+                    )
                 )
-            )
         if not self.filter_hook(node, "OUTPUT", new, tracked, "", out):
             return "EPERM"
         if out != "lo" and int(new.src) >> 24 == 127 and not node.route_localnet(out):
@@ -899,6 +1060,10 @@ class Simulation:
         iface = node.interface(out)
         if iface is None:
             self.drop(node, f"no interface {out}", packet)
+            return
+        mac = node.neighbours.get((out, hop))
+        if mac is not None:  # the common case, without the closures below
+            self.transmit(iface, Frame(iface.mac, mac, packet))
             return
 
         def send(mac: str) -> None:

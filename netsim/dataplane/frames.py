@@ -7,7 +7,7 @@ real bytes with scapy and parses bytes back into them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from ipaddress import IPv4Address
 
 BROADCAST_MAC = "ff:ff:ff:ff:ff:ff"
@@ -180,12 +180,41 @@ class IPv4Packet:
         payload = self.payload
         if isinstance(payload, IcmpMessage):
             return self
-        new = replace(
-            payload,
-            sport=payload.sport if sport is None else sport,
-            dport=payload.dport if dport is None else dport,
+        return self.rewritten(self.src, self.dst, sport, dport)
+
+    def rewritten(
+        self, src: IPv4Address, dst: IPv4Address, sport: int | None, dport: int | None
+    ) -> IPv4Packet:
+        """Return a copy with new addresses and ports (a None port, or ICMP, keeps its own).
+
+        This is NAT's per-packet rewrite, so it builds the copies directly instead
+        of going through ``dataclasses.replace`` (a test keeps the field lists in step).
+        """
+        payload = self.payload
+        if sport is not None or dport is not None:
+            if isinstance(payload, TcpSegment):
+                payload = TcpSegment(
+                    payload.sport if sport is None else sport,
+                    payload.dport if dport is None else dport,
+                    payload.seq,
+                    payload.ack,
+                    payload.flags,
+                    payload.window,
+                    payload.data,
+                )
+            elif isinstance(payload, UdpDatagram):
+                payload = UdpDatagram(
+                    payload.sport if sport is None else sport,
+                    payload.dport if dport is None else dport,
+                    payload.data,
+                )
+        return IPv4Packet(src, dst, payload, self.ttl, self.ident, self.dont_fragment, self.tos)
+
+    def forwarded(self) -> IPv4Packet:
+        """Return the copy a router sends on: the TTL one lower."""
+        return IPv4Packet(
+            self.src, self.dst, self.payload, self.ttl - 1, self.ident, self.dont_fragment, self.tos
         )
-        return replace(self, payload=new)
 
     def summary(self) -> str:
         """Return tcpdump's one-line description of the packet."""

@@ -20,6 +20,9 @@ from ipaddress import IPv4Address, IPv4Network
 from netsim.dataplane.conntrack import ConntrackTable
 from netsim.kernel.evaluate import EvalContext, PacketView, Verdict
 from netsim.kernel.namespace import Interface, NetworkNamespace, Route
+from netsim.kernel.netfilter import Chain, Netfilter, RuleEntry
+
+Counted = Chain | RuleEntry
 
 LOOPBACK_NET = IPv4Network("127.0.0.0/8")
 LOOPBACK_ADDRESS = IPv4Address("127.0.0.1")
@@ -64,8 +67,14 @@ class Node:
         self.conntrack = ConntrackTable()
         self.neighbours: dict[tuple[str, IPv4Address], str] = {}
         self.verdicts: dict[tuple[str, str, PacketView], Verdict] = {}
+        # walk cache: the key is the view's fields as a tuple (no PacketView to
+        # build on a hit); the value carries the counters the verdict bumps.
+        self.walks: dict[tuple[object, ...], tuple[Verdict, tuple[Counted, ...]]] = {}
         self._routes: dict[IPv4Address, RouteResult | None] = {}
         self._flags: dict[tuple[str, bool], bool] = {}
+        self._forwarding: dict[str, bool] = {}
+        self._route_localnet: dict[str, bool] = {}
+        self._bridge_nf: bool | None = None
         self.ip_ident = 0
         local: set[IPv4Address] = set()
         self.addresses: dict[str, list[IPv4Address]] = {}
@@ -95,6 +104,11 @@ class Node:
             for chain in table.chains.values()
             if chain.builtin and (chain.entries or chain.policy != "ACCEPT")
         )
+        # The tables worth walking at each filtering hook, in the kernel's order.
+        self.filter_tables = {
+            hook: tuple(t for t in ("mangle", "filter") if (t, hook) in self.active_chains)
+            for hook in ("INPUT", "FORWARD", "OUTPUT")
+        }
 
     def __repr__(self) -> str:
         return f"<Node {self.label}>"
@@ -118,17 +132,32 @@ class Node:
 
     def forwarding(self, interface: str) -> bool:
         """Return True when IPv4 forwarding is on for packets coming in on ``interface``."""
-        return self.flag(f"net.ipv4.conf.{interface}.forwarding", self.flag("net.ipv4.ip_forward"))
+        try:
+            return self._forwarding[interface]
+        except KeyError:
+            value = self.flag(
+                f"net.ipv4.conf.{interface}.forwarding", self.flag("net.ipv4.ip_forward")
+            )
+            self._forwarding[interface] = value
+            return value
 
     def route_localnet(self, interface: str) -> bool:
         """Return True when 127/8 may be routed on ``interface`` (route_localnet)."""
-        return self.flag(f"net.ipv4.conf.{interface}.route_localnet") or self.flag(
-            "net.ipv4.conf.all.route_localnet"
-        )
+        try:
+            return self._route_localnet[interface]
+        except KeyError:
+            value = self.flag(f"net.ipv4.conf.{interface}.route_localnet") or self.flag(
+                "net.ipv4.conf.all.route_localnet"
+            )
+            self._route_localnet[interface] = value
+            return value
 
     def bridge_nf(self) -> bool:
         """Return True when bridged IPv4 goes through iptables (bridge-nf-call-iptables)."""
-        return self.flag("net.bridge.bridge-nf-call-iptables")
+        value = self._bridge_nf
+        if value is None:
+            value = self._bridge_nf = self.flag("net.bridge.bridge-nf-call-iptables")
+        return value
 
     def next_ident(self) -> int:
         """Return the next IPv4 identification value of this namespace."""
@@ -191,3 +220,21 @@ class Node:
     def owns_on(self, interface: str, address: IPv4Address) -> bool:
         """Return True when ``address`` is local (ARP answers for any local address)."""
         return address in self.local
+
+
+def accounting_plan(netfilter: Netfilter, verdict: Verdict) -> tuple[Counted, ...]:
+    """Return the chains and rules whose counters one packet with ``verdict`` bumps.
+
+    The same choice ``Netfilter.account`` makes step by step, made once per
+    cached verdict (the ruleset does not change while a simulation runs).
+    """
+    out: list[Counted] = []
+    for step in verdict.trace:
+        chain = netfilter.tables[step.table].chains.get(step.chain)
+        if chain is None:
+            continue
+        if step.kind == "policy":
+            out.append(chain)
+        elif step.kind == "rule" and 0 < step.rulenum <= len(chain.entries):
+            out.append(chain.entries[step.rulenum - 1])
+    return tuple(out)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any, cast
 
+from netsim.dataplane.flow import FlowPlane
 from netsim.dataplane.probe import simulate_probe
 from netsim.scenario.spec import ProbeProtocol, ProbeStep
 
@@ -126,10 +127,18 @@ def destinations_of(world: World) -> tuple[Destination, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def reach_matrix(world: World, *, seed: int = 0) -> ReachMatrix:
-    """Probe every destination from every source; the world is left as it was."""
+def reach_matrix(world: World, *, seed: int = 0, method: str = "flow") -> ReachMatrix:
+    """Probe every destination from every source; the world is left as it was.
+
+    ``method`` is ``flow`` (the flow evaluator, grouped; the default) or
+    ``packets`` (one packet-level simulation per cell). Both give the same cells.
+    """
     sources = sources_of(world)
     destinations = destinations_of(world)
+    if method == "flow":
+        return ReachMatrix(sources, destinations, flow_cells(world, sources, destinations, seed))
+    if method != "packets":
+        raise ValueError(f"unknown reach method {method!r}: expected 'flow' or 'packets'")
     rng = random.Random(seed)
     cells = []
     for source in sources:
@@ -141,3 +150,18 @@ def reach_matrix(world: World, *, seed: int = 0) -> ReachMatrix:
             )
             cells.append(ReachCell(source, destination, outcome.result, outcome.served_by))
     return ReachMatrix(sources, destinations, tuple(cells))
+
+
+def flow_cells(
+    world: World, sources: tuple[str, ...], destinations: tuple[Destination, ...], seed: int
+) -> tuple[ReachCell, ...]:
+    """Answer every cell with the flow evaluator."""
+    plane = FlowPlane(world)
+    rng = random.Random(seed)
+    cells = []
+    for source in sources:
+        for destination in destinations:
+            outcome = plane.probe(source, str(destination.address), destination.port,
+                                  destination.proto, rng=random.Random(rng.getrandbits(64)))
+            cells.append(ReachCell(source, destination, outcome.result, outcome.served_by))
+    return tuple(cells)

@@ -1,0 +1,1251 @@
+"""Answer probes at flow level: the packet path's decisions, walked without simpy.
+
+A probe's packets (SYN, SYN-ACK or RST, the handshake's ACK, the listener's
+answer; a datagram and its answer; an echo and its reply; ICMP errors and the
+docker-proxy's own connection) are walked one after another through the same
+decisions ``netsim.dataplane.engine`` makes, in the same order: routing (local
+table first, longest prefix, ``inet_select_addr``), the netfilter hooks for
+routed and for bridged traffic (br_netfilter) with the kernel's pure
+``evaluate``, conntrack and NAT (``netsim.dataplane.conntrack``), neighbour
+resolution (nobody on the link holds the address: ICMP host unreachable after
+3 s), bridging (the port, hairpin), sockets (listeners, docker-proxy, the
+embedded DNS, TCP RST and ICMP port unreachable for closed ports).
+
+What makes it fast is that nothing is scheduled: packets wait in a small
+time-ordered queue of plain callbacks, and everything that depends on the
+world only (routes, address ownership, the bridge port toward an interface,
+rule verdicts) is cached per world by ``FlowPlane``. Verdicts are cached per
+*abstract* header view: addresses and ports are replaced by the class of
+values no rule of the namespace tells apart (the networks, port ranges and
+address types its rules test), so the ephemeral port or a container's
+address does not make a new walk. Netfilter counters are not incremented.
+
+Helpers that mirror code the packet path keeps inside a simpy process or a
+private method (``_relay_tcp``/``_relay_udp``, ``_nat_target``,
+``_avoid_clash``, ARP's flood and the bridge's learnt FDB) are written here
+as small pure functions; each says what it mirrors.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING, Any, cast
+
+from netsim.dataplane.apps import ANY, PROXY, ProxyBinding, answer_line, dns_query, proxy_bindings
+from netsim.dataplane.conntrack import (
+    DST_MANIP,
+    ORIGINAL,
+    REPLY,
+    SRC_MANIP,
+    UNTRACKED,
+    ConntrackEntry,
+    ConntrackTable,
+    Tracked,
+    bind,
+    translate,
+)
+from netsim.dataplane.engine import REJECT_CODES, EngineConfig
+from netsim.dataplane.frames import (
+    ACK,
+    FIN,
+    HOST_UNREACH,
+    ICMP_DEST_UNREACH,
+    ICMP_ECHO_REPLY,
+    ICMP_ECHO_REQUEST,
+    ICMP_TIME_EXCEEDED,
+    NET_UNREACH,
+    PORT_UNREACH,
+    PSH,
+    RST,
+    SYN,
+    DnsAnswer,
+    DnsMessage,
+    IcmpMessage,
+    IPv4Packet,
+    TcpSegment,
+    UdpDatagram,
+    endpoint,
+    is_icmp_error,
+)
+from netsim.dataplane.names import (
+    EMBEDDED_DNS,
+    embedded_lookup,
+    hosts_lookup,
+    parse_address,
+    resolver_of,
+)
+from netsim.dataplane.nodes import Node
+from netsim.dataplane.probe import ANSWER_WAIT, PROBE_TIMEOUT, UNREACHABLE_ERRNOS
+from netsim.dataplane.sockets import EPHEMERAL_PORTS, icmp_errno
+from netsim.docker.files import uses_embedded_dns
+from netsim.kernel.evaluate import PacketView, Verdict
+from netsim.kernel.namespace import Bridge, Interface, NetworkNamespace
+from netsim.kernel.rules import MultiportMatch, NatTarget, PortMatch, PortRange, PortsTarget
+
+if TYPE_CHECKING:
+    from netsim.docker.model import Container
+    from netsim.scenario.spec import ProbeStep
+    from netsim.world import World
+
+MAX_EVENTS = 20_000
+"""Callbacks one probe may run before it counts as a storm (the engine's frame budget)."""
+
+Address = tuple[IPv4Address, int]
+
+
+@dataclass(frozen=True, slots=True)
+class FlowOutcome:
+    """What a probe finds: the contract's result, and served_by/local/peer when open."""
+
+    result: str | None
+    served_by: str | None = None
+    local: str | None = None
+    peer: str | None = None
+    address: IPv4Address | None = None
+    error: str | None = None
+
+    def as_result(self) -> dict[str, Any]:
+        """Return the contract's fields, as ``ProbeOutcome.as_result`` does."""
+        out: dict[str, Any] = {"result": self.result}
+        if self.result == "open":
+            out.update(served_by=self.served_by, local=self.local, peer=self.peer)
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Listener:
+    """A program's listening TCP socket: who answers, and how (serve or docker-proxy)."""
+
+    address: IPv4Address | None
+    owner: str
+    binding: ProxyBinding | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _WorldOnly:
+    """What ``apps.proxy_bindings`` reads from a simulation: only its world."""
+
+    world: World
+
+
+# -- the per-world caches ---------------------------------------------------------------
+
+
+class _Atoms:
+    """The classes of addresses and ports one namespace's rules cannot tell apart."""
+
+    __slots__ = ("bounds", "context", "exact", "networks", "_cache", "_types")
+
+    def __init__(self, node: Node) -> None:
+        exact: tuple[set[IPv4Address], set[IPv4Address]] = (set(), set())
+        networks: tuple[set[IPv4Network], set[IPv4Network]] = (set(), set())
+        bounds = {0, 65536}
+        for table in node.netfilter.tables.values():
+            for chain in table.chains.values():
+                for entry in chain.entries:
+                    rule = entry.rule
+                    for role, net in enumerate((rule.source, rule.destination)):
+                        if net.prefixlen == 32:
+                            exact[role].add(net.network_address)
+                        elif net.prefixlen:
+                            networks[role].add(net)
+                    for match in rule.matches:
+                        ranges: tuple[PortRange, ...] = ()
+                        if isinstance(match, PortMatch):
+                            ranges = tuple(r for r in (match.sport, match.dport) if r is not None)
+                        elif isinstance(match, MultiportMatch):
+                            ranges = match.ports
+                        for port_range in ranges:
+                            bounds.add(port_range.first)
+                            bounds.add(port_range.last + 1)
+        self.exact = exact
+        self.networks = (
+            tuple(sorted(networks[0], key=str)),
+            tuple(sorted(networks[1], key=str)),
+        )
+        self.bounds = sorted(bounds)
+        self.context = node.context
+        self._cache: dict[tuple[int, IPv4Address], object] = {}
+        self._types: dict[IPv4Address, frozenset[str]] = {}
+
+    def address(self, role: int, address: IPv4Address) -> object:
+        """Return the class of ``address`` as a source (0) or destination (1)."""
+        key = (role, address)
+        found = self._cache.get(key)
+        if found is None:
+            types = self._types.get(address)
+            if types is None:
+                types = self._types[address] = self.context.address_types(address)
+            found = (
+                address if address in self.exact[role] else None,
+                tuple(i for i, net in enumerate(self.networks[role]) if address in net),
+                types,
+            )
+            self._cache[key] = found
+        return found
+
+    def port(self, port: int | None) -> int | None:
+        """Return the class of a port (the ranges its rules test split the port space)."""
+        return None if port is None else bisect_right(self.bounds, port)
+
+
+class FlowPlane:
+    """A world as the flow evaluator sees it: nodes, sockets and decisions cached once."""
+
+    def __init__(self, world: World, *, config: EngineConfig | None = None) -> None:
+        self.world = world
+        self.config = config or EngineConfig()
+        self._nodes: dict[int, Node] = {}
+        self._atoms: dict[int, _Atoms] = {}
+        self._verdicts: dict[int, dict[tuple[object, ...], Verdict]] = {}
+        self._holders: dict[tuple[int, str, IPv4Address], Interface | None] = {}
+        self._toward: dict[tuple[int, int], Interface | None] = {}
+        self.host = self.node_of(world.host)
+        for namespace in world.machines.values():
+            self.node_of(namespace)
+        self.listeners: dict[tuple[int, int], list[_Listener]] = {}
+        self.udp: dict[tuple[int, int], list[_UdpSocket]] = {}
+        self._install()
+
+    # -- nodes -----------------------------------------------------------------------
+
+    def node_of(self, namespace: NetworkNamespace) -> Node:
+        """Return the node of a namespace (built on first sight)."""
+        node = self._nodes.get(id(namespace))
+        if node is None:
+            node = self._nodes[id(namespace)] = Node(namespace, namespace.name)
+        return node
+
+    def _install(self) -> None:
+        """Open every program's sockets in ``apps.install``'s order (lookups depend on it)."""
+        world = self.world
+        host_ports = tuple((p.port, p.proto) for p in world.scenario.host.listen)
+        self._listen(self.host, "host", host_ports)
+        for machine in world.scenario.machines:
+            namespace = world.machines.get(machine.name)
+            if namespace is not None:
+                ports = tuple((p.port, p.proto) for p in machine.listen)
+                self._listen(self.node_of(namespace), machine.name, ports)
+        dns_started: set[int] = set()
+        for container in world.daemon.containers:
+            if not container.running:
+                continue
+            namespace = world.container_namespaces.get(container.id)
+            if namespace is None:
+                continue
+            node = self.node_of(namespace)
+            if container.listens:
+                self._listen(node, container.name, container.listens)
+            if (
+                id(namespace) not in dns_started
+                and container.network_mode != "host"
+                and not container.network_mode.startswith("container:")
+                and uses_embedded_dns(world.daemon, container)
+            ):
+                dns_started.add(id(namespace))
+                sock = _UdpSocket(
+                    node, EMBEDDED_DNS, 53, "dockerd", kind="dns", container=container
+                )
+                self.udp.setdefault((id(node), 53), []).append(sock)
+        for binding in proxy_bindings(cast(Any, _WorldOnly(world))):
+            if binding.protocol == "tcp":
+                listener = _Listener(binding.host_ip, PROXY, binding)
+                self.listeners.setdefault((id(self.host), binding.host_port), []).append(listener)
+            else:
+                sock = _UdpSocket(
+                    self.host, binding.host_ip, binding.host_port, PROXY, kind="proxy",
+                    binding=binding,
+                )
+                self.udp.setdefault((id(self.host), binding.host_port), []).append(sock)
+
+    def _listen(self, node: Node, owner: str, ports: tuple[tuple[int, str], ...]) -> None:
+        for port, proto in ports:
+            if proto == "tcp":
+                self.listeners.setdefault((id(node), port), []).append(_Listener(None, owner))
+            elif proto == "udp":
+                sock = _UdpSocket(node, None, port, owner, kind="serve")
+                self.udp.setdefault((id(node), port), []).append(sock)
+
+    # -- decisions that depend on the world only -------------------------------------
+
+    def verdict(
+        self, node: Node, table: str, hook: str, packet: IPv4Packet, tracked: Tracked,
+        in_if: str, out_if: str,
+    ) -> Verdict:
+        """Return the verdict of ``table``'s ``hook`` chain, cached per abstract header view."""
+        atoms = self._atoms.get(id(node))
+        if atoms is None:
+            atoms = self._atoms[id(node)] = _Atoms(node)
+            self._verdicts[id(node)] = {}
+        payload = packet.payload
+        if isinstance(payload, TcpSegment):
+            sport, dport, itype, icode, flags = (
+                payload.sport, payload.dport, None, None, payload.flags
+            )
+        elif isinstance(payload, IcmpMessage):
+            sport, dport, itype, icode, flags = None, None, payload.type, payload.code, None
+        else:
+            sport, dport, itype, icode, flags = payload.sport, payload.dport, None, None, None
+        entry = tracked.entry
+        snat = bool(entry and entry.snat)
+        dnat = bool(entry and entry.dnat)
+        key = (
+            table, hook, packet.protocol, atoms.address(0, packet.src),
+            atoms.address(1, packet.dst), atoms.port(sport), atoms.port(dport), itype, icode,
+            flags, in_if, out_if, tracked.state, snat, dnat,
+        )
+        cache = self._verdicts[id(node)]
+        verdict = cache.get(key)
+        if verdict is None:
+            view = PacketView(
+                src=packet.src, dst=packet.dst, protocol=packet.protocol, sport=sport,
+                dport=dport, icmp_type=itype, icmp_code=icode, tcp_flags=flags,
+                in_interface=in_if, out_interface=out_if, ct_state=tracked.state,
+                ct_snat=snat, ct_dnat=dnat,
+            )
+            verdict = cache[key] = node.netfilter.evaluate(table, hook, view, node.context)
+        return verdict
+
+    def holder(self, node: Node, out: str, hop: IPv4Address) -> Interface | None:
+        """Return the interface that answers ARP for ``hop`` sent out of ``out``, or None.
+
+        Mirrors the engine's flood: the request leaves ``out`` (if it is up), crosses
+        its veth, and a bridge hands it to its own stack first, then to every other
+        port in order; the first interface whose namespace owns ``hop`` answers
+        (``arp_process`` answers for any local address, never for 127/8).
+        """
+        key = (id(node), out, hop)
+        if key in self._holders:
+            return self._holders[key]
+        found: Interface | None = None
+        iface = node.interface(out)
+        if iface is not None and int(hop) >> 24 != 127:
+            found = self._flood(iface, hop, set())
+        self._holders[key] = found
+        return found
+
+    def _owns(self, iface: Interface, hop: IPv4Address) -> bool:
+        return hop in self.node_of(iface.namespace).local
+
+    def _flood(self, iface: Interface, hop: IPv4Address, seen: set[int]) -> Interface | None:
+        """Follow a broadcast sent out of ``iface``; return the first interface owning ``hop``."""
+        if not iface.admin_up or id(iface) in seen:
+            return None
+        seen.add(id(iface))
+        if iface.kind == "loopback":
+            return iface if self._owns(iface, hop) else None
+        if isinstance(iface, Bridge):
+            for port in iface.ports():
+                if port.admin_up:
+                    found = self._flood(port, hop, seen)
+                    if found is not None:
+                        return found
+            return None
+        if iface.kind != "veth" or iface.peer is None:
+            return None
+        return self._arrive(iface.peer, hop, seen)
+
+    def _arrive(self, iface: Interface, hop: IPv4Address, seen: set[int]) -> Interface | None:
+        """A broadcast received on ``iface``: a port hands it to its bridge, else ARP answers."""
+        if not iface.admin_up:
+            return None
+        if iface.master:
+            bridge = self.node_of(iface.namespace).interface(iface.master)
+            if isinstance(bridge, Bridge):
+                if not bridge.admin_up:
+                    return None
+                if self._owns(bridge, hop):
+                    return bridge
+                for port in bridge.ports():
+                    if port is not iface and port.admin_up:
+                        found = self._flood(port, hop, seen)
+                        if found is not None:
+                            return found
+                return None
+        return iface if self._owns(iface, hop) else None
+
+    def toward(self, bridge: Bridge, target: Interface) -> Interface | None:
+        """Return the bridge port the FDB learnt ``target``'s MAC on (its ARP answer's port)."""
+        key = (id(bridge), id(target))
+        if key not in self._toward:
+            found = None
+            for port in bridge.ports():
+                if port.admin_up and self._leads_to(port, target, set()):
+                    found = port
+                    break
+            self._toward[key] = found
+        return self._toward[key]
+
+    def _leads_to(self, port: Interface, target: Interface, seen: set[int]) -> bool:
+        if id(port) in seen:
+            return False
+        seen.add(id(port))
+        peer = port.peer if port.kind == "veth" else None
+        if peer is None:
+            return False
+        if peer is target:
+            return True
+        if peer.master:
+            bridge = self.node_of(peer.namespace).interface(peer.master)
+            if isinstance(bridge, Bridge):
+                if bridge is target:
+                    return True
+                return any(
+                    self._leads_to(p, target, seen) for p in bridge.ports() if p is not peer
+                )
+        return False
+
+    # -- probes ------------------------------------------------------------------------
+
+    def probe(
+        self, source: str, destination: str, port: int | None, proto: str,
+        *, rng: random.Random,
+    ) -> FlowOutcome:
+        """Answer a probe from ``source`` to ``destination`` (an address or a name)."""
+        namespace = self.world.namespace_of(source)
+        if namespace is None:
+            return FlowOutcome(None, error=f"probe source {source} is not running")
+        run = _Run(self, rng)
+        node = self.node_of(namespace)
+        address = parse_address(destination)
+        if address is None:
+            resolver = resolver_of(self.world, source)
+            address = hosts_lookup(resolver.hosts, destination)
+            if address is None and resolver.embedded_dns:
+                address = run.dns_lookup(node, destination)
+        if address is None:
+            return FlowOutcome("unresolved")
+        if proto == "icmp":
+            return run.ping(node, address)
+        if proto == "udp":
+            return run.udp_probe(node, address, port or 0)
+        return run.tcp_probe(node, address, port or 0)
+
+
+def flow_probe(world: World, step: ProbeStep, *, rng: random.Random | None = None,
+               plane: FlowPlane | None = None) -> FlowOutcome:
+    """Answer one probe step at flow level (the counterpart of ``probe.simulate_probe``)."""
+    if world.namespace_of(step.src) is None:
+        return FlowOutcome(None, error=f"probe source {step.src} is not running")
+    rng = rng or random.Random(world.rng.getrandbits(64))
+    plane = plane or FlowPlane(world)
+    return plane.probe(step.src, step.dst, step.port, step.proto, rng=rng)
+
+
+# -- one probe's sockets and packets ------------------------------------------------------
+
+
+class _UdpSocket:
+    """A UDP socket: a program's (serve, proxy, dns) or one a probe or relay opened."""
+
+    __slots__ = (
+        "node", "address", "port", "owner", "remote", "kind", "binding", "container",
+        "inbox", "error", "relay",
+    )
+
+    def __init__(
+        self, node: Node, address: IPv4Address | None, port: int, owner: str, *,
+        kind: str = "client", remote: Address | None = None, binding: ProxyBinding | None = None,
+        container: Container | None = None,
+    ) -> None:
+        self.node = node
+        self.address = address
+        self.port = port
+        self.owner = owner
+        self.remote = remote
+        self.kind = kind
+        self.binding = binding
+        self.container = container
+        self.inbox: list[IPv4Packet] = []
+        self.error: str | None = None
+        self.relay: tuple[_UdpSocket, Address] | None = None
+
+
+class _Conn:
+    """One end of a TCP connection during a probe."""
+
+    __slots__ = (
+        "node", "local", "remote", "owner", "state", "listener", "outcome", "received",
+        "closed", "relay_to",
+    )
+
+    def __init__(self, node: Node, local: Address, remote: Address, owner: str) -> None:
+        self.node = node
+        self.local = local
+        self.remote = remote
+        self.owner = owner
+        self.state = "CLOSED"
+        self.listener: _Listener | None = None
+        self.outcome: str | None = None
+        self.received = b""
+        self.closed = False
+        self.relay_to: _Conn | None = None
+
+
+class _Run:
+    """One probe: its RNG, conntrack tables, sockets and a time-ordered queue of callbacks."""
+
+    def __init__(self, plane: FlowPlane, rng: random.Random) -> None:
+        self.plane = plane
+        self.config = plane.config
+        self.rng = rng
+        self.now = 0.0
+        self._queue: list[tuple[float, int, Callable[..., None], tuple[object, ...]]] = []
+        self._seq = 0
+        self.events = 0
+        self.conntrack: dict[int, ConntrackTable] = {}
+        self.connections: dict[tuple[int, IPv4Address, int, IPv4Address, int], _Conn] = {}
+        self.udp: dict[tuple[int, int], list[_UdpSocket]] = {}
+        self.pings: dict[tuple[int, int], list[object]] = {}
+
+    # -- the queue ---------------------------------------------------------------------
+
+    def later(self, delay: float, action: Callable[..., None], *args: object) -> None:
+        """Run ``action(*args)`` after ``delay`` seconds."""
+        self._seq += 1
+        heapq.heappush(self._queue, (self.now + delay, self._seq, action, args))
+
+    def run_until(self, done: Callable[[], bool], deadline: float) -> None:
+        """Run callbacks in time order until ``done()``, the deadline, or nothing is left."""
+        queue = self._queue
+        while queue and not done():
+            when = queue[0][0]
+            if when > deadline:
+                break
+            _, _, action, args = heapq.heappop(queue)
+            self.now = when
+            self.events += 1
+            if self.events > MAX_EVENTS:
+                queue.clear()
+                break
+            action(*args)
+        if not done():
+            self.now = max(self.now, deadline)
+
+    def table(self, node: Node) -> ConntrackTable:
+        """Return this probe's conntrack table of ``node``."""
+        table = self.conntrack.get(id(node))
+        if table is None:
+            table = self.conntrack[id(node)] = ConntrackTable()
+        return table
+
+    # -- netfilter (engine.walk, nat_hook, filter_hook, postrouting, prerouting) -------
+
+    def walk(
+        self, node: Node, hook: str, table: str, packet: IPv4Packet, tracked: Tracked,
+        in_if: str, out_if: str,
+    ) -> Verdict | None:
+        """Return the verdict of a built-in chain; None when it is empty with ACCEPT."""
+        if (table, hook) not in node.active_chains:
+            return None
+        return self.plane.verdict(node, table, hook, packet, tracked, in_if, out_if)
+
+    def nat_hook(
+        self, node: Node, hook: str, packet: IPv4Packet, tracked: Tracked, manip: str,
+        in_if: str, out_if: str,
+    ) -> IPv4Packet | None:
+        """Consult nat once per connection and manip, then translate (engine.nat_hook)."""
+        entry = tracked.entry
+        if (
+            entry is not None
+            and tracked.direction == ORIGINAL
+            and tracked.state == "NEW"
+            and not (entry.dst_done if manip == DST_MANIP else entry.src_done)
+        ):
+            verdict = self.walk(node, hook, "nat", packet, tracked, in_if, out_if)
+            if verdict is not None and verdict.action == "DROP":
+                return None
+            target = verdict.nat if verdict is not None else None
+            if target is None:
+                bind(entry, manip, None, None)
+            else:
+                kind = target.name
+                address, port = self._nat_target(node, hook, packet, target, in_if, out_if)
+                if manip == DST_MANIP and kind in ("DNAT", "REDIRECT"):
+                    bind(entry, DST_MANIP, address, port)
+                elif manip == SRC_MANIP and kind in ("SNAT", "MASQUERADE"):
+                    bind(entry, SRC_MANIP, address, port)
+                    self._avoid_clash(node, entry)
+                else:
+                    bind(entry, manip, None, None)
+        return translate(packet, tracked, manip)
+
+    def _nat_target(
+        self, node: Node, hook: str, packet: IPv4Packet, target: NatTarget | PortsTarget,
+        in_if: str, out_if: str,
+    ) -> tuple[IPv4Address | None, int | None]:
+        """Mirror ``Simulation._nat_target``: the address and port a NAT target picks."""
+        port = target.ports[0] if target.ports is not None else None
+        if isinstance(target, NatTarget):
+            return target.address, port
+        if target.name == "REDIRECT":
+            if hook == "OUTPUT":
+                return IPv4Address("127.0.0.1"), port
+            return node.primary_address(in_if), port
+        route = node.route(packet.dst)
+        toward = route.gateway if route is not None and route.gateway else packet.dst
+        return node.select_source(out_if, toward), port
+
+    def _avoid_clash(self, node: Node, entry: ConntrackEntry) -> None:
+        """Mirror ``Simulation._avoid_clash``: a taken reply tuple gets another port."""
+        table = self.table(node)
+        tries = 0
+        while table.reply_taken(entry.reply) and tries < 64:
+            proto, rsrc, rsport, rdst, _ = entry.reply
+            entry.reply = (proto, rsrc, rsport, rdst, self.rng.randint(32768, 60999))
+            tries += 1
+
+    def prerouting(
+        self, node: Node, packet: IPv4Packet, in_if: str
+    ) -> tuple[IPv4Packet, Tracked] | None:
+        """raw, conntrack, mangle and nat PREROUTING; None when dropped."""
+        verdict = self.walk(node, "PREROUTING", "raw", packet, UNTRACKED, in_if, "")
+        if verdict is not None and verdict.action != "ACCEPT":
+            return None
+        tracked = self.table(node).classify(packet)
+        verdict = self.walk(node, "PREROUTING", "mangle", packet, tracked, in_if, "")
+        if verdict is not None and verdict.action != "ACCEPT":
+            return None
+        new = self.nat_hook(node, "PREROUTING", packet, tracked, DST_MANIP, in_if, "")
+        if new is None:
+            return None
+        return new, tracked
+
+    def filter_hook(
+        self, node: Node, hook: str, packet: IPv4Packet, tracked: Tracked, in_if: str,
+        out_if: str,
+    ) -> bool:
+        """mangle then filter at INPUT, FORWARD or OUTPUT; False when dropped or rejected."""
+        for table in ("mangle", "filter"):
+            verdict = self.walk(node, hook, table, packet, tracked, in_if, out_if)
+            if verdict is None or verdict.action == "ACCEPT":
+                continue
+            if verdict.action == "REJECT":
+                self.reject(node, packet, verdict.reject_with or "icmp-port-unreachable", tracked)
+            return False
+        return True
+
+    def postrouting(
+        self, node: Node, packet: IPv4Packet, tracked: Tracked, out_if: str
+    ) -> IPv4Packet | None:
+        """mangle and nat POSTROUTING; None when dropped."""
+        verdict = self.walk(node, "POSTROUTING", "mangle", packet, tracked, "", out_if)
+        if verdict is not None and verdict.action != "ACCEPT":
+            return None
+        return self.nat_hook(node, "POSTROUTING", packet, tracked, SRC_MANIP, "", out_if)
+
+    def reject(
+        self, node: Node, packet: IPv4Packet, reject_with: str, tracked: Tracked = UNTRACKED
+    ) -> None:
+        """Answer a rejected packet with a TCP RST (tied to its connection) or an ICMP error."""
+        payload = packet.payload
+        if reject_with == "tcp-reset":
+            if isinstance(payload, TcpSegment) and not payload.flags & RST:
+                attached = None
+                if tracked.entry is not None:
+                    back = REPLY if tracked.direction == ORIGINAL else ORIGINAL
+                    attached = Tracked(tracked.entry, back, "RELATED")
+                self.send_reset(node, packet, attached)
+            return
+        if is_icmp_error(packet):
+            return
+        self.icmp_error(node, packet, ICMP_DEST_UNREACH, REJECT_CODES.get(reject_with, 3))
+
+    # -- IPv4 (engine.ip_input, after_prerouting, local_deliver, forward, ip_output) ---
+
+    def ip_input(self, node: Node, in_if: str, packet: IPv4Packet) -> None:
+        """ip_rcv: PREROUTING, then the routing decision."""
+        pre = self.prerouting(node, packet, in_if)
+        if pre is None:
+            return
+        new, tracked = pre
+        self.after_prerouting(node, in_if, new, tracked)
+
+    def after_prerouting(
+        self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked
+    ) -> None:
+        """ip_rcv_finish: martians, then local delivery or forwarding."""
+        if in_if != "lo" and not node.route_localnet(in_if):
+            if int(packet.src) >> 24 == 127 or int(packet.dst) >> 24 == 127:
+                return
+        if node.is_local(packet.dst):
+            self.local_deliver(node, in_if, packet, tracked)
+            return
+        self.forward(node, in_if, packet, tracked)
+
+    def local_deliver(self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked) -> None:
+        """ip_local_deliver: mangle, filter and nat INPUT, then the transport layer."""
+        if not self.filter_hook(node, "INPUT", packet, tracked, in_if, ""):
+            return
+        new = self.nat_hook(node, "INPUT", packet, tracked, SRC_MANIP, in_if, "")
+        if new is None:
+            return
+        self.table(node).confirm(tracked)
+        self.deliver(node, new)
+
+    def forward(self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked) -> None:
+        """ip_forward: forwarding sysctl, route, TTL, FORWARD, POSTROUTING, neighbour."""
+        if not node.forwarding(in_if):
+            return
+        route = node.route(packet.dst)
+        if route is None:
+            self.icmp_error(node, packet, ICMP_DEST_UNREACH, NET_UNREACH)
+            return
+        if packet.ttl <= 1:
+            self.icmp_error(node, packet, ICMP_TIME_EXCEEDED, 0)
+            return
+        packet = IPv4Packet(packet.src, packet.dst, packet.payload, packet.ttl - 1, packet.ident,
+                            packet.dont_fragment, packet.tos)
+        out = route.interface
+        if not self.filter_hook(node, "FORWARD", packet, tracked, in_if, out):
+            return
+        final = self.postrouting(node, packet, tracked, out)
+        if final is None:
+            return
+        self.table(node).confirm(tracked)
+        self.neighbour_output(node, out, route.gateway or final.dst, final)
+
+    def ip_output(
+        self, node: Node, packet: IPv4Packet, attached: Tracked | None = None
+    ) -> str | None:
+        """ip_local_out: return an errno or None (engine.ip_output)."""
+        route = node.route(packet.dst)
+        if route is None:
+            return "ENETUNREACH"
+        out = route.interface
+        verdict = self.walk(node, "OUTPUT", "raw", packet, UNTRACKED, "", out)
+        if verdict is not None and verdict.action != "ACCEPT":
+            return "EPERM"
+        tracked = attached or self.table(node).classify(packet)
+        verdict = self.walk(node, "OUTPUT", "mangle", packet, tracked, "", out)
+        if verdict is not None and verdict.action != "ACCEPT":
+            return "EPERM"
+        new = self.nat_hook(node, "OUTPUT", packet, tracked, DST_MANIP, "", out)
+        if new is None:
+            return "EPERM"
+        if new.dst != packet.dst:  # ip_route_me_harder
+            route = node.route(new.dst)
+            if route is None:
+                return "EHOSTUNREACH"
+            out = route.interface
+        if not self.filter_hook(node, "OUTPUT", new, tracked, "", out):
+            return "EPERM"
+        if out != "lo" and int(new.src) >> 24 == 127 and not node.route_localnet(out):
+            return "EINVAL"
+        final = self.postrouting(node, new, tracked, out)
+        if final is None:
+            return "EPERM"
+        self.table(node).confirm(tracked)
+        if out == "lo":
+            self.later(self.config.loopback_delay, self.ip_input, node, "lo", final)
+            return None
+        self.neighbour_output(node, out, route.gateway or final.dst, final)
+        return None
+
+    def icmp_error(self, node: Node, offending: IPv4Packet, icmp_type: int, code: int) -> None:
+        """icmp_send: tell the sender of ``offending`` what went wrong (never about an error)."""
+        if is_icmp_error(offending) or offending.src.is_unspecified:
+            return
+        source: IPv4Address | None = offending.dst
+        if not node.is_local(offending.dst):
+            back = node.route(offending.src)
+            source = back.source if back is not None else None
+        if source is None:
+            return
+        message = IcmpMessage(icmp_type, code, quoted=offending)
+        self.ip_output(node, IPv4Packet(source, offending.src, message, dont_fragment=False,
+                                        tos=0xC0))
+
+    # -- links (engine.neighbour_output, transmit, receive, bridge_*) ---------------------
+
+    def neighbour_output(self, node: Node, out: str, hop: IPv4Address, packet: IPv4Packet) -> None:
+        """Send to ``hop`` on ``out``: to the ARP answerer, or host unreachable after 3 s."""
+        iface = node.interface(out)
+        if iface is None:
+            return
+        target = self.plane.holder(node, out, hop)
+        if target is None:
+            delay = self.config.arp_attempts * self.config.arp_interval
+            self.later(delay, self.icmp_error, node, packet, ICMP_DEST_UNREACH, HOST_UNREACH)
+            return
+        self.transmit(iface, target, packet, 0.0)
+
+    def transmit(self, iface: Interface, target: Interface, packet: IPv4Packet,
+                 queued: float) -> None:
+        """Send a frame for ``target``'s MAC out of ``iface``."""
+        if not iface.admin_up:
+            return
+        if isinstance(iface, Bridge):
+            port = self.plane.toward(iface, target)
+            if port is not None:
+                self.transmit(port, target, packet, self.config.bridge_delay)
+            return
+        if iface.kind == "loopback":
+            self.later(self.config.loopback_delay, self.receive, iface, target, packet)
+            return
+        peer = iface.peer if iface.kind == "veth" else None
+        if peer is None or not peer.admin_up:
+            return
+        self.later(queued + self.config.veth_delay, self.receive, peer, target, packet)
+
+    def receive(self, iface: Interface, target: Interface, packet: IPv4Packet) -> None:
+        """Take a frame in: a bridge port hands it to its bridge, else to the IP layer."""
+        if not iface.admin_up:
+            return
+        node = self.plane.node_of(iface.namespace)
+        if iface.master:
+            bridge = node.interface(iface.master)
+            if isinstance(bridge, Bridge):
+                self.bridge_input(node, bridge, iface, target, packet)
+                return
+        if iface is not target and iface.kind != "loopback":
+            return  # a frame for another host
+        self.ip_input(node, iface.name, packet)
+
+    def bridge_input(self, node: Node, bridge: Bridge, port: Interface, target: Interface,
+                     packet: IPv4Packet) -> None:
+        """br_handle_frame for a unicast IPv4 frame: local, forward (hairpin) or drop."""
+        if not bridge.admin_up:
+            return
+        if target is bridge:
+            self.ip_input(node, bridge.name, packet)
+            return
+        known = self.plane.toward(bridge, target)
+        if known is None:
+            return
+        if known is port and not port.hairpin:
+            return
+        if node.bridge_nf():
+            self.bridged_ip(node, bridge, port, known, target, packet)
+            return
+        self.transmit(known, target, packet, self.config.bridge_delay)
+
+    def bridged_ip(self, node: Node, bridge: Bridge, port: Interface, out: Interface,
+                   target: Interface, packet: IPv4Packet) -> None:
+        """br_netfilter: PREROUTING, FORWARD and POSTROUTING on a bridged packet."""
+        name = bridge.name
+        pre = self.prerouting(node, packet, name)
+        if pre is None:
+            return
+        new, tracked = pre
+        if new.dst != packet.dst:
+            route = node.route(new.dst)
+            if route is None or route.local or route.interface != name:
+                self.after_prerouting(node, name, new, tracked)  # br_nf_pre_routing_finish
+                return
+            hop = route.gateway or new.dst
+            holder = self.plane.holder(node, name, hop)
+            if holder is None:
+                return
+            known = self.plane.toward(bridge, holder)
+            if known is None or (known is port and not port.hairpin):
+                return
+            out, target = known, holder
+            packet = new
+        else:
+            packet = new
+        if not self.filter_hook(node, "FORWARD", packet, tracked, name, name):
+            return
+        final = self.postrouting(node, packet, tracked, name)
+        if final is None:
+            return
+        self.table(node).confirm(tracked)
+        self.transmit(out, target, final, self.config.bridge_delay)
+
+    # -- transport (sockets.Transport) --------------------------------------------------
+
+    def ephemeral_port(self, node: Node, protocol: str) -> int:
+        """Pick a free ephemeral port with the probe's RNG (Transport.ephemeral_port)."""
+        low, high = EPHEMERAL_PORTS
+        plane = self.plane
+        while True:
+            port = self.rng.randint(low, high)
+            key = (id(node), port)
+            if protocol == "tcp" and key in plane.listeners:
+                continue
+            if protocol == "udp" and (key in plane.udp or key in self.udp):
+                continue
+            return port
+
+    def deliver(self, node: Node, packet: IPv4Packet) -> None:
+        """Hand a locally delivered packet to its protocol."""
+        payload = packet.payload
+        if isinstance(payload, TcpSegment):
+            self.tcp_input(node, packet, payload)
+        elif isinstance(payload, UdpDatagram):
+            self.udp_input(node, packet, payload)
+        else:
+            self.icmp_input(node, packet, payload)
+
+    def connect(self, node: Node, destination: IPv4Address, port: int, owner: str) -> _Conn | str:
+        """Start a TCP connection: its SYN goes out now (Transport.connect)."""
+        route = node.route(destination)
+        if route is None or route.source is None:
+            return "ENETUNREACH"
+        local = (route.source, self.ephemeral_port(node, "tcp"))
+        conn = _Conn(node, local, (destination, port), owner)
+        self.rng.getrandbits(32)  # the initial sequence number, as the engine draws it
+        conn.state = "SYN_SENT"
+        self.connections[(id(node), *local, destination, port)] = conn
+        error = self.send_segment(conn, SYN)
+        if error is not None and error != "EPERM":
+            self._fail(conn, error)
+        return conn
+
+    def send_segment(self, conn: _Conn, flags: int, data: bytes = b"") -> str | None:
+        """Send one segment of ``conn`` (sequence numbers are not modelled)."""
+        segment = TcpSegment(conn.local[1], conn.remote[1], 0, 0, flags, data=data)
+        return self.ip_output(conn.node, IPv4Packet(conn.local[0], conn.remote[0], segment))
+
+    def send(self, conn: _Conn, data: bytes) -> None:
+        """Write on an established connection."""
+        if conn.state == "ESTABLISHED" and not conn.closed:
+            self.send_segment(conn, PSH | ACK, data)
+
+    def close(self, conn: _Conn) -> None:
+        """Close our side (FIN)."""
+        if conn.state == "ESTABLISHED" and not conn.closed:
+            self.send_segment(conn, FIN | ACK)
+            conn.state = "FIN_WAIT"
+
+    def send_reset(self, node: Node, packet: IPv4Packet, attached: Tracked | None = None) -> None:
+        """tcp_v4_send_reset: RST (with ACK when the segment had none)."""
+        segment = packet.payload
+        assert isinstance(segment, TcpSegment)
+        flags = RST if segment.flags & ACK else RST | ACK
+        reply = TcpSegment(segment.dport, segment.sport, 0, 0, flags)
+        self.ip_output(node, IPv4Packet(packet.dst, packet.src, reply), attached)
+
+    def _fail(self, conn: _Conn, reason: str) -> None:
+        conn.state = "CLOSED"
+        self.connections.pop((id(conn.node), *conn.local, *conn.remote), None)
+        if conn.outcome is None:
+            conn.outcome = reason
+            if conn.relay_to is not None:  # docker-proxy closes its client
+                self.close(conn.relay_to)
+
+    def tcp_input(self, node: Node, packet: IPv4Packet, segment: TcpSegment) -> None:
+        """tcp_v4_rcv: a connection, a listener (SYN-ACK) or a RST."""
+        key = (id(node), packet.dst, segment.dport, packet.src, segment.sport)
+        conn = self.connections.get(key)
+        if conn is not None:
+            self._segment(conn, segment)
+            return
+        if segment.flags & RST:
+            return
+        if segment.flags & SYN and not segment.flags & ACK:
+            listener = self.find_listener(node, packet.dst, segment.dport)
+            if listener is not None:
+                child = _Conn(node, (packet.dst, segment.dport), (packet.src, segment.sport),
+                              listener.owner)
+                self.rng.getrandbits(32)
+                child.state = "SYN_RECV"
+                child.listener = listener
+                self.connections[key] = child
+                self.send_segment(child, SYN | ACK)
+                return
+        self.send_reset(node, packet)
+
+    def find_listener(self, node: Node, address: IPv4Address, port: int) -> _Listener | None:
+        """Return the listener for ``address:port`` (a specific bind wins over any)."""
+        found = self.plane.listeners.get((id(node), port))
+        if not found:
+            return None
+        for listener in found:
+            if listener.address == address:
+                return listener
+        for listener in found:
+            if listener.address is None:
+                return listener
+        return None
+
+    def _segment(self, conn: _Conn, segment: TcpSegment) -> None:
+        if segment.flags & RST:
+            if conn.state != "SYN_SENT":
+                conn.closed = True
+            self._fail(conn, "ECONNREFUSED" if conn.state == "SYN_SENT" else "ECONNRESET")
+            return
+        if conn.state == "SYN_SENT":
+            if segment.flags & SYN and segment.flags & ACK:
+                conn.state = "ESTABLISHED"
+                self.send_segment(conn, ACK)
+                conn.outcome = "open"
+            return
+        if conn.state == "SYN_RECV":
+            if segment.flags & ACK and not segment.flags & SYN:
+                conn.state = "ESTABLISHED"
+                self.accepted(conn)
+            if not segment.data and not segment.flags & FIN:
+                return
+        if segment.data:
+            conn.received += segment.data
+            if conn.relay_to is not None:
+                self.send(conn.relay_to, segment.data)
+        if segment.flags & FIN:
+            conn.closed = True
+
+    def accepted(self, conn: _Conn) -> None:
+        """A listener's handshake completed: answer (serve) or dial the container (proxy)."""
+        listener = conn.listener
+        assert listener is not None
+        if listener.binding is None:
+            line = answer_line(listener.owner, endpoint(*conn.local), endpoint(*conn.remote))
+            self.send(conn, line)
+            return
+        self.later(0.0, self._relay_tcp, conn, listener.binding)
+
+    def _relay_tcp(self, client: _Conn, binding: ProxyBinding) -> None:
+        """Mirror ``apps._relay_tcp``: dial the container, relay its data, close on failure."""
+        backend = self.connect(self.plane.host, binding.container_ip, binding.container_port,
+                               PROXY)
+        if isinstance(backend, str):
+            self.close(client)
+            return
+        backend.relay_to = client
+        if backend.outcome is not None and backend.outcome != "open":
+            self.close(client)
+
+    def tcp_error(self, node: Node, message: IcmpMessage) -> None:
+        """tcp_v4_err: an ICMP error fails a connecting socket."""
+        quoted = message.quoted
+        assert quoted is not None
+        segment = quoted.payload
+        if not isinstance(segment, TcpSegment):
+            return
+        conn = self.connections.get((id(node), quoted.src, segment.sport, quoted.dst,
+                                     segment.dport))
+        if conn is None or conn.state != "SYN_SENT":
+            return
+        self._fail(conn, icmp_errno(message)[0])
+
+    def udp_socket(self, node: Node, destination: IPv4Address, port: int, owner: str,
+                   kind: str) -> _UdpSocket | str:
+        """Open a UDP socket connected to ``destination:port`` (or an errno)."""
+        route = node.route(destination)
+        if route is None or route.source is None:
+            return "ENETUNREACH"
+        local_port = self.ephemeral_port(node, "udp")
+        sock = _UdpSocket(node, route.source, local_port, owner, kind=kind,
+                          remote=(destination, port))
+        self.udp.setdefault((id(node), local_port), []).append(sock)
+        return sock
+
+    def sendto(self, sock: _UdpSocket, data: bytes | DnsMessage, destination: Address,
+               source: IPv4Address | None = None) -> str | None:
+        """Send a datagram from ``sock`` (Transport.sendto)."""
+        src = source or sock.address
+        if src is None:
+            route = sock.node.route(destination[0])
+            if route is None or route.source is None:
+                return "ENETUNREACH"
+            src = route.source
+        datagram = UdpDatagram(sock.port, destination[1], data)
+        return self.ip_output(sock.node, IPv4Packet(src, destination[0], datagram))
+
+    def find_udp(self, node: Node, address: IPv4Address, port: int,
+                 peer: Address) -> _UdpSocket | None:
+        """Return the socket a datagram goes to: connected beats bound, specific beats any."""
+        key = (id(node), port)
+        found = [*self.plane.udp.get(key, ()), *self.udp.get(key, ())]
+        best: _UdpSocket | None = None
+        best_score = -1
+        for sock in found:
+            if sock.address is not None and sock.address != address:
+                continue
+            if sock.remote is not None and sock.remote != peer:
+                continue
+            score = (2 if sock.remote is not None else 0) + (1 if sock.address is not None else 0)
+            if score > best_score:
+                best, best_score = sock, score
+        return best
+
+    def udp_input(self, node: Node, packet: IPv4Packet, datagram: UdpDatagram) -> None:
+        """udp_rcv: the program's answer, or ICMP port unreachable."""
+        sock = self.find_udp(node, packet.dst, datagram.dport, (packet.src, datagram.sport))
+        if sock is None:
+            self.icmp_error(node, packet, ICMP_DEST_UNREACH, PORT_UNREACH)
+            return
+        kind = sock.kind
+        if kind == "serve":
+            line = answer_line(sock.owner, endpoint(packet.dst, datagram.dport),
+                               endpoint(packet.src, datagram.sport))
+            self.sendto(sock, line, (packet.src, datagram.sport), source=packet.dst)
+        elif kind == "dns":
+            self._dns_answer(sock, packet, datagram)
+        elif kind == "proxy":
+            self.later(0.0, self._relay_udp, sock, packet, datagram)
+        elif kind == "relay":
+            if not sock.inbox and sock.error is None and sock.relay is not None:
+                proxy, client = sock.relay
+                data = datagram.data if isinstance(datagram.data, bytes) else b""
+                self.sendto(proxy, data, client)
+            sock.inbox.append(packet)
+        else:
+            sock.inbox.append(packet)
+
+    def _dns_answer(self, sock: _UdpSocket, packet: IPv4Packet, datagram: UdpDatagram) -> None:
+        """Mirror ``apps.start_embedded_dns``: answer an A query from the container's networks."""
+        message = datagram.data
+        if not isinstance(message, DnsMessage) or message.response or sock.container is None:
+            return
+        address = embedded_lookup(self.plane.world, sock.container, message.question.name)
+        if address is None:
+            return
+        answer = DnsMessage(message.ident, True, message.question,
+                            (DnsAnswer(message.question.name, address),),
+                            recursion_available=True)
+        self.sendto(sock, answer, (packet.src, datagram.sport), source=packet.dst)
+
+    def _relay_udp(self, sock: _UdpSocket, packet: IPv4Packet, datagram: UdpDatagram) -> None:
+        """Mirror ``apps._relay_udp``: send the datagram on to the container, relay one answer."""
+        binding = sock.binding
+        assert binding is not None
+        backend = self.udp_socket(self.plane.host, binding.container_ip,
+                                  binding.container_port, PROXY, "relay")
+        if isinstance(backend, str):
+            return
+        backend.relay = (sock, (packet.src, datagram.sport))
+        data = datagram.data if isinstance(datagram.data, bytes) else b""
+        self.sendto(backend, data, (binding.container_ip, binding.container_port))
+
+    def udp_error(self, node: Node, message: IcmpMessage) -> None:
+        """__udp4_lib_err: only hard errors reach a connected socket."""
+        quoted = message.quoted
+        assert quoted is not None
+        datagram = quoted.payload
+        if not isinstance(datagram, UdpDatagram):
+            return
+        sock = self.find_udp(node, quoted.src, datagram.sport, (quoted.dst, datagram.dport))
+        if sock is None or sock.remote is None:
+            return
+        error, fatal = icmp_errno(message)
+        if fatal and not sock.inbox:
+            sock.error = error
+
+    def icmp_input(self, node: Node, packet: IPv4Packet, message: IcmpMessage) -> None:
+        """icmp_rcv: answer echo, hand replies and errors to their sockets."""
+        if message.type == ICMP_ECHO_REQUEST:
+            reply = IcmpMessage(ICMP_ECHO_REPLY, 0, message.ident, message.sequence, message.data)
+            self.ip_output(node, IPv4Packet(packet.dst, packet.src, reply, dont_fragment=False))
+            return
+        if message.type == ICMP_ECHO_REPLY:
+            sock = self.pings.get((id(node), message.ident))
+            if sock is not None and packet.src == sock[0] and sock[1] is None:
+                sock[1] = "reply"
+            return
+        quoted = message.quoted
+        if quoted is None or message.type not in (ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED):
+            return
+        inner = quoted.payload
+        if isinstance(inner, TcpSegment):
+            self.tcp_error(node, message)
+        elif isinstance(inner, UdpDatagram):
+            self.udp_error(node, message)
+        elif isinstance(inner, IcmpMessage) and message.type == ICMP_DEST_UNREACH:
+            sock = self.pings.get((id(node), inner.ident))
+            if sock is not None and quoted.dst == sock[0] and sock[1] is None:
+                sock[1] = "unreachable"
+
+    # -- the probe programs (probe.probe_client and its helpers) -------------------------
+
+    def dns_lookup(self, node: Node, name: str) -> IPv4Address | None:
+        """Ask the embedded DNS at 127.0.0.11 for an A record; None after 5 s of silence."""
+        sock = self.udp_socket(node, EMBEDDED_DNS, 53, "probe", "client")
+        if isinstance(sock, str):
+            return None
+        ident = self.rng.getrandbits(16)
+        self.sendto(sock, dns_query(name, ident), (EMBEDDED_DNS, 53))
+
+        def answered() -> bool:
+            return any(_dns_address(p, ident) is not None for p in sock.inbox)
+
+        self.run_until(answered, self.now + PROBE_TIMEOUT)
+        for packet in sock.inbox:
+            address = _dns_address(packet, ident)
+            if address is not None:
+                return address
+        return None
+
+    def tcp_probe(self, node: Node, address: IPv4Address, port: int) -> FlowOutcome:
+        """Connect; ``open`` then read the answer line for up to 3 s."""
+        conn = self.connect(node, address, port, "probe")
+        if isinstance(conn, str):
+            return FlowOutcome(_failure(conn), address=address)
+        self.run_until(lambda: conn.outcome is not None, self.now + PROBE_TIMEOUT)
+        if conn.outcome is None:
+            return FlowOutcome("timeout", address=address)
+        if conn.outcome != "open":
+            return FlowOutcome(_failure(conn.outcome), address=address)
+        self.run_until(lambda: conn.received.endswith(b"\n") or conn.closed,
+                       self.now + ANSWER_WAIT)
+        served_by, local, peer = _parse(conn.received)
+        return FlowOutcome("open", served_by, local, peer, address)
+
+    def udp_probe(self, node: Node, address: IPv4Address, port: int) -> FlowOutcome:
+        """Send one datagram; ``open`` on an answer, ``closed`` on port unreachable."""
+        sock = self.udp_socket(node, address, port, "probe", "client")
+        if isinstance(sock, str):
+            return FlowOutcome(_failure(sock), address=address)
+        error = self.sendto(sock, b"netsim probe\n", (address, port))
+        if error in UNREACHABLE_ERRNOS:
+            return FlowOutcome("unreachable", address=address)
+        self.run_until(lambda: bool(sock.inbox) or sock.error is not None,
+                       self.now + PROBE_TIMEOUT)
+        if sock.inbox:
+            datagram = sock.inbox[0].payload
+            assert isinstance(datagram, UdpDatagram)
+            data = datagram.data if isinstance(datagram.data, bytes) else b""
+            served_by, local, peer = _parse(data)
+            return FlowOutcome("open", served_by, local, peer, address)
+        if sock.error == "ECONNREFUSED":
+            return FlowOutcome("closed", address=address)
+        if sock.error is not None:
+            return FlowOutcome(_failure(sock.error), address=address)
+        return FlowOutcome("timeout", address=address)
+
+    def ping(self, node: Node, address: IPv4Address) -> FlowOutcome:
+        """One echo request: ``reply``, ``unreachable`` or ``timeout``."""
+        ident = self.rng.getrandbits(16)
+        route = node.route(address)
+        if route is None or route.source is None:
+            return FlowOutcome("unreachable", address=address)
+        state: list[object] = [address, None]
+        self.pings[(id(node), ident)] = state
+        message = IcmpMessage(ICMP_ECHO_REQUEST, 0, ident, 1, b"netsim-probe")
+        error = self.ip_output(node, IPv4Packet(route.source, address, message))
+        if error is not None and error != "EPERM":
+            return FlowOutcome("unreachable", address=address)
+        self.run_until(lambda: state[1] is not None, self.now + PROBE_TIMEOUT)
+        return FlowOutcome(cast(str | None, state[1]) or "timeout", address=address)
+
+
+def _dns_address(packet: IPv4Packet, ident: int) -> IPv4Address | None:
+    datagram = packet.payload
+    if not isinstance(datagram, UdpDatagram):
+        return None
+    message = datagram.data
+    if isinstance(message, DnsMessage) and message.ident == ident and message.answers:
+        return message.answers[0].address
+    return None
+
+
+def _parse(data: bytes) -> tuple[str | None, str | None, str | None]:
+    """Split a listener's answer line into served_by, local and peer."""
+    fields = data.decode(errors="replace").split()
+    if len(fields) != 3:
+        return None, None, None
+    return fields[0], fields[1], fields[2]
+
+
+def _failure(error: str) -> str:
+    return "refused" if error == "ECONNREFUSED" else "unreachable"
+
+
+__all__ = ["ANY", "FlowOutcome", "FlowPlane", "flow_probe"]

@@ -631,22 +631,25 @@ class Simulation:
         # The walk is a pure function of the packet view and the ruleset, and the
         # ruleset does not change while a simulation runs: remember verdicts, keyed
         # by the view's fields (no PacketView is built when the verdict is known).
+        # Fields no rule of the table tests cannot change the walk, so they are
+        # left out of the key (a flow's ports and flags, mostly).
+        relevant = node.relevant[table]
         key = (
             table,
             hook,
-            packet.src,
-            packet.dst,
-            protocol,
-            sport,
-            dport,
-            itype,
-            icode,
-            flags,
-            in_if,
-            out_if,
-            tracked.state,
-            snat,
-            dnat,
+            packet.src if "src" in relevant else None,
+            packet.dst if "dst" in relevant else None,
+            protocol if "protocol" in relevant else None,
+            sport if "sport" in relevant else None,
+            dport if "dport" in relevant else None,
+            itype if "icmp_type" in relevant else None,
+            icode if "icmp_code" in relevant else None,
+            flags if "tcp_flags" in relevant else None,
+            in_if if "in_interface" in relevant else None,
+            out_if if "out_interface" in relevant else None,
+            tracked.state if "ct_state" in relevant else None,
+            snat if "ct_snat" in relevant else None,
+            dnat if "ct_dnat" in relevant else None,
         )
         known = node.walks.get(key)
         if known is None:

@@ -20,9 +20,33 @@ from ipaddress import IPv4Address, IPv4Network
 from netsim.dataplane.conntrack import ConntrackTable
 from netsim.kernel.evaluate import EvalContext, PacketView, Verdict
 from netsim.kernel.namespace import Interface, NetworkNamespace, Route
-from netsim.kernel.netfilter import Chain, Netfilter, RuleEntry
+from netsim.kernel.netfilter import Chain, Netfilter, RuleEntry, Table
+from netsim.kernel.rules import (
+    AddrtypeMatch,
+    CommentMatch,
+    ConntrackMatch,
+    IcmpMatch,
+    MultiportMatch,
+    PortMatch,
+)
 
 Counted = Chain | RuleEntry
+# The PacketView fields, in the order the data plane's verdict keys hold them.
+VIEW_FIELDS = (
+    "src",
+    "dst",
+    "protocol",
+    "sport",
+    "dport",
+    "icmp_type",
+    "icmp_code",
+    "tcp_flags",
+    "in_interface",
+    "out_interface",
+    "ct_state",
+    "ct_snat",
+    "ct_dnat",
+)
 
 LOOPBACK_NET = IPv4Network("127.0.0.0/8")
 LOOPBACK_ADDRESS = IPv4Address("127.0.0.1")
@@ -68,8 +92,12 @@ class Node:
         self.neighbours: dict[tuple[str, IPv4Address], str] = {}
         self.verdicts: dict[tuple[str, str, PacketView], Verdict] = {}
         # walk cache: the key is the view's fields as a tuple (no PacketView to
-        # build on a hit); the value carries the counters the verdict bumps.
+        # build on a hit), the fields no rule of the table reads left out; the
+        # value carries the counters the verdict bumps.
         self.walks: dict[tuple[object, ...], tuple[Verdict, tuple[Counted, ...]]] = {}
+        self.relevant = {
+            name: relevant_fields(table) for name, table in namespace.netfilter.tables.items()
+        }
         self._routes: dict[IPv4Address, RouteResult | None] = {}
         self._flags: dict[tuple[str, bool], bool] = {}
         self._forwarding: dict[str, bool] = {}
@@ -238,3 +266,50 @@ def accounting_plan(netfilter: Netfilter, verdict: Verdict) -> tuple[Counted, ..
         elif step.kind == "rule" and 0 < step.rulenum <= len(chain.entries):
             out.append(chain.entries[step.rulenum - 1])
     return tuple(out)
+
+
+def relevant_fields(table: Table) -> frozenset[str]:
+    """Return the PacketView fields some rule of ``table`` can decide on.
+
+    ``evaluate`` reads a field only for a rule that tests it (a source or
+    destination other than 0.0.0.0/0 counts, since ``x in 0.0.0.0/0`` holds
+    for every address), so two packets that agree on these fields get the same
+    verdict and trace. An unknown match keeps every field.
+    """
+    fields: set[str] = set()
+    for chain in table.chains.values():
+        for entry in chain.entries:
+            rule = entry.rule
+            if rule.source.prefixlen:
+                fields.add("src")
+            if rule.destination.prefixlen:
+                fields.add("dst")
+            if rule.in_interface:
+                fields.add("in_interface")
+            if rule.out_interface:
+                fields.add("out_interface")
+            if rule.protocol:
+                fields.add("protocol")
+            for match in rule.matches:
+                if isinstance(match, PortMatch):
+                    fields.add("protocol")
+                    if match.sport is not None:
+                        fields.add("sport")
+                    if match.dport is not None:
+                        fields.add("dport")
+                    if match.flags_mask is not None:
+                        fields.add("tcp_flags")
+                elif isinstance(match, IcmpMatch):
+                    fields.update(("protocol", "icmp_type", "icmp_code"))
+                elif isinstance(match, ConntrackMatch):
+                    fields.update(("ct_state", "ct_snat", "ct_dnat"))
+                elif isinstance(match, AddrtypeMatch):
+                    if match.src_types:
+                        fields.add("src")
+                    if match.dst_types:
+                        fields.add("dst")
+                elif isinstance(match, MultiportMatch):
+                    fields.update(("protocol", "sport", "dport"))
+                elif not isinstance(match, CommentMatch):
+                    return frozenset(VIEW_FIELDS)
+    return frozenset(fields)

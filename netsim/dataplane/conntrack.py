@@ -28,6 +28,7 @@ from netsim.dataplane.frames import (
     ACK,
     PROTO_ICMP,
     PROTO_TCP,
+    PROTO_UDP,
     RST,
     SYN,
     FlowKey,
@@ -61,6 +62,9 @@ class ConntrackEntry:
         "dnat",
         "snat",
         "confirmed",
+        "as_new",
+        "as_established",
+        "as_reply",
     )
 
     def __init__(self, original: FlowKey) -> None:
@@ -72,6 +76,11 @@ class ConntrackEntry:
         self.dnat = False
         self.snat = False
         self.confirmed = False
+        # The attachments classify hands out for this entry, made once each
+        # (they are values: every packet of a state gets an equal one).
+        self.as_new: Tracked | None = None
+        self.as_established: Tracked | None = None
+        self.as_reply: Tracked | None = None
 
     def tuple_of(self, direction: str) -> FlowKey:
         """Return the tuple of ``direction``."""
@@ -97,6 +106,13 @@ class ConntrackTable:
 
     def __init__(self) -> None:
         self.entries: dict[FlowKey, tuple[ConntrackEntry, str]] = {}
+        # The same tuples indexed by (protocol, sport, dport): lookups then hash
+        # only ints, and addresses compare by identity first (IPv4Address hashes
+        # in Python, and conntrack looks up every packet at every namespace).
+        self._by_ports: dict[
+            tuple[int, int, int],
+            list[tuple[IPv4Address, IPv4Address, tuple[ConntrackEntry, str]]],
+        ] = {}
 
     def __len__(self) -> int:
         return len({id(entry) for entry, _ in self.entries.values()})
@@ -104,24 +120,39 @@ class ConntrackTable:
     def classify(self, packet: IPv4Packet) -> Tracked:
         """Find or start the connection of ``packet`` (nf_conntrack_in)."""
         payload = packet.payload
-        if isinstance(payload, IcmpMessage) and payload.quoted is not None:
-            # icmp_error_message: the error travels opposite to the quoted packet,
-            # so the inverse of the quoted tuple names the error's direction.
-            found = self.entries.get(invert(flow_key(payload.quoted)))
-            if found is None:
-                return INVALID
-            entry, direction = found
-            return Tracked(entry, direction, "RELATED")
-        if isinstance(payload, IcmpMessage) and payload.type not in (0, 8):
-            return UNTRACKED
-        key = flow_key(packet)
-        found = self.entries.get(key)
+        if isinstance(payload, TcpSegment):
+            key: FlowKey = (PROTO_TCP, packet.src, payload.sport, packet.dst, payload.dport)
+        elif isinstance(payload, IcmpMessage):
+            if payload.quoted is not None:
+                # icmp_error_message: the error travels opposite to the quoted packet,
+                # so the inverse of the quoted tuple names the error's direction.
+                found = self.find(invert(flow_key(payload.quoted)))
+                if found is None:
+                    return INVALID
+                entry, direction = found
+                return Tracked(entry, direction, "RELATED")
+            if payload.type not in (0, 8):
+                return UNTRACKED
+            key = flow_key(packet)
+        else:
+            key = (PROTO_UDP, packet.src, payload.sport, packet.dst, payload.dport)
+        found = self.find(key)
         if found is not None:
             entry, direction = found
             if direction == REPLY:
                 entry.seen_reply = True
-                return Tracked(entry, REPLY, "ESTABLISHED")
-            return Tracked(entry, ORIGINAL, "ESTABLISHED" if entry.seen_reply else "NEW")
+                tracked = entry.as_reply
+                if tracked is None:
+                    tracked = entry.as_reply = Tracked(entry, REPLY, "ESTABLISHED")
+            elif entry.seen_reply:
+                tracked = entry.as_established
+                if tracked is None:
+                    tracked = entry.as_established = Tracked(entry, ORIGINAL, "ESTABLISHED")
+            else:
+                tracked = entry.as_new
+                if tracked is None:
+                    tracked = entry.as_new = Tracked(entry, ORIGINAL, "NEW")
+            return tracked
         if isinstance(payload, TcpSegment) and not (
             payload.flags & SYN and not payload.flags & (ACK | RST)
         ):
@@ -138,8 +169,28 @@ class ConntrackTable:
         if entry.original in self.entries or entry.reply in self.entries:
             return  # a clash: the kernel drops the packet; here the first entry stays
         entry.confirmed = True
-        self.entries[entry.original] = (entry, ORIGINAL)
-        self.entries[entry.reply] = (entry, REPLY)
+        for key, direction in ((entry.original, ORIGINAL), (entry.reply, REPLY)):
+            pair = self.entries[key] = (entry, direction)
+            proto, src, sport, dst, dport = key
+            bucket = self._by_ports.setdefault((proto, sport, dport), [])
+            for i, (other_src, other_dst, _) in enumerate(bucket):
+                if other_src == src and other_dst == dst:  # as in the dict: the later wins
+                    bucket[i] = (src, dst, pair)
+                    break
+            else:
+                bucket.append((src, dst, pair))
+
+    def find(self, key: FlowKey) -> tuple[ConntrackEntry, str] | None:
+        """Return the entry and direction of tuple ``key`` (``entries.get``, faster)."""
+        proto, src, sport, dst, dport = key
+        bucket = self._by_ports.get((proto, sport, dport))
+        if bucket is not None:
+            for other_src, other_dst, pair in bucket:
+                if (other_src is src or other_src == src) and (
+                    other_dst is dst or other_dst == dst
+                ):
+                    return pair
+        return None
 
     def reply_taken(self, reply: FlowKey) -> bool:
         """Return True when a confirmed connection already uses ``reply`` as a tuple."""

@@ -155,10 +155,14 @@ class _Arrivals(simpy.Event):
     for an urgent event (see ``LinkEnvironment``).
     """
 
-    __slots__ = ("at", "actions", "urgent", "mark")
+    __slots__ = ("at", "actions", "args", "urgent", "mark")
 
     def __init__(
-        self, env: LinkEnvironment, at: float, actions: list[tuple[Action, tuple[object, ...]]]
+        self,
+        env: LinkEnvironment,
+        at: float,
+        actions: list[Action],
+        args: list[tuple[object, ...]],
     ) -> None:
         self.env = env
         self.callbacks = [env.run_arrivals]
@@ -166,6 +170,7 @@ class _Arrivals(simpy.Event):
         self._value = None
         self.at = at
         self.actions = actions
+        self.args = args
         self.urgent = False
         self.mark = 0
 
@@ -193,6 +198,8 @@ class LinkEnvironment(simpy.Environment):
         super().__init__()
         self._open: dict[float, _Arrivals] = {}
         self._urgent_now = 0
+        self.arrivals = 0  # actions run through ``arrive``
+        self.batches = 0  # simpy events that carried them
 
     def schedule(
         self, event: simpy.Event, priority: EventPriority = NORMAL, delay: float = 0
@@ -208,11 +215,14 @@ class LinkEnvironment(simpy.Environment):
     def arrive(self, delay: float, action: Action, args: tuple[object, ...]) -> None:
         """Run ``action(*args)`` after ``delay``, as its own event would."""
         at = self.now + delay
+        self.arrivals += 1
         batch = self._open.get(at)
         if batch is not None:
-            batch.actions.append((action, args))
+            batch.actions.append(action)
+            batch.args.append(args)
             return
-        batch = _Arrivals(self, at, [(action, args)])
+        batch = _Arrivals(self, at, [action], [args])
+        self.batches += 1
         self._open[at] = batch
         super().schedule(batch, NORMAL, delay)
 
@@ -222,21 +232,25 @@ class LinkEnvironment(simpy.Environment):
         if event.urgent:
             if event.mark != self._urgent_now:
                 # An urgent event was scheduled behind this batch: let it go first.
-                self._requeue(event.at, event.actions)
+                self._requeue(event.at, event.actions, event.args)
                 return
         elif self._open.get(event.at) is event:
             del self._open[event.at]
         actions = event.actions
+        args = event.args
         last = len(actions) - 1
-        for index, (action, args) in enumerate(actions):
+        index = 0
+        for action in actions:
             mark = self._urgent_now
-            action(*args)
+            action(*args[index])
             if self._urgent_now != mark and index < last:
-                self._requeue(event.at, actions[index + 1 :])
+                self._requeue(event.at, actions[index + 1 :], args[index + 1 :])
                 return
+            index += 1
 
-    def _requeue(self, at: float, actions: list[tuple[Action, tuple[object, ...]]]) -> None:
-        rest = _Arrivals(self, at, actions)
+    def _requeue(self, at: float, actions: list[Action], args: list[tuple[object, ...]]) -> None:
+        rest = _Arrivals(self, at, actions, args)
+        self.batches += 1
         rest.urgent = True
         rest.mark = self._urgent_now
         super().schedule(rest, URGENT, 0)
@@ -286,6 +300,7 @@ class Simulation:
             if link is not None:
                 self.lan.append(link)
         self.transport: Transport = Transport(self)
+        self._receive = self.receive  # bound once: one arrival per frame-hop uses it
 
     # -- nodes -----------------------------------------------------------------
 
@@ -330,7 +345,7 @@ class Simulation:
         ``queued`` is time the frame already spent in a bridge before this port;
         it is added to the crossing so one event covers both.
         """
-        node = self.node_of(iface.namespace)
+        node = self._nodes.get(id(iface.namespace)) or self.node_of(iface.namespace)
         self.frames_sent += 1
         if self.frames_sent > self.config.max_frames:
             if not self.storm:
@@ -352,7 +367,7 @@ class Simulation:
             if peer is None or not peer.admin_up:
                 self.drop(node, f"{iface.name}: no carrier", frame)
                 return
-            self.env.arrive(queued + self.config.veth_delay, self.receive, (peer, frame))
+            self.env.arrive(queued + self.config.veth_delay, self._receive, (peer, frame))
         elif kind == "bridge":
             assert isinstance(iface, Bridge)
             self.bridge_output(node, iface, frame)
@@ -369,7 +384,7 @@ class Simulation:
 
     def receive(self, iface: Interface, frame: Frame) -> None:
         """Take a frame in on ``iface``: a bridge port hands it to its bridge."""
-        node = self.node_of(iface.namespace)
+        node = self._nodes.get(id(iface.namespace)) or self.node_of(iface.namespace)
         if self.record and iface.kind != "loopback":
             self.events.append(
                 FrameEvent(self.env.now, node.label, iface.name, "rx", frame.payload.summary())
@@ -1127,13 +1142,14 @@ class Simulation:
         """arp_process: answer requests for local addresses, learn from replies."""
         if arp.op == ARP_REQUEST:
             target = arp.target_ip
-            if int(target) >> 24 == 127 or not node.owns_on(iface.name, target):
+            if not node.owns_on(iface.name, target) or int(target) >> 24 == 127:
                 return
             if not arp.sender_ip.is_unspecified:
                 node.neighbours[(iface.name, arp.sender_ip)] = arp.sender_mac
-            self.note(
-                NeighbourEvent(self.env.now, node.label, iface.name, target, "reply", iface.mac)
-            )
+            if self.record:
+                self.note(
+                    NeighbourEvent(self.env.now, node.label, iface.name, target, "reply", iface.mac)
+                )
             reply = ArpPacket(ARP_REPLY, iface.mac, target, arp.sender_mac, arp.sender_ip)
             self.transmit(iface, Frame(iface.mac, arp.sender_mac, reply))
             return

@@ -99,6 +99,8 @@ class Node:
             name: relevant_fields(table) for name, table in namespace.netfilter.tables.items()
         }
         self._routes: dict[IPv4Address, RouteResult | None] = {}
+        self._route_ids: dict[int, tuple[IPv4Address, RouteResult | None]] = {}
+        self._local_ids: dict[int, tuple[IPv4Address, bool]] = {}
         self._flags: dict[tuple[str, bool], bool] = {}
         self._forwarding: dict[str, bool] = {}
         self._route_localnet: dict[str, bool] = {}
@@ -147,7 +149,15 @@ class Node:
 
     def is_local(self, address: IPv4Address) -> bool:
         """Return True when ``address`` belongs to this namespace (127/8 included)."""
-        return address in self.local or int(address) >> 24 == 127
+        # Memo by object identity (the entry keeps the object alive, so its id
+        # stays its own): a flow's packets carry the same address objects, and
+        # IPv4Address hashes in Python.
+        known = self._local_ids.get(id(address))
+        if known is not None and known[0] is address:
+            return known[1]
+        value = address in self.local or int(address) >> 24 == 127
+        self._local_ids[id(address)] = (address, value)
+        return value
 
     def flag(self, key: str, default: bool = False) -> bool:
         """Return a sysctl as a boolean (``default`` when the key does not exist)."""
@@ -194,11 +204,15 @@ class Node:
 
     def route(self, destination: IPv4Address) -> RouteResult | None:
         """Look ``destination`` up: the local table, then the main table's longest prefix."""
+        known = self._route_ids.get(id(destination))  # as in is_local
+        if known is not None and known[0] is destination:
+            return known[1]
         try:
-            return self._routes[destination]
+            found = self._routes[destination]
         except KeyError:
             found = self._routes[destination] = self._lookup(destination)
-            return found
+        self._route_ids[id(destination)] = (destination, found)
+        return found
 
     def _lookup(self, destination: IPv4Address) -> RouteResult | None:
         if self.is_local(destination):

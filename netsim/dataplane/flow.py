@@ -32,7 +32,7 @@ import heapq
 import random
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING, Any, cast
 
@@ -83,15 +83,24 @@ from netsim.dataplane.nodes import Node
 from netsim.dataplane.probe import ANSWER_WAIT, PROBE_TIMEOUT, UNREACHABLE_ERRNOS
 from netsim.dataplane.sockets import EPHEMERAL_PORTS, icmp_errno
 from netsim.docker.files import uses_embedded_dns
-from netsim.kernel.evaluate import PacketView, Verdict
+from netsim.kernel.evaluate import PacketView, Verdict, evaluate
 from netsim.kernel.namespace import Bridge, Interface, NetworkNamespace
-from netsim.kernel.rules import MultiportMatch, NatTarget, PortMatch, PortRange, PortsTarget
+from netsim.kernel.netfilter import Chain, Netfilter, RuleEntry
+from netsim.kernel.rules import (
+    MultiportMatch,
+    NatTarget,
+    PortMatch,
+    PortRange,
+    PortsTarget,
+    Target,
+)
 
 if TYPE_CHECKING:
     from netsim.docker.model import Container
     from netsim.scenario.spec import ProbeStep
     from netsim.world import World
 
+PROTOCOL_NUMBERS = {"tcp": 6, "udp": 17, "icmp": 1}
 MAX_EVENTS = 20_000
 """Callbacks one probe may run before it counts as a storm (the engine's frame budget)."""
 
@@ -196,6 +205,89 @@ class _Atoms:
         return None if port is None else bisect_right(self.bounds, port)
 
 
+_RuleSlot = tuple[int, IPv4Address | None, IPv4Address | None, tuple[int, int] | None, RuleEntry]
+
+
+class _ChainIndex:
+    """One chain's rules bucketed by what they require exactly (a /32 or one port)."""
+
+    __slots__ = ("name", "policy", "generic", "by_src", "by_dst", "by_port")
+
+    def __init__(self, chain: Chain) -> None:
+        self.name = chain.name
+        self.policy = chain.policy
+        self.generic: list[_RuleSlot] = []
+        self.by_src: dict[IPv4Address, list[_RuleSlot]] = {}
+        self.by_dst: dict[IPv4Address, list[_RuleSlot]] = {}
+        self.by_port: dict[tuple[int, int], list[_RuleSlot]] = {}
+        for position, entry in enumerate(chain.entries):
+            rule = entry.rule
+            src = dst = None
+            if rule.source.prefixlen == 32 and not rule.source_invert:
+                src = rule.source.network_address
+            if rule.destination.prefixlen == 32 and not rule.destination_invert:
+                dst = rule.destination.network_address
+            port = None
+            for match in rule.matches:
+                if (isinstance(match, PortMatch) and match.dport is not None
+                        and not match.dport_invert and match.dport.first == match.dport.last
+                        and match.protocol in PROTOCOL_NUMBERS):
+                    port = (PROTOCOL_NUMBERS[match.protocol], match.dport.first)
+            slot = (position, src, dst, port, entry)
+            if dst is not None:
+                self.by_dst.setdefault(dst, []).append(slot)
+            elif src is not None:
+                self.by_src.setdefault(src, []).append(slot)
+            elif port is not None:
+                self.by_port.setdefault(port, []).append(slot)
+            else:
+                self.generic.append(slot)
+
+    def pruned(self, view: PacketView) -> Chain:
+        """Return the chain without the rules that cannot match ``view`` (order kept)."""
+        port = (view.protocol, view.dport) if view.dport is not None else None
+        slots = [
+            *self.generic,
+            *self.by_dst.get(view.dst, ()),
+            *self.by_src.get(view.src, ()),
+            *(self.by_port.get(port, ()) if port is not None else ()),
+        ]
+        slots.sort(key=lambda slot: slot[0])
+        entries = [
+            entry for _, src, dst, need, entry in slots
+            if (src is None or src == view.src) and (dst is None or dst == view.dst)
+            and (need is None or need == port)
+        ]
+        return Chain(self.name, self.policy, entries)
+
+
+class _PrunedChains(dict[str, Chain]):
+    """A table's chains for one packet view, each pruned when ``evaluate`` first visits it."""
+
+    def __init__(self, index: dict[str, _ChainIndex], view: PacketView) -> None:
+        super().__init__()
+        self.index = index
+        self.view = view
+
+    def __missing__(self, name: str) -> Chain:
+        chain = self[name] = self.index[name].pruned(self.view)
+        return chain
+
+
+@dataclass(frozen=True, slots=True)
+class _PrunedTable:
+    """What ``evaluate`` reads of a table: its chains."""
+
+    chains: dict[str, Chain]
+
+
+@dataclass(frozen=True, slots=True)
+class _PrunedNetfilter:
+    """What ``evaluate`` reads of a namespace's netfilter: its tables."""
+
+    tables: dict[str, _PrunedTable]
+
+
 class FlowPlane:
     """A world as the flow evaluator sees it: nodes, sockets and decisions cached once."""
 
@@ -205,8 +297,10 @@ class FlowPlane:
         self._nodes: dict[int, Node] = {}
         self._atoms: dict[int, _Atoms] = {}
         self._verdicts: dict[int, dict[tuple[object, ...], Verdict]] = {}
-        self._holders: dict[tuple[int, str, IPv4Address], Interface | None] = {}
+        self._indexes: dict[int, dict[str, dict[str, _ChainIndex]]] = {}
+        self._answers: dict[int, dict[IPv4Address, Interface]] = {}
         self._toward: dict[tuple[int, int], Interface | None] = {}
+        self._ports: dict[int, list[Interface]] = {}
         self.host = self.node_of(world.host)
         for namespace in world.machines.values():
             self.node_of(namespace)
@@ -215,6 +309,10 @@ class FlowPlane:
         self._install()
 
     # -- nodes -----------------------------------------------------------------------
+
+    def nodes(self) -> list[Node]:
+        """Return every node built so far."""
+        return list(self._nodes.values())
 
     def node_of(self, namespace: NetworkNamespace) -> Node:
         """Return the node of a namespace (built on first sight)."""
@@ -310,8 +408,24 @@ class FlowPlane:
                 in_interface=in_if, out_interface=out_if, ct_state=tracked.state,
                 ct_snat=snat, ct_dnat=dnat,
             )
-            verdict = cache[key] = node.netfilter.evaluate(table, hook, view, node.context)
+            verdict = cache[key] = self._evaluate(node, table, hook, view)
         return verdict
+
+    def _evaluate(self, node: Node, table: str, hook: str, view: PacketView) -> Verdict:
+        """Run the kernel's ``evaluate`` on the table without rules that cannot match ``view``.
+
+        Only rules that name another /32 address or another single port than the
+        packet's are left out, so the walk meets the same rules in the same order
+        and ends with the same verdict; only the trace's rule numbers differ.
+        """
+        indexes = self._indexes.get(id(node))
+        if indexes is None:
+            indexes = self._indexes[id(node)] = {
+                t.name: {c.name: _ChainIndex(c) for c in t.chains.values()}
+                for t in node.netfilter.tables.values()
+            }
+        pruned = _PrunedNetfilter({table: _PrunedTable(_PrunedChains(indexes[table], view))})
+        return evaluate(cast(Netfilter, pruned), table, hook, view, node.context)
 
     def holder(self, node: Node, out: str, hop: IPv4Address) -> Interface | None:
         """Return the interface that answers ARP for ``hop`` sent out of ``out``, or None.
@@ -321,62 +435,66 @@ class FlowPlane:
         port in order; the first interface whose namespace owns ``hop`` answers
         (``arp_process`` answers for any local address, never for 127/8).
         """
-        key = (id(node), out, hop)
-        if key in self._holders:
-            return self._holders[key]
-        found: Interface | None = None
+        if int(hop) >> 24 == 127:
+            return None
         iface = node.interface(out)
-        if iface is not None and int(hop) >> 24 != 127:
-            found = self._flood(iface, hop, set())
-        self._holders[key] = found
+        if iface is None:
+            return None
+        answers = self._answers.get(id(iface))
+        if answers is None:
+            answers = self._answers[id(iface)] = {}
+            self._flood(iface, answers, set())
+        return answers.get(hop)
+
+    def ports(self, bridge: Bridge) -> list[Interface]:
+        """Return a bridge's ports (the world's wiring does not change during a probe)."""
+        found = self._ports.get(id(bridge))
+        if found is None:
+            found = self._ports[id(bridge)] = bridge.ports()
         return found
 
-    def _owns(self, iface: Interface, hop: IPv4Address) -> bool:
-        return hop in self.node_of(iface.namespace).local
+    def _answer(self, iface: Interface, answers: dict[IPv4Address, Interface]) -> None:
+        """ARP on ``iface`` answers for every local address of its namespace (first one wins)."""
+        for address in self.node_of(iface.namespace).local:
+            answers.setdefault(address, iface)
 
-    def _flood(self, iface: Interface, hop: IPv4Address, seen: set[int]) -> Interface | None:
-        """Follow a broadcast sent out of ``iface``; return the first interface owning ``hop``."""
+    def _flood(self, iface: Interface, answers: dict[IPv4Address, Interface],
+               seen: set[int]) -> None:
+        """Follow a broadcast sent out of ``iface``, noting who answers for what."""
         if not iface.admin_up or id(iface) in seen:
-            return None
+            return
         seen.add(id(iface))
         if iface.kind == "loopback":
-            return iface if self._owns(iface, hop) else None
-        if isinstance(iface, Bridge):
-            for port in iface.ports():
+            self._answer(iface, answers)
+        elif isinstance(iface, Bridge):
+            for port in self.ports(iface):
                 if port.admin_up:
-                    found = self._flood(port, hop, seen)
-                    if found is not None:
-                        return found
-            return None
-        if iface.kind != "veth" or iface.peer is None:
-            return None
-        return self._arrive(iface.peer, hop, seen)
+                    self._flood(port, answers, seen)
+        elif iface.kind == "veth" and iface.peer is not None:
+            self._arrive(iface.peer, answers, seen)
 
-    def _arrive(self, iface: Interface, hop: IPv4Address, seen: set[int]) -> Interface | None:
+    def _arrive(self, iface: Interface, answers: dict[IPv4Address, Interface],
+                seen: set[int]) -> None:
         """A broadcast received on ``iface``: a port hands it to its bridge, else ARP answers."""
         if not iface.admin_up:
-            return None
+            return
         if iface.master:
             bridge = self.node_of(iface.namespace).interface(iface.master)
             if isinstance(bridge, Bridge):
-                if not bridge.admin_up:
-                    return None
-                if self._owns(bridge, hop):
-                    return bridge
-                for port in bridge.ports():
-                    if port is not iface and port.admin_up:
-                        found = self._flood(port, hop, seen)
-                        if found is not None:
-                            return found
-                return None
-        return iface if self._owns(iface, hop) else None
+                if bridge.admin_up:
+                    self._answer(bridge, answers)
+                    for port in self.ports(bridge):
+                        if port is not iface and port.admin_up:
+                            self._flood(port, answers, seen)
+                return
+        self._answer(iface, answers)
 
     def toward(self, bridge: Bridge, target: Interface) -> Interface | None:
         """Return the bridge port the FDB learnt ``target``'s MAC on (its ARP answer's port)."""
         key = (id(bridge), id(target))
         if key not in self._toward:
             found = None
-            for port in bridge.ports():
+            for port in self.ports(bridge):
                 if port.admin_up and self._leads_to(port, target, set()):
                     found = port
                     break
@@ -398,8 +516,18 @@ class FlowPlane:
                 if bridge is target:
                     return True
                 return any(
-                    self._leads_to(p, target, seen) for p in bridge.ports() if p is not peer
+                    self._leads_to(p, target, seen) for p in self.ports(bridge) if p is not peer
                 )
+        return False
+
+    def ephemeral_split(self) -> bool:
+        """Return True when some namespace's rules tell ephemeral ports apart."""
+        low, high = EPHEMERAL_PORTS
+        for node in self._nodes.values():
+            if node.active_chains and any(
+                low < bound <= high for bound in _Atoms(node).bounds
+            ):
+                return True
         return False
 
     # -- probes ------------------------------------------------------------------------
@@ -412,8 +540,14 @@ class FlowPlane:
         namespace = self.world.namespace_of(source)
         if namespace is None:
             return FlowOutcome(None, error=f"probe source {source} is not running")
+        return self.probe_from(self.node_of(namespace), source, destination, port, proto, rng=rng)
+
+    def probe_from(
+        self, node: Node, source: str, destination: str, port: int | None, proto: str,
+        *, rng: random.Random,
+    ) -> FlowOutcome:
+        """Answer a probe from ``source`` whose namespace's node is ``node``."""
         run = _Run(self, rng)
-        node = self.node_of(namespace)
         address = parse_address(destination)
         if address is None:
             resolver = resolver_of(self.world, source)
@@ -437,6 +571,369 @@ def flow_probe(world: World, step: ProbeStep, *, rng: random.Random | None = Non
     rng = rng or random.Random(world.rng.getrandbits(64))
     plane = plane or FlowPlane(world)
     return plane.probe(step.src, step.dst, step.port, step.proto, rng=rng)
+
+
+# -- symmetry: which namespaces behave alike up to their own addresses --------------------
+
+EPHEMERAL_RANGE = PortRange(*EPHEMERAL_PORTS)
+_SELF = IPv4Network("255.255.255.255/32")
+"""Stands for "this namespace's own address" in a rule template."""
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """A way a flow aimed elsewhere can reach a namespace: a DNAT rule or a docker-proxy."""
+
+    protocol: int
+    ports: PortRange
+
+
+@dataclass(frozen=True, slots=True)
+class Symmetry:
+    """Namespaces the world treats alike once their own addresses are swapped.
+
+    Two container namespaces get the same ``classes`` key when swapping their
+    addresses (and the namespaces) maps the world onto one that decides every
+    packet the same way: the same interfaces, routes, sysctls, rules and
+    listening ports; each address held by that namespace alone; the same
+    networks (rules, routes, local tables) containing it; and in every chain the
+    rules that name it (as a /32) sit at the same place among the rules that
+    name no such address, with the same text once the address is blanked out,
+    and never overlap another address's rules. A probe from one of them to a
+    destination that involves neither (``related``) then has the outcome of the
+    same probe from the other, with the addresses swapped. Every other
+    namespace is a class of its own.
+    """
+
+    classes: dict[int, int]
+    shared: frozenset[int]
+    own: dict[int, frozenset[IPv4Address]]
+    order: dict[int, tuple[IPv4Address, ...]]
+    exposures: dict[int, tuple[Exposure, ...]]
+
+    def related(self, namespace: int, address: IPv4Address, protocol: int,
+                ports: tuple[int, ...]) -> bool:
+        """Return True when a probe to ``address`` on ``ports`` may involve the namespace itself."""
+        if int(address) >> 24 == 127 or address in self.own.get(namespace, ()):
+            return True
+        return any(
+            e.protocol == protocol and any(e.ports.contains(p) for p in ports)
+            for e in self.exposures.get(namespace, ())
+        )
+
+
+def symmetry_of(plane: FlowPlane) -> Symmetry:
+    """Work out which container namespaces are interchangeable (see ``Symmetry``)."""
+    world = plane.world
+    namespaces: dict[int, NetworkNamespace] = {id(world.lan): world.lan, id(world.host): world.host}
+    for namespace in world.machines.values():
+        namespaces[id(namespace)] = namespace
+    candidates: dict[int, NetworkNamespace] = {}
+    for container in world.daemon.containers:
+        inner = world.container_namespaces.get(container.id)
+        if container.running and inner is not None and id(inner) not in namespaces:
+            candidates[id(inner)] = inner
+    everyone = {**namespaces, **candidates}
+    nodes = {key: plane.node_of(ns) for key, ns in everyone.items()}
+    holders: dict[IPv4Address, int] = {}
+    for node in nodes.values():
+        for address in node.local:
+            holders[address] = holders.get(address, 0) + 1
+    members: dict[IPv4Address, int] = {}
+    for key in candidates:
+        for address in nodes[key].local:
+            if int(address) >> 24 != 127:
+                members[address] = key
+    unsafe: set[IPv4Address] = {a for a in members if holders.get(a, 0) != 1}
+    coarse: set[IPv4Network] = set()
+    views: dict[IPv4Address, list[object]] = {a: [] for a in members}
+    exposures: dict[IPv4Address, list[Exposure]] = {a: [] for a in members}
+    for key, node in nodes.items():
+        context = node.context
+        unsafe.update(a for a in context.broadcast_addresses if a in members)
+        coarse.update(n for n in context.local_networks if n.prefixlen < 32)
+        for route in node.routes:
+            if route.destination.prefixlen < 32:
+                coarse.add(route.destination)
+            elif route.destination.network_address in members:
+                unsafe.add(route.destination.network_address)
+            if route.gateway in members:
+                unsafe.add(cast(IPv4Address, route.gateway))
+        for table in node.netfilter.tables.values():
+            for chain in table.chains.values():
+                _chain_views(key, table.name, chain.name, [e.rule for e in chain.entries],
+                             members, unsafe, coarse, views, exposures)
+    for binding in proxy_bindings(cast(Any, _WorldOnly(world))):
+        if binding.container_ip in exposures:
+            protocol = 6 if binding.protocol == "tcp" else 17
+            exposures[binding.container_ip].append(
+                Exposure(protocol, PortRange(binding.host_port, binding.host_port)))
+    networks = tuple(sorted(coarse, key=str))
+    sockets: dict[int, list[object]] = {}
+    for (owner, port), listeners in plane.listeners.items():
+        sockets.setdefault(owner, []).append(
+            ("tcp", port, tuple(str(x.address) for x in listeners)))
+    for (owner, port), bound in plane.udp.items():
+        sockets.setdefault(owner, []).append(
+            ("udp", port, tuple((str(x.address), x.kind) for x in bound)))
+    classes: dict[int, object] = {key: ("namespace", key) for key in everyone}
+    own: dict[int, frozenset[IPv4Address]] = {}
+    order: dict[int, tuple[IPv4Address, ...]] = {}
+    exposed: dict[int, tuple[Exposure, ...]] = {}
+    for key, node in nodes.items():
+        addresses = _own_addresses(everyone[key])
+        own[key] = frozenset(node.local)
+        order[key] = addresses
+        exposed[key] = tuple(e for a in addresses for e in exposures.get(a, ()))
+        if key not in candidates or not addresses or any(a in unsafe for a in addresses):
+            continue
+        per_address = tuple(
+            (tuple(n for n in networks if a in n), tuple(views[a])) for a in addresses
+        )
+        shape = _structure(node, everyone[key], addresses)
+        ports = tuple(sorted(sockets.get(id(node), ()), key=repr))
+        classes[key] = ("like", shape, ports, per_address)
+    numbers: dict[object, int] = {}
+    interned = {key: numbers.setdefault(kind, len(numbers)) for key, kind in classes.items()}
+    shared = frozenset(key for key, kind in classes.items() if kind[0] == "like")  # type: ignore[index]
+    return Symmetry(interned, shared, own, order, exposed)
+
+
+def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], object]:
+    """Return a key per published host port; equal keys are interchangeable ports.
+
+    Ports P and P' (same protocol) get equal keys when swapping them, together
+    with their docker-proxy/DNAT backends (interchangeable namespaces, see
+    ``Symmetry``), maps the world onto itself: every rule that names P as its
+    only destination port sits where the one naming P' sits among the rules
+    naming no published port, reads the same once the port (and a DNAT to the
+    backend) is blanked out; no other port constraint (ranges, source ports,
+    lists, NAT target ports) tells them apart; sockets at P and P' look alike;
+    and neither is an ephemeral port. A probe to P from a namespace that is
+    neither backend then has the outcome of the probe to P', the backends'
+    names swapped. Ports not found interchangeable are left out.
+    """
+    world = plane.world
+    bindings = proxy_bindings(cast(Any, _WorldOnly(world)))
+    backends: dict[tuple[str, int], set[tuple[IPv4Address, int]]] = {}
+    for container in world.daemon.containers:
+        if not container.running:
+            continue
+        for mapping in container.ports:
+            if mapping.host_ip.version != 4:
+                continue
+            address = None
+            for name in container.networks:
+                endpoint_ = container.endpoints.get(name)
+                if endpoint_ is not None:
+                    address = endpoint_.address.ip
+                    break
+            if address is not None:
+                backends.setdefault((mapping.proto, mapping.host_port), set()).add(
+                    (address, mapping.container_port))
+    members = {key for key, found in backends.items() if len(found) == 1}
+    unsafe = {key for key in backends if key not in members}
+    unsafe.update(k for k in members if EPHEMERAL_RANGE.contains(k[1]))
+    backend_of = {key: next(iter(backends[key])) for key in members}
+    views: dict[tuple[str, int], list[object]] = {key: [] for key in members}
+    ranges: set[tuple[str, int, int]] = set()
+    for node in plane.nodes():
+        key_ns = id(node.namespace)
+        for table in node.netfilter.tables.values():
+            for chain in table.chains.values():
+                plain = 0
+                for entry in chain.entries:
+                    rule = entry.rule
+                    named = None
+                    for match in rule.matches:
+                        if isinstance(match, PortMatch):
+                            for port_range, inverted, is_dport in (
+                                (match.sport, match.sport_invert, False),
+                                (match.dport, match.dport_invert, True),
+                            ):
+                                if port_range is None:
+                                    continue
+                                single = (match.protocol, port_range.first)
+                                if (is_dport and not inverted
+                                        and port_range.first == port_range.last
+                                        and single in members):
+                                    named = single
+                                else:
+                                    ranges.add((match.protocol, port_range.first,
+                                                port_range.last))
+                        elif isinstance(match, MultiportMatch):
+                            for port_range in match.ports:
+                                ranges.add((match.protocol, port_range.first, port_range.last))
+                    target = rule.target
+                    if isinstance(target, NatTarget | PortsTarget) and target.ports is not None:
+                        for proto in ("tcp", "udp"):
+                            ranges.add((proto, target.ports[0], target.ports[1]))
+                    if named is None:
+                        plain += 1
+                        continue
+                    backend = backend_of[named][0]
+                    blank_target: object = target
+                    if isinstance(target, NatTarget) and target.address == backend:
+                        blank_target = ("backend", target.name, target.address_last, target.ports)
+                    template = (
+                        replace(rule, matches=tuple(
+                            replace(m, dport=PortRange(0, 0))
+                            if isinstance(m, PortMatch) and m.dport is not None
+                            and not m.dport_invert and m.dport.first == m.dport.last
+                            and (m.protocol, m.dport.first) == named else m
+                            for m in rule.matches
+                        ), target=Target("")),
+                        blank_target,
+                    )
+                    views[named].append((key_ns, table.name, chain.name, plain, template))
+    sockets: dict[tuple[str, int], list[object]] = {key: [] for key in members}
+    for (owner, port), listeners in plane.listeners.items():
+        if ("tcp", port) in sockets:
+            sockets[("tcp", port)].append((owner, tuple(
+                (str(x.address),
+                 x.owner if x.binding is None else ("proxy", x.binding.container_port))
+                for x in listeners)))
+    for (owner, port), bound in plane.udp.items():
+        if ("udp", port) in sockets:
+            sockets[("udp", port)].append((owner, tuple(
+                (str(x.address), x.kind,
+                 x.owner if x.binding is None else x.binding.container_port)
+                for x in bound)))
+    for binding in bindings:
+        key = (binding.protocol, binding.host_port)
+        if key in backend_of and backend_of[key] != (binding.container_ip,
+                                                       binding.container_port):
+            unsafe.add(key)
+    owner_of: dict[IPv4Address, int] = {}
+    for key_ns, addresses in symmetry.order.items():
+        for address in addresses:
+            owner_of[address] = key_ns
+    out: dict[tuple[str, int], object] = {}
+    for key in members:
+        if key in unsafe:
+            continue
+        proto, port = key
+        address, container_port = backend_of[key]
+        held = owner_of.get(address)
+        if held is None or held not in symmetry.shared:
+            continue
+        atom = tuple(sorted(r for r in ranges if r[0] == proto and r[1] <= port <= r[2]))
+        out[key] = (
+            proto, atom, container_port, symmetry.classes[held],
+            symmetry.order[held].index(address), tuple(views[key]),
+            tuple(sorted(sockets[key], key=repr)),
+        )
+    return out
+
+
+def _own_addresses(namespace: NetworkNamespace) -> tuple[IPv4Address, ...]:
+    """Return the namespace's IPv4 addresses outside 127/8, in interface order."""
+    return tuple(
+        a.interface.ip for link in namespace.interfaces() for a in link.addresses
+        if a.interface.version == 4 and int(a.interface.ip) >> 24 != 127
+    )
+
+
+def _chain_views(
+    key: int, table: str, chain: str, rules: list[Any], members: dict[IPv4Address, int],
+    unsafe: set[IPv4Address], coarse: set[IPv4Network], views: dict[IPv4Address, list[object]],
+    exposures: dict[IPv4Address, list[Exposure]],
+) -> None:
+    """Record where each member address's rules sit in one chain (``Symmetry``'s condition)."""
+    plain = 0
+    named: list[tuple[IPv4Address, frozenset[int], object, int]] = []
+    common: set[int] | None = None
+    for rule in rules:
+        mentioned: dict[IPv4Address, set[int]] = {}
+        for role, net, inverted in ((0, rule.source, rule.source_invert),
+                                    (1, rule.destination, rule.destination_invert)):
+            if net.prefixlen < 32:
+                if net.prefixlen:
+                    coarse.add(net)
+                continue
+            address = net.network_address
+            if address not in members:
+                continue
+            if inverted:
+                unsafe.add(address)
+            mentioned.setdefault(address, set()).add(role)
+        target = rule.target
+        if isinstance(target, NatTarget) and target.address in members:
+            address = cast(IPv4Address, target.address)
+            ranges = _dports(rule)
+            if (target.name != "DNAT" or target.address_last not in (None, address)
+                    or not ranges or rule.protocol not in (6, 17)):
+                unsafe.add(address)
+            for port_range in ranges:
+                if _overlaps(port_range, EPHEMERAL_RANGE):
+                    unsafe.add(address)
+                exposures[address].append(Exposure(rule.protocol, port_range))
+        if not mentioned:
+            plain += 1
+            continue
+        if len(mentioned) > 1:
+            unsafe.update(mentioned)
+            continue
+        (address, roles), = mentioned.items()
+        template = replace(
+            rule,
+            source=_SELF if 0 in roles else rule.source,
+            destination=_SELF if 1 in roles else rule.destination,
+        )
+        named.append((address, frozenset(roles), template, plain))
+        common = set(roles) if common is None else common & roles
+    if named and not common:
+        unsafe.update(a for a, _, _, _ in named)
+        return
+    for address, _, template, before in named:
+        views[address].append((key, table, chain, before, template))
+
+
+def _dports(rule: Any) -> tuple[PortRange, ...]:
+    """Return the destination port ranges a rule requires (empty when it requires none)."""
+    for match in rule.matches:
+        if isinstance(match, PortMatch) and match.dport is not None and not match.dport_invert:
+            return (match.dport,)
+        if (isinstance(match, MultiportMatch) and match.direction == "dports"
+                and not match.invert):
+            return match.ports
+    return ()
+
+
+def _overlaps(first: PortRange, second: PortRange) -> bool:
+    return first.first <= second.last and second.first <= first.last
+
+
+def _structure(
+    node: Node, namespace: NetworkNamespace, addresses: tuple[IPv4Address, ...]
+) -> object:
+    """Return a namespace's shape with its own addresses replaced by their position."""
+    index = {a: i for i, a in enumerate(addresses)}
+
+    def mine(address: IPv4Address | None) -> object:
+        return ("own", index[address]) if address in index else address
+
+    links = []
+    for link in namespace.interfaces():
+        peer = link.peer if link.kind == "veth" else None
+        links.append((
+            link.name, link.kind, link.admin_up, link.mtu, link.master,
+            tuple((mine(a.interface.ip), a.interface.network, a.broadcast, a.secondary,
+                   a.local_route) for a in link.addresses if a.interface.version == 4),
+            None if peer is None else (
+                id(peer.namespace), peer.master, peer.admin_up, peer.hairpin
+            ),
+        ))
+    routes = tuple(
+        (r.destination, r.dev, r.gateway, r.type, r.metric, r.table, r.scope, mine(r.source))
+        for r in node.routes
+    )
+    sysctls = tuple(sorted((k, namespace.sysctls.get(k)) for k in namespace.sysctls))
+    rules = tuple(
+        (t.name, c.name, c.policy, tuple(e.rule for e in c.entries))
+        for t in namespace.netfilter.tables.values() for c in t.chains.values()
+    )
+    return (tuple(links), routes, sysctls, rules)
 
 
 # -- one probe's sockets and packets ------------------------------------------------------

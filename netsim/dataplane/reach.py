@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any, cast
 
-from netsim.dataplane.flow import FlowPlane
+from netsim.dataplane.apps import proxy_bindings
+from netsim.dataplane.flow import FlowPlane, Symmetry, _WorldOnly, port_classes, symmetry_of
 from netsim.dataplane.probe import simulate_probe
 from netsim.scenario.spec import ProbeProtocol, ProbeStep
+
+PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1}
 
 if TYPE_CHECKING:
     from netsim.world import World
@@ -155,13 +158,124 @@ def reach_matrix(world: World, *, seed: int = 0, method: str = "flow") -> ReachM
 def flow_cells(
     world: World, sources: tuple[str, ...], destinations: tuple[Destination, ...], seed: int
 ) -> tuple[ReachCell, ...]:
-    """Answer every cell with the flow evaluator."""
+    """Answer every cell with the flow evaluator, once per group of interchangeable cells.
+
+    Sources whose namespaces ``flow.symmetry_of`` finds interchangeable share
+    one answer per destination, and so do container ports at interchangeable
+    namespaces (the answering container's name swapped in). A cell whose
+    destination involves its own source (its address, a port published to
+    it) is answered on its own, as are all cells when rules tell ephemeral
+    ports apart. Each cell still draws its RNG seed in order, so the cells
+    that are answered use the seeds the packet-level matrix would use.
+    """
     plane = FlowPlane(world)
+    symmetry = symmetry_of(plane)
+    grouped = not plane.ephemeral_split()
+    names: dict[int, list[str]] = {}
+    for container in world.daemon.containers:
+        namespace = world.container_namespaces.get(container.id)
+        if container.running and namespace is not None:
+            names.setdefault(id(namespace), []).append(container.name)
+    holder: dict[IPv4Address, int] = {}
+    for key, addresses in symmetry.order.items():
+        if len(names.get(key, ())) == 1 and key in symmetry.shared:
+            for address in addresses:
+                holder[address] = key
+    bindings = proxy_bindings(cast(Any, _WorldOnly(world)))
+    published = port_classes(plane, symmetry)
+    backend: dict[tuple[str, int], int] = {}
+    for container in world.daemon.containers:
+        namespace = world.container_namespaces.get(container.id)
+        if namespace is None or not container.running:
+            continue
+        for mapping in container.ports:
+            if (mapping.proto, mapping.host_port) in published:
+                backend[(mapping.proto, mapping.host_port)] = id(namespace)
+    hosts = {a for key_ns in (id(world.host),) for a in symmetry.own.get(key_ns, ())}
+    targets = []
+    groups: dict[object, int] = {}
+    for index, destination in enumerate(destinations):
+        protocol = PROTOCOLS[destination.proto]
+        ports = (destination.port, *(
+            b.container_port for b in bindings
+            if b.protocol == destination.proto and b.host_port == destination.port
+        ))
+        held = holder.get(destination.address)
+        port_key = (destination.proto, destination.port)
+        if (held is None and destination.address in hosts and port_key in published
+                and len(names.get(backend[port_key], ())) == 1):
+            held = backend[port_key]
+            group: object = ("published", destination.address, published[port_key])
+        elif held is None:
+            group = ("one", index)
+        else:
+            position = symmetry.order[held].index(destination.address)
+            group = ("like", symmetry.classes[held], position, destination.port, destination.proto)
+        targets.append((destination, protocol, ports, held, groups.setdefault(group, len(groups))))
+    by_address: dict[IPv4Address, list[int]] = {}
+    by_port: dict[tuple[int, int], list[int]] = {}
+    for index, (destination, protocol, ports, _, _) in enumerate(targets):
+        by_address.setdefault(destination.address, []).append(index)
+        for port in ports:
+            by_port.setdefault((protocol, port), []).append(index)
     rng = random.Random(seed)
+    memos: dict[int, dict[int, list[tuple[str | None, str | None, int, int | None]]]] = {}
     cells = []
     for source in sources:
-        for destination in destinations:
-            outcome = plane.probe(source, str(destination.address), destination.port,
-                                  destination.proto, rng=random.Random(rng.getrandbits(64)))
+        namespace = world.namespace_of(source)
+        assert namespace is not None
+        node = plane.node_of(namespace)
+        mine = id(namespace)
+        related = _related(symmetry, mine, targets, by_address, by_port) if grouped else None
+        memo = memos.setdefault(symmetry.classes[mine], {})
+        own_names = names.get(mine, ())
+        for index, (destination, _, _, dest_key, group) in enumerate(targets):
+            pair_seed = rng.getrandbits(64)
+            if related is not None and index not in related:
+                # A representative cell (source i, destination at j) answers (k, l) when
+                # i is not l and k is not j: each swap must leave the other pair alone.
+                # A few representatives per group cover every (k, l).
+                for result, served_by, rep_source, rep_dest in memo.get(group, ()):
+                    if rep_source != dest_key and rep_dest != mine:
+                        if rep_dest is not None and served_by == names[rep_dest][0]:
+                            served_by = names[cast(int, dest_key)][0]
+                        cells.append(ReachCell(source, destination, result, served_by))
+                        break
+                else:
+                    outcome = plane.probe_from(node, source, str(destination.address),
+                                               destination.port, destination.proto,
+                                               rng=random.Random(pair_seed))
+                    if outcome.served_by not in own_names:
+                        memo.setdefault(group, []).append(
+                            (outcome.result, outcome.served_by, mine, dest_key))
+                    cells.append(ReachCell(source, destination, outcome.result,
+                                           outcome.served_by))
+                continue
+            outcome = plane.probe_from(node, source, str(destination.address), destination.port,
+                                       destination.proto, rng=random.Random(pair_seed))
             cells.append(ReachCell(source, destination, outcome.result, outcome.served_by))
     return tuple(cells)
+
+
+def _related(
+    symmetry: Symmetry, namespace: int, targets: list[Any],
+    by_address: dict[IPv4Address, list[int]], by_port: dict[tuple[int, int], list[int]],
+) -> set[int]:
+    """Return the destinations that may involve the source's own namespace ."""
+    related: set[int] = set()
+    for address in symmetry.own.get(namespace, ()):
+        related.update(by_address.get(address, ()))
+    for address, indexes in by_address.items():
+        if int(address) >> 24 == 127:
+            related.update(indexes)
+    for exposure in symmetry.exposures.get(namespace, ()):
+        first, last = exposure.ports.first, exposure.ports.last
+        if last - first < 4096:
+            for port in range(first, last + 1):
+                related.update(by_port.get((exposure.protocol, port), ()))
+        else:
+            related.update(
+                i for i, (_, protocol, ports, _, _) in enumerate(targets)
+                if protocol == exposure.protocol and any(exposure.ports.contains(p) for p in ports)
+            )
+    return related

@@ -45,9 +45,12 @@ class ScenarioError(NetsimError):
 class DockerError(NetsimError):
     """The simulated daemon refuses a request; the message is Docker's text."""
 
-    def __init__(self, message: str, *, status: int = 500) -> None:
+    def __init__(self, message: str, *, status: int = 500, exit_code: int = 125) -> None:
         self.message = message
         self.status = status
+        # What `docker run` exits with: 125 for the daemon's refusals, 127
+        # when the container's program does not exist (as the real CLI).
+        self.exit_code = exit_code
         super().__init__(message)
 
 

@@ -149,10 +149,14 @@ class DockerClient:
         except DockerError as error:
             if container.auto_remove:
                 self.daemon.remove_container(container, force=True)
+            stderr = profile.run_error(_daemon_error(error.message), at_create=False)
+            if not detached and self.version == "20.10":
+                # CLI 20.10 also reports that it stopped waiting for the container.
+                stderr += (f'time="{self.daemon.now_seconds()}" level=error '
+                           'msg="error waiting for container: context canceled"\n')
             # With -d the CLI has printed the new ID before it asks for the start.
-            return CommandOutput(125, container.id + "\n" if detached else "",
-                                 profile.run_error(_daemon_error(error.message),
-                                                   at_create=False))
+            return CommandOutput(error.exit_code, container.id + "\n" if detached else "",
+                                 stderr)
         if detached:
             return CommandOutput(0, container.id + "\n")
         if command.args[1:]:

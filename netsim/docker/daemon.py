@@ -15,7 +15,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 
 from netsim.docker.engines import EngineProfile
 from netsim.docker.engines.base import DaemonOptions, RuleCommand, to_delete
-from netsim.docker.images import IMAGE_PATH_ENV, find_image
+from netsim.docker.images import IMAGE_PATH_ENV, find_image, has_program
 from netsim.docker.ipam import BUILTIN_POOLS, AddressPool, SubnetAllocator, split_pools
 from netsim.docker.model import (
     Container,
@@ -97,6 +97,10 @@ class Daemon:
     def now(self) -> str:
         """Return the simulated time as Docker's timestamp."""
         return _timestamp(self.clock)
+
+    def now_seconds(self) -> str:
+        """Return the simulated time as the CLI's log lines print it (whole seconds, UTC)."""
+        return _timestamp(self.clock).split(".", 1)[0] + "Z"
 
     # -- start-up ------------------------------------------------------------
     def start(self) -> None:
@@ -413,6 +417,15 @@ class Daemon:
             self._release_network(container)
             raise DockerError(self.profile.networking_error(error.message),
                               status=error.status) from None
+        program = container.command_line[0] if container.command_line else ""
+        if not has_program(container.image, program):
+            # The runtime cannot start the process; networking is torn down
+            # again and the container stays as it was.
+            self._release_network(container)
+            raise DockerError(self.profile.task_error(
+                f"failed to create shim task: OCI runtime create failed: runc create failed: "
+                f"unable to start container process: exec: \"{program}\": executable file not "
+                "found in $PATH: unknown"), exit_code=127)
         container.state = "running"
         container.exit_code = 0
         container.pid = self._next_pid

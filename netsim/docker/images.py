@@ -57,3 +57,16 @@ def find_image(reference: str, extra: tuple[ImageSpec, ...] = ()) -> ImageSpec |
         if image.name == repository:
             return image
     return None
+
+
+def image_programs(image: ImageSpec) -> frozenset[str]:
+    """Return the program names an image has on ``$PATH`` (busybox applets and its service)."""
+    from netsim.docker.busybox import BUSYBOX_APPLETS
+
+    own = {words[0].rsplit("/", 1)[-1] for words in (image.entrypoint, image.command) if words}
+    return BUSYBOX_APPLETS | own
+
+
+def has_program(image: ImageSpec, program: str) -> bool:
+    """Return whether PROGRAM (a name or a path) can be started in a container of IMAGE."""
+    return program.rsplit("/", 1)[-1] in image_programs(image)

@@ -12,16 +12,13 @@ from typing import TYPE_CHECKING
 
 from netsim.docker.client import CommandOutput
 from netsim.docker.files import container_environment, container_hosts, container_resolv_conf
+from netsim.docker.images import has_program
 from netsim.docker.model import Container
 from netsim.kernel.commands import ip_command, sysctl_command
 
 if TYPE_CHECKING:
     from netsim.kernel.namespace import NetworkNamespace
     from netsim.world import World
-
-# Programs a container image has (the conformance images are busybox-based).
-CONTAINER_PROGRAMS = frozenset({"cat", "env", "hostname", "ip", "sleep", "sh", "echo", "true",
-                                "false", "ls", "ping", "nc", "nslookup", "wget"})
 
 
 def split_command(line: str) -> list[str] | CommandOutput:
@@ -92,7 +89,7 @@ def run_in_container(world: World, container: Container, argv: list[str],
                      env: list[str]) -> CommandOutput:
     """Run a program in a running container as ``docker exec`` does (no shell)."""
     program = argv[0]
-    if program not in CONTAINER_PROGRAMS:
+    if not has_program(container.image, program):
         # runc's message reaches the client on the exec's output stream, with CRLF.
         return CommandOutput(126 if world.profile.version == "20.10" else 127,
                              _exec_not_found(program), "")

@@ -196,6 +196,9 @@ class Normaliser:
             if step.get("kind") == "command":
                 step["stdout"] = self.text(step.get("stdout", ""))
                 step["stderr"] = self.text(step.get("stderr", ""))
+                if _is_docker_ps(step.get("command", "")):
+                    # `docker ps --format '{{.Status}}'` prints durations outside a table.
+                    step["stdout"] = DURATION.sub("<duration>", step["stdout"])
                 if _is_docker_port(step.get("command", "")):
                     step["stdout"] = _sorted_lines(step["stdout"])
                 elif _is_env(step):
@@ -223,6 +226,17 @@ def _tabulate(rows: list[list[str]]) -> list[str]:
         ).rstrip()
         for row in rows
     ]
+
+
+def _is_docker_ps(command: str) -> bool:
+    """Return whether a command lists containers (``docker ps``, ``docker container ls``)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return False
+    return words[:2] == ["docker", "ps"] or words[:3] in (
+        ["docker", "container", "ls"], ["docker", "container", "list"],
+        ["docker", "container", "ps"])
 
 
 def _is_docker_port(command: str) -> bool:

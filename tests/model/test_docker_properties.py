@@ -73,7 +73,7 @@ def test_random_docker_sessions_never_crash(lines: list[str]) -> None:
     for index, line in enumerate(lines):
         output = _command(world, CommandStep(index=index, line=1, command=line))
         assert isinstance(output.exit_code, int)
-        assert output.exit_code == 0 or output.stderr, line
+        assert output.exit_code == 0 or output.stderr or output.stdout, line
 
 
 SHELL = st.one_of(

@@ -118,6 +118,10 @@ class EngineProfile:
         """Return the error when the host port is taken by a program outside Docker."""
         raise NotImplementedError
 
+    def task_error(self, text: str) -> str:
+        """Wrap the runtime's failure to start a container's process."""
+        return text
+
     def networking_error(self, text: str) -> str:
         """Wrap an endpoint setup failure as the daemon reports it."""
         return text

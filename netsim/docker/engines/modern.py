@@ -141,6 +141,10 @@ class ModernProfile(EngineProfile):
         return (f"failed to bind host port for {host}:{mapping.host_port}:{container_ip}:"
                 f"{mapping.container_port}/{mapping.proto}: address already in use")
 
+    def task_error(self, text: str) -> str:
+        """Prefix runtime failures as 28 does."""
+        return f"failed to create task for container: {text}"
+
     def networking_error(self, text: str) -> str:
         """Prefix endpoint failures as 28.0.1+ does."""
         return f"failed to set up container networking: {text}"

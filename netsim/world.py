@@ -142,6 +142,10 @@ class HostPlumbing:
             inner.add_route(Route(destination=IPv4Network("0.0.0.0/0"), dev=ifname,
                                   gateway=gateway))
 
+    def sandbox_iptables(self, owner: str, argv: tuple[str, ...]) -> None:
+        """Run an iptables command in a container's namespace."""
+        self.world.container_namespaces[owner].netfilter.apply(list(argv))
+
     def detach_endpoint(self, owner: str, host_veth: str) -> None:
         """Delete the endpoint's veth pair (its peer goes with it)."""
         self.host.delete_link(host_veth)

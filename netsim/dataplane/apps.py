@@ -211,7 +211,9 @@ def start_embedded_dns(sim: Simulation, node: Node, container: Container) -> Non
         )
         sim.transport.sendto(sock, answer, (packet.src, datagram.sport), source=packet.dst)
 
-    sim.transport.bind_udp(node, EMBEDDED_DNS, 53, "dockerd", query)
+    # dockerd listens on a random port; the sandbox's nat rules send 127.0.0.11:53 there.
+    port = container.dns_ports[1] if container.dns_ports is not None else 53
+    sim.transport.bind_udp(node, EMBEDDED_DNS, port, "dockerd", query)
 
 
 def install(sim: Simulation) -> None:

@@ -409,6 +409,9 @@ class Daemon:
                     self._join(container, network)
                 else:
                     container.endpoint_ids[network.name] = self.new_id()
+            if any(network.user_defined for network in networks) and \
+                    not mode.startswith("container:") and mode != "host":
+                self._setup_embedded_dns(container)
             if networks and networks[0].is_bridge and not networks[0].internal:
                 self._publish(container, networks[0])
             self._program_links(container)
@@ -480,6 +483,33 @@ class Daemon:
         for rule in rules:
             self._apply(rule)
         self._installed[endpoint.id] = rules
+
+    def _setup_embedded_dns(self, container: Container) -> None:
+        """Redirect 127.0.0.11:53 to the resolver's random ports inside the sandbox.
+
+        libnetwork's resolver listens on two random ports in the container's
+        namespace and inserts these nat rules there (resolver_unix.go): UDP
+        first, then TCP, each with -I, so TCP lists first.
+        """
+        tcp_port = self.rng.randrange(32768, 61000)
+        udp_port = self.rng.randrange(32768, 61000)
+        container.dns_ports = (tcp_port, udp_port)
+        dns = "127.0.0.11"
+        commands: list[tuple[str, ...]] = [
+            ("-t", "nat", "-N", "DOCKER_OUTPUT"),
+            ("-t", "nat", "-N", "DOCKER_POSTROUTING"),
+            ("-t", "nat", "-A", "OUTPUT", "-d", f"{dns}/32", "-j", "DOCKER_OUTPUT"),
+            ("-t", "nat", "-A", "POSTROUTING", "-d", f"{dns}/32", "-j", "DOCKER_POSTROUTING"),
+        ]
+        for proto, port in (("udp", udp_port), ("tcp", tcp_port)):
+            commands += [
+                ("-t", "nat", "-I", "DOCKER_OUTPUT", "-d", f"{dns}/32", "-p", proto, "-m", proto,
+                 "--dport", "53", "-j", "DNAT", "--to-destination", f"{dns}:{port}"),
+                ("-t", "nat", "-I", "DOCKER_POSTROUTING", "-s", f"{dns}/32", "-p", proto, "-m",
+                 proto, "--sport", str(port), "-j", "SNAT", "--to-source", ":53"),
+            ]
+        for command in commands:
+            self.plumbing.sandbox_iptables(container.id, command)
 
     def _publish(self, container: Container, network: Network) -> None:
         """Allocate host ports and program DNAT for the container's published ports."""
@@ -655,6 +685,7 @@ class Daemon:
             endpoint.network.pool.release(endpoint.address.ip)
         container.endpoints.clear()
         container.endpoint_ids.clear()
+        container.dns_ports = None
         self.plumbing.delete_namespace(container.id)
 
     def remove_container(self, container: Container, *, force: bool) -> None:

@@ -117,6 +117,7 @@ class Container:
     endpoint_ids: dict[str, str] = field(default_factory=dict)
     ports: list[PortMapping] = field(default_factory=list)
     link_env: list[str] = field(default_factory=list)
+    dns_ports: tuple[int, int] | None = None  # (tcp, udp) of the embedded DNS in the sandbox
     hosts_entries: list[tuple[str, str]] = field(default_factory=list)
     started_at: float = 0.0
     finished_at: float = 0.0

@@ -56,3 +56,6 @@ class Plumbing(Protocol):
 
     def detach_endpoint(self, owner: str, host_veth: str) -> None:
         """Delete an endpoint's veth pair."""
+
+    def sandbox_iptables(self, owner: str, argv: tuple[str, ...]) -> None:
+        """Run an iptables command inside a container's namespace."""

@@ -348,10 +348,14 @@ class FlowPlane:
                 and uses_embedded_dns(world.daemon, container)
             ):
                 dns_started.add(id(namespace))
+                # dockerd may listen on a random port that the sandbox's nat rules
+                # send 127.0.0.11:53 to (``apps.start_embedded_dns``).
+                dns_ports = getattr(container, "dns_ports", None)
+                port = dns_ports[1] if dns_ports is not None else 53
                 sock = _UdpSocket(
-                    node, EMBEDDED_DNS, 53, "dockerd", kind="dns", container=container
+                    node, EMBEDDED_DNS, port, "dockerd", kind="dns", container=container
                 )
-                self.udp.setdefault((id(node), 53), []).append(sock)
+                self.udp.setdefault((id(node), port), []).append(sock)
         for binding in proxy_bindings(cast(Any, _WorldOnly(world))):
             if binding.protocol == "tcp":
                 listener = _Listener(binding.host_ip, PROXY, binding)

@@ -156,7 +156,8 @@ def reach_matrix(world: World, *, seed: int = 0, method: str = "flow") -> ReachM
 
 
 def flow_cells(
-    world: World, sources: tuple[str, ...], destinations: tuple[Destination, ...], seed: int
+    world: World, sources: tuple[str, ...], destinations: tuple[Destination, ...], seed: int,
+    *, group: bool = True,
 ) -> tuple[ReachCell, ...]:
     """Answer every cell with the flow evaluator, once per group of interchangeable cells.
 
@@ -165,12 +166,12 @@ def flow_cells(
     namespaces (the answering container's name swapped in). A cell whose
     destination involves its own source (its address, a port published to
     it) is answered on its own, as are all cells when rules tell ephemeral
-    ports apart. Each cell still draws its RNG seed in order, so the cells
+    ports apart or ``group`` is False. Each cell still draws its RNG seed in order, so the cells
     that are answered use the seeds the packet-level matrix would use.
     """
     plane = FlowPlane(world)
     symmetry = symmetry_of(plane)
-    grouped = not plane.ephemeral_split()
+    grouped = group and not plane.ephemeral_split()
     names: dict[int, list[str]] = {}
     for container in world.daemon.containers:
         namespace = world.container_namespaces.get(container.id)
@@ -205,13 +206,15 @@ def flow_cells(
         if (held is None and destination.address in hosts and port_key in published
                 and len(names.get(backend[port_key], ())) == 1):
             held = backend[port_key]
-            group: object = ("published", destination.address, published[port_key])
+            cluster: object = ("published", destination.address, published[port_key])
         elif held is None:
-            group = ("one", index)
+            cluster = ("one", index)
         else:
             position = symmetry.order[held].index(destination.address)
-            group = ("like", symmetry.classes[held], position, destination.port, destination.proto)
-        targets.append((destination, protocol, ports, held, groups.setdefault(group, len(groups))))
+            cluster = ("like", symmetry.classes[held], position, destination.port,
+                       destination.proto)
+        targets.append((destination, protocol, ports, held,
+                        groups.setdefault(cluster, len(groups))))
     by_address: dict[IPv4Address, list[int]] = {}
     by_port: dict[tuple[int, int], list[int]] = {}
     for index, (destination, protocol, ports, _, _) in enumerate(targets):
@@ -229,13 +232,13 @@ def flow_cells(
         related = _related(symmetry, mine, targets, by_address, by_port) if grouped else None
         memo = memos.setdefault(symmetry.classes[mine], {})
         own_names = names.get(mine, ())
-        for index, (destination, _, _, dest_key, group) in enumerate(targets):
+        for index, (destination, _, _, dest_key, cluster_id) in enumerate(targets):
             pair_seed = rng.getrandbits(64)
             if related is not None and index not in related:
                 # A representative cell (source i, destination at j) answers (k, l) when
                 # i is not l and k is not j: each swap must leave the other pair alone.
                 # A few representatives per group cover every (k, l).
-                for result, served_by, rep_source, rep_dest in memo.get(group, ()):
+                for result, served_by, rep_source, rep_dest in memo.get(cluster_id, ()):
                     if rep_source != dest_key and rep_dest != mine:
                         if rep_dest is not None and served_by == names[rep_dest][0]:
                             served_by = names[cast(int, dest_key)][0]
@@ -246,7 +249,7 @@ def flow_cells(
                                                destination.port, destination.proto,
                                                rng=random.Random(pair_seed))
                     if outcome.served_by not in own_names:
-                        memo.setdefault(group, []).append(
+                        memo.setdefault(cluster_id, []).append(
                             (outcome.result, outcome.served_by, mine, dest_key))
                     cells.append(ReachCell(source, destination, outcome.result,
                                            outcome.served_by))

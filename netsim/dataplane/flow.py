@@ -1,29 +1,37 @@
 """Answer probes at flow level: the packet path's decisions, walked without simpy.
 
 A probe's packets (SYN, SYN-ACK or RST, the handshake's ACK, the listener's
-answer; a datagram and its answer; an echo and its reply; ICMP errors and the
-docker-proxy's own connection) are walked one after another through the same
-decisions ``netsim.dataplane.engine`` makes, in the same order: routing (local
-table first, longest prefix, ``inet_select_addr``), the netfilter hooks for
-routed and for bridged traffic (br_netfilter) with the kernel's pure
-``evaluate``, conntrack and NAT (``netsim.dataplane.conntrack``), neighbour
-resolution (nobody on the link holds the address: ICMP host unreachable after
-3 s), bridging (the port, hairpin), sockets (listeners, docker-proxy, the
-embedded DNS, TCP RST and ICMP port unreachable for closed ports).
+answer; a datagram and its answer; an echo and its reply; ICMP errors; the
+docker-proxy's own connection and the embedded DNS query) are walked through
+the decisions ``netsim.dataplane.engine`` makes, in the same order: routing
+(``nodes.Node``: local table first, longest prefix, ``inet_select_addr``),
+the netfilter hooks for routed and bridged (br_netfilter) traffic with the
+kernel's pure ``evaluate``, conntrack and NAT (``netsim.dataplane.conntrack``,
+so replies are translated back and matched as ESTABLISHED), neighbour
+resolution (nobody on the link holds the address: ICMP host unreachable
+after 3 s), bridging (the port, hairpin), sockets (listeners, docker-proxy,
+the embedded DNS, TCP RST and ICMP port unreachable for closed ports).
 
-What makes it fast is that nothing is scheduled: packets wait in a small
-time-ordered queue of plain callbacks, and everything that depends on the
-world only (routes, address ownership, the bridge port toward an interface,
-rule verdicts) is cached per world by ``FlowPlane``. Verdicts are cached per
-*abstract* header view: addresses and ports are replaced by the class of
-values no rule of the namespace tells apart (the networks, port ranges and
-address types its rules test), so the ephemeral port or a container's
-address does not make a new walk. Netfilter counters are not incremented.
+Nothing is scheduled on simpy: callbacks wait in a small time-ordered queue,
+and what depends on the world only is cached per world by ``FlowPlane``:
+routes, who answers ARP for what, the bridge port toward an interface, and
+verdicts per *abstract* header view (addresses and ports replaced by the
+class of values no rule of the namespace tells apart, so an ephemeral port
+or another client address does not make a new walk). A walk that misses the
+cache runs ``evaluate`` on the chains without the rules that name another
+/32 or another single port than the packet's, which cannot match.
+Netfilter counters are not incremented. TCP sequence numbers are not
+modelled, and a lost SYN is not retransmitted: a retransmission meets the
+same decisions (conntrack keeps its NAT binding), so it ends the same way.
+
+``symmetry_of`` and ``port_classes`` find the namespaces and published ports
+the world treats alike up to a swap, which lets ``reach`` answer a group of
+cells with one walk.
 
 Helpers that mirror code the packet path keeps inside a simpy process or a
 private method (``_relay_tcp``/``_relay_udp``, ``_nat_target``,
 ``_avoid_clash``, ARP's flood and the bridge's learnt FDB) are written here
-as small pure functions; each says what it mirrors.
+as small functions; each says what it mirrors.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING, Any, cast
 
-from netsim.dataplane.apps import ANY, PROXY, ProxyBinding, answer_line, dns_query, proxy_bindings
+from netsim.dataplane.apps import PROXY, ProxyBinding, answer_line, dns_query, proxy_bindings
 from netsim.dataplane.conntrack import (
     DST_MANIP,
     ORIGINAL,
@@ -1749,4 +1757,12 @@ def _failure(error: str) -> str:
     return "refused" if error == "ECONNREFUSED" else "unreachable"
 
 
-__all__ = ["ANY", "FlowOutcome", "FlowPlane", "flow_probe"]
+__all__ = [
+    "Exposure",
+    "FlowOutcome",
+    "FlowPlane",
+    "Symmetry",
+    "flow_probe",
+    "port_classes",
+    "symmetry_of",
+]

@@ -138,6 +138,14 @@ class DockerClient:
         except DockerError as error:
             # The CLI parses -p itself and refuses before asking the daemon.
             return CommandOutput(125, "", profile.run_error(error.message, at_create=True))
+        mode = command.value("network") or "default"
+        if (self.version == "20.10" and command.values("link")
+                and (mode in ("host", "none") or mode.startswith("container:"))):
+            return CommandOutput(125, "", profile.run_error(
+                "links are only supported for user-defined networks", at_create=True))
+        warnings = ""
+        if mode == "host" and command.values("publish"):
+            warnings = "WARNING: Published ports are discarded when using host network mode\n"
         try:
             container = self.daemon.create_container(self._request(command))
         except DockerError as error:
@@ -158,7 +166,7 @@ class DockerClient:
             return CommandOutput(error.exit_code, container.id + "\n" if detached else "",
                                  stderr)
         if detached:
-            return CommandOutput(0, container.id + "\n")
+            return CommandOutput(0, container.id + "\n", warnings)
         if command.args[1:]:
             output = self.execute_in(container, list(command.args[1:]), [])
             self.daemon.stop_container(container, exit_code=output.exit_code)
@@ -350,6 +358,18 @@ class DockerClient:
             ip_range = _network_arg(command.value("ip-range"))
             gateway_text = command.value("gateway")
             gateway = IPv4Address(gateway_text) if gateway_text else None
+        except (DockerError, ValueError) as error:
+            message = error.message if isinstance(error, DockerError) else str(error)
+            return CommandOutput(1, "", _daemon_error(message) + "\n")
+        # The CLI pairs --gateway and --ip-range with a --subnet itself.
+        if subnet is None and (gateway is not None or ip_range is not None):
+            return CommandOutput(1, "", "every ip-range or gateway must have a corresponding "
+                                        "subnet\n")
+        if subnet is not None and gateway is not None and gateway not in subnet:
+            return CommandOutput(1, "", f"no matching subnet for gateway {gateway}\n")
+        if subnet is not None and ip_range is not None and not ip_range.subnet_of(subnet):
+            return CommandOutput(1, "", f"no matching subnet for range {ip_range}\n")
+        try:
             options = dict(o.split("=", 1) for o in command.values("opt") if "=" in o)
             labels = dict(o.split("=", 1) for o in command.values("label") if "=" in o)
             network = self.daemon.create_network(

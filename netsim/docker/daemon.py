@@ -227,6 +227,12 @@ class Daemon:
                 f"network {ref} is ambiguous ({len(matches)} matches found based on ID prefix)")
         raise DockerError(f"network {ref} not found", status=404)
 
+    def _container_or_none(self, ref: str) -> Container | None:
+        try:
+            return self.find_container(ref)
+        except DockerError:
+            return None
+
     def _network_or_none(self, ref: str) -> Network | None:
         try:
             return self.find_network(ref)
@@ -272,7 +278,11 @@ class Daemon:
             if request.hostname:
                 raise DockerError("conflicting options: hostname and the network mode",
                                   status=400)
-            mode = "container:" + self.find_container(mode.split(":", 1)[1]).id
+            # The target is looked up when the container starts; one that
+            # exists now is remembered by its ID.
+            target = self._container_or_none(mode.split(":", 1)[1])
+            if target is not None:
+                mode = "container:" + target.id
         user_network = network_name not in ("bridge", "host", "none") and ":" not in mode
         classic = self.profile.version == "20.10"
         if request.aliases and not user_network and not (classic and network_name == "bridge"):
@@ -339,8 +349,10 @@ class Daemon:
         env = list(request.env)
         user_keys = {item.split("=", 1)[0] for item in env}
         env += [item for item in (IMAGE_PATH_ENV,) if item.split("=", 1)[0] not in user_keys]
-        if mode.startswith("container:"):
-            hostname = self.find_container(mode.split(":", 1)[1]).hostname
+        target = (self._container_or_none(mode.split(":", 1)[1])
+                  if mode.startswith("container:") else None)
+        if target is not None:
+            hostname = target.hostname
         elif mode == "host":
             hostname = "host"
         else:
@@ -380,9 +392,15 @@ class Daemon:
             return
         mode = container.network_mode
         if mode.startswith("container:"):
-            target = self.find_container(mode.split(":", 1)[1])
-            if not target.running:
-                raise DockerError(self._not_running_join(target))
+            reference = mode.split(":", 1)[1]
+            found = self._container_or_none(reference)
+            if found is None:
+                text = f"No such container: {reference}"
+                if self.profile.version != "20.10":
+                    text = f"joining network namespace of container: {text}"
+                raise DockerError(text, status=404)
+            if not found.running:
+                raise DockerError(self._not_running_join(found, reference))
         for link in container.links:
             child = self.find_container(link.child_name)
             if not child.running:
@@ -439,9 +457,9 @@ class Daemon:
         container.link_env = self._link_env(container)
         self._update_parents(container)
 
-    def _not_running_join(self, target: Container) -> str:
+    def _not_running_join(self, target: Container, reference: str) -> str:
         if self.profile.version == "20.10":
-            return f"cannot join network of a non running container: {target.name}"
+            return f"cannot join network of a non running container: {reference}"
         return (f"cannot join network namespace of a non running container: container "
                 f"{target.name} is {_state_word(target)}")
 
@@ -794,8 +812,7 @@ class Daemon:
         """
         mode = container.network_mode
         if network.name == "host" or mode == "host":
-            raise DockerError("container cannot be disconnected from host network or "
-                              "connected to host network", status=400)
+            raise DockerError(self._host_network_refusal(), status=400)
         if mode == "none" or network.name == "none":
             raise DockerError("container cannot be connected to multiple networks with one of "
                               "the networks in private (none) mode", status=400)
@@ -824,6 +841,13 @@ class Daemon:
             container.hosts_entries.append((str(endpoint.address.ip),
                                             _hosts_names(container.hostname)))
 
+    def _host_network_refusal(self, *, disconnect: bool = False) -> str:
+        if disconnect and self.profile.version != "20.10":
+            return ("cannot disconnect container from host network - container was created in "
+                    "host network mode")
+        return ("container cannot be disconnected from host network or connected to host "
+                "network")
+
     def disconnect(self, network: Network, container: Container) -> None:
         """Detach a container from a network.
 
@@ -831,12 +855,13 @@ class Daemon:
             DockerError: not connected, or a special network mode.
         """
         if network.name == "host" or container.network_mode == "host":
-            raise DockerError("container cannot be disconnected from host network or "
-                              "connected to host network", status=400)
+            raise DockerError(self._host_network_refusal(disconnect=True), status=400)
         if network.name not in container.networks:
             raise DockerError(f"container {container.id} is not connected to network "
                               f"{network.name}", status=403)
         del container.networks[network.name]
+        container.endpoint_ids.pop(network.name, None)
+        container.network_ids.pop(network.name, None)
         endpoint = container.endpoints.pop(network.name, None)
         if endpoint is not None:
             self._remove_rules(self._installed.pop(endpoint.id, []))

@@ -39,7 +39,8 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
     links: list[str] | None = list(config.links) or None
     network = next((n for n in daemon.networks if n.name == name), None)
     user_defined = network is not None and network.user_defined
-    if not modern and user_defined and endpoint is not None:
+    if not modern and user_defined and (endpoint is not None or config.connected):
+        # 20.10 adds the short ID when the endpoint is created and when connecting.
         aliases = list(config.aliases) + [container.short_id]
     ip = str(endpoint.address.ip) if endpoint else ""
     prefix = endpoint.address.network.prefixlen if endpoint else 0
@@ -47,7 +48,8 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
     mac = endpoint.mac if endpoint else ""
     if modern:
         dns_names: list[str] | None = None
-        if user_defined and endpoint is not None:
+        if user_defined and (endpoint is not None or config.connected):
+            # Set when the endpoint is created, and by `docker network connect`.
             dns_names = [container.name, *config.aliases, container.short_id]
             if container.hostname not in dns_names:
                 dns_names.append(container.hostname)
@@ -253,6 +255,12 @@ def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
     for container in daemon.containers:
         endpoint = container.endpoints.get(network.name)
         if endpoint is None:
+            endpoint_id = container.endpoint_ids.get(network.name)
+            if endpoint_id is not None and container.running:
+                # host and none endpoints have no address or MAC.
+                containers[container.id] = {
+                    "Name": container.name, "EndpointID": endpoint_id, "MacAddress": "",
+                    "IPv4Address": "", "IPv6Address": ""}
             continue
         containers[container.id] = {
             "Name": container.name, "EndpointID": endpoint.id, "MacAddress": endpoint.mac,

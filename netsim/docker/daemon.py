@@ -586,22 +586,31 @@ class Daemon:
             return [[v4, v6]]
         return [[v4], [v6]]
 
-    def _program_links(self, container: Container) -> None:
-        """Install the icc=false ACCEPT pairs for the container's links."""
+    def _link_rules(self, container: Container) -> list[RuleCommand]:
+        """Return the icc=false ACCEPT pairs of the links, with the children's addresses now."""
         if self.options.icc or "bridge" not in container.endpoints:
-            return
+            return []
         parent = container.endpoints["bridge"]
         rules: list[RuleCommand] = []
         for link in container.links:
-            child = self.find_container(link.child_name)
-            child_ep = child.endpoints.get("bridge")
-            if child_ep is None:
+            child = self._container_or_none(link.child_name)
+            child_ep = child.endpoints.get("bridge") if child is not None else None
+            if child is None or child_ep is None:
                 continue
             rules += self.profile.link_rules(parent.network, parent.address.ip,
                                              child_ep.address.ip, child.exposed)
-        for rule in rules:
+        return rules
+
+    def _program_links(self, container: Container) -> None:
+        """Install the icc=false ACCEPT pairs for the container's links."""
+        for rule in self._link_rules(container):
             self._apply(rule)
-        self._installed[container.id + "/links"] = rules
+
+    def _unprogram_links(self, container: Container) -> None:
+        """Delete the link rules as libnetwork's Leave does: built from the children's
+        addresses now, so rules naming a child's old address stay behind (seen on
+        both engines when the child came back with another address)."""
+        self._remove_rules(self._link_rules(container))
 
     def _hosts_entries(self, container: Container) -> list[tuple[str, str]]:
         """Return the /etc/hosts lines after the defaults: links, then own addresses."""
@@ -691,8 +700,8 @@ class Daemon:
             self.containers.remove(container)
 
     def _release_network(self, container: Container) -> None:
-        for key in (container.id + "/links", container.id + "/ports"):
-            self._remove_rules(self._installed.pop(key, []))
+        self._unprogram_links(container)
+        self._remove_rules(self._installed.pop(container.id + "/ports", []))
         for mapping in container.ports:
             self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
         container.ports = []

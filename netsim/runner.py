@@ -44,7 +44,7 @@ def _packet(world: World, step: PacketStep) -> dict[str, Any]:
     record: dict[str, Any] = {"index": step.index, "kind": "packet", "from": step.src,
                               "packet": step.packet}
     try:
-        outcome = send_packet(world, step.src, step.packet)
+        outcome = send_packet(world, step.src, step.packet, index=step.index)
     except NetsimError as error:
         record.update(result="not sent", error=str(error))
         return record

@@ -75,6 +75,10 @@ class HostPlumbing:
         """Return the LAN's subnet."""
         return self.world.scenario.lan
 
+    def link_exists(self, name: str) -> bool:
+        """Return whether the host has a link of that name."""
+        return self.host.find(name) is not None
+
     def create_bridge(self, name: str, address: IPv4Interface, mac: str) -> None:
         """Create a bridge with its address, up (no carrier until a port joins)."""
         bridge = self.host.add_bridge(name, mac=mac)
@@ -142,6 +146,14 @@ class HostPlumbing:
             inner.add_route(Route(destination=IPv4Network("0.0.0.0/0"), dev=ifname,
                                   gateway=gateway))
 
+    def set_default_route(self, owner: str, gateway: IPv4Address, ifname: str) -> None:
+        """Replace a container's default route (``ip route replace default``)."""
+        inner = self.world.container_namespaces[owner]
+        default = IPv4Network("0.0.0.0/0")
+        if any(route.destination == default for route in inner.routes):
+            inner.delete_route(default)
+        inner.add_route(Route(destination=default, dev=ifname, gateway=gateway))
+
     def sandbox_iptables(self, owner: str, argv: tuple[str, ...]) -> None:
         """Run an iptables command in a container's namespace."""
         self.world.container_namespaces[owner].netfilter.apply(list(argv))
@@ -161,9 +173,19 @@ class World:
     lan: NetworkNamespace
     host: NetworkNamespace
     machines: dict[str, NetworkNamespace]
+    seed_label: str = ""
     container_namespaces: dict[str, NetworkNamespace] = field(default_factory=dict)
     daemon: Daemon = field(init=False)
     client: DockerClient = field(init=False)
+
+    def step_rng(self, index: int, purpose: str) -> random.Random:
+        """Return a generator of its own for one step's traffic (probe, packet).
+
+        Traffic never draws from the world's generator, so the docker steps
+        after a probe get the same IDs and MACs whether or not probes run
+        (``netsim run`` and ``netsim trace``/``reach``/``diagram`` agree).
+        """
+        return random.Random(f"{self.seed_label}/{purpose}/{index}")
 
     def random_mac(self) -> str:
         """Return a random locally administered MAC address from the world's RNG."""
@@ -229,7 +251,8 @@ def _lan_port_mac(address: IPv4Interface) -> str:
 def build_world(scenario: Scenario, *, engine: str | None = None, seed: int = 0) -> World:
     """Build the world of a scenario and start its Docker daemon."""
     profile = profile_for(engine or scenario.engine)
-    rng = random.Random(f"{scenario.name}/{profile.version}/{seed}")
+    seed_label = f"{scenario.name}/{profile.version}/{seed}"
+    rng = random.Random(seed_label)
     lan = NetworkNamespace("lan", registered_name="lan")
     bring_up_loopback(lan)
     lan.add_bridge("lan0", mac="02:01:00:00:00:00", mac_explicit=False)
@@ -238,7 +261,7 @@ def build_world(scenario: Scenario, *, engine: str | None = None, seed: int = 0)
     machines = {m.name: _lan_node(lan, m.name, m.address, i + 1)
                 for i, m in enumerate(scenario.machines)}
     world = World(scenario=scenario, profile=profile, rng=rng, lan=lan, host=host,
-                  machines=machines)
+                  machines=machines, seed_label=seed_label)
     from netsim.shell import run_in_container
 
     world.daemon = Daemon(spec=scenario.daemon, profile=profile, plumbing=HostPlumbing(world),

@@ -580,7 +580,7 @@ def flow_probe(world: World, step: ProbeStep, *, rng: random.Random | None = Non
     """Answer one probe step at flow level (the counterpart of ``probe.simulate_probe``)."""
     if world.namespace_of(step.src) is None:
         return FlowOutcome(None, error=f"probe source {step.src} is not running")
-    rng = rng or random.Random(world.rng.getrandbits(64))
+    rng = rng or world.step_rng(step.index, "probe")
     plane = plane or FlowPlane(world)
     return plane.probe(step.src, step.dst, step.port, step.proto, rng=rng)
 

@@ -16,7 +16,6 @@ goes through the node's output path (routing, OUTPUT, POSTROUTING, ARP).
 from __future__ import annotations
 
 import ast
-import random
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any
@@ -259,8 +258,12 @@ def send_packet(
     interface: str = "eth0",
     seconds: float = 5.0,
     capture: bool = False,
+    index: int = 0,
 ) -> PacketOutcome:
     """Send a packet written in scapy's notation from ``node``; return what happened.
+
+    ``index`` is the step's position; the packet's random choices come from
+    the world's per-step generator for it.
 
     Raises:
         PacketSyntaxError: the text is not a supported packet.
@@ -275,7 +278,7 @@ def send_packet(
         raise NetsimError(f"cannot send a packet from {node!r}: no such running node")
     sim = Simulation(
         world,
-        rng=random.Random(world.rng.getrandbits(64)),
+        rng=world.step_rng(index, "packet"),
         config=EngineConfig(time_limit=seconds),
         capture=capture,
     )

@@ -105,7 +105,7 @@ def simulate_probe(
     namespace = world.namespace_of(step.src)
     if namespace is None:
         return ProbeOutcome(None, error=f"probe source {step.src} is not running")
-    rng = rng or random.Random(world.rng.getrandbits(64))
+    rng = rng or world.step_rng(step.index, "probe")
     sim = Simulation(world, rng=rng, config=config, record=record, capture=capture)
     install(sim)
     node = sim.node_of(namespace)

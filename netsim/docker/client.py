@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
+from ipaddress import IPv4Address, IPv4Network, ip_network
 from typing import Any
 
 from netsim.docker.commandline import DockerCommand, UsageError, parse_docker
@@ -25,7 +25,7 @@ from netsim.docker.gotemplate import (
 )
 from netsim.docker.inspect import container_inspect, network_inspect
 from netsim.docker.model import Container
-from netsim.docker.ports import PortMapping, parse_port_proto, parse_publish
+from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
 from netsim.errors import DockerError
 
 
@@ -91,13 +91,7 @@ class DockerClient:
 
     # -- containers -----------------------------------------------------------
     def _request(self, command: DockerCommand) -> ContainerRequest:
-        ip_text = command.value("ip")
-        ipv4 = None
-        if ip_text:
-            try:
-                ipv4 = IPv4Address(ip_text)
-            except ValueError:
-                raise DockerError(f"invalid IPv4 address: {ip_text}") from None
+        ipv4 = _ipv4_arg(command.value("ip"))
         entrypoint_text = command.value("entrypoint")
         return ContainerRequest(
             image=command.args[0], name=command.value("name"), command=command.args[1:],
@@ -137,6 +131,11 @@ class DockerClient:
                 parse_publish(spec)
         except DockerError as error:
             # The CLI parses -p itself and refuses before asking the daemon.
+            return CommandOutput(125, "", profile.run_error(error.message, at_create=True))
+        try:
+            for spec in command.values("expose"):
+                parse_expose(spec)
+        except DockerError as error:
             return CommandOutput(125, "", profile.run_error(error.message, at_create=True))
         mode = command.value("network") or "default"
         if (self.version == "20.10" and command.values("link")
@@ -224,7 +223,9 @@ class DockerClient:
 
     def _cmd_restart(self, command: DockerCommand) -> CommandOutput:
         def restart(container: Container) -> None:
-            self._stop(container)
+            # A --rm container is kept across a restart.
+            self.daemon.stop_container(container, exit_code=self._stop_code(container),
+                                       restarting=True)
             self.daemon.start_container(container)
         return self._each_container(command, restart, "")
 
@@ -370,8 +371,9 @@ class DockerClient:
         if subnet is not None and ip_range is not None and not ip_range.subnet_of(subnet):
             return CommandOutput(1, "", f"no matching subnet for range {ip_range}\n")
         try:
-            options = dict(o.split("=", 1) for o in command.values("opt") if "=" in o)
-            labels = dict(o.split("=", 1) for o in command.values("label") if "=" in o)
+            # The CLI's map options keep a key without '=' with an empty value.
+            options = dict(_key_value(o) for o in command.values("opt"))
+            labels = dict(_key_value(o) for o in command.values("label"))
             network = self.daemon.create_network(
                 command.args[0], driver=command.value("driver") or "bridge", subnet=subnet,
                 gateway=gateway, ip_range=ip_range, internal=command.flag("internal"),
@@ -391,6 +393,10 @@ class DockerClient:
                                                   command.flag("no-trunc")))
 
     def _cmd_network_inspect(self, command: DockerCommand) -> CommandOutput:
+        if not command.args:
+            return self._missing_args(command, "at least 1 argument",
+                                      "docker network inspect [OPTIONS] NETWORK [NETWORK...]",
+                                      "Display detailed information on one or more networks")
         objects: list[Any] = []
         errors: list[str] = []
         for ref in command.args:
@@ -411,7 +417,7 @@ class DockerClient:
             container = self.daemon.find_container(command.args[1])
             ip_text = command.value("ip")
             self.daemon.connect(network, container, aliases=tuple(command.values("alias")),
-                                ipv4_address=IPv4Address(ip_text) if ip_text else None)
+                                ipv4_address=_ipv4_arg(ip_text))
         except DockerError as error:
             return CommandOutput(1, "", _daemon_error(error.message) + "\n")
         return CommandOutput(0)
@@ -430,6 +436,10 @@ class DockerClient:
         return CommandOutput(0)
 
     def _cmd_network_rm(self, command: DockerCommand) -> CommandOutput:
+        if not command.args:
+            return self._missing_args(command, "at least 1 argument",
+                                      "docker network rm NETWORK [NETWORK...]",
+                                      "Remove one or more networks")
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:
@@ -444,6 +454,21 @@ class DockerClient:
             errors.append("exit status 1")
         return CommandOutput(1 if errors else 0, "".join(r + "\n" for r in out),
                              "".join(e + "\n" for e in errors))
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    key, _, value = text.partition("=")
+    return key, value
+
+
+def _ipv4_arg(text: str | None) -> IPv4Address | None:
+    """Parse an ``--ip`` value, refusing what is not an IPv4 address as dockerd does."""
+    if not text:
+        return None
+    try:
+        return IPv4Address(text)
+    except ValueError:
+        raise DockerError(f"invalid IPv4 address: {text}") from None
 
 
 def _network_arg(text: str | None) -> IPv4Network | None:
@@ -492,4 +517,4 @@ def _indent_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-__all__ = ["CommandOutput", "DockerClient", "ip_address"]
+__all__ = ["CommandOutput", "DockerClient"]

@@ -16,7 +16,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 from netsim.docker.engines import EngineProfile
 from netsim.docker.engines.base import DaemonOptions, RuleCommand, to_delete
 from netsim.docker.images import IMAGE_PATH_ENV, find_image, has_program
-from netsim.docker.ipam import BUILTIN_POOLS, AddressPool, SubnetAllocator, split_pools
+from netsim.docker.ipam import BUILTIN_POOLS, AddressPool, SubnetAllocator, pool_subnets
 from netsim.docker.model import (
     Container,
     Endpoint,
@@ -30,7 +30,7 @@ from netsim.docker.ports import (
     PortAllocator,
     PortMapping,
     PortRequest,
-    parse_port_proto,
+    parse_expose,
     parse_publish,
 )
 from netsim.errors import DockerError
@@ -150,11 +150,8 @@ class Daemon:
         pools = self.spec.default_address_pools
         if pools is None:
             return DEFAULT_BIP
-        candidates = split_pools(pools)
-        if not self.profile.rotating_subnets:
-            candidates.sort(key=lambda n: (int(n.network_address), n.prefixlen))
         reserved = [self.plumbing.lan_subnet()]
-        for subnet in candidates:
+        for subnet in pool_subnets(pools, sort=not self.profile.rotating_subnets):
             if not any(subnet.overlaps(other) for other in reserved):
                 return IPv4Interface(f"{subnet.network_address + 1}/{subnet.prefixlen}")
         raise DockerError("could not find an available, non-overlapping IPv4 address pool "
@@ -179,9 +176,11 @@ class Daemon:
         return ":".join(f"{b:02x}" for b in (first, *data[1:]))
 
     def _apply(self, rule: RuleCommand) -> None:
-        """Run one recipe command; ``?-D`` ignores a missing rule, ``?once`` skips duplicates."""
+        """Run one recipe command (see RuleCommand for the markers)."""
         if rule[0] == "?-D":
             self.plumbing.iptables_try(rule[1:])
+        elif rule[0] == "?ensure":
+            self.plumbing.iptables(rule[1:])
         elif rule[0] == "?once":
             check = tuple("-C" if w == "-A" else w for w in rule[1:])
             if not self.plumbing.iptables_try(check):
@@ -326,10 +325,7 @@ class Daemon:
             publish.extend(parse_publish(spec))
         exposed: list[tuple[int, str]] = [(p.port, p.proto) for p in image.expose]
         for text in request.expose:
-            port_text, proto = parse_port_proto(text)
-            start, _, end = port_text.partition("-")
-            for port in range(int(start), int(end or start) + 1):
-                exposed.append((port, proto))
+            exposed += parse_expose(text)
         for req in publish:
             exposed.append((req.container_port, req.proto))
         exposed = sorted(set(exposed))
@@ -485,7 +481,8 @@ class Daemon:
         interface = IPv4Interface(f"{address}/{network.subnet.prefixlen}")
         mac = self.profile.generate_mac(address, bytes(self.rng.getrandbits(8) for _ in range(6)))
         veth = "veth" + f"{self.rng.getrandbits(28):07x}"
-        ifname = f"eth{len(container.endpoints)}"
+        taken = {e.ifname for e in container.endpoints.values()}
+        ifname = next(f"eth{n}" for n in range(len(taken) + 1) if f"eth{n}" not in taken)
         gateway = network.gateway
         with_default_route = not network.internal or self.profile.internal_keeps_default_route
         is_first = not container.endpoints
@@ -686,8 +683,12 @@ class Daemon:
                         for ip, names in parent.hosts_entries
                     ]
 
-    def stop_container(self, container: Container, *, exit_code: int = 0) -> None:
-        """Stop a running container: release ports, addresses and rules."""
+    def stop_container(self, container: Container, *, exit_code: int = 0,
+                       restarting: bool = False) -> None:
+        """Stop a running container: release ports, addresses and rules.
+
+        A ``--rm`` container is removed too, unless it stops to restart.
+        """
         if not container.running:
             return
         self._release_network(container)
@@ -696,7 +697,7 @@ class Daemon:
         container.pid = 0
         container.finished_at = self.clock
         container.finished_time = self.now()
-        if container.auto_remove:
+        if container.auto_remove and not restarting:
             self.containers.remove(container)
 
     def _release_network(self, container: Container) -> None:
@@ -706,14 +707,19 @@ class Daemon:
             self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
         container.ports = []
         for endpoint in list(container.endpoints.values()):
-            self._remove_rules(self._installed.pop(endpoint.id, []))
-            self.plumbing.detach_endpoint(container.id, endpoint.host_veth)
-            assert endpoint.network.pool is not None
-            endpoint.network.pool.release(endpoint.address.ip)
+            self._leave(container, endpoint)
         container.endpoints.clear()
         container.endpoint_ids.clear()
         container.dns_ports = None
         self.plumbing.delete_namespace(container.id)
+
+    def _leave(self, container: Container, endpoint: Endpoint) -> None:
+        """Tear one endpoint down: its rules, its veth pair and its address."""
+        self._remove_rules(self._installed.pop(endpoint.id, []))
+        self.plumbing.detach_endpoint(container.id, endpoint.host_veth)
+        assert endpoint.network.pool is not None
+        endpoint.network.pool.release(endpoint.address.ip)
+        container.endpoints.pop(endpoint.network.name, None)
 
     def remove_container(self, container: Container, *, force: bool) -> None:
         """Remove a container (``-f`` stops it first).
@@ -763,6 +769,13 @@ class Daemon:
             reserved = [self.plumbing.lan_subnet()]
             chosen = self.subnets.allocate(in_use, reserved)
         network_id = self.new_id()
+        bridge_name = (options or {}).get("com.docker.network.bridge.name",
+                                          f"br-{network_id[:12]}")
+        if any(n.bridge_name == bridge_name for n in self.networks) or \
+                self.plumbing.link_exists(bridge_name):
+            # libnetwork checks the name against existing bridges before it asks netlink.
+            raise DockerError(f"bridge name {bridge_name} already in use by network "
+                              f"{_owner_of(self.networks, bridge_name)}", status=403)
         pool = AddressPool(chosen, ip_range)
         user_gateway = gateway is not None
         if gateway is None:
@@ -776,7 +789,7 @@ class Daemon:
             id=network_id, name=name, driver=driver, created=self.now(), subnet=chosen,
             gateway=gateway, ip_range=ip_range, user_subnet=subnet is not None,
             user_gateway=user_gateway, internal=internal,
-            bridge_name=opts.get("com.docker.network.bridge.name", f"br-{network_id[:12]}"),
+            bridge_name=bridge_name,
             icc=icc, pool=pool, options=opts, labels=dict(labels or {}),
         )
         self._create_bridge(network)
@@ -846,6 +859,8 @@ class Daemon:
             except DockerError:
                 del container.networks[network.name]
                 raise
+            if network.user_defined and container.dns_ports is None:
+                self._setup_embedded_dns(container)
             endpoint = container.endpoints[network.name]
             container.hosts_entries.append((str(endpoint.address.ip),
                                             _hosts_names(container.hostname)))
@@ -871,15 +886,34 @@ class Daemon:
         del container.networks[network.name]
         container.endpoint_ids.pop(network.name, None)
         container.network_ids.pop(network.name, None)
-        endpoint = container.endpoints.pop(network.name, None)
+        endpoint = container.endpoints.get(network.name)
         if endpoint is not None:
-            self._remove_rules(self._installed.pop(endpoint.id, []))
-            self.plumbing.detach_endpoint(container.id, endpoint.host_veth)
-            assert network.pool is not None
-            network.pool.release(endpoint.address.ip)
+            if container.ports and network.name == self._gateway_network(container):
+                # Leaving the network that carries the published ports revokes them.
+                self._remove_rules(self._installed.pop(container.id + "/ports", []))
+                for mapping in container.ports:
+                    self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
+                container.ports = []
+            had_route = endpoint.ifname == "eth0" or network.name == self._gateway_network(
+                container)
+            self._leave(container, endpoint)
+            remaining = [e for e in container.endpoints.values() if not e.network.internal]
+            if had_route and remaining and remaining[0].network.gateway is not None:
+                # The default route moves to the next network's gateway.
+                self.plumbing.set_default_route(container.id, remaining[0].network.gateway,
+                                                remaining[0].ifname)
             container.hosts_entries = [
                 entry for entry in container.hosts_entries
                 if entry[0] != str(endpoint.address.ip)]
+
+    def _gateway_network(self, container: Container) -> str | None:
+        """Return the network whose endpoint carries the default route and published ports."""
+        return next(iter(container.endpoints), None)
+
+
+def _owner_of(networks: list[Network], bridge_name: str) -> str:
+    """Return the name of the network that owns a bridge (the host's own link: none)."""
+    return next((n.name for n in networks if n.bridge_name == bridge_name), "(none)")
 
 
 def _hosts_names(hostname: str) -> str:

@@ -12,6 +12,7 @@ Behaviour copied from libnetwork (docker-reference.md §1):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 
@@ -31,14 +32,37 @@ BUILTIN_POOLS: tuple[AddressPoolSpec, ...] = (
 
 
 def split_pools(pools: tuple[AddressPoolSpec, ...]) -> list[IPv4Network]:
-    """Return every subnet the pools yield, pool by pool, in order."""
-    subnets: list[IPv4Network] = []
-    for pool in pools:
-        if pool.size < pool.base.prefixlen:
-            subnets.append(pool.base)
-        else:
-            subnets.extend(pool.base.subnets(new_prefix=pool.size))
-    return subnets
+    """Return every subnet the pools yield, pool by pool, in order (small pools only)."""
+    return [subnet for pool in pools for subnet in _pool_subnets(pool)]
+
+
+def pool_subnets(pools: tuple[AddressPoolSpec, ...], *, sort: bool) -> Iterator[IPv4Network]:
+    """Yield the pools' subnets lazily: in list order, or sorted by address (27+)."""
+    ordered = sorted(pools, key=lambda p: (int(p.base.network_address), p.size)) if sort \
+        else pools
+    for pool in ordered:
+        yield from _pool_subnets(pool)
+
+
+def _pool_subnets(pool: AddressPoolSpec) -> Iterator[IPv4Network]:
+    """Yield a pool's subnets lazily, in address order."""
+    if pool.size < pool.base.prefixlen:
+        yield pool.base
+        return
+    step = 1 << (32 - pool.size)
+    first = int(pool.base.network_address)
+    for start in range(first, first + pool.base.num_addresses, step):
+        yield IPv4Network((start, pool.size))
+
+
+def _pool_count(pool: AddressPoolSpec) -> int:
+    return 1 if pool.size < pool.base.prefixlen else 1 << (pool.size - pool.base.prefixlen)
+
+
+def _pool_subnet(pool: AddressPoolSpec, index: int) -> IPv4Network:
+    if pool.size < pool.base.prefixlen:
+        return pool.base
+    return IPv4Network((int(pool.base.network_address) + (index << (32 - pool.size)), pool.size))
 
 
 @dataclass(slots=True)
@@ -97,15 +121,25 @@ class SubnetAllocator:
         Raises:
             DockerError: with the version's "pools exhausted" message.
         """
-        candidates = split_pools(self.pools)
         if not self.rotating:
-            for subnet in sorted(candidates, key=lambda n: (int(n.network_address), n.prefixlen)):
+            for subnet in pool_subnets(self.pools, sort=True):
                 if not _overlaps(subnet, in_use) and not _overlaps(subnet, reserved):
                     return subnet
             raise DockerError("all predefined address pools have been fully subnetted")
-        count = len(candidates)
-        rotated = candidates[self.start_index:] + candidates[: self.start_index]
-        for i, subnet in enumerate(rotated):
+        # Subnets are addressed by their index in the pools' list, so a huge
+        # pool is never materialised.
+        counts = [_pool_count(pool) for pool in self.pools]
+        count = sum(counts)
+
+        def nth(index: int) -> IPv4Network:
+            for pool, size in zip(self.pools, counts, strict=True):
+                if index < size:
+                    return _pool_subnet(pool, index)
+                index -= size
+            raise IndexError(index)
+
+        for i in range(count):
+            subnet = nth((self.start_index + i) % count)
             if _overlaps(subnet, in_use):
                 continue
             # 20.10: the caller asks again past subnets overlapping host routes

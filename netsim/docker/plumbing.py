@@ -32,6 +32,9 @@ class Plumbing(Protocol):
     def lan_subnet(self) -> IPv4Network:
         """Return the subnet of the host's LAN (an on-link route Docker's IPAM avoids)."""
 
+    def link_exists(self, name: str) -> bool:
+        """Return whether the host already has a link of that name."""
+
     def create_bridge(self, name: str, address: IPv4Interface, mac: str) -> None:
         """Create and bring up a bridge with its gateway address."""
 
@@ -56,6 +59,9 @@ class Plumbing(Protocol):
 
     def detach_endpoint(self, owner: str, host_veth: str) -> None:
         """Delete an endpoint's veth pair."""
+
+    def set_default_route(self, owner: str, gateway: IPv4Address, ifname: str) -> None:
+        """Point a container's default route at GATEWAY through IFNAME."""
 
     def sandbox_iptables(self, owner: str, argv: tuple[str, ...]) -> None:
         """Run an iptables command inside a container's namespace."""

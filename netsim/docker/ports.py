@@ -130,6 +130,23 @@ def parse_publish(spec: str) -> list[PortRequest]:
     return requests
 
 
+def parse_expose(spec: str) -> list[tuple[int, str]]:
+    """Parse one ``--expose`` value (``80``, ``8000-8010``, ``53/udp``) into ports.
+
+    Raises:
+        DockerError: with the CLI's message for a malformed value.
+    """
+    port_text, proto = parse_port_proto(spec)
+    if proto not in ("tcp", "udp", "sctp"):
+        raise DockerError(f"invalid proto: {proto}")
+    try:
+        start, end = _parse_range(port_text, "containerPort", spec)
+    except DockerError:
+        raise DockerError(f"invalid range format for --expose: {spec}, error: "
+                          f"invalid syntax") from None
+    return [(port, proto) for port in range(start, end + 1)]
+
+
 def _host_port_text(start: int | None, end: int | None) -> str:
     if start is None:
         return ""
@@ -187,7 +204,7 @@ class PortAllocator:
                 clash = self._conflicts(host_ip, proto, start)
                 if clash is not None:
                     raise DockerError(
-                        f"Bind for {_bind_ip(clash)}:{start} failed: port is already allocated"
+                        f"Bind for {clash}:{start} failed: port is already allocated"
                     )
             for host_ip in host_ips:
                 self._map(host_ip, proto).used.add(start)
@@ -209,7 +226,3 @@ class PortAllocator:
     def release(self, host_ip: HostIp, proto: str, port: int) -> None:
         """Free a host port on one address."""
         self._map(host_ip, proto).used.discard(port)
-
-
-def _bind_ip(ip: str) -> str:
-    return ip

@@ -19,6 +19,11 @@ def format_step(step: dict[str, Any]) -> str:
         if step.get("error"):
             text += f"#   {step['error']}\n"
         return text + "".join(f"#   {line}\n" for line in step.get("trace", []))
+    if step.get("result") is None:
+        line = f"# probe {step['from']} -> {step['to']}: not run ({step.get('error', '')})"
+        if "expect" in step:
+            line += f" [FAILED, expected {step['expect']}]"
+        return line + "\n"
     line = f"# probe {step['from']} -> {step['to']}: {step['result']}"
     if step.get("served_by"):
         line += f" (served by {step['served_by']}, local {step['local']}, peer {step['peer']})"

@@ -8,7 +8,10 @@ from ipaddress import IPv4Address, IPv4Interface
 from netsim.docker.model import Network
 from netsim.docker.ports import PortMapping
 
-RuleCommand = tuple[str, ...]  # iptables argv without the program name
+# iptables argv without the program name. A recipe may start a command with a
+# marker: "?-D" deletes if present, "?once" appends unless present, "?ensure"
+# inserts a shared jump that no single network owns (it stays when one goes).
+RuleCommand = tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

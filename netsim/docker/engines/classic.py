@@ -76,7 +76,7 @@ class ClassicProfile(EngineProfile):
             # EnsureJumpRule runs for internal networks too: the isolation jump goes back on top.
             rules += [
                 ("?-D",) + filt("-D", "FORWARD", "-j", "DOCKER-ISOLATION-STAGE-1"),
-                filt("-I", "FORWARD", "-j", "DOCKER-ISOLATION-STAGE-1"),
+                ("?ensure",) + filt("-I", "FORWARD", "-j", "DOCKER-ISOLATION-STAGE-1"),
             ]
             return rules
         rules.append(nat("-I", "POSTROUTING", "-s", subnet, "!", "-o", bridge, "-j", "MASQUERADE"))
@@ -104,7 +104,7 @@ class ClassicProfile(EngineProfile):
             filt("-I", "FORWARD", "-o", bridge, "-m", "conntrack", "--ctstate",
                  "RELATED,ESTABLISHED", "-j", "ACCEPT"),
             ("?-D",) + filt("-D", "FORWARD", "-j", "DOCKER-ISOLATION-STAGE-1"),
-            filt("-I", "FORWARD", "-j", "DOCKER-ISOLATION-STAGE-1"),
+            ("?ensure",) + filt("-I", "FORWARD", "-j", "DOCKER-ISOLATION-STAGE-1"),
             filt("-I", "DOCKER-ISOLATION-STAGE-1", "-i", bridge, "!", "-o", bridge,
                  "-j", "DOCKER-ISOLATION-STAGE-2"),
             filt("-I", "DOCKER-ISOLATION-STAGE-2", "-o", bridge, "-j", "DROP"),

@@ -230,12 +230,24 @@ class DockerClient:
         return self._each_container(command, restart, "")
 
     def _cmd_kill(self, command: DockerCommand) -> CommandOutput:
-        def kill(container: Container) -> None:
-            if not container.running:
-                raise DockerError(f"Cannot kill container: {container.name}: Container "
-                                  f"{container.id} is not running")
-            self.daemon.stop_container(container, exit_code=137)
-        return self._each_container(command, kill, "")
+        if not command.args:
+            return self._missing_args(command, "at least 1 argument",
+                                      "docker kill [OPTIONS] CONTAINER [CONTAINER...]", "")
+        word = "Cannot" if self.version == "20.10" else "cannot"
+        out: list[str] = []
+        errors: list[str] = []
+        for ref in command.args:
+            try:
+                container = self.daemon.find_container(ref)
+                if not container.running:
+                    raise DockerError(f"Container {container.id} is not running")
+                self.daemon.stop_container(container, exit_code=137)
+            except DockerError as error:
+                errors.append(_daemon_error(f"{word} kill container: {ref}: {error.message}"))
+                continue
+            out.append(ref)
+        return CommandOutput(1 if errors else 0, "".join(r + "\n" for r in out),
+                             "".join(e + "\n" for e in errors))
 
     def _cmd_rm(self, command: DockerCommand) -> CommandOutput:
         force = command.flag("force")

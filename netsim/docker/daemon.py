@@ -481,8 +481,14 @@ class Daemon:
         interface = IPv4Interface(f"{address}/{network.subnet.prefixlen}")
         mac = self.profile.generate_mac(address, bytes(self.rng.getrandbits(8) for _ in range(6)))
         veth = "veth" + f"{self.rng.getrandbits(28):07x}"
-        taken = {e.ifname for e in container.endpoints.values()}
-        ifname = next(f"eth{n}" for n in range(len(taken) + 1) if f"eth{n}" not in taken)
+        if self.profile.veth_in_sandbox:
+            # 28 names the new interface after the lowest free ethN.
+            taken = {e.ifname for e in container.endpoints.values()}
+            ifname = next(f"eth{n}" for n in range(len(taken) + 1) if f"eth{n}" not in taken)
+        else:
+            # 20.10 counts interfaces per sandbox and never reuses a number.
+            ifname = f"eth{container.interfaces_made}"
+        container.interfaces_made += 1
         gateway = network.gateway
         with_default_route = not network.internal or self.profile.internal_keeps_default_route
         is_first = not container.endpoints
@@ -711,6 +717,7 @@ class Daemon:
         container.endpoints.clear()
         container.endpoint_ids.clear()
         container.dns_ports = None
+        container.interfaces_made = 0
         self.plumbing.delete_namespace(container.id)
 
     def _leave(self, container: Container, endpoint: Endpoint) -> None:
@@ -888,8 +895,10 @@ class Daemon:
         container.network_ids.pop(network.name, None)
         endpoint = container.endpoints.get(network.name)
         if endpoint is not None:
-            if container.ports and network.name == self._gateway_network(container):
-                # Leaving the network that carries the published ports revokes them.
+            move_ports = bool(container.ports) and \
+                network.name == self._gateway_network(container)
+            if move_ports:
+                # Leaving the network that carries the published ports revokes them ...
                 self._remove_rules(self._installed.pop(container.id + "/ports", []))
                 for mapping in container.ports:
                     self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
@@ -902,6 +911,9 @@ class Daemon:
                 # The default route moves to the next network's gateway.
                 self.plumbing.set_default_route(container.id, remaining[0].network.gateway,
                                                 remaining[0].ifname)
+            if move_ports and remaining:
+                # ... and they are programmed again on the new gateway endpoint.
+                self._publish(container, remaining[0].network)
             container.hosts_entries = [
                 entry for entry in container.hosts_entries
                 if entry[0] != str(endpoint.address.ip)]

@@ -117,6 +117,7 @@ class Container:
     endpoint_ids: dict[str, str] = field(default_factory=dict)
     ports: list[PortMapping] = field(default_factory=list)
     link_env: list[str] = field(default_factory=list)
+    interfaces_made: int = 0  # 20.10 numbers a sandbox's ethN by this counter
     dns_ports: tuple[int, int] | None = None  # (tcp, udp) of the embedded DNS in the sandbox
     hosts_entries: list[tuple[str, str]] = field(default_factory=list)
     started_at: float = 0.0

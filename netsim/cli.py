@@ -137,7 +137,7 @@ def _write(path: str, text: str, stdout: TextIO) -> None:
 
 
 def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from netsim.render.transcript import format_json, format_step
+    from netsim.render.transcript import format_header, format_json, format_step
     from netsim.runner import run_scenario
     from netsim.scenario import load_scenario
 
@@ -150,8 +150,7 @@ def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stdout.flush()
 
     if show:
-        engine = args.engine or scenario.engine
-        stdout.write(f"# scenario {scenario.name} on Docker {engine} (simulated)\n")
+        stdout.write(format_header(scenario.name, args.engine or scenario.engine))
     result = run_scenario(scenario, engine=args.engine, seed=args.seed, progress=progress,
                           pcap=args.pcap)
     if args.pcap is not None and show:

@@ -20,7 +20,6 @@ from netsim.world import HOST, World, build_world
 if TYPE_CHECKING:
     from netsim.dataplane.engine import Capture
 
-NOT_SIMULATED = "not simulated yet"
 SECONDS_PER_STEP = 1.0
 
 ProbeRunner = Callable[[World, ProbeStep], dict[str, Any]]
@@ -54,10 +53,6 @@ def _packet(world: World, step: PacketStep) -> dict[str, Any]:
     record["trace"] = [describe(e).strip() for e in outcome.events
                        if not isinstance(e, FrameEvent)]
     return record
-
-
-def _unsimulated_probe(world: World, step: ProbeStep) -> dict[str, Any]:
-    return {"result": NOT_SIMULATED}
 
 
 def run_world(world: World, *, probe: ProbeRunner | None = None, probes: bool = True,
@@ -115,10 +110,8 @@ def _capturing_probe(captures: list[Capture]) -> ProbeRunner:
 
 
 def _default_probe_runner() -> ProbeRunner:
-    try:
-        from netsim.dataplane.probe import run_probe
-    except ImportError:
-        return _unsimulated_probe
+    from netsim.dataplane.probe import run_probe
+
     return run_probe
 
 

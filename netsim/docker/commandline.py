@@ -7,23 +7,24 @@ pflag's own wording; the CLI profile of each engine decorates them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from netsim.errors import NetsimError
 
 # Flags a subcommand knows: long name -> (shorthand or "", takes a value).
-FlagTable = dict[str, tuple[str, bool]]
+FlagTable = Mapping[str, tuple[str, bool]]
 
 
 def _flags(values: str, bools: str) -> FlagTable:
     """Build a flag table from two specs: ``"name/x name2"`` (x is the shorthand)."""
-    table: FlagTable = {}
+    table: dict[str, tuple[str, bool]] = {}
     for spec, takes_value in ((values, True), (bools, False)):
         for item in spec.split():
             name, _, short = item.partition("/")
             table[name] = (short, takes_value)
-    return table
+    return MappingProxyType(table)
 
 
 _RUN_VALUES = (
@@ -45,7 +46,7 @@ _RUN_BOOLS = (
     "privileged publish-all/P quiet/q read-only rm sig-proxy tty/t use-api-socket"
 )
 
-FLAG_TABLES: dict[str, FlagTable] = {
+FLAG_TABLES: Mapping[str, FlagTable] = MappingProxyType({
     "run": _flags(_RUN_VALUES, _RUN_BOOLS),
     "create": _flags(_RUN_VALUES, _RUN_BOOLS),
     "start": _flags("detach-keys checkpoint checkpoint-dir", "attach/a interactive/i help"),
@@ -74,10 +75,10 @@ FLAG_TABLES: dict[str, FlagTable] = {
     "network prune": _flags("filter", "force/f help"),
     "version": _flags("format/f", "help"),
     "info": _flags("format/f", "help"),
-}
+})
 
 # `docker container X` and friends, and aliases, mapped to the canonical path.
-ALIASES: dict[tuple[str, ...], str] = {
+ALIASES: Mapping[tuple[str, ...], str] = MappingProxyType({
     ("container", "run"): "run",
     ("container", "create"): "create",
     ("container", "start"): "start",
@@ -95,7 +96,7 @@ ALIASES: dict[tuple[str, ...], str] = {
     ("container", "logs"): "logs",
     ("network", "list"): "network ls",
     ("network", "remove"): "network rm",
-}
+})
 
 # Commands whose flags end at the first positional argument (the rest is the
 # container's command line), as cobra's SetInterspersed(false) does.
@@ -146,7 +147,8 @@ class DockerCommand:
 
 
 # Hidden aliases pflag normalises to one name.
-_CANONICAL = {"net": "network", "net-alias": "network-alias", "dns-opt": "dns-option"}
+_CANONICAL = MappingProxyType(
+    {"net": "network", "net-alias": "network-alias", "dns-opt": "dns-option"})
 
 _BOOL_WORDS = frozenset({"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false",
                          "False"})

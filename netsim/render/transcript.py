@@ -33,9 +33,14 @@ def format_step(step: dict[str, Any]) -> str:
     return line + "\n"
 
 
+def format_header(scenario: str, engine: str) -> str:
+    """Return the transcript's first line."""
+    return f"# scenario {scenario} on Docker {engine} (simulated)\n"
+
+
 def format_transcript(result: dict[str, Any]) -> str:
     """Return the whole transcript of a run."""
-    head = f"# scenario {result['scenario']} on Docker {result['engine']} (simulated)\n"
+    head = format_header(result["scenario"], result["engine"])
     return head + "".join(format_step(step) for step in result["steps"])
 
 

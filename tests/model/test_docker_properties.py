@@ -24,7 +24,8 @@ steps:
   - docker ps
 """
 
-NAMES = st.sampled_from(["a", "b", "web", "db", "ghost", "x1", "bridge", "host", "none", "n1"])
+NAMES = st.sampled_from(["web", "db", "ghost", "x1", "bridge", "host", "none", "n1", "n2",
+                         "a"])
 IMAGES = st.sampled_from(["nginx", "redis", "mysql:5.6.35", "busybox", "tomcat"])
 PORTS = st.sampled_from(["80", "8080:80", "127.0.0.1::80", "1-2:3-4", "0:0", "70000:1",
                          "abc", "9000:80/udp", "[::1]:80:80", "::80", ""])
@@ -43,7 +44,7 @@ def docker_lines(draw: st.DrawFn) -> str:
         "network inspect", "network ls", "kill", "frob"]))
     words = ["docker", *verb.split()]
     for _ in range(draw(st.integers(0, 4))):
-        kind = draw(st.integers(0, 7))
+        kind = draw(st.integers(0, 10))
         if kind == 0:
             words += ["--name", draw(NAMES)]
         elif kind == 1:
@@ -56,6 +57,15 @@ def docker_lines(draw: st.DrawFn) -> str:
             words += ["--link", f"{draw(NAMES)}:{draw(NAMES)}"]
         elif kind == 5:
             words += ["--subnet", draw(SUBNETS)]
+        elif kind == 7:
+            words += ["--expose", draw(st.sampled_from(["80", "80-90", "abc", "1-70000",
+                                                        "53/udp", "9/icmp"]))]
+        elif kind == 8:
+            words += ["--alias", draw(NAMES)]
+        elif kind == 9:
+            words += ["-o", draw(st.sampled_from(["com.docker.network.bridge.name=docker0",
+                                                  "com.docker.network.bridge.enable_icc=false",
+                                                  "flag"]))]
         elif kind == 6:
             words += ["-f", "{{" + draw(st.sampled_from([".Name", "json .", ".Nope.X", "("]))
                       + "}}"]
@@ -66,7 +76,7 @@ def docker_lines(draw: st.DrawFn) -> str:
     return shlex.join(words)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(docker_lines(), min_size=1, max_size=12))
 def test_random_docker_sessions_never_crash(lines: list[str]) -> None:
     world = build_world(load_scenario_text(SCENARIO))

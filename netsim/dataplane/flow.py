@@ -87,7 +87,7 @@ from netsim.dataplane.names import (
     parse_address,
     resolver_of,
 )
-from netsim.dataplane.nodes import Node
+from netsim.dataplane.nodes import LOOPBACK_NET, Node
 from netsim.dataplane.probe import ANSWER_WAIT, PROBE_TIMEOUT, UNREACHABLE_ERRNOS
 from netsim.dataplane.sockets import EPHEMERAL_PORTS, icmp_errno
 from netsim.docker.files import uses_embedded_dns
@@ -100,6 +100,7 @@ from netsim.kernel.rules import (
     PortMatch,
     PortRange,
     PortsTarget,
+    Rule,
     Target,
 )
 
@@ -309,6 +310,7 @@ class FlowPlane:
         self._answers: dict[int, dict[IPv4Address, Interface]] = {}
         self._toward: dict[tuple[int, int], Interface | None] = {}
         self._ports: dict[int, list[Interface]] = {}
+        self._contained: bool | None = None
         self.host = self.node_of(world.host)
         for namespace in world.machines.values():
             self.node_of(namespace)
@@ -533,14 +535,42 @@ class FlowPlane:
         return False
 
     def ephemeral_split(self) -> bool:
-        """Return True when some namespace's rules tell ephemeral ports apart."""
+        """Return True when some namespace's rules tell ephemeral ports apart.
+
+        Rules that only match loopback addresses (Docker's embedded-DNS rules in
+        each sandbox) are left out when ``loopback_contained`` holds: a probe to
+        an address outside 127/8 never meets them.
+        """
         low, high = EPHEMERAL_PORTS
+        contained = self.loopback_contained()
         for node in self._nodes.values():
-            if node.active_chains and any(
-                low < bound <= high for bound in _Atoms(node).bounds
-            ):
-                return True
+            for table in node.netfilter.tables.values():
+                for chain in table.chains.values():
+                    for entry in chain.entries:
+                        rule = entry.rule
+                        if contained and loopback_only(rule):
+                            continue
+                        for port_range in _port_ranges(rule):
+                            if low < port_range.first <= high or low <= port_range.last < high:
+                                return True
         return False
+
+    def loopback_contained(self) -> bool:
+        """Return True when no rule can turn a packet into one with a 127/8 address.
+
+        That holds when every NAT rule that could (DNAT or SNAT to 127/8,
+        REDIRECT) itself only matches packets that already have a loopback
+        address, as Docker's embedded-DNS rules do.
+        """
+        if self._contained is None:
+            self._contained = all(
+                loopback_only(entry.rule) or not _to_loopback(entry.rule)
+                for node in self._nodes.values()
+                for table in node.netfilter.tables.values()
+                for chain in table.chains.values()
+                for entry in chain.entries
+            )
+        return self._contained
 
     # -- probes ------------------------------------------------------------------------
 
@@ -681,13 +711,20 @@ def symmetry_of(plane: FlowPlane) -> Symmetry:
             exposures[binding.container_ip].append(
                 Exposure(protocol, PortRange(binding.host_port, binding.host_port)))
     networks = tuple(sorted(coarse, key=str))
+    # With loopback contained, sockets bound to 127/8 (the embedded DNS on its
+    # random port) only hear probes to 127/8, which are never grouped.
+    contained = plane.loopback_contained()
     sockets: dict[int, list[object]] = {}
     for (owner, port), listeners in plane.listeners.items():
-        sockets.setdefault(owner, []).append(
-            ("tcp", port, tuple(str(x.address) for x in listeners)))
+        kept = [x for x in listeners if not (contained and _loopback(x.address))]
+        if kept:
+            sockets.setdefault(owner, []).append(
+                ("tcp", port, tuple(str(x.address) for x in kept)))
     for (owner, port), bound in plane.udp.items():
-        sockets.setdefault(owner, []).append(
-            ("udp", port, tuple((str(x.address), x.kind) for x in bound)))
+        kept_udp = [x for x in bound if not (contained and _loopback(x.address))]
+        if kept_udp:
+            sockets.setdefault(owner, []).append(
+                ("udp", port, tuple((str(x.address), x.kind) for x in kept_udp)))
     classes: dict[int, object] = {key: ("namespace", key) for key in everyone}
     own: dict[int, frozenset[IPv4Address]] = {}
     order: dict[int, tuple[IPv4Address, ...]] = {}
@@ -702,7 +739,7 @@ def symmetry_of(plane: FlowPlane) -> Symmetry:
         per_address = tuple(
             (tuple(n for n in networks if a in n), tuple(views[a])) for a in addresses
         )
-        shape = _structure(node, everyone[key], addresses)
+        shape = _structure(node, everyone[key], addresses, contained)
         ports = tuple(sorted(sockets.get(id(node), ()), key=repr))
         classes[key] = ("like", shape, ports, per_address)
     numbers: dict[object, int] = {}
@@ -838,6 +875,36 @@ def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], 
     return out
 
 
+def loopback_only(rule: Rule) -> bool:
+    """Return True when a rule can only match packets from or to a 127/8 address."""
+    return (
+        (not rule.source_invert and rule.source.subnet_of(LOOPBACK_NET))
+        or (not rule.destination_invert and rule.destination.subnet_of(LOOPBACK_NET))
+    )
+
+
+def _loopback(address: IPv4Address | None) -> bool:
+    return address is not None and address in LOOPBACK_NET
+
+
+def _to_loopback(rule: Rule) -> bool:
+    target = rule.target
+    if isinstance(target, NatTarget):
+        return target.address is not None and target.address in LOOPBACK_NET
+    return isinstance(target, PortsTarget) and target.name == "REDIRECT"
+
+
+def _port_ranges(rule: Rule) -> tuple[PortRange, ...]:
+    """Return every port range a rule's matches test."""
+    out: list[PortRange] = []
+    for match in rule.matches:
+        if isinstance(match, PortMatch):
+            out += [r for r in (match.sport, match.dport) if r is not None]
+        elif isinstance(match, MultiportMatch):
+            out += match.ports
+    return tuple(out)
+
+
 def _own_addresses(namespace: NetworkNamespace) -> tuple[IPv4Address, ...]:
     """Return the namespace's IPv4 addresses outside 127/8, in interface order."""
     return tuple(
@@ -917,7 +984,8 @@ def _overlaps(first: PortRange, second: PortRange) -> bool:
 
 
 def _structure(
-    node: Node, namespace: NetworkNamespace, addresses: tuple[IPv4Address, ...]
+    node: Node, namespace: NetworkNamespace, addresses: tuple[IPv4Address, ...],
+    contained: bool,
 ) -> object:
     """Return a namespace's shape with its own addresses replaced by their position."""
     index = {a: i for i, a in enumerate(addresses)}
@@ -942,7 +1010,8 @@ def _structure(
     )
     sysctls = tuple(sorted((k, namespace.sysctls.get(k)) for k in namespace.sysctls))
     rules = tuple(
-        (t.name, c.name, c.policy, tuple(e.rule for e in c.entries))
+        (t.name, c.name, c.policy,
+         tuple(e.rule for e in c.entries if not (contained and loopback_only(e.rule))))
         for t in namespace.netfilter.tables.values() for c in t.chains.values()
     )
     return (tuple(links), routes, sysctls, rules)

@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import pytest
 
-from netsim.dataplane.flow import FlowPlane, flow_probe
+from netsim.dataplane.flow import FlowPlane, flow_probe, port_classes, symmetry_of
 from netsim.dataplane.probe import ProbeOutcome, simulate_probe
 from netsim.dataplane.reach import destinations_of, flow_cells, reach_matrix, sources_of
 from netsim.runner import run_world
@@ -223,6 +223,21 @@ def test_grouped_matrix_equals_matrix_cell_by_cell(seed: int) -> None:
     assert [(c.source, c.destination, c.result, c.served_by) for c in grouped] == [
         (c.source, c.destination, c.result, c.served_by) for c in alone
     ]
+
+
+def test_containers_alike_on_one_network_share_a_class() -> None:
+    steps = "".join(
+        f"  - docker run -d --name c{i} --network n -p {9000 + i}:80 nginx\n" for i in range(4)
+    )
+    text = f"name: alike\nsteps:\n  - docker network create n\n{steps}"
+    for engine in ENGINES:
+        world = build_world(load_scenario_text(text), engine=engine)
+        run_world(world, probes=False)
+        plane = FlowPlane(world)
+        symmetry = symmetry_of(plane)
+        namespaces = [id(world.container_namespaces[c.id]) for c in world.daemon.containers]
+        assert len({symmetry.classes[n] for n in namespaces}) == 1
+        assert len(set(map(repr, port_classes(plane, symmetry).values()))) == 1
 
 
 def test_grouped_matrix_equals_packets_in_a_world_with_many_alike_containers() -> None:

@@ -222,8 +222,15 @@ def flow_cells(
         for port in ports:
             by_port.setdefault((protocol, port), []).append(index)
     rng = random.Random(seed)
-    memos: dict[int, dict[int, list[tuple[str | None, str | None, int, int | None]]]] = {}
-    cells = []
+    getrandbits = rng.getrandbits
+    dest_names = [None if t[3] is None else names[t[3]][0] for t in targets]
+    # A memo entry: result, served_by, the representative's source namespace (i),
+    # its destination's namespace (j) and the name of j's container.
+    Entry = tuple[str | None, str | None, int, int | None, str | None]
+    memos: dict[int, dict[int, list[Entry]]] = {}
+    cells: list[ReachCell] = []
+    append = cells.append
+    cell = ReachCell
     for source in sources:
         namespace = world.namespace_of(source)
         assert namespace is not None
@@ -233,30 +240,31 @@ def flow_cells(
         memo = memos.setdefault(symmetry.classes[mine], {})
         own_names = names.get(mine, ())
         for index, (destination, _, _, dest_key, cluster_id) in enumerate(targets):
-            pair_seed = rng.getrandbits(64)
+            pair_seed = getrandbits(64)
             if related is not None and index not in related:
                 # A representative cell (source i, destination at j) answers (k, l) when
                 # i is not l and k is not j: each swap must leave the other pair alone.
                 # A few representatives per group cover every (k, l).
-                for result, served_by, rep_source, rep_dest in memo.get(cluster_id, ()):
+                for result, served_by, rep_source, rep_dest, rep_name in memo.get(cluster_id, ()):
                     if rep_source != dest_key and rep_dest != mine:
-                        if rep_dest is not None and served_by == names[rep_dest][0]:
-                            served_by = names[cast(int, dest_key)][0]
-                        cells.append(ReachCell(source, destination, result, served_by))
+                        if rep_name is not None and served_by == rep_name:
+                            served_by = dest_names[index]
+                        append(cell(source, destination, result, served_by))
                         break
                 else:
                     outcome = plane.probe_from(node, source, str(destination.address),
                                                destination.port, destination.proto,
                                                rng=random.Random(pair_seed))
                     if outcome.served_by not in own_names:
-                        memo.setdefault(cluster_id, []).append(
-                            (outcome.result, outcome.served_by, mine, dest_key))
-                    cells.append(ReachCell(source, destination, outcome.result,
-                                           outcome.served_by))
+                        memo.setdefault(cluster_id, []).append((
+                            outcome.result, outcome.served_by, mine, dest_key,
+                            dest_names[index],
+                        ))
+                    append(cell(source, destination, outcome.result, outcome.served_by))
                 continue
             outcome = plane.probe_from(node, source, str(destination.address), destination.port,
                                        destination.proto, rng=random.Random(pair_seed))
-            cells.append(ReachCell(source, destination, outcome.result, outcome.served_by))
+            append(cell(source, destination, outcome.result, outcome.served_by))
     return tuple(cells)
 
 
@@ -264,7 +272,7 @@ def _related(
     symmetry: Symmetry, namespace: int, targets: list[Any],
     by_address: dict[IPv4Address, list[int]], by_port: dict[tuple[int, int], list[int]],
 ) -> set[int]:
-    """Return the destinations that may involve the source's own namespace ."""
+    """Return the destinations that may involve the source's own namespace."""
     related: set[int] = set()
     for address in symmetry.own.get(namespace, ()):
         related.update(by_address.get(address, ()))

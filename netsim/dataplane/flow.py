@@ -129,12 +129,9 @@ class FlowOutcome:
 
     def as_result(self) -> dict[str, Any]:
         """Return the contract's fields, as ``ProbeOutcome.as_result`` does."""
-        out: dict[str, Any] = {"result": self.result}
-        if self.result == "open":
-            out.update(served_by=self.served_by, local=self.local, peer=self.peer)
-        if self.error is not None:
-            out["error"] = self.error
-        return out
+        from netsim.dataplane.probe import probe_result
+
+        return probe_result(self.result, self.served_by, self.local, self.peer, self.error)
 
 
 @dataclass(frozen=True, slots=True)

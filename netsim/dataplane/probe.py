@@ -70,12 +70,18 @@ class ProbeOutcome:
 
     def as_result(self) -> dict[str, Any]:
         """Return the contract's fields: result, and served_by/local/peer for ``open``."""
-        out: dict[str, Any] = {"result": self.result}
-        if self.result == "open":
-            out.update(served_by=self.served_by, local=self.local, peer=self.peer)
-        if self.error is not None:
-            out["error"] = self.error
-        return out
+        return probe_result(self.result, self.served_by, self.local, self.peer, self.error)
+
+
+def probe_result(result: str | None, served_by: str | None, local: str | None,
+                 peer: str | None, error: str | None) -> dict[str, Any]:
+    """Return a probe's record fields as the contract writes them."""
+    out: dict[str, Any] = {"result": result}
+    if result == "open":
+        out.update(served_by=served_by, local=local, peer=peer)
+    if error is not None:
+        out["error"] = error
+    return out
 
 
 @dataclass(frozen=True, slots=True)

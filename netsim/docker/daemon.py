@@ -362,7 +362,7 @@ class Daemon:
             id=cid, name=name, image_ref=request.image, image=image, created=self.now(),
             path=process[0] if process else "", args=tuple(process[1:]),
             entrypoint=entrypoint, cmd=cmd, env=env, hostname=hostname, exposed=exposed,
-            publish=publish, publish_all=request.publish_all, publish_specs=list(request.publish),
+            publish=publish, publish_all=request.publish_all,
             network_mode=mode, networks=networks, links=links if not user_network else [],
             auto_remove=request.auto_remove, listens=listens, detached=request.detached,
         )
@@ -457,7 +457,7 @@ class Daemon:
         if self.profile.version == "20.10":
             return f"cannot join network of a non running container: {reference}"
         return (f"cannot join network namespace of a non running container: container "
-                f"{target.name} is {_state_word(target)}")
+                f"{target.name} is {target.state}")
 
     def _join(self, container: Container, network: Network) -> None:
         """Create the endpoint: address, MAC, veth into the container, rules."""
@@ -933,9 +933,6 @@ def _hosts_names(hostname: str) -> str:
     short, dot, _ = hostname.partition(".")
     return f"{hostname} {short}" if dot else hostname
 
-
-def _state_word(container: Container) -> str:
-    return {"created": "created", "exited": "exited", "running": "running"}[container.state]
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,7 +99,6 @@ class Container:
     exposed: list[tuple[int, str]]
     publish: list[PortRequest]
     publish_all: bool
-    publish_specs: list[str]
     network_mode: str
     networks: dict[str, EndpointConfig]
     links: list[LinkRequest]

@@ -47,9 +47,10 @@ import simpy  # noqa: E402
 
 from netsim.dataplane.apps import install  # noqa: E402
 from netsim.dataplane.engine import Simulation  # noqa: E402
-from netsim.runner import run_world  # noqa: E402
-from netsim.scenario.loader import load_scenario_text  # noqa: E402
-from netsim.world import World, build_world  # noqa: E402
+from netsim.session import replay_world  # noqa: E402
+from netsim.session import load_scenario_text  # noqa: E402
+from netsim.session import open_world
+from netsim.world import World  # noqa: E402
 
 TARGET_HOPS = 100_000
 TARGET_COLD = 0.5
@@ -76,8 +77,8 @@ def published_world(ports: int) -> World:
         f"  - docker run -d --name web{i} -p {20000 + i}:80 nginx\n" for i in range(ports)
     )
     text = f"name: bench\nmachines:\n  laptop: {{address: 192.168.1.20/24}}\nsteps:\n{steps}"
-    world = build_world(load_scenario_text(text))
-    run_world(world)
+    world = open_world(load_scenario_text(text))
+    replay_world(world)
     return world
 
 

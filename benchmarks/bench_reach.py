@@ -33,9 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 from netsim.dataplane.probe import simulate_probe  # noqa: E402
 from netsim.dataplane.reach import ReachCell, ReachMatrix, reach_matrix  # noqa: E402
-from netsim.scenario.loader import load_scenario_text  # noqa: E402
+from netsim.session import load_scenario_text  # noqa: E402
 from netsim.scenario.spec import ProbeProtocol, ProbeStep  # noqa: E402
-from netsim.world import World, build_world  # noqa: E402
+from netsim.session import open_world
+from netsim.world import World  # noqa: E402
 
 BASE = """
 name: bench-reach
@@ -50,7 +51,7 @@ _WORLD: World | None = None
 
 def large_world(containers: int, networks: int, engine: str) -> World:
     """Return a world with ``containers`` nginx containers over ``networks`` networks."""
-    world = build_world(load_scenario_text(BASE), engine=engine)  # the steps are not run
+    world = open_world(load_scenario_text(BASE), engine=engine)  # the steps are not run
     client = world.client
     for k in range(networks):
         out = client.run(["docker", "network", "create", f"net{k}"])

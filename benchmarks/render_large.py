@@ -15,14 +15,13 @@ import time
 import zlib
 from pathlib import Path
 
+from netsim.render.reachability import build_reach_matrix
+
 from netsim.render.diagram import format_diagram, format_dot, format_mermaid
 from netsim.render.plots import plot_reachability, plot_topology, plot_traffic
-from netsim.render.reachability import build_reach_matrix
 from netsim.render.topology import build_topology, wires
 from netsim.render.traffic import InterfaceCount, Traffic
-from netsim.runner import run_world
-from netsim.scenario import load_scenario_text
-from netsim.world import build_world
+from netsim.session import load_scenario_text, open_world, replay_world
 
 IMAGES = ("nginx", "redis", "mysql:5.6.35", "tomcat", "busybox sleep 3600")
 RESULTS = ("open", "refused", "timeout", "unreachable", "unresolved")
@@ -78,8 +77,8 @@ def main() -> int:
         return value
 
     scenario = timed("load", lambda: load_scenario_text(scenario_text(args.containers)))
-    world = timed("build world", lambda: build_world(scenario))
-    timed("replay steps", lambda: run_world(world, probe=lambda w, s: {"result": "skipped"}))
+    world = timed("build world", lambda: open_world(scenario))
+    timed("replay steps", lambda: replay_world(world, probe=lambda w, s: {"result": "skipped"}))
     topology = timed("topology values", lambda: build_topology(world))
     running = sum(1 for c in topology.containers if c.running)
     print(

@@ -25,7 +25,15 @@ examples:
 EXIT_OK, EXIT_EXPECTATION, EXIT_INVALID = 0, 1, 2
 
 
+def _engines() -> tuple[str, ...]:
+    """Return the engine names the profile registry knows (the ``--engine`` choices)."""
+    from netsim.docker.engines import engine_names
+
+    return engine_names()
+
+
 def _parser() -> argparse.ArgumentParser:
+    engines = _engines()
     parser = argparse.ArgumentParser(
         prog="netsim",
         description="Replay Docker networking commands on a simulated host, as Docker 20.10 "
@@ -45,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
                "  netsim run scenarios/icc-disabled.yaml --engine 20.10 --json out.json\n",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("file", type=Path, help="the scenario YAML file")
-    run.add_argument("--engine", choices=("20.10", "28.5"),
+    run.add_argument("--engine", choices=engines,
                      help="Docker version to reproduce (overrides the file's engine:)")
     run.add_argument("--json", metavar="OUT",
                      help="also write the JSON result to OUT ('-' for standard output)")
@@ -72,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     trace.add_argument("--proto", choices=("tcp", "udp", "icmp"),
                        help="protocol, when the probe text does not say (icmp for a ping)")
     trace.add_argument("--frames", action="store_true", help="also list every frame on the wire")
-    trace.add_argument("--engine", choices=("20.10", "28.5"), help="Docker version to reproduce")
+    trace.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     trace.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
     reach = commands.add_parser(
@@ -85,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     reach.add_argument("file", type=Path, help="the scenario YAML file")
     reach.add_argument("--json", metavar="OUT", help="write the matrix as JSON ('-': stdout)")
-    reach.add_argument("--engine", choices=("20.10", "28.5"), help="Docker version to reproduce")
+    reach.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     reach.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
     plot = commands.add_parser(
@@ -102,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("--format", choices=("png", "svg"), default="png", help="image format")
     plot.add_argument("--probe", action="append", default=[], metavar="'SRC -> DST:PORT'",
                       help="also draw this probe's path (repeatable)")
-    plot.add_argument("--engine", choices=("20.10", "28.5"), help="Docker version to reproduce")
+    plot.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     plot.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
     diagram = commands.add_parser(
@@ -117,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="output format (svg and png need Graphviz's dot)")
     diagram.add_argument("--out", type=Path,
                          help="output file (mermaid and dot go to standard output without it)")
-    diagram.add_argument("--engine", choices=("20.10", "28.5"), help="Docker version to reproduce")
+    diagram.add_argument("--engine", choices=engines, help="Docker version to reproduce")
 
     check = commands.add_parser(
         "check", help="validate scenario files without running them",
@@ -137,35 +145,37 @@ def _write(path: str, text: str, stdout: TextIO) -> None:
 
 
 def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from netsim.render.pcap import write_run_pcaps
     from netsim.render.transcript import format_header, format_json, format_step
-    from netsim.runner import run_scenario
-    from netsim.scenario import load_scenario
+    from netsim.results.run import StepRecord
+    from netsim.session import load_scenario, replay
 
     scenario = load_scenario(args.file)
     show = not args.quiet and args.json != "-"
 
-    def progress(index: int, total: int, step: dict[str, object]) -> None:
+    def progress(index: int, total: int, step: StepRecord) -> None:
         if show:
             stdout.write(format_step(step))
             stdout.flush()
 
     if show:
         stdout.write(format_header(scenario.name, args.engine or scenario.engine))
-    result = run_scenario(scenario, engine=args.engine, seed=args.seed, progress=progress,
-                          pcap=args.pcap)
-    if args.pcap is not None and show:
-        stdout.write(f"# pcaps written to {args.pcap}\n")
+    run = replay(scenario, args.engine, seed=args.seed, progress=progress,
+                 capture=args.pcap is not None)
+    if args.pcap is not None:
+        write_run_pcaps(args.pcap, run)
+        if show:
+            stdout.write(f"# pcaps written to {args.pcap}\n")
     if args.json:
-        _write(args.json, format_json(result), stdout)
-    if not result["passed"]:
-        failed = [s for s in result["steps"] if s.get("passed") is False]
-        stderr.write(f"netsim: {len(failed)} expectation(s) failed in {args.file}\n")
+        _write(args.json, format_json(run), stdout)
+    if not run.passed:
+        stderr.write(f"netsim: {len(run.failed)} expectation(s) failed in {args.file}\n")
         return EXIT_EXPECTATION
     return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from netsim.scenario import load_scenario
+    from netsim.session import load_scenario
 
     for file in args.files:
         scenario = load_scenario(file)
@@ -174,35 +184,25 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _cmd_trace(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from netsim.dataplane.probe import format_trace, simulate_probe
-    from netsim.runner import run_world
-    from netsim.scenario import load_scenario
-    from netsim.scenario.probe import probe_step_from_text
-    from netsim.world import build_world
+    from netsim.render.trace import format_trace
+    from netsim.session import load_scenario, trace
 
     scenario = load_scenario(args.file)
-    step = probe_step_from_text(args.probe, scenario, proto=args.proto)
-    world = build_world(scenario, engine=args.engine, seed=args.seed)
-    run_world(world, probes=False)
-    outcome = simulate_probe(world, step)
-    stdout.write(f"# trace {step.src} -> {step.target} after the steps of {scenario.name} "
-                 f"(Docker {world.profile.version}, simulated)\n")
-    stdout.write(format_trace(outcome, frames=args.frames))
+    run, record = trace(scenario, args.probe, engine=args.engine, seed=args.seed,
+                        proto=args.proto)
+    stdout.write(f"# trace {record.probe} after the steps of {scenario.name} "
+                 f"(Docker {run.engine}, simulated)\n")
+    stdout.write(format_trace(record, frames=args.frames))
     return EXIT_OK
 
 
 def _cmd_reach(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     import json
 
-    from netsim.dataplane.reach import reach_matrix
-    from netsim.runner import run_world
-    from netsim.scenario import load_scenario
-    from netsim.world import build_world
+    from netsim.session import load_scenario, reach
 
     scenario = load_scenario(args.file)
-    world = build_world(scenario, engine=args.engine, seed=args.seed)
-    run_world(world, probes=False)
-    matrix = reach_matrix(world, seed=args.seed)
+    _, matrix = reach(scenario, engine=args.engine, seed=args.seed)
     if args.json != "-":
         stdout.write(matrix.table())
     if args.json:
@@ -212,27 +212,26 @@ def _cmd_reach(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def _cmd_plot(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.render.plots import plot_all
-    from netsim.scenario import load_scenario
-    from netsim.world import build_world
+    from netsim.session import load_scenario, pictures
 
     scenario = load_scenario(args.file)
-    world = build_world(scenario, engine=args.engine, seed=args.seed)
+    drawn = pictures(scenario, engine=args.engine, seed=args.seed, probes=tuple(args.probe))
     args.out.mkdir(parents=True, exist_ok=True)
-    for path in plot_all(world, args.out, args.format, probes=tuple(args.probe)):
+    for path in plot_all(drawn, args.out, args.format):
         stdout.write(f"wrote {path}\n")
     return EXIT_OK
 
 
 def _cmd_diagram(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.render.diagram import write_diagram
-    from netsim.scenario import load_scenario
-    from netsim.world import build_world
+    from netsim.session import load_scenario, replay
 
     scenario = load_scenario(args.file)
     if args.format in ("svg", "png") and args.out is None:
         stderr.write(f"netsim: diagram --format {args.format} needs --out FILE\n")
         return EXIT_INVALID
-    data = write_diagram(build_world(scenario, engine=args.engine), args.format, args.out)
+    run = replay(scenario, args.engine, probes=False)
+    data = write_diagram(run.topology, args.format, args.out)
     if args.out is None:
         stdout.write(data.decode("utf-8"))
     else:

@@ -8,10 +8,11 @@ model; the daemon configures the host's through ``HostPlumbing``.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
-from netsim.docker.client import DockerClient
+from netsim.docker.client import CommandOutput, DockerClient
 from netsim.docker.daemon import Daemon
 from netsim.docker.engines import EngineProfile, profile_for
 from netsim.docker.model import Container
@@ -20,6 +21,10 @@ from netsim.kernel.namespace import NetworkNamespace, Route
 from netsim.scenario.spec import Scenario
 
 HOST = "host"
+
+# Runs a program in a running container (``docker exec``): the shell's job, handed
+# in by whoever builds the world, so the world does not import the shell.
+ContainerShell = Callable[["World", Container, list[str], list[str]], CommandOutput]
 
 
 def bring_up_loopback(namespace: NetworkNamespace) -> None:
@@ -173,6 +178,7 @@ class World:
     lan: NetworkNamespace
     host: NetworkNamespace
     machines: dict[str, NetworkNamespace]
+    seed: int = 0
     seed_label: str = ""
     container_namespaces: dict[str, NetworkNamespace] = field(default_factory=dict)
     daemon: Daemon = field(init=False)
@@ -248,8 +254,13 @@ def _lan_port_mac(address: IPv4Interface) -> str:
     return "02:01:" + ":".join(f"{b:02x}" for b in address.ip.packed)
 
 
-def build_world(scenario: Scenario, *, engine: str | None = None, seed: int = 0) -> World:
-    """Build the world of a scenario and start its Docker daemon."""
+def build_world(scenario: Scenario, *, shell: ContainerShell, engine: str | None = None,
+                seed: int = 0) -> World:
+    """Build the world of a scenario and start its Docker daemon.
+
+    ``shell(world, container, argv, env)`` runs a program in a container for
+    ``docker exec``; ``netsim.session.open_world`` passes netsim's shell.
+    """
     profile = profile_for(engine or scenario.engine)
     seed_label = f"{scenario.name}/{profile.version}/{seed}"
     rng = random.Random(seed_label)
@@ -261,13 +272,12 @@ def build_world(scenario: Scenario, *, engine: str | None = None, seed: int = 0)
     machines = {m.name: _lan_node(lan, m.name, m.address, i + 1)
                 for i, m in enumerate(scenario.machines)}
     world = World(scenario=scenario, profile=profile, rng=rng, lan=lan, host=host,
-                  machines=machines, seed_label=seed_label)
-    from netsim.shell import run_in_container
+                  machines=machines, seed=seed, seed_label=seed_label)
 
     world.daemon = Daemon(spec=scenario.daemon, profile=profile, plumbing=HostPlumbing(world),
                           rng=rng, images=scenario.images)
     world.client = DockerClient(
         daemon=world.daemon,
-        execute_in=lambda container, argv, env: run_in_container(world, container, argv, env))
+        execute_in=lambda container, argv, env: shell(world, container, argv, env))
     world.daemon.start()
     return world

@@ -5,4 +5,4 @@
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-exec .venv/bin/python -m netsim.render.gallery "$@"
+exec .venv/bin/python scripts/gallery.py --out plots --prune scenarios/*.yaml "$@"

@@ -31,13 +31,15 @@ from netsim.dataplane.frames import (
     endpoint,
 )
 from netsim.dataplane.names import EMBEDDED_DNS, embedded_lookup
-from netsim.dataplane.sockets import TcpConnection, UdpSocket
+from netsim.dataplane.sockets import TcpConnection, Transport, UdpSocket
 from netsim.docker.files import uses_embedded_dns
 
 if TYPE_CHECKING:
     from netsim.dataplane.engine import Simulation
     from netsim.dataplane.nodes import Node
     from netsim.docker.model import Container
+    from netsim.kernel.namespace import NetworkNamespace
+    from netsim.world import World
 
 ANY = IPv4Address("0.0.0.0")
 PROXY = "docker-proxy"
@@ -55,48 +57,113 @@ class ProxyBinding:
     container_port: int
 
 
+@dataclass(frozen=True, slots=True)
+class Listen:
+    """A program's wildcard listeners: the host's, a machine's or a container's ports."""
+
+    namespace: NetworkNamespace
+    owner: str
+    ports: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedDns:
+    """dockerd's DNS server for one container's namespace, at 127.0.0.11 on ``port``.
+
+    dockerd listens on a random port; the sandbox's nat rules send
+    127.0.0.11:53 there (53 when the container has no such rules).
+    """
+
+    namespace: NetworkNamespace
+    container: Container
+    port: int
+
+
+Program = Listen | EmbeddedDns | ProxyBinding
+
+
+def programs(world: World) -> list[Program]:
+    """Return every program the world runs, in the order they start (lookups depend on it)."""
+    out: list[Program] = [
+        Listen(world.host, "host", tuple((p.port, p.proto) for p in world.scenario.host.listen))
+    ]
+    for machine in world.scenario.machines:
+        namespace = world.machines.get(machine.name)
+        if namespace is not None:
+            ports = tuple((p.port, p.proto) for p in machine.listen)
+            out.append(Listen(namespace, machine.name, ports))
+    dns_started: set[int] = set()
+    for container in world.daemon.containers:
+        if not container.running:
+            continue
+        namespace = world.container_namespaces.get(container.id)
+        if namespace is None:
+            continue
+        if container.listens:
+            out.append(Listen(namespace, container.name, container.listens))
+        if (
+            id(namespace) not in dns_started
+            and container.network_mode != "host"
+            and not container.network_mode.startswith("container:")
+            and uses_embedded_dns(world.daemon, container)
+        ):
+            dns_started.add(id(namespace))
+            port = container.dns_ports[1] if container.dns_ports is not None else 53
+            out.append(EmbeddedDns(namespace, container, port))
+    out += proxy_bindings(world)
+    return out
+
+
 def answer_line(owner: str, local: str, peer: str) -> bytes:
     """Return the line a listener answers with."""
     return f"{owner} {local} {peer}\n".encode()
 
 
-def serve_tcp(sim: Simulation, owner: str):  # type: ignore[no-untyped-def]
-    """Return an accept handler that answers each connection with what it saw."""
-
-    def accepted(conn: TcpConnection) -> None:
-        sim.transport.send(conn, answer_line(owner, conn.local_text, conn.remote_text))
-
-    return accepted
+def answer_connection(transport: Transport, conn: TcpConnection) -> None:
+    """A listener's answer to a connection: one line with what it saw."""
+    transport.send(conn, answer_line(conn.owner, conn.local_text, conn.remote_text))
 
 
-def serve_udp(sim: Simulation, owner: str):  # type: ignore[no-untyped-def]
-    """Return a datagram handler that answers from the address the datagram was sent to."""
-
-    def datagram(sock: UdpSocket, packet: IPv4Packet) -> None:
-        payload = packet.payload
-        assert isinstance(payload, UdpDatagram)
-        line = answer_line(
-            owner, endpoint(packet.dst, payload.dport), endpoint(packet.src, payload.sport)
-        )
-        sim.transport.sendto(sock, line, (packet.src, payload.sport), source=packet.dst)
-
-    return datagram
+def answer_datagram(transport: Transport, sock: UdpSocket, packet: IPv4Packet) -> None:
+    """A listener's answer to a datagram: one line, from the address it was sent to."""
+    payload = packet.payload
+    assert isinstance(payload, UdpDatagram)
+    line = answer_line(
+        sock.owner, endpoint(packet.dst, payload.dport), endpoint(packet.src, payload.sport)
+    )
+    transport.sendto(sock, line, (packet.src, payload.sport), source=packet.dst)
 
 
-def listen_ports(
-    sim: Simulation, node: Node, owner: str, ports: tuple[tuple[int, str], ...]
+def answer_query(
+    transport: Transport, world: World, container: Container, sock: UdpSocket, packet: IPv4Packet
 ) -> None:
-    """Open the wildcard listeners of one program on ``node``."""
-    for port, proto in ports:
-        if proto == "tcp":
-            sim.transport.listen_tcp(node, None, port, owner, serve_tcp(sim, owner))
-        elif proto == "udp":
-            sim.transport.bind_udp(node, None, port, owner, serve_udp(sim, owner))
+    """dockerd's answer to an A query from ``container``: its networks' names, else nothing."""
+    datagram = packet.payload
+    assert isinstance(datagram, UdpDatagram)
+    message = datagram.data
+    if not isinstance(message, DnsMessage) or message.response:
+        return
+    node = sock.node
+    name = message.question.name
+    address = embedded_lookup(world, container, name)
+    if address is None:
+        if transport.record:
+            transport.note(node, "dockerd", "DNS forward", f"{name}: forwarded upstream, no answer")
+        return
+    if transport.record:
+        transport.note(node, "dockerd", "DNS answer", f"{name} A {address}")
+    answer = DnsMessage(
+        message.ident,
+        True,
+        message.question,
+        (DnsAnswer(name, address),),
+        recursion_available=True,
+    )
+    transport.sendto(sock, answer, (packet.src, datagram.sport), source=packet.dst)
 
 
-def proxy_bindings(sim: Simulation) -> list[ProxyBinding]:
+def proxy_bindings(world: World) -> list[ProxyBinding]:
     """Return the docker-proxy processes the daemon runs (userland proxy on, IPv4 bindings)."""
-    world = sim.world
     if not world.daemon.options.userland_proxy:
         return []
     out: list[ProxyBinding] = []
@@ -132,6 +199,23 @@ def _published_endpoint(container: Container) -> IPv4Address | None:
     return None
 
 
+# -- the programs as simpy sees them ---------------------------------------------------------
+
+
+def listen_ports(
+    sim: Simulation, node: Node, owner: str, ports: tuple[tuple[int, str], ...]
+) -> None:
+    """Open the wildcard listeners of one program on ``node``."""
+    transport = sim.transport
+    for port, proto in ports:
+        if proto == "tcp":
+            transport.listen_tcp(node, None, port, owner, lambda c: answer_connection(transport, c))
+        elif proto == "udp":
+            transport.bind_udp(
+                node, None, port, owner, lambda s, p: answer_datagram(transport, s, p)
+            )
+
+
 def start_proxy(sim: Simulation, binding: ProxyBinding) -> None:
     """Run one docker-proxy in the host's namespace."""
     host = sim.host
@@ -152,13 +236,15 @@ def start_proxy(sim: Simulation, binding: ProxyBinding) -> None:
 def _relay_tcp(
     sim: Simulation, client: TcpConnection, binding: ProxyBinding
 ) -> Generator[simpy.Event, Any, None]:
+    from netsim.dataplane.engine import simpy_event
+
     transport = sim.transport
     backend = transport.connect(sim.host, binding.container_ip, binding.container_port, PROXY)
     if isinstance(backend, str):
         transport.close(client)
         return
     backend.on_data = lambda _conn, data: transport.send(client, data)
-    outcome = yield backend.outcome
+    outcome = yield simpy_event(backend.outcome)
     if outcome != "open":
         transport.note(sim.host, PROXY, "backend failed", f"{outcome}; closing the client")
         transport.close(client)
@@ -183,68 +269,27 @@ def _relay_udp(
         transport.sendto(sock, reply.data, (packet.src, datagram.sport))
 
 
-def start_embedded_dns(sim: Simulation, node: Node, container: Container) -> None:
-    """Run Docker's embedded DNS server at 127.0.0.11:53 in a container's namespace."""
+def start_embedded_dns(sim: Simulation, node: Node, program: EmbeddedDns) -> None:
+    """Run Docker's embedded DNS server at 127.0.0.11 in a container's namespace."""
+    transport = sim.transport
+    world = sim.world
+    container = program.container
 
     def query(sock: UdpSocket, packet: IPv4Packet) -> None:
-        datagram = packet.payload
-        assert isinstance(datagram, UdpDatagram)
-        message = datagram.data
-        if not isinstance(message, DnsMessage) or message.response:
-            return
-        address = embedded_lookup(sim.world, container, message.question.name)
-        if address is None:
-            sim.transport.note(
-                node,
-                "dockerd",
-                "DNS forward",
-                f"{message.question.name}: forwarded upstream, no answer",
-            )
-            return
-        sim.transport.note(node, "dockerd", "DNS answer", f"{message.question.name} A {address}")
-        answer = DnsMessage(
-            message.ident,
-            True,
-            message.question,
-            (DnsAnswer(message.question.name, address),),
-            recursion_available=True,
-        )
-        sim.transport.sendto(sock, answer, (packet.src, datagram.sport), source=packet.dst)
+        answer_query(transport, world, container, sock, packet)
 
-    # dockerd listens on a random port; the sandbox's nat rules send 127.0.0.11:53 there.
-    port = container.dns_ports[1] if container.dns_ports is not None else 53
-    sim.transport.bind_udp(node, EMBEDDED_DNS, port, "dockerd", query)
+    transport.bind_udp(node, EMBEDDED_DNS, program.port, "dockerd", query)
 
 
 def install(sim: Simulation) -> None:
     """Start every program the world runs: listeners, docker-proxies, embedded DNS."""
-    world = sim.world
-    host_ports = tuple((p.port, p.proto) for p in world.scenario.host.listen)
-    listen_ports(sim, sim.host, "host", host_ports)
-    for machine in world.scenario.machines:
-        node = sim.machines.get(machine.name)
-        if node is not None:
-            listen_ports(sim, node, machine.name, tuple((p.port, p.proto) for p in machine.listen))
-    dns_started: set[int] = set()
-    for container in world.daemon.containers:
-        if not container.running:
-            continue
-        namespace = world.container_namespaces.get(container.id)
-        if namespace is None:
-            continue
-        node = sim.node_of(namespace)
-        if container.listens:
-            listen_ports(sim, node, container.name, container.listens)
-        if (
-            id(namespace) not in dns_started
-            and container.network_mode != "host"
-            and not container.network_mode.startswith("container:")
-            and uses_embedded_dns(world.daemon, container)
-        ):
-            dns_started.add(id(namespace))
-            start_embedded_dns(sim, node, container)
-    for binding in proxy_bindings(sim):
-        start_proxy(sim, binding)
+    for program in programs(sim.world):
+        if isinstance(program, Listen):
+            listen_ports(sim, sim.node_of(program.namespace), program.owner, program.ports)
+        elif isinstance(program, EmbeddedDns):
+            start_embedded_dns(sim, sim.node_of(program.namespace), program)
+        else:
+            start_proxy(sim, program)
 
 
 def dns_query(name: str, ident: int) -> DnsMessage:

@@ -2,48 +2,32 @@
 
 Time is simulated seconds on a simpy ``Environment``; each link crossing is a
 scheduled event after a small delay, so concurrent traffic interleaves as on
-a real host and loops end (TTL, a frame budget and a time limit). The kernel
-path follows Linux's order (``net/ipv4/ip_input.c``, ``ip_forward.c``,
-``ip_output.c``, ``net/bridge/br_netfilter_hooks.c``):
+a real host and loops end (TTL, a frame budget and a time limit). What the
+kernel decides about each packet is ``stack.IPv4Stack``'s (shared with the
+flow evaluator); this module is the link layer around it, as Linux's
+(``net/bridge/br_input.c``, ``br_forward.c``, ``net/ipv4/arp.c``):
 
-* receive: raw PREROUTING, conntrack, mangle and nat PREROUTING, the routing
-  decision (martian 127/8 unless ``route_localnet``), then INPUT (mangle,
-  filter, nat) and the socket, or FORWARD (``forwarding`` on the incoming
-  interface, TTL, mangle and filter FORWARD, mangle and nat POSTROUTING,
-  neighbour output);
-* local output: route, raw OUTPUT, conntrack, mangle, nat (a DNAT reroutes)
-  and filter OUTPUT, mangle and nat POSTROUTING, then loopback or ARP;
 * a bridge learns source MACs, delivers frames for its own MAC (or
   broadcasts) to the host stack, forwards by its FDB or floods, refuses to
   send a frame back out its ingress port unless hairpin is set, and, when
-  ``bridge-nf-call-iptables`` is 1, runs PREROUTING, FORWARD and
-  POSTROUTING with ``-i``/``-o`` set to the bridge (br_netfilter); a bridged
-  packet DNATed elsewhere is handed to the host stack (``br_nf_pre_routing_finish``);
+  ``bridge-nf-call-iptables`` is 1, hands IPv4 to br_netfilter;
 * ARP: 3 requests 1 s apart; giving up sends ICMP host unreachable for each
-  queued packet (``ipv4_link_failure``), to the local socket or to the sender.
+  queued packet (``ipv4_link_failure``), to the local socket or to the sender;
+* the netfilter walk's verdicts are cached per node, keyed by the header
+  fields some rule reads, and the rules' counters are bumped.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import simpy
-from simpy.events import NORMAL, URGENT, EventPriority
 
-from netsim.dataplane.conntrack import (
-    DST_MANIP,
-    ORIGINAL,
-    REPLY,
-    SRC_MANIP,
-    UNTRACKED,
-    Tracked,
-    bind,
-    translate,
-)
+from netsim.dataplane.conntrack import ConntrackTable, Tracked
 from netsim.dataplane.frames import (
     ACK,
     ARP_REPLY,
@@ -51,56 +35,26 @@ from netsim.dataplane.frames import (
     BROADCAST_MAC,
     HOST_UNREACH,
     ICMP_DEST_UNREACH,
-    ICMP_TIME_EXCEEDED,
-    NET_UNREACH,
-    PROTO_ICMP,
-    PROTO_TCP,
-    PROTO_UDP,
-    RST,
     ArpPacket,
     Frame,
-    IcmpMessage,
     IPv4Packet,
-    TcpSegment,
-    flow_key,
-    is_icmp_error,
 )
+from netsim.dataplane.matches import REJECT_CODES
 from netsim.dataplane.nodes import Node, accounting_plan
+from netsim.dataplane.stack import IPv4Stack, header_fields, packet_view
 from netsim.dataplane.trace import (
     BridgeDecision,
     ChainWalk,
-    ConntrackEvent,
-    DropEvent,
     FrameEvent,
-    NatEvent,
     NeighbourEvent,
-    RouteDecision,
     TraceEvent,
 )
-from netsim.kernel.evaluate import PacketView, Verdict
+from netsim.kernel.evaluate import Verdict
 from netsim.kernel.namespace import Bridge, Interface, NetworkNamespace
-from netsim.kernel.rules import NatTarget, PortsTarget
 
 if TYPE_CHECKING:
-    from netsim.dataplane.sockets import Transport
+    from netsim.dataplane.sockets import Signal, Transport
     from netsim.world import World
-
-REJECT_CODES = {
-    "icmp-net-unreachable": 0,
-    "net-unreach": 0,
-    "icmp-host-unreachable": 1,
-    "host-unreach": 1,
-    "icmp-proto-unreachable": 2,
-    "proto-unreach": 2,
-    "icmp-port-unreachable": 3,
-    "port-unreach": 3,
-    "icmp-net-prohibited": 9,
-    "net-prohib": 9,
-    "icmp-host-prohibited": 10,
-    "host-prohib": 10,
-    "icmp-admin-prohibited": 13,
-    "admin-prohib": 13,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +93,12 @@ class _Pending:
 _ODD_HEX = frozenset("13579bdfBDF")
 
 
+def simpy_event(signal: Signal) -> simpy.Event:
+    """Return a socket's signal as the simpy event it is in this engine."""
+    assert isinstance(signal, simpy.Event)
+    return signal
+
+
 def _is_group(mac: str) -> bool:
     """Return True for a group (multicast or broadcast) MAC: the first octet's low bit."""
     return mac[1] in _ODD_HEX
@@ -147,15 +107,15 @@ def _is_group(mac: str) -> bool:
 Action = Callable[..., None]
 
 
-class _Arrivals(simpy.Event):
-    """Frames due at one instant, run in the order they were sent, as one simpy event.
+class _Batch:
+    """Arrivals due at one instant, run in the order they were sent, by one simpy event.
 
-    Like simpy's ``Timeout`` it is born triggered and does not call
-    ``Event.__init__``; ``urgent`` marks the rest of a batch that had to make way
-    for an urgent event (see ``LinkEnvironment``).
+    ``urgent`` marks the rest of a batch that had to make way for an event
+    scheduled for the current instant (see ``LinkEnvironment``); ``mark`` is
+    how many such events had been scheduled when it was queued again.
     """
 
-    __slots__ = ("at", "actions", "args", "urgent", "mark")
+    __slots__ = ("env", "at", "actions", "args", "urgent", "mark")
 
     def __init__(
         self,
@@ -165,55 +125,60 @@ class _Arrivals(simpy.Event):
         args: list[tuple[object, ...]],
     ) -> None:
         self.env = env
-        self.callbacks = [env.run_arrivals]
-        self._ok = True
-        self._value = None
         self.at = at
         self.actions = actions
         self.args = args
         self.urgent = False
         self.mark = 0
 
+    def __call__(self, _event: simpy.Event) -> None:
+        self.env.run_arrivals(self)
+
 
 class LinkEnvironment(simpy.Environment):
     """simpy's environment, with frame arrivals due at the same instant carried by one event.
 
-    simpy runs events by (time, priority, order of scheduling). Arrivals
-    scheduled one after another for the same instant, with no other event for
-    that instant scheduled between them, would run back to back, so they can
-    share one event without changing what runs when:
+    simpy runs events by time, then priority, then order of scheduling; frame
+    arrivals are ordinary timeouts. Arrivals scheduled one after another for
+    the same instant, with no other event for that instant scheduled between
+    them, would run back to back, so they can share one event without
+    changing what runs when:
 
-    * an ordinary event scheduled for an instant closes that instant's batch:
+    * any other event scheduled for an instant closes that instant's batch:
       later arrivals for it start a new batch behind the event;
-    * an urgent event scheduled for *now* (a process starting) runs before any
-      ordinary event of this instant, so when an arrival schedules one, the
-      rest of the batch is queued again as urgent behind it (and again behind
-      any urgent event scheduled after that), ahead of every ordinary event.
+    * an event scheduled for *now* while a batch runs (a process starting, an
+      event succeeding) may run before the rest of the batch would have, so
+      the rest is queued again behind it as the start of a process (a start
+      runs before every timeout of its instant), and again behind any event
+      scheduled for now after that.
 
-    Only ``schedule``, simpy's public way in, is overridden; the order of every
-    event is the one one-event-per-arrival would give.
+    Only public simpy is used: ``schedule`` (overridden to see every event
+    queued, without reading its priority), ``timeout`` and ``process``.
+    The order of every event is the one one-timeout-per-arrival would give.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._open: dict[float, _Arrivals] = {}
-        self._urgent_now = 0
+        self._open: dict[float, _Batch] = {}
+        self._now_events = 0  # events scheduled for their own instant, ours aside
+        self._own = False  # True while scheduling the event of a new batch
         self.arrivals = 0  # actions run through ``arrive``
         self.batches = 0  # simpy events that carried them
 
-    def schedule(
-        self, event: simpy.Event, priority: EventPriority = NORMAL, delay: float = 0
-    ) -> None:
+    def schedule(self, event: simpy.Event, priority: Any = None, delay: float = 0) -> None:
         """Schedule ``event`` as simpy does, closing an open batch it must run between."""
-        if priority < NORMAL:
+        if not self._own:
             if delay == 0:
-                self._urgent_now += 1
-        elif self._open:
-            self._open.pop(self.now + delay, None)
-        super().schedule(event, priority, delay)
+                self._now_events += 1
+            if self._open:
+                self._open.pop(self.now + delay, None)
+        if priority is None:
+            super().schedule(event, delay=delay)
+        else:
+            super().schedule(event, priority, delay)
 
     def arrive(self, delay: float, action: Action, args: tuple[object, ...]) -> None:
-        """Run ``action(*args)`` after ``delay``, as its own event would."""
+        """Run ``action(*args)`` after ``delay``, as its own timeout would."""
         at = self.now + delay
         self.arrivals += 1
         batch = self._open.get(at)
@@ -221,43 +186,61 @@ class LinkEnvironment(simpy.Environment):
             batch.actions.append(action)
             batch.args.append(args)
             return
-        batch = _Arrivals(self, at, [action], [args])
+        batch = _Batch(self, at, [action], [args])
         self.batches += 1
+        self._own = True
+        try:
+            timeout = self.timeout(delay)
+        finally:
+            self._own = False
+        timeout.callbacks.append(batch)
         self._open[at] = batch
-        super().schedule(batch, NORMAL, delay)
 
-    def run_arrivals(self, event: simpy.Event) -> None:
-        """Run a batch's arrivals in order (the callback of an ``_Arrivals``)."""
-        assert isinstance(event, _Arrivals)
-        if event.urgent:
-            if event.mark != self._urgent_now:
-                # An urgent event was scheduled behind this batch: let it go first.
-                self._requeue(event.at, event.actions, event.args)
+    def run_arrivals(self, batch: _Batch) -> None:
+        """Run a batch's arrivals in order (the callback of its simpy event)."""
+        if batch.urgent:
+            if batch.mark != self._now_events:
+                # Something was scheduled for now behind this batch: let it go first.
+                self._requeue(batch.at, batch.actions, batch.args)
                 return
-        elif self._open.get(event.at) is event:
-            del self._open[event.at]
-        actions = event.actions
-        args = event.args
+        elif self._open.get(batch.at) is batch:
+            del self._open[batch.at]
+        actions = batch.actions
+        args = batch.args
         last = len(actions) - 1
         index = 0
         for action in actions:
-            mark = self._urgent_now
+            mark = self._now_events
             action(*args[index])
-            if self._urgent_now != mark and index < last:
-                self._requeue(event.at, actions[index + 1 :], args[index + 1 :])
+            if self._now_events != mark and index < last:
+                self._requeue(batch.at, actions[index + 1 :], args[index + 1 :])
                 return
             index += 1
 
     def _requeue(self, at: float, actions: list[Action], args: list[tuple[object, ...]]) -> None:
-        rest = _Arrivals(self, at, actions, args)
+        rest = _Batch(self, at, actions, args)
         self.batches += 1
         rest.urgent = True
-        rest.mark = self._urgent_now
-        super().schedule(rest, URGENT, 0)
+        # A process starts ahead of every timeout of its instant (and behind the
+        # starts already queued): the place the rest of the batch would have had.
+        self.process(self._start(rest))
+        rest.mark = self._now_events
+
+    def _start(self, rest: _Batch) -> Generator[simpy.Event, Any, None]:
+        self.run_arrivals(rest)
+        # Wait for nothing, for ever: a process that ended would queue its end,
+        # one more event for now. The suspended process is garbage once this
+        # event is.
+        yield self.event()
 
 
-class Simulation:
-    """One run of the data plane over a world (the world is not changed, counters aside)."""
+class Simulation(IPv4Stack):
+    """One run of the data plane over a world (the world is not changed, counters aside).
+
+    The decisions are ``IPv4Stack``'s; this class moves frames between them:
+    links, bridges, ARP, simpy's clock, and the verdict cache and counters of
+    the netfilter walk.
+    """
 
     def __init__(
         self,
@@ -299,7 +282,7 @@ class Simulation:
             link = node.interface("eth0")
             if link is not None:
                 self.lan.append(link)
-        self.transport: Transport = Transport(self)
+        self.transport: Transport = Transport(self, self.env.event)
         self._receive = self.receive  # bound once: one arrival per frame-hop uses it
 
     # -- nodes -----------------------------------------------------------------
@@ -320,18 +303,15 @@ class Simulation:
         """Return every node known to the simulation."""
         return list(self._nodes.values())
 
-    # -- recording -------------------------------------------------------------
+    # -- clock and conntrack -------------------------------------------------------
 
-    def note(self, event: TraceEvent) -> None:
-        """Append a trace event when recording."""
-        if self.record:
-            self.events.append(event)
+    def clock(self) -> float:
+        """Return simpy's time."""
+        return self.env.now
 
-    def drop(self, node: Node, reason: str, packet: IPv4Packet | Frame | None = None) -> None:
-        """Record that a packet went no further."""
-        if self.record:
-            summary = packet.summary() if packet is not None else ""
-            self.events.append(DropEvent(self.env.now, node.label, reason, summary))
+    def conntrack_of(self, node: Node) -> ConntrackTable:
+        """Return the node's conntrack table (it lives as long as the simulation)."""
+        return node.conntrack
 
     def later(self, delay: float, action: Callable[..., None], *args: object) -> None:
         """Run ``action(*args)`` after ``delay`` simulated seconds."""
@@ -411,7 +391,7 @@ class Simulation:
         if isinstance(payload, ArpPacket):
             self.arp_input(node, iface, payload)
         else:
-            self.ip_input(node, iface, payload)
+            self.ip_input(node, iface.name, payload)
 
     # -- bridges ---------------------------------------------------------------
 
@@ -533,66 +513,46 @@ class Simulation:
         """Run iptables on a bridged IPv4 packet (br_netfilter), then send it on."""
         packet = frame.payload
         assert isinstance(packet, IPv4Packet)
-        name = bridge.name
-        pre = self.prerouting(node, packet, name)
+        pre = self.bridge_prerouting(node, bridge.name, packet)
         if pre is None:
             return
-        new, tracked = pre
-        if new.dst != packet.dst:
-            route = node.route(new.dst)
-            if route is None or route.local or route.interface != name:
-                # br_nf_pre_routing_finish: DNATed away from this bridge, so route it.
-                self.note(
-                    RouteDecision(
-                        self.env.now,
-                        node.label,
-                        new.dst,
-                        "to the host stack",
-                        route.interface if route else "",
-                    )
-                )
-                self.after_prerouting(node, bridge, new, tracked)
-                return
-            hop = route.gateway or new.dst
-
-            def resolved(mac: str) -> None:
-                known = self.fdb(bridge).get(mac)
-                targets = (
-                    [known]
-                    if known is not None
-                    else [p for p in self.bridge_ports(bridge) if p is not port]
-                )
-                if known is port and not port.hairpin:
-                    self.drop(node, "bridged DNAT back to the ingress port, hairpin off", new)
-                    return
-                self._bridged_finish(
-                    node, bridge, targets, replace(frame, dst_mac=mac, payload=new), tracked
-                )
-
-            self.neighbour_resolve(
-                node,
-                bridge,
-                hop,
-                resolved,
-                lambda: self.drop(node, f"bridged DNAT: no ARP answer for {hop}", new),
-            )
+        new, tracked, hop = pre
+        if hop is None:
+            if new is not packet:
+                frame = Frame(frame.src_mac, frame.dst_mac, new)
+            self._bridged_finish(node, bridge, outs, frame, tracked)
             return
-        if new is not packet:
-            frame = Frame(frame.src_mac, frame.dst_mac, new)
-        self._bridged_finish(node, bridge, outs, frame, tracked)
+
+        def resolved(mac: str) -> None:
+            known = self.fdb(bridge).get(mac)
+            targets = (
+                [known]
+                if known is not None
+                else [p for p in self.bridge_ports(bridge) if p is not port]
+            )
+            if known is port and not port.hairpin:
+                self.drop(node, "bridged DNAT back to the ingress port, hairpin off", new)
+                return
+            self._bridged_finish(
+                node, bridge, targets, replace(frame, dst_mac=mac, payload=new), tracked
+            )
+
+        self.neighbour_resolve(
+            node,
+            bridge,
+            hop,
+            resolved,
+            lambda: self.drop(node, f"bridged DNAT: no ARP answer for {hop}", new),
+        )
 
     def _bridged_finish(
         self, node: Node, bridge: Bridge, outs: list[Interface], frame: Frame, tracked: Tracked
     ) -> None:
         packet = frame.payload
         assert isinstance(packet, IPv4Packet)
-        name = bridge.name
-        if not self.filter_hook(node, "FORWARD", packet, tracked, name, name):
-            return
-        final = self.postrouting(node, packet, tracked, name)
+        final = self.bridge_forward(node, bridge.name, packet, tracked)
         if final is None:
             return
-        node.conntrack.confirm(tracked)
         out_frame = frame if final is packet else Frame(frame.src_mac, frame.dst_mac, final)
         for out in outs:
             self.transmit(out, out_frame, self.config.bridge_delay)
@@ -612,35 +572,9 @@ class Simulation:
         """Walk ``table``'s built-in chain for ``hook``; None when it is empty with ACCEPT."""
         if (table, hook) not in node.active_chains:
             return None
-        payload = packet.payload
+        fields = header_fields(packet)
+        protocol, sport, dport, itype, icode, flags = fields
         entry = tracked.entry
-        if isinstance(payload, TcpSegment):
-            protocol, sport, dport, itype, icode, flags = (
-                PROTO_TCP,
-                payload.sport,
-                payload.dport,
-                None,
-                None,
-                payload.flags,
-            )
-        elif isinstance(payload, IcmpMessage):
-            protocol, sport, dport, itype, icode, flags = (
-                PROTO_ICMP,
-                None,
-                None,
-                payload.type,
-                payload.code,
-                None,
-            )
-        else:
-            protocol, sport, dport, itype, icode, flags = (
-                PROTO_UDP,
-                payload.sport,
-                payload.dport,
-                None,
-                None,
-                None,
-            )
         snat = entry is not None and entry.snat
         dnat = entry is not None and entry.dnat
         # The walk is a pure function of the packet view and the ruleset, and the
@@ -668,21 +602,7 @@ class Simulation:
         )
         known = node.walks.get(key)
         if known is None:
-            view = PacketView(
-                src=packet.src,
-                dst=packet.dst,
-                protocol=protocol,
-                sport=sport,
-                dport=dport,
-                icmp_type=itype,
-                icmp_code=icode,
-                tcp_flags=flags,
-                in_interface=in_if,
-                out_interface=out_if,
-                ct_state=tracked.state,
-                ct_snat=snat,
-                ct_dnat=dnat,
-            )
+            view = packet_view(packet, fields, tracked, in_if, out_if)
             verdict = node.verdicts.get((table, hook, view))
             if verdict is None:
                 verdict = node.netfilter.evaluate(table, hook, view, node.context)
@@ -711,341 +631,11 @@ class Simulation:
             )
         return verdict
 
-    def _conntrack(self, node: Node, hook: str, packet: IPv4Packet) -> Tracked:
-        tracked = node.conntrack.classify(packet)
-        if self.record and tracked.entry is not None:
-            self.events.append(
-                ConntrackEvent(
-                    self.env.now,
-                    node.label,
-                    hook,
-                    tracked.state,
-                    tracked.direction,
-                    flow_key(packet),
-                    tracked.created,
-                )
-            )
-        return tracked
-
-    def nat_hook(
-        self,
-        node: Node,
-        hook: str,
-        packet: IPv4Packet,
-        tracked: Tracked,
-        manip: str,
-        in_if: str,
-        out_if: str,
-    ) -> IPv4Packet | None:
-        """Consult the nat table once per connection and manip, then translate the packet."""
-        entry = tracked.entry
-        kind = ""
-        if (
-            entry is not None
-            and tracked.direction == ORIGINAL
-            and tracked.state == "NEW"
-            and not (entry.dst_done if manip == DST_MANIP else entry.src_done)
-        ):
-            verdict = self.walk(node, hook, "nat", packet, tracked, in_if, out_if)
-            if verdict is not None and verdict.action == "DROP":
-                self.drop(node, f"nat {hook} dropped it", packet)
-                return None
-            target = verdict.nat if verdict is not None else None
-            if target is None:
-                bind(entry, manip, None, None)
-            else:
-                kind = target.name
-                address, port = self._nat_target(node, hook, packet, target, in_if, out_if)
-                if manip == DST_MANIP and kind in ("DNAT", "REDIRECT"):
-                    bind(entry, DST_MANIP, address, port)
-                elif manip == SRC_MANIP and kind in ("SNAT", "MASQUERADE"):
-                    bind(entry, SRC_MANIP, address, port)
-                    self._avoid_clash(node, entry)
-                else:
-                    bind(entry, manip, None, None)
-        if entry is None:
-            return packet
-        new = translate(packet, tracked, manip)
-        if (
-            new is not packet
-            and self.record
-            and (new.src, new.dst, new.sport, new.dport)
-            != (packet.src, packet.dst, packet.sport, packet.dport)
-        ):
-            if not kind:
-                kind = "un-DNAT" if manip == SRC_MANIP else "un-SNAT"
-                if tracked.state == "RELATED":
-                    kind = "ICMP error " + kind
-            self.events.append(
-                NatEvent(self.env.now, node.label, hook, kind, flow_key(packet), flow_key(new))
-            )
-        return new
-
-    def _nat_target(
-        self,
-        node: Node,
-        hook: str,
-        packet: IPv4Packet,
-        target: NatTarget | PortsTarget,
-        in_if: str,
-        out_if: str,
-    ) -> tuple[IPv4Address | None, int | None]:
-        port = target.ports[0] if target.ports is not None else None
-        if isinstance(target, NatTarget):
-            return target.address, port
-        if target.name == "REDIRECT":
-            if hook == "OUTPUT":
-                return IPv4Address("127.0.0.1"), port
-            return node.primary_address(in_if), port
-        route = node.route(packet.dst)
-        toward = route.gateway if route is not None and route.gateway else packet.dst
-        return node.select_source(out_if, toward), port
-
-    def _avoid_clash(self, node: Node, entry: object) -> None:
-        from netsim.dataplane.conntrack import ConntrackEntry
-
-        assert isinstance(entry, ConntrackEntry)
-        tries = 0
-        while node.conntrack.reply_taken(entry.reply) and tries < 64:
-            proto, rsrc, rsport, rdst, _ = entry.reply
-            entry.reply = (proto, rsrc, rsport, rdst, self.rng.randint(32768, 60999))
-            tries += 1
-
-    def prerouting(
-        self, node: Node, packet: IPv4Packet, in_if: str
-    ) -> tuple[IPv4Packet, Tracked] | None:
-        """raw, conntrack, mangle and nat PREROUTING; None when dropped."""
-        active = node.active_chains
-        if ("raw", "PREROUTING") in active:
-            verdict = self.walk(node, "PREROUTING", "raw", packet, UNTRACKED, in_if, "")
-            if verdict is not None and verdict.action != "ACCEPT":
-                self.drop(node, "raw PREROUTING dropped it", packet)
-                return None
-        tracked = self._conntrack(node, "PREROUTING", packet)
-        if ("mangle", "PREROUTING") in active:
-            verdict = self.walk(node, "PREROUTING", "mangle", packet, tracked, in_if, "")
-            if verdict is not None and verdict.action != "ACCEPT":
-                self.drop(node, "mangle PREROUTING dropped it", packet)
-                return None
-        new = self.nat_hook(node, "PREROUTING", packet, tracked, DST_MANIP, in_if, "")
-        if new is None:
-            return None
-        return new, tracked
-
-    def filter_hook(
-        self, node: Node, hook: str, packet: IPv4Packet, tracked: Tracked, in_if: str, out_if: str
-    ) -> bool:
-        """mangle then filter at INPUT, FORWARD or OUTPUT; False when dropped or rejected."""
-        for table in node.filter_tables[hook]:
-            verdict = self.walk(node, hook, table, packet, tracked, in_if, out_if)
-            if verdict is None or verdict.action == "ACCEPT":
-                continue
-            if verdict.action == "REJECT":
-                self.drop(node, f"{table} {hook} rejected it ({verdict.reject_with})", packet)
-                self.reject(node, packet, verdict.reject_with or "icmp-port-unreachable", tracked)
-            else:
-                self.drop(
-                    node,
-                    f"{table} {hook} dropped it" + (" (policy)" if verdict.by_policy else ""),
-                    packet,
-                )
-            return False
-        return True
-
-    def postrouting(
-        self, node: Node, packet: IPv4Packet, tracked: Tracked, out_if: str
-    ) -> IPv4Packet | None:
-        """mangle and nat POSTROUTING; None when dropped."""
-        if ("mangle", "POSTROUTING") in node.active_chains:
-            verdict = self.walk(node, "POSTROUTING", "mangle", packet, tracked, "", out_if)
-            if verdict is not None and verdict.action != "ACCEPT":
-                self.drop(node, "mangle POSTROUTING dropped it", packet)
-                return None
-        return self.nat_hook(node, "POSTROUTING", packet, tracked, SRC_MANIP, "", out_if)
-
-    def reject(
-        self, node: Node, packet: IPv4Packet, reject_with: str, tracked: Tracked = UNTRACKED
-    ) -> None:
-        """Answer a rejected packet: a TCP RST (tcp-reset) or an ICMP error.
-
-        nf_send_reset attaches the rejected packet's connection to the RST
-        (``nf_ct_attach``), so the RST is translated back like a reply; an
-        ICMP error gets no such attachment (icmp_send).
-        """
-        payload = packet.payload
-        if reject_with == "tcp-reset":
-            if isinstance(payload, TcpSegment) and not payload.flags & RST:
-                attached = None
-                if tracked.entry is not None:
-                    back = REPLY if tracked.direction == ORIGINAL else ORIGINAL
-                    attached = Tracked(tracked.entry, back, "RELATED")
-                self.transport.send_reset(node, packet, attached)
-            return
-        if is_icmp_error(packet):
-            return
-        self.icmp_error(node, packet, ICMP_DEST_UNREACH, REJECT_CODES.get(reject_with, 3))
-
-    # -- IPv4 ----------------------------------------------------------------------
-
-    def ip_input(self, node: Node, iface: Interface, packet: IPv4Packet) -> None:
-        """ip_rcv: PREROUTING, then the routing decision."""
-        pre = self.prerouting(node, packet, iface.name)
-        if pre is None:
-            return
-        new, tracked = pre
-        self.after_prerouting(node, iface, new, tracked)
-
-    def after_prerouting(
-        self, node: Node, iface: Interface, packet: IPv4Packet, tracked: Tracked
-    ) -> None:
-        """ip_rcv_finish: route the packet to a local socket or forward it."""
-        in_if = iface.name
-        if in_if != "lo" and not node.route_localnet(in_if):
-            if int(packet.src) >> 24 == 127:
-                self.drop(node, f"martian source {packet.src} on {in_if}", packet)
-                return
-            if int(packet.dst) >> 24 == 127:
-                self.drop(
-                    node,
-                    f"martian destination {packet.dst} on {in_if} (route_localnet is 0)",
-                    packet,
-                )
-                return
-        if node.is_local(packet.dst):
-            if self.record:
-                self.note(RouteDecision(self.env.now, node.label, packet.dst, "local"))
-            self.local_deliver(node, in_if, packet, tracked)
-            return
-        self.forward(node, in_if, packet, tracked)
-
-    def local_deliver(self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked) -> None:
-        """ip_local_deliver: mangle, filter and nat INPUT, then the transport layer."""
-        if not self.filter_hook(node, "INPUT", packet, tracked, in_if, ""):
-            return
-        new = self.nat_hook(node, "INPUT", packet, tracked, SRC_MANIP, in_if, "")
-        if new is None:
-            return
-        node.conntrack.confirm(tracked)
-        self.transport.deliver(node, new)
-
-    def forward(self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked) -> None:
-        """ip_forward: forwarding sysctl, route, TTL, FORWARD, POSTROUTING, neighbour."""
-        if not node.forwarding(in_if):
-            self.drop(node, f"not for this host and forwarding is off on {in_if}", packet)
-            return
-        route = node.route(packet.dst)
-        if route is None:
-            self.note(RouteDecision(self.env.now, node.label, packet.dst, "unreachable"))
-            self.drop(node, f"no route to {packet.dst}", packet)
-            self.icmp_error(node, packet, ICMP_DEST_UNREACH, NET_UNREACH)
-            return
-        if self.record:
-            self.note(
-                RouteDecision(
-                    self.env.now,
-                    node.label,
-                    packet.dst,
-                    "forward",
-                    route.interface,
-                    route.gateway,
-                    None,
-                    route.text,
-                )
-            )
-        if packet.ttl <= 1:
-            self.drop(node, "TTL exceeded", packet)
-            self.icmp_error(node, packet, ICMP_TIME_EXCEEDED, 0)
-            return
-        packet = packet.forwarded()
-        out = route.interface
-        if not self.filter_hook(node, "FORWARD", packet, tracked, in_if, out):
-            return
-        final = self.postrouting(node, packet, tracked, out)
-        if final is None:
-            return
-        node.conntrack.confirm(tracked)
-        self.neighbour_output(node, out, route.gateway or final.dst, final)
-
-    def ip_output(
-        self, node: Node, packet: IPv4Packet, attached: Tracked | None = None
-    ) -> str | None:
-        """ip_local_out for a packet a socket (or the kernel) sends; return an errno or None.
-
-        ``attached`` is a connection the kernel already tied the packet to (a RST
-        from REJECT); conntrack then leaves the packet alone.
-        """
-        route = node.route(packet.dst)
-        if route is None:
-            self.note(RouteDecision(self.env.now, node.label, packet.dst, "unreachable"))
-            self.drop(node, f"no route to {packet.dst} (Network is unreachable)", packet)
-            return "ENETUNREACH"
-        if self.record:
-            self.note(
-                RouteDecision(
-                    self.env.now,
-                    node.label,
-                    packet.dst,
-                    "local" if route.local else "output",
-                    route.interface,
-                    route.gateway,
-                    packet.src,
-                    route.text,
-                )
-            )
-        out = route.interface
-        active = node.active_chains
-        if ("raw", "OUTPUT") in active:
-            verdict = self.walk(node, "OUTPUT", "raw", packet, UNTRACKED, "", out)
-            if verdict is not None and verdict.action != "ACCEPT":
-                self.drop(node, "raw OUTPUT dropped it", packet)
-                return "EPERM"
-        tracked = attached or self._conntrack(node, "OUTPUT", packet)
-        if ("mangle", "OUTPUT") in active:
-            verdict = self.walk(node, "OUTPUT", "mangle", packet, tracked, "", out)
-            if verdict is not None and verdict.action != "ACCEPT":
-                self.drop(node, "mangle OUTPUT dropped it", packet)
-                return "EPERM"
-        new = self.nat_hook(node, "OUTPUT", packet, tracked, DST_MANIP, "", out)
-        if new is None:
-            return "EPERM"
-        if new is not packet and new.dst != packet.dst:  # ip_route_me_harder
-            route = node.route(new.dst)
-            if route is None:
-                self.drop(node, f"no route to {new.dst} after DNAT", new)
-                return "EHOSTUNREACH"
-            out = route.interface
-            if self.record:
-                self.note(
-                    RouteDecision(
-                        self.env.now,
-                        node.label,
-                        new.dst,
-                        "local" if route.local else "output (rerouted after DNAT)",
-                        out,
-                        route.gateway,
-                        new.src,
-                        route.text,
-                    )
-                )
-        if not self.filter_hook(node, "OUTPUT", new, tracked, "", out):
-            return "EPERM"
-        if out != "lo" and int(new.src) >> 24 == 127 and not node.route_localnet(out):
-            self.drop(
-                node, f"source {new.src} may not leave through {out} (route_localnet is 0)", new
-            )
-            return "EINVAL"
-        final = self.postrouting(node, new, tracked, out)
-        if final is None:
-            return "EPERM"
-        node.conntrack.confirm(tracked)
-        if out == "lo":
-            lo = node.interface("lo")
-            assert lo is not None
-            self.later(self.config.loopback_delay, self._loopback, node, lo, final)
-            return None
-        assert route is not None
-        self.neighbour_output(node, out, route.gateway or final.dst, final)
-        return None
+    def loop_back(self, node: Node, packet: IPv4Packet) -> None:
+        """Hand a packet sent to ``lo`` back to this namespace's input path."""
+        lo = node.interface("lo")
+        assert lo is not None
+        self.later(self.config.loopback_delay, self._loopback, node, lo, packet)
 
     def _loopback(self, node: Node, lo: Interface, packet: IPv4Packet) -> None:
         if self.record:
@@ -1053,23 +643,7 @@ class Simulation:
         if self.capture:
             frame = Frame("00:00:00:00:00:00", "00:00:00:00:00:00", packet)
             self.captures.append(Capture(self.env.now, node.label, "lo", "rx", frame))
-        self.ip_input(node, lo, packet)
-
-    def icmp_error(self, node: Node, offending: IPv4Packet, icmp_type: int, code: int) -> None:
-        """icmp_send: tell the sender of ``offending`` what went wrong (never about an error)."""
-        if is_icmp_error(offending) or offending.src.is_unspecified:
-            return
-        source: IPv4Address | None = offending.dst
-        if not node.is_local(offending.dst):
-            back = node.route(offending.src)
-            source = back.source if back is not None else None
-        if source is None:
-            return
-        message = IcmpMessage(icmp_type, code, quoted=offending)
-        error = IPv4Packet(
-            source, offending.src, message, ident=node.next_ident(), dont_fragment=False, tos=0xC0
-        )
-        self.ip_output(node, error)
+        self.ip_input(node, "lo", packet)
 
     # -- neighbours ------------------------------------------------------------------
 
@@ -1180,4 +754,4 @@ class Simulation:
         self.env.run(until=self.env.any_of([until, limit]))
 
 
-__all__ = ["ACK", "Capture", "EngineConfig", "Simulation"]
+__all__ = ["ACK", "REJECT_CODES", "Capture", "EngineConfig", "Simulation"]

@@ -39,58 +39,51 @@ from __future__ import annotations
 import heapq
 import random
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING, Any, cast
 
-from netsim.dataplane.apps import PROXY, ProxyBinding, answer_line, dns_query, proxy_bindings
+from netsim.dataplane.apps import (
+    PROXY,
+    EmbeddedDns,
+    Listen,
+    ProxyBinding,
+    answer_connection,
+    answer_datagram,
+    answer_query,
+    dns_query,
+    programs,
+    proxy_bindings,
+)
 from netsim.dataplane.conntrack import (
-    DST_MANIP,
-    ORIGINAL,
-    REPLY,
-    SRC_MANIP,
-    UNTRACKED,
-    ConntrackEntry,
     ConntrackTable,
     Tracked,
-    bind,
-    translate,
 )
-from netsim.dataplane.engine import REJECT_CODES, EngineConfig
+from netsim.dataplane.engine import EngineConfig
 from netsim.dataplane.frames import (
-    ACK,
-    FIN,
     HOST_UNREACH,
     ICMP_DEST_UNREACH,
-    ICMP_ECHO_REPLY,
-    ICMP_ECHO_REQUEST,
-    ICMP_TIME_EXCEEDED,
-    NET_UNREACH,
-    PORT_UNREACH,
-    PSH,
-    RST,
-    SYN,
-    DnsAnswer,
     DnsMessage,
-    IcmpMessage,
     IPv4Packet,
-    TcpSegment,
     UdpDatagram,
-    endpoint,
-    is_icmp_error,
 )
 from netsim.dataplane.names import (
     EMBEDDED_DNS,
-    embedded_lookup,
     hosts_lookup,
     parse_address,
     resolver_of,
 )
 from netsim.dataplane.nodes import LOOPBACK_NET, Node
 from netsim.dataplane.probe import ANSWER_WAIT, PROBE_TIMEOUT, UNREACHABLE_ERRNOS
-from netsim.dataplane.sockets import EPHEMERAL_PORTS, icmp_errno
-from netsim.docker.files import uses_embedded_dns
+from netsim.dataplane.sockets import (
+    EPHEMERAL_PORTS,
+    TcpConnection,
+    TcpListener,
+    Transport,
+    UdpSocket,
+)
+from netsim.dataplane.stack import IPv4Stack, header_fields, packet_view
 from netsim.kernel.evaluate import PacketView, Verdict, evaluate
 from netsim.kernel.namespace import Bridge, Interface, NetworkNamespace
 from netsim.kernel.netfilter import Chain, Netfilter, RuleEntry
@@ -132,22 +125,6 @@ class FlowOutcome:
         from netsim.dataplane.probe import probe_result
 
         return probe_result(self.result, self.served_by, self.local, self.peer, self.error)
-
-
-@dataclass(frozen=True, slots=True)
-class _Listener:
-    """A program's listening TCP socket: who answers, and how (serve or docker-proxy)."""
-
-    address: IPv4Address | None
-    owner: str
-    binding: ProxyBinding | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _WorldOnly:
-    """What ``apps.proxy_bindings`` reads from a simulation: only its world."""
-
-    world: World
 
 
 # -- the per-world caches ---------------------------------------------------------------
@@ -311,8 +288,8 @@ class FlowPlane:
         self.host = self.node_of(world.host)
         for namespace in world.machines.values():
             self.node_of(namespace)
-        self.listeners: dict[tuple[int, int], list[_Listener]] = {}
-        self.udp: dict[tuple[int, int], list[_UdpSocket]] = {}
+        self.listeners: dict[tuple[int, int], list[_ProgramListener]] = {}
+        self.udp: dict[tuple[int, int], list[_ProgramSocket]] = {}
         self._install()
 
     # -- nodes -----------------------------------------------------------------------
@@ -329,96 +306,76 @@ class FlowPlane:
         return node
 
     def _install(self) -> None:
-        """Open every program's sockets in ``apps.install``'s order (lookups depend on it)."""
-        world = self.world
-        host_ports = tuple((p.port, p.proto) for p in world.scenario.host.listen)
-        self._listen(self.host, "host", host_ports)
-        for machine in world.scenario.machines:
-            namespace = world.machines.get(machine.name)
-            if namespace is not None:
-                ports = tuple((p.port, p.proto) for p in machine.listen)
-                self._listen(self.node_of(namespace), machine.name, ports)
-        dns_started: set[int] = set()
-        for container in world.daemon.containers:
-            if not container.running:
-                continue
-            namespace = world.container_namespaces.get(container.id)
-            if namespace is None:
-                continue
-            node = self.node_of(namespace)
-            if container.listens:
-                self._listen(node, container.name, container.listens)
-            if (
-                id(namespace) not in dns_started
-                and container.network_mode != "host"
-                and not container.network_mode.startswith("container:")
-                and uses_embedded_dns(world.daemon, container)
-            ):
-                dns_started.add(id(namespace))
-                # dockerd may listen on a random port that the sandbox's nat rules
-                # send 127.0.0.11:53 to (``apps.start_embedded_dns``).
-                dns_ports = getattr(container, "dns_ports", None)
-                port = dns_ports[1] if dns_ports is not None else 53
-                sock = _UdpSocket(
-                    node, EMBEDDED_DNS, port, "dockerd", kind="dns", container=container
-                )
-                self.udp.setdefault((id(node), port), []).append(sock)
-        for binding in proxy_bindings(cast(Any, _WorldOnly(world))):
-            if binding.protocol == "tcp":
-                listener = _Listener(binding.host_ip, PROXY, binding)
-                self.listeners.setdefault((id(self.host), binding.host_port), []).append(listener)
+        """Open every program's sockets in ``apps.programs``' order (lookups depend on it)."""
+        for program in programs(self.world):
+            if isinstance(program, Listen):
+                node = self.node_of(program.namespace)
+                for port, proto in program.ports:
+                    if proto == "tcp":
+                        self._listen(_ProgramListener(node, None, port, program.owner))
+                    elif proto == "udp":
+                        self._bind(_ProgramSocket(node, None, port, program.owner, "serve"))
+            elif isinstance(program, EmbeddedDns):
+                node = self.node_of(program.namespace)
+                dns = _ProgramSocket(node, EMBEDDED_DNS, program.port, "dockerd", "dns")
+                dns.container = program.container
+                self._bind(dns)
+            elif program.protocol == "tcp":
+                host_ip, port = program.host_ip, program.host_port
+                self._listen(_ProgramListener(self.host, host_ip, port, PROXY, program))
             else:
-                sock = _UdpSocket(
-                    self.host, binding.host_ip, binding.host_port, PROXY, kind="proxy",
-                    binding=binding,
-                )
-                self.udp.setdefault((id(self.host), binding.host_port), []).append(sock)
+                host_ip, port = program.host_ip, program.host_port
+                proxy = _ProgramSocket(self.host, host_ip, port, PROXY, "proxy")
+                proxy.binding = program
+                self._bind(proxy)
 
-    def _listen(self, node: Node, owner: str, ports: tuple[tuple[int, str], ...]) -> None:
-        for port, proto in ports:
-            if proto == "tcp":
-                self.listeners.setdefault((id(node), port), []).append(_Listener(None, owner))
-            elif proto == "udp":
-                sock = _UdpSocket(node, None, port, owner, kind="serve")
-                self.udp.setdefault((id(node), port), []).append(sock)
+    def _listen(self, listener: _ProgramListener) -> None:
+        self.listeners.setdefault((id(listener.node), listener.port), []).append(listener)
+
+    def _bind(self, sock: _ProgramSocket) -> None:
+        self.udp.setdefault((id(sock.node), sock.port), []).append(sock)
 
     # -- decisions that depend on the world only -------------------------------------
 
     def verdict(
-        self, node: Node, table: str, hook: str, packet: IPv4Packet, tracked: Tracked,
-        in_if: str, out_if: str,
+        self,
+        node: Node,
+        table: str,
+        hook: str,
+        packet: IPv4Packet,
+        tracked: Tracked,
+        in_if: str,
+        out_if: str,
     ) -> Verdict:
         """Return the verdict of ``table``'s ``hook`` chain, cached per abstract header view."""
         atoms = self._atoms.get(id(node))
         if atoms is None:
             atoms = self._atoms[id(node)] = _Atoms(node)
             self._verdicts[id(node)] = {}
-        payload = packet.payload
-        if isinstance(payload, TcpSegment):
-            sport, dport, itype, icode, flags = (
-                payload.sport, payload.dport, None, None, payload.flags
-            )
-        elif isinstance(payload, IcmpMessage):
-            sport, dport, itype, icode, flags = None, None, payload.type, payload.code, None
-        else:
-            sport, dport, itype, icode, flags = payload.sport, payload.dport, None, None, None
+        fields = header_fields(packet)
+        protocol, sport, dport, itype, icode, flags = fields
         entry = tracked.entry
-        snat = bool(entry and entry.snat)
-        dnat = bool(entry and entry.dnat)
         key = (
-            table, hook, packet.protocol, atoms.address(0, packet.src),
-            atoms.address(1, packet.dst), atoms.port(sport), atoms.port(dport), itype, icode,
-            flags, in_if, out_if, tracked.state, snat, dnat,
+            table,
+            hook,
+            protocol,
+            atoms.address(0, packet.src),
+            atoms.address(1, packet.dst),
+            atoms.port(sport),
+            atoms.port(dport),
+            itype,
+            icode,
+            flags,
+            in_if,
+            out_if,
+            tracked.state,
+            entry is not None and entry.snat,
+            entry is not None and entry.dnat,
         )
         cache = self._verdicts[id(node)]
         verdict = cache.get(key)
         if verdict is None:
-            view = PacketView(
-                src=packet.src, dst=packet.dst, protocol=packet.protocol, sport=sport,
-                dport=dport, icmp_type=itype, icmp_code=icode, tcp_flags=flags,
-                in_interface=in_if, out_interface=out_if, ct_state=tracked.state,
-                ct_snat=snat, ct_dnat=dnat,
-            )
+            view = packet_view(packet, fields, tracked, in_if, out_if)
             verdict = cache[key] = self._evaluate(node, table, hook, view)
         return verdict
 
@@ -702,7 +659,7 @@ def symmetry_of(plane: FlowPlane) -> Symmetry:
             for chain in table.chains.values():
                 _chain_views(key, table.name, chain.name, [e.rule for e in chain.entries],
                              members, unsafe, coarse, views, exposures)
-    for binding in proxy_bindings(cast(Any, _WorldOnly(world))):
+    for binding in proxy_bindings(world):
         if binding.container_ip in exposures:
             protocol = 6 if binding.protocol == "tcp" else 17
             exposures[binding.container_ip].append(
@@ -760,7 +717,7 @@ def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], 
     names swapped. Ports not found interchangeable are left out.
     """
     world = plane.world
-    bindings = proxy_bindings(cast(Any, _WorldOnly(world)))
+    bindings = proxy_bindings(world)
     backends: dict[tuple[str, int], set[tuple[IPv4Address, int]]] = {}
     for container in world.daemon.containers:
         if not container.running:
@@ -1017,68 +974,81 @@ def _structure(
 # -- one probe's sockets and packets ------------------------------------------------------
 
 
-class _UdpSocket:
-    """A UDP socket: a program's (serve, proxy, dns) or one a probe or relay opened."""
+class _ProgramListener(TcpListener):
+    """A program's listening TCP socket: it answers (``binding`` None) or is a docker-proxy."""
 
-    __slots__ = (
-        "node", "address", "port", "owner", "remote", "kind", "binding", "container",
-        "inbox", "error", "relay",
-    )
+    __slots__ = ("binding",)
 
     def __init__(
-        self, node: Node, address: IPv4Address | None, port: int, owner: str, *,
-        kind: str = "client", remote: Address | None = None, binding: ProxyBinding | None = None,
-        container: Container | None = None,
+        self,
+        node: Node,
+        address: IPv4Address | None,
+        port: int,
+        owner: str,
+        binding: ProxyBinding | None = None,
     ) -> None:
-        self.node = node
-        self.address = address
-        self.port = port
-        self.owner = owner
-        self.remote = remote
-        self.kind = kind
+        super().__init__(node, address, port, owner)
         self.binding = binding
-        self.container = container
-        self.inbox: list[IPv4Packet] = []
-        self.error: str | None = None
-        self.relay: tuple[_UdpSocket, Address] | None = None
 
 
-class _Conn:
-    """One end of a TCP connection during a probe."""
+class _ProgramSocket(UdpSocket):
+    """A program's UDP socket: ``serve`` (answers), ``dns`` (dockerd) or ``proxy``."""
 
-    __slots__ = (
-        "node", "local", "remote", "owner", "state", "listener", "outcome", "received",
-        "closed", "relay_to",
-    )
+    __slots__ = ("kind", "binding", "container")
 
-    def __init__(self, node: Node, local: Address, remote: Address, owner: str) -> None:
-        self.node = node
-        self.local = local
-        self.remote = remote
-        self.owner = owner
-        self.state = "CLOSED"
-        self.listener: _Listener | None = None
-        self.outcome: str | None = None
-        self.received = b""
-        self.closed = False
-        self.relay_to: _Conn | None = None
+    def __init__(
+        self, node: Node, address: IPv4Address | None, port: int, owner: str, kind: str
+    ) -> None:
+        super().__init__(node, address, port, owner)
+        self.kind = kind
+        self.binding: ProxyBinding | None = None
+        self.container: Container | None = None
 
 
-class _Run:
-    """One probe: its RNG, conntrack tables, sockets and a time-ordered queue of callbacks."""
+class _Flag:
+    """A socket's signal without simpy: set once, polled by ``_Run.run_until``.
+
+    ``then`` runs as it is set (a docker-proxy closing its client when the
+    backend fails).
+    """
+
+    __slots__ = ("triggered", "value", "then")
+
+    def __init__(self) -> None:
+        self.triggered = False
+        self.value: object = None
+        self.then: Callable[[object], None] | None = None
+
+    def succeed(self, value: object = None) -> _Flag:
+        """Set the flag to ``value``."""
+        self.triggered = True
+        self.value = value
+        if self.then is not None:
+            self.then(value)
+        return self
+
+
+class _Run(IPv4Stack):
+    """One probe: its RNG, conntrack tables, sockets and a time-ordered queue of callbacks.
+
+    The decisions are ``IPv4Stack``'s and ``sockets.Transport``'s; below them a
+    probe finds verdicts in the plane's cache, conntrack in tables of its own
+    and the link layer in the plane's ARP and bridge answers, and records no
+    trace.
+    """
 
     def __init__(self, plane: FlowPlane, rng: random.Random) -> None:
         self.plane = plane
         self.config = plane.config
         self.rng = rng
+        self.record = False
+        self.events = []
         self.now = 0.0
         self._queue: list[tuple[float, int, Callable[..., None], tuple[object, ...]]] = []
         self._seq = 0
-        self.events = 0
+        self.steps = 0
         self.conntrack: dict[int, ConntrackTable] = {}
-        self.connections: dict[tuple[int, IPv4Address, int, IPv4Address, int], _Conn] = {}
-        self.udp: dict[tuple[int, int], list[_UdpSocket]] = {}
-        self.pings: dict[tuple[int, int], list[object]] = {}
+        self.transport: _FlowTransport = _FlowTransport(self)
 
     # -- the queue ---------------------------------------------------------------------
 
@@ -1096,8 +1066,8 @@ class _Run:
                 break
             _, _, action, args = heapq.heappop(queue)
             self.now = when
-            self.events += 1
-            if self.events > MAX_EVENTS:
+            self.steps += 1
+            if self.steps > MAX_EVENTS:
                 queue.clear()
                 break
             action(*args)
@@ -1111,232 +1081,34 @@ class _Run:
             table = self.conntrack[id(node)] = ConntrackTable()
         return table
 
-    # -- netfilter (engine.walk, nat_hook, filter_hook, postrouting, prerouting) -------
+    # -- below the decisions ---------------------------------------------------------
+
+    def clock(self) -> float:
+        """Return the probe's time."""
+        return self.now
+
+    def conntrack_of(self, node: Node) -> ConntrackTable:
+        """Return this probe's conntrack table of ``node``."""
+        return self.table(node)
 
     def walk(
-        self, node: Node, hook: str, table: str, packet: IPv4Packet, tracked: Tracked,
-        in_if: str, out_if: str,
+        self,
+        node: Node,
+        hook: str,
+        table: str,
+        packet: IPv4Packet,
+        tracked: Tracked,
+        in_if: str,
+        out_if: str,
     ) -> Verdict | None:
         """Return the verdict of a built-in chain; None when it is empty with ACCEPT."""
         if (table, hook) not in node.active_chains:
             return None
         return self.plane.verdict(node, table, hook, packet, tracked, in_if, out_if)
 
-    def nat_hook(
-        self, node: Node, hook: str, packet: IPv4Packet, tracked: Tracked, manip: str,
-        in_if: str, out_if: str,
-    ) -> IPv4Packet | None:
-        """Consult nat once per connection and manip, then translate (engine.nat_hook)."""
-        entry = tracked.entry
-        if (
-            entry is not None
-            and tracked.direction == ORIGINAL
-            and tracked.state == "NEW"
-            and not (entry.dst_done if manip == DST_MANIP else entry.src_done)
-        ):
-            verdict = self.walk(node, hook, "nat", packet, tracked, in_if, out_if)
-            if verdict is not None and verdict.action == "DROP":
-                return None
-            target = verdict.nat if verdict is not None else None
-            if target is None:
-                bind(entry, manip, None, None)
-            else:
-                kind = target.name
-                address, port = self._nat_target(node, hook, packet, target, in_if, out_if)
-                if manip == DST_MANIP and kind in ("DNAT", "REDIRECT"):
-                    bind(entry, DST_MANIP, address, port)
-                elif manip == SRC_MANIP and kind in ("SNAT", "MASQUERADE"):
-                    bind(entry, SRC_MANIP, address, port)
-                    self._avoid_clash(node, entry)
-                else:
-                    bind(entry, manip, None, None)
-        return translate(packet, tracked, manip)
-
-    def _nat_target(
-        self, node: Node, hook: str, packet: IPv4Packet, target: NatTarget | PortsTarget,
-        in_if: str, out_if: str,
-    ) -> tuple[IPv4Address | None, int | None]:
-        """Mirror ``Simulation._nat_target``: the address and port a NAT target picks."""
-        port = target.ports[0] if target.ports is not None else None
-        if isinstance(target, NatTarget):
-            return target.address, port
-        if target.name == "REDIRECT":
-            if hook == "OUTPUT":
-                return IPv4Address("127.0.0.1"), port
-            return node.primary_address(in_if), port
-        route = node.route(packet.dst)
-        toward = route.gateway if route is not None and route.gateway else packet.dst
-        return node.select_source(out_if, toward), port
-
-    def _avoid_clash(self, node: Node, entry: ConntrackEntry) -> None:
-        """Mirror ``Simulation._avoid_clash``: a taken reply tuple gets another port."""
-        table = self.table(node)
-        tries = 0
-        while table.reply_taken(entry.reply) and tries < 64:
-            proto, rsrc, rsport, rdst, _ = entry.reply
-            entry.reply = (proto, rsrc, rsport, rdst, self.rng.randint(32768, 60999))
-            tries += 1
-
-    def prerouting(
-        self, node: Node, packet: IPv4Packet, in_if: str
-    ) -> tuple[IPv4Packet, Tracked] | None:
-        """raw, conntrack, mangle and nat PREROUTING; None when dropped."""
-        verdict = self.walk(node, "PREROUTING", "raw", packet, UNTRACKED, in_if, "")
-        if verdict is not None and verdict.action != "ACCEPT":
-            return None
-        tracked = self.table(node).classify(packet)
-        verdict = self.walk(node, "PREROUTING", "mangle", packet, tracked, in_if, "")
-        if verdict is not None and verdict.action != "ACCEPT":
-            return None
-        new = self.nat_hook(node, "PREROUTING", packet, tracked, DST_MANIP, in_if, "")
-        if new is None:
-            return None
-        return new, tracked
-
-    def filter_hook(
-        self, node: Node, hook: str, packet: IPv4Packet, tracked: Tracked, in_if: str,
-        out_if: str,
-    ) -> bool:
-        """mangle then filter at INPUT, FORWARD or OUTPUT; False when dropped or rejected."""
-        for table in ("mangle", "filter"):
-            verdict = self.walk(node, hook, table, packet, tracked, in_if, out_if)
-            if verdict is None or verdict.action == "ACCEPT":
-                continue
-            if verdict.action == "REJECT":
-                self.reject(node, packet, verdict.reject_with or "icmp-port-unreachable", tracked)
-            return False
-        return True
-
-    def postrouting(
-        self, node: Node, packet: IPv4Packet, tracked: Tracked, out_if: str
-    ) -> IPv4Packet | None:
-        """mangle and nat POSTROUTING; None when dropped."""
-        verdict = self.walk(node, "POSTROUTING", "mangle", packet, tracked, "", out_if)
-        if verdict is not None and verdict.action != "ACCEPT":
-            return None
-        return self.nat_hook(node, "POSTROUTING", packet, tracked, SRC_MANIP, "", out_if)
-
-    def reject(
-        self, node: Node, packet: IPv4Packet, reject_with: str, tracked: Tracked = UNTRACKED
-    ) -> None:
-        """Answer a rejected packet with a TCP RST (tied to its connection) or an ICMP error."""
-        payload = packet.payload
-        if reject_with == "tcp-reset":
-            if isinstance(payload, TcpSegment) and not payload.flags & RST:
-                attached = None
-                if tracked.entry is not None:
-                    back = REPLY if tracked.direction == ORIGINAL else ORIGINAL
-                    attached = Tracked(tracked.entry, back, "RELATED")
-                self.send_reset(node, packet, attached)
-            return
-        if is_icmp_error(packet):
-            return
-        self.icmp_error(node, packet, ICMP_DEST_UNREACH, REJECT_CODES.get(reject_with, 3))
-
-    # -- IPv4 (engine.ip_input, after_prerouting, local_deliver, forward, ip_output) ---
-
-    def ip_input(self, node: Node, in_if: str, packet: IPv4Packet) -> None:
-        """ip_rcv: PREROUTING, then the routing decision."""
-        pre = self.prerouting(node, packet, in_if)
-        if pre is None:
-            return
-        new, tracked = pre
-        self.after_prerouting(node, in_if, new, tracked)
-
-    def after_prerouting(
-        self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked
-    ) -> None:
-        """ip_rcv_finish: martians, then local delivery or forwarding."""
-        if in_if != "lo" and not node.route_localnet(in_if):
-            if int(packet.src) >> 24 == 127 or int(packet.dst) >> 24 == 127:
-                return
-        if node.is_local(packet.dst):
-            self.local_deliver(node, in_if, packet, tracked)
-            return
-        self.forward(node, in_if, packet, tracked)
-
-    def local_deliver(self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked) -> None:
-        """ip_local_deliver: mangle, filter and nat INPUT, then the transport layer."""
-        if not self.filter_hook(node, "INPUT", packet, tracked, in_if, ""):
-            return
-        new = self.nat_hook(node, "INPUT", packet, tracked, SRC_MANIP, in_if, "")
-        if new is None:
-            return
-        self.table(node).confirm(tracked)
-        self.deliver(node, new)
-
-    def forward(self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked) -> None:
-        """ip_forward: forwarding sysctl, route, TTL, FORWARD, POSTROUTING, neighbour."""
-        if not node.forwarding(in_if):
-            return
-        route = node.route(packet.dst)
-        if route is None:
-            self.icmp_error(node, packet, ICMP_DEST_UNREACH, NET_UNREACH)
-            return
-        if packet.ttl <= 1:
-            self.icmp_error(node, packet, ICMP_TIME_EXCEEDED, 0)
-            return
-        packet = IPv4Packet(packet.src, packet.dst, packet.payload, packet.ttl - 1, packet.ident,
-                            packet.dont_fragment, packet.tos)
-        out = route.interface
-        if not self.filter_hook(node, "FORWARD", packet, tracked, in_if, out):
-            return
-        final = self.postrouting(node, packet, tracked, out)
-        if final is None:
-            return
-        self.table(node).confirm(tracked)
-        self.neighbour_output(node, out, route.gateway or final.dst, final)
-
-    def ip_output(
-        self, node: Node, packet: IPv4Packet, attached: Tracked | None = None
-    ) -> str | None:
-        """ip_local_out: return an errno or None (engine.ip_output)."""
-        route = node.route(packet.dst)
-        if route is None:
-            return "ENETUNREACH"
-        out = route.interface
-        verdict = self.walk(node, "OUTPUT", "raw", packet, UNTRACKED, "", out)
-        if verdict is not None and verdict.action != "ACCEPT":
-            return "EPERM"
-        tracked = attached or self.table(node).classify(packet)
-        verdict = self.walk(node, "OUTPUT", "mangle", packet, tracked, "", out)
-        if verdict is not None and verdict.action != "ACCEPT":
-            return "EPERM"
-        new = self.nat_hook(node, "OUTPUT", packet, tracked, DST_MANIP, "", out)
-        if new is None:
-            return "EPERM"
-        if new.dst != packet.dst:  # ip_route_me_harder
-            route = node.route(new.dst)
-            if route is None:
-                return "EHOSTUNREACH"
-            out = route.interface
-        if not self.filter_hook(node, "OUTPUT", new, tracked, "", out):
-            return "EPERM"
-        if out != "lo" and int(new.src) >> 24 == 127 and not node.route_localnet(out):
-            return "EINVAL"
-        final = self.postrouting(node, new, tracked, out)
-        if final is None:
-            return "EPERM"
-        self.table(node).confirm(tracked)
-        if out == "lo":
-            self.later(self.config.loopback_delay, self.ip_input, node, "lo", final)
-            return None
-        self.neighbour_output(node, out, route.gateway or final.dst, final)
-        return None
-
-    def icmp_error(self, node: Node, offending: IPv4Packet, icmp_type: int, code: int) -> None:
-        """icmp_send: tell the sender of ``offending`` what went wrong (never about an error)."""
-        if is_icmp_error(offending) or offending.src.is_unspecified:
-            return
-        source: IPv4Address | None = offending.dst
-        if not node.is_local(offending.dst):
-            back = node.route(offending.src)
-            source = back.source if back is not None else None
-        if source is None:
-            return
-        message = IcmpMessage(icmp_type, code, quoted=offending)
-        self.ip_output(node, IPv4Packet(source, offending.src, message, dont_fragment=False,
-                                        tos=0xC0))
+    def loop_back(self, node: Node, packet: IPv4Packet) -> None:
+        """Hand a packet sent to ``lo`` to the node's input path after the loopback delay."""
+        self.later(self.config.loopback_delay, self.ip_input, node, "lo", packet)
 
     # -- links (engine.neighbour_output, transmit, receive, bridge_*) ---------------------
 
@@ -1402,341 +1174,40 @@ class _Run:
             return
         self.transmit(known, target, packet, self.config.bridge_delay)
 
-    def bridged_ip(self, node: Node, bridge: Bridge, port: Interface, out: Interface,
-                   target: Interface, packet: IPv4Packet) -> None:
-        """br_netfilter: PREROUTING, FORWARD and POSTROUTING on a bridged packet."""
-        name = bridge.name
-        pre = self.prerouting(node, packet, name)
+    def bridged_ip(
+        self,
+        node: Node,
+        bridge: Bridge,
+        port: Interface,
+        out: Interface,
+        target: Interface,
+        packet: IPv4Packet,
+    ) -> None:
+        """br_netfilter on a bridged packet; a DNAT to the bridge goes to the ARP answerer."""
+        pre = self.bridge_prerouting(node, bridge.name, packet)
         if pre is None:
             return
-        new, tracked = pre
-        if new.dst != packet.dst:
-            route = node.route(new.dst)
-            if route is None or route.local or route.interface != name:
-                self.after_prerouting(node, name, new, tracked)  # br_nf_pre_routing_finish
+        new, tracked, hop = pre
+        if hop is not None:
+            holder = self.plane.holder(node, bridge.name, hop)
+            toward = None if holder is None else self.plane.toward(bridge, holder)
+            if toward is None or holder is None or (toward is port and not port.hairpin):
                 return
-            hop = route.gateway or new.dst
-            holder = self.plane.holder(node, name, hop)
-            if holder is None:
-                return
-            known = self.plane.toward(bridge, holder)
-            if known is None or (known is port and not port.hairpin):
-                return
-            out, target = known, holder
-            packet = new
-        else:
-            packet = new
-        if not self.filter_hook(node, "FORWARD", packet, tracked, name, name):
-            return
-        final = self.postrouting(node, packet, tracked, name)
-        if final is None:
-            return
-        self.table(node).confirm(tracked)
-        self.transmit(out, target, final, self.config.bridge_delay)
-
-    # -- transport (sockets.Transport) --------------------------------------------------
-
-    def ephemeral_port(self, node: Node, protocol: str) -> int:
-        """Pick a free ephemeral port with the probe's RNG (Transport.ephemeral_port)."""
-        low, high = EPHEMERAL_PORTS
-        plane = self.plane
-        while True:
-            port = self.rng.randint(low, high)
-            key = (id(node), port)
-            if protocol == "tcp" and key in plane.listeners:
-                continue
-            if protocol == "udp" and (key in plane.udp or key in self.udp):
-                continue
-            return port
-
-    def deliver(self, node: Node, packet: IPv4Packet) -> None:
-        """Hand a locally delivered packet to its protocol."""
-        payload = packet.payload
-        if isinstance(payload, TcpSegment):
-            self.tcp_input(node, packet, payload)
-        elif isinstance(payload, UdpDatagram):
-            self.udp_input(node, packet, payload)
-        else:
-            self.icmp_input(node, packet, payload)
-
-    def connect(self, node: Node, destination: IPv4Address, port: int, owner: str) -> _Conn | str:
-        """Start a TCP connection: its SYN goes out now (Transport.connect)."""
-        route = node.route(destination)
-        if route is None or route.source is None:
-            return "ENETUNREACH"
-        local = (route.source, self.ephemeral_port(node, "tcp"))
-        conn = _Conn(node, local, (destination, port), owner)
-        self.rng.getrandbits(32)  # the initial sequence number, as the engine draws it
-        conn.state = "SYN_SENT"
-        self.connections[(id(node), *local, destination, port)] = conn
-        error = self.send_segment(conn, SYN)
-        if error is not None and error != "EPERM":
-            self._fail(conn, error)
-        return conn
-
-    def send_segment(self, conn: _Conn, flags: int, data: bytes = b"") -> str | None:
-        """Send one segment of ``conn`` (sequence numbers are not modelled)."""
-        segment = TcpSegment(conn.local[1], conn.remote[1], 0, 0, flags, data=data)
-        return self.ip_output(conn.node, IPv4Packet(conn.local[0], conn.remote[0], segment))
-
-    def send(self, conn: _Conn, data: bytes) -> None:
-        """Write on an established connection."""
-        if conn.state == "ESTABLISHED" and not conn.closed:
-            self.send_segment(conn, PSH | ACK, data)
-
-    def close(self, conn: _Conn) -> None:
-        """Close our side (FIN)."""
-        if conn.state == "ESTABLISHED" and not conn.closed:
-            self.send_segment(conn, FIN | ACK)
-            conn.state = "FIN_WAIT"
-
-    def send_reset(self, node: Node, packet: IPv4Packet, attached: Tracked | None = None) -> None:
-        """tcp_v4_send_reset: RST (with ACK when the segment had none)."""
-        segment = packet.payload
-        assert isinstance(segment, TcpSegment)
-        flags = RST if segment.flags & ACK else RST | ACK
-        reply = TcpSegment(segment.dport, segment.sport, 0, 0, flags)
-        self.ip_output(node, IPv4Packet(packet.dst, packet.src, reply), attached)
-
-    def _fail(self, conn: _Conn, reason: str) -> None:
-        conn.state = "CLOSED"
-        self.connections.pop((id(conn.node), *conn.local, *conn.remote), None)
-        if conn.outcome is None:
-            conn.outcome = reason
-            if conn.relay_to is not None:  # docker-proxy closes its client
-                self.close(conn.relay_to)
-
-    def tcp_input(self, node: Node, packet: IPv4Packet, segment: TcpSegment) -> None:
-        """tcp_v4_rcv: a connection, a listener (SYN-ACK) or a RST."""
-        key = (id(node), packet.dst, segment.dport, packet.src, segment.sport)
-        conn = self.connections.get(key)
-        if conn is not None:
-            self._segment(conn, segment)
-            return
-        if segment.flags & RST:
-            return
-        if segment.flags & SYN and not segment.flags & ACK:
-            listener = self.find_listener(node, packet.dst, segment.dport)
-            if listener is not None:
-                child = _Conn(node, (packet.dst, segment.dport), (packet.src, segment.sport),
-                              listener.owner)
-                self.rng.getrandbits(32)
-                child.state = "SYN_RECV"
-                child.listener = listener
-                self.connections[key] = child
-                self.send_segment(child, SYN | ACK)
-                return
-        self.send_reset(node, packet)
-
-    def find_listener(self, node: Node, address: IPv4Address, port: int) -> _Listener | None:
-        """Return the listener for ``address:port`` (a specific bind wins over any)."""
-        found = self.plane.listeners.get((id(node), port))
-        if not found:
-            return None
-        for listener in found:
-            if listener.address == address:
-                return listener
-        for listener in found:
-            if listener.address is None:
-                return listener
-        return None
-
-    def _segment(self, conn: _Conn, segment: TcpSegment) -> None:
-        if segment.flags & RST:
-            if conn.state != "SYN_SENT":
-                conn.closed = True
-            self._fail(conn, "ECONNREFUSED" if conn.state == "SYN_SENT" else "ECONNRESET")
-            return
-        if conn.state == "SYN_SENT":
-            if segment.flags & SYN and segment.flags & ACK:
-                conn.state = "ESTABLISHED"
-                self.send_segment(conn, ACK)
-                conn.outcome = "open"
-            return
-        if conn.state == "SYN_RECV":
-            if segment.flags & ACK and not segment.flags & SYN:
-                conn.state = "ESTABLISHED"
-                self.accepted(conn)
-            if not segment.data and not segment.flags & FIN:
-                return
-        if segment.data:
-            conn.received += segment.data
-            if conn.relay_to is not None:
-                self.send(conn.relay_to, segment.data)
-        if segment.flags & FIN:
-            conn.closed = True
-
-    def accepted(self, conn: _Conn) -> None:
-        """A listener's handshake completed: answer (serve) or dial the container (proxy)."""
-        listener = conn.listener
-        assert listener is not None
-        if listener.binding is None:
-            line = answer_line(listener.owner, endpoint(*conn.local), endpoint(*conn.remote))
-            self.send(conn, line)
-            return
-        self.later(0.0, self._relay_tcp, conn, listener.binding)
-
-    def _relay_tcp(self, client: _Conn, binding: ProxyBinding) -> None:
-        """Mirror ``apps._relay_tcp``: dial the container, relay its data, close on failure."""
-        backend = self.connect(self.plane.host, binding.container_ip, binding.container_port,
-                               PROXY)
-        if isinstance(backend, str):
-            self.close(client)
-            return
-        backend.relay_to = client
-        if backend.outcome is not None and backend.outcome != "open":
-            self.close(client)
-
-    def tcp_error(self, node: Node, message: IcmpMessage) -> None:
-        """tcp_v4_err: an ICMP error fails a connecting socket."""
-        quoted = message.quoted
-        assert quoted is not None
-        segment = quoted.payload
-        if not isinstance(segment, TcpSegment):
-            return
-        conn = self.connections.get((id(node), quoted.src, segment.sport, quoted.dst,
-                                     segment.dport))
-        if conn is None or conn.state != "SYN_SENT":
-            return
-        self._fail(conn, icmp_errno(message)[0])
-
-    def udp_socket(self, node: Node, destination: IPv4Address, port: int, owner: str,
-                   kind: str) -> _UdpSocket | str:
-        """Open a UDP socket connected to ``destination:port`` (or an errno)."""
-        route = node.route(destination)
-        if route is None or route.source is None:
-            return "ENETUNREACH"
-        local_port = self.ephemeral_port(node, "udp")
-        sock = _UdpSocket(node, route.source, local_port, owner, kind=kind,
-                          remote=(destination, port))
-        self.udp.setdefault((id(node), local_port), []).append(sock)
-        return sock
-
-    def sendto(self, sock: _UdpSocket, data: bytes | DnsMessage, destination: Address,
-               source: IPv4Address | None = None) -> str | None:
-        """Send a datagram from ``sock`` (Transport.sendto)."""
-        src = source or sock.address
-        if src is None:
-            route = sock.node.route(destination[0])
-            if route is None or route.source is None:
-                return "ENETUNREACH"
-            src = route.source
-        datagram = UdpDatagram(sock.port, destination[1], data)
-        return self.ip_output(sock.node, IPv4Packet(src, destination[0], datagram))
-
-    def find_udp(self, node: Node, address: IPv4Address, port: int,
-                 peer: Address) -> _UdpSocket | None:
-        """Return the socket a datagram goes to: connected beats bound, specific beats any."""
-        key = (id(node), port)
-        found = [*self.plane.udp.get(key, ()), *self.udp.get(key, ())]
-        best: _UdpSocket | None = None
-        best_score = -1
-        for sock in found:
-            if sock.address is not None and sock.address != address:
-                continue
-            if sock.remote is not None and sock.remote != peer:
-                continue
-            score = (2 if sock.remote is not None else 0) + (1 if sock.address is not None else 0)
-            if score > best_score:
-                best, best_score = sock, score
-        return best
-
-    def udp_input(self, node: Node, packet: IPv4Packet, datagram: UdpDatagram) -> None:
-        """udp_rcv: the program's answer, or ICMP port unreachable."""
-        sock = self.find_udp(node, packet.dst, datagram.dport, (packet.src, datagram.sport))
-        if sock is None:
-            self.icmp_error(node, packet, ICMP_DEST_UNREACH, PORT_UNREACH)
-            return
-        kind = sock.kind
-        if kind == "serve":
-            line = answer_line(sock.owner, endpoint(packet.dst, datagram.dport),
-                               endpoint(packet.src, datagram.sport))
-            self.sendto(sock, line, (packet.src, datagram.sport), source=packet.dst)
-        elif kind == "dns":
-            self._dns_answer(sock, packet, datagram)
-        elif kind == "proxy":
-            self.later(0.0, self._relay_udp, sock, packet, datagram)
-        elif kind == "relay":
-            if not sock.inbox and sock.error is None and sock.relay is not None:
-                proxy, client = sock.relay
-                data = datagram.data if isinstance(datagram.data, bytes) else b""
-                self.sendto(proxy, data, client)
-            sock.inbox.append(packet)
-        else:
-            sock.inbox.append(packet)
-
-    def _dns_answer(self, sock: _UdpSocket, packet: IPv4Packet, datagram: UdpDatagram) -> None:
-        """Mirror ``apps.start_embedded_dns``: answer an A query from the container's networks."""
-        message = datagram.data
-        if not isinstance(message, DnsMessage) or message.response or sock.container is None:
-            return
-        address = embedded_lookup(self.plane.world, sock.container, message.question.name)
-        if address is None:
-            return
-        answer = DnsMessage(message.ident, True, message.question,
-                            (DnsAnswer(message.question.name, address),),
-                            recursion_available=True)
-        self.sendto(sock, answer, (packet.src, datagram.sport), source=packet.dst)
-
-    def _relay_udp(self, sock: _UdpSocket, packet: IPv4Packet, datagram: UdpDatagram) -> None:
-        """Mirror ``apps._relay_udp``: send the datagram on to the container, relay one answer."""
-        binding = sock.binding
-        assert binding is not None
-        backend = self.udp_socket(self.plane.host, binding.container_ip,
-                                  binding.container_port, PROXY, "relay")
-        if isinstance(backend, str):
-            return
-        backend.relay = (sock, (packet.src, datagram.sport))
-        data = datagram.data if isinstance(datagram.data, bytes) else b""
-        self.sendto(backend, data, (binding.container_ip, binding.container_port))
-
-    def udp_error(self, node: Node, message: IcmpMessage) -> None:
-        """__udp4_lib_err: only hard errors reach a connected socket."""
-        quoted = message.quoted
-        assert quoted is not None
-        datagram = quoted.payload
-        if not isinstance(datagram, UdpDatagram):
-            return
-        sock = self.find_udp(node, quoted.src, datagram.sport, (quoted.dst, datagram.dport))
-        if sock is None or sock.remote is None:
-            return
-        error, fatal = icmp_errno(message)
-        if fatal and not sock.inbox:
-            sock.error = error
-
-    def icmp_input(self, node: Node, packet: IPv4Packet, message: IcmpMessage) -> None:
-        """icmp_rcv: answer echo, hand replies and errors to their sockets."""
-        if message.type == ICMP_ECHO_REQUEST:
-            reply = IcmpMessage(ICMP_ECHO_REPLY, 0, message.ident, message.sequence, message.data)
-            self.ip_output(node, IPv4Packet(packet.dst, packet.src, reply, dont_fragment=False))
-            return
-        if message.type == ICMP_ECHO_REPLY:
-            sock = self.pings.get((id(node), message.ident))
-            if sock is not None and packet.src == sock[0] and sock[1] is None:
-                sock[1] = "reply"
-            return
-        quoted = message.quoted
-        if quoted is None or message.type not in (ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED):
-            return
-        inner = quoted.payload
-        if isinstance(inner, TcpSegment):
-            self.tcp_error(node, message)
-        elif isinstance(inner, UdpDatagram):
-            self.udp_error(node, message)
-        elif isinstance(inner, IcmpMessage) and message.type == ICMP_DEST_UNREACH:
-            sock = self.pings.get((id(node), inner.ident))
-            if sock is not None and quoted.dst == sock[0] and sock[1] is None:
-                sock[1] = "unreachable"
+            out, target = toward, holder
+        final = self.bridge_forward(node, bridge.name, new, tracked)
+        if final is not None:
+            self.transmit(out, target, final, self.config.bridge_delay)
 
     # -- the probe programs (probe.probe_client and its helpers) -------------------------
 
     def dns_lookup(self, node: Node, name: str) -> IPv4Address | None:
         """Ask the embedded DNS at 127.0.0.11 for an A record; None after 5 s of silence."""
-        sock = self.udp_socket(node, EMBEDDED_DNS, 53, "probe", "client")
+        transport = self.transport
+        sock = transport.udp_socket(node, EMBEDDED_DNS, 53, "probe")
         if isinstance(sock, str):
             return None
         ident = self.rng.getrandbits(16)
-        self.sendto(sock, dns_query(name, ident), (EMBEDDED_DNS, 53))
+        transport.sendto(sock, dns_query(name, ident), (EMBEDDED_DNS, 53))
 
         def answered() -> bool:
             return any(_dns_address(p, ident) is not None for p in sock.inbox)
@@ -1750,29 +1221,33 @@ class _Run:
 
     def tcp_probe(self, node: Node, address: IPv4Address, port: int) -> FlowOutcome:
         """Connect; ``open`` then read the answer line for up to 3 s."""
-        conn = self.connect(node, address, port, "probe")
+        conn = self.transport.connect(node, address, port, "probe")
         if isinstance(conn, str):
             return FlowOutcome(_failure(conn), address=address)
-        self.run_until(lambda: conn.outcome is not None, self.now + PROBE_TIMEOUT)
-        if conn.outcome is None:
+        outcome = conn.outcome
+        self.run_until(lambda: outcome.triggered, self.now + PROBE_TIMEOUT)
+        if not outcome.triggered:
             return FlowOutcome("timeout", address=address)
-        if conn.outcome != "open":
-            return FlowOutcome(_failure(conn.outcome), address=address)
-        self.run_until(lambda: conn.received.endswith(b"\n") or conn.closed,
-                       self.now + ANSWER_WAIT)
+        if outcome.value != "open":
+            return FlowOutcome(_failure(str(outcome.value)), address=address)
+        self.run_until(
+            lambda: conn.received.endswith(b"\n") or conn.closed, self.now + ANSWER_WAIT
+        )
         served_by, local, peer = _parse(conn.received)
         return FlowOutcome("open", served_by, local, peer, address)
 
     def udp_probe(self, node: Node, address: IPv4Address, port: int) -> FlowOutcome:
         """Send one datagram; ``open`` on an answer, ``closed`` on port unreachable."""
-        sock = self.udp_socket(node, address, port, "probe", "client")
+        transport = self.transport
+        sock = transport.udp_socket(node, address, port, "probe")
         if isinstance(sock, str):
             return FlowOutcome(_failure(sock), address=address)
-        error = self.sendto(sock, b"netsim probe\n", (address, port))
+        error = transport.sendto(sock, b"netsim probe\n", (address, port))
         if error in UNREACHABLE_ERRNOS:
             return FlowOutcome("unreachable", address=address)
-        self.run_until(lambda: bool(sock.inbox) or sock.error is not None,
-                       self.now + PROBE_TIMEOUT)
+        self.run_until(
+            lambda: bool(sock.inbox) or sock.error is not None, self.now + PROBE_TIMEOUT
+        )
         if sock.inbox:
             datagram = sock.inbox[0].payload
             assert isinstance(datagram, UdpDatagram)
@@ -1788,17 +1263,107 @@ class _Run:
     def ping(self, node: Node, address: IPv4Address) -> FlowOutcome:
         """One echo request: ``reply``, ``unreachable`` or ``timeout``."""
         ident = self.rng.getrandbits(16)
-        route = node.route(address)
-        if route is None or route.source is None:
+        sock = self.transport.ping(node, address, ident, _Flag())
+        if isinstance(sock, str):
             return FlowOutcome("unreachable", address=address)
-        state: list[object] = [address, None]
-        self.pings[(id(node), ident)] = state
-        message = IcmpMessage(ICMP_ECHO_REQUEST, 0, ident, 1, b"netsim-probe")
-        error = self.ip_output(node, IPv4Packet(route.source, address, message))
-        if error is not None and error != "EPERM":
-            return FlowOutcome("unreachable", address=address)
-        self.run_until(lambda: state[1] is not None, self.now + PROBE_TIMEOUT)
-        return FlowOutcome(cast(str | None, state[1]) or "timeout", address=address)
+        self.run_until(lambda: sock.result is not None, self.now + PROBE_TIMEOUT)
+        return FlowOutcome(sock.result or "timeout", address=address)
+
+
+class _FlowTransport(Transport):
+    """A probe's sockets over the plane's programs, and what those programs answer.
+
+    The programs mirror ``apps``: a listener answers with what it saw, a
+    docker-proxy dials its container and relays, dockerd answers A queries.
+    Pure ACKs for data and FINs are not sent: nothing a probe sees depends on
+    them.
+    """
+
+    def __init__(self, run: _Run) -> None:
+        super().__init__(run, _Flag)
+        self.run = run
+        self.plane = run.plane
+
+    def listeners_at(self, node: Node, port: int) -> Sequence[TcpListener]:
+        """Return the programs' listeners (a probe opens none)."""
+        return self.plane.listeners.get((id(node), port), ())
+
+    def udp_at(self, node: Node, port: int) -> Sequence[UdpSocket]:
+        """Return the programs' sockets on ``port``, then the probe's own."""
+        key = (id(node), port)
+        programs = self.plane.udp.get(key)
+        own = self.udp.get(key)
+        if own is None:
+            return programs or ()
+        return own if programs is None else [*programs, *own]
+
+    def acknowledge(self, conn: TcpConnection) -> None:
+        """Leave the pure ACK out (see the class)."""
+
+    def accepted(self, conn: TcpConnection) -> None:
+        """A listener's handshake completed: answer (serve) or dial the container (proxy)."""
+        listener = conn.listener
+        assert isinstance(listener, _ProgramListener)
+        if listener.binding is None:
+            answer_connection(self, conn)
+            return
+        self.run.later(0.0, self._relay_tcp, conn, listener.binding)
+
+    def _relay_tcp(self, client: TcpConnection, binding: ProxyBinding) -> None:
+        """Mirror ``apps._relay_tcp``: dial the container, relay its data, close on failure."""
+        backend = self.connect(self.plane.host, binding.container_ip, binding.container_port, PROXY)
+        if isinstance(backend, str):
+            self.close(client)
+            return
+        backend.on_data = lambda _conn, data: self.send(client, data)
+        outcome = backend.outcome
+        assert isinstance(outcome, _Flag)
+
+        def settled(value: object) -> None:
+            if value != "open":
+                self.close(client)
+
+        if outcome.triggered:
+            settled(outcome.value)
+        else:
+            outcome.then = settled
+
+    def datagram(self, sock: UdpSocket, packet: IPv4Packet) -> None:
+        """Hand a datagram to a program (serve, dns, proxy) or to the probe's socket."""
+        if not isinstance(sock, _ProgramSocket):
+            super().datagram(sock, packet)
+            return
+        kind = sock.kind
+        if kind == "serve":
+            answer_datagram(self, sock, packet)
+        elif kind == "dns":
+            assert sock.container is not None
+            answer_query(self, self.plane.world, sock.container, sock, packet)
+        else:
+            self.run.later(0.0, self._relay_udp, sock, packet)
+
+    def _relay_udp(self, sock: _ProgramSocket, packet: IPv4Packet) -> None:
+        """Mirror ``apps._relay_udp``: send the datagram on to the container, relay one answer."""
+        datagram = packet.payload
+        assert isinstance(datagram, UdpDatagram)
+        binding = sock.binding
+        assert binding is not None
+        backend = self.udp_socket(
+            self.plane.host, binding.container_ip, binding.container_port, PROXY
+        )
+        if isinstance(backend, str):
+            return
+        client = (packet.src, datagram.sport)
+
+        def answered(relay: UdpSocket, reply: IPv4Packet) -> None:
+            if not relay.inbox and relay.error is None:
+                answer = reply.payload
+                assert isinstance(answer, UdpDatagram)
+                self.sendto(sock, answer.data, client)
+            relay.inbox.append(reply)
+
+        backend.on_datagram = answered
+        self.sendto(backend, datagram.data, (binding.container_ip, binding.container_port))
 
 
 def _dns_address(packet: IPv4Packet, ident: int) -> IPv4Address | None:

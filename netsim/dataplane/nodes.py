@@ -18,35 +18,12 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 
 from netsim.dataplane.conntrack import ConntrackTable
+from netsim.dataplane.matches import VIEW_FIELDS, rule_reads
 from netsim.kernel.evaluate import EvalContext, PacketView, Verdict
 from netsim.kernel.namespace import Interface, NetworkNamespace, Route
 from netsim.kernel.netfilter import Chain, Netfilter, RuleEntry, Table
-from netsim.kernel.rules import (
-    AddrtypeMatch,
-    CommentMatch,
-    ConntrackMatch,
-    IcmpMatch,
-    MultiportMatch,
-    PortMatch,
-)
 
 Counted = Chain | RuleEntry
-# The PacketView fields, in the order the data plane's verdict keys hold them.
-VIEW_FIELDS = (
-    "src",
-    "dst",
-    "protocol",
-    "sport",
-    "dport",
-    "icmp_type",
-    "icmp_code",
-    "tcp_flags",
-    "in_interface",
-    "out_interface",
-    "ct_state",
-    "ct_snat",
-    "ct_dnat",
-)
 
 LOOPBACK_NET = IPv4Network("127.0.0.0/8")
 LOOPBACK_ADDRESS = IPv4Address("127.0.0.1")
@@ -285,45 +262,15 @@ def accounting_plan(netfilter: Netfilter, verdict: Verdict) -> tuple[Counted, ..
 def relevant_fields(table: Table) -> frozenset[str]:
     """Return the PacketView fields some rule of ``table`` can decide on.
 
-    ``evaluate`` reads a field only for a rule that tests it (a source or
-    destination other than 0.0.0.0/0 counts, since ``x in 0.0.0.0/0`` holds
-    for every address), so two packets that agree on these fields get the same
-    verdict and trace. An unknown match keeps every field.
+    Two packets that agree on these fields get the same verdict and trace
+    (``matches.rule_reads``). A match the data plane does not know keeps
+    every field.
     """
     fields: set[str] = set()
     for chain in table.chains.values():
         for entry in chain.entries:
-            rule = entry.rule
-            if rule.source.prefixlen:
-                fields.add("src")
-            if rule.destination.prefixlen:
-                fields.add("dst")
-            if rule.in_interface:
-                fields.add("in_interface")
-            if rule.out_interface:
-                fields.add("out_interface")
-            if rule.protocol:
-                fields.add("protocol")
-            for match in rule.matches:
-                if isinstance(match, PortMatch):
-                    fields.add("protocol")
-                    if match.sport is not None:
-                        fields.add("sport")
-                    if match.dport is not None:
-                        fields.add("dport")
-                    if match.flags_mask is not None:
-                        fields.add("tcp_flags")
-                elif isinstance(match, IcmpMatch):
-                    fields.update(("protocol", "icmp_type", "icmp_code"))
-                elif isinstance(match, ConntrackMatch):
-                    fields.update(("ct_state", "ct_snat", "ct_dnat"))
-                elif isinstance(match, AddrtypeMatch):
-                    if match.src_types:
-                        fields.add("src")
-                    if match.dst_types:
-                        fields.add("dst")
-                elif isinstance(match, MultiportMatch):
-                    fields.update(("protocol", "sport", "dport"))
-                elif not isinstance(match, CommentMatch):
-                    return frozenset(VIEW_FIELDS)
+            reads = rule_reads(entry.rule)
+            if reads is None:
+                return frozenset(VIEW_FIELDS)
+            fields |= reads
     return frozenset(fields)

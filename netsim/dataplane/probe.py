@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from netsim.dataplane.apps import dns_query, install
-from netsim.dataplane.engine import Capture, EngineConfig, Simulation
+from netsim.dataplane.engine import Capture, EngineConfig, Simulation, simpy_event
 from netsim.dataplane.frames import DnsMessage, UdpDatagram
 from netsim.dataplane.names import (
     EMBEDDED_DNS,
@@ -215,16 +215,17 @@ def _tcp(
     start = env.now
     deadline = start + PROBE_TIMEOUT
     retries = [start + delay for delay in SYN_RETRIES]
-    while not conn.outcome.triggered:
+    opened = simpy_event(conn.outcome)
+    while not opened.triggered:
         wake = min([t for t in retries if t > env.now] + [deadline])
-        yield conn.outcome | env.timeout(wake - env.now)
-        if conn.outcome.triggered:
+        yield opened | env.timeout(wake - env.now)
+        if opened.triggered:
             break
         if env.now >= deadline:
             _note(sim, node, "timeout", f"no answer to SYN after {PROBE_TIMEOUT:g} s")
             return _Answer("timeout", address=address)
         transport.retransmit_syn(conn)
-    outcome = str(conn.outcome.value)
+    outcome = str(opened.value)
     if outcome != "open":
         return _Answer(_failure(outcome), address=address)
     data = yield from _read_line(sim, conn)
@@ -236,8 +237,8 @@ def _read_line(sim: Simulation, conn: TcpConnection) -> Generator[simpy.Event, A
     env = sim.env
     deadline = env.now + ANSWER_WAIT
     while not conn.received.endswith(b"\n") and not conn.closed and env.now < deadline:
-        conn.waiter = env.event()
-        yield conn.waiter | env.timeout(deadline - env.now)
+        waiter = conn.waiter = env.event()
+        yield waiter | env.timeout(deadline - env.now)
     return conn.received
 
 

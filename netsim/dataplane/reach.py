@@ -16,7 +16,7 @@ from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any, cast
 
 from netsim.dataplane.apps import proxy_bindings
-from netsim.dataplane.flow import FlowPlane, Symmetry, _WorldOnly, port_classes, symmetry_of
+from netsim.dataplane.flow import FlowPlane, Symmetry, port_classes, symmetry_of
 from netsim.dataplane.probe import simulate_probe
 from netsim.scenario.spec import ProbeProtocol, ProbeStep
 
@@ -182,7 +182,7 @@ def flow_cells(
         if len(names.get(key, ())) == 1 and key in symmetry.shared:
             for address in addresses:
                 holder[address] = key
-    bindings = proxy_bindings(cast(Any, _WorldOnly(world)))
+    bindings = proxy_bindings(world)
     published = port_classes(plane, symmetry)
     backend: dict[tuple[str, int], int] = {}
     for container in world.daemon.containers:

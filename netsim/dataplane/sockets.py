@@ -12,16 +12,18 @@ Copied from Linux (``net/ipv4/tcp_ipv4.c``, ``udp.c``, ``icmp.c``):
   socket only hears "hard" ICMP errors (``icmp_err_convert[].fatal``: port and
   protocol unreachable, the prohibited codes), so host unreachable is silence.
 * The kernel answers ICMP echo requests to its addresses itself.
+
+Both data planes use this ``Transport``: the packet engine with simpy events
+as the signals its waiters wait on, the flow evaluator with plain flags and
+its programs' answers (``flow``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address
-from typing import TYPE_CHECKING
-
-import simpy
+from typing import TYPE_CHECKING, Any, Protocol
 
 from netsim.dataplane.frames import (
     ACK,
@@ -34,6 +36,7 @@ from netsim.dataplane.frames import (
     PSH,
     RST,
     SYN,
+    DnsMessage,
     IcmpMessage,
     IPv4Packet,
     TcpSegment,
@@ -44,8 +47,8 @@ from netsim.dataplane.trace import SocketEvent
 
 if TYPE_CHECKING:
     from netsim.dataplane.conntrack import Tracked
-    from netsim.dataplane.engine import Simulation
     from netsim.dataplane.nodes import Node
+    from netsim.dataplane.stack import IPv4Stack
 
 EPHEMERAL_PORTS = (32768, 60999)
 # icmp_err_convert: (errno, fatal) per destination-unreachable code.
@@ -78,6 +81,24 @@ def icmp_errno(message: IcmpMessage) -> tuple[str, bool]:
     return ICMP_UNREACH_ERRORS.get(message.code, ("EHOSTUNREACH", False))
 
 
+class Signal(Protocol):
+    """What a socket fires once for whoever waits on it: a simpy event, or a plain flag."""
+
+    @property
+    def triggered(self) -> bool:
+        """True once fired."""
+        ...
+
+    @property
+    def value(self) -> Any:
+        """What it fired with."""
+        ...
+
+    def succeed(self, value: Any = None) -> object:
+        """Fire with ``value``."""
+        ...
+
+
 class TcpListener:
     """A listening TCP socket; ``on_accept`` runs for each completed handshake."""
 
@@ -89,7 +110,7 @@ class TcpListener:
         address: IPv4Address | None,
         port: int,
         owner: str,
-        on_accept: Callable[[TcpConnection], None],
+        on_accept: Callable[[TcpConnection], None] | None = None,
     ) -> None:
         self.node = node
         self.address = address
@@ -99,7 +120,12 @@ class TcpListener:
 
 
 class TcpConnection:
-    """One end of a TCP connection (client, or a listener's child)."""
+    """One end of a TCP connection (client, or a listener's child).
+
+    ``outcome`` fires once: ``"open"`` when the handshake completes, else the
+    errno that failed it; ``waiter``, when set, fires on data, end of file or
+    an error.
+    """
 
     __slots__ = (
         "node",
@@ -118,7 +144,13 @@ class TcpConnection:
     )
 
     def __init__(
-        self, sim: Simulation, node: Node, local: Address, remote: Address, owner: str, isn: int
+        self,
+        node: Node,
+        local: Address,
+        remote: Address,
+        owner: str,
+        isn: int,
+        outcome: Signal,
     ) -> None:
         self.node = node
         self.local = local
@@ -128,10 +160,10 @@ class TcpConnection:
         self.snd_nxt = isn
         self.rcv_nxt = 0
         self.listener: TcpListener | None = None
-        self.outcome: simpy.Event = sim.env.event()
+        self.outcome = outcome
         self.received = b""
         self.closed = False
-        self.waiter: simpy.Event | None = None
+        self.waiter: Signal | None = None
         self.on_data: Callable[[TcpConnection, bytes], None] | None = None
 
     @property
@@ -176,7 +208,7 @@ class UdpSocket:
         self.owner = owner
         self.on_datagram = on_datagram
         self.inbox: list[IPv4Packet] = []
-        self.waiter: simpy.Event | None = None
+        self.waiter: Signal | None = None
         self.error: str | None = None
 
 
@@ -185,9 +217,7 @@ class PingSocket:
 
     __slots__ = ("node", "ident", "destination", "result", "waiter")
 
-    def __init__(
-        self, node: Node, ident: int, destination: IPv4Address, waiter: simpy.Event
-    ) -> None:
+    def __init__(self, node: Node, ident: int, destination: IPv4Address, waiter: Signal) -> None:
         self.node = node
         self.ident = ident
         self.destination = destination
@@ -203,10 +233,18 @@ class _Wake:
 
 
 class Transport:
-    """Sockets of every node in one simulation, and the kernel's answers for them."""
+    """Sockets of every node in one run, and the kernel's answers for them.
 
-    def __init__(self, sim: Simulation) -> None:
-        self.sim = sim
+    Both data planes use it over their ``IPv4Stack``; ``signal`` makes what a
+    socket fires for its waiters (simpy events in the packet engine). A
+    subclass may keep some sockets elsewhere (``listeners_at``, ``udp_at``)
+    and answer for the programs behind them (``accepted``, ``datagram``).
+    """
+
+    def __init__(self, stack: IPv4Stack, signal: Callable[[], Signal]) -> None:
+        self.stack = stack
+        self.signal = signal
+        self.record = stack.record
         self.listeners: dict[tuple[int, int], list[TcpListener]] = {}
         self.connections: dict[tuple[int, IPv4Address, int, IPv4Address, int], TcpConnection] = {}
         self.udp: dict[tuple[int, int], list[UdpSocket]] = {}
@@ -241,20 +279,29 @@ class Transport:
         self.udp.setdefault((id(node), port), []).append(sock)
         return sock
 
+    def listeners_at(self, node: Node, port: int) -> Sequence[TcpListener]:
+        """Return the listeners on ``port`` of ``node``, in the order they were opened."""
+        return self.listeners.get((id(node), port), ())
+
+    def udp_at(self, node: Node, port: int) -> Sequence[UdpSocket]:
+        """Return the UDP sockets bound to ``port`` of ``node``, in the order they were opened."""
+        return self.udp.get((id(node), port), ())
+
     def ephemeral_port(self, node: Node, protocol: str) -> int:
-        """Pick a free local port from the ephemeral range with the simulation's RNG."""
+        """Pick a free local port from the ephemeral range with the run's RNG."""
         low, high = EPHEMERAL_PORTS
         while True:
-            port = self.sim.rng.randint(low, high)
-            if protocol == "tcp" and (id(node), port) in self.listeners:
+            port = self.stack.rng.randint(low, high)
+            if protocol == "tcp" and self.listeners_at(node, port):
                 continue
-            if protocol == "udp" and (id(node), port) in self.udp:
+            if protocol == "udp" and self.udp_at(node, port):
                 continue
             return port
 
     def note(self, node: Node, owner: str, action: str, detail: str = "") -> None:
         """Record a socket event."""
-        self.sim.note(SocketEvent(self.sim.env.now, node.label, owner, action, detail))
+        if self.record:
+            self.stack.note(SocketEvent(self.stack.clock(), node.label, owner, action, detail))
 
     # -- TCP -----------------------------------------------------------------------
 
@@ -267,12 +314,12 @@ class Transport:
             self.note(node, owner, "connect failed", "ENETUNREACH (no route)")
             return "ENETUNREACH"
         local = (route.source, self.ephemeral_port(node, "tcp"))
-        conn = TcpConnection(
-            self.sim, node, local, (destination, port), owner, self.sim.rng.getrandbits(32)
-        )
+        isn = self.stack.rng.getrandbits(32)
+        conn = TcpConnection(node, local, (destination, port), owner, isn, self.signal())
         conn.state = "SYN_SENT"
         self.connections[(id(node), *local, destination, port)] = conn
-        self.note(node, owner, "connect", f"{conn.local_text} -> {conn.remote_text}")
+        if self.record:
+            self.note(node, owner, "connect", f"{conn.local_text} -> {conn.remote_text}")
         error = self.send_segment(conn, SYN)
         if error is not None and error != "EPERM":
             self._fail(conn, error)
@@ -296,7 +343,11 @@ class Transport:
         )
         conn.snd_nxt = (conn.snd_nxt + len(data) + (1 if flags & (SYN | FIN) else 0)) & 0xFFFFFFFF
         packet = IPv4Packet(conn.local[0], conn.remote[0], segment, ident=conn.node.next_ident())
-        return self.sim.ip_output(conn.node, packet)
+        return self.stack.ip_output(conn.node, packet)
+
+    def acknowledge(self, conn: TcpConnection) -> None:
+        """Send the ACK that received data or a FIN asks for."""
+        self.send_segment(conn, ACK)
 
     def send(self, conn: TcpConnection, data: bytes) -> None:
         """Write ``data`` on an established connection."""
@@ -324,7 +375,7 @@ class Transport:
             reply = TcpSegment(
                 segment.dport, segment.sport, 0, (segment.seq + length) & 0xFFFFFFFF, RST | ACK
             )
-        self.sim.ip_output(node, IPv4Packet(packet.dst, packet.src, reply, ident=0), attached)
+        self.stack.ip_output(node, IPv4Packet(packet.dst, packet.src, reply, ident=0), attached)
 
     def _fail(self, conn: TcpConnection, reason: str) -> None:
         conn.state = "CLOSED"
@@ -341,9 +392,8 @@ class Transport:
         """tcp_v4_rcv: hand the segment to its connection or listener, or reset."""
         segment = packet.payload
         assert isinstance(segment, TcpSegment)
-        conn = self.connections.get(
-            (id(node), packet.dst, segment.dport, packet.src, segment.sport)
-        )
+        key = (id(node), packet.dst, segment.dport, packet.src, segment.sport)
+        conn = self.connections.get(key)
         if conn is not None:
             self._segment(conn, segment)
             return
@@ -352,35 +402,38 @@ class Transport:
         if segment.flags & SYN and not segment.flags & ACK:
             listener = self.find_listener(node, packet.dst, segment.dport)
             if listener is not None:
+                isn = self.stack.rng.getrandbits(32)
                 child = TcpConnection(
-                    self.sim,
                     node,
                     (packet.dst, segment.dport),
                     (packet.src, segment.sport),
                     listener.owner,
-                    self.sim.rng.getrandbits(32),
+                    isn,
+                    self.signal(),
                 )
                 child.state = "SYN_RECV"
                 child.listener = listener
                 child.rcv_nxt = (segment.seq + 1) & 0xFFFFFFFF
-                self.connections[
-                    (id(node), packet.dst, segment.dport, packet.src, segment.sport)
-                ] = child
-                self.note(
-                    node,
-                    listener.owner,
-                    "SYN-ACK",
-                    f"listening on {_bound(listener.address)}:{listener.port}, "
-                    f"{child.local_text} <- {child.remote_text}",
-                )
+                self.connections[key] = child
+                if self.record:
+                    self.note(
+                        node,
+                        listener.owner,
+                        "SYN-ACK",
+                        f"listening on {_bound(listener.address)}:{listener.port}, "
+                        f"{child.local_text} <- {child.remote_text}",
+                    )
                 self.send_segment(child, SYN | ACK)
                 return
-        self.note(node, "kernel", "RST", f"nothing listens on {packet.dst}:{segment.dport}/tcp")
+        if self.record:
+            self.note(
+                node, "kernel", "RST", f"nothing listens on {packet.dst}:{segment.dport}/tcp"
+            )
         self.send_reset(node, packet)
 
     def find_listener(self, node: Node, address: IPv4Address, port: int) -> TcpListener | None:
         """Return the listener for ``address:port`` (a specific bind wins over any)."""
-        found = self.listeners.get((id(node), port))
+        found = self.listeners_at(node, port)
         if not found:
             return None
         for listener in found:
@@ -390,6 +443,13 @@ class Transport:
             if listener.address is None:
                 return listener
         return None
+
+    def accepted(self, conn: TcpConnection) -> None:
+        """Hand a completed handshake to its listener's program."""
+        listener = conn.listener
+        assert listener is not None
+        if listener.on_accept is not None:
+            listener.on_accept(conn)
 
     def _segment(self, conn: TcpConnection, segment: TcpSegment) -> None:
         if segment.flags & RST:
@@ -404,37 +464,40 @@ class Transport:
             if segment.flags & SYN and segment.flags & ACK and segment.ack == conn.snd_nxt:
                 conn.rcv_nxt = (segment.seq + 1) & 0xFFFFFFFF
                 conn.state = "ESTABLISHED"
-                self.note(
-                    conn.node, conn.owner, "connected", f"{conn.local_text} -> {conn.remote_text}"
-                )
+                if self.record:
+                    self.note(
+                        conn.node,
+                        conn.owner,
+                        "connected",
+                        f"{conn.local_text} -> {conn.remote_text}",
+                    )
                 self.send_segment(conn, ACK)
                 conn.outcome.succeed("open")
             return
         if conn.state == "SYN_RECV":
             if segment.flags & ACK and not segment.flags & SYN:
                 conn.state = "ESTABLISHED"
-                listener = conn.listener
-                assert listener is not None
-                self.note(
-                    conn.node,
-                    conn.owner,
-                    "accept",
-                    f"local {conn.local_text}, peer {conn.remote_text}",
-                )
-                listener.on_accept(conn)
+                if self.record:
+                    self.note(
+                        conn.node,
+                        conn.owner,
+                        "accept",
+                        f"local {conn.local_text}, peer {conn.remote_text}",
+                    )
+                self.accepted(conn)
             if not segment.data and not segment.flags & FIN:
                 return
         if segment.data:
             conn.rcv_nxt = (conn.rcv_nxt + len(segment.data)) & 0xFFFFFFFF
             conn.received += segment.data
-            self.send_segment(conn, ACK)
+            self.acknowledge(conn)
             if conn.on_data is not None:
                 conn.on_data(conn, segment.data)
             self._wake(conn, "data")
         if segment.flags & FIN:
             conn.rcv_nxt = (conn.rcv_nxt + 1) & 0xFFFFFFFF
             conn.closed = True
-            self.send_segment(conn, ACK)
+            self.acknowledge(conn)
             self._wake(conn, "eof")
 
     def tcp_error(self, node: Node, message: IcmpMessage) -> None:
@@ -450,12 +513,13 @@ class Transport:
         if conn is None or conn.state != "SYN_SENT":
             return
         error, _ = icmp_errno(message)
-        self.note(
-            node,
-            conn.owner,
-            "connect failed",
-            f"{error} (ICMP type {message.type} code {message.code})",
-        )
+        if self.record:
+            self.note(
+                node,
+                conn.owner,
+                "connect failed",
+                f"{error} (ICMP type {message.type} code {message.code})",
+            )
         self._fail(conn, error)
 
     # -- UDP -----------------------------------------------------------------------
@@ -471,7 +535,11 @@ class Transport:
         return self.bind_udp(node, route.source, local_port, owner, remote=(destination, port))
 
     def sendto(
-        self, sock: UdpSocket, data: object, destination: Address, source: IPv4Address | None = None
+        self,
+        sock: UdpSocket,
+        data: bytes | DnsMessage,
+        destination: Address,
+        source: IPv4Address | None = None,
     ) -> str | None:
         """Send a datagram from ``sock``; the source is the bound or routed address."""
         src = source or sock.address
@@ -480,9 +548,9 @@ class Transport:
             if route is None or route.source is None:
                 return "ENETUNREACH"
             src = route.source
-        datagram = UdpDatagram(sock.port, destination[1], data)  # type: ignore[arg-type]
+        datagram = UdpDatagram(sock.port, destination[1], data)
         packet = IPv4Packet(src, destination[0], datagram, ident=sock.node.next_ident())
-        return self.sim.ip_output(sock.node, packet)
+        return self.stack.ip_output(sock.node, packet)
 
     def udp_input(self, node: Node, packet: IPv4Packet) -> None:
         """udp_rcv: a connected socket, then a bound one; nobody → port unreachable."""
@@ -490,20 +558,26 @@ class Transport:
         assert isinstance(datagram, UdpDatagram)
         sock = self.find_udp(node, packet.dst, datagram.dport, (packet.src, datagram.sport))
         if sock is None:
+            if self.record:
+                self.note(
+                    node,
+                    "kernel",
+                    "port unreachable",
+                    f"nothing listens on {packet.dst}:{datagram.dport}/udp",
+                )
+            self.stack.icmp_error(node, packet, ICMP_DEST_UNREACH, PORT_UNREACH)
+            return
+        if self.record:
             self.note(
                 node,
-                "kernel",
-                "port unreachable",
-                f"nothing listens on {packet.dst}:{datagram.dport}/udp",
+                sock.owner,
+                "datagram",
+                f"{packet.dst}:{datagram.dport} <- {packet.src}:{datagram.sport}",
             )
-            self.sim.icmp_error(node, packet, ICMP_DEST_UNREACH, PORT_UNREACH)
-            return
-        self.note(
-            node,
-            sock.owner,
-            "datagram",
-            f"{packet.dst}:{datagram.dport} <- {packet.src}:{datagram.sport}",
-        )
+        self.datagram(sock, packet)
+
+    def datagram(self, sock: UdpSocket, packet: IPv4Packet) -> None:
+        """Hand a datagram to its socket's program, or queue it and wake the reader."""
         if sock.on_datagram is not None:
             sock.on_datagram(sock, packet)
             return
@@ -515,7 +589,7 @@ class Transport:
         self, node: Node, address: IPv4Address, port: int, peer: Address
     ) -> UdpSocket | None:
         """Return the socket a datagram to ``address:port`` from ``peer`` goes to."""
-        found = self.udp.get((id(node), port))
+        found = self.udp_at(node, port)
         if not found:
             return None
         best: UdpSocket | None = None
@@ -552,7 +626,7 @@ class Transport:
     # -- ICMP ----------------------------------------------------------------------
 
     def ping(
-        self, node: Node, destination: IPv4Address, ident: int, waiter: simpy.Event
+        self, node: Node, destination: IPv4Address, ident: int, waiter: Signal
     ) -> PingSocket | str:
         """Send one echo request; the socket's waiter fires on reply or error."""
         route = node.route(destination)
@@ -564,7 +638,7 @@ class Transport:
         packet = IPv4Packet(
             route.source, destination, message, ident=node.next_ident(), dont_fragment=True
         )
-        error = self.sim.ip_output(node, packet)
+        error = self.stack.ip_output(node, packet)
         return error if error is not None and error != "EPERM" else sock
 
     def icmp_input(self, node: Node, packet: IPv4Packet) -> None:
@@ -572,9 +646,10 @@ class Transport:
         message = packet.payload
         assert isinstance(message, IcmpMessage)
         if message.type == ICMP_ECHO_REQUEST:
-            self.note(node, "kernel", "echo reply", f"to {packet.src}")
+            if self.record:
+                self.note(node, "kernel", "echo reply", f"to {packet.src}")
             reply = IcmpMessage(ICMP_ECHO_REPLY, 0, message.ident, message.sequence, message.data)
-            self.sim.ip_output(
+            self.stack.ip_output(
                 node,
                 IPv4Packet(
                     packet.dst, packet.src, reply, ident=node.next_ident(), dont_fragment=False
@@ -585,7 +660,8 @@ class Transport:
             sock = self.pings.get((id(node), message.ident))
             if sock is not None and packet.src == sock.destination and sock.result is None:
                 sock.result = "reply"
-                self.note(node, "ping", "echo reply", f"from {packet.src}")
+                if self.record:
+                    self.note(node, "ping", "echo reply", f"from {packet.src}")
                 if not sock.waiter.triggered:
                     sock.waiter.succeed(_Wake("reply"))
             return
@@ -601,12 +677,13 @@ class Transport:
             sock = self.pings.get((id(node), inner.ident))
             if sock is not None and quoted.dst == sock.destination and sock.result is None:
                 sock.result = "unreachable"
-                self.note(
-                    node,
-                    "ping",
-                    "destination unreachable",
-                    f"ICMP code {message.code} from {packet.src}",
-                )
+                if self.record:
+                    self.note(
+                        node,
+                        "ping",
+                        "destination unreachable",
+                        f"ICMP code {message.code} from {packet.src}",
+                    )
                 if not sock.waiter.triggered:
                     sock.waiter.succeed(_Wake("unreachable"))
 

@@ -15,7 +15,12 @@ from typing import Any
 
 from netsim.docker.commandline import DockerCommand, UsageError, parse_docker
 from netsim.docker.daemon import ContainerRequest, Daemon
-from netsim.docker.gotemplate import (
+from netsim.docker.engines.base import daemon_error
+from netsim.docker.inspect import container_inspect, network_inspect
+from netsim.docker.model import Container
+from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
+from netsim.errors import DockerError
+from netsim.gotemplate import (
     GoMap,
     GoNil,
     GoStruct,
@@ -23,10 +28,6 @@ from netsim.docker.gotemplate import (
     parse_template,
     render_inspect,
 )
-from netsim.docker.inspect import container_inspect, network_inspect
-from netsim.docker.model import Container
-from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
-from netsim.errors import DockerError
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,21 +43,12 @@ class CommandOutput:
 ContainerExec = Callable[[Container, list[str], list[str]], CommandOutput]
 
 
-def _daemon_error(message: str) -> str:
-    return f"Error response from daemon: {message}"
-
-
 @dataclass(slots=True)
 class DockerClient:
     """The docker command of the host, talking to one daemon."""
 
     daemon: Daemon
     execute_in: ContainerExec
-
-    @property
-    def version(self) -> str:
-        """Return the engine version of the daemon and CLI."""
-        return self.daemon.profile.version
 
     def run(self, argv: list[str]) -> CommandOutput:
         """Run ``docker ARGS...`` and return what the CLI prints."""
@@ -77,17 +69,12 @@ class DockerClient:
         CLI 20.10's port, exec and rm print ``Error: No such container: X``;
         CLI 28 passes the daemon's answer on.
         """
-        if self.version == "20.10":
-            return f"Error: {error.message}"
-        return _daemon_error(error.message)
+        return self.daemon.profile.lookup_error(error.message)
 
     def _usage_error(self, error: UsageError) -> CommandOutput:
         name = f"docker {error.command}".strip()
         code = 125 if error.command in ("run", "create") else 1
-        if self.version == "20.10":
-            return CommandOutput(code, "", f"{error.message}\nSee '{name} --help'.\n")
-        return CommandOutput(code, "", f"{error.message}\n\nUsage:  {name} [OPTIONS]\n\n"
-                                       f"Run '{name} --help' for more information\n")
+        return CommandOutput(code, "", self.daemon.profile.usage_error(name, error.message))
 
     # -- containers -----------------------------------------------------------
     def _request(self, command: DockerCommand) -> ContainerRequest:
@@ -107,11 +94,8 @@ class DockerClient:
     def _missing_args(self, command: DockerCommand, needed: str, usage: str,
                       summary: str) -> CommandOutput:
         name = f"docker {command.path}"
-        if self.version == "20.10":
-            return CommandOutput(1, "", f'"{name}" requires {needed}.\nSee \'{name} --help\'.\n\n'
-                                        f"Usage:  {usage}\n\n{summary}\n")
-        return CommandOutput(1, "", f"docker: '{name}' requires {needed}\n\nUsage:  {usage}\n\n"
-                                    f"See '{name} --help' for more information\n")
+        return CommandOutput(1, "", self.daemon.profile.missing_args_error(name, needed, usage,
+                                                                           summary))
 
     def _cmd_run(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
@@ -119,7 +103,7 @@ class DockerClient:
                                       "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
                                       "Run a command in a new container")
         profile = self.daemon.profile
-        if self.version != "20.10" and command.values("network-alias"):
+        if profile.cli_refuses_aliases_off_user_networks and command.values("network-alias"):
             network = command.value("network") or "default"
             if network in ("default", "bridge", "host", "none") or ":" in network:
                 # CLI 28 refuses this before asking the daemon.
@@ -138,7 +122,7 @@ class DockerClient:
         except DockerError as error:
             return CommandOutput(125, "", profile.run_error(error.message, at_create=True))
         mode = command.value("network") or "default"
-        if (self.version == "20.10" and command.values("link")
+        if (profile.cli_refuses_links_in_special_modes and command.values("link")
                 and (mode in ("host", "none") or mode.startswith("container:"))):
             return CommandOutput(125, "", profile.run_error(
                 "links are only supported for user-defined networks", at_create=True))
@@ -148,7 +132,7 @@ class DockerClient:
         try:
             container = self.daemon.create_container(self._request(command))
         except DockerError as error:
-            return CommandOutput(125, "", profile.run_error(_daemon_error(error.message),
+            return CommandOutput(125, "", profile.run_error(daemon_error(error.message),
                                                             at_create=True))
         detached = command.flag("detach")
         try:
@@ -156,11 +140,9 @@ class DockerClient:
         except DockerError as error:
             if container.auto_remove:
                 self.daemon.remove_container(container, force=True)
-            stderr = profile.run_error(_daemon_error(error.message), at_create=False)
-            if not detached and self.version == "20.10":
-                # CLI 20.10 also reports that it stopped waiting for the container.
-                stderr += (f'time="{self.daemon.now_seconds()}" level=error '
-                           'msg="error waiting for container: context canceled"\n')
+            stderr = profile.run_error(daemon_error(error.message), at_create=False)
+            if not detached:
+                stderr += profile.wait_cancelled_note(self.daemon.now_seconds())
             # With -d the CLI has printed the new ID before it asks for the start.
             return CommandOutput(error.exit_code, container.id + "\n" if detached else "",
                                  stderr)
@@ -180,7 +162,7 @@ class DockerClient:
         try:
             container = self.daemon.create_container(self._request(command))
         except DockerError as error:
-            return CommandOutput(125, "", f"{_daemon_error(error.message)}\n")
+            return CommandOutput(125, "", f"{daemon_error(error.message)}\n")
         return CommandOutput(0, container.id + "\n")
 
     def _each_container(self, command: DockerCommand, action: Callable[[Container], None],
@@ -196,7 +178,7 @@ class DockerClient:
             try:
                 action(self.daemon.find_container(ref))
             except DockerError as error:
-                errors.append(_daemon_error(error.message))
+                errors.append(daemon_error(error.message))
                 failed.append(ref)
                 continue
             out.append(ref)
@@ -233,7 +215,6 @@ class DockerClient:
         if not command.args:
             return self._missing_args(command, "at least 1 argument",
                                       "docker kill [OPTIONS] CONTAINER [CONTAINER...]", "")
-        word = "Cannot" if self.version == "20.10" else "cannot"
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:
@@ -243,7 +224,7 @@ class DockerClient:
                     raise DockerError(f"Container {container.id} is not running")
                 self.daemon.stop_container(container, exit_code=137)
             except DockerError as error:
-                errors.append(_daemon_error(f"{word} kill container: {ref}: {error.message}"))
+                errors.append(daemon_error(self.daemon.profile.kill_error(ref, error.message)))
                 continue
             out.append(ref)
         return CommandOutput(1 if errors else 0, "".join(r + "\n" for r in out),
@@ -265,7 +246,7 @@ class DockerClient:
             try:
                 self.daemon.remove_container(container, force=force)
             except DockerError as error:
-                errors.append(_daemon_error(error.message))
+                errors.append(daemon_error(error.message))
                 continue
             out.append(ref)
         return CommandOutput(1 if errors else 0, "".join(r + "\n" for r in out),
@@ -286,21 +267,16 @@ class DockerClient:
             selected = [m for m in mappings
                         if str(m.container_port) == port_text and m.proto == proto]
             if not selected:
-                shown = f"{port_text}/{proto}" if self.version == "20.10" else typed
-                return CommandOutput(1, "", f"Error: No public port '{shown}' published for "
-                                            f"{command.args[0]}\n")
+                return CommandOutput(1, "", self.daemon.profile.no_public_port_error(
+                    typed, port_text, proto, command.args[0]) + "\n")
             return CommandOutput(0, "".join(self._host_binding(m) + "\n" for m in selected))
         lines = [f"{m.key} -> {self._host_binding(m)}" for m in mappings]
-        if self.version != "20.10":
+        if self.daemon.profile.sorts_port_listing:
             lines = _natural_sorted(lines)
         return CommandOutput(0, "".join(line + "\n" for line in lines))
 
     def _host_binding(self, mapping: PortMapping) -> str:
-        if mapping.host_ip.version == 6:
-            if self.version == "20.10":
-                return f"{mapping.host_ip}:{mapping.host_port}"
-            return f"[{mapping.host_ip}]:{mapping.host_port}"
-        return f"{mapping.host_ip}:{mapping.host_port}"
+        return self.daemon.profile.join_host_port(str(mapping.host_ip), str(mapping.host_port))
 
     def _cmd_ps(self, command: DockerCommand) -> CommandOutput:
         from netsim.docker.formatting import format_ps
@@ -355,9 +331,8 @@ class DockerClient:
         except DockerError as error:
             return CommandOutput(1, "", self._lookup_error(error) + "\n")
         if not container.running:
-            word = "Container" if self.version == "20.10" else "container"
-            return CommandOutput(1, "", _daemon_error(
-                f"{word} {container.id} is not running") + "\n")
+            return CommandOutput(1, "", daemon_error(
+                self.daemon.profile.exec_not_running_error(container)) + "\n")
         return self.execute_in(container, list(command.args[1:]), command.values("env"))
 
     # -- networks --------------------------------------------------------------
@@ -373,7 +348,7 @@ class DockerClient:
             gateway = IPv4Address(gateway_text) if gateway_text else None
         except (DockerError, ValueError) as error:
             message = error.message if isinstance(error, DockerError) else str(error)
-            return CommandOutput(1, "", _daemon_error(message) + "\n")
+            return CommandOutput(1, "", daemon_error(message) + "\n")
         # The CLI pairs --gateway and --ip-range with a --subnet itself.
         if subnet is None and (gateway is not None or ip_range is not None):
             return CommandOutput(1, "", "every ip-range or gateway must have a corresponding "
@@ -392,7 +367,7 @@ class DockerClient:
                 options=options, labels=labels)
         except (DockerError, ValueError) as error:
             message = error.message if isinstance(error, DockerError) else str(error)
-            return CommandOutput(1, "", _daemon_error(message) + "\n")
+            return CommandOutput(1, "", daemon_error(message) + "\n")
         return CommandOutput(0, network.id + "\n")
 
     def _cmd_network_ls(self, command: DockerCommand) -> CommandOutput:
@@ -415,8 +390,7 @@ class DockerClient:
             try:
                 objects.append(network_inspect(self.daemon, self.daemon.find_network(ref)))
             except DockerError as error:
-                errors.append(f"Error: No such network: {ref}" if self.version == "20.10"
-                              else _daemon_error(error.message))
+                errors.append(self.daemon.profile.network_lookup_error(ref, error.message))
         return self._print_objects(objects, errors, command.value("format"))
 
     def _cmd_network_connect(self, command: DockerCommand) -> CommandOutput:
@@ -431,7 +405,7 @@ class DockerClient:
             self.daemon.connect(network, container, aliases=tuple(command.values("alias")),
                                 ipv4_address=_ipv4_arg(ip_text))
         except DockerError as error:
-            return CommandOutput(1, "", _daemon_error(error.message) + "\n")
+            return CommandOutput(1, "", daemon_error(error.message) + "\n")
         return CommandOutput(0)
 
     def _cmd_network_disconnect(self, command: DockerCommand) -> CommandOutput:
@@ -444,7 +418,7 @@ class DockerClient:
             container = self.daemon.find_container(command.args[1])
             self.daemon.disconnect(network, container)
         except DockerError as error:
-            return CommandOutput(1, "", _daemon_error(error.message) + "\n")
+            return CommandOutput(1, "", daemon_error(error.message) + "\n")
         return CommandOutput(0)
 
     def _cmd_network_rm(self, command: DockerCommand) -> CommandOutput:
@@ -458,10 +432,10 @@ class DockerClient:
             try:
                 self.daemon.remove_network(self.daemon.find_network(ref))
             except DockerError as error:
-                errors.append(_daemon_error(error.message))
+                errors.append(daemon_error(error.message))
                 continue
             out.append(ref)
-        if errors and self.version != "20.10":
+        if errors and self.daemon.profile.network_rm_reports_exit_status:
             # CLI 28 reports the failed removals and then its own status error.
             errors.append("exit status 1")
         return CommandOutput(1 if errors else 0, "".join(r + "\n" for r in out),

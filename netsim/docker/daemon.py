@@ -283,15 +283,15 @@ class Daemon:
             if target is not None:
                 mode = "container:" + target.id
         user_network = network_name not in ("bridge", "host", "none") and ":" not in mode
-        classic = self.profile.version == "20.10"
-        if request.aliases and not user_network and not (classic and network_name == "bridge"):
-            # 20.10 takes aliases on the default bridge without a word.
+        on_default_bridge = network_name == "bridge"
+        if request.aliases and not user_network and not (
+                on_default_bridge and self.profile.accepts_aliases_on_default_bridge):
             raise DockerError("network-scoped alias is supported only for containers in user "
                               "defined networks", status=400)
         if request.ipv4_address is not None and not user_network:
-            if classic and network_name == "bridge":
-                pass  # 20.10 ignores --ip on the default bridge
-            elif network_name == "bridge":
+            if on_default_bridge and self.profile.ignores_ip_on_default_bridge:
+                pass  # the engine takes the container and _join drops the address
+            elif on_default_bridge:
                 raise DockerError(
                     "invalid config for network bridge: invalid endpoint settings:\n"
                     "* user specified IP address is supported on user defined networks only\n"
@@ -301,7 +301,7 @@ class Daemon:
                 raise DockerError("user specified IP address is supported on user defined "
                                   "networks only", status=400)
         if (request.ipv4_address is not None and user_network
-                and self.profile.version != "20.10"):
+                and self.profile.refuses_ip_without_user_subnet_at_create):
             network = self._network_or_none(network_name)
             if network is not None and not network.user_subnet:
                 raise DockerError(
@@ -391,12 +391,9 @@ class Daemon:
             reference = mode.split(":", 1)[1]
             found = self._container_or_none(reference)
             if found is None:
-                text = f"No such container: {reference}"
-                if self.profile.version != "20.10":
-                    text = f"joining network namespace of container: {text}"
-                raise DockerError(text, status=404)
+                raise DockerError(self.profile.join_missing_error(reference), status=404)
             if not found.running:
-                raise DockerError(self._not_running_join(found, reference))
+                raise DockerError(self.profile.join_not_running_error(reference, found))
         for link in container.links:
             child = self.find_container(link.child_name)
             if not child.running:
@@ -453,12 +450,6 @@ class Daemon:
         container.link_env = self._link_env(container)
         self._update_parents(container)
 
-    def _not_running_join(self, target: Container, reference: str) -> str:
-        if self.profile.version == "20.10":
-            return f"cannot join network of a non running container: {reference}"
-        return (f"cannot join network namespace of a non running container: container "
-                f"{target.name} is {target.state}")
-
     def _join(self, container: Container, network: Network) -> None:
         """Create the endpoint: address, MAC, veth into the container, rules."""
         assert network.pool is not None and network.subnet is not None
@@ -475,19 +466,18 @@ class Daemon:
             if error.message.startswith("no available"):
                 raise DockerError(f"no available IPv4 addresses on this network's address "
                                   f"pools: {network.name} ({network.id})") from None
-            if self.profile.version != "20.10" and error.message.startswith("Requested"):
-                raise DockerError("requested address is out of range") from None
-            raise
+            raise DockerError(self.profile.requested_address_error(error.message),
+                              status=error.status, exit_code=error.exit_code) from None
         interface = IPv4Interface(f"{address}/{network.subnet.prefixlen}")
         mac = self.profile.generate_mac(address, bytes(self.rng.getrandbits(8) for _ in range(6)))
         veth = "veth" + f"{self.rng.getrandbits(28):07x}"
-        if self.profile.veth_in_sandbox:
+        if self.profile.numbers_interfaces_per_sandbox:
+            # 20.10 counts interfaces per sandbox and never reuses a number.
+            ifname = f"eth{container.interfaces_made}"
+        else:
             # 28 names the new interface after the lowest free ethN.
             taken = {e.ifname for e in container.endpoints.values()}
             ifname = next(f"eth{n}" for n in range(len(taken) + 1) if f"eth{n}" not in taken)
-        else:
-            # 20.10 counts interfaces per sandbox and never reuses a number.
-            ifname = f"eth{container.interfaces_made}"
         container.interfaces_made += 1
         gateway = network.gateway
         with_default_route = not network.internal or self.profile.internal_keeps_default_route
@@ -541,12 +531,7 @@ class Daemon:
             for port, proto in container.exposed:
                 if (port, proto) not in published:
                     requests.append(PortRequest(port, proto, None, None, None))
-        if self.profile.version == "20.10":
-            requests.sort(key=lambda r: (-(r.host_port_start or 0), -r.container_port))
-        else:
-            requests.sort(key=lambda r: (r.host_port_start is None or r.host_port_start
-                                         != r.host_port_end, r.container_port,
-                                         ("tcp", "udp", "sctp").index(r.proto)))
+        requests = self.profile.publish_order(requests)
         mappings: list[PortMapping] = []
         rules: list[RuleCommand] = []
         try:
@@ -736,13 +721,7 @@ class Daemon:
         """
         if container.running:
             if not force:
-                if self.profile.version == "20.10":
-                    raise DockerError(
-                        f"You cannot remove a running container {container.id}. Stop the "
-                        "container before attempting removal or force remove", status=409)
-                raise DockerError(
-                    f'cannot remove container "{container.name}": container is running: stop '
-                    "the container before removing or force remove", status=409)
+                raise DockerError(self.profile.remove_running_error(container), status=409)
             self._release_network(container)
             container.state = "exited"
         if container in self.containers:
@@ -770,7 +749,7 @@ class Daemon:
         in_use = [n.subnet for n in self.networks if n.subnet is not None]
         if subnet is not None:
             if any(subnet.overlaps(other) for other in in_use):
-                raise DockerError(self._overlap_message(), status=403)
+                raise DockerError(self.profile.pool_overlap_message, status=403)
             chosen = subnet
         else:
             reserved = [self.plumbing.lan_subnet()]
@@ -805,11 +784,6 @@ class Daemon:
         self.networks.append(network)
         return network
 
-    def _overlap_message(self) -> str:
-        if self.profile.version == "20.10":
-            return "Pool overlaps with other one on this address space"
-        return "invalid pool request: Pool overlaps with other one on this address space"
-
     def remove_network(self, network: Network) -> None:
         """Remove a user-defined network.
 
@@ -821,13 +795,7 @@ class Daemon:
                               status=403)
         users = [c for c in self.containers if network.name in c.endpoints]
         if users:
-            if self.profile.version == "20.10":
-                raise DockerError(f"error while removing network: network {network.name} id "
-                                  f"{network.id} has active endpoints", status=403)
-            listed = ", ".join(
-                f'name:"{c.name}" id:"{c.endpoints[network.name].id[:12]}"' for c in users)
-            raise DockerError(f"error while removing network: network {network.name} has "
-                              f"active endpoints ({listed})", status=403)
+            raise DockerError(self.profile.active_endpoints_error(network, users), status=403)
         self._remove_rules(self._installed.pop(network.id, []))
         self.plumbing.delete_bridge(network.bridge_name)
         self.networks.remove(network)
@@ -849,11 +817,8 @@ class Daemon:
             raise DockerError("container sharing network namespace with another container or "
                               "host cannot be connected to any other network", status=400)
         if network.name in container.networks:
-            if self.profile.version == "20.10" or container.running:
-                raise DockerError(f"endpoint with name {container.name} already exists in "
-                                  f"network {network.name}", status=403)
-            raise DockerError(f"container {container.id} is already attached to network "
-                              f"{network.name}", status=403)
+            raise DockerError(self.profile.already_connected_error(container, network),
+                              status=403)
         if aliases and not network.user_defined:
             raise DockerError("network-scoped alias is supported only for containers in user "
                               "defined networks", status=400)
@@ -873,9 +838,8 @@ class Daemon:
                                             _hosts_names(container.hostname)))
 
     def _host_network_refusal(self, *, disconnect: bool = False) -> str:
-        if disconnect and self.profile.version != "20.10":
-            return ("cannot disconnect container from host network - container was created in "
-                    "host network mode")
+        if disconnect:
+            return self.profile.host_disconnect_message
         return ("container cannot be disconnected from host network or connected to host "
                 "network")
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netsim.docker.daemon import Daemon
-from netsim.docker.gotemplate import render_template
+from netsim.docker.engines import EngineProfile
 from netsim.docker.model import Container, Network
+from netsim.gotemplate import render_template
 
 
 def tabwrite(rows: list[list[str]], *, min_width: int = 10, padding: int = 3) -> str:
@@ -65,8 +66,8 @@ class _Port:
     public: int = 0
 
 
-def displayable_ports(container: Container, version: str) -> str:
-    """Return the PORTS column for a container."""
+def displayable_ports(container: Container, profile: EngineProfile) -> str:
+    """Return the PORTS column for a container, host addresses written as the CLI does."""
     ports: list[_Port] = []
     if container.running and container.network_mode not in ("host", "none") and \
             not container.network_mode.startswith("container:"):
@@ -77,12 +78,7 @@ def displayable_ports(container: Container, version: str) -> str:
         for m in container.ports:
             ports.append(_Port(m.container_port, m.proto, str(m.host_ip), m.host_port))
     ports.sort(key=lambda p: (p.private, p.ip, p.public, p.proto))
-    modern = version != "20.10"
-
-    def join(ip: str, port: str) -> str:
-        if modern and ":" in ip:
-            return f"[{ip}]:{port}"
-        return f"{ip}:{port}"
+    join = profile.join_host_port
 
     groups: dict[str, list[int]] = {}
     order: list[str] = []
@@ -139,7 +135,7 @@ def _ps_fields(container: Container, daemon: Daemon) -> dict[str, str]:
         "Command": _command(container),
         "RunningFor": human_duration(daemon.clock - created) + " ago",
         "Status": _status(container, daemon.clock),
-        "Ports": displayable_ports(container, daemon.profile.version),
+        "Ports": displayable_ports(container, daemon.profile),
         "Names": container.name,
         "State": container.state,
         "Networks": ",".join(sorted(container.networks)),

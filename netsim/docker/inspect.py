@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from netsim.docker.daemon import Daemon
-from netsim.docker.gotemplate import NIL_MAP, NIL_SLICE, GoMap, GoStruct
 from netsim.docker.model import Container, Endpoint, Network
+from netsim.gotemplate import NIL_MAP, NIL_SLICE, GoMap, GoStruct
 
 # Fields of network.IPAMConfig that Go's JSON encoder leaves out when empty.
 OMIT_IPAM = frozenset({"Subnet", "IPRange", "Gateway", "AuxiliaryAddresses"})
@@ -25,7 +25,7 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
     endpoint: Endpoint | None = container.endpoints.get(name)
     endpoint_id = container.endpoint_ids.get(name, "")
     network_id = container.network_ids.get(name, "")
-    modern = daemon.profile.version != "20.10"
+    profile = daemon.profile
     ipam: GoStruct | None = None
     if config.ipv4_address is not None or config.connected:
         # `docker network connect` always sends an (often empty) IPAMConfig.
@@ -33,20 +33,21 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
         ipam = GoStruct({"IPv4Address": address, "IPv6Address": "",
                          "LinkLocalIPs": NIL_SLICE}, type_name="network.EndpointIPAMConfig",
                         omitempty=frozenset({"IPv4Address", "IPv6Address", "LinkLocalIPs"}))
-    aliases: list[str] | None = list(config.aliases) or ([] if config.connected and modern
-                                                        else None)
+    aliases: list[str] | None = list(config.aliases) or (
+        [] if config.connected and profile.connected_aliases_never_null else None)
     driver_opts = GoMap(zero="") if config.connected else None
     links: list[str] | None = list(config.links) or None
     network = next((n for n in daemon.networks if n.name == name), None)
     user_defined = network is not None and network.user_defined
-    if not modern and user_defined and (endpoint is not None or config.connected):
-        # 20.10 adds the short ID when the endpoint is created and when connecting.
+    if profile.short_id_in_aliases and user_defined and (endpoint is not None
+                                                         or config.connected):
+        # Added when the endpoint is created and when connecting.
         aliases = list(config.aliases) + [container.short_id]
     ip = str(endpoint.address.ip) if endpoint else ""
     prefix = endpoint.address.network.prefixlen if endpoint else 0
     gateway = str(endpoint.network.gateway) if endpoint and endpoint.network.gateway else ""
     mac = endpoint.mac if endpoint else ""
-    if modern:
+    if profile.endpoint_settings_have_dns_names:
         dns_names: list[str] | None = None
         if user_defined and (endpoint is not None or config.connected):
             # Set when the endpoint is created, and by `docker network connect`.
@@ -90,13 +91,6 @@ def _ports(container: Container) -> GoMap:
     return ports
 
 
-_MASKED_CLASSIC = ("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
-                   "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-                   "/proc/sched_debug", "/proc/scsi", "/sys/firmware")
-_MASKED_MODERN = ("/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys",
-                  "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-                  "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
-                  "/sys/devices/virtual/powercap")
 _READONLY = ("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger")
 # The conformance engines store images with the vfs driver; a container's
 # files live under the daemon's data root.
@@ -105,7 +99,7 @@ _CONTAINERS_DIR = "/var/lib/docker/containers"
 
 def _host_config(daemon: Daemon, container: Container) -> GoStruct:
     """Return HostConfig in the API version's field order."""
-    modern = daemon.profile.version != "20.10"
+    profile = daemon.profile
     requested: dict[str, list[GoStruct]] = {}
     for request in container.publish:
         requested.setdefault(request.key, []).append(
@@ -113,9 +107,9 @@ def _host_config(daemon: Daemon, container: Container) -> GoStruct:
     port_bindings = GoMap(requested)
     links = [f"/{link.child_name}:/{container.name}/{link.alias}" for link in container.links]
     mode = container.network_mode
-    if mode == "default" and modern:
+    if mode == "default" and profile.default_network_mode_shown_as_bridge:
         mode = "bridge"
-    blkio: object = [] if modern else None
+    blkio: object = [] if profile.host_config_lists_not_null else None
     fields: list[tuple[str, object]] = [
         ("Binds", None), ("ContainerIDFile", ""),
         ("LogConfig", {"Type": "json-file", "Config": GoMap(zero="")}),
@@ -123,7 +117,7 @@ def _host_config(daemon: Daemon, container: Container) -> GoStruct:
         ("RestartPolicy", {"Name": "no", "MaximumRetryCount": 0}),
         ("AutoRemove", container.auto_remove), ("VolumeDriver", ""), ("VolumesFrom", None),
     ]
-    if modern:
+    if profile.console_size_after_volumes_from:
         fields.append(("ConsoleSize", [0, 0]))
     fields += [
         ("CapAdd", None), ("CapDrop", None), ("CgroupnsMode", "host"), ("Dns", []),
@@ -134,7 +128,7 @@ def _host_config(daemon: Daemon, container: Container) -> GoStruct:
         ("SecurityOpt", None), ("UTSMode", ""), ("UsernsMode", ""), ("ShmSize", 67108864),
         ("Runtime", "runc"),
     ]
-    if not modern:
+    if not profile.console_size_after_volumes_from:
         fields.append(("ConsoleSize", [0, 0]))
     fields += [
         ("Isolation", ""), ("CpuShares", 0), ("Memory", 0), ("NanoCpus", 0),
@@ -145,13 +139,14 @@ def _host_config(daemon: Daemon, container: Container) -> GoStruct:
         ("CpusetCpus", ""), ("CpusetMems", ""), ("Devices", []), ("DeviceCgroupRules", None),
         ("DeviceRequests", None),
     ]
-    if not modern:
+    if profile.host_config_has_kernel_memory:
         fields += [("KernelMemory", 0), ("KernelMemoryTCP", 0)]
     fields += [
         ("MemoryReservation", 0), ("MemorySwap", 0), ("MemorySwappiness", None),
-        ("OomKillDisable", False), ("PidsLimit", None), ("Ulimits", [] if modern else None),
+        ("OomKillDisable", False), ("PidsLimit", None),
+        ("Ulimits", [] if profile.host_config_lists_not_null else None),
         ("CpuCount", 0), ("CpuPercent", 0), ("IOMaximumIOps", 0), ("IOMaximumBandwidth", 0),
-        ("MaskedPaths", list(_MASKED_MODERN if modern else _MASKED_CLASSIC)),
+        ("MaskedPaths", list(profile.masked_paths)),
         ("ReadonlyPaths", list(_READONLY)),
     ]
     return GoStruct(fields, type_name="container.HostConfig")
@@ -178,7 +173,6 @@ def _config(container: Container) -> GoStruct:
 
 def _network_settings(daemon: Daemon, container: Container) -> GoStruct:
     """Return NetworkSettings in the API version's field order."""
-    modern = daemon.profile.version != "20.10"
     networks = GoMap()
     for name in sorted(container.networks):
         networks[name] = _endpoint_settings(daemon, container, name)
@@ -190,7 +184,7 @@ def _network_settings(daemon: Daemon, container: Container) -> GoStruct:
         ("HairpinMode", False), ("LinkLocalIPv6Address", ""), ("LinkLocalIPv6PrefixLen", 0)]
     ports = ("Ports", _ports(container))
     key = ("SandboxKey", container.sandbox_key if running else "")
-    if modern:
+    if daemon.profile.sandbox_key_before_hairpin:
         fields = head + [key, ports] + hairpin
     else:
         fields = head + hairpin + [ports, key]
@@ -209,7 +203,7 @@ def _network_settings(daemon: Daemon, container: Container) -> GoStruct:
 
 def container_inspect(daemon: Daemon, container: Container) -> GoStruct:
     """Return ``docker inspect CONTAINER``'s object for the engine's API version."""
-    modern = daemon.profile.version != "20.10"
+    with_id = daemon.profile.graph_driver_data_has_id
     files = f"{_CONTAINERS_DIR}/{container.id}"
     state = {
         "Status": container.state, "Running": container.running, "Paused": False,
@@ -228,7 +222,7 @@ def container_inspect(daemon: Daemon, container: Container) -> GoStruct:
         "Driver": "vfs", "Platform": "linux", "MountLabel": "", "ProcessLabel": "",
         "AppArmorProfile": "", "ExecIDs": None,
         "HostConfig": _host_config(daemon, container),
-        "GraphDriver": {"Data": GoMap({"ID": container.id}, zero="") if modern else NIL_MAP,
+        "GraphDriver": {"Data": GoMap({"ID": container.id}, zero="") if with_id else NIL_MAP,
                         "Name": "vfs"},
         "Mounts": [],
         "Config": _config(container),
@@ -238,13 +232,14 @@ def container_inspect(daemon: Daemon, container: Container) -> GoStruct:
 
 def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
     """Return ``docker network inspect NETWORK``'s object for the engine's API version."""
-    modern = daemon.profile.version != "20.10"
+    profile = daemon.profile
     configs: list[GoStruct] = []
     if network.subnet is not None:
         # IPAM.Config shows what was asked for; an allocated pool shows its gateway too.
+        shows_own_gateway = network.default_bridge and profile.default_bridge_ipam_shows_gateway
         show_gateway = network.gateway is not None and (network.user_gateway
                                                         or not network.user_subnet
-                                                        or (modern and network.default_bridge))
+                                                        or shows_own_gateway)
         configs.append(GoStruct({
             "Subnet": str(network.subnet),
             "IPRange": str(network.ip_range) if network.ip_range is not None else "",
@@ -270,7 +265,7 @@ def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
         "Name": network.name, "Id": network.id, "Created": network.created,
         "Scope": "local", "Driver": network.driver,
     }, type_name="network.Inspect", aliases={"ID": "Id"})
-    if modern:
+    if profile.network_inspect_has_enable_ipv4:
         result["EnableIPv4"] = network.driver != "null" and network.driver != "host"
     result.update({
         "EnableIPv6": False,

@@ -1,8 +1,8 @@
 """Write a scenario's network as a diagram for documentation: Mermaid, Graphviz DOT, SVG, PNG.
 
 A diagram shows the state after the scenario's steps (networks, bridges,
-containers with their addresses, published ports, legacy links); it needs no
-probe, so the steps are replayed without the data plane. Mermaid and DOT are
+containers with their addresses, published ports, legacy links): the
+``Topology`` the session took after replaying them without probes. Mermaid and DOT are
 text written here; SVG and PNG are Graphviz's rendering of the DOT text, so
 they need ``dot`` on the PATH (``scripts/setup-render-tools.sh`` installs it).
 """
@@ -13,34 +13,18 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 from netsim.errors import NetsimError
 from netsim.render.layout import published_lines
 from netsim.render.style import NEUTRAL, group_colour, tint
-from netsim.render.topology import ContainerNode, NetworkGroup, Topology, build_topology
-
-if TYPE_CHECKING:
-    from netsim.scenario.spec import ProbeStep
-    from netsim.world import World
+from netsim.results.topology import ContainerNode, NetworkGroup, Topology
 
 DiagramFormat = Literal["mermaid", "dot", "svg", "png"]
 DIAGRAM_FORMATS: tuple[str, ...] = ("mermaid", "dot", "svg", "png")
 DOT_TIMEOUT = 60.0  # seconds; Graphviz lays out a 200-container diagram in a few
 
 _MERMAID_ID = re.compile(r"[^A-Za-z0-9_]")
-
-
-def _skip_probe(world: World, step: ProbeStep) -> dict[str, Any]:
-    return {"result": "not simulated"}
-
-
-def diagram_topology(world: World) -> Topology:
-    """Replay the world's steps without probes and return its topology."""
-    from netsim.runner import run_world
-
-    run_world(world, probe=_skip_probe)
-    return build_topology(world)
 
 
 # -- Mermaid --------------------------------------------------------------------------------
@@ -248,9 +232,9 @@ def format_diagram(topology: Topology, fmt: DiagramFormat) -> bytes:
                      f"{', '.join(DIAGRAM_FORMATS)}")
 
 
-def write_diagram(world: World, fmt: DiagramFormat, out: Path | None = None) -> bytes:
-    """Replay the world's steps, then return its diagram (and write it to ``out`` if given)."""
-    data = format_diagram(diagram_topology(world), fmt)
+def write_diagram(topology: Topology, fmt: DiagramFormat, out: Path | None = None) -> bytes:
+    """Return the diagram of a topology (and write it to ``out`` if given)."""
+    data = format_diagram(topology, fmt)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)

@@ -20,15 +20,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from netsim.render.topology import (
-    HOST,
-    ContainerNode,
-    NetworkGroup,
-    Published,
-    Topology,
-    Wire,
-    wires,
-)
+from netsim.render.topology import Wire, wires
+from netsim.results.topology import HOST, ContainerNode, NetworkGroup, Published, Topology
 
 FONT_SIZE = 8.0  # points, boxes' text
 SMALL_SIZE = 7.0  # points, edge labels

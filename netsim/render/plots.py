@@ -42,14 +42,21 @@ from netsim.render.style import (
     tint,
 )
 from netsim.render.topology import wires
+from netsim.render.traffic import build_traffic, probe_path
+from netsim.results.reach import (
+    LAN_GROUP,
+    PUBLISHED_GROUP,
+    AggregateMatrix,
+    GroupedMatrix,
+    aggregate,
+)
+from netsim.results.run import Pictures
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from netsim.render.reachability import AggregateMatrix, ReachMatrix
-    from netsim.render.topology import Topology
     from netsim.render.traffic import ProbePath, Traffic
-    from netsim.world import World
+    from netsim.results.topology import Topology
 
 Format = Literal["png", "svg"]
 FORMATS: tuple[str, ...] = ("png", "svg")
@@ -316,11 +323,9 @@ CELL = 0.26  # inches per matrix cell
 MATRIX_LIMIT = 40
 
 
-def draw_reachability(matrix: ReachMatrix, *, limit: int = MATRIX_LIMIT) -> Figure:
+def draw_reachability(matrix: GroupedMatrix, *, limit: int = MATRIX_LIMIT) -> Figure:
     """Return the reachability matrix; beyond ``limit`` rows or columns, one cell per group pair."""
     if len(matrix.sources) > limit or len(matrix.destinations) > limit:
-        from netsim.render.reachability import aggregate
-
         return _draw_aggregate(aggregate(matrix))
     rows = [s.name for s in matrix.sources]
     columns = [d.label for d in matrix.destinations]
@@ -382,8 +387,6 @@ def _group_key_height(names: list[str], width: float) -> float:
 
 def _network_colour(name: str, networks: tuple[str, ...]) -> str:
     """Return a group's colour: the topology's colour of a network, or the LAN's or ports'."""
-    from netsim.render.reachability import LAN_GROUP, PUBLISHED_GROUP
-
     if name == LAN_GROUP:
         return LAN_COLOUR
     if name == PUBLISHED_GROUP:
@@ -534,32 +537,25 @@ def plot_traffic(topology: Topology, traffic: Traffic, out: Path, fmt: Format = 
     return save_figure(draw_traffic(topology, traffic, path), out, fmt)
 
 
-def plot_reachability(matrix: ReachMatrix, out: Path, fmt: Format = "png") -> Path:
+def plot_reachability(matrix: GroupedMatrix, out: Path, fmt: Format = "png") -> Path:
     """Write the reachability matrix; return its path."""
     return save_figure(draw_reachability(matrix), out, fmt)
 
 
-def plot_all(world: World, out_dir: Path, fmt: Format = "png",
-             probes: tuple[str, ...] = ()) -> list[Path]:
-    """Replay a fresh world's steps, then write its topology, matrix and traffic pictures.
+def plot_all(pictures: Pictures, out_dir: Path, fmt: Format = "png") -> list[Path]:
+    """Write the topology, matrix and traffic pictures of a run, and one per probe path.
 
-    Each of ``probes`` (``SRC -> DST:PORT[/PROTO]``) gets a traffic picture of
-    its own with its path highlighted. Returns the paths written, in order.
+    Each of ``pictures.paths`` gets a traffic picture of its own with its
+    path highlighted. Returns the paths written, in order.
     """
-    from netsim.render.reachability import build_reach_matrix
-    from netsim.render.topology import build_topology
-    from netsim.render.traffic import build_traffic, probe_path, record_run
-
-    _, records = record_run(world)
-    topology = build_topology(world)
+    topology = pictures.topology
     name = topology.scenario
     written = [plot_topology(topology, out_dir / f"{name}-topology.{fmt}", fmt)]
-    matrix = build_reach_matrix(world)
-    written.append(plot_reachability(matrix, out_dir / f"{name}-reach.{fmt}", fmt))
-    traffic = build_traffic(records)
+    written.append(plot_reachability(pictures.matrix, out_dir / f"{name}-reach.{fmt}", fmt))
+    traffic = build_traffic(pictures.run.probes)
     written.append(plot_traffic(topology, traffic, out_dir / f"{name}-traffic.{fmt}", fmt))
-    for number, text in enumerate(probes, start=1):
-        path = probe_path(world, text, records)
+    for number, record in enumerate(pictures.paths, start=1):
+        path = probe_path(record)
         written.append(plot_traffic(topology, path.traffic,
                                     out_dir / f"{name}-probe-{number}.{fmt}", fmt, path))
     return written

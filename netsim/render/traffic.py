@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from netsim.render.topology import HOST, Wire
-
-if TYPE_CHECKING:
-    from netsim.world import World
+from netsim.render.topology import Wire
+from netsim.results.run import ProbeRecord
 
 
 class FrameSeen(Protocol):
@@ -138,87 +136,11 @@ def _endpoints_text(value: Any) -> str:
     return str(value)
 
 
-# Ethernet without FCS pads to 60 bytes; header sizes of the frames netsim sends.
-_ETHERNET, _MIN_FRAME, _ARP, _IPV4, _TCP, _UDP, _ICMP = 14, 60, 28, 20, 20, 8, 8
-
-
 def frame_size(seen: Any) -> int:
-    """Return the length of a captured frame as its pcap holds it (Ethernet header, no FCS).
+    """Return the length of a captured frame as its pcap holds it (Ethernet header, no FCS)."""
+    from netsim.dataplane.wire import render  # scapy, imported only when frames are counted
 
-    The data plane's wire renderer gives the bytes; without it, the headers'
-    sizes are added up (TCP options not counted).
-    """
-    try:
-        from netsim.dataplane.wire import render
-    except ImportError:
-        return _estimated_size(seen.frame)
     return len(render(seen.frame))
-
-
-def _estimated_size(frame: Any) -> int:
-    payload = frame.payload
-    if not hasattr(payload, "src"):
-        return max(_MIN_FRAME, _ETHERNET + _ARP)
-    return max(_MIN_FRAME, _ETHERNET + _ip_size(payload))
-
-
-def _ip_size(packet: Any) -> int:
-    layer = packet.payload
-    if hasattr(layer, "seq"):
-        return _IPV4 + _TCP + len(layer.data)
-    if hasattr(layer, "sport"):
-        data = layer.data
-        return _IPV4 + _UDP + (len(data) if isinstance(data, bytes) else _dns_size(data))
-    quoted = _ip_size_quoted(layer.quoted) if getattr(layer, "quoted", None) else 0
-    return _IPV4 + _ICMP + len(getattr(layer, "data", b"")) + quoted
-
-
-def _ip_size_quoted(packet: Any) -> int:
-    # An ICMP error quotes the IP header and the first 8 bytes of its payload (RFC 792).
-    return _IPV4 + 8
-
-
-def _dns_size(message: Any) -> int:
-    name = len(message.question.name.strip(".")) + 2
-    return 12 + name + 4 + sum(len(a.name.strip(".")) + 2 + 14 for a in message.answers)
-
-
-@dataclass(frozen=True, slots=True)
-class ProbeRecord:
-    """A probe the run made: its text, result, trace events and captured frames."""
-
-    probe: str
-    result: str
-    events: tuple[Any, ...] = ()
-    captures: tuple[Any, ...] = ()
-
-    def path(self) -> ProbePath:
-        """Return the probe's path through the topology."""
-        return path_from_events(self.probe, self.result, self.events, self.captures)
-
-
-def record_run(world: World) -> tuple[dict[str, Any], tuple[ProbeRecord, ...]]:
-    """Replay the world's steps as ``netsim run`` does; return its result and every probe's frames.
-
-    The results are the runner's own (``simulate_probe`` is what ``run_probe``
-    calls), with the data plane's capture switched on.
-    """
-    from netsim.runner import run_world
-
-    try:
-        from netsim.dataplane.probe import simulate_probe
-    except ImportError:
-        return run_world(world), ()
-    records: list[ProbeRecord] = []
-
-    def probe(world: World, step: Any) -> dict[str, Any]:
-        outcome = simulate_probe(world, step, capture=True)
-        records.append(ProbeRecord(f"{step.src} -> {step.target}", str(outcome.result),
-                                   outcome.events, outcome.captures))
-        return outcome.as_result()
-
-    result = run_world(world, probe=probe)
-    return result, tuple(records)
 
 
 def build_traffic(records: Iterable[ProbeRecord]) -> Traffic:
@@ -226,28 +148,6 @@ def build_traffic(records: Iterable[ProbeRecord]) -> Traffic:
     return count_frames((c for r in records for c in r.captures), frame_size)
 
 
-def probe_path(world: World, text: str, records: Iterable[ProbeRecord] = ()) -> ProbePath:
-    """Return the path of a probe (``SRC -> DST:PORT[/PROTO]``).
-
-    A probe the run made is taken from its record; another one is sent on the
-    world as it is after the steps, with its own random numbers.
-    """
-    import random
-
-    from netsim.scenario.probe import parse_probe
-    from netsim.scenario.spec import ProbeStep
-
-    parsed = parse_probe(text, frozenset({HOST, *world.machines}))
-    step = ProbeStep(index=0, line=0, src=parsed.src, dst=parsed.dst, port=parsed.port,
-                     proto=parsed.proto or ("tcp" if parsed.port is not None else "icmp"))
-    wanted = f"{step.src} -> {step.target}"
-    for record in records:
-        if record.probe == wanted:
-            return record.path()
-    try:
-        from netsim.dataplane.probe import simulate_probe
-    except ImportError:
-        return ProbePath(wanted, "not simulated", ())
-    outcome = simulate_probe(world, step, capture=True,
-                             rng=random.Random(f"probe-path/{wanted}"))
-    return path_from_events(wanted, str(outcome.result), outcome.events, outcome.captures)
+def probe_path(record: ProbeRecord) -> ProbePath:
+    """Return the path through the topology of a probe the session made."""
+    return path_from_events(record.probe, str(record.result), record.events, record.captures)

@@ -1,34 +1,34 @@
-"""Write a run's result as a terminal-like transcript."""
+"""Write a run as a terminal-like transcript, and as the contract's JSON."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+
+from netsim.results.run import CommandRecord, PacketRecord, Run, StepRecord
 
 
-def format_step(step: dict[str, Any]) -> str:
+def format_step(step: StepRecord) -> str:
     """Return one step as it would appear in a terminal (``$ command`` then its output)."""
-    if step["kind"] == "command":
-        prompt = "$" if step["on"] == "host" else f"{step['on']} $"
-        text = f"{prompt} {step['command']}\n{step['stdout']}{step['stderr']}"
-        if step["exit_code"] != 0:
-            text += f"[exit {step['exit_code']}]\n"
+    if isinstance(step, CommandRecord):
+        text = f"{step.prompt} {step.command}\n{step.stdout}{step.stderr}"
+        if step.exit_code != 0:
+            text += f"[exit {step.exit_code}]\n"
         return text
-    if step["kind"] == "packet":
-        text = f"# packet from {step['from']}: {step['packet']}: {step['result']}\n"
-        if step.get("error"):
-            text += f"#   {step['error']}\n"
-        return text + "".join(f"#   {line}\n" for line in step.get("trace", []))
-    if step.get("result") is None:
-        line = f"# probe {step['from']} -> {step['to']}: not run ({step.get('error', '')})"
-        if "expect" in step:
-            line += f" [FAILED, expected {step['expect']}]"
+    if isinstance(step, PacketRecord):
+        text = f"# packet from {step.src}: {step.packet}: {step.result}\n"
+        if step.error:
+            text += f"#   {step.error}\n"
+        return text + "".join(f"#   {line}\n" for line in step.trace or ())
+    if step.result is None:
+        line = f"# probe {step.probe}: not run ({step.error or ''})"
+        if step.expect is not None:
+            line += f" [FAILED, expected {step.expect}]"
         return line + "\n"
-    line = f"# probe {step['from']} -> {step['to']}: {step['result']}"
-    if step.get("served_by"):
-        line += f" (served by {step['served_by']}, local {step['local']}, peer {step['peer']})"
-    if "expect" in step:
-        verdict = "ok" if step["passed"] else f"FAILED, expected {step['expect']}"
+    line = f"# probe {step.probe}: {step.result}"
+    if step.result == "open" and step.served_by:
+        line += f" (served by {step.served_by}, local {step.local}, peer {step.peer})"
+    if step.expect is not None:
+        verdict = "ok" if step.passed else f"FAILED, expected {step.expect}"
         line += f" [{verdict}]"
     return line + "\n"
 
@@ -38,12 +38,11 @@ def format_header(scenario: str, engine: str) -> str:
     return f"# scenario {scenario} on Docker {engine} (simulated)\n"
 
 
-def format_transcript(result: dict[str, Any]) -> str:
+def format_transcript(run: Run) -> str:
     """Return the whole transcript of a run."""
-    head = format_header(result["scenario"], result["engine"])
-    return head + "".join(format_step(step) for step in result["steps"])
+    return format_header(run.scenario, run.engine) + "".join(format_step(s) for s in run.steps)
 
 
-def format_json(result: dict[str, Any]) -> str:
+def format_json(run: Run) -> str:
     """Return the JSON result, stable byte for byte."""
-    return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(run.as_json(), indent=2, ensure_ascii=False) + "\n"

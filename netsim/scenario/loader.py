@@ -29,7 +29,8 @@ import difflib
 import os
 import re
 import shlex
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -39,7 +40,6 @@ from netsim.scenario.probe import CONTAINER_NAME, RESULTS, SYNTAX, parse_probe
 from netsim.scenario.spec import (
     DEFAULT_ENGINE,
     DEFAULT_HOST_ADDRESS,
-    ENGINES,
     AddressPoolSpec,
     CommandStep,
     DaemonSpec,
@@ -91,7 +91,23 @@ _REPOSITORY = re.compile(rf"{_DOMAIN}?{_COMPONENT}(?:/{_COMPONENT})*")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+@dataclass(frozen=True, slots=True)
+class ScenarioChecks:
+    """What the loader checks with knowledge of the layers above it, handed in by them.
+
+    ``engines`` are the engine profiles' names; ``image_problem(command,
+    images)`` returns why a ``docker run``/``create`` line names an image
+    netsim cannot run (``None`` when it can); ``packet_syntax(text)`` raises
+    ``PacketSyntaxError`` for a packet that scapy's notation cannot build.
+    ``netsim.session.SCENARIO_CHECKS`` is the full set.
+    """
+
+    engines: tuple[str, ...]
+    image_problem: Callable[[str, tuple[ImageSpec, ...]], str | None]
+    packet_syntax: Callable[[str], object]
+
+
+def load_scenario(path: str | os.PathLike[str], *, checks: ScenarioChecks) -> Scenario:
     """Load and validate the scenario file at ``path``."""
     file = os.fspath(path)
     try:
@@ -99,25 +115,27 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
             data = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ScenarioError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
-    return _load(decode(data, file), file)
+    return _load(decode(data, file), file, checks)
 
 
-def load_scenario_text(text: str, path: str = "<string>") -> Scenario:
+def load_scenario_text(text: str, path: str = "<string>", *,
+                       checks: ScenarioChecks) -> Scenario:
     """Validate scenario YAML given as text; ``path`` names it in messages."""
-    return _load(text, path)
+    return _load(text, path, checks)
 
 
-def _load(text: str, file: str) -> Scenario:
+def _load(text: str, file: str, checks: ScenarioChecks) -> Scenario:
     document = compose(text, file)
-    return _ScenarioReader(document).read()
+    return _ScenarioReader(document, checks).read()
 
 
 class _ScenarioReader:
     """Walk one composed document and build the Scenario it describes."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, checks: ScenarioChecks) -> None:
         self.doc = document
         self.file = document.file
+        self.checks = checks
 
     # ---- generic shapes ------------------------------------------------
 
@@ -359,10 +377,11 @@ class _ScenarioReader:
         return name
 
     def engine(self, node: Node) -> str:
-        expected = " or ".join(f'"{e}"' for e in ENGINES)
+        engines = self.checks.engines
+        expected = " or ".join(f'"{e}"' for e in engines)
         # Read as typed: unquoted 20.10 is the float 20.1 to YAML, but the text is "20.10".
         text = self.text(node, "engine", f"an engine version, {expected}").strip()
-        if text not in ENGINES:
+        if text not in engines:
             raise self.error(node, "engine", f"unknown engine {quote(text)}; expected {expected}")
         return text
 
@@ -629,23 +648,10 @@ class _ScenarioReader:
     def check_image(
         self, node: Node, key: str, command: str, images: tuple[ImageSpec, ...]
     ) -> None:
-        """Refuse ``docker run``/``create`` of an image neither in the catalog nor declared."""
-        # Imported here: netsim.docker.images imports the spec, and this keeps
-        # `import netsim.scenario` free of the docker model.
-        from netsim.docker.commandline import run_image
-        from netsim.docker.images import CATALOG, find_image
-
-        image = run_image(shlex.split(command))
-        if image is None or find_image(image, images) is not None:
-            return
-        catalog = ", ".join(spec.name for spec in CATALOG)
-        raise self.error(
-            node,
-            key,
-            f"unknown image {quote(image)}; use a catalog image ({catalog}) "
-            f"or declare it under images:, e.g. images: {{{image}: {{expose: [8000/tcp], "
-            "listen: [8000/tcp]}}}}",
-        )
+        """Refuse ``docker run``/``create`` of an image netsim cannot run."""
+        problem = self.checks.image_problem(command, images)
+        if problem is not None:
+            raise self.error(node, key, problem)
 
     def mapping_step(
         self,
@@ -775,15 +781,13 @@ class _ScenarioReader:
         self, node: MappingNode, key: str, index: int, line: int, nodes: frozenset[str]
     ) -> PacketStep:
         """Read ``{packet: SCAPY_TEXT, from: NODE}`` and check the packet's notation now."""
-        from netsim.dataplane.packets import parse_layers
-
         keys = self.mapping(node, key, PACKET_STEP_KEYS,
                             "a mapping {packet: 'IP(dst=...)/TCP(...)', from: NODE}")
         packet_node = keys["packet"][1]
         packet_key = f"{key}.packet"
         text = self.string(packet_node, packet_key, "a packet in scapy's notation").strip()
         try:
-            parse_layers(text)
+            self.checks.packet_syntax(text)
         except PacketSyntaxError as exc:
             raise self.error(packet_node, packet_key, str(exc)) from None
         src = "host"

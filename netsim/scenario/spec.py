@@ -14,7 +14,6 @@ from typing import Literal
 
 Protocol = Literal["tcp", "udp"]
 ProbeProtocol = Literal["tcp", "udp", "icmp"]
-ENGINES: tuple[str, ...] = ("20.10", "28.5")
 DEFAULT_ENGINE = "28.5"
 DEFAULT_HOST_ADDRESS = IPv4Interface("192.168.1.10/24")
 PROBE_RESULTS: tuple[str, ...] = (

@@ -91,7 +91,7 @@ def run_in_container(world: World, container: Container, argv: list[str],
     program = argv[0]
     if not has_program(container.image, program):
         # runc's message reaches the client on the exec's output stream, with CRLF.
-        return CommandOutput(126 if world.profile.version == "20.10" else 127,
+        return CommandOutput(world.profile.exec_not_found_exit_code,
                              _exec_not_found(program), "")
     daemon = world.daemon
     if program == "env":

@@ -9,7 +9,7 @@ record (--all | FILE...) [--engine V] [--check-twice]
                             replay and write tests/conformance/recorded/<engine>/<name>.json
 compare A.json B.json       compare two results step by step after normalisation
 sim-diff [FILE...] [--engine V]
-                            compare the simulator (netsim.runner) with the recorded ground
+                            compare the simulator (netsim.session) with the recorded ground
                             truth and print the disagreements as known_differences.yaml
                             entries, for review (needs no root)
 """
@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from netsim.docker.engines import engine_names
 from netsim.errors import NetsimError
-from netsim.scenario import load_scenario
-from netsim.scenario.spec import ENGINES
+from netsim.session import load_scenario, replay
 from netsim.verify.engines import find_engine, setup_engines, unavailable_reason
 from netsim.verify.normalise import compare_results, format_disagreements
 from netsim.verify.record import (
@@ -38,6 +38,8 @@ from netsim.verify.record import (
     write_result,
 )
 from netsim.verify.replay import replay_scenario
+
+ENGINES = engine_names()
 
 
 def _progress(message: str) -> None:
@@ -131,8 +133,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_sim_diff(args: argparse.Namespace) -> int:
-    from netsim.runner import run_scenario  # the simulator; imported only when asked for
-
     files = [Path(f) for f in args.files] or sorted(SCENARIO_DIR.glob("*.yaml"))
     totals: dict[str, list[int]] = {}
     entries: list[str] = []
@@ -143,7 +143,7 @@ def _cmd_sim_diff(args: argparse.Namespace) -> int:
             if truth is None:
                 print(f"# {scenario.name} on {version}: no recording")
                 continue
-            comparison = compare_results(truth, run_scenario(scenario, engine=version))
+            comparison = compare_results(truth, replay(scenario, version).as_json())
             total = totals.setdefault(version, [0, 0])
             total[0] += sum(1 for step in comparison if step.agrees)
             total[1] += len(comparison)

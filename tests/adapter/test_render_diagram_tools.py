@@ -14,14 +14,12 @@ from pathlib import Path
 import pytest
 
 from netsim.render.diagram import (
-    diagram_topology,
     find_dot,
     format_dot,
     format_mermaid,
     write_diagram,
 )
-from netsim.scenario import load_scenario, load_scenario_text
-from netsim.world import build_world
+from netsim.session import load_scenario, load_scenario_text, replay
 
 ROOT = Path(__file__).parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -54,9 +52,9 @@ steps:
 
 
 def topologies():
-    worlds = [build_world(load_scenario(path)) for path in SCENARIOS]
-    worlds.append(build_world(load_scenario_text(AWKWARD)))
-    return [diagram_topology(world) for world in worlds]
+    scenarios = [load_scenario(path) for path in SCENARIOS]
+    scenarios.append(load_scenario_text(AWKWARD))
+    return [replay(scenario, probes=False).topology for scenario in scenarios]
 
 
 def run_checker(files: list[Path]) -> list[dict]:
@@ -100,12 +98,11 @@ def test_dot_of_every_scenario_is_accepted_by_graphviz(tmp_path, fmt):
 
 @needs_dot
 def test_write_diagram_renders_svg_and_png_with_every_container(tmp_path):
-    world = build_world(load_scenario(ROOT / "scenarios/two-networks.yaml"))
-    svg = write_diagram(world, "svg", tmp_path / "d.svg").decode()
+    topology = replay(load_scenario(ROOT / "scenarios/two-networks.yaml"), probes=False).topology
+    svg = write_diagram(topology, "svg", tmp_path / "d.svg").decode()
     for name in ("web", "app", "db", "gateway 172.18.0.1", "laptop"):
         assert name in svg
-    png = write_diagram(build_world(load_scenario(ROOT / "scenarios/two-networks.yaml")),
-                        "png", tmp_path / "d.png")
+    png = write_diagram(topology, "png", tmp_path / "d.png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n" == (tmp_path / "d.png").read_bytes()[:8]
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from netsim.dataplane.reach import reach_matrix
 from netsim.render.layout import layout_topology
 from netsim.render.plots import (
     draw_reachability,
@@ -17,19 +20,18 @@ from netsim.render.plots import (
     plot_topology,
     save_figure,
 )
-from netsim.render.reachability import (
-    LAN_GROUP,
-    Destination,
-    ReachMatrix,
-    Source,
-    build_reach_matrix,
-)
 from netsim.render.style import result_style
-from netsim.render.topology import build_topology
-from netsim.render.traffic import InterfaceCount, Traffic, build_traffic, record_run
-from netsim.runner import run_world
-from netsim.scenario import load_scenario, load_scenario_text
-from netsim.world import build_world
+from netsim.render.traffic import InterfaceCount, Traffic, build_traffic
+from netsim.results.reach import LAN_GROUP, Column, GroupedMatrix, Row, group_matrix
+from netsim.session import (
+    load_scenario,
+    load_scenario_text,
+    open_world,
+    pictures,
+    replay,
+    replay_world,
+    snapshot_topology,
+)
 
 ROOT = Path(__file__).parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -37,9 +39,17 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 def world_after(source: Path | str):
     scenario = load_scenario(source) if isinstance(source, Path) else load_scenario_text(source)
-    world = build_world(scenario)
-    run_world(world, probe=lambda w, s: {"result": "not simulated"})
+    world = open_world(scenario)
+    replay_world(world, probes=False)
     return world
+
+
+def build_topology(world):
+    return snapshot_topology(world)
+
+
+def build_reach_matrix(world):
+    return group_matrix(reach_matrix(world), snapshot_topology(world))
 
 
 def generated(containers: int, networks: int) -> str:
@@ -130,7 +140,7 @@ def test_an_unknown_picture_format_is_refused(tmp_path):
         save_figure(draw_topology(topology), tmp_path / "x.gif", "gif")  # type: ignore[arg-type]
 
 
-def _cell_marks(figure, matrix: ReachMatrix) -> list[str]:
+def _cell_marks(figure, matrix: GroupedMatrix) -> list[str]:
     marks = {s.mark for s in map(result_style, ("open", "refused", "timeout", "unreachable",
                                                 "unresolved", "not simulated"))}
     legend_marks = len({(s.colour, s.mark) for s in map(result_style, (
@@ -141,7 +151,6 @@ def _cell_marks(figure, matrix: ReachMatrix) -> list[str]:
 
 
 def test_matrix_cells_are_the_probe_results_with_their_marks():
-    pytest.importorskip("netsim.dataplane.probe")
     world = world_after(ROOT / "scenarios/port-mapping.yaml")
     matrix = build_reach_matrix(world)
     figure = draw_reachability(matrix)
@@ -152,16 +161,16 @@ def test_matrix_cells_are_the_probe_results_with_their_marks():
     assert overlaps(figure) == []
 
 
-def _synthetic(rows: int, columns: int) -> ReachMatrix:
+def _synthetic(rows: int, columns: int) -> GroupedMatrix:
     results = ("open", "refused", "timeout", "unreachable", "unresolved")
-    sources = tuple(Source(f"c{i:02d}", LAN_GROUP if i < 2 else f"net{i % 3}")
+    sources = tuple(Row(f"c{i:02d}", LAN_GROUP if i < 2 else f"net{i % 3}")
                     for i in range(rows))
     sources = tuple(sorted(sources, key=lambda s: (s.group != LAN_GROUP, s.group)))
-    destinations = tuple(Destination(f"c{j:02d}:80/tcp", f"10.0.0.{j}:80/tcp", f"net{j % 3}")
+    destinations = tuple(Column(f"c{j:02d}:80/tcp", f"10.0.0.{j}:80/tcp", f"net{j % 3}")
                          for j in range(columns))
     destinations = tuple(sorted(destinations, key=lambda d: d.group))
     cells = tuple(tuple(results[(i * 7 + j) % 5] for j in range(columns)) for i in range(rows))
-    return ReachMatrix("synthetic", sources, destinations, cells, ("net0", "net1", "net2"))
+    return GroupedMatrix("synthetic", sources, destinations, cells, ("net0", "net1", "net2"))
 
 
 def test_a_forty_by_forty_matrix_is_drawn_cell_by_cell_without_overlap():
@@ -186,10 +195,9 @@ def test_beyond_forty_the_matrix_is_aggregated_by_network():
 
 
 def test_traffic_labels_are_the_captured_frames_of_each_wire():
-    pytest.importorskip("netsim.dataplane.probe")
-    world = build_world(load_scenario(ROOT / "scenarios/port-mapping.yaml"))
-    _, records = record_run(world)
-    topology = build_topology(world)
+    run = replay(load_scenario(ROOT / "scenarios/port-mapping.yaml"), capture=True)
+    records = run.probes
+    topology = run.topology
     traffic = build_traffic(records)
     figure = draw_traffic(topology, traffic)
     layout = layout_topology(topology, traffic=True)
@@ -206,8 +214,9 @@ def test_traffic_labels_are_the_captured_frames_of_each_wire():
 
 
 def test_plot_all_writes_every_picture_of_a_scenario(tmp_path):
-    world = build_world(load_scenario(ROOT / "scenarios/port-mapping.yaml"))
-    written = plot_all(world, tmp_path, "png", ("laptop -> 192.168.1.10:12345",))
+    drawn = pictures(load_scenario(ROOT / "scenarios/port-mapping.yaml"),
+                     probes=("laptop -> 192.168.1.10:12345",))
+    written = plot_all(drawn, tmp_path, "png")
     assert [p.name for p in written] == [
         "port-mapping-topology.png", "port-mapping-reach.png", "port-mapping-traffic.png",
         "port-mapping-probe-1.png"]
@@ -222,11 +231,8 @@ def test_netsim_run_does_not_import_matplotlib_and_plots_never_import_pyplot():
         "assert 'matplotlib' not in sys.modules, 'netsim run imported matplotlib'\n"
         "from pathlib import Path\n"
         "from netsim.render.plots import draw_topology\n"
-        "from netsim.render.topology import build_topology\n"
-        "from netsim.scenario import load_scenario\n"
-        "from netsim.world import build_world\n"
-        "draw_topology(build_topology(build_world(load_scenario("
-        "Path('scenarios/port-mapping.yaml')))))\n"
+        "from netsim.session import load_scenario, replay\n"
+        "draw_topology(replay(load_scenario(Path('scenarios/port-mapping.yaml'))).topology)\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
@@ -234,9 +240,17 @@ def test_netsim_run_does_not_import_matplotlib_and_plots_never_import_pyplot():
     assert done.returncode == 0, done.stderr
 
 
-def test_the_gallery_writes_each_scenarios_pictures_and_a_page(tmp_path):
-    from netsim.render.gallery import main
+def gallery_main():
+    """Return the gallery script's ``main`` (a script of the repository, not a module)."""
+    spec = importlib.util.spec_from_file_location("gallery", ROOT / "scripts/gallery.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main
 
+
+def test_the_gallery_writes_each_scenarios_pictures_and_a_page(tmp_path):
+    main = gallery_main()
     assert main([str(ROOT / "scenarios/port-mapping.yaml"), "--out", str(tmp_path)]) == 0
     folder = tmp_path / "port-mapping"
     names = sorted(p.name for p in folder.iterdir())
@@ -245,23 +259,24 @@ def test_the_gallery_writes_each_scenarios_pictures_and_a_page(tmp_path):
     page = (tmp_path / "GALLERY.md").read_text()
     assert "![port-mapping: topology](port-mapping/topology.png)" in page
     assert "```mermaid\n%% port-mapping" in page
+    link = os.path.relpath(ROOT / "scenarios/port-mapping.yaml", tmp_path)
+    assert f"[scenario]({link})" in page
     first = {n: (folder / n).read_bytes() for n in names}
     main([str(ROOT / "scenarios/port-mapping.yaml"), "--out", str(tmp_path)])
     assert {n: (folder / n).read_bytes() for n in names} == first
 
 
 def test_traffic_counts_equal_the_packets_and_bytes_of_the_pcaps(tmp_path):
-    pytest.importorskip("netsim.dataplane.pcap")
     from scapy.utils import rdpcap
 
-    from netsim.dataplane.pcap import pcap_name, write_pcaps
+    from netsim.render.pcap import pcap_name, write_pcaps
 
-    world = build_world(load_scenario(ROOT / "scenarios/port-mapping.yaml"))
-    _, records = record_run(world)
+    run = replay(load_scenario(ROOT / "scenarios/port-mapping.yaml"), capture=True)
+    records = run.probes
     traffic = build_traffic(records)
     for number, record in enumerate(records):
         write_pcaps(tmp_path / str(number), record.captures)
-    topology = build_topology(world)
+    topology = run.topology
     checked = 0
     for index, (packets, size) in traffic.per_wire(layout_topology(topology).wires).items():
         node, interface = layout_topology(topology).wires[index].counter

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from netsim.errors import ScenarioError
-from netsim.scenario import load_scenario
+from netsim.session import load_scenario
 
 BROKEN = Path(__file__).parent / "broken"
 HEADER = re.compile(rb"^# expect: line (\d+): (.+)$")

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from netsim.scenario import load_scenario
 from netsim.scenario.spec import Scenario
+from netsim.session import load_scenario
 from netsim.verify.normalise import StepComparison, compare_results, format_disagreements
 
 KNOWN_DIFFERENCES = Path(__file__).with_name("known_differences.yaml")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +9,7 @@ import pytest
 from conformance_support import AGREEMENT_KEY, LIVE_KEY
 
 from netsim.scenario.spec import Scenario
+from netsim.session import replay
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,13 +44,9 @@ def count_agreement(request: pytest.FixtureRequest) -> Callable[[str, int, int],
 
 @pytest.fixture
 def simulate() -> Callable[[Scenario, str], dict[str, Any]]:
-    """Return the simulator's ``run_scenario``; skip with the reason while it does not exist."""
-    if importlib.util.find_spec("netsim.runner") is None:
-        pytest.skip("the simulator's entry point netsim.runner.run_scenario does not exist yet")
-    runner = importlib.import_module("netsim.runner")
+    """Return a function that replays a scenario on the simulator and gives its JSON result."""
 
     def run(scenario: Scenario, engine: str) -> dict[str, Any]:
-        result: dict[str, Any] = runner.run_scenario(scenario, engine=engine)
-        return result
+        return replay(scenario, engine).as_json()
 
     return run

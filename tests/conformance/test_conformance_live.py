@@ -23,7 +23,10 @@ from conformance_support import (
     scenario_id,
 )
 
-from netsim.scenario.spec import ENGINES, Scenario
+from netsim.docker.engines import engine_names
+from netsim.scenario.spec import Scenario
+
+ENGINES = engine_names()
 from netsim.verify.engines import unavailable_reason
 from netsim.verify.normalise import compare_results, format_disagreements
 from netsim.verify.record import load_recorded

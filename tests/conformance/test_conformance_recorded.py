@@ -15,7 +15,10 @@ from typing import Any
 import pytest
 from conformance_support import SCENARIO_FILES, judge, load, load_known_differences, scenario_id
 
-from netsim.scenario.spec import ENGINES, Scenario
+from netsim.docker.engines import engine_names
+from netsim.scenario.spec import Scenario
+
+ENGINES = engine_names()
 from netsim.verify.record import load_recorded
 
 

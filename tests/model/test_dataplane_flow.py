@@ -22,10 +22,9 @@ import pytest
 from netsim.dataplane.flow import FlowPlane, flow_probe, port_classes, symmetry_of
 from netsim.dataplane.probe import ProbeOutcome, simulate_probe
 from netsim.dataplane.reach import destinations_of, flow_cells, reach_matrix, sources_of
-from netsim.runner import run_world
-from netsim.scenario import load_scenario, load_scenario_text
 from netsim.scenario.spec import ProbeProtocol, ProbeStep
-from netsim.world import World, build_world
+from netsim.session import load_scenario, load_scenario_text, open_world, replay_world
+from netsim.world import World
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
 ENGINES = ("20.10", "28.5")
@@ -48,8 +47,8 @@ def _cells(matrix: Any) -> list[tuple[str, str, str | None, str | None]]:
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_matrix_by_flows_equals_matrix_by_packets(path: Path, engine: str) -> None:
     scenario = load_scenario(path)
-    world = build_world(scenario, engine=engine)
-    run_world(world, probes=False)
+    world = open_world(scenario, engine=engine)
+    replay_world(world, probes=False)
     flows = reach_matrix(world)
     packets = reach_matrix(world, method="packets")
     assert flows.sources == packets.sources
@@ -60,24 +59,24 @@ def test_matrix_by_flows_equals_matrix_by_packets(path: Path, engine: str) -> No
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_every_probe_step_agrees(path: Path, engine: str) -> None:
-    world = build_world(load_scenario(path), engine=engine)
+    world = open_world(load_scenario(path), engine=engine)
     compared: list[tuple[str, tuple[object, ...], tuple[object, ...]]] = []
 
-    def both(world: World, step: ProbeStep) -> dict[str, Any]:
+    def both(world: World, step: ProbeStep) -> ProbeOutcome:
         seed = random.Random(f"{step.index}/{step.src}/{step.dst}").getrandbits(64)
         packets = simulate_probe(world, step, record=False, rng=random.Random(seed))
         flows = flow_probe(world, step, rng=random.Random(seed))
         compared.append((f"{step.src} -> {step.dst}", _seen(packets), _seen(flows)))
-        return packets.as_result()
+        return packets
 
-    run_world(world, probe=both)
+    replay_world(world, probe=both)
     for label, packets, flows in compared:
         assert flows == packets, label
 
 
 def test_flow_probe_resolves_names_and_reports_what_the_listener_saw() -> None:
-    world = build_world(load_scenario_text(USER_DNS))
-    run_world(world, probes=False)
+    world = open_world(load_scenario_text(USER_DNS))
+    replay_world(world, probes=False)
     open_ = flow_probe(world, ProbeStep(0, 0, "client", "web", 80))
     assert (open_.result, open_.served_by) == ("open", "web")
     client = world.container("client")
@@ -104,7 +103,7 @@ def test_flow_probe_resolves_names_and_reports_what_the_listener_saw() -> None:
 
 
 def test_an_unknown_method_is_refused() -> None:
-    world = build_world(load_scenario_text(USER_DNS))
+    world = open_world(load_scenario_text(USER_DNS))
     with pytest.raises(ValueError, match="unknown reach method 'guess'"):
         reach_matrix(world, method="guess")
 
@@ -178,8 +177,8 @@ def generated_scenario(seed: int) -> str:
 
 
 def generated_world(seed: int, engine: str) -> World:
-    world = build_world(load_scenario_text(generated_scenario(seed)), engine=engine)
-    run_world(world, probes=False)
+    world = open_world(load_scenario_text(generated_scenario(seed)), engine=engine)
+    replay_world(world, probes=False)
     return world
 
 
@@ -231,8 +230,8 @@ def test_containers_alike_on_one_network_share_a_class() -> None:
     )
     text = f"name: alike\nsteps:\n  - docker network create n\n{steps}"
     for engine in ENGINES:
-        world = build_world(load_scenario_text(text), engine=engine)
-        run_world(world, probes=False)
+        world = open_world(load_scenario_text(text), engine=engine)
+        replay_world(world, probes=False)
         plane = FlowPlane(world)
         symmetry = symmetry_of(plane)
         namespaces = [id(world.container_namespaces[c.id]) for c in world.daemon.containers]
@@ -249,6 +248,6 @@ def test_grouped_matrix_equals_packets_in_a_world_with_many_alike_containers() -
     steps += "  - iptables -I DOCKER-USER -s 172.19.0.3 -j DROP\n"
     text = f"name: alike\nmachines:\n  laptop: {{address: 192.168.1.20/24}}\nsteps:\n{steps}"
     for engine in ENGINES:
-        world = build_world(load_scenario_text(text), engine=engine)
-        run_world(world, probes=False)
+        world = open_world(load_scenario_text(text), engine=engine)
+        replay_world(world, probes=False)
         assert _cells(reach_matrix(world)) == _cells(reach_matrix(world, method="packets"))

@@ -12,10 +12,9 @@ from netsim.dataplane.frames import ARP_REQUEST, BROADCAST_MAC, ArpPacket, Frame
 from netsim.dataplane.probe import simulate_probe
 from netsim.dataplane.trace import DropEvent
 from netsim.kernel.namespace import Route
-from netsim.runner import run_world
-from netsim.scenario.loader import load_scenario_text
 from netsim.scenario.spec import ProbeStep
-from netsim.world import World, build_world
+from netsim.session import load_scenario_text, open_world, replay_world
+from netsim.world import World
 
 TEXT = """
 name: loops
@@ -28,8 +27,8 @@ steps:
 
 def world() -> World:
     """Return a small world with one container."""
-    built = build_world(load_scenario_text(TEXT))
-    run_world(built)
+    built = open_world(load_scenario_text(TEXT))
+    replay_world(built)
     return built
 
 

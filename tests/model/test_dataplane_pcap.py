@@ -11,12 +11,10 @@ from scapy.layers.inet import IP, TCP
 from scapy.utils import rdpcap
 
 from netsim.dataplane.frames import SYN
-from netsim.dataplane.pcap import write_pcaps
 from netsim.dataplane.probe import simulate_probe
-from netsim.runner import run_world
-from netsim.scenario.loader import load_scenario_text
+from netsim.render.pcap import write_pcaps
 from netsim.scenario.spec import ProbeStep
-from netsim.world import build_world
+from netsim.session import load_scenario_text, open_world, replay_world
 
 TEXT = """
 name: pcap
@@ -28,8 +26,8 @@ steps:
 
 
 def _captured(tmp_path: Path) -> list[Path]:
-    world = build_world(load_scenario_text(TEXT))
-    run_world(world)
+    world = open_world(load_scenario_text(TEXT))
+    replay_world(world)
     outcome = simulate_probe(world, ProbeStep(0, 1, "laptop", "192.168.1.10", 12345), capture=True)
     assert outcome.result == "open"
     return write_pcaps(tmp_path, outcome.captures)

@@ -9,10 +9,9 @@ import pytest
 
 from netsim.dataplane.probe import run_probe, simulate_probe
 from netsim.dataplane.trace import ChainWalk, DropEvent, NatEvent
-from netsim.runner import run_world
-from netsim.scenario.loader import load_scenario_text
 from netsim.scenario.spec import ProbeStep
-from netsim.world import World, build_world
+from netsim.session import load_scenario_text, open_world, replay_world
+from netsim.world import World
 
 LAN = """
 machines:
@@ -24,8 +23,8 @@ machines:
 def world_of(body: str, *, engine: str = "28.5", daemon: str = "", host: str = "") -> World:
     """Build a world and run its command steps (the body is a YAML list of steps)."""
     text = f"name: t\n{LAN}{daemon}{host}steps:\n" + textwrap.indent(textwrap.dedent(body), "  ")
-    world = build_world(load_scenario_text(text), engine=engine)
-    run_world(world)
+    world = open_world(load_scenario_text(text), engine=engine)
+    replay_world(world)
     return world
 
 
@@ -335,8 +334,8 @@ def test_a_container_reaching_the_lan_is_masqueraded():
         "name: t\nmachines:\n  laptop: {address: 192.168.1.20/24, listen: [22/tcp]}\n"
         "steps:\n  - docker run -d --name box busybox sleep 3600\n"
     )
-    world = build_world(load_scenario_text(text))
-    run_world(world)
+    world = open_world(load_scenario_text(text))
+    replay_world(world)
     result = probe(world, "box", "laptop", 22)
     assert result["result"] == "unresolved"  # containers do not get the LAN's names
     result = probe(world, "box", "192.168.1.20", 22)
@@ -349,8 +348,8 @@ def test_udp_open_closed_and_icmp_reply():
         "images:\n  dnsapp:1.0: {expose: [53/udp], listen: [53/udp]}\n"
         "steps:\n  - docker run -d --name dns -p 5353:53/udp dnsapp:1.0\n"
     )
-    world = build_world(load_scenario_text(text))
-    run_world(world)
+    world = open_world(load_scenario_text(text))
+    replay_world(world)
     udp = probe(world, "laptop", "192.168.1.10", 5353, "udp")
     assert (udp["result"], udp["served_by"], udp["local"]) == ("open", "dns", "172.17.0.2:53")
     assert peer_address(udp) == "192.168.1.20"

@@ -6,10 +6,8 @@ import random
 
 from netsim.dataplane.probe import simulate_probe
 from netsim.dataplane.reach import reach_matrix
-from netsim.runner import run_world
-from netsim.scenario.loader import load_scenario_text
 from netsim.scenario.spec import ProbeStep
-from netsim.world import build_world
+from netsim.session import load_scenario_text, open_world, replay_world
 
 TEXT = """
 name: reach
@@ -23,8 +21,8 @@ steps:
 
 
 def test_matrix_cells_are_what_probes_say():
-    world = build_world(load_scenario_text(TEXT))
-    run_world(world)
+    world = open_world(load_scenario_text(TEXT))
+    replay_world(world)
     matrix = reach_matrix(world)
     assert matrix.sources == ("host", "laptop", "web", "db")
     cells = {(c.source, c.destination.target): c for c in matrix.cells}

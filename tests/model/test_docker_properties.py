@@ -11,10 +11,9 @@ import shlex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netsim.runner import _command
-from netsim.scenario import load_scenario_text
 from netsim.scenario.spec import CommandStep
-from netsim.world import build_world
+from netsim.session import load_scenario_text, open_world
+from netsim.session.replay import run_command
 
 SCENARIO = """
 name: fuzz
@@ -79,9 +78,9 @@ def docker_lines(draw: st.DrawFn) -> str:
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(docker_lines(), min_size=1, max_size=12))
 def test_random_docker_sessions_never_crash(lines: list[str]) -> None:
-    world = build_world(load_scenario_text(SCENARIO))
+    world = open_world(load_scenario_text(SCENARIO))
     for index, line in enumerate(lines):
-        output = _command(world, CommandStep(index=index, line=1, command=line))
+        output = run_command(world, CommandStep(index=index, line=1, command=line))
         assert isinstance(output.exit_code, int)
         assert output.exit_code == 0 or output.stderr or output.stdout, line
 
@@ -98,8 +97,8 @@ SHELL = st.one_of(
 @settings(max_examples=80, deadline=None)
 @given(SHELL, st.sampled_from(["host", "laptop"]))
 def test_random_shell_lines_never_crash(line: str, node: str) -> None:
-    world = build_world(load_scenario_text(SCENARIO))
+    world = open_world(load_scenario_text(SCENARIO))
     if not line.strip():
         return
-    output = _command(world, CommandStep(index=0, line=1, command=line, on=node))
+    output = run_command(world, CommandStep(index=0, line=1, command=line, on=node))
     assert isinstance(output.exit_code, int)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from netsim.runner import _command
-from netsim.scenario import load_scenario_text
 from netsim.scenario.spec import CommandStep
-from netsim.world import World, build_world
+from netsim.session import load_scenario_text, open_world
+from netsim.session.replay import run_command
+from netsim.world import World
 
 SCENARIO = """
 name: state
@@ -71,7 +71,7 @@ def _state(world: World) -> dict[str, object]:
 def _run(world: World, lines: list[str]) -> list[str]:
     failed = []
     for index, line in enumerate(lines):
-        output = _command(world, CommandStep(index=index, line=1, command=line))
+        output = run_command(world, CommandStep(index=index, line=1, command=line))
         if output.exit_code != 0:
             failed.append(f"{line}: {output.stderr.strip()}")
     return failed
@@ -79,7 +79,7 @@ def _run(world: World, lines: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("engine", ["20.10", "28.5"])
 def test_removing_everything_restores_a_fresh_daemons_host(engine: str) -> None:
-    world = build_world(load_scenario_text(SCENARIO), engine=engine)
+    world = open_world(load_scenario_text(SCENARIO), engine=engine)
     fresh = _state(world)
     assert _run(world, SESSION) == []
     busy = _state(world)
@@ -90,7 +90,7 @@ def test_removing_everything_restores_a_fresh_daemons_host(engine: str) -> None:
 
 @pytest.mark.parametrize("engine", ["20.10", "28.5"])
 def test_stopping_releases_ports_and_addresses_at_once(engine: str) -> None:
-    world = build_world(load_scenario_text(SCENARIO), engine=engine)
+    world = open_world(load_scenario_text(SCENARIO), engine=engine)
     assert _run(world, ["docker run -d --name a1 -p 8080:80 nginx", "docker stop a1",
                         "docker run -d --name a2 -p 8080:80 nginx"]) == []
     a2 = world.container("a2")

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from netsim.render.transcript import format_json, format_transcript
-from netsim.runner import run_scenario
-from netsim.scenario import load_scenario
+from netsim.session import load_scenario, replay
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
@@ -26,7 +25,7 @@ REGENERATE = os.environ.get("NETSIM_REGENERATE") == "1"
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_scenario_output_matches_golden(path: Path, engine: str) -> None:
-    result = run_scenario(load_scenario(path), engine=engine)
+    result = replay(load_scenario(path), engine)
     outputs = {
         GOLDEN / engine / f"{path.stem}.txt": format_transcript(result),
         GOLDEN / engine / f"{path.stem}.json": format_json(result),

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from netsim.cli import main
-from netsim.scenario import load_scenario
 from netsim.scenario.spec import ProbeStep
+from netsim.session import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden-views"

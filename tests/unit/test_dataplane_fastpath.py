@@ -36,9 +36,8 @@ from netsim.dataplane.nodes import VIEW_FIELDS, Node, accounting_plan, relevant_
 from netsim.kernel.evaluate import PacketView
 from netsim.kernel.netfilter import Chain, RuleEntry, Table
 from netsim.kernel.rules import Rule, Target
-from netsim.runner import run_world
-from netsim.scenario.loader import load_scenario_text
-from netsim.world import World, build_world
+from netsim.session import load_scenario_text, open_world, replay_world
+from netsim.world import World
 
 DELAYS = (0.0, 1e-6, 2e-6, 3e-6)
 Arrive = Callable[[float, Callable[..., None], tuple[object, ...]], None]
@@ -178,8 +177,8 @@ steps:
 
 @pytest.fixture(scope="module", params=["20.10", "28.5"])
 def world(request: pytest.FixtureRequest) -> World:
-    built = build_world(load_scenario_text(PUBLISHED), engine=request.param)
-    run_world(built)
+    built = open_world(load_scenario_text(PUBLISHED), engine=request.param)
+    replay_world(built)
     return built
 
 

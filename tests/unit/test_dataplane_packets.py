@@ -9,9 +9,7 @@ import pytest
 from netsim.dataplane.frames import ACK, SYN, Frame, IPv4Packet, TcpSegment
 from netsim.dataplane.packets import PacketSyntaxError, build, parse_layers, send_packet
 from netsim.dataplane.trace import SocketEvent
-from netsim.runner import run_world
-from netsim.scenario.loader import load_scenario_text
-from netsim.world import build_world
+from netsim.session import load_scenario_text, open_world, replay_world
 
 SRC = IPv4Address("192.168.1.20")
 
@@ -59,8 +57,8 @@ def test_a_sent_syn_reaches_the_published_container():
         "name: t\nmachines:\n  laptop: {address: 192.168.1.20/24}\n"
         "steps:\n  - docker run -d --name db -p 12345:3306 mysql\n"
     )
-    world = build_world(load_scenario_text(text))
-    run_world(world)
+    world = open_world(load_scenario_text(text))
+    replay_world(world)
     outcome = send_packet(world, "laptop", 'IP(dst="192.168.1.10")/TCP(dport=12345, sport=4444)')
     assert any(
         isinstance(e, SocketEvent) and e.owner == "db" and e.action == "SYN-ACK"

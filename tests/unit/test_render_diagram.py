@@ -10,18 +10,16 @@ import pytest
 from netsim.errors import NetsimError
 from netsim.render import diagram
 from netsim.render.diagram import (
-    diagram_topology,
     format_diagram,
     format_dot,
     format_mermaid,
     render_dot,
 )
-from netsim.scenario import load_scenario, load_scenario_text
-from netsim.world import build_world
+from netsim.session import load_scenario, load_scenario_text, open_world, replay, replay_world
 
 
 def topology_of(name: str):
-    return diagram_topology(build_world(load_scenario(Path("scenarios") / f"{name}.yaml")))
+    return replay(load_scenario(Path("scenarios") / f"{name}.yaml"), probes=False).topology
 
 
 def test_mermaid_of_the_link_tutorial_has_network_containers_port_and_link():
@@ -46,10 +44,10 @@ def test_dot_of_the_link_tutorial_has_a_cluster_per_network_and_a_dashed_link():
 
 
 def test_names_with_dots_and_dashes_become_safe_mermaid_ids():
-    world = build_world(load_scenario_text(
+    scenario = load_scenario_text(
         "name: odd\nsteps:\n  - docker network create my-net.v2\n"
-        "  - docker run -d --name web.1-a --network my-net.v2 nginx\n"))
-    text = format_mermaid(diagram_topology(world))
+        "  - docker run -d --name web.1-a --network my-net.v2 nginx\n")
+    text = format_mermaid(replay(scenario, probes=False).topology)
     assert "c_web_2e_1_2d_a[" in text
     assert "subgraph g_my_2d_net_2e_v2[" in text
     ids = re.findall(r"^\s+(\w+)[\[\(\{]", text, re.M)
@@ -62,9 +60,9 @@ def test_mermaid_and_dot_escape_quotes_and_markup():
 
 
 def test_stopped_containers_are_dashed_in_both_formats():
-    world = build_world(load_scenario_text(
-        "name: stopped\nsteps:\n  - docker run -d --name db redis\n  - docker stop db\n"))
-    topology = diagram_topology(world)
+    scenario = load_scenario_text(
+        "name: stopped\nsteps:\n  - docker run -d --name db redis\n  - docker stop db\n")
+    topology = replay(scenario, probes=False).topology
     assert "  class c_db stopped" in format_mermaid(topology)
     assert 'style="rounded,filled,dashed"' in format_dot(topology)
 
@@ -72,10 +70,8 @@ def test_stopped_containers_are_dashed_in_both_formats():
 def test_the_diagram_is_the_state_after_the_steps():
     topology = topology_of("network-connect")
     names = {c.name for c in topology.containers}
-    world = build_world(load_scenario(Path("scenarios/network-connect.yaml")))
-    from netsim.runner import run_world
-
-    run_world(world, probe=lambda w, s: {"result": "not simulated"})
+    world = open_world(load_scenario(Path("scenarios/network-connect.yaml")))
+    replay_world(world)
     assert names == {c.name for c in world.daemon.containers}
 
 

@@ -9,24 +9,16 @@ from pathlib import Path
 import pytest
 
 from netsim.render.layout import Box, container_lines, layout_topology, published_lines
-from netsim.render.topology import build_topology, topology_graph, wires
-from netsim.runner import run_world
-from netsim.scenario import load_scenario, load_scenario_text
-from netsim.world import build_world
+from netsim.render.topology import topology_graph, wires
+from netsim.session import Session, load_scenario, load_scenario_text, replay
 
 SCENARIOS = sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml"))
 
 
-def _skip(world, step):
-    return {"result": "not simulated"}
-
-
-def world_after(text_or_path):
+def topology_after(text_or_path):
     scenario = (load_scenario(text_or_path) if isinstance(text_or_path, Path)
                 else load_scenario_text(text_or_path))
-    world = build_world(scenario)
-    run_world(world, probe=_skip)
-    return world
+    return replay(scenario, probes=False).topology
 
 
 def generated(containers: int, networks: int = 1, linked: bool = False) -> str:
@@ -50,8 +42,9 @@ def overlapping(boxes: list[Box]) -> list[tuple[str, str]]:
 
 
 def test_topology_of_the_link_tutorial_has_docker0_its_containers_ports_and_link():
-    world = world_after(Path("scenarios/link-tomcat-mysql.yaml"))
-    topology = build_topology(world)
+    session = Session(load_scenario(Path("scenarios/link-tomcat-mysql.yaml")))
+    topology = session.replay(probes=False).topology
+    world = session.world
     bridge = topology.group("bridge")
     assert (bridge.bridge, str(bridge.subnet), bridge.default_bridge) == (
         "docker0", "172.17.0.0/16", True)
@@ -68,7 +61,7 @@ def test_topology_of_the_link_tutorial_has_docker0_its_containers_ports_and_link
 
 
 def test_network_modes_get_host_and_none_groups_and_a_sharer_follows_its_host():
-    topology = build_topology(world_after(Path("scenarios/network-modes.yaml")))
+    topology = topology_after(Path("scenarios/network-modes.yaml"))
     assert [g.name for g in topology.groups] == ["bridge", "host", "none"]
     by_name = {c.name: c for c in topology.containers}
     assert by_name["hosty"].group == "host"
@@ -80,7 +73,7 @@ def test_network_modes_get_host_and_none_groups_and_a_sharer_follows_its_host():
 
 
 def test_a_container_on_two_networks_is_drawn_in_the_leftmost_with_a_veth_per_network():
-    topology = build_topology(world_after(Path("scenarios/two-networks.yaml")))
+    topology = topology_after(Path("scenarios/two-networks.yaml"))
     app = next(c for c in topology.containers if c.name == "app")
     order = [g.name for g in topology.groups]
     assert app.group == min((a.network for a in app.attachments), key=order.index)
@@ -90,8 +83,7 @@ def test_a_container_on_two_networks_is_drawn_in_the_leftmost_with_a_veth_per_ne
 
 
 def test_graph_has_a_wire_per_cable_uplink_veth_and_link():
-    world = world_after(Path("scenarios/link-tomcat-mysql.yaml"))
-    graph = topology_graph(build_topology(world))
+    graph = topology_graph(topology_after(Path("scenarios/link-tomcat-mysql.yaml")))
     kinds = sorted(data["kind"] for _, _, data in graph.edges(data=True))
     assert kinds == ["lan", "link", "uplink", "veth", "veth"]
     assert graph.nodes["bridge:docker0"]["kind"] == "bridge"
@@ -100,7 +92,7 @@ def test_graph_has_a_wire_per_cable_uplink_veth_and_link():
 def test_a_stopped_container_is_drawn_in_its_network_without_an_endpoint():
     text = ("name: stopped\nsteps:\n  - docker network create app\n"
             "  - docker run -d --name db --network app redis\n  - docker stop db\n")
-    topology = build_topology(world_after(text))
+    topology = topology_after(text)
     db = topology.containers[0]
     assert (db.group, db.running, db.attachments) == ("app", False, ())
     layout = layout_topology(topology)
@@ -109,7 +101,7 @@ def test_a_stopped_container_is_drawn_in_its_network_without_an_endpoint():
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_layout_of_every_scenario_has_a_box_per_container_and_no_overlap(path):
-    topology = build_topology(world_after(path))
+    topology = topology_after(path)
     layout = layout_topology(topology)
     keys = {b.key for b in layout.boxes}
     assert {c.node for c in topology.containers} <= keys
@@ -121,7 +113,7 @@ def test_layout_of_every_scenario_has_a_box_per_container_and_no_overlap(path):
 
 @pytest.mark.parametrize("networks", [1, 3])
 def test_thirty_containers_are_all_drawn_without_overlap(networks):
-    topology = build_topology(world_after(generated(30, networks, linked=True)))
+    topology = topology_after(generated(30, networks, linked=True))
     for traffic in (False, True):
         layout = layout_topology(topology, traffic=traffic)
         assert layout.collapsed == ()
@@ -130,7 +122,7 @@ def test_thirty_containers_are_all_drawn_without_overlap(networks):
 
 
 def test_more_than_thirty_containers_collapse_the_largest_groups_into_summaries():
-    topology = build_topology(world_after(generated(45, 3)))
+    topology = topology_after(generated(45, 3))
     layout = layout_topology(topology)
     assert layout.collapsed
     shown = sum(1 for b in layout.boxes if b.key.startswith("container:"))
@@ -143,13 +135,13 @@ def test_more_than_thirty_containers_collapse_the_largest_groups_into_summaries(
 
 def test_layout_is_deterministic():
     text = generated(12, 2, linked=True)
-    first = layout_topology(build_topology(world_after(text)))
-    second = layout_topology(build_topology(world_after(text)))
+    first = layout_topology(topology_after(text))
+    second = layout_topology(topology_after(text))
     assert first == second
 
 
 def test_group_lookup_names_the_missing_network():
-    topology = build_topology(world_after(Path("scenarios/port-mapping.yaml")))
+    topology = topology_after(Path("scenarios/port-mapping.yaml"))
     with pytest.raises(KeyError, match="no network 'nope' in the topology of port-mapping"):
         topology.group("nope")
     with pytest.raises(KeyError, match="no box 'nope' in the layout"):
@@ -157,7 +149,7 @@ def test_group_lookup_names_the_missing_network():
 
 
 def test_machines_keep_their_address_and_listeners():
-    topology = build_topology(world_after(Path("scenarios/publish-forms.yaml")))
+    topology = topology_after(Path("scenarios/publish-forms.yaml"))
     laptop = topology.machines[0]
     assert (laptop.name, laptop.address, laptop.listen) == (
         "laptop", IPv4Interface("192.168.1.20/24"), ("53/udp",))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from ipaddress import IPv4Address
 from pathlib import Path
 
-import pytest
-
-from netsim.render.topology import build_topology, wires
+from netsim.dataplane.trace import FrameEvent, NatEvent
+from netsim.render.topology import wires
 from netsim.render.traffic import (
     InterfaceCount,
     NatNote,
@@ -17,13 +16,8 @@ from netsim.render.traffic import (
     count_frames,
     path_from_events,
     probe_path,
-    record_run,
 )
-from netsim.scenario import load_scenario
-from netsim.world import build_world
-
-pytest.importorskip("netsim.dataplane.probe")
-from netsim.dataplane.trace import FrameEvent, NatEvent  # noqa: E402
+from netsim.session import Session, load_scenario, pictures, replay
 
 A, B = IPv4Address("192.168.1.20"), IPv4Address("192.168.1.10")
 C = IPv4Address("172.17.0.2")
@@ -45,9 +39,7 @@ def test_count_frames_counts_both_directions_per_interface_sorted():
 
 
 def test_per_wire_reads_each_wire_on_its_counter_interface():
-    world = build_world(load_scenario(Path("scenarios/port-mapping.yaml")))
-    record_run(world)
-    topology = build_topology(world)
+    topology = replay(load_scenario(Path("scenarios/port-mapping.yaml"))).topology
     edges = wires(topology)
     veth = next(w for w in edges if w.kind == "veth")
     traffic = Traffic((InterfaceCount("host", veth.counter[1], 5, 300),
@@ -77,13 +69,12 @@ def test_path_from_events_keeps_hops_in_order_and_only_forward_nat():
     assert path.nat[0].text.startswith("DNAT at host: 192.168.1.20:40000")
 
 
-def test_the_run_is_the_runners_and_its_frames_are_counted_once_per_capture():
-    from netsim.runner import run_scenario
-
+def test_the_captured_run_is_the_plain_runs_and_its_frames_are_counted_once_per_capture():
     scenario = load_scenario(Path("scenarios/port-mapping.yaml"))
-    result, records = record_run(build_world(scenario))
-    assert result == run_scenario(scenario)
-    assert [r.result for r in records] == [s["result"] for s in result["steps"]
+    captured_run = replay(scenario, capture=True)
+    assert captured_run.as_json() == replay(scenario).as_json()
+    records = captured_run.probes
+    assert [r.result for r in records] == [s["result"] for s in captured_run.as_json()["steps"]
                                            if s["kind"] == "probe"]
     traffic = build_traffic(records)
     captured = sum(len(r.captures) for r in records)
@@ -92,12 +83,12 @@ def test_the_run_is_the_runners_and_its_frames_are_counted_once_per_capture():
 
 
 def test_laptop_to_a_published_port_crosses_the_lan_docker0_and_the_veth_with_dnat():
-    world = build_world(load_scenario(Path("scenarios/port-mapping.yaml")))
-    _, records = record_run(world)
-    path = probe_path(world, "laptop -> 192.168.1.10:12345", records)
+    drawn = pictures(load_scenario(Path("scenarios/port-mapping.yaml")),
+                     probes=("laptop -> 192.168.1.10:12345",))
+    records = drawn.run.probes
+    path = probe_path(drawn.paths[0])
     assert path.result == "open"
-    topology = build_topology(world)
-    edges = wires(topology)
+    edges = wires(drawn.topology)
     crossed = sorted(edges[i].kind for i in path.wires(edges))
     assert crossed == ["lan", "lan", "uplink", "veth"]
     assert [(n.node, n.kind) for n in path.nat] == [("host", "DNAT")]
@@ -107,12 +98,12 @@ def test_laptop_to_a_published_port_crosses_the_lan_docker0_and_the_veth_with_dn
 
 
 def test_a_probe_not_in_the_steps_is_sent_on_the_world_after_the_steps():
-    world = build_world(load_scenario(Path("scenarios/port-mapping.yaml")))
-    _, records = record_run(world)
-    state = world.rng.getstate()
-    path = probe_path(world, "host -> 127.0.0.1:12345", records)
+    session = Session(load_scenario(Path("scenarios/port-mapping.yaml")))
+    session.replay(capture=True)
+    state = session.world.rng.getstate()
+    path = probe_path(session.probe_text("host -> 127.0.0.1:12345", capture=True))
     assert (path.probe, path.result) == ("host -> 127.0.0.1:12345/tcp", "open")
-    assert world.rng.getstate() == state
+    assert session.world.rng.getstate() == state
     assert path.hops and path.traffic.counts
 
 

@@ -21,9 +21,8 @@ from netsim.scenario import (
     MachineSpec,
     PortSpec,
     ProbeStep,
-    load_scenario,
-    load_scenario_text,
 )
+from netsim.session import load_scenario, load_scenario_text
 
 FILE = "t.yaml"
 REPO = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from netsim.errors import ScenarioError
-from netsim.scenario import load_scenario_text
 from netsim.scenario.spec import PacketStep
+from netsim.session import load_scenario_text
 
 HEAD = """name: p
 machines:

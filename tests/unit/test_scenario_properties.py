@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netsim.errors import ScenarioError
-from netsim.scenario import Scenario, load_scenario, load_scenario_text
+from netsim.scenario import Scenario
+from netsim.session import load_scenario, load_scenario_text
 
 VALID = """\
 name: port-mapping

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from netsim.errors import ScenarioError
-from netsim.scenario import load_scenario, load_scenario_text
 from netsim.scenario.yamlsource import MAX_BYTES, MAX_DEPTH
+from netsim.session import load_scenario, load_scenario_text
 
 FILE = "t.yaml"
 VALID = "name: ok\nsteps: [docker ps]\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface
 
-from netsim.docker.model import Network
-from netsim.docker.ports import PortMapping
+from netsim.docker.model import Container, Network
+from netsim.docker.ports import PortMapping, PortRequest
 
 # iptables argv without the program name. A recipe may start a command with a
 # marker: "?-D" deletes if present, "?once" appends unless present, "?ensure"
@@ -57,16 +57,88 @@ def proto_match(proto: str) -> tuple[str, ...]:
 
 
 class EngineProfile:
-    """Base of the two profiles; subclasses fill in each version's behaviour."""
+    """What one engine version does wherever the versions differ; subclasses answer it all.
 
-    version: str = ""
-    rotating_subnets: bool = False
-    shared_port_maps: bool = True
-    mac_from_ip: bool = False
-    ignores_ip_on_default_bridge: bool = False
-    internal_keeps_default_route: bool = False
-    veth_in_sandbox: bool = True
-    ipv6_off_per_interface: bool = True
+    Every attribute below is declared without a value: each profile sets every
+    one, so a new profile cannot inherit another version's behaviour by
+    accident (tests/unit/test_docker_engines.py checks). ``version`` is for
+    printing only; callers ask the named questions, never compare versions.
+    """
+
+    version: str
+    """The engine's name as scenarios and ``--engine`` spell it (to print, never to compare)."""
+
+    # -- daemon: addresses, interfaces, ports ------------------------------
+    rotating_subnets: bool
+    """Take default-pool subnets from a start index that moves on (20.10); 27+ takes first fit."""
+    shared_port_maps: bool
+    """Make a host port on 0.0.0.0 or :: clash with every address of its family (27+, so 28.5)."""
+    mac_from_ip: bool
+    """Derive a container's MAC from its IPv4 address, 02:42:IP (20.10); 28.5 draws it at random."""
+    ignores_ip_on_default_bridge: bool
+    """Silently ignore ``--ip`` for a container on the default bridge (20.10)."""
+    accepts_aliases_on_default_bridge: bool
+    """Take ``--network-alias`` on the default bridge without a word (20.10)."""
+    refuses_ip_without_user_subnet_at_create: bool
+    """Refuse ``--ip`` on a user network without ``--subnet`` at create, not at start (28.5)."""
+    internal_keeps_default_route: bool
+    """Give a container on an internal network a default route via the gateway (20.10)."""
+    veth_in_sandbox: bool
+    """Create the veth's container end straight in the sandbox (28.5); 20.10 moves it there."""
+    numbers_interfaces_per_sandbox: bool
+    """Name ethN by a per-sandbox counter that never reuses N (20.10); 28.5 takes the lowest."""
+    ipv6_off_per_interface: bool
+    """Switch IPv6 off on each IPv4-only endpoint (28.5); 20.10 does it for the whole sandbox."""
+
+    # -- what the daemon writes and reports --------------------------------
+    hosts_head: str
+    """The fixed lines at the top of a container's /etc/hosts (28.5 writes fe00:: for fe00::0)."""
+    annotates_resolv_conf: bool
+    """Write a header and provenance comments into a container's /etc/resolv.conf (26+, so 28.5)."""
+    masked_paths: tuple[str, ...]
+    """HostConfig.MaskedPaths of a default container (28.5 adds /proc/interrupts and powercap)."""
+    exec_not_found_exit_code: int
+    """What ``docker exec`` of a missing program exits with (126 on 20.10, 127 on 28.5)."""
+    pool_overlap_message: str
+    """The error for a ``--subnet`` overlapping another network's (28.5: invalid pool request)."""
+    host_disconnect_message: str
+    """The error for ``docker network disconnect host`` (28.5 has its own text for disconnect)."""
+
+    # -- docker inspect / docker network inspect layout --------------------
+    short_id_in_aliases: bool
+    """List the container's short ID in Aliases on user-defined networks (20.10; 28.5: DNSNames)."""
+    connected_aliases_never_null: bool
+    """Show Aliases as [] rather than null for an endpoint added by ``network connect`` (28.5)."""
+    endpoint_settings_have_dns_names: bool
+    """EndpointSettings has DNSNames and GwPriority, with MacAddress after Aliases (28.5)."""
+    default_network_mode_shown_as_bridge: bool
+    """HostConfig.NetworkMode shows ``bridge`` for a container created without --network (28.5)."""
+    console_size_after_volumes_from: bool
+    """HostConfig lists ConsoleSize after VolumesFrom (28.5); 20.10 lists it after Runtime."""
+    host_config_has_kernel_memory: bool
+    """HostConfig still has KernelMemory and KernelMemoryTCP (20.10; gone from 28.5's API)."""
+    host_config_lists_not_null: bool
+    """HostConfig shows BlkioDevice* and Ulimits as [] rather than null (28.5)."""
+    sandbox_key_before_hairpin: bool
+    """NetworkSettings lists SandboxKey and Ports before HairpinMode (28.5); 20.10 after."""
+    graph_driver_data_has_id: bool
+    """GraphDriver.Data holds the container's ID for the vfs driver (28.5); 20.10 has null."""
+    default_bridge_ipam_shows_gateway: bool
+    """The default bridge's IPAM config always shows its gateway (28.5)."""
+    network_inspect_has_enable_ipv4: bool
+    """``docker network inspect`` has the EnableIPv4 field (28.5)."""
+
+    # -- the docker CLI ----------------------------------------------------
+    cli_refuses_aliases_off_user_networks: bool
+    """The CLI refuses ``run --network-alias`` off user networks before asking the daemon (28.5)."""
+    cli_refuses_links_in_special_modes: bool
+    """The CLI refuses ``run --link`` with host, none or container: modes itself (20.10)."""
+    sorts_port_listing: bool
+    """``docker port CONTAINER`` sorts its lines naturally (28.5); 20.10 keeps binding order."""
+    brackets_ipv6_hosts: bool
+    """The CLI writes an IPv6 host as ``[::]:80`` in ``docker port`` and ps PORTS (23+, so 28.5)."""
+    network_rm_reports_exit_status: bool
+    """``docker network rm`` ends a failure with its own ``exit status 1`` line (28.5)."""
 
     # -- iptables recipes --------------------------------------------------
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:
@@ -108,13 +180,23 @@ class EngineProfile:
                               "--sport", str(port), "-j", "ACCEPT"))
         return rules
 
-    # -- what the daemon and CLI print ---------------------------------------
+    # -- what the daemon and CLI print -------------------------------------
     def generate_mac(self, address: IPv4Address, random_bytes: bytes) -> str:
         """Return a container interface's MAC address."""
         if self.mac_from_ip:
             return "02:42:" + ":".join(f"{b:02x}" for b in address.packed)
         first = (random_bytes[0] & 0xFE) | 0x02
         return ":".join(f"{b:02x}" for b in (first, *random_bytes[1:6]))
+
+    def publish_order(self, requests: list[PortRequest]) -> list[PortRequest]:
+        """Return the published ports in the order the daemon allocates their host ports."""
+        raise NotImplementedError
+
+    def join_host_port(self, host: str, port: str) -> str:
+        """Return ``HOST:PORT`` as the CLI prints a binding (bracketed IPv6 where it does)."""
+        if self.brackets_ipv6_hosts and ":" in host:
+            return f"[{host}]:{port}"
+        return f"{host}:{port}"
 
     def bind_error(self, mapping: PortMapping, container_ip: IPv4Address,
                    userland_proxy: bool) -> str:
@@ -123,16 +205,73 @@ class EngineProfile:
 
     def task_error(self, text: str) -> str:
         """Wrap the runtime's failure to start a container's process."""
-        return text
+        raise NotImplementedError
 
     def networking_error(self, text: str) -> str:
         """Wrap an endpoint setup failure as the daemon reports it."""
-        return text
+        raise NotImplementedError
+
+    def requested_address_error(self, pool_message: str) -> str:
+        """Return the daemon's error when the pool refuses a requested ``--ip``."""
+        raise NotImplementedError
+
+    def join_missing_error(self, reference: str) -> str:
+        """Return the error when ``--network container:REF`` names no container at start."""
+        raise NotImplementedError
+
+    def join_not_running_error(self, reference: str, target: Container) -> str:
+        """Return the error when ``--network container:REF`` names a stopped container."""
+        raise NotImplementedError
+
+    def remove_running_error(self, container: Container) -> str:
+        """Return the error for ``docker rm`` of a running container without ``-f``."""
+        raise NotImplementedError
+
+    def active_endpoints_error(self, network: Network, users: list[Container]) -> str:
+        """Return the error for ``docker network rm`` of a network containers still use."""
+        raise NotImplementedError
+
+    def already_connected_error(self, container: Container, network: Network) -> str:
+        """Return the error for ``docker network connect`` to a network the container is on."""
+        raise NotImplementedError
 
     def run_error(self, message: str, *, at_create: bool) -> str:
         """Return what ``docker run`` prints for a daemon error."""
         raise NotImplementedError
 
-    def format_v6_binding(self, port: int) -> str:
-        """Return how ``docker port`` prints an IPv6 any-address binding."""
+    def wait_cancelled_note(self, timestamp: str) -> str:
+        """Return what an attached ``docker run`` logs after a failed start ("" if nothing)."""
         raise NotImplementedError
+
+    def usage_error(self, name: str, message: str) -> str:
+        """Return the CLI's text for a flag it cannot parse (``name`` is ``docker run``...)."""
+        raise NotImplementedError
+
+    def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:
+        """Return the CLI's text when a command has too few or too many arguments."""
+        raise NotImplementedError
+
+    def lookup_error(self, message: str) -> str:
+        """Return how ``docker port``, ``exec`` and ``rm`` report a container not found."""
+        raise NotImplementedError
+
+    def network_lookup_error(self, reference: str, message: str) -> str:
+        """Return how ``docker network inspect`` reports a network not found."""
+        raise NotImplementedError
+
+    def kill_error(self, reference: str, message: str) -> str:
+        """Return the daemon's error for a container ``docker kill`` could not kill."""
+        raise NotImplementedError
+
+    def exec_not_running_error(self, container: Container) -> str:
+        """Return the daemon's error for ``docker exec`` in a stopped container."""
+        raise NotImplementedError
+
+    def no_public_port_error(self, typed: str, port: str, proto: str, reference: str) -> str:
+        """Return ``docker port C PORT``'s error when PORT is not published."""
+        raise NotImplementedError
+
+
+def daemon_error(message: str) -> str:
+    """Return the CLI's line for an error the daemon answered with."""
+    return f"Error response from daemon: {message}"

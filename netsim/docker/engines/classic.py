@@ -18,21 +18,60 @@ from netsim.docker.engines.base import (
     nat,
     proto_match,
 )
-from netsim.docker.model import Network
-from netsim.docker.ports import PortMapping
+from netsim.docker.model import Container, Network
+from netsim.docker.ports import PortMapping, PortRequest
 
 
 class ClassicProfile(EngineProfile):
     """Docker 20.10.24 with its own CLI."""
 
     version = "20.10"
+
     rotating_subnets = True
     shared_port_maps = False
     mac_from_ip = True
     ignores_ip_on_default_bridge = True
+    accepts_aliases_on_default_bridge = True
+    refuses_ip_without_user_subnet_at_create = False
     internal_keeps_default_route = True
     veth_in_sandbox = False
+    numbers_interfaces_per_sandbox = True
     ipv6_off_per_interface = False
+
+    hosts_head = (
+        "127.0.0.1\tlocalhost\n"
+        "::1\tlocalhost ip6-localhost ip6-loopback\n"
+        "fe00::0\tip6-localnet\n"
+        "ff00::0\tip6-mcastprefix\n"
+        "ff02::1\tip6-allnodes\n"
+        "ff02::2\tip6-allrouters\n"
+    )
+    annotates_resolv_conf = False
+    masked_paths = ("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
+                    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+                    "/proc/sched_debug", "/proc/scsi", "/sys/firmware")
+    exec_not_found_exit_code = 126
+    pool_overlap_message = "Pool overlaps with other one on this address space"
+    host_disconnect_message = ("container cannot be disconnected from host network or "
+                               "connected to host network")
+
+    short_id_in_aliases = True
+    connected_aliases_never_null = False
+    endpoint_settings_have_dns_names = False
+    default_network_mode_shown_as_bridge = False
+    console_size_after_volumes_from = False
+    host_config_has_kernel_memory = True
+    host_config_lists_not_null = False
+    sandbox_key_before_hairpin = False
+    graph_driver_data_has_id = False
+    default_bridge_ipam_shows_gateway = False
+    network_inspect_has_enable_ipv4 = False
+
+    cli_refuses_aliases_off_user_networks = False
+    cli_refuses_links_in_special_modes = True
+    sorts_port_listing = False
+    brackets_ipv6_hosts = False
+    network_rm_reports_exit_status = False
 
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:
         """Create nat DOCKER and filter DOCKER and the isolation chains (with RETURN)."""
@@ -129,6 +168,10 @@ class ClassicProfile(EngineProfile):
                 *proto_match(mapping.proto), "--dport", port, "-j", "MASQUERADE"),
         ]
 
+    def publish_order(self, requests: list[PortRequest]) -> list[PortRequest]:
+        """Allocate fixed host ports first, highest first, then by container port descending."""
+        return sorted(requests, key=lambda r: (-(r.host_port_start or 0), -r.container_port))
+
     def bind_error(self, mapping: PortMapping, container_ip: IPv4Address,
                    userland_proxy: bool) -> str:
         """Return docker-proxy's bind failure as 20.10 passes it on."""
@@ -140,6 +183,40 @@ class ClassicProfile(EngineProfile):
         return (f"Error starting userland proxy: listen {family} {host}:{mapping.host_port}: "
                 "bind: address already in use")
 
+    def task_error(self, text: str) -> str:
+        """Pass the runtime's failure on as it is."""
+        return text
+
+    def networking_error(self, text: str) -> str:
+        """Pass the endpoint failure on as it is."""
+        return text
+
+    def requested_address_error(self, pool_message: str) -> str:
+        """Pass IPAM's own message on (``Requested address is out of range``)."""
+        return pool_message
+
+    def join_missing_error(self, reference: str) -> str:
+        """Return the plain lookup failure."""
+        return f"No such container: {reference}"
+
+    def join_not_running_error(self, reference: str, target: Container) -> str:
+        """Return 20.10's refusal, naming the reference as typed."""
+        return f"cannot join network of a non running container: {reference}"
+
+    def remove_running_error(self, container: Container) -> str:
+        """Return 20.10's refusal, naming the full ID."""
+        return (f"You cannot remove a running container {container.id}. Stop the container "
+                "before attempting removal or force remove")
+
+    def active_endpoints_error(self, network: Network, users: list[Container]) -> str:
+        """Return 20.10's refusal, naming the network's ID but not the endpoints."""
+        return (f"error while removing network: network {network.name} id {network.id} has "
+                "active endpoints")
+
+    def already_connected_error(self, container: Container, network: Network) -> str:
+        """Return libnetwork's endpoint clash, running or not."""
+        return f"endpoint with name {container.name} already exists in network {network.name}"
+
     def run_error(self, message: str, *, at_create: bool) -> str:
         """Return CLI 20.10's ``docker: ERR.`` with the help line for create errors."""
         text = message if message.endswith(".") else message + "."
@@ -148,6 +225,36 @@ class ClassicProfile(EngineProfile):
             out += "See 'docker run --help'.\n"
         return out
 
-    def format_v6_binding(self, port: int) -> str:
-        """Return CLI 20.10's ``:::PORT``."""
-        return f":::{port}"
+    def wait_cancelled_note(self, timestamp: str) -> str:
+        """Return CLI 20.10's log line: it also stopped waiting for the container."""
+        return (f'time="{timestamp}" level=error '
+                'msg="error waiting for container: context canceled"\n')
+
+    def usage_error(self, name: str, message: str) -> str:
+        """Return CLI 20.10's message and its ``See '... --help'.`` line."""
+        return f"{message}\nSee '{name} --help'.\n"
+
+    def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:
+        """Return CLI 20.10's quoted command name, usage and summary."""
+        return (f'"{name}" requires {needed}.\nSee \'{name} --help\'.\n\n'
+                f"Usage:  {usage}\n\n{summary}\n")
+
+    def lookup_error(self, message: str) -> str:
+        """Return CLI 20.10's own ``Error: No such container: X``."""
+        return f"Error: {message}"
+
+    def network_lookup_error(self, reference: str, message: str) -> str:
+        """Return CLI 20.10's own ``Error: No such network: X``, whatever the daemon said."""
+        return f"Error: No such network: {reference}"
+
+    def kill_error(self, reference: str, message: str) -> str:
+        """Return 20.10's capitalised ``Cannot kill container``."""
+        return f"Cannot kill container: {reference}: {message}"
+
+    def exec_not_running_error(self, container: Container) -> str:
+        """Return 20.10's capitalised ``Container ID is not running``."""
+        return f"Container {container.id} is not running"
+
+    def no_public_port_error(self, typed: str, port: str, proto: str, reference: str) -> str:
+        """Return CLI 20.10's error, with the port normalised to PORT/PROTO."""
+        return f"Error: No public port '{port}/{proto}' published for {reference}"

@@ -15,19 +15,68 @@ from netsim.docker.engines.base import (
     DaemonOptions,
     EngineProfile,
     RuleCommand,
+    daemon_error,
     filt,
     nat,
     proto_match,
     raw,
 )
-from netsim.docker.model import Network
-from netsim.docker.ports import PortMapping
+from netsim.docker.model import Container, Network
+from netsim.docker.ports import PortMapping, PortRequest
 
 
 class ModernProfile(EngineProfile):
     """Docker 28.5.2 with CLI 28.5.2."""
 
     version = "28.5"
+
+    rotating_subnets = False
+    shared_port_maps = True
+    mac_from_ip = False
+    ignores_ip_on_default_bridge = False
+    accepts_aliases_on_default_bridge = False
+    refuses_ip_without_user_subnet_at_create = True
+    internal_keeps_default_route = False
+    veth_in_sandbox = True
+    numbers_interfaces_per_sandbox = False
+    ipv6_off_per_interface = True
+
+    hosts_head = (
+        "127.0.0.1\tlocalhost\n"
+        "::1\tlocalhost ip6-localhost ip6-loopback\n"
+        "fe00::\tip6-localnet\n"
+        "ff00::\tip6-mcastprefix\n"
+        "ff02::1\tip6-allnodes\n"
+        "ff02::2\tip6-allrouters\n"
+    )
+    annotates_resolv_conf = True
+    masked_paths = ("/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore",
+                    "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+                    "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+                    "/sys/devices/virtual/powercap")
+    exec_not_found_exit_code = 127
+    pool_overlap_message = ("invalid pool request: Pool overlaps with other one on this "
+                            "address space")
+    host_disconnect_message = ("cannot disconnect container from host network - container "
+                               "was created in host network mode")
+
+    short_id_in_aliases = False
+    connected_aliases_never_null = True
+    endpoint_settings_have_dns_names = True
+    default_network_mode_shown_as_bridge = True
+    console_size_after_volumes_from = True
+    host_config_has_kernel_memory = False
+    host_config_lists_not_null = True
+    sandbox_key_before_hairpin = True
+    graph_driver_data_has_id = True
+    default_bridge_ipam_shows_gateway = True
+    network_inspect_has_enable_ipv4 = True
+
+    cli_refuses_aliases_off_user_networks = True
+    cli_refuses_links_in_special_modes = False
+    sorts_port_listing = True
+    brackets_ipv6_hosts = True
+    network_rm_reports_exit_status = True
 
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:
         """Create the nat and filter chains and FORWARD's two jumps."""
@@ -133,6 +182,13 @@ class ModernProfile(EngineProfile):
                              "-j", "DROP"))
         return rules
 
+    def publish_order(self, requests: list[PortRequest]) -> list[PortRequest]:
+        """Allocate single fixed host ports first, then by container port and protocol."""
+        return sorted(requests, key=lambda r: (r.host_port_start is None
+                                               or r.host_port_start != r.host_port_end,
+                                               r.container_port,
+                                               ("tcp", "udp", "sctp").index(r.proto)))
+
     def bind_error(self, mapping: PortMapping, container_ip: IPv4Address,
                    userland_proxy: bool) -> str:
         """Return 28's own bind failure (the daemon binds the host port itself)."""
@@ -149,10 +205,74 @@ class ModernProfile(EngineProfile):
         """Prefix endpoint failures as 28.0.1+ does."""
         return f"failed to set up container networking: {text}"
 
+    def requested_address_error(self, pool_message: str) -> str:
+        """Reword IPAM's out-of-range refusal in lower case; pass other refusals on."""
+        if pool_message.startswith("Requested"):
+            return "requested address is out of range"
+        return pool_message
+
+    def join_missing_error(self, reference: str) -> str:
+        """Return the lookup failure under 28's ``joining network namespace`` prefix."""
+        return f"joining network namespace of container: No such container: {reference}"
+
+    def join_not_running_error(self, reference: str, target: Container) -> str:
+        """Return 28's refusal, naming the target and its state."""
+        return (f"cannot join network namespace of a non running container: container "
+                f"{target.name} is {target.state}")
+
+    def remove_running_error(self, container: Container) -> str:
+        """Return 28's refusal, naming the container by name."""
+        return (f'cannot remove container "{container.name}": container is running: stop '
+                "the container before removing or force remove")
+
+    def active_endpoints_error(self, network: Network, users: list[Container]) -> str:
+        """Return 28's refusal, listing each endpoint's container name and short ID."""
+        listed = ", ".join(
+            f'name:"{c.name}" id:"{c.endpoints[network.name].id[:12]}"' for c in users)
+        return (f"error while removing network: network {network.name} has active endpoints "
+                f"({listed})")
+
+    def already_connected_error(self, container: Container, network: Network) -> str:
+        """Return the endpoint clash for a running container, else 28's own refusal."""
+        if container.running:
+            return (f"endpoint with name {container.name} already exists in network "
+                    f"{network.name}")
+        return f"container {container.id} is already attached to network {network.name}"
+
     def run_error(self, message: str, *, at_create: bool) -> str:
         """Return CLI 28's ``docker: ERR`` and the help hint."""
         return f"docker: {message}\n\nRun 'docker run --help' for more information\n"
 
-    def format_v6_binding(self, port: int) -> str:
-        """Return CLI 23+'s ``[::]:PORT``."""
-        return f"[::]:{port}"
+    def wait_cancelled_note(self, timestamp: str) -> str:
+        """Return nothing: CLI 28 logs no wait failure."""
+        return ""
+
+    def usage_error(self, name: str, message: str) -> str:
+        """Return CLI 28's message, the command's usage line and the help hint."""
+        return (f"{message}\n\nUsage:  {name} [OPTIONS]\n\n"
+                f"Run '{name} --help' for more information\n")
+
+    def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:
+        """Return CLI 28's ``docker: 'NAME' requires ...``, usage and help hint (no summary)."""
+        return (f"docker: '{name}' requires {needed}\n\nUsage:  {usage}\n\n"
+                f"See '{name} --help' for more information\n")
+
+    def lookup_error(self, message: str) -> str:
+        """Pass the daemon's answer on."""
+        return daemon_error(message)
+
+    def network_lookup_error(self, reference: str, message: str) -> str:
+        """Pass the daemon's answer on."""
+        return daemon_error(message)
+
+    def kill_error(self, reference: str, message: str) -> str:
+        """Return 28's lower-case ``cannot kill container``."""
+        return f"cannot kill container: {reference}: {message}"
+
+    def exec_not_running_error(self, container: Container) -> str:
+        """Return 28's lower-case ``container ID is not running``."""
+        return f"container {container.id} is not running"
+
+    def no_public_port_error(self, typed: str, port: str, proto: str, reference: str) -> str:
+        """Return CLI 28's error, repeating the port as typed."""
+        return f"Error: No public port '{typed}' published for {reference}"

@@ -1,4 +1,4 @@
-"""The reachability matrix's values: rows, columns, cells and their aggregation."""
+"""The reachability matrix's values: rows, columns, cells, grouping and aggregation."""
 
 from __future__ import annotations
 
@@ -6,27 +6,33 @@ from pathlib import Path
 
 import pytest
 
-from netsim.render.reachability import (
+from netsim.dataplane.reach import reach_matrix
+from netsim.results.reach import (
     LAN_GROUP,
     PUBLISHED_GROUP,
-    Destination,
-    ReachMatrix,
-    Source,
+    Column,
+    GroupedMatrix,
+    Row,
     aggregate,
-    build_reach_matrix,
+    group_matrix,
     probe_matrix,
     reach_endpoints,
 )
-from netsim.render.topology import build_topology
-from netsim.runner import run_world
-from netsim.scenario import load_scenario
-from netsim.world import build_world
+from netsim.session import load_scenario, open_world, replay_world, snapshot_topology
 
 
 def world_after(name: str):
-    world = build_world(load_scenario(Path("scenarios") / f"{name}.yaml"))
-    run_world(world, probe=lambda w, s: {"result": "not simulated"})
+    world = open_world(load_scenario(Path("scenarios") / f"{name}.yaml"))
+    replay_world(world, probes=False)
     return world
+
+
+def build_topology(world):
+    return snapshot_topology(world)
+
+
+def build_reach_matrix(world):
+    return group_matrix(reach_matrix(world), snapshot_topology(world))
 
 
 def test_port_mapping_rows_and_columns_are_grouped_lan_network_published():
@@ -65,7 +71,6 @@ def test_probe_matrix_asks_once_per_cell_in_row_order():
 
 
 def test_matrix_cells_are_the_data_planes_probe_results():
-    pytest.importorskip("netsim.dataplane.probe")
     from netsim.dataplane.probe import simulate_probe
     from netsim.scenario.spec import ProbeStep
 
@@ -86,23 +91,23 @@ def test_the_matrix_leaves_the_worlds_random_numbers_alone():
 
 def test_a_matrix_of_the_wrong_shape_is_refused():
     with pytest.raises(ValueError, match="expected 1 rows of 2 results, got \\[1\\]"):
-        ReachMatrix("s", (Source("host", LAN_GROUP),),
-                    (Destination("a", "1.2.3.4:1/tcp", "x"), Destination("b", "t", "x")),
+        GroupedMatrix("s", (Row("host", LAN_GROUP),),
+                    (Column("a", "1.2.3.4:1/tcp", "x"), Column("b", "t", "x")),
                     (("open",),))
 
 
 def test_an_unknown_cell_is_a_key_error():
-    matrix = ReachMatrix("s", (Source("host", LAN_GROUP),),
-                         (Destination("a", "t", "x"),), (("open",),))
+    matrix = GroupedMatrix("s", (Row("host", LAN_GROUP),),
+                         (Column("a", "t", "x"),), (("open",),))
     with pytest.raises(KeyError, match="no cell 'web' -> 'a' in the matrix of s"):
         matrix.result("web", "a")
 
 
 def test_aggregate_counts_results_per_pair_of_groups_in_the_contracts_order():
-    sources = (Source("host", LAN_GROUP), Source("a", "n1"), Source("b", "n1"))
-    destinations = (Destination("a:80", "t", "n1"), Destination("b:80", "t", "n1"),
-                    Destination("host:8080", "t", PUBLISHED_GROUP))
-    matrix = ReachMatrix("s", sources, destinations, (
+    sources = (Row("host", LAN_GROUP), Row("a", "n1"), Row("b", "n1"))
+    destinations = (Column("a:80", "t", "n1"), Column("b:80", "t", "n1"),
+                    Column("host:8080", "t", PUBLISHED_GROUP))
+    matrix = GroupedMatrix("s", sources, destinations, (
         ("timeout", "open", "open"),
         ("open", "refused", "open"),
         ("unresolved", "open", "timeout"),
@@ -120,9 +125,6 @@ def test_aggregate_counts_results_per_pair_of_groups_in_the_contracts_order():
 @pytest.mark.parametrize("name", ["port-mapping", "two-networks", "icc-disabled",
                                   "port-host-address", "network-modes"])
 def test_matrix_cells_equal_netsim_reach_cell_by_cell(name):
-    pytest.importorskip("netsim.dataplane.reach")
-    from netsim.dataplane.reach import reach_matrix
-
     world = world_after(name)
     plane = reach_matrix(world)
     matrix = build_reach_matrix(world)

@@ -1,4 +1,4 @@
-"""Write the frames a simulation captured as pcap files, one per node and interface.
+"""Write the frames a run captured as pcap files, one per node and interface.
 
 Like ``tcpdump -i IFACE`` on each interface: a file holds both directions of
 that interface (``NODE-IFACE.pcap``, Ethernet link type). Loopback traffic
@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from netsim.dataplane.engine import Capture
 from netsim.dataplane.wire import to_scapy
+from netsim.results.run import Run
+
+if TYPE_CHECKING:
+    from netsim.dataplane.engine import Capture
 
 EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z, the daemon model's epoch
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -49,3 +54,10 @@ def write_pcaps(
             writer.close()
         written.append(path)
     return written
+
+
+def write_run_pcaps(directory: str | Path, run: Run) -> list[Path]:
+    """Write every frame the run's probes put on the wire, timed from the run's start."""
+    captures = (replace(c, time=c.time + probe.start) for probe in run.probes
+                for c in probe.captures)
+    return write_pcaps(directory, captures)

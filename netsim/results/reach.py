@@ -1,11 +1,11 @@
-"""Who reaches what: the reachability matrix behind the picture, as frozen values.
+"""Who reaches what: the reachability matrix as frozen values, and its grouping for pictures.
 
-Rows are sources (the host, the machines, the running containers), columns
-destinations (each container port, each published host port, each port a
-machine or the host listens on), grouped by network; each cell is a probe
-result of the scenario contract (open, refused, timeout, unreachable,
-unresolved...). ``aggregate`` folds a matrix too big to read into one cell per
-pair of groups with the share of each result.
+``ReachMatrix`` is what ``netsim reach`` computes (the data plane's
+``reach_matrix``): every source against every destination, one ``ReachCell``
+each, written as the JSON of ``netsim reach --json`` or as a text table.
+``group_matrix`` arranges it for pictures: rows and columns grouped by
+network (``GroupedMatrix``); ``aggregate`` folds a matrix too big to read
+into one cell per pair of groups with the share of each result.
 """
 
 from __future__ import annotations
@@ -14,12 +14,79 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address
-from typing import TYPE_CHECKING
+from typing import Any
 
-from netsim.render.topology import HOST, Topology, build_topology
+from netsim.results.topology import HOST, Topology
 
-if TYPE_CHECKING:
-    from netsim.world import World
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A port someone may try: what it is, and the address:port/proto to probe."""
+
+    label: str
+    address: IPv4Address
+    port: int
+    proto: str
+
+    @property
+    def target(self) -> str:
+        """Return ``ADDRESS:PORT/PROTO``."""
+        return f"{self.address}:{self.port}/{self.proto}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReachCell:
+    """One source against one destination."""
+
+    source: str
+    destination: Destination
+    result: str | None
+    served_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReachMatrix:
+    """All cells, sources and destinations in a stable order."""
+
+    sources: tuple[str, ...]
+    destinations: tuple[Destination, ...]
+    cells: tuple[ReachCell, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the JSON form of ``netsim reach --json``."""
+        return {
+            "sources": list(self.sources),
+            "destinations": [{"label": d.label, "target": d.target} for d in self.destinations],
+            "cells": [
+                {
+                    "from": c.source,
+                    "to": c.destination.target,
+                    "label": c.destination.label,
+                    "result": c.result,
+                    "served_by": c.served_by,
+                }
+                for c in self.cells
+            ],
+        }
+
+    def table(self) -> str:
+        """Return the matrix as a text table: a row per source, a column per destination."""
+        index = {(c.source, c.destination): c for c in self.cells}
+        header = ["from \\ to", *(f"{d.label} {d.target}" for d in self.destinations)]
+        rows = [header]
+        for source in self.sources:
+            row = [source]
+            for destination in self.destinations:
+                cell = index[(source, destination)]
+                row.append(str(cell.result))
+            rows.append(row)
+        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+        return "".join(
+            "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip()
+            + "\n"
+            for row in rows
+        )
+
 
 LAN_GROUP = "LAN"
 PUBLISHED_GROUP = "published on host"
@@ -31,16 +98,16 @@ RESULT_ORDER: tuple[str, ...] = (
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
-    """A row: a node that sends probes, and the group it is drawn in."""
+class Row:
+    """A row of the picture: a node that sends probes, and the group it is drawn in."""
 
     name: str
     group: str
 
 
 @dataclass(frozen=True, slots=True)
-class Destination:
-    """A column: what is probed (``target`` as a probe writes it) and its label and group."""
+class Column:
+    """A column of the picture: what is probed (``target`` as a probe writes it), label, group."""
 
     label: str
     target: str
@@ -48,12 +115,12 @@ class Destination:
 
 
 @dataclass(frozen=True, slots=True)
-class ReachMatrix:
-    """Probe results, ``results[row][column]``, for sources × destinations."""
+class GroupedMatrix:
+    """A matrix as pictures draw it: ``results[row][column]``, rows and columns grouped."""
 
     scenario: str
-    sources: tuple[Source, ...]
-    destinations: tuple[Destination, ...]
+    sources: tuple[Row, ...]
+    destinations: tuple[Column, ...]
     results: tuple[tuple[str, ...], ...]
     networks: tuple[str, ...] = ()
 
@@ -104,7 +171,7 @@ def _ordered_groups(names: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def aggregate(matrix: ReachMatrix) -> AggregateMatrix:
+def aggregate(matrix: GroupedMatrix) -> AggregateMatrix:
     """Return the matrix folded into one cell per (source group, destination group)."""
     row_names = _ordered_groups([s.group for s in matrix.sources])
     column_names = _ordered_groups([d.group for d in matrix.destinations])
@@ -127,33 +194,33 @@ def aggregate(matrix: ReachMatrix) -> AggregateMatrix:
         cells=cells, networks=matrix.networks)
 
 
-def reach_endpoints(topology: Topology) -> tuple[tuple[Source, ...], tuple[Destination, ...]]:
+def reach_endpoints(topology: Topology) -> tuple[tuple[Row, ...], tuple[Column, ...]]:
     """Return the matrix's rows and columns for a topology, grouped by network.
 
     Container ports are probed at the container's first address (what the
     network allows, whatever names resolve); published ports at the host's
     LAN address, or at the address they are bound to.
     """
-    sources = [Source(HOST, LAN_GROUP)]
-    sources += [Source(m.name, LAN_GROUP) for m in topology.machines]
-    destinations: list[Destination] = []
+    sources = [Row(HOST, LAN_GROUP)]
+    sources += [Row(m.name, LAN_GROUP) for m in topology.machines]
+    destinations: list[Column] = []
     host_ip = topology.host_address.ip
     for port in topology.host_listen:
-        destinations.append(Destination(f"{HOST}:{port}", f"{host_ip}:{port}", LAN_GROUP))
+        destinations.append(Column(f"{HOST}:{port}", f"{host_ip}:{port}", LAN_GROUP))
     for machine in topology.machines:
         for port in machine.listen:
-            destinations.append(Destination(f"{machine.name}:{port}",
+            destinations.append(Column(f"{machine.name}:{port}",
                                             f"{machine.address.ip}:{port}", LAN_GROUP))
-    published: list[Destination] = []
+    published: list[Column] = []
     for group in topology.groups:
         for node in topology.members(group.name):
             if not node.running:
                 continue
-            sources.append(Source(node.name, group.name))
+            sources.append(Row(node.name, group.name))
             if node.attachments:
                 address = node.attachments[0].address.ip
                 for port in node.ports:
-                    destinations.append(Destination(f"{node.name}:{port}", f"{address}:{port}",
+                    destinations.append(Column(f"{node.name}:{port}", f"{address}:{port}",
                                                     group.name))
             for mapping in node.published:
                 if mapping.host_ip.version != 4:
@@ -162,7 +229,7 @@ def reach_endpoints(topology: Topology) -> tuple[tuple[Source, ...], tuple[Desti
                 at = host_ip if bound == IPv4Address("0.0.0.0") else bound
                 where = HOST if at == host_ip else f"{HOST} {at}"
                 port = f"{mapping.host_port}/{mapping.proto}"
-                published.append(Destination(f"{where}:{port}", f"{at}:{port}",
+                published.append(Column(f"{where}:{port}", f"{at}:{port}",
                                              PUBLISHED_GROUP))
     return tuple(sources), tuple(destinations + published)
 
@@ -170,62 +237,30 @@ def reach_endpoints(topology: Topology) -> tuple[tuple[Source, ...], tuple[Desti
 ProbeFunction = Callable[[str, str], str]
 
 
-def probe_matrix(topology: Topology, probe: ProbeFunction) -> ReachMatrix:
+def probe_matrix(topology: Topology, probe: ProbeFunction) -> GroupedMatrix:
     """Return the matrix of a topology, asking ``probe(source, target)`` for each cell."""
     sources, destinations = reach_endpoints(topology)
     results = tuple(tuple(probe(s.name, d.target) for d in destinations) for s in sources)
-    return ReachMatrix(topology.scenario, sources, destinations, results,
+    return GroupedMatrix(topology.scenario, sources, destinations, results,
                        tuple(g.name for g in topology.groups))
 
 
-def _dataplane_probe(world: World) -> ProbeFunction:
-    """Return a probe function over the data plane (``not simulated`` while it is missing).
+def group_matrix(plane: ReachMatrix, topology: Topology) -> GroupedMatrix:
+    """Return ``netsim reach``'s matrix with its rows and columns grouped by network.
 
-    Each cell's probe has its own random numbers, seeded by its text, so the
-    matrix leaves the world's RNG as it found it and cells do not depend on
-    each other's order.
+    Cells are the matrix's results unchanged; rows and columns only move so
+    that each network's run together (LAN first, published ports last).
     """
-    try:
-        from netsim.dataplane.probe import simulate_probe
-    except ImportError:
-        return lambda source, target: "not simulated"
-    import random
-
-    from netsim.scenario.probe import parse_probe
-    from netsim.scenario.spec import ProbeStep
-
-    nodes = frozenset({HOST, *world.machines})
-
-    def probe(source: str, target: str) -> str:
-        text = parse_probe(f"{source} -> {target}", nodes)
-        step = ProbeStep(index=0, line=0, src=text.src, dst=text.dst, port=text.port,
-                         proto=text.proto or "tcp")
-        outcome = simulate_probe(world, step, record=False,
-                                 rng=random.Random(f"reach/{source}->{target}"))
-        return str(outcome.result or "not simulated")
-
-    return probe
-
-
-def from_dataplane(world: World, topology: Topology) -> ReachMatrix:
-    """Return ``netsim reach``'s matrix (the data plane's), its rows and columns grouped.
-
-    Cells are the data plane's results unchanged; rows and columns only move
-    so that each network's run together (LAN first, published ports last).
-    """
-    from netsim.dataplane.reach import reach_matrix
-
-    plane = reach_matrix(world)
     groups = {g.name: i for i, g in enumerate(topology.groups)}
     drawn = {c.name: c.group for c in topology.containers}
     on_network = {(c.name, a.address.ip): a.network
                   for c in topology.containers for a in c.attachments}
     rank = {LAN_GROUP: -1, PUBLISHED_GROUP: len(groups)}
-    sources = [Source(name, drawn.get(name, LAN_GROUP)) for name in plane.sources]
+    sources = [Row(name, drawn.get(name, LAN_GROUP)) for name in plane.sources]
     host_ip = topology.host_address.ip
     machines = {m.name for m in topology.machines} | {HOST}
     labels: list[str] = []
-    columns: list[Destination] = []
+    columns: list[Column] = []
     for d in plane.destinations:
         port = f"{d.port}/{d.proto}"
         if d.label.endswith(" (published)"):
@@ -239,7 +274,7 @@ def from_dataplane(world: World, topology: Topology) -> ReachMatrix:
             if label in labels or sum(1 for k in on_network if k[0] == d.label) > 1:
                 label = f"{d.label}:{port} on {group}"
         labels.append(label)
-        columns.append(Destination(label, d.target, group))
+        columns.append(Column(label, d.target, group))
     row_order = sorted(range(len(sources)),
                        key=lambda i: (rank.get(sources[i].group, groups.get(sources[i].group, 0)),
                                       i))
@@ -252,23 +287,6 @@ def from_dataplane(world: World, topology: Topology) -> ReachMatrix:
                          plane.destinations[j].label)] or "not simulated")
               for j in column_order)
         for i in row_order)
-    return ReachMatrix(topology.scenario, tuple(sources[i] for i in row_order),
+    return GroupedMatrix(topology.scenario, tuple(sources[i] for i in row_order),
                        tuple(columns[j] for j in column_order), results,
                        tuple(g.name for g in topology.groups))
-
-
-def build_reach_matrix(world: World, probe: ProbeFunction | None = None) -> ReachMatrix:
-    """Return the reachability matrix of a world after its steps.
-
-    Without ``probe``, the cells are ``netsim reach``'s (the data plane's
-    ``reach_matrix``); ``probe(source, target) -> result`` asks for each cell
-    of ``reach_endpoints`` instead (tests and benchmarks).
-    """
-    topology = build_topology(world)
-    if probe is None:
-        try:
-            return from_dataplane(world, topology)
-        except ImportError:
-            probe = _dataplane_probe(world)
-    return probe_matrix(topology, probe)
-

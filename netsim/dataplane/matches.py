@@ -1,0 +1,205 @@
+"""What the data plane knows of iptables matches and targets, written down once.
+
+Both data planes take a chain's verdict from the kernel model's pure
+``evaluate``; what they put around it needs to know what each match and
+target does:
+
+* which ``PacketView`` fields a match reads, and which port ranges it tells
+  apart (``match_reads``): the packet engine leaves the other fields out of
+  its verdict cache's key (``nodes.relevant_fields``), the flow evaluator
+  folds the ports and addresses no rule tells apart into one class
+  (``flow``); a match not described here makes both fall back to every field
+  and every value;
+* what a target does to the walk (``TARGET_KINDS``), which manip type a NAT
+  target binds (``NAT_MANIP``) and which ICMP code a REJECT sends
+  (``REJECT_CODES``, from ``ipt_REJECT``).
+
+``tests/unit/test_dataplane_matches.py`` checks every match and target class
+and every target name of ``netsim.kernel.rules`` against these tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from netsim.dataplane.conntrack import DST_MANIP, SRC_MANIP
+from netsim.kernel.rules import (
+    AddrtypeMatch,
+    ChecksumTarget,
+    CommentMatch,
+    ConntrackMatch,
+    IcmpMatch,
+    LogTarget,
+    MultiportMatch,
+    NatTarget,
+    PortMatch,
+    PortRange,
+    PortsTarget,
+    RejectTarget,
+    Rule,
+    Target,
+)
+
+# The PacketView fields, in the order the data plane's verdict keys hold them.
+VIEW_FIELDS = (
+    "src",
+    "dst",
+    "protocol",
+    "sport",
+    "dport",
+    "icmp_type",
+    "icmp_code",
+    "tcp_flags",
+    "in_interface",
+    "out_interface",
+    "ct_state",
+    "ct_snat",
+    "ct_dnat",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchReads:
+    """What one match reads of a packet: view fields, and the port ranges it tests."""
+
+    fields: frozenset[str]
+    ports: tuple[PortRange, ...] = ()
+
+
+def _port_match(match: PortMatch) -> MatchReads:
+    fields = {"protocol"}
+    if match.sport is not None:
+        fields.add("sport")
+    if match.dport is not None:
+        fields.add("dport")
+    if match.flags_mask is not None:
+        fields.add("tcp_flags")
+    ranges = tuple(r for r in (match.sport, match.dport) if r is not None)
+    return MatchReads(frozenset(fields), ranges)
+
+
+def _addrtype_match(match: AddrtypeMatch) -> MatchReads:
+    fields = set()
+    if match.src_types:
+        fields.add("src")
+    if match.dst_types:
+        fields.add("dst")
+    return MatchReads(frozenset(fields))
+
+
+_ICMP = MatchReads(frozenset({"protocol", "icmp_type", "icmp_code"}))
+_CONNTRACK = MatchReads(frozenset({"ct_state", "ct_snat", "ct_dnat"}))
+_NOTHING = MatchReads(frozenset())
+
+_READERS: dict[type, Callable[[Any], MatchReads]] = {
+    PortMatch: _port_match,
+    IcmpMatch: lambda _match: _ICMP,
+    ConntrackMatch: lambda _match: _CONNTRACK,
+    AddrtypeMatch: _addrtype_match,
+    MultiportMatch: lambda match: MatchReads(
+        frozenset({"protocol", "sport", "dport"}), match.ports
+    ),
+    CommentMatch: lambda _match: _NOTHING,
+}
+
+KNOWN_MATCHES: frozenset[type] = frozenset(_READERS)
+"""The match classes ``match_reads`` describes."""
+
+
+def match_reads(match: object) -> MatchReads | None:
+    """Return what ``match`` reads of a packet, or None for a match not described here."""
+    reader = _READERS.get(type(match))
+    return None if reader is None else reader(match)
+
+
+def rule_reads(rule: Rule) -> frozenset[str] | None:
+    """Return the view fields ``rule`` can decide on, or None when a match is unknown.
+
+    ``evaluate`` reads a field only for a rule that tests it (a source or
+    destination other than 0.0.0.0/0 counts, since ``x in 0.0.0.0/0`` holds
+    for every address).
+    """
+    fields: set[str] = set()
+    if rule.source.prefixlen:
+        fields.add("src")
+    if rule.destination.prefixlen:
+        fields.add("dst")
+    if rule.in_interface:
+        fields.add("in_interface")
+    if rule.out_interface:
+        fields.add("out_interface")
+    if rule.protocol:
+        fields.add("protocol")
+    for match in rule.matches:
+        reads = match_reads(match)
+        if reads is None:
+            return None
+        fields |= reads.fields
+    return frozenset(fields)
+
+
+def rule_ports(rule: Rule) -> tuple[PortRange, ...] | None:
+    """Return every port range ``rule``'s matches test, or None when a match is unknown."""
+    out: list[PortRange] = []
+    for match in rule.matches:
+        reads = match_reads(match)
+        if reads is None:
+            return None
+        out += reads.ports
+    return tuple(out)
+
+
+# -- targets --------------------------------------------------------------------------
+
+TARGET_KINDS: dict[type, str] = {
+    Target: "verdict",  # ACCEPT, DROP, RETURN, QUEUE, a jump, or none (``evaluate`` decides)
+    RejectTarget: "reject",
+    NatTarget: "nat",
+    PortsTarget: "nat",
+    LogTarget: "continue",
+    ChecksumTarget: "continue",
+}
+"""What each target class does to a packet's walk."""
+
+NAT_MANIP = {
+    "DNAT": DST_MANIP,
+    "REDIRECT": DST_MANIP,
+    "SNAT": SRC_MANIP,
+    "MASQUERADE": SRC_MANIP,
+}
+"""The manip type each NAT target binds; at a hook of the other type it binds nothing."""
+
+REJECT_CODES = {
+    "icmp-net-unreachable": 0,
+    "net-unreach": 0,
+    "icmp-host-unreachable": 1,
+    "host-unreach": 1,
+    "icmp-proto-unreachable": 2,
+    "proto-unreach": 2,
+    "icmp-port-unreachable": 3,
+    "port-unreach": 3,
+    "icmp-net-prohibited": 9,
+    "net-prohib": 9,
+    "icmp-host-prohibited": 10,
+    "host-prohib": 10,
+    "icmp-admin-prohibited": 13,
+    "admin-prohib": 13,
+}
+"""The ICMP destination-unreachable code of each ``--reject-with`` (tcp-reset sends a RST)."""
+
+KNOWN_TARGET_NAMES = frozenset(
+    {"ACCEPT", "DROP", "RETURN", "QUEUE", "REJECT", "LOG", "CHECKSUM", *NAT_MANIP}
+)
+"""The target names the data plane acts on (a user chain's name is a jump)."""
+
+
+def target_known(target: object) -> bool:
+    """Return True when the data plane knows what ``target`` does."""
+    kind = TARGET_KINDS.get(type(target))
+    if kind is None:
+        return False
+    if kind == "nat":
+        return getattr(target, "name", "") in NAT_MANIP
+    return True

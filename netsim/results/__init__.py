@@ -1,0 +1,1 @@
+"""Result values: what a replay hands back and renderers draw (no simulator imported)."""

@@ -1,0 +1,174 @@
+"""What a replay hands back: one frozen record per step, and the run they make.
+
+``Run`` is the value every front end reads: the transcript and the JSON
+result (``as_json``, the scenario contract's format) are written from it, the
+pictures draw its topology and its probes' frames. Nothing here imports the
+simulator; trace events and captured frames are the data plane's values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from netsim.results.reach import GroupedMatrix
+from netsim.results.topology import HOST, Topology
+
+if TYPE_CHECKING:
+    from netsim.dataplane.engine import Capture
+    from netsim.dataplane.trace import TraceEvent
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRecord:
+    """A command typed on the host, a machine or in a container, and what it printed."""
+
+    index: int
+    on: str
+    command: str
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def prompt(self) -> str:
+        """Return the prompt the transcript shows before the command."""
+        return "$" if self.on == HOST else f"{self.on} $"
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the step as the contract's JSON writes it."""
+        return {"index": self.index, "kind": "command", "on": self.on, "command": self.command,
+                "exit_code": self.exit_code, "stdout": self.stdout, "stderr": self.stderr}
+
+
+@dataclass(frozen=True, slots=True)
+class PacketRecord:
+    """A hand-crafted packet sent from a node, and what happened to it.
+
+    ``trace`` is ``None`` when the packet could not be built at all (no trace
+    to show), else the non-frame events of its trace, one line each.
+    """
+
+    index: int
+    src: str
+    packet: str
+    result: str
+    error: str | None = None
+    trace: tuple[str, ...] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the step as the contract's JSON writes it."""
+        out: dict[str, Any] = {"index": self.index, "kind": "packet", "from": self.src,
+                               "packet": self.packet, "result": self.result}
+        if self.error is not None:
+            out["error"] = self.error
+        if self.trace is not None:
+            out["trace"] = list(self.trace)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeRecord:
+    """A probe's outcome with the trace (and frames, when captured) of how it came about.
+
+    ``result`` is ``None`` when the probe could not run (``error`` says why).
+    ``start`` is the run's clock when the probe was sent: captured frames are
+    timed from the probe's own start.
+    """
+
+    index: int
+    src: str
+    target: str
+    result: str | None
+    served_by: str | None = None
+    local: str | None = None
+    peer: str | None = None
+    error: str | None = None
+    expect: str | None = None
+    start: float = 0.0
+    events: tuple[TraceEvent, ...] = ()
+    captures: tuple[Capture, ...] = ()
+
+    @property
+    def probe(self) -> str:
+        """Return the probe as written: ``SRC -> DST:PORT/PROTO``."""
+        return f"{self.src} -> {self.target}"
+
+    @property
+    def passed(self) -> bool | None:
+        """Return whether the expectation held (``None`` without one)."""
+        if self.expect is None:
+            return None
+        return self.result == self.expect
+
+    def outcome_json(self) -> dict[str, Any]:
+        """Return the contract's outcome fields: result, served_by/local/peer when open, error."""
+        out: dict[str, Any] = {"result": self.result}
+        if self.result == "open":
+            out.update(served_by=self.served_by, local=self.local, peer=self.peer)
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the step as the contract's JSON writes it."""
+        out: dict[str, Any] = {"index": self.index, "kind": "probe", "from": self.src,
+                               "to": self.target}
+        out.update(self.outcome_json())
+        if self.expect is not None:
+            out["expect"] = self.expect
+            out["passed"] = self.passed
+        return out
+
+
+StepRecord = CommandRecord | PacketRecord | ProbeRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A replayed scenario: its records in step order and the network after the last step."""
+
+    scenario: str
+    engine: str
+    seed: int
+    steps: tuple[StepRecord, ...]
+    topology: Topology
+
+    @property
+    def passed(self) -> bool:
+        """Return whether every probe's expectation held."""
+        return all(s.passed is not False for s in self.steps if isinstance(s, ProbeRecord))
+
+    @property
+    def probes(self) -> tuple[ProbeRecord, ...]:
+        """Return the probe records, in step order."""
+        return tuple(s for s in self.steps if isinstance(s, ProbeRecord))
+
+    @property
+    def failed(self) -> tuple[ProbeRecord, ...]:
+        """Return the probes whose expectation did not hold."""
+        return tuple(p for p in self.probes if p.passed is False)
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the JSON result of the scenario contract (``netsim run --json``)."""
+        return {"scenario": self.scenario, "engine": self.engine, "passed": self.passed,
+                "steps": [step.as_json() for step in self.steps]}
+
+
+@dataclass(frozen=True, slots=True)
+class Pictures:
+    """What ``netsim plot`` draws: the run, the grouped matrix and the extra probes asked for.
+
+    ``paths`` holds one probe record per ``--probe`` text, in the order given:
+    the run's own record where the run made that probe, else one sent after
+    the steps (with the frames it put on the wire).
+    """
+
+    run: Run
+    matrix: GroupedMatrix
+    paths: tuple[ProbeRecord, ...] = ()
+
+    @property
+    def topology(self) -> Topology:
+        """Return the network after the steps."""
+        return self.run.topology

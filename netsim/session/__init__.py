@@ -1,0 +1,168 @@
+"""The one place that runs things: load a scenario, build its world, replay it, answer questions.
+
+Every front end goes through here: the command line, the real-engine
+harness's ``sim-diff``, the gallery script and the benchmarks. What comes
+back is a value (``netsim.results``) that renderers turn into text, JSON,
+pcaps and pictures without touching the simulator.
+
+- ``replay(scenario, engine, seed=, probes=, capture=) -> Run``
+- ``trace(scenario, probe_text, ...) -> (Run, ProbeRecord)``: one probe after the steps
+- ``reach(scenario, ...) -> (Run, ReachMatrix)``: every source against every port
+- ``pictures(scenario, ...) -> Pictures``: what ``netsim plot`` draws
+- ``Session``: the same, step by step, for callers that keep the world
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+from netsim.dataplane.probe import simulate_probe
+from netsim.dataplane.reach import reach_matrix
+from netsim.results.reach import ReachMatrix, group_matrix
+from netsim.results.run import Pictures, ProbeRecord, Run
+from netsim.results.topology import Topology
+from netsim.scenario import load_scenario as _load_scenario
+from netsim.scenario import load_scenario_text as _load_scenario_text
+from netsim.scenario.probe import probe_step_from_text
+from netsim.scenario.spec import ProbeStep, Scenario
+from netsim.session.checks import SCENARIO_CHECKS
+from netsim.session.replay import StepCallback, probe_record, replay_world
+from netsim.session.snapshot import snapshot_topology
+from netsim.shell import run_in_container
+from netsim.world import World, build_world
+
+__all__ = [
+    "SCENARIO_CHECKS",
+    "Pictures",
+    "Session",
+    "load_scenario",
+    "load_scenario_text",
+    "open_world",
+    "pictures",
+    "reach",
+    "replay",
+    "replay_world",
+    "snapshot_topology",
+    "trace",
+]
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Load and validate a scenario file with every check (engines, images, packets)."""
+    return _load_scenario(Path(path), checks=SCENARIO_CHECKS)
+
+
+def load_scenario_text(text: str, path: str = "<string>") -> Scenario:
+    """Load and validate scenario YAML given as text, with every check."""
+    return _load_scenario_text(text, path, checks=SCENARIO_CHECKS)
+
+
+def open_world(scenario: Scenario, *, engine: str | None = None, seed: int = 0) -> World:
+    """Build a scenario's world with netsim's shell behind ``docker exec``, daemon started."""
+    return build_world(scenario, shell=run_in_container, engine=engine, seed=seed)
+
+
+class Session:
+    """A scenario's world, replayed once and then asked questions.
+
+    The world is built on creation; ``replay`` runs the steps (once); the
+    other methods look at the world as the steps left it.
+    """
+
+    def __init__(self, scenario: Scenario, *, engine: str | None = None, seed: int = 0) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.world = open_world(scenario, engine=engine, seed=seed)
+        self.run: Run | None = None
+
+    def replay(self, *, probes: bool = True, capture: bool = False,
+               progress: StepCallback | None = None) -> Run:
+        """Run the scenario's steps; return the run (see ``replay_world``).
+
+        Raises:
+            RuntimeError: the steps were already replayed in this session.
+        """
+        if self.run is not None:
+            raise RuntimeError(f"the steps of {self.scenario.name} were already replayed")
+        self.run = replay_world(self.world, probes=probes, capture=capture, progress=progress)
+        return self.run
+
+    def probe(self, step: ProbeStep, *, capture: bool = False,
+              rng: random.Random | None = None) -> ProbeRecord:
+        """Send one probe on the world as it is now; return its record with its trace."""
+        outcome = simulate_probe(self.world, step, capture=capture, rng=rng)
+        return probe_record(step, outcome)
+
+    def probe_text(self, text: str, *, proto: str | None = None, capture: bool = False,
+                   rng: random.Random | None = None) -> ProbeRecord:
+        """Send a probe typed as ``SRC -> DST[:PORT][/PROTO]``; return its record.
+
+        Raises:
+            ScenarioError: the probe text is not valid.
+        """
+        step = probe_step_from_text(text, self.scenario, proto=proto)
+        return self.probe(step, capture=capture, rng=rng)
+
+    def reach(self, *, seed: int | None = None, method: str = "flow") -> ReachMatrix:
+        """Return every source against every destination, the world left as it was."""
+        return reach_matrix(self.world, seed=self.seed if seed is None else seed, method=method)
+
+    def topology(self) -> Topology:
+        """Return the network as it is now."""
+        return snapshot_topology(self.world)
+
+
+def replay(scenario: Scenario, engine: str | None = None, *, seed: int = 0, probes: bool = True,
+           capture: bool = False, progress: StepCallback | None = None) -> Run:
+    """Build the scenario's world, replay its steps and return the run."""
+    return Session(scenario, engine=engine, seed=seed).replay(
+        probes=probes, capture=capture, progress=progress)
+
+
+def trace(scenario: Scenario, probe_text: str, *, engine: str | None = None, seed: int = 0,
+          proto: str | None = None) -> tuple[Run, ProbeRecord]:
+    """Replay the steps without their probes, then send one probe; return both.
+
+    Raises:
+        ScenarioError: the probe text is not valid for this scenario.
+    """
+    step = probe_step_from_text(probe_text, scenario, proto=proto)
+    session = Session(scenario, engine=engine, seed=seed)
+    run = session.replay(probes=False)
+    return run, session.probe(step)
+
+
+def reach(scenario: Scenario, *, engine: str | None = None, seed: int = 0,
+          method: str = "flow") -> tuple[Run, ReachMatrix]:
+    """Replay the steps without their probes; return the run and its reachability matrix."""
+    session = Session(scenario, engine=engine, seed=seed)
+    run = session.replay(probes=False)
+    return run, session.reach(method=method)
+
+
+def pictures(scenario: Scenario, *, engine: str | None = None, seed: int = 0,
+             probes: tuple[str, ...] = ()) -> Pictures:
+    """Replay the steps with their frames captured; return what ``netsim plot`` draws.
+
+    The matrix is the data plane's (seed 0, as the pictures have always
+    used); each of ``probes`` is the run's own record of that probe, or a
+    probe sent after the steps with random numbers seeded by its text.
+
+    Raises:
+        ScenarioError: one of ``probes`` is not valid for this scenario.
+    """
+    session = Session(scenario, engine=engine, seed=seed)
+    run = session.replay(capture=True)
+    matrix = group_matrix(session.reach(seed=0), run.topology)
+    recorded = {record.probe: record for record in run.probes}
+    paths: list[ProbeRecord] = []
+    for text in probes:
+        step = probe_step_from_text(text, scenario)
+        wanted = f"{step.src} -> {step.target}"
+        record = recorded.get(wanted)
+        if record is None:
+            record = session.probe(step, capture=True, rng=random.Random(f"probe-path/{wanted}"))
+        paths.append(record)
+    return Pictures(run, matrix, tuple(paths))

@@ -1,0 +1,95 @@
+"""Replay a scenario's steps on a world, one record per step.
+
+Commands go to the shell of the node they are typed on (``docker exec`` for a
+container), packets and probes to the data plane. Probes change no state, so
+a replay without them (``probes=False``) leaves the world exactly as a full
+one does: the same IDs, MACs and rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from netsim.dataplane.packets import send_packet
+from netsim.dataplane.probe import ProbeOutcome, simulate_probe
+from netsim.dataplane.trace import FrameEvent, describe
+from netsim.docker.client import CommandOutput
+from netsim.errors import NetsimError
+from netsim.results.run import CommandRecord, PacketRecord, ProbeRecord, Run, StepRecord
+from netsim.scenario.spec import CommandStep, PacketStep, ProbeStep
+from netsim.session.snapshot import snapshot_topology
+from netsim.shell import run_on_node, split_command
+from netsim.world import HOST, World
+
+SECONDS_PER_STEP = 1.0
+
+StepCallback = Callable[[int, int, StepRecord], None]
+# Answers a probe step on the world as it is at that step (the data plane by default).
+ProbeAnswer = Callable[[World, ProbeStep], ProbeOutcome]
+
+
+def run_command(world: World, step: CommandStep) -> CommandRecord:
+    """Run a command step where it is typed; return what it printed."""
+    output = _command_output(world, step)
+    return CommandRecord(step.index, step.on, step.command, output.exit_code, output.stdout,
+                         output.stderr)
+
+
+def _command_output(world: World, step: CommandStep) -> CommandOutput:
+    if step.on == HOST or step.on in world.machines:
+        return run_on_node(world, step.on, step.command)
+    argv = split_command(step.command)
+    if isinstance(argv, CommandOutput):
+        return argv
+    return world.client.run(["docker", "exec", step.on, *argv])
+
+
+def send_packet_step(world: World, step: PacketStep) -> PacketRecord:
+    """Send a hand-crafted packet; record what happened to it, event by event."""
+    try:
+        outcome = send_packet(world, step.src, step.packet, index=step.index)
+    except NetsimError as error:
+        return PacketRecord(step.index, step.src, step.packet, "not sent", str(error))
+    trace = tuple(describe(e).strip() for e in outcome.events if not isinstance(e, FrameEvent))
+    result = "sent" if outcome.error is None else "not sent"
+    return PacketRecord(step.index, step.src, step.packet, result, outcome.error, trace)
+
+
+def probe_record(step: ProbeStep, outcome: ProbeOutcome, *, start: float = 0.0) -> ProbeRecord:
+    """Return the record of a probe step from the data plane's outcome."""
+    return ProbeRecord(step.index, step.src, step.target, outcome.result, outcome.served_by,
+                       outcome.local, outcome.peer, outcome.error, step.expect, start,
+                       outcome.events, outcome.captures)
+
+
+def replay_world(world: World, *, probes: bool = True, capture: bool = False,
+                 progress: StepCallback | None = None, probe: ProbeAnswer | None = None) -> Run:
+    """Run every step of the world's scenario on it; return the run.
+
+    ``probes=False`` leaves probe steps out (they change no state), for
+    commands that only need the state after the steps. With ``capture``, each
+    probe record keeps the frames the probe put on the wire. ``probe`` answers
+    the probe steps instead of ``simulate_probe`` (tests compare evaluators).
+    """
+    scenario = world.scenario
+    records: list[StepRecord] = []
+    for step in scenario.steps:
+        world.daemon.clock += SECONDS_PER_STEP
+        record: StepRecord
+        if isinstance(step, CommandStep):
+            record = run_command(world, step)
+        elif isinstance(step, PacketStep):
+            record = send_packet_step(world, step)
+        elif not probes:
+            continue
+        else:
+            if probe is None:
+                outcome = simulate_probe(world, step, capture=capture)
+            else:
+                outcome = probe(world, step)
+            record = probe_record(step, outcome, start=world.daemon.clock)
+        records.append(record)
+        if progress is not None:
+            progress(step.index, len(scenario.steps), record)
+    return Run(scenario.name, world.profile.version, world.seed, tuple(records),
+               snapshot_topology(world))

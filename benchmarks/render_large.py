@@ -15,13 +15,12 @@ import time
 import zlib
 from pathlib import Path
 
-from netsim.render.reachability import build_reach_matrix
-
 from netsim.render.diagram import format_diagram, format_dot, format_mermaid
 from netsim.render.plots import plot_reachability, plot_topology, plot_traffic
-from netsim.render.topology import build_topology, wires
+from netsim.render.topology import wires
 from netsim.render.traffic import InterfaceCount, Traffic
-from netsim.session import load_scenario_text, open_world, replay_world
+from netsim.results.reach import group_matrix, probe_matrix
+from netsim.session import Session, load_scenario_text
 
 IMAGES = ("nginx", "redis", "mysql:5.6.35", "tomcat", "busybox sleep 3600")
 RESULTS = ("open", "refused", "timeout", "unreachable", "unresolved")
@@ -77,9 +76,9 @@ def main() -> int:
         return value
 
     scenario = timed("load", lambda: load_scenario_text(scenario_text(args.containers)))
-    world = timed("build world", lambda: open_world(scenario))
-    timed("replay steps", lambda: replay_world(world, probe=lambda w, s: {"result": "skipped"}))
-    topology = timed("topology values", lambda: build_topology(world))
+    session = timed("build world", lambda: Session(scenario))
+    run = timed("replay steps", lambda: session.replay(probes=False))
+    topology = run.topology
     running = sum(1 for c in topology.containers if c.running)
     print(
         f"{scenario.name}: {len(topology.containers)} containers ({running} running), "
@@ -91,7 +90,8 @@ def main() -> int:
 
     matrix = timed(
         "matrix values" + (" (data plane)" if args.probe else " (synthetic)"),
-        lambda: build_reach_matrix(world, None if args.probe else synthetic),
+        lambda: (group_matrix(session.reach(), topology) if args.probe
+                 else probe_matrix(topology, synthetic)),
     )
     edges = wires(topology)
     traffic = Traffic(

@@ -41,15 +41,14 @@ from netsim.dataplane.frames import (
 )
 from netsim.dataplane.matches import REJECT_CODES
 from netsim.dataplane.nodes import Node, accounting_plan
-from netsim.dataplane.stack import IPv4Stack, header_fields, packet_view
+from netsim.dataplane.stack import Header, IPv4Stack
 from netsim.dataplane.trace import (
     BridgeDecision,
-    ChainWalk,
     FrameEvent,
     NeighbourEvent,
     TraceEvent,
 )
-from netsim.kernel.evaluate import Verdict
+from netsim.kernel.evaluate import PacketView, Verdict
 from netsim.kernel.namespace import Bridge, Interface, NetworkNamespace
 
 if TYPE_CHECKING:
@@ -559,50 +558,18 @@ class Simulation(IPv4Stack):
 
     # -- netfilter ---------------------------------------------------------------
 
-    def walk(
-        self,
-        node: Node,
-        hook: str,
-        table: str,
-        packet: IPv4Packet,
-        tracked: Tracked,
-        in_if: str,
-        out_if: str,
-    ) -> Verdict | None:
-        """Walk ``table``'s built-in chain for ``hook``; None when it is empty with ACCEPT."""
-        if (table, hook) not in node.active_chains:
-            return None
-        fields = header_fields(packet)
-        protocol, sport, dport, itype, icode, flags = fields
-        entry = tracked.entry
-        snat = entry is not None and entry.snat
-        dnat = entry is not None and entry.dnat
-        # The walk is a pure function of the packet view and the ruleset, and the
-        # ruleset does not change while a simulation runs: remember verdicts, keyed
-        # by the view's fields (no PacketView is built when the verdict is known).
-        # Fields no rule of the table tests cannot change the walk, so they are
-        # left out of the key (a flow's ports and flags, mostly).
-        relevant = node.relevant[table]
-        key = (
-            table,
-            hook,
-            packet.src if "src" in relevant else None,
-            packet.dst if "dst" in relevant else None,
-            protocol if "protocol" in relevant else None,
-            sport if "sport" in relevant else None,
-            dport if "dport" in relevant else None,
-            itype if "icmp_type" in relevant else None,
-            icode if "icmp_code" in relevant else None,
-            flags if "tcp_flags" in relevant else None,
-            in_if if "in_interface" in relevant else None,
-            out_if if "out_interface" in relevant else None,
-            tracked.state if "ct_state" in relevant else None,
-            snat if "ct_snat" in relevant else None,
-            dnat if "ct_dnat" in relevant else None,
-        )
+    def verdict(self, node: Node, table: str, hook: str, header: Header) -> Verdict:
+        """Return a chain's verdict, cached per node, and bump the counters it passed.
+
+        The walk is a pure function of the header and the ruleset, and the
+        ruleset does not change while a simulation runs: verdicts are kept
+        under the header fields some rule of the table reads (``Node.key_of``),
+        so a flow's ports and flags mostly make no new walk.
+        """
+        key = (table, hook, node.key_of[table](header))
         known = node.walks.get(key)
         if known is None:
-            view = packet_view(packet, fields, tracked, in_if, out_if)
+            view = PacketView(*header)
             verdict = node.verdicts.get((table, hook, view))
             if verdict is None:
                 verdict = node.netfilter.evaluate(table, hook, view, node.context)
@@ -615,20 +582,6 @@ class Simulation(IPv4Stack):
             for item in counted:
                 item.packets += 1
                 item.bytes += 60
-        if self.record:
-            self.events.append(
-                ChainWalk(
-                    self.env.now,
-                    node.label,
-                    hook,
-                    table,
-                    hook,
-                    verdict.action,
-                    verdict.trace,
-                    in_if,
-                    out_if,
-                )
-            )
         return verdict
 
     def loop_back(self, node: Node, packet: IPv4Packet) -> None:

@@ -58,7 +58,6 @@ from netsim.dataplane.apps import (
 )
 from netsim.dataplane.conntrack import (
     ConntrackTable,
-    Tracked,
 )
 from netsim.dataplane.engine import EngineConfig
 from netsim.dataplane.frames import (
@@ -83,7 +82,7 @@ from netsim.dataplane.sockets import (
     Transport,
     UdpSocket,
 )
-from netsim.dataplane.stack import IPv4Stack, header_fields, packet_view
+from netsim.dataplane.stack import Header, IPv4Stack
 from netsim.kernel.evaluate import PacketView, Verdict, evaluate
 from netsim.kernel.namespace import Bridge, Interface, NetworkNamespace
 from netsim.kernel.netfilter import Chain, Netfilter, RuleEntry
@@ -337,46 +336,26 @@ class FlowPlane:
 
     # -- decisions that depend on the world only -------------------------------------
 
-    def verdict(
-        self,
-        node: Node,
-        table: str,
-        hook: str,
-        packet: IPv4Packet,
-        tracked: Tracked,
-        in_if: str,
-        out_if: str,
-    ) -> Verdict:
-        """Return the verdict of ``table``'s ``hook`` chain, cached per abstract header view."""
+    def verdict(self, node: Node, table: str, hook: str, header: Header) -> Verdict:
+        """Return the verdict of ``table``'s ``hook`` chain, cached per abstract header."""
         atoms = self._atoms.get(id(node))
         if atoms is None:
             atoms = self._atoms[id(node)] = _Atoms(node)
             self._verdicts[id(node)] = {}
-        fields = header_fields(packet)
-        protocol, sport, dport, itype, icode, flags = fields
-        entry = tracked.entry
         key = (
             table,
             hook,
-            protocol,
-            atoms.address(0, packet.src),
-            atoms.address(1, packet.dst),
-            atoms.port(sport),
-            atoms.port(dport),
-            itype,
-            icode,
-            flags,
-            in_if,
-            out_if,
-            tracked.state,
-            entry is not None and entry.snat,
-            entry is not None and entry.dnat,
+            header[2],
+            atoms.address(0, header[0]),
+            atoms.address(1, header[1]),
+            atoms.port(header[3]),
+            atoms.port(header[4]),
+            header[5:],
         )
         cache = self._verdicts[id(node)]
         verdict = cache.get(key)
         if verdict is None:
-            view = packet_view(packet, fields, tracked, in_if, out_if)
-            verdict = cache[key] = self._evaluate(node, table, hook, view)
+            verdict = cache[key] = self._evaluate(node, table, hook, PacketView(*header))
         return verdict
 
     def _evaluate(self, node: Node, table: str, hook: str, view: PacketView) -> Verdict:
@@ -1091,20 +1070,9 @@ class _Run(IPv4Stack):
         """Return this probe's conntrack table of ``node``."""
         return self.table(node)
 
-    def walk(
-        self,
-        node: Node,
-        hook: str,
-        table: str,
-        packet: IPv4Packet,
-        tracked: Tracked,
-        in_if: str,
-        out_if: str,
-    ) -> Verdict | None:
-        """Return the verdict of a built-in chain; None when it is empty with ACCEPT."""
-        if (table, hook) not in node.active_chains:
-            return None
-        return self.plane.verdict(node, table, hook, packet, tracked, in_if, out_if)
+    def verdict(self, node: Node, table: str, hook: str, header: Header) -> Verdict:
+        """Return the plane's cached verdict (``FlowPlane.verdict``)."""
+        return self.plane.verdict(node, table, hook, header)
 
     def loop_back(self, node: Node, packet: IPv4Packet) -> None:
         """Hand a packet sent to ``lo`` to the node's input path after the loopback delay."""

@@ -14,14 +14,20 @@ the kernel model does not have (yet) live here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
+from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from netsim.dataplane.conntrack import ConntrackTable
 from netsim.dataplane.matches import VIEW_FIELDS, rule_reads
 from netsim.kernel.evaluate import EvalContext, PacketView, Verdict
 from netsim.kernel.namespace import Interface, NetworkNamespace, Route
 from netsim.kernel.netfilter import Chain, Netfilter, RuleEntry, Table
+
+if TYPE_CHECKING:
+    from netsim.dataplane.stack import Header
 
 Counted = Chain | RuleEntry
 
@@ -75,6 +81,8 @@ class Node:
         self.relevant = {
             name: relevant_fields(table) for name, table in namespace.netfilter.tables.items()
         }
+        # The part of a header (``stack.Header``) each table's verdict depends on.
+        self.key_of = {name: key_getter(fields) for name, fields in self.relevant.items()}
         self._routes: dict[IPv4Address, RouteResult | None] = {}
         self._route_ids: dict[int, tuple[IPv4Address, RouteResult | None]] = {}
         self._local_ids: dict[int, tuple[IPv4Address, bool]] = {}
@@ -257,6 +265,16 @@ def accounting_plan(netfilter: Netfilter, verdict: Verdict) -> tuple[Counted, ..
         elif step.kind == "rule" and 0 < step.rulenum <= len(chain.entries):
             out.append(chain.entries[step.rulenum - 1])
     return tuple(out)
+
+
+def _no_key(_header: Header) -> object:
+    return None
+
+
+def key_getter(fields: frozenset[str]) -> Callable[[Header], object]:
+    """Return a function that picks ``fields`` out of a header, as a verdict cache's key."""
+    indexes = [i for i, name in enumerate(VIEW_FIELDS) if name in fields]
+    return itemgetter(*indexes) if indexes else _no_key
 
 
 def relevant_fields(table: Table) -> frozenset[str]:

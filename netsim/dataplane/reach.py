@@ -11,88 +11,19 @@ plane, without trace recording).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any, cast
 
 from netsim.dataplane.apps import proxy_bindings
 from netsim.dataplane.flow import FlowPlane, Symmetry, port_classes, symmetry_of
 from netsim.dataplane.probe import simulate_probe
+from netsim.results.reach import Destination, ReachCell, ReachMatrix
 from netsim.scenario.spec import ProbeProtocol, ProbeStep
 
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1}
 
 if TYPE_CHECKING:
     from netsim.world import World
-
-
-@dataclass(frozen=True, slots=True)
-class Destination:
-    """A port someone may try: what it is, and the address:port/proto to probe."""
-
-    label: str
-    address: IPv4Address
-    port: int
-    proto: str
-
-    @property
-    def target(self) -> str:
-        """Return ``ADDRESS:PORT/PROTO``."""
-        return f"{self.address}:{self.port}/{self.proto}"
-
-
-@dataclass(frozen=True, slots=True)
-class ReachCell:
-    """One source against one destination."""
-
-    source: str
-    destination: Destination
-    result: str | None
-    served_by: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ReachMatrix:
-    """All cells, sources and destinations in a stable order."""
-
-    sources: tuple[str, ...]
-    destinations: tuple[Destination, ...]
-    cells: tuple[ReachCell, ...]
-
-    def as_json(self) -> dict[str, Any]:
-        """Return the JSON form of ``netsim reach --json``."""
-        return {
-            "sources": list(self.sources),
-            "destinations": [{"label": d.label, "target": d.target} for d in self.destinations],
-            "cells": [
-                {
-                    "from": c.source,
-                    "to": c.destination.target,
-                    "label": c.destination.label,
-                    "result": c.result,
-                    "served_by": c.served_by,
-                }
-                for c in self.cells
-            ],
-        }
-
-    def table(self) -> str:
-        """Return the matrix as a text table: a row per source, a column per destination."""
-        index = {(c.source, c.destination): c for c in self.cells}
-        header = ["from \\ to", *(f"{d.label} {d.target}" for d in self.destinations)]
-        rows = [header]
-        for source in self.sources:
-            row = [source]
-            for destination in self.destinations:
-                cell = index[(source, destination)]
-                row.append(str(cell.result))
-            rows.append(row)
-        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-        return "".join(
-            "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip()
-            + "\n"
-            for row in rows
-        )
 
 
 def sources_of(world: World) -> tuple[str, ...]:

@@ -64,13 +64,14 @@ from netsim.dataplane.frames import (
 from netsim.dataplane.matches import NAT_MANIP, REJECT_CODES
 from netsim.dataplane.nodes import LOOPBACK_ADDRESS
 from netsim.dataplane.trace import (
+    ChainWalk,
     ConntrackEvent,
     DropEvent,
     NatEvent,
     RouteDecision,
     TraceEvent,
 )
-from netsim.kernel.evaluate import PacketView, Verdict
+from netsim.kernel.evaluate import Verdict
 from netsim.kernel.rules import NatTarget, PortsTarget
 
 if TYPE_CHECKING:
@@ -78,48 +79,29 @@ if TYPE_CHECKING:
     from netsim.dataplane.nodes import Node
     from netsim.dataplane.sockets import Transport
 
-HeaderFields = tuple[int, int | None, int | None, int | None, int | None, int | None]
-"""A packet's protocol, ports, ICMP type and code and TCP flags, as ``PacketView`` holds them."""
-
-
-def header_fields(packet: IPv4Packet) -> HeaderFields:
-    """Return the transport fields rules can test: (protocol, sport, dport, type, code, flags)."""
-    payload = packet.payload
-    if isinstance(payload, TcpSegment):
-        return PROTO_TCP, payload.sport, payload.dport, None, None, payload.flags
-    if isinstance(payload, IcmpMessage):
-        return PROTO_ICMP, None, None, payload.type, payload.code, None
-    return PROTO_UDP, payload.sport, payload.dport, None, None, None
-
-
-def packet_view(
-    packet: IPv4Packet, fields: HeaderFields, tracked: Tracked, in_if: str, out_if: str
-) -> PacketView:
-    """Return what netfilter decides on for ``packet`` at a hook (see ``header_fields``)."""
-    entry = tracked.entry
-    protocol, sport, dport, itype, icode, flags = fields
-    return PacketView(
-        src=packet.src,
-        dst=packet.dst,
-        protocol=protocol,
-        sport=sport,
-        dport=dport,
-        icmp_type=itype,
-        icmp_code=icode,
-        tcp_flags=flags,
-        in_interface=in_if,
-        out_interface=out_if,
-        ct_state=tracked.state,
-        ct_snat=entry is not None and entry.snat,
-        ct_dnat=entry is not None and entry.dnat,
-    )
+Header = tuple[
+    IPv4Address,
+    IPv4Address,
+    int,
+    int | None,
+    int | None,
+    int | None,
+    int | None,
+    int | None,
+    str,
+    str,
+    str,
+    bool,
+    bool,
+]
+"""What netfilter decides on at a hook: ``PacketView``'s fields, in its order (``VIEW_FIELDS``)."""
 
 
 class IPv4Stack:
     """The kernel's IPv4 path over the namespaces of one world.
 
-    A subclass provides what lies below the decisions: ``walk`` (a built-in
-    chain's verdict), ``conntrack_of``, ``neighbour_output`` and
+    A subclass provides what lies below the decisions: ``verdict`` (a built-in
+    chain's verdict, and how it is cached), ``conntrack_of``, ``neighbour_output`` and
     ``loop_back`` (the link layer), ``clock``, and a ``transport`` that
     delivers packets to sockets and sends RSTs. ``record`` turns the trace
     on; ``rng`` is the run's seeded generator.
@@ -136,17 +118,8 @@ class IPv4Stack:
         """Return the simulated time now."""
         raise NotImplementedError
 
-    def walk(
-        self,
-        node: Node,
-        hook: str,
-        table: str,
-        packet: IPv4Packet,
-        tracked: Tracked,
-        in_if: str,
-        out_if: str,
-    ) -> Verdict | None:
-        """Return ``table``'s verdict for ``hook``; None when the chain is empty with ACCEPT."""
+    def verdict(self, node: Node, table: str, hook: str, header: Header) -> Verdict:
+        """Return the verdict of ``table``'s built-in chain for ``hook`` on ``header``."""
         raise NotImplementedError
 
     def conntrack_of(self, node: Node) -> ConntrackTable:
@@ -175,6 +148,63 @@ class IPv4Stack:
             self.events.append(DropEvent(self.clock(), node.label, reason, summary))
 
     # -- netfilter ---------------------------------------------------------------------
+
+    def walk(
+        self,
+        node: Node,
+        hook: str,
+        table: str,
+        packet: IPv4Packet,
+        tracked: Tracked,
+        in_if: str,
+        out_if: str,
+    ) -> Verdict | None:
+        """Walk ``table``'s built-in chain for ``hook``; None when it is empty with ACCEPT."""
+        if (table, hook) not in node.active_chains:
+            return None
+        payload = packet.payload
+        entry = tracked.entry
+        if isinstance(payload, TcpSegment):
+            protocol, sport, dport = PROTO_TCP, payload.sport, payload.dport
+            itype = icode = None
+            flags: int | None = payload.flags
+        elif isinstance(payload, IcmpMessage):
+            protocol, sport, dport = PROTO_ICMP, None, None
+            itype, icode, flags = payload.type, payload.code, None
+        else:
+            protocol, sport, dport = PROTO_UDP, payload.sport, payload.dport
+            itype = icode = flags = None
+        header: Header = (
+            packet.src,
+            packet.dst,
+            protocol,
+            sport,
+            dport,
+            itype,
+            icode,
+            flags,
+            in_if,
+            out_if,
+            tracked.state,
+            entry is not None and entry.snat,
+            entry is not None and entry.dnat,
+        )
+        verdict = self.verdict(node, table, hook, header)
+        if self.record:
+            self.events.append(
+                ChainWalk(
+                    self.clock(),
+                    node.label,
+                    hook,
+                    table,
+                    hook,
+                    verdict.action,
+                    verdict.trace,
+                    in_if,
+                    out_if,
+                )
+            )
+        return verdict
 
     def classify(self, node: Node, hook: str, packet: IPv4Packet) -> Tracked:
         """nf_conntrack_in: find or start the packet's connection."""

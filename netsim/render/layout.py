@@ -382,7 +382,7 @@ class _Builder:
 
     def _wire_segment(self, points: tuple[tuple[float, float], ...], style: str,
                       key: tuple[object, ...], *, vertical: bool, group: int = -1) -> None:
-        index = self.wire_index.get(key)  # type: ignore[arg-type]
+        index = self.wire_index.get(key)
         (x0, y0), (x1, y1) = points[0], points[-1]
         if vertical:
             label_at = (x0 + 0.06, (y0 + y1) / 2, "left")
@@ -484,7 +484,7 @@ class _Builder:
             if parent is None or child is None:
                 continue
             key = ("link", f"container:{link.parent}", f"container:{link.child}", None)
-            index = self.wire_index.get(key)  # type: ignore[arg-type]
+            index = self.wire_index.get(key)
             wires_ = () if index is None else (index,)
             py, cy = parent.y + parent.h / 2, child.y + child.h / 2
             if abs(parent.x - child.x) < 1e-6:

@@ -50,7 +50,7 @@ class _LimitExceeded(Exception):
         self.mark = mark
 
 
-class _LimitedLoader(yaml.SafeLoader):
+class _LimitedLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types
     """Compose YAML nodes, refusing documents that are too deep or too large."""
 
     def __init__(self, stream: str) -> None:
@@ -73,7 +73,7 @@ class _LimitedLoader(yaml.SafeLoader):
         try:
             if self.netsim_depth > MAX_DEPTH:
                 raise _LimitExceeded(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self.netsim_depth -= 1
 

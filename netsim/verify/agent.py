@@ -33,7 +33,7 @@ UNREACHABLE_ERRNOS = (errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EADDRNOTAVAIL
 ANSWER_WAIT = 3.0
 
 
-def _hostport(address: tuple) -> str:
+def _hostport(address: tuple[str, int] | tuple[str, int, int, int]) -> str:
     """Return ``ADDRESS:PORT`` (``[V6]:PORT`` for IPv6) of a socket address."""
     host, port = address[0], address[1]
     if ":" in host:
@@ -261,7 +261,7 @@ def _checksum(data: bytes) -> int:
     total = sum(struct.unpack(f"!{len(data) // 2}H", data))
     total = (total >> 16) + (total & 0xFFFF)
     total += total >> 16
-    return ~total & 0xFFFF
+    return int(~total & 0xFFFF)
 
 
 def probe_icmp(address: str, timeout: float) -> dict[str, str | None]:

@@ -18,7 +18,7 @@ from netsim.session import load_scenario, replay
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
-ENGINES = ("20.10", "28.5")
+ENGINES = engine_names()
 REGENERATE = os.environ.get("NETSIM_REGENERATE") == "1"
 
 

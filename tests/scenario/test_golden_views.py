@@ -20,7 +20,7 @@ from netsim.session import load_scenario
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden-views"
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
-ENGINES = ("20.10", "28.5")
+ENGINES = engine_names()
 REGENERATE = os.environ.get("NETSIM_REGENERATE") == "1"
 
 

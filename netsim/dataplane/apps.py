@@ -202,18 +202,22 @@ def _published_endpoint(container: Container) -> IPv4Address | None:
 # -- the programs as simpy sees them ---------------------------------------------------------
 
 
-def listen_ports(
-    sim: Simulation, node: Node, owner: str, ports: tuple[tuple[int, str], ...]
-) -> None:
+def listen_ports(sim: Simulation, node: Node, program: Listen) -> None:
     """Open the wildcard listeners of one program on ``node``."""
     transport = sim.transport
-    for port, proto in ports:
+    owner = program.owner
+
+    def accepted(conn: TcpConnection) -> None:
+        answer_connection(transport, conn)
+
+    def datagram(sock: UdpSocket, packet: IPv4Packet) -> None:
+        answer_datagram(transport, sock, packet)
+
+    for port, proto in program.ports:
         if proto == "tcp":
-            transport.listen_tcp(node, None, port, owner, lambda c: answer_connection(transport, c))
+            transport.listen_tcp(node, None, port, owner, accepted, program)
         elif proto == "udp":
-            transport.bind_udp(
-                node, None, port, owner, lambda s, p: answer_datagram(transport, s, p)
-            )
+            transport.bind_udp(node, None, port, owner, datagram, program=program)
 
 
 def start_proxy(sim: Simulation, binding: ProxyBinding) -> None:
@@ -224,13 +228,15 @@ def start_proxy(sim: Simulation, binding: ProxyBinding) -> None:
         def accepted(client: TcpConnection) -> None:
             sim.env.process(_relay_tcp(sim, client, binding))
 
-        sim.transport.listen_tcp(host, binding.host_ip, binding.host_port, PROXY, accepted)
+        sim.transport.listen_tcp(host, binding.host_ip, binding.host_port, PROXY, accepted, binding)
         return
 
     def datagram(sock: UdpSocket, packet: IPv4Packet) -> None:
         sim.env.process(_relay_udp(sim, sock, packet, binding))
 
-    sim.transport.bind_udp(host, binding.host_ip, binding.host_port, PROXY, datagram)
+    sim.transport.bind_udp(
+        host, binding.host_ip, binding.host_port, PROXY, datagram, program=binding
+    )
 
 
 def _relay_tcp(
@@ -278,14 +284,14 @@ def start_embedded_dns(sim: Simulation, node: Node, program: EmbeddedDns) -> Non
     def query(sock: UdpSocket, packet: IPv4Packet) -> None:
         answer_query(transport, world, container, sock, packet)
 
-    transport.bind_udp(node, EMBEDDED_DNS, program.port, "dockerd", query)
+    transport.bind_udp(node, EMBEDDED_DNS, program.port, "dockerd", query, program=program)
 
 
 def install(sim: Simulation) -> None:
     """Start every program the world runs: listeners, docker-proxies, embedded DNS."""
     for program in programs(sim.world):
         if isinstance(program, Listen):
-            listen_ports(sim, sim.node_of(program.namespace), program.owner, program.ports)
+            listen_ports(sim, sim.node_of(program.namespace), program)
         elif isinstance(program, EmbeddedDns):
             start_embedded_dns(sim, sim.node_of(program.namespace), program)
         else:

@@ -644,7 +644,7 @@ class Simulation(IPv4Stack):
         hop: IPv4Address,
         pending: _Pending,
         key: tuple[int, str, IPv4Address],
-    ):  # type: ignore[no-untyped-def]
+    ) -> Generator[simpy.Event, Any, None]:
         source = node.select_source(iface.name, hop) or IPv4Address("0.0.0.0")
         for _ in range(self.config.arp_attempts):
             if pending.resolved:

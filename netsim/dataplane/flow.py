@@ -1,37 +1,39 @@
-"""Answer probes at flow level: the packet path's decisions, walked without simpy.
+"""Answer probes at flow level: the packet path's decisions, without simpy or frames.
 
 A probe's packets (SYN, SYN-ACK or RST, the handshake's ACK, the listener's
 answer; a datagram and its answer; an echo and its reply; ICMP errors; the
-docker-proxy's own connection and the embedded DNS query) are walked through
-the decisions ``netsim.dataplane.engine`` makes, in the same order: routing
-(``nodes.Node``: local table first, longest prefix, ``inet_select_addr``),
-the netfilter hooks for routed and bridged (br_netfilter) traffic with the
-kernel's pure ``evaluate``, conntrack and NAT (``netsim.dataplane.conntrack``,
-so replies are translated back and matched as ESTABLISHED), neighbour
-resolution (nobody on the link holds the address: ICMP host unreachable
-after 3 s), bridging (the port, hairpin), sockets (listeners, docker-proxy,
-the embedded DNS, TCP RST and ICMP port unreachable for closed ports).
+docker-proxy's own connection and the embedded DNS query) go through the same
+decisions as in the packet engine, made by the same code: routing
+(``nodes.Node``), the netfilter hooks, conntrack and NAT bindings, REJECT and
+ICMP errors (``stack.IPv4Stack``), and the sockets (``sockets.Transport``:
+who accepts a SYN or a datagram, what a closed port answers, which errno an
+ICMP error gives). The programs behind the sockets are ``apps.programs``,
+answering as ``apps`` has them answer.
 
-Nothing is scheduled on simpy: callbacks wait in a small time-ordered queue,
-and what depends on the world only is cached per world by ``FlowPlane``:
-routes, who answers ARP for what, the bridge port toward an interface, and
-verdicts per *abstract* header view (addresses and ports replaced by the
-class of values no rule of the namespace tells apart, so an ephemeral port
-or another client address does not make a new walk). A walk that misses the
-cache runs ``evaluate`` on the chains without the rules that name another
-/32 or another single port than the packet's, which cannot match.
-Netfilter counters are not incremented. TCP sequence numbers are not
-modelled, and a lost SYN is not retransmitted: a retransmission meets the
-same decisions (conntrack keeps its NAT binding), so it ends the same way.
+What this module adds is below and around those decisions:
+
+* no simpy: callbacks wait in a small time-ordered queue (``_Run``), and a
+  socket's signal is a flag the probe polls;
+* no frames: a packet goes to the interface that would answer ARP for its
+  next hop, through the bridge port the FDB would have learnt
+  (``FlowPlane.holder``/``toward``); nobody on the link holds the address:
+  ICMP host unreachable after 3 s;
+* what depends on the world only is cached per world by ``FlowPlane``:
+  routes, ARP answers, bridge ports, and verdicts per *abstract* header
+  (addresses and ports replaced by the class of values no rule of the
+  namespace tells apart, ``_Atoms``, so an ephemeral port or another client
+  address does not make a new walk). A walk that misses the cache runs
+  ``evaluate`` on the chains without the rules that name another /32 or
+  another single port than the packet's, which cannot match;
+* shortcuts that change nothing a probe sees: netfilter counters are not
+  incremented, pure ACKs for data are not sent, and a lost SYN is not
+  retransmitted (a retransmission meets the same decisions, and conntrack
+  keeps its NAT binding, so it ends the same way).
 
 ``symmetry_of`` and ``port_classes`` find the namespaces and published ports
 the world treats alike up to a swap, which lets ``reach`` answer a group of
-cells with one walk.
-
-Helpers that mirror code the packet path keeps inside a simpy process or a
-private method (``_relay_tcp``/``_relay_udp``, ``_nat_target``,
-``_avoid_clash``, ARP's flood and the bridge's learnt FDB) are written here
-as small functions; each says what it mirrors.
+cells with one walk. They read rules through ``matches``; a rule with a match
+or target it does not describe turns grouping off (``FlowPlane.understood``).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from netsim.dataplane.apps import (
     PROXY,
     EmbeddedDns,
     Listen,
+    Program,
     ProxyBinding,
     answer_connection,
     answer_datagram,
@@ -63,10 +66,10 @@ from netsim.dataplane.engine import EngineConfig
 from netsim.dataplane.frames import (
     HOST_UNREACH,
     ICMP_DEST_UNREACH,
-    DnsMessage,
     IPv4Packet,
     UdpDatagram,
 )
+from netsim.dataplane.matches import rule_ports, rule_reads, target_known
 from netsim.dataplane.names import (
     EMBEDDED_DNS,
     hosts_lookup,
@@ -74,7 +77,16 @@ from netsim.dataplane.names import (
     resolver_of,
 )
 from netsim.dataplane.nodes import LOOPBACK_NET, Node
-from netsim.dataplane.probe import ANSWER_WAIT, PROBE_TIMEOUT, UNREACHABLE_ERRNOS
+from netsim.dataplane.probe import (
+    ANSWER_WAIT,
+    PROBE_TIMEOUT,
+    UNREACHABLE_ERRNOS,
+    ProbeOutcome,
+    datagram_answer,
+    dns_address,
+)
+from netsim.dataplane.probe import failure as _failure
+from netsim.dataplane.probe import parse_answer as _parse
 from netsim.dataplane.sockets import (
     EPHEMERAL_PORTS,
     TcpConnection,
@@ -97,7 +109,6 @@ from netsim.kernel.rules import (
 )
 
 if TYPE_CHECKING:
-    from netsim.docker.model import Container
     from netsim.scenario.spec import ProbeStep
     from netsim.world import World
 
@@ -105,39 +116,31 @@ PROTOCOL_NUMBERS = {"tcp": 6, "udp": 17, "icmp": 1}
 MAX_EVENTS = 20_000
 """Callbacks one probe may run before it counts as a storm (the engine's frame budget)."""
 
-Address = tuple[IPv4Address, int]
 
-
-@dataclass(frozen=True, slots=True)
-class FlowOutcome:
-    """What a probe finds: the contract's result, and served_by/local/peer when open."""
-
-    result: str | None
-    served_by: str | None = None
-    local: str | None = None
-    peer: str | None = None
-    address: IPv4Address | None = None
-    error: str | None = None
-
-    def as_result(self) -> dict[str, Any]:
-        """Return the contract's fields, as ``ProbeOutcome.as_result`` does."""
-        from netsim.dataplane.probe import probe_result
-
-        return probe_result(self.result, self.served_by, self.local, self.peer, self.error)
+FlowOutcome = ProbeOutcome
+"""What a probe finds at flow level: a ``probe.ProbeOutcome`` without a trace."""
 
 
 # -- the per-world caches ---------------------------------------------------------------
 
 
 class _Atoms:
-    """The classes of addresses and ports one namespace's rules cannot tell apart."""
+    """The classes of addresses and ports one namespace's rules cannot tell apart.
 
-    __slots__ = ("bounds", "context", "exact", "networks", "_cache", "_types")
+    An address's class is whether a rule names it as a /32, the networks rules
+    name that hold it, and its address types (``-m addrtype``); a port's is its
+    place among the ends of the ranges rules test (``matches.match_reads``). A
+    rule with a match ``matches`` does not describe makes every address and
+    port a class of its own (``distinct``).
+    """
+
+    __slots__ = ("bounds", "context", "distinct", "exact", "networks", "_cache", "_types")
 
     def __init__(self, node: Node) -> None:
         exact: tuple[set[IPv4Address], set[IPv4Address]] = (set(), set())
         networks: tuple[set[IPv4Network], set[IPv4Network]] = (set(), set())
         bounds = {0, 65536}
+        distinct = False
         for table in node.netfilter.tables.values():
             for chain in table.chains.values():
                 for entry in chain.entries:
@@ -147,15 +150,14 @@ class _Atoms:
                             exact[role].add(net.network_address)
                         elif net.prefixlen:
                             networks[role].add(net)
-                    for match in rule.matches:
-                        ranges: tuple[PortRange, ...] = ()
-                        if isinstance(match, PortMatch):
-                            ranges = tuple(r for r in (match.sport, match.dport) if r is not None)
-                        elif isinstance(match, MultiportMatch):
-                            ranges = match.ports
-                        for port_range in ranges:
-                            bounds.add(port_range.first)
-                            bounds.add(port_range.last + 1)
+                    ranges = rule_ports(rule)
+                    if ranges is None:
+                        distinct = True
+                        continue
+                    for port_range in ranges:
+                        bounds.add(port_range.first)
+                        bounds.add(port_range.last + 1)
+        self.distinct = distinct
         self.exact = exact
         self.networks = (
             tuple(sorted(networks[0], key=str)),
@@ -175,7 +177,7 @@ class _Atoms:
             if types is None:
                 types = self._types[address] = self.context.address_types(address)
             found = (
-                address if address in self.exact[role] else None,
+                address if self.distinct or address in self.exact[role] else None,
                 tuple(i for i, net in enumerate(self.networks[role]) if address in net),
                 types,
             )
@@ -184,7 +186,9 @@ class _Atoms:
 
     def port(self, port: int | None) -> int | None:
         """Return the class of a port (the ranges its rules test split the port space)."""
-        return None if port is None else bisect_right(self.bounds, port)
+        if port is None or self.distinct:
+            return port
+        return bisect_right(self.bounds, port)
 
 
 _RuleSlot = tuple[int, IPv4Address | None, IPv4Address | None, tuple[int, int] | None, RuleEntry]
@@ -211,9 +215,13 @@ class _ChainIndex:
                 dst = rule.destination.network_address
             port = None
             for match in rule.matches:
-                if (isinstance(match, PortMatch) and match.dport is not None
-                        and not match.dport_invert and match.dport.first == match.dport.last
-                        and match.protocol in PROTOCOL_NUMBERS):
+                if (
+                    isinstance(match, PortMatch)
+                    and match.dport is not None
+                    and not match.dport_invert
+                    and match.dport.first == match.dport.last
+                    and match.protocol in PROTOCOL_NUMBERS
+                ):
                     port = (PROTOCOL_NUMBERS[match.protocol], match.dport.first)
             slot = (position, src, dst, port, entry)
             if dst is not None:
@@ -236,8 +244,10 @@ class _ChainIndex:
         ]
         slots.sort(key=lambda slot: slot[0])
         entries = [
-            entry for _, src, dst, need, entry in slots
-            if (src is None or src == view.src) and (dst is None or dst == view.dst)
+            entry
+            for _, src, dst, need, entry in slots
+            if (src is None or src == view.src)
+            and (dst is None or dst == view.dst)
             and (need is None or need == port)
         ]
         return Chain(self.name, self.policy, entries)
@@ -284,11 +294,12 @@ class FlowPlane:
         self._toward: dict[tuple[int, int], Interface | None] = {}
         self._ports: dict[int, list[Interface]] = {}
         self._contained: bool | None = None
+        self._understood: bool | None = None
         self.host = self.node_of(world.host)
         for namespace in world.machines.values():
             self.node_of(namespace)
-        self.listeners: dict[tuple[int, int], list[_ProgramListener]] = {}
-        self.udp: dict[tuple[int, int], list[_ProgramSocket]] = {}
+        self.listeners: dict[tuple[int, int], list[TcpListener]] = {}
+        self.udp: dict[tuple[int, int], list[UdpSocket]] = {}
         self._install()
 
     # -- nodes -----------------------------------------------------------------------
@@ -311,27 +322,23 @@ class FlowPlane:
                 node = self.node_of(program.namespace)
                 for port, proto in program.ports:
                     if proto == "tcp":
-                        self._listen(_ProgramListener(node, None, port, program.owner))
+                        self._listen(TcpListener(node, None, port, program.owner, program=program))
                     elif proto == "udp":
-                        self._bind(_ProgramSocket(node, None, port, program.owner, "serve"))
+                        self._bind(UdpSocket(node, None, port, program.owner, program=program))
             elif isinstance(program, EmbeddedDns):
                 node = self.node_of(program.namespace)
-                dns = _ProgramSocket(node, EMBEDDED_DNS, program.port, "dockerd", "dns")
-                dns.container = program.container
-                self._bind(dns)
+                self._bind(UdpSocket(node, EMBEDDED_DNS, program.port, "dockerd", program=program))
             elif program.protocol == "tcp":
-                host_ip, port = program.host_ip, program.host_port
-                self._listen(_ProgramListener(self.host, host_ip, port, PROXY, program))
+                address, port = program.host_ip, program.host_port
+                self._listen(TcpListener(self.host, address, port, PROXY, program=program))
             else:
-                host_ip, port = program.host_ip, program.host_port
-                proxy = _ProgramSocket(self.host, host_ip, port, PROXY, "proxy")
-                proxy.binding = program
-                self._bind(proxy)
+                address, port = program.host_ip, program.host_port
+                self._bind(UdpSocket(self.host, address, port, PROXY, program=program))
 
-    def _listen(self, listener: _ProgramListener) -> None:
+    def _listen(self, listener: TcpListener) -> None:
         self.listeners.setdefault((id(listener.node), listener.port), []).append(listener)
 
-    def _bind(self, sock: _ProgramSocket) -> None:
+    def _bind(self, sock: UdpSocket) -> None:
         self.udp.setdefault((id(sock.node), sock.port), []).append(sock)
 
     # -- decisions that depend on the world only -------------------------------------
@@ -405,8 +412,9 @@ class FlowPlane:
         for address in self.node_of(iface.namespace).local:
             answers.setdefault(address, iface)
 
-    def _flood(self, iface: Interface, answers: dict[IPv4Address, Interface],
-               seen: set[int]) -> None:
+    def _flood(
+        self, iface: Interface, answers: dict[IPv4Address, Interface], seen: set[int]
+    ) -> None:
         """Follow a broadcast sent out of ``iface``, noting who answers for what."""
         if not iface.admin_up or id(iface) in seen:
             return
@@ -420,8 +428,9 @@ class FlowPlane:
         elif iface.kind == "veth" and iface.peer is not None:
             self._arrive(iface.peer, answers, seen)
 
-    def _arrive(self, iface: Interface, answers: dict[IPv4Address, Interface],
-                seen: set[int]) -> None:
+    def _arrive(
+        self, iface: Interface, answers: dict[IPv4Address, Interface], seen: set[int]
+    ) -> None:
         """A broadcast received on ``iface``: a port hands it to its bridge, else ARP answers."""
         if not iface.admin_up:
             return
@@ -474,6 +483,8 @@ class FlowPlane:
         each sandbox) are left out when ``loopback_contained`` holds: a probe to
         an address outside 127/8 never meets them.
         """
+        if not self.understood():
+            return True
         low, high = EPHEMERAL_PORTS
         contained = self.loopback_contained()
         for node in self._nodes.values():
@@ -483,7 +494,7 @@ class FlowPlane:
                         rule = entry.rule
                         if contained and loopback_only(rule):
                             continue
-                        for port_range in _port_ranges(rule):
+                        for port_range in rule_ports(rule) or ():
                             if low < port_range.first <= high or low <= port_range.last < high:
                                 return True
         return False
@@ -496,7 +507,7 @@ class FlowPlane:
         address, as Docker's embedded-DNS rules do.
         """
         if self._contained is None:
-            self._contained = all(
+            self._contained = self.understood() and all(
                 loopback_only(entry.rule) or not _to_loopback(entry.rule)
                 for node in self._nodes.values()
                 for table in node.netfilter.tables.values()
@@ -505,23 +516,51 @@ class FlowPlane:
             )
         return self._contained
 
+    def understood(self) -> bool:
+        """Return True when ``matches`` describes every match and target of the world's rules.
+
+        Grouping cells (``symmetry_of``, ``port_classes``, the ephemeral range)
+        reads rules through those descriptions; a rule it cannot read answers
+        every cell on its own.
+        """
+        if self._understood is None:
+            world = self.world
+            namespaces = [
+                world.lan,
+                world.host,
+                *world.machines.values(),
+                *world.container_namespaces.values(),
+            ]
+            self._understood = all(
+                rule_reads(entry.rule) is not None and target_known(entry.rule.target)
+                for namespace in namespaces
+                for table in namespace.netfilter.tables.values()
+                for chain in table.chains.values()
+                for entry in chain.entries
+            )
+        return self._understood
+
     # -- probes ------------------------------------------------------------------------
 
     def probe(
-        self, source: str, destination: str, port: int | None, proto: str,
-        *, rng: random.Random,
+        self,
+        source: str,
+        destination: str,
+        port: int | None,
+        proto: str,
+        *,
+        rng: random.Random,
+        node: Node | None = None,
     ) -> FlowOutcome:
-        """Answer a probe from ``source`` to ``destination`` (an address or a name)."""
-        namespace = self.world.namespace_of(source)
-        if namespace is None:
-            return FlowOutcome(None, error=f"probe source {source} is not running")
-        return self.probe_from(self.node_of(namespace), source, destination, port, proto, rng=rng)
+        """Answer a probe from ``source`` to ``destination`` (an address or a name).
 
-    def probe_from(
-        self, node: Node, source: str, destination: str, port: int | None, proto: str,
-        *, rng: random.Random,
-    ) -> FlowOutcome:
-        """Answer a probe from ``source`` whose namespace's node is ``node``."""
+        ``node`` is the source's node, when the caller already has it.
+        """
+        if node is None:
+            namespace = self.world.namespace_of(source)
+            if namespace is None:
+                return FlowOutcome(None, error=f"probe source {source} is not running")
+            node = self.node_of(namespace)
         run = _Run(self, rng)
         address = parse_address(destination)
         if address is None:
@@ -538,8 +577,13 @@ class FlowPlane:
         return run.tcp_probe(node, address, port or 0)
 
 
-def flow_probe(world: World, step: ProbeStep, *, rng: random.Random | None = None,
-               plane: FlowPlane | None = None) -> FlowOutcome:
+def flow_probe(
+    world: World,
+    step: ProbeStep,
+    *,
+    rng: random.Random | None = None,
+    plane: FlowPlane | None = None,
+) -> FlowOutcome:
     """Answer one probe step at flow level (the counterpart of ``probe.simulate_probe``)."""
     if world.namespace_of(step.src) is None:
         return FlowOutcome(None, error=f"probe source {step.src} is not running")
@@ -586,8 +630,9 @@ class Symmetry:
     order: dict[int, tuple[IPv4Address, ...]]
     exposures: dict[int, tuple[Exposure, ...]]
 
-    def related(self, namespace: int, address: IPv4Address, protocol: int,
-                ports: tuple[int, ...]) -> bool:
+    def related(
+        self, namespace: int, address: IPv4Address, protocol: int, ports: tuple[int, ...]
+    ) -> bool:
         """Return True when a probe to ``address`` on ``ports`` may involve the namespace itself."""
         if int(address) >> 24 == 127 or address in self.own.get(namespace, ()):
             return True
@@ -620,6 +665,8 @@ def symmetry_of(plane: FlowPlane) -> Symmetry:
             if int(address) >> 24 != 127:
                 members[address] = key
     unsafe: set[IPv4Address] = {a for a in members if holders.get(a, 0) != 1}
+    if not plane.understood():
+        unsafe.update(members)
     coarse: set[IPv4Network] = set()
     views: dict[IPv4Address, list[object]] = {a: [] for a in members}
     exposures: dict[IPv4Address, list[Exposure]] = {a: [] for a in members}
@@ -633,16 +680,26 @@ def symmetry_of(plane: FlowPlane) -> Symmetry:
             elif route.destination.network_address in members:
                 unsafe.add(route.destination.network_address)
             if route.gateway in members:
-                unsafe.add(cast(IPv4Address, route.gateway))
+                unsafe.add(route.gateway)
         for table in node.netfilter.tables.values():
             for chain in table.chains.values():
-                _chain_views(key, table.name, chain.name, [e.rule for e in chain.entries],
-                             members, unsafe, coarse, views, exposures)
+                _chain_views(
+                    key,
+                    table.name,
+                    chain.name,
+                    [e.rule for e in chain.entries],
+                    members,
+                    unsafe,
+                    coarse,
+                    views,
+                    exposures,
+                )
     for binding in proxy_bindings(world):
         if binding.container_ip in exposures:
             protocol = 6 if binding.protocol == "tcp" else 17
             exposures[binding.container_ip].append(
-                Exposure(protocol, PortRange(binding.host_port, binding.host_port)))
+                Exposure(protocol, PortRange(binding.host_port, binding.host_port))
+            )
     networks = tuple(sorted(coarse, key=str))
     # With loopback contained, sockets bound to 127/8 (the embedded DNS on its
     # random port) only hear probes to 127/8, which are never grouped.
@@ -651,13 +708,13 @@ def symmetry_of(plane: FlowPlane) -> Symmetry:
     for (owner, port), listeners in plane.listeners.items():
         kept = [x for x in listeners if not (contained and _loopback(x.address))]
         if kept:
-            sockets.setdefault(owner, []).append(
-                ("tcp", port, tuple(str(x.address) for x in kept)))
+            sockets.setdefault(owner, []).append(("tcp", port, tuple(str(x.address) for x in kept)))
     for (owner, port), bound in plane.udp.items():
         kept_udp = [x for x in bound if not (contained and _loopback(x.address))]
         if kept_udp:
             sockets.setdefault(owner, []).append(
-                ("udp", port, tuple((str(x.address), x.kind) for x in kept_udp)))
+                ("udp", port, tuple((str(x.address), _kind(x.program)) for x in kept_udp))
+            )
     classes: dict[int, object] = {key: ("namespace", key) for key in everyone}
     own: dict[int, frozenset[IPv4Address]] = {}
     order: dict[int, tuple[IPv4Address, ...]] = {}
@@ -695,6 +752,8 @@ def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], 
     neither backend then has the outcome of the probe to P', the backends'
     names swapped. Ports not found interchangeable are left out.
     """
+    if not plane.understood():
+        return {}
     world = plane.world
     bindings = proxy_bindings(world)
     backends: dict[tuple[str, int], set[tuple[IPv4Address, int]]] = {}
@@ -712,7 +771,8 @@ def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], 
                     break
             if address is not None:
                 backends.setdefault((mapping.proto, mapping.host_port), set()).add(
-                    (address, mapping.container_port))
+                    (address, mapping.container_port)
+                )
     members = {key for key, found in backends.items() if len(found) == 1}
     unsafe = {key for key in backends if key not in members}
     unsafe.update(k for k in members if EPHEMERAL_RANGE.contains(k[1]))
@@ -736,13 +796,15 @@ def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], 
                                 if port_range is None:
                                     continue
                                 single = (match.protocol, port_range.first)
-                                if (is_dport and not inverted
-                                        and port_range.first == port_range.last
-                                        and single in members):
+                                if (
+                                    is_dport
+                                    and not inverted
+                                    and port_range.first == port_range.last
+                                    and single in members
+                                ):
                                     named = single
                                 else:
-                                    ranges.add((match.protocol, port_range.first,
-                                                port_range.last))
+                                    ranges.add((match.protocol, port_range.first, port_range.last))
                         elif isinstance(match, MultiportMatch):
                             for port_range in match.ports:
                                 ranges.add((match.protocol, port_range.first, port_range.last))
@@ -758,33 +820,43 @@ def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], 
                     if isinstance(target, NatTarget) and target.address == backend:
                         blank_target = ("backend", target.name, target.address_last, target.ports)
                     template = (
-                        replace(rule, matches=tuple(
-                            replace(m, dport=PortRange(0, 0))
-                            if isinstance(m, PortMatch) and m.dport is not None
-                            and not m.dport_invert and m.dport.first == m.dport.last
-                            and (m.protocol, m.dport.first) == named else m
-                            for m in rule.matches
-                        ), target=Target("")),
+                        replace(
+                            rule,
+                            matches=tuple(
+                                replace(m, dport=PortRange(0, 0))
+                                if isinstance(m, PortMatch)
+                                and m.dport is not None
+                                and not m.dport_invert
+                                and m.dport.first == m.dport.last
+                                and (m.protocol, m.dport.first) == named
+                                else m
+                                for m in rule.matches
+                            ),
+                            target=Target(""),
+                        ),
                         blank_target,
                     )
                     views[named].append((key_ns, table.name, chain.name, plain, template))
     sockets: dict[tuple[str, int], list[object]] = {key: [] for key in members}
     for (owner, port), listeners in plane.listeners.items():
         if ("tcp", port) in sockets:
-            sockets[("tcp", port)].append((owner, tuple(
-                (str(x.address),
-                 x.owner if x.binding is None else ("proxy", x.binding.container_port))
-                for x in listeners)))
+            sockets[("tcp", port)].append(
+                (owner, tuple((str(x.address), _backend(x.program) or x.owner) for x in listeners))
+            )
     for (owner, port), bound in plane.udp.items():
         if ("udp", port) in sockets:
-            sockets[("udp", port)].append((owner, tuple(
-                (str(x.address), x.kind,
-                 x.owner if x.binding is None else x.binding.container_port)
-                for x in bound)))
+            sockets[("udp", port)].append(
+                (
+                    owner,
+                    tuple(
+                        (str(x.address), _kind(x.program), _backend(x.program) or x.owner)
+                        for x in bound
+                    ),
+                )
+            )
     for binding in bindings:
         key = (binding.protocol, binding.host_port)
-        if key in backend_of and backend_of[key] != (binding.container_ip,
-                                                       binding.container_port):
+        if key in backend_of and backend_of[key] != (binding.container_ip, binding.container_port):
             unsafe.add(key)
     owner_of: dict[IPv4Address, int] = {}
     for key_ns, addresses in symmetry.order.items():
@@ -801,8 +873,12 @@ def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], 
             continue
         atom = tuple(sorted(r for r in ranges if r[0] == proto and r[1] <= port <= r[2]))
         out[key] = (
-            proto, atom, container_port, symmetry.classes[held],
-            symmetry.order[held].index(address), tuple(views[key]),
+            proto,
+            atom,
+            container_port,
+            symmetry.classes[held],
+            symmetry.order[held].index(address),
+            tuple(views[key]),
             tuple(sorted(sockets[key], key=repr)),
         )
     return out
@@ -810,9 +886,8 @@ def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], 
 
 def loopback_only(rule: Rule) -> bool:
     """Return True when a rule can only match packets from or to a 127/8 address."""
-    return (
-        (not rule.source_invert and rule.source.subnet_of(LOOPBACK_NET))
-        or (not rule.destination_invert and rule.destination.subnet_of(LOOPBACK_NET))
+    return (not rule.source_invert and rule.source.subnet_of(LOOPBACK_NET)) or (
+        not rule.destination_invert and rule.destination.subnet_of(LOOPBACK_NET)
     )
 
 
@@ -827,28 +902,25 @@ def _to_loopback(rule: Rule) -> bool:
     return isinstance(target, PortsTarget) and target.name == "REDIRECT"
 
 
-def _port_ranges(rule: Rule) -> tuple[PortRange, ...]:
-    """Return every port range a rule's matches test."""
-    out: list[PortRange] = []
-    for match in rule.matches:
-        if isinstance(match, PortMatch):
-            out += [r for r in (match.sport, match.dport) if r is not None]
-        elif isinstance(match, MultiportMatch):
-            out += match.ports
-    return tuple(out)
-
-
 def _own_addresses(namespace: NetworkNamespace) -> tuple[IPv4Address, ...]:
     """Return the namespace's IPv4 addresses outside 127/8, in interface order."""
     return tuple(
-        a.interface.ip for link in namespace.interfaces() for a in link.addresses
+        a.interface.ip
+        for link in namespace.interfaces()
+        for a in link.addresses
         if a.interface.version == 4 and int(a.interface.ip) >> 24 != 127
     )
 
 
 def _chain_views(
-    key: int, table: str, chain: str, rules: list[Any], members: dict[IPv4Address, int],
-    unsafe: set[IPv4Address], coarse: set[IPv4Network], views: dict[IPv4Address, list[object]],
+    key: int,
+    table: str,
+    chain: str,
+    rules: list[Any],
+    members: dict[IPv4Address, int],
+    unsafe: set[IPv4Address],
+    coarse: set[IPv4Network],
+    views: dict[IPv4Address, list[object]],
     exposures: dict[IPv4Address, list[Exposure]],
 ) -> None:
     """Record where each member address's rules sit in one chain (``Symmetry``'s condition)."""
@@ -857,8 +929,10 @@ def _chain_views(
     common: set[int] | None = None
     for rule in rules:
         mentioned: dict[IPv4Address, set[int]] = {}
-        for role, net, inverted in ((0, rule.source, rule.source_invert),
-                                    (1, rule.destination, rule.destination_invert)):
+        for role, net, inverted in (
+            (0, rule.source, rule.source_invert),
+            (1, rule.destination, rule.destination_invert),
+        ):
             if net.prefixlen < 32:
                 if net.prefixlen:
                     coarse.add(net)
@@ -871,10 +945,14 @@ def _chain_views(
             mentioned.setdefault(address, set()).add(role)
         target = rule.target
         if isinstance(target, NatTarget) and target.address in members:
-            address = cast(IPv4Address, target.address)
+            address = target.address
             ranges = _dports(rule)
-            if (target.name != "DNAT" or target.address_last not in (None, address)
-                    or not ranges or rule.protocol not in (6, 17)):
+            if (
+                target.name != "DNAT"
+                or target.address_last not in (None, address)
+                or not ranges
+                or rule.protocol not in (6, 17)
+            ):
                 unsafe.add(address)
             for port_range in ranges:
                 if _overlaps(port_range, EPHEMERAL_RANGE):
@@ -886,7 +964,7 @@ def _chain_views(
         if len(mentioned) > 1:
             unsafe.update(mentioned)
             continue
-        (address, roles), = mentioned.items()
+        ((address, roles),) = mentioned.items()
         template = replace(
             rule,
             source=_SELF if 0 in roles else rule.source,
@@ -906,8 +984,7 @@ def _dports(rule: Any) -> tuple[PortRange, ...]:
     for match in rule.matches:
         if isinstance(match, PortMatch) and match.dport is not None and not match.dport_invert:
             return (match.dport,)
-        if (isinstance(match, MultiportMatch) and match.direction == "dports"
-                and not match.invert):
+        if isinstance(match, MultiportMatch) and match.direction == "dports" and not match.invert:
             return match.ports
     return ()
 
@@ -917,7 +994,9 @@ def _overlaps(first: PortRange, second: PortRange) -> bool:
 
 
 def _structure(
-    node: Node, namespace: NetworkNamespace, addresses: tuple[IPv4Address, ...],
+    node: Node,
+    namespace: NetworkNamespace,
+    addresses: tuple[IPv4Address, ...],
     contained: bool,
 ) -> object:
     """Return a namespace's shape with its own addresses replaced by their position."""
@@ -929,23 +1008,43 @@ def _structure(
     links = []
     for link in namespace.interfaces():
         peer = link.peer if link.kind == "veth" else None
-        links.append((
-            link.name, link.kind, link.admin_up, link.mtu, link.master,
-            tuple((mine(a.interface.ip), a.interface.network, a.broadcast, a.secondary,
-                   a.local_route) for a in link.addresses if a.interface.version == 4),
-            None if peer is None else (
-                id(peer.namespace), peer.master, peer.admin_up, peer.hairpin
-            ),
-        ))
+        links.append(
+            (
+                link.name,
+                link.kind,
+                link.admin_up,
+                link.mtu,
+                link.master,
+                tuple(
+                    (
+                        mine(a.interface.ip),
+                        a.interface.network,
+                        a.broadcast,
+                        a.secondary,
+                        a.local_route,
+                    )
+                    for a in link.addresses
+                    if a.interface.version == 4
+                ),
+                None
+                if peer is None
+                else (id(peer.namespace), peer.master, peer.admin_up, peer.hairpin),
+            )
+        )
     routes = tuple(
         (r.destination, r.dev, r.gateway, r.type, r.metric, r.table, r.scope, mine(r.source))
         for r in node.routes
     )
     sysctls = tuple(sorted((k, namespace.sysctls.get(k)) for k in namespace.sysctls))
     rules = tuple(
-        (t.name, c.name, c.policy,
-         tuple(e.rule for e in c.entries if not (contained and loopback_only(e.rule))))
-        for t in namespace.netfilter.tables.values() for c in t.chains.values()
+        (
+            t.name,
+            c.name,
+            c.policy,
+            tuple(e.rule for e in c.entries if not (contained and loopback_only(e.rule))),
+        )
+        for t in namespace.netfilter.tables.values()
+        for c in t.chains.values()
     )
     return (tuple(links), routes, sysctls, rules)
 
@@ -953,35 +1052,18 @@ def _structure(
 # -- one probe's sockets and packets ------------------------------------------------------
 
 
-class _ProgramListener(TcpListener):
-    """A program's listening TCP socket: it answers (``binding`` None) or is a docker-proxy."""
-
-    __slots__ = ("binding",)
-
-    def __init__(
-        self,
-        node: Node,
-        address: IPv4Address | None,
-        port: int,
-        owner: str,
-        binding: ProxyBinding | None = None,
-    ) -> None:
-        super().__init__(node, address, port, owner)
-        self.binding = binding
+def _kind(program: Program | None) -> str:
+    """Return what a program's socket does: serve, dns (dockerd) or proxy; client for none."""
+    if isinstance(program, Listen):
+        return "serve"
+    if isinstance(program, EmbeddedDns):
+        return "dns"
+    return "client" if program is None else "proxy"
 
 
-class _ProgramSocket(UdpSocket):
-    """A program's UDP socket: ``serve`` (answers), ``dns`` (dockerd) or ``proxy``."""
-
-    __slots__ = ("kind", "binding", "container")
-
-    def __init__(
-        self, node: Node, address: IPv4Address | None, port: int, owner: str, kind: str
-    ) -> None:
-        super().__init__(node, address, port, owner)
-        self.kind = kind
-        self.binding: ProxyBinding | None = None
-        self.container: Container | None = None
+def _backend(program: Program | None) -> tuple[str, int] | None:
+    """Return the container port a docker-proxy socket relays to (None for other sockets)."""
+    return ("proxy", program.container_port) if isinstance(program, ProxyBinding) else None
 
 
 class _Flag:
@@ -1092,8 +1174,9 @@ class _Run(IPv4Stack):
             return
         self.transmit(iface, target, packet, 0.0)
 
-    def transmit(self, iface: Interface, target: Interface, packet: IPv4Packet,
-                 queued: float) -> None:
+    def transmit(
+        self, iface: Interface, target: Interface, packet: IPv4Packet, queued: float
+    ) -> None:
         """Send a frame for ``target``'s MAC out of ``iface``."""
         if not iface.admin_up:
             return
@@ -1124,8 +1207,9 @@ class _Run(IPv4Stack):
             return  # a frame for another host
         self.ip_input(node, iface.name, packet)
 
-    def bridge_input(self, node: Node, bridge: Bridge, port: Interface, target: Interface,
-                     packet: IPv4Packet) -> None:
+    def bridge_input(
+        self, node: Node, bridge: Bridge, port: Interface, target: Interface, packet: IPv4Packet
+    ) -> None:
         """br_handle_frame for a unicast IPv4 frame: local, forward (hairpin) or drop."""
         if not bridge.admin_up:
             return
@@ -1178,11 +1262,11 @@ class _Run(IPv4Stack):
         transport.sendto(sock, dns_query(name, ident), (EMBEDDED_DNS, 53))
 
         def answered() -> bool:
-            return any(_dns_address(p, ident) is not None for p in sock.inbox)
+            return any(dns_address(p, ident) is not None for p in sock.inbox)
 
         self.run_until(answered, self.now + PROBE_TIMEOUT)
         for packet in sock.inbox:
-            address = _dns_address(packet, ident)
+            address = dns_address(packet, ident)
             if address is not None:
                 return address
         return None
@@ -1198,9 +1282,7 @@ class _Run(IPv4Stack):
             return FlowOutcome("timeout", address=address)
         if outcome.value != "open":
             return FlowOutcome(_failure(str(outcome.value)), address=address)
-        self.run_until(
-            lambda: conn.received.endswith(b"\n") or conn.closed, self.now + ANSWER_WAIT
-        )
+        self.run_until(lambda: conn.received.endswith(b"\n") or conn.closed, self.now + ANSWER_WAIT)
         served_by, local, peer = _parse(conn.received)
         return FlowOutcome("open", served_by, local, peer, address)
 
@@ -1213,20 +1295,9 @@ class _Run(IPv4Stack):
         error = transport.sendto(sock, b"netsim probe\n", (address, port))
         if error in UNREACHABLE_ERRNOS:
             return FlowOutcome("unreachable", address=address)
-        self.run_until(
-            lambda: bool(sock.inbox) or sock.error is not None, self.now + PROBE_TIMEOUT
-        )
-        if sock.inbox:
-            datagram = sock.inbox[0].payload
-            assert isinstance(datagram, UdpDatagram)
-            data = datagram.data if isinstance(datagram.data, bytes) else b""
-            served_by, local, peer = _parse(data)
-            return FlowOutcome("open", served_by, local, peer, address)
-        if sock.error == "ECONNREFUSED":
-            return FlowOutcome("closed", address=address)
-        if sock.error is not None:
-            return FlowOutcome(_failure(sock.error), address=address)
-        return FlowOutcome("timeout", address=address)
+        self.run_until(lambda: bool(sock.inbox) or sock.error is not None, self.now + PROBE_TIMEOUT)
+        result, served_by, local, peer = datagram_answer(sock)
+        return FlowOutcome(result, served_by, local, peer, address)
 
     def ping(self, node: Node, address: IPv4Address) -> FlowOutcome:
         """One echo request: ``reply``, ``unreachable`` or ``timeout``."""
@@ -1270,12 +1341,12 @@ class _FlowTransport(Transport):
 
     def accepted(self, conn: TcpConnection) -> None:
         """A listener's handshake completed: answer (serve) or dial the container (proxy)."""
-        listener = conn.listener
-        assert isinstance(listener, _ProgramListener)
-        if listener.binding is None:
+        assert conn.listener is not None
+        program = conn.listener.program
+        if isinstance(program, ProxyBinding):
+            self.run.later(0.0, self._relay_tcp, conn, program)
+        else:
             answer_connection(self, conn)
-            return
-        self.run.later(0.0, self._relay_tcp, conn, listener.binding)
 
     def _relay_tcp(self, client: TcpConnection, binding: ProxyBinding) -> None:
         """Mirror ``apps._relay_tcp``: dial the container, relay its data, close on failure."""
@@ -1298,24 +1369,20 @@ class _FlowTransport(Transport):
 
     def datagram(self, sock: UdpSocket, packet: IPv4Packet) -> None:
         """Hand a datagram to a program (serve, dns, proxy) or to the probe's socket."""
-        if not isinstance(sock, _ProgramSocket):
-            super().datagram(sock, packet)
-            return
-        kind = sock.kind
-        if kind == "serve":
+        program = sock.program
+        if isinstance(program, Listen):
             answer_datagram(self, sock, packet)
-        elif kind == "dns":
-            assert sock.container is not None
-            answer_query(self, self.plane.world, sock.container, sock, packet)
+        elif isinstance(program, EmbeddedDns):
+            answer_query(self, self.plane.world, program.container, sock, packet)
+        elif isinstance(program, ProxyBinding):
+            self.run.later(0.0, self._relay_udp, sock, packet, program)
         else:
-            self.run.later(0.0, self._relay_udp, sock, packet)
+            super().datagram(sock, packet)
 
-    def _relay_udp(self, sock: _ProgramSocket, packet: IPv4Packet) -> None:
+    def _relay_udp(self, sock: UdpSocket, packet: IPv4Packet, binding: ProxyBinding) -> None:
         """Mirror ``apps._relay_udp``: send the datagram on to the container, relay one answer."""
         datagram = packet.payload
         assert isinstance(datagram, UdpDatagram)
-        binding = sock.binding
-        assert binding is not None
         backend = self.udp_socket(
             self.plane.host, binding.container_ip, binding.container_port, PROXY
         )
@@ -1332,28 +1399,6 @@ class _FlowTransport(Transport):
 
         backend.on_datagram = answered
         self.sendto(backend, datagram.data, (binding.container_ip, binding.container_port))
-
-
-def _dns_address(packet: IPv4Packet, ident: int) -> IPv4Address | None:
-    datagram = packet.payload
-    if not isinstance(datagram, UdpDatagram):
-        return None
-    message = datagram.data
-    if isinstance(message, DnsMessage) and message.ident == ident and message.answers:
-        return message.answers[0].address
-    return None
-
-
-def _parse(data: bytes) -> tuple[str | None, str | None, str | None]:
-    """Split a listener's answer line into served_by, local and peer."""
-    fields = data.decode(errors="replace").split()
-    if len(fields) != 3:
-        return None, None, None
-    return fields[0], fields[1], fields[2]
-
-
-def _failure(error: str) -> str:
-    return "refused" if error == "ECONNREFUSED" else "unreachable"
 
 
 __all__ = [

@@ -32,7 +32,7 @@ import simpy
 
 from netsim.dataplane.apps import dns_query, install
 from netsim.dataplane.engine import Capture, EngineConfig, Simulation, simpy_event
-from netsim.dataplane.frames import DnsMessage, UdpDatagram
+from netsim.dataplane.frames import DnsMessage, IPv4Packet, UdpDatagram
 from netsim.dataplane.names import (
     EMBEDDED_DNS,
     ResolverConfig,
@@ -41,7 +41,7 @@ from netsim.dataplane.names import (
     resolver_of,
 )
 from netsim.dataplane.nodes import Node
-from netsim.dataplane.sockets import TcpConnection
+from netsim.dataplane.sockets import TcpConnection, UdpSocket
 from netsim.dataplane.trace import SocketEvent, TraceEvent
 
 if TYPE_CHECKING:
@@ -73,8 +73,13 @@ class ProbeOutcome:
         return probe_result(self.result, self.served_by, self.local, self.peer, self.error)
 
 
-def probe_result(result: str | None, served_by: str | None, local: str | None,
-                 peer: str | None, error: str | None) -> dict[str, Any]:
+def probe_result(
+    result: str | None,
+    served_by: str | None,
+    local: str | None,
+    peer: str | None,
+    error: str | None,
+) -> dict[str, Any]:
     """Return a probe's record fields as the contract writes them."""
     out: dict[str, Any] = {"result": result}
     if result == "open":
@@ -176,11 +181,8 @@ def dns_lookup(
     while sim.env.now < deadline:
         yield waiter | sim.env.timeout(deadline - sim.env.now)
         for packet in sock.inbox:
-            datagram = packet.payload
-            assert isinstance(datagram, UdpDatagram)
-            message = datagram.data
-            if isinstance(message, DnsMessage) and message.ident == ident and message.answers:
-                address = message.answers[0].address
+            address = dns_address(packet, ident)
+            if address is not None:
                 _note(sim, node, "resolved", f"{name} -> {address} (embedded DNS)")
                 return address
         sock.inbox.clear()
@@ -191,17 +193,46 @@ def dns_lookup(
     return None
 
 
-def _parse(data: bytes) -> tuple[str | None, str | None, str | None]:
+def dns_address(packet: IPv4Packet, ident: int) -> IPv4Address | None:
+    """Return the first A record of the answer to query ``ident`` in ``packet``, or None."""
+    datagram = packet.payload
+    if not isinstance(datagram, UdpDatagram):
+        return None
+    message = datagram.data
+    if isinstance(message, DnsMessage) and message.ident == ident and message.answers:
+        return message.answers[0].address
+    return None
+
+
+def parse_answer(data: bytes) -> tuple[str | None, str | None, str | None]:
+    """Split a listener's answer line into served_by, local and peer (None when it is not one)."""
     fields = data.decode(errors="replace").split()
     if len(fields) != 3:
         return None, None, None
     return fields[0], fields[1], fields[2]
 
 
-def _failure(error: str) -> str:
-    if error == "ECONNREFUSED":
-        return "refused"
-    return "unreachable" if error in UNREACHABLE_ERRNOS else "unreachable"
+def failure(error: str) -> str:
+    """Return the probe result of a socket error: refused, else unreachable."""
+    return "refused" if error == "ECONNREFUSED" else "unreachable"
+
+
+def datagram_answer(sock: UdpSocket) -> tuple[str, str | None, str | None, str | None]:
+    """Return what a UDP probe's socket found: result, served_by, local and peer.
+
+    ``open`` with the first answer's line; ``closed`` on port unreachable;
+    ``unreachable`` on another hard ICMP error; ``timeout`` on silence.
+    """
+    if sock.inbox:
+        datagram = sock.inbox[0].payload
+        assert isinstance(datagram, UdpDatagram)
+        data = datagram.data if isinstance(datagram.data, bytes) else b""
+        return ("open", *parse_answer(data))
+    if sock.error == "ECONNREFUSED":
+        return "closed", None, None, None
+    if sock.error is not None:
+        return failure(sock.error), None, None, None
+    return "timeout", None, None, None
 
 
 def _tcp(
@@ -211,7 +242,7 @@ def _tcp(
     env = sim.env
     conn = transport.connect(node, address, port, PROBE_OWNER)
     if isinstance(conn, str):
-        return _Answer(_failure(conn), address=address)
+        return _Answer(failure(conn), address=address)
     start = env.now
     deadline = start + PROBE_TIMEOUT
     retries = [start + delay for delay in SYN_RETRIES]
@@ -227,9 +258,9 @@ def _tcp(
         transport.retransmit_syn(conn)
     outcome = str(opened.value)
     if outcome != "open":
-        return _Answer(_failure(outcome), address=address)
+        return _Answer(failure(outcome), address=address)
     data = yield from _read_line(sim, conn)
-    served_by, local, peer = _parse(data)
+    served_by, local, peer = parse_answer(data)
     return _Answer("open", served_by, local, peer, address)
 
 
@@ -248,24 +279,15 @@ def _udp(
     transport = sim.transport
     sock = transport.udp_socket(node, address, port, PROBE_OWNER)
     if isinstance(sock, str):
-        return _Answer(_failure(sock), address=address)
+        return _Answer(failure(sock), address=address)
     waiter = sim.env.event()
     sock.waiter = waiter
     error = transport.sendto(sock, b"netsim probe\n", (address, port))
     if error in UNREACHABLE_ERRNOS:
         return _Answer("unreachable", address=address)
     yield waiter | sim.env.timeout(PROBE_TIMEOUT)
-    if sock.inbox:
-        datagram = sock.inbox[0].payload
-        assert isinstance(datagram, UdpDatagram)
-        data = datagram.data if isinstance(datagram.data, bytes) else b""
-        served_by, local, peer = _parse(data)
-        return _Answer("open", served_by, local, peer, address)
-    if sock.error == "ECONNREFUSED":
-        return _Answer("closed", address=address)
-    if sock.error is not None:
-        return _Answer(_failure(sock.error), address=address)
-    return _Answer("timeout", address=address)
+    result, served_by, local, peer = datagram_answer(sock)
+    return _Answer(result, served_by, local, peer, address)
 
 
 def _ping(

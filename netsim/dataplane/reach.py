@@ -87,8 +87,12 @@ def reach_matrix(world: World, *, seed: int = 0, method: str = "flow") -> ReachM
 
 
 def flow_cells(
-    world: World, sources: tuple[str, ...], destinations: tuple[Destination, ...], seed: int,
-    *, group: bool = True,
+    world: World,
+    sources: tuple[str, ...],
+    destinations: tuple[Destination, ...],
+    seed: int,
+    *,
+    group: bool = True,
 ) -> tuple[ReachCell, ...]:
     """Answer every cell with the flow evaluator, once per group of interchangeable cells.
 
@@ -128,24 +132,38 @@ def flow_cells(
     groups: dict[object, int] = {}
     for index, destination in enumerate(destinations):
         protocol = PROTOCOLS[destination.proto]
-        ports = (destination.port, *(
-            b.container_port for b in bindings
-            if b.protocol == destination.proto and b.host_port == destination.port
-        ))
+        ports = (
+            destination.port,
+            *(
+                b.container_port
+                for b in bindings
+                if b.protocol == destination.proto and b.host_port == destination.port
+            ),
+        )
         held = holder.get(destination.address)
         port_key = (destination.proto, destination.port)
-        if (held is None and destination.address in hosts and port_key in published
-                and len(names.get(backend[port_key], ())) == 1):
+        if (
+            held is None
+            and destination.address in hosts
+            and port_key in published
+            and len(names.get(backend[port_key], ())) == 1
+        ):
             held = backend[port_key]
             cluster: object = ("published", destination.address, published[port_key])
         elif held is None:
             cluster = ("one", index)
         else:
             position = symmetry.order[held].index(destination.address)
-            cluster = ("like", symmetry.classes[held], position, destination.port,
-                       destination.proto)
-        targets.append((destination, protocol, ports, held,
-                        groups.setdefault(cluster, len(groups))))
+            cluster = (
+                "like",
+                symmetry.classes[held],
+                position,
+                destination.port,
+                destination.proto,
+            )
+        targets.append(
+            (destination, protocol, ports, held, groups.setdefault(cluster, len(groups)))
+        )
     by_address: dict[IPv4Address, list[int]] = {}
     by_port: dict[tuple[int, int], list[int]] = {}
     for index, (destination, protocol, ports, _, _) in enumerate(targets):
@@ -155,6 +173,9 @@ def flow_cells(
     rng = random.Random(seed)
     getrandbits = rng.getrandbits
     dest_names = [None if t[3] is None else names[t[3]][0] for t in targets]
+    asked = [(str(d.address), d.port, d.proto) for d in destinations]
+    probe = plane.probe
+    Random = random.Random
     # A memo entry: result, served_by, the representative's source namespace (i),
     # its destination's namespace (j) and the name of j's container.
     Entry = tuple[str | None, str | None, int, int | None, str | None]
@@ -183,25 +204,32 @@ def flow_cells(
                         append(cell(source, destination, result, served_by))
                         break
                 else:
-                    outcome = plane.probe_from(node, source, str(destination.address),
-                                               destination.port, destination.proto,
-                                               rng=random.Random(pair_seed))
+                    address, port, proto = asked[index]
+                    outcome = probe(source, address, port, proto, rng=Random(pair_seed), node=node)
                     if outcome.served_by not in own_names:
-                        memo.setdefault(cluster_id, []).append((
-                            outcome.result, outcome.served_by, mine, dest_key,
-                            dest_names[index],
-                        ))
+                        memo.setdefault(cluster_id, []).append(
+                            (
+                                outcome.result,
+                                outcome.served_by,
+                                mine,
+                                dest_key,
+                                dest_names[index],
+                            )
+                        )
                     append(cell(source, destination, outcome.result, outcome.served_by))
                 continue
-            outcome = plane.probe_from(node, source, str(destination.address), destination.port,
-                                       destination.proto, rng=random.Random(pair_seed))
+            address, port, proto = asked[index]
+            outcome = probe(source, address, port, proto, rng=Random(pair_seed), node=node)
             append(cell(source, destination, outcome.result, outcome.served_by))
     return tuple(cells)
 
 
 def _related(
-    symmetry: Symmetry, namespace: int, targets: list[Any],
-    by_address: dict[IPv4Address, list[int]], by_port: dict[tuple[int, int], list[int]],
+    symmetry: Symmetry,
+    namespace: int,
+    targets: list[Any],
+    by_address: dict[IPv4Address, list[int]],
+    by_port: dict[tuple[int, int], list[int]],
 ) -> set[int]:
     """Return the destinations that may involve the source's own namespace."""
     related: set[int] = set()
@@ -217,7 +245,8 @@ def _related(
                 related.update(by_port.get((exposure.protocol, port), ()))
         else:
             related.update(
-                i for i, (_, protocol, ports, _, _) in enumerate(targets)
+                i
+                for i, (_, protocol, ports, _, _) in enumerate(targets)
                 if protocol == exposure.protocol and any(exposure.ports.contains(p) for p in ports)
             )
     return related

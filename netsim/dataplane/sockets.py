@@ -46,6 +46,7 @@ from netsim.dataplane.frames import (
 from netsim.dataplane.trace import SocketEvent
 
 if TYPE_CHECKING:
+    from netsim.dataplane.apps import Program
     from netsim.dataplane.conntrack import Tracked
     from netsim.dataplane.nodes import Node
     from netsim.dataplane.stack import IPv4Stack
@@ -100,9 +101,12 @@ class Signal(Protocol):
 
 
 class TcpListener:
-    """A listening TCP socket; ``on_accept`` runs for each completed handshake."""
+    """A listening TCP socket; ``on_accept`` runs for each completed handshake.
 
-    __slots__ = ("node", "address", "port", "owner", "on_accept")
+    ``program`` is the program (``apps.programs``) that opened it, if any.
+    """
+
+    __slots__ = ("node", "address", "port", "owner", "on_accept", "program")
 
     def __init__(
         self,
@@ -111,12 +115,14 @@ class TcpListener:
         port: int,
         owner: str,
         on_accept: Callable[[TcpConnection], None] | None = None,
+        program: Program | None = None,
     ) -> None:
         self.node = node
         self.address = address
         self.port = port
         self.owner = owner
         self.on_accept = on_accept
+        self.program = program
 
 
 class TcpConnection:
@@ -178,7 +184,10 @@ class TcpConnection:
 
 
 class UdpSocket:
-    """A UDP socket, bound (``address`` None is any) and maybe connected."""
+    """A UDP socket, bound (``address`` None is any) and maybe connected.
+
+    ``program`` is the program (``apps.programs``) that opened it, if any.
+    """
 
     __slots__ = (
         "node",
@@ -187,6 +196,7 @@ class UdpSocket:
         "remote",
         "owner",
         "on_datagram",
+        "program",
         "inbox",
         "waiter",
         "error",
@@ -200,6 +210,7 @@ class UdpSocket:
         owner: str,
         remote: Address | None = None,
         on_datagram: Callable[[UdpSocket, IPv4Packet], None] | None = None,
+        program: Program | None = None,
     ) -> None:
         self.node = node
         self.address = address
@@ -207,6 +218,7 @@ class UdpSocket:
         self.remote = remote
         self.owner = owner
         self.on_datagram = on_datagram
+        self.program = program
         self.inbox: list[IPv4Packet] = []
         self.waiter: Signal | None = None
         self.error: str | None = None
@@ -259,9 +271,10 @@ class Transport:
         port: int,
         owner: str,
         on_accept: Callable[[TcpConnection], None],
+        program: Program | None = None,
     ) -> TcpListener:
         """Open a listening TCP socket."""
-        listener = TcpListener(node, address, port, owner, on_accept)
+        listener = TcpListener(node, address, port, owner, on_accept, program)
         self.listeners.setdefault((id(node), port), []).append(listener)
         return listener
 
@@ -273,9 +286,10 @@ class Transport:
         owner: str,
         on_datagram: Callable[[UdpSocket, IPv4Packet], None] | None = None,
         remote: Address | None = None,
+        program: Program | None = None,
     ) -> UdpSocket:
         """Open a UDP socket bound to ``address:port``."""
-        sock = UdpSocket(node, address, port, owner, remote, on_datagram)
+        sock = UdpSocket(node, address, port, owner, remote, on_datagram, program)
         self.udp.setdefault((id(node), port), []).append(sock)
         return sock
 
@@ -426,9 +440,7 @@ class Transport:
                 self.send_segment(child, SYN | ACK)
                 return
         if self.record:
-            self.note(
-                node, "kernel", "RST", f"nothing listens on {packet.dst}:{segment.dport}/tcp"
-            )
+            self.note(node, "kernel", "RST", f"nothing listens on {packet.dst}:{segment.dport}/tcp")
         self.send_reset(node, packet)
 
     def find_listener(self, node: Node, address: IPv4Address, port: int) -> TcpListener | None:

@@ -251,7 +251,10 @@ class IPv4Stack:
                 bind(entry, manip, None, None)
             else:
                 kind = target.name
-                if NAT_MANIP.get(kind) != manip:
+                binds = NAT_MANIP.get(kind)
+                if binds is None:
+                    raise TypeError(f"NAT target {kind} is not in netsim.dataplane.matches")
+                if binds != manip:
                     bind(entry, manip, None, None)
                 else:
                     address, port = self.nat_target(node, hook, packet, target, in_if, out_if)

@@ -17,9 +17,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from netsim.errors import VerifyError
 
@@ -59,26 +60,36 @@ class Engine:
         return f"{self.bin_dir}:{SYSTEM_PATH}"
 
 
+def _layout_2010(cache_root: Path) -> Engine:
+    """Docker 20.10 is installed from Debian's packages; its CLI is linked under the cache."""
+    return Engine(
+        version="20.10",
+        dockerd=Path("/usr/sbin/dockerd"),
+        cli=Path("/usr/bin/docker"),
+        sbin_dir=Path("/usr/sbin"),
+        bin_dir=cache_root / "20.10" / "bin",
+    )
+
+
+def _layout_285(cache_root: Path) -> Engine:
+    """Docker 28.5 is unpacked under the cache, daemon and CLI side by side."""
+    root = cache_root / "28.5"
+    return Engine(
+        version="28.5",
+        dockerd=root / "usr" / "sbin" / "dockerd",
+        cli=root / "usr" / "bin" / "docker",
+        sbin_dir=root / "usr" / "sbin",
+        bin_dir=root / "bin",
+    )
+
+
 def engine_layout(version: str, cache_root: Path = CACHE_ROOT) -> Engine:
     """Return where the files of engine ``version`` live (they may not exist yet)."""
-    if version == "20.10":
-        return Engine(
-            version="20.10",
-            dockerd=Path("/usr/sbin/dockerd"),
-            cli=Path("/usr/bin/docker"),
-            sbin_dir=Path("/usr/sbin"),
-            bin_dir=cache_root / "20.10" / "bin",
-        )
-    if version == "28.5":
-        root = cache_root / "28.5"
-        return Engine(
-            version="28.5",
-            dockerd=root / "usr" / "sbin" / "dockerd",
-            cli=root / "usr" / "bin" / "docker",
-            sbin_dir=root / "usr" / "sbin",
-            bin_dir=root / "bin",
-        )
-    raise VerifyError(f"unknown engine {version!r}: expected 20.10 or 28.5")
+    real = REAL_ENGINES.get(version)
+    if real is None:
+        raise VerifyError(f"unknown engine {version!r}: expected one of "
+                          f"{', '.join(REAL_ENGINES)}")
+    return real.layout(cache_root)
 
 
 def _version_of(binary: Path) -> str:
@@ -94,7 +105,7 @@ def _version_of(binary: Path) -> str:
 
 def _engine_problem(engine: Engine, *, check_link: bool = True) -> str | None:
     """Return why ``engine`` is not ready to run, or ``None`` when it is."""
-    want = {"20.10": "Docker version 20.10.", "28.5": "Docker version 28.5."}[engine.version]
+    want = REAL_ENGINES[engine.version].banner
     for binary in (engine.dockerd, engine.cli):
         if not binary.exists():
             return f"{binary} is missing"
@@ -156,7 +167,7 @@ def _link(link: Path, target: Path) -> None:
     link.symlink_to(target)
 
 
-def _setup_2010(engine: Engine, progress: Progress) -> None:
+def _setup_2010(engine: Engine, cache_root: Path, progress: Progress) -> None:
     """Install Docker 20.10 and the tools from the machine's own suite, if needed."""
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     tools_missing = any(shutil.which(t, path=SYSTEM_PATH) is None for t in REQUIRED_TOOLS)
@@ -222,7 +233,7 @@ def _setup_285(engine: Engine, cache_root: Path, progress: Progress) -> None:
 
 
 def setup_engines(
-    versions: tuple[str, ...] = ("20.10", "28.5"),
+    versions: tuple[str, ...] | None = None,
     *,
     cache_root: Path = CACHE_ROOT,
     progress: Progress = print,
@@ -237,13 +248,10 @@ def setup_engines(
     if os.geteuid() != 0:
         raise VerifyError("real engines need root: run python -m netsim.verify setup as root")
     engines: dict[str, Engine] = {}
-    for version in versions:
+    for version in versions or tuple(REAL_ENGINES):
         engine = engine_layout(version, cache_root)
         progress(f"== Docker {version}")
-        if version == "20.10":
-            _setup_2010(engine, progress)
-        else:
-            _setup_285(engine, cache_root, progress)
+        REAL_ENGINES[version].setup(engine, cache_root, progress)
         reason = unavailable_reason(version, cache_root)
         if reason:
             raise VerifyError(reason)
@@ -262,3 +270,19 @@ def find_engine(version: str, cache_root: Path = CACHE_ROOT) -> Engine:
     if reason:
         raise VerifyError(reason)
     return engine_layout(version, cache_root)
+
+
+@dataclass(frozen=True, slots=True)
+class RealEngine:
+    """How to lay out, recognise and install one real engine version."""
+
+    layout: Callable[[Path], Engine]
+    banner: str
+    setup: Callable[[Engine, Path, Progress], None]
+
+
+REAL_ENGINES: Mapping[str, RealEngine] = MappingProxyType({
+    "20.10": RealEngine(_layout_2010, "Docker version 20.10.", _setup_2010),
+    "28.5": RealEngine(_layout_285, "Docker version 28.5.", _setup_285),
+})
+"""The real engines the harness installs, by the name of their netsim profile."""

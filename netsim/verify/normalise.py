@@ -35,6 +35,8 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+from netsim.docker.engines import PROFILES
+
 HEX64 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 HEX12 = re.compile(r"(?<![0-9a-zA-Z])[0-9a-f]{12}(?![0-9a-zA-Z])")
 MAC = re.compile(r"(?<![0-9a-f:])(?:[0-9a-f]{2}:){5}[0-9a-f]{2}(?![0-9a-f:])")
@@ -159,7 +161,7 @@ class Normaliser:
             text = LIST_COUNTERS.sub(r"\1<n> <n> ", text)
         text = DNS_PORT.sub(r"\1<port>", text)
         text = DNS_SPORT.sub(r"\1<port>\2", text)
-        if self.engine == "28.5":
+        if self.engine in PROFILES and PROFILES[self.engine].binds_port_families_in_random_order:
             text = BIND_FAMILY.sub(r"Bind for <0.0.0.0 or ::>:\1 failed", text)
         text = PING_TIME.sub("time=<t> ms", text)
         text = PING_RTT.sub("= <rtt> ms", text)

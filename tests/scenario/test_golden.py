@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from netsim.docker.engines import engine_names
 from netsim.render.transcript import format_json, format_transcript
 from netsim.session import load_scenario, replay
 

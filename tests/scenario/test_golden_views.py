@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from netsim.cli import main
+from netsim.docker.engines import engine_names
 from netsim.scenario.spec import ProbeStep
 from netsim.session import load_scenario
 

@@ -137,6 +137,8 @@ class EngineProfile:
     """``docker port CONTAINER`` sorts its lines naturally (28.5); 20.10 keeps binding order."""
     brackets_ipv6_hosts: bool
     """The CLI writes an IPv6 host as ``[::]:80`` in ``docker port`` and ps PORTS (23+, so 28.5)."""
+    binds_port_families_in_random_order: bool
+    """A port clash names the IPv4 or the IPv6 binding, whichever the daemon tried first (28.5)."""
     network_rm_reports_exit_status: bool
     """``docker network rm`` ends a failure with its own ``exit status 1`` line (28.5)."""
 

@@ -71,6 +71,7 @@ class ClassicProfile(EngineProfile):
     cli_refuses_links_in_special_modes = True
     sorts_port_listing = False
     brackets_ipv6_hosts = False
+    binds_port_families_in_random_order = False
     network_rm_reports_exit_status = False
 
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:

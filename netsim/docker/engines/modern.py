@@ -76,6 +76,7 @@ class ModernProfile(EngineProfile):
     cli_refuses_links_in_special_modes = False
     sorts_port_listing = True
     brackets_ipv6_hosts = True
+    binds_port_families_in_random_order = True
     network_rm_reports_exit_status = True
 
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:

@@ -299,16 +299,3 @@ def _ping(
         return _Answer("unreachable", address=address)
     yield waiter | sim.env.timeout(PROBE_TIMEOUT)
     return _Answer(sock.result or "timeout", address=address)
-
-
-def format_trace(outcome: ProbeOutcome, *, frames: bool = False) -> str:
-    """Return the trace as text, one event a line (frame events only with ``frames``)."""
-    from netsim.dataplane.trace import FrameEvent, describe
-
-    lines = [describe(e) for e in outcome.events if frames or not isinstance(e, FrameEvent)]
-    result = f"result: {outcome.result}"
-    if outcome.result == "open":
-        result += f" (served by {outcome.served_by}, local {outcome.local}, peer {outcome.peer})"
-    if outcome.error:
-        result += f" ({outcome.error})"
-    return "\n".join([*lines, result]) + "\n"

@@ -47,9 +47,7 @@ import simpy  # noqa: E402
 
 from netsim.dataplane.apps import install  # noqa: E402
 from netsim.dataplane.engine import Simulation  # noqa: E402
-from netsim.session import replay_world  # noqa: E402
-from netsim.session import load_scenario_text  # noqa: E402
-from netsim.session import open_world
+from netsim.session import load_scenario_text, open_world, replay_world  # noqa: E402
 from netsim.world import World  # noqa: E402
 
 TARGET_HOPS = 100_000

@@ -33,9 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from netsim.dataplane.probe import simulate_probe  # noqa: E402
 from netsim.dataplane.reach import ReachCell, ReachMatrix, reach_matrix  # noqa: E402
-from netsim.session import load_scenario_text  # noqa: E402
 from netsim.scenario.spec import ProbeProtocol, ProbeStep  # noqa: E402
-from netsim.session import open_world
+from netsim.session import load_scenario_text, open_world  # noqa: E402
 from netsim.world import World  # noqa: E402
 
 BASE = """
@@ -57,8 +56,18 @@ def large_world(containers: int, networks: int, engine: str) -> World:
         out = client.run(["docker", "network", "create", f"net{k}"])
         assert out.exit_code == 0, out.stderr
     for i in range(containers):
-        argv = ["docker", "run", "-d", "--name", f"c{i}", "--network", f"net{i % networks}",
-                "-p", f"{20000 + i}:80", "nginx"]
+        argv = [
+            "docker",
+            "run",
+            "-d",
+            "--name",
+            f"c{i}",
+            "--network",
+            f"net{i % networks}",
+            "-p",
+            f"{20000 + i}:80",
+            "nginx",
+        ]
         out = client.run(argv)
         assert out.exit_code == 0, out.stderr
     return world
@@ -73,19 +82,29 @@ def _packet_cell(job: tuple[int, str, str, int, str, int]) -> tuple[int, str | N
     return index, outcome.result, outcome.served_by
 
 
-def sample_jobs(matrix: ReachMatrix, size: int, seed: int,
-                matrix_seed: int) -> list[tuple[int, str, str, int, str, int]]:
+def sample_jobs(
+    matrix: ReachMatrix, size: int, seed: int, matrix_seed: int
+) -> list[tuple[int, str, str, int, str, int]]:
     """Pick ``size`` cells at random, with the per-cell seeds ``reach_matrix`` draws."""
     rng = random.Random(matrix_seed)
     seeds = [rng.getrandbits(64) for _ in matrix.cells]
-    picked = sorted(random.Random(seed).sample(range(len(matrix.cells)), min(size,
-                                                                            len(matrix.cells))))
+    picked = sorted(
+        random.Random(seed).sample(range(len(matrix.cells)), min(size, len(matrix.cells)))
+    )
     jobs = []
     for index in picked:
         cell = matrix.cells[index]
         destination = cell.destination
-        jobs.append((index, cell.source, str(destination.address), destination.port,
-                     destination.proto, seeds[index]))
+        jobs.append(
+            (
+                index,
+                cell.source,
+                str(destination.address),
+                destination.port,
+                destination.proto,
+                seeds[index],
+            )
+        )
     return jobs
 
 
@@ -116,15 +135,36 @@ def main(argv: list[str] | None = None) -> int:
     matrix = reach_matrix(world, seed=args.seed)
     seconds = time.perf_counter() - started
     pairs = len(matrix.cells)
-    print(f"reachability matrix by the flow evaluator (engine {args.engine}; "
-          f"world built in {built:.1f} s)")
-    print(table([
-        ("containers", "networks", "published", "sources", "destinations", "pairs", "seconds",
-         "pairs/s"),
-        (str(args.containers), str(args.networks), str(args.containers),
-         str(len(matrix.sources)), str(len(matrix.destinations)), str(pairs),
-         f"{seconds:.2f}", f"{pairs / seconds:,.0f}"),
-    ]))
+    print(
+        f"reachability matrix by the flow evaluator (engine {args.engine}; "
+        f"world built in {built:.1f} s)"
+    )
+    print(
+        table(
+            [
+                (
+                    "containers",
+                    "networks",
+                    "published",
+                    "sources",
+                    "destinations",
+                    "pairs",
+                    "seconds",
+                    "pairs/s",
+                ),
+                (
+                    str(args.containers),
+                    str(args.networks),
+                    str(args.containers),
+                    str(len(matrix.sources)),
+                    str(len(matrix.destinations)),
+                    str(pairs),
+                    f"{seconds:.2f}",
+                    f"{pairs / seconds:,.0f}",
+                ),
+            ]
+        )
+    )
     results: dict[str, int] = {}
     for cell in matrix.cells:
         results[str(cell.result)] = results.get(str(cell.result), 0) + 1
@@ -149,15 +189,23 @@ def main(argv: list[str] | None = None) -> int:
         else:
             disagreements.append((cell, result, served_by))
     sampled = len(answers)
-    print(f"sample: {sampled} random cells answered by packet-level probes "
-          f"({args.jobs} processes, {packet_seconds:.0f} s)")
-    print(table([
-        ("sampled", "agree", "disagree", "agreement"),
-        (str(sampled), str(agree), str(sampled - agree), f"{100 * agree / sampled:.2f}%"),
-    ]))
+    print(
+        f"sample: {sampled} random cells answered by packet-level probes "
+        f"({args.jobs} processes, {packet_seconds:.0f} s)"
+    )
+    print(
+        table(
+            [
+                ("sampled", "agree", "disagree", "agreement"),
+                (str(sampled), str(agree), str(sampled - agree), f"{100 * agree / sampled:.2f}%"),
+            ]
+        )
+    )
     for cell, result, served_by in disagreements[:20]:
-        print(f"  {cell.source} -> {cell.destination.target}: flow {cell.result}/"
-              f"{cell.served_by}, packets {result}/{served_by}")
+        print(
+            f"  {cell.source} -> {cell.destination.target}: flow {cell.result}/"
+            f"{cell.served_by}, packets {result}/{served_by}"
+        )
     return 0
 
 

@@ -39,7 +39,6 @@ from netsim.dataplane.frames import (
     Frame,
     IPv4Packet,
 )
-from netsim.dataplane.matches import REJECT_CODES
 from netsim.dataplane.nodes import Node, accounting_plan
 from netsim.dataplane.stack import Header, IPv4Stack
 from netsim.dataplane.trace import (
@@ -707,4 +706,4 @@ class Simulation(IPv4Stack):
         self.env.run(until=self.env.any_of([until, limit]))
 
 
-__all__ = ["ACK", "REJECT_CODES", "Capture", "EngineConfig", "Simulation"]
+__all__ = ["ACK", "Capture", "EngineConfig", "Simulation"]

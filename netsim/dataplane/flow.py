@@ -1135,13 +1135,6 @@ class _Run(IPv4Stack):
         if not done():
             self.now = max(self.now, deadline)
 
-    def table(self, node: Node) -> ConntrackTable:
-        """Return this probe's conntrack table of ``node``."""
-        table = self.conntrack.get(id(node))
-        if table is None:
-            table = self.conntrack[id(node)] = ConntrackTable()
-        return table
-
     # -- below the decisions ---------------------------------------------------------
 
     def clock(self) -> float:
@@ -1149,8 +1142,11 @@ class _Run(IPv4Stack):
         return self.now
 
     def conntrack_of(self, node: Node) -> ConntrackTable:
-        """Return this probe's conntrack table of ``node``."""
-        return self.table(node)
+        """Return this probe's conntrack table of ``node`` (each probe starts with none)."""
+        table = self.conntrack.get(id(node))
+        if table is None:
+            table = self.conntrack[id(node)] = ConntrackTable()
+        return table
 
     def verdict(self, node: Node, table: str, hook: str, header: Header) -> Verdict:
         """Return the plane's cached verdict (``FlowPlane.verdict``)."""
@@ -1160,7 +1156,7 @@ class _Run(IPv4Stack):
         """Hand a packet sent to ``lo`` to the node's input path after the loopback delay."""
         self.later(self.config.loopback_delay, self.ip_input, node, "lo", packet)
 
-    # -- links (engine.neighbour_output, transmit, receive, bridge_*) ---------------------
+    # -- the link layer, as the plane's ARP and FDB answers have it --------------------
 
     def neighbour_output(self, node: Node, out: str, hop: IPv4Address, packet: IPv4Packet) -> None:
         """Send to ``hop`` on ``out``: to the ARP answerer, or host unreachable after 3 s."""
@@ -1250,7 +1246,7 @@ class _Run(IPv4Stack):
         if final is not None:
             self.transmit(out, target, final, self.config.bridge_delay)
 
-    # -- the probe programs (probe.probe_client and its helpers) -------------------------
+    # -- the probe programs (``probe.probe_client`` without simpy) ----------------------
 
     def dns_lookup(self, node: Node, name: str) -> IPv4Address | None:
         """Ask the embedded DNS at 127.0.0.11 for an A record; None after 5 s of silence."""

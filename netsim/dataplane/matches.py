@@ -20,7 +20,7 @@ and every target name of ``netsim.kernel.rules`` against these tables.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,40 +68,60 @@ class MatchReads:
     ports: tuple[PortRange, ...] = ()
 
 
-def _port_match(match: PortMatch) -> MatchReads:
-    fields = {"protocol"}
-    if match.sport is not None:
-        fields.add("sport")
-    if match.dport is not None:
-        fields.add("dport")
-    if match.flags_mask is not None:
-        fields.add("tcp_flags")
-    ranges = tuple(r for r in (match.sport, match.dport) if r is not None)
-    return MatchReads(frozenset(fields), ranges)
+def _fields(*names: str) -> frozenset[str]:
+    return frozenset(names)
 
 
-def _addrtype_match(match: AddrtypeMatch) -> MatchReads:
-    fields = set()
-    if match.src_types:
-        fields.add("src")
-    if match.dst_types:
-        fields.add("dst")
-    return MatchReads(frozenset(fields))
+# Per (sport, dport, flags) given: what a -m tcp|udp|sctp match reads.
+_PORT_FIELDS = {
+    (sport, dport, flags): _fields(
+        "protocol",
+        *(["sport"] if sport else []),
+        *(["dport"] if dport else []),
+        *(["tcp_flags"] if flags else []),
+    )
+    for sport in (False, True)
+    for dport in (False, True)
+    for flags in (False, True)
+}
+_ADDRTYPE_FIELDS = {
+    (src, dst): _fields(*(["src"] if src else []), *(["dst"] if dst else []))
+    for src in (False, True)
+    for dst in (False, True)
+}
+_ICMP = _fields("protocol", "icmp_type", "icmp_code")
+_CONNTRACK = _fields("ct_state", "ct_snat", "ct_dnat")
+_MULTIPORT = _fields("protocol", "sport", "dport")
+_NOTHING = _fields()
 
 
-_ICMP = MatchReads(frozenset({"protocol", "icmp_type", "icmp_code"}))
-_CONNTRACK = MatchReads(frozenset({"ct_state", "ct_snat", "ct_dnat"}))
-_NOTHING = MatchReads(frozenset())
+def _port_match(match: PortMatch) -> frozenset[str]:
+    return _PORT_FIELDS[
+        (match.sport is not None, match.dport is not None, match.flags_mask is not None)
+    ]
 
-_READERS: dict[type, Callable[[Any], MatchReads]] = {
-    PortMatch: _port_match,
-    IcmpMatch: lambda _match: _ICMP,
-    ConntrackMatch: lambda _match: _CONNTRACK,
-    AddrtypeMatch: _addrtype_match,
-    MultiportMatch: lambda match: MatchReads(
-        frozenset({"protocol", "sport", "dport"}), match.ports
+
+def _port_ranges(match: PortMatch) -> tuple[PortRange, ...]:
+    return tuple(r for r in (match.sport, match.dport) if r is not None)
+
+
+def _no_ports(_match: object) -> tuple[PortRange, ...]:
+    return ()
+
+
+# For each match class: the view fields an instance reads, and the port ranges it tests.
+_READERS: dict[
+    type, tuple[Callable[[Any], frozenset[str]], Callable[[Any], tuple[PortRange, ...]]]
+] = {
+    PortMatch: (_port_match, _port_ranges),
+    IcmpMatch: (lambda _match: _ICMP, _no_ports),
+    ConntrackMatch: (lambda _match: _CONNTRACK, _no_ports),
+    AddrtypeMatch: (
+        lambda match: _ADDRTYPE_FIELDS[(bool(match.src_types), bool(match.dst_types))],
+        _no_ports,
     ),
-    CommentMatch: lambda _match: _NOTHING,
+    MultiportMatch: (lambda _match: _MULTIPORT, lambda match: match.ports),
+    CommentMatch: (lambda _match: _NOTHING, _no_ports),
 }
 
 KNOWN_MATCHES: frozenset[type] = frozenset(_READERS)
@@ -111,43 +131,54 @@ KNOWN_MATCHES: frozenset[type] = frozenset(_READERS)
 def match_reads(match: object) -> MatchReads | None:
     """Return what ``match`` reads of a packet, or None for a match not described here."""
     reader = _READERS.get(type(match))
-    return None if reader is None else reader(match)
+    if reader is None:
+        return None
+    fields, ports = reader
+    return MatchReads(fields(match), ports(match))
 
 
-def rule_reads(rule: Rule) -> frozenset[str] | None:
-    """Return the view fields ``rule`` can decide on, or None when a match is unknown.
+def rules_read(rules: Iterable[Rule]) -> frozenset[str] | None:
+    """Return the view fields some of ``rules`` can decide on; None when a match is unknown.
 
     ``evaluate`` reads a field only for a rule that tests it (a source or
     destination other than 0.0.0.0/0 counts, since ``x in 0.0.0.0/0`` holds
-    for every address).
+    for every address). This runs over every rule of every namespace a
+    simulation starts with, so it is one loop.
     """
     fields: set[str] = set()
-    if rule.source.prefixlen:
-        fields.add("src")
-    if rule.destination.prefixlen:
-        fields.add("dst")
-    if rule.in_interface:
-        fields.add("in_interface")
-    if rule.out_interface:
-        fields.add("out_interface")
-    if rule.protocol:
-        fields.add("protocol")
-    for match in rule.matches:
-        reads = match_reads(match)
-        if reads is None:
-            return None
-        fields |= reads.fields
+    add = fields.add
+    for rule in rules:
+        if rule.source.prefixlen:
+            add("src")
+        if rule.destination.prefixlen:
+            add("dst")
+        if rule.in_interface:
+            add("in_interface")
+        if rule.out_interface:
+            add("out_interface")
+        if rule.protocol:
+            add("protocol")
+        for match in rule.matches:
+            reader = _READERS.get(type(match))
+            if reader is None:
+                return None
+            fields |= reader[0](match)
     return frozenset(fields)
+
+
+def rule_reads(rule: Rule) -> frozenset[str] | None:
+    """Return the view fields ``rule`` can decide on, or None when a match is unknown."""
+    return rules_read((rule,))
 
 
 def rule_ports(rule: Rule) -> tuple[PortRange, ...] | None:
     """Return every port range ``rule``'s matches test, or None when a match is unknown."""
     out: list[PortRange] = []
     for match in rule.matches:
-        reads = match_reads(match)
-        if reads is None:
+        reader = _READERS.get(type(match))
+        if reader is None:
             return None
-        out += reads.ports
+        out += reader[1](match)
     return tuple(out)
 
 

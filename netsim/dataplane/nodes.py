@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from netsim.dataplane.conntrack import ConntrackTable
-from netsim.dataplane.matches import VIEW_FIELDS, rule_reads
+from netsim.dataplane.matches import VIEW_FIELDS, rules_read
 from netsim.kernel.evaluate import EvalContext, PacketView, Verdict
 from netsim.kernel.namespace import Interface, NetworkNamespace, Route
 from netsim.kernel.netfilter import Chain, Netfilter, RuleEntry, Table
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from netsim.dataplane.stack import Header
 
 Counted = Chain | RuleEntry
+_V = TypeVar("_V")
 
 LOOPBACK_NET = IPv4Network("127.0.0.0/8")
 LOOPBACK_ADDRESS = IPv4Address("127.0.0.1")
@@ -63,6 +64,22 @@ class RouteResult:
         return f"{kind}{route.destination}{via} dev {route.dev}"
 
 
+class PerTable(dict[str, _V]):
+    """A value per netfilter table, computed the first time it is asked for.
+
+    The ruleset does not change while a simulation runs, so the first answer
+    stays right.
+    """
+
+    def __init__(self, compute: Callable[[str], _V]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, table: str) -> _V:
+        value = self[table] = self.compute(table)
+        return value
+
+
 class Node:
     """One namespace as the data plane sees it during a simulation."""
 
@@ -78,11 +95,16 @@ class Node:
         # build on a hit), the fields no rule of the table reads left out; the
         # value carries the counters the verdict bumps.
         self.walks: dict[tuple[object, ...], tuple[Verdict, tuple[Counted, ...]]] = {}
-        self.relevant = {
-            name: relevant_fields(table) for name, table in namespace.netfilter.tables.items()
-        }
-        # The part of a header (``stack.Header``) each table's verdict depends on.
-        self.key_of = {name: key_getter(fields) for name, fields in self.relevant.items()}
+        # Per table, worked out when a packet first walks it (most nodes of a big
+        # world see no packet): the fields some rule reads, and the function that
+        # picks them out of a header (``stack.Header``) as the cache's key.
+        tables = namespace.netfilter.tables
+        self.relevant: dict[str, frozenset[str]] = PerTable(
+            lambda name: relevant_fields(tables[name])
+        )
+        self.key_of: dict[str, Callable[[Header], object]] = PerTable(
+            lambda name: key_getter(self.relevant[name])
+        )
         self._routes: dict[IPv4Address, RouteResult | None] = {}
         self._route_ids: dict[int, tuple[IPv4Address, RouteResult | None]] = {}
         self._local_ids: dict[int, tuple[IPv4Address, bool]] = {}
@@ -281,14 +303,8 @@ def relevant_fields(table: Table) -> frozenset[str]:
     """Return the PacketView fields some rule of ``table`` can decide on.
 
     Two packets that agree on these fields get the same verdict and trace
-    (``matches.rule_reads``). A match the data plane does not know keeps
+    (``matches.rules_read``). A match the data plane does not know keeps
     every field.
     """
-    fields: set[str] = set()
-    for chain in table.chains.values():
-        for entry in chain.entries:
-            reads = rule_reads(entry.rule)
-            if reads is None:
-                return frozenset(VIEW_FIELDS)
-            fields |= reads
-    return frozenset(fields)
+    fields = rules_read(e.rule for chain in table.chains.values() for e in chain.entries)
+    return frozenset(VIEW_FIELDS) if fields is None else fields

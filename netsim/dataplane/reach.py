@@ -15,7 +15,6 @@ from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any, cast
 
 from netsim.dataplane.apps import proxy_bindings
-from netsim.dataplane.flow import FlowPlane, Symmetry, port_classes, symmetry_of
 from netsim.dataplane.probe import simulate_probe
 from netsim.results.reach import Destination, ReachCell, ReachMatrix
 from netsim.scenario.spec import ProbeProtocol, ProbeStep
@@ -23,6 +22,7 @@ from netsim.scenario.spec import ProbeProtocol, ProbeStep
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1}
 
 if TYPE_CHECKING:
+    from netsim.dataplane.flow import Symmetry
     from netsim.world import World
 
 
@@ -104,6 +104,9 @@ def flow_cells(
     ports apart or ``group`` is False. Each cell still draws its RNG seed in order, so the cells
     that are answered use the seeds the packet-level matrix would use.
     """
+    # Imported here: a command that only replays a scenario never loads the flow evaluator.
+    from netsim.dataplane.flow import FlowPlane, port_classes, symmetry_of
+
     plane = FlowPlane(world)
     symmetry = symmetry_of(plane)
     grouped = group and not plane.ephemeral_split()
@@ -204,8 +207,8 @@ def flow_cells(
                         append(cell(source, destination, result, served_by))
                         break
                 else:
-                    address, port, proto = asked[index]
-                    outcome = probe(source, address, port, proto, rng=Random(pair_seed), node=node)
+                    target, port, proto = asked[index]
+                    outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
                     if outcome.served_by not in own_names:
                         memo.setdefault(cluster_id, []).append(
                             (
@@ -218,8 +221,8 @@ def flow_cells(
                         )
                     append(cell(source, destination, outcome.result, outcome.served_by))
                 continue
-            address, port, proto = asked[index]
-            outcome = probe(source, address, port, proto, rng=Random(pair_seed), node=node)
+            target, port, proto = asked[index]
+            outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
             append(cell(source, destination, outcome.result, outcome.served_by))
     return tuple(cells)
 

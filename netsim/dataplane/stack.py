@@ -76,7 +76,7 @@ from netsim.kernel.rules import NatTarget, PortsTarget
 
 if TYPE_CHECKING:
     from netsim.dataplane.frames import Frame
-    from netsim.dataplane.nodes import Node
+    from netsim.dataplane.nodes import Node, RouteResult
     from netsim.dataplane.sockets import Transport
 
 Header = tuple[
@@ -146,6 +146,28 @@ class IPv4Stack:
         if self.record:
             summary = packet.summary() if packet is not None else ""
             self.events.append(DropEvent(self.clock(), node.label, reason, summary))
+
+    def note_route(
+        self,
+        node: Node,
+        destination: IPv4Address,
+        result: str,
+        route: RouteResult,
+        source: IPv4Address | None = None,
+    ) -> None:
+        """Record the routing decision ``result`` that ``route`` made."""
+        self.events.append(
+            RouteDecision(
+                self.clock(),
+                node.label,
+                destination,
+                result,
+                route.interface,
+                route.gateway,
+                source,
+                route.text,
+            )
+        )
 
     # -- netfilter ---------------------------------------------------------------------
 
@@ -443,18 +465,7 @@ class IPv4Stack:
             self.icmp_error(node, packet, ICMP_DEST_UNREACH, NET_UNREACH)
             return
         if self.record:
-            self.note(
-                RouteDecision(
-                    self.clock(),
-                    node.label,
-                    packet.dst,
-                    "forward",
-                    route.interface,
-                    route.gateway,
-                    None,
-                    route.text,
-                )
-            )
+            self.note_route(node, packet.dst, "forward", route)
         if packet.ttl <= 1:
             self.drop(node, "TTL exceeded", packet)
             self.icmp_error(node, packet, ICMP_TIME_EXCEEDED, 0)
@@ -484,17 +495,8 @@ class IPv4Stack:
             self.drop(node, f"no route to {packet.dst} (Network is unreachable)", packet)
             return "ENETUNREACH"
         if self.record:
-            self.note(
-                RouteDecision(
-                    self.clock(),
-                    node.label,
-                    packet.dst,
-                    "local" if route.local else "output",
-                    route.interface,
-                    route.gateway,
-                    packet.src,
-                    route.text,
-                )
+            self.note_route(
+                node, packet.dst, "local" if route.local else "output", route, packet.src
             )
         out = route.interface
         active = node.active_chains
@@ -519,18 +521,8 @@ class IPv4Stack:
                 return "EHOSTUNREACH"
             out = route.interface
             if self.record:
-                self.note(
-                    RouteDecision(
-                        self.clock(),
-                        node.label,
-                        new.dst,
-                        "local" if route.local else "output (rerouted after DNAT)",
-                        out,
-                        route.gateway,
-                        new.src,
-                        route.text,
-                    )
-                )
+                action = "local" if route.local else "output (rerouted after DNAT)"
+                self.note_route(node, new.dst, action, route, new.src)
         if not self.filter_hook(node, "OUTPUT", new, tracked, "", out):
             return "EPERM"
         if out != "lo" and int(new.src) >> 24 == 127 and not node.route_localnet(out):

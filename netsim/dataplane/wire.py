@@ -11,6 +11,7 @@ bytes; the simulator's packets are smaller).
 
 from __future__ import annotations
 
+import struct
 from ipaddress import IPv4Address
 from typing import Any
 
@@ -178,7 +179,7 @@ def ip_from_scapy(ip: Any) -> IPv4Packet:
         body = bytes(udp.payload)
         payload: bytes | DnsMessage = body
         if DNS_PORT in (int(udp.sport), int(udp.dport)) and body:
-            payload = dns_from_bytes(body)
+            payload = _dns_or_bytes(body)
         datagram = UdpDatagram(int(udp.sport), int(udp.dport), payload)
         return IPv4Packet(src, dst, datagram, **common)  # type: ignore[arg-type]
     if ip.proto == 1 and ICMP in ip:
@@ -191,6 +192,19 @@ def ip_from_scapy(ip: Any) -> IPv4Packet:
             message = IcmpMessage(int(icmp.type), int(icmp.code), int(icmp.id), int(icmp.seq), body)
         return IPv4Packet(src, dst, message, **common)  # type: ignore[arg-type]
     raise ValueError(f"IP protocol {ip.proto} is not modelled")
+
+
+def _dns_or_bytes(data: bytes) -> bytes | DnsMessage:
+    """Return the DNS message port-53 bytes hold, or the bytes when they are not one.
+
+    Only bytes that render back the same are taken as a message: other data
+    sent to port 53 (a UDP probe's line, say) stays data.
+    """
+    try:
+        message = dns_from_bytes(data)
+    except (struct.error, IndexError, ValueError):  # UnicodeDecodeError is a ValueError
+        return data
+    return message if bytes(dns_to_scapy(message)) == data else data
 
 
 def dns_from_bytes(data: bytes) -> DnsMessage:

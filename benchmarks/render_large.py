@@ -90,8 +90,11 @@ def main() -> int:
 
     matrix = timed(
         "matrix values" + (" (data plane)" if args.probe else " (synthetic)"),
-        lambda: (group_matrix(session.reach(), topology) if args.probe
-                 else probe_matrix(topology, synthetic)),
+        lambda: (
+            group_matrix(session.reach(), topology)
+            if args.probe
+            else probe_matrix(topology, synthetic)
+        ),
     )
     edges = wires(topology)
     traffic = Traffic(

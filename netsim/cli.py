@@ -37,102 +37,142 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netsim",
         description="Replay Docker networking commands on a simulated host, as Docker 20.10 "
-                    "and 28.5 do them.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "and 28.5 do them.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     from netsim import __version__
 
     parser.add_argument("--version", action="version", version=f"netsim {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser(
-        "run", help="replay a scenario and print the transcript",
+        "run",
+        help="replay a scenario and print the transcript",
         description="Replay a scenario's steps on a simulated Docker host and print what a real "
-                    "host prints. Exit code: 0 every expectation held, 1 one failed, 2 the "
-                    "scenario is invalid.",
+        "host prints. Exit code: 0 every expectation held, 1 one failed, 2 the "
+        "scenario is invalid.",
         epilog="examples:\n  netsim run scenarios/port-mapping.yaml\n"
-               "  netsim run scenarios/icc-disabled.yaml --engine 20.10 --json out.json\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "  netsim run scenarios/icc-disabled.yaml --engine 20.10 --json out.json\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument("file", type=Path, help="the scenario YAML file")
-    run.add_argument("--engine", choices=engines,
-                     help="Docker version to reproduce (overrides the file's engine:)")
-    run.add_argument("--json", metavar="OUT",
-                     help="also write the JSON result to OUT ('-' for standard output)")
+    run.add_argument(
+        "--engine",
+        choices=engines,
+        help="Docker version to reproduce (overrides the file's engine:)",
+    )
+    run.add_argument(
+        "--json", metavar="OUT", help="also write the JSON result to OUT ('-' for standard output)"
+    )
     run.add_argument("--quiet", "-q", action="store_true", help="do not print the transcript")
-    run.add_argument("--seed", type=int, default=0,
-                     help="seed of the random choices (IDs, MACs); default 0")
-    run.add_argument("--pcap", metavar="DIR", type=Path,
-                     help="write the probes' traffic to DIR, one pcap per interface")
+    run.add_argument(
+        "--seed", type=int, default=0, help="seed of the random choices (IDs, MACs); default 0"
+    )
+    run.add_argument(
+        "--pcap",
+        metavar="DIR",
+        type=Path,
+        help="write the probes' traffic to DIR, one pcap per interface",
+    )
 
     trace = commands.add_parser(
-        "trace", help="explain one probe hop by hop",
+        "trace",
+        help="explain one probe hop by hop",
         description="Replay a scenario, then send one probe and print its path hop by hop: "
-                    "interfaces, bridge decisions, each table and chain visited with the rule "
-                    "that matched (numbered as iptables -L --line-numbers), conntrack, NAT, "
-                    "routing, and the socket or drop at the end.",
+        "interfaces, bridge decisions, each table and chain visited with the rule "
+        "that matched (numbered as iptables -L --line-numbers), conntrack, NAT, "
+        "routing, and the socket or drop at the end.",
         epilog="examples:\n  netsim trace scenarios/port-mapping.yaml "
-               "--probe 'laptop -> 192.168.1.10:12345'\n"
-               "  netsim trace scenarios/icc-disabled.yaml --probe 'cache -> 172.17.0.2:3306' "
-               "--frames\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "--probe 'laptop -> 192.168.1.10:12345'\n"
+        "  netsim trace scenarios/icc-disabled.yaml --probe 'cache -> 172.17.0.2:3306' "
+        "--frames\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     trace.add_argument("file", type=Path, help="the scenario YAML file")
-    trace.add_argument("--probe", required=True, metavar="'SRC -> DST:PORT[/PROTO]'",
-                       help="the probe to explain (as a scenario's probe: step)")
-    trace.add_argument("--proto", choices=("tcp", "udp", "icmp"),
-                       help="protocol, when the probe text does not say (icmp for a ping)")
+    trace.add_argument(
+        "--probe",
+        required=True,
+        metavar="'SRC -> DST:PORT[/PROTO]'",
+        help="the probe to explain (as a scenario's probe: step)",
+    )
+    trace.add_argument(
+        "--proto",
+        choices=("tcp", "udp", "icmp"),
+        help="protocol, when the probe text does not say (icmp for a ping)",
+    )
     trace.add_argument("--frames", action="store_true", help="also list every frame on the wire")
     trace.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     trace.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
     reach = commands.add_parser(
-        "reach", help="print who reaches what after a scenario's steps",
+        "reach",
+        help="print who reaches what after a scenario's steps",
         description="Replay a scenario, then probe every destination (container ports, "
-                    "published host ports, machine ports) from every source (host, machines, "
-                    "containers) and print the matrix.",
+        "published host ports, machine ports) from every source (host, machines, "
+        "containers) and print the matrix.",
         epilog="examples:\n  netsim reach scenarios/two-networks.yaml\n"
-               "  netsim reach scenarios/icc-disabled.yaml --json reach.json\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "  netsim reach scenarios/icc-disabled.yaml --json reach.json\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     reach.add_argument("file", type=Path, help="the scenario YAML file")
     reach.add_argument("--json", metavar="OUT", help="write the matrix as JSON ('-': stdout)")
     reach.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     reach.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
     plot = commands.add_parser(
-        "plot", help="draw the topology, reachability matrix and traffic of a scenario",
+        "plot",
+        help="draw the topology, reachability matrix and traffic of a scenario",
         description="Replay a scenario and draw pictures of the state after its steps: the "
-                    "topology, the reachability matrix, the traffic each link carried, and "
-                    "the path of each --probe.",
+        "topology, the reachability matrix, the traffic each link carried, and "
+        "the path of each --probe.",
         epilog="examples:\n  netsim plot scenarios/port-mapping.yaml --out pictures\n"
-               "  netsim plot scenarios/icc-disabled.yaml --format svg "
-               "--probe 'web -> database:3306'\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "  netsim plot scenarios/icc-disabled.yaml --format svg "
+        "--probe 'web -> database:3306'\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     plot.add_argument("file", type=Path, help="the scenario YAML file")
     plot.add_argument("--out", type=Path, default=Path("."), help="folder for the pictures")
     plot.add_argument("--format", choices=("png", "svg"), default="png", help="image format")
-    plot.add_argument("--probe", action="append", default=[], metavar="'SRC -> DST:PORT'",
-                      help="also draw this probe's path (repeatable)")
+    plot.add_argument(
+        "--probe",
+        action="append",
+        default=[],
+        metavar="'SRC -> DST:PORT'",
+        help="also draw this probe's path (repeatable)",
+    )
     plot.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     plot.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
     diagram = commands.add_parser(
-        "diagram", help="write a diagram of a scenario's networks for documentation",
+        "diagram",
+        help="write a diagram of a scenario's networks for documentation",
         description="Write the networks, containers, published ports and links after a "
-                    "scenario's steps as Mermaid, Graphviz DOT, SVG or PNG (no probes run).",
+        "scenario's steps as Mermaid, Graphviz DOT, SVG or PNG (no probes run).",
         epilog="examples:\n  netsim diagram scenarios/link-tomcat-mysql.yaml --format mermaid\n"
-               "  netsim diagram scenarios/two-networks.yaml --format svg --out net.svg\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "  netsim diagram scenarios/two-networks.yaml --format svg --out net.svg\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     diagram.add_argument("file", type=Path, help="the scenario YAML file")
-    diagram.add_argument("--format", choices=("mermaid", "dot", "svg", "png"), default="mermaid",
-                         help="output format (svg and png need Graphviz's dot)")
-    diagram.add_argument("--out", type=Path,
-                         help="output file (mermaid and dot go to standard output without it)")
+    diagram.add_argument(
+        "--format",
+        choices=("mermaid", "dot", "svg", "png"),
+        default="mermaid",
+        help="output format (svg and png need Graphviz's dot)",
+    )
+    diagram.add_argument(
+        "--out", type=Path, help="output file (mermaid and dot go to standard output without it)"
+    )
     diagram.add_argument("--engine", choices=engines, help="Docker version to reproduce")
 
     check = commands.add_parser(
-        "check", help="validate scenario files without running them",
+        "check",
+        help="validate scenario files without running them",
         description="Validate scenario files; exit 2 with a message naming the file and line "
-                    "of the first problem.",
+        "of the first problem.",
         epilog="example:\n  netsim check scenarios/*.yaml\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     check.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
     return parser
 
@@ -160,8 +200,9 @@ def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     if show:
         stdout.write(format_header(scenario.name, args.engine or scenario.engine))
-    run = replay(scenario, args.engine, seed=args.seed, progress=progress,
-                 capture=args.pcap is not None)
+    run = replay(
+        scenario, args.engine, seed=args.seed, progress=progress, capture=args.pcap is not None
+    )
     if args.pcap is not None:
         write_run_pcaps(args.pcap, run)
         if show:
@@ -188,10 +229,11 @@ def _cmd_trace(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.session import load_scenario, trace
 
     scenario = load_scenario(args.file)
-    run, record = trace(scenario, args.probe, engine=args.engine, seed=args.seed,
-                        proto=args.proto)
-    stdout.write(f"# trace {record.probe} after the steps of {scenario.name} "
-                 f"(Docker {run.engine}, simulated)\n")
+    run, record = trace(scenario, args.probe, engine=args.engine, seed=args.seed, proto=args.proto)
+    stdout.write(
+        f"# trace {record.probe} after the steps of {scenario.name} "
+        f"(Docker {run.engine}, simulated)\n"
+    )
     stdout.write(format_trace(record, frames=args.frames))
     return EXIT_OK
 
@@ -239,8 +281,9 @@ def _cmd_diagram(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
-         stderr: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     """Run the netsim command line; return the exit code."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
@@ -252,8 +295,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     if args.command is None:
         parser.print_help(out)
         return EXIT_INVALID
-    handlers = {"run": _cmd_run, "check": _cmd_check, "plot": _cmd_plot,
-                "diagram": _cmd_diagram, "trace": _cmd_trace, "reach": _cmd_reach}
+    handlers = {
+        "run": _cmd_run,
+        "check": _cmd_check,
+        "plot": _cmd_plot,
+        "diagram": _cmd_diagram,
+        "trace": _cmd_trace,
+        "reach": _cmd_reach,
+    }
     try:
         return handlers[args.command](args, out, err)
     except ScenarioError as error:

@@ -118,23 +118,33 @@ class HostPlumbing:
         """Forget a container's namespace."""
         self.world.container_namespaces.pop(owner, None)
 
-    def attach_endpoint(self, owner: str, bridge: str, host_veth: str, ifname: str,
-                        address: IPv4Interface, mac: str, gateway: IPv4Address | None) -> None:
+    def attach_endpoint(
+        self,
+        owner: str,
+        bridge: str,
+        host_veth: str,
+        ifname: str,
+        address: IPv4Interface,
+        mac: str,
+        gateway: IPv4Address | None,
+    ) -> None:
         """Create the veth pair, enslave the host end, move the other end into the container."""
         inner = self.world.container_namespaces[owner]
         profile = self.world.profile
         if profile.veth_in_sandbox:
             # 28: the container end is created straight in the sandbox as IFNAME,
             # so it takes the sandbox's next ifindex (eth0 is 2).
-            pair = self.host.add_veth(host_veth, ifname, mac=self.world.random_mac(),
-                                      peer_mac=mac, peer_namespace=inner)
+            pair = self.host.add_veth(
+                host_veth, ifname, mac=self.world.random_mac(), peer_mac=mac, peer_namespace=inner
+            )
         else:
             # 20.10: both ends on the host (the kernel registers the peer first,
             # so it gets the lower ifindex), then the container end moves into
             # the sandbox under its final name and keeps its ifindex.
             temporary = "veth" + f"{self.world.rng.getrandbits(28):07x}"
-            pair = self.host.add_veth(host_veth, temporary, mac=self.world.random_mac(),
-                                      peer_mac=mac)
+            pair = self.host.add_veth(
+                host_veth, temporary, mac=self.world.random_mac(), peer_mac=mac
+            )
             self.host.move_link(temporary, inner, ifname)
         # libnetwork creates veths with no transmit queue (`ip addr` shows no qlen).
         for end in (pair.first, pair.second):
@@ -148,8 +158,9 @@ class HostPlumbing:
         inner.set_up(ifname)
         inner.refresh()
         if gateway is not None:
-            inner.add_route(Route(destination=IPv4Network("0.0.0.0/0"), dev=ifname,
-                                  gateway=gateway))
+            inner.add_route(
+                Route(destination=IPv4Network("0.0.0.0/0"), dev=ifname, gateway=gateway)
+            )
 
     def set_default_route(self, owner: str, gateway: IPv4Address, ifname: str) -> None:
         """Replace a container's default route (``ip route replace default``)."""
@@ -201,8 +212,11 @@ class World:
     @property
     def etc_hosts(self) -> str:
         """Return the /etc/hosts the host and machines share."""
-        lines = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback",
-                 f"{self.scenario.host.address.ip}\t{HOST}"]
+        lines = [
+            "127.0.0.1\tlocalhost",
+            "::1\tlocalhost ip6-localhost ip6-loopback",
+            f"{self.scenario.host.address.ip}\t{HOST}",
+        ]
         lines += [f"{m.address.ip}\t{m.name}" for m in self.scenario.machines]
         return "".join(line + "\n" for line in lines)
 
@@ -230,8 +244,9 @@ class World:
         return self.container_namespaces.get(container.id)
 
 
-def _lan_node(lan: NetworkNamespace, name: str, address: IPv4Interface,
-              number: int) -> NetworkNamespace:
+def _lan_node(
+    lan: NetworkNamespace, name: str, address: IPv4Interface, number: int
+) -> NetworkNamespace:
     """Make a node's namespace with its eth0 on the LAN (a veth from the LAN's bridge).
 
     Wired as the real-engine replay wires it: ``ip link add pN type veth peer
@@ -240,8 +255,13 @@ def _lan_node(lan: NetworkNamespace, name: str, address: IPv4Interface,
     namespace = NetworkNamespace(name, registered_name=name)
     bring_up_loopback(namespace)
     port = f"p{number}"
-    lan.add_veth(port, "eth0", mac=_lan_port_mac(address), peer_mac=lan_mac(address.ip),
-                 peer_namespace=namespace)
+    lan.add_veth(
+        port,
+        "eth0",
+        mac=_lan_port_mac(address),
+        peer_mac=lan_mac(address.ip),
+        peer_namespace=namespace,
+    )
     lan.set_master(port, "lan0")
     lan.set_up(port)
     namespace.add_address("eth0", address, broadcast=None)
@@ -254,8 +274,9 @@ def _lan_port_mac(address: IPv4Interface) -> str:
     return "02:01:" + ":".join(f"{b:02x}" for b in address.ip.packed)
 
 
-def build_world(scenario: Scenario, *, shell: ContainerShell, engine: str | None = None,
-                seed: int = 0) -> World:
+def build_world(
+    scenario: Scenario, *, shell: ContainerShell, engine: str | None = None, seed: int = 0
+) -> World:
     """Build the world of a scenario and start its Docker daemon.
 
     ``shell(world, container, argv, env)`` runs a program in a container for
@@ -269,15 +290,30 @@ def build_world(scenario: Scenario, *, shell: ContainerShell, engine: str | None
     lan.add_bridge("lan0", mac="02:01:00:00:00:00", mac_explicit=False)
     lan.set_up("lan0")
     host = _lan_node(lan, HOST, scenario.host.address, 0)
-    machines = {m.name: _lan_node(lan, m.name, m.address, i + 1)
-                for i, m in enumerate(scenario.machines)}
-    world = World(scenario=scenario, profile=profile, rng=rng, lan=lan, host=host,
-                  machines=machines, seed=seed, seed_label=seed_label)
+    machines = {
+        m.name: _lan_node(lan, m.name, m.address, i + 1) for i, m in enumerate(scenario.machines)
+    }
+    world = World(
+        scenario=scenario,
+        profile=profile,
+        rng=rng,
+        lan=lan,
+        host=host,
+        machines=machines,
+        seed=seed,
+        seed_label=seed_label,
+    )
 
-    world.daemon = Daemon(spec=scenario.daemon, profile=profile, plumbing=HostPlumbing(world),
-                          rng=rng, images=scenario.images)
+    world.daemon = Daemon(
+        spec=scenario.daemon,
+        profile=profile,
+        plumbing=HostPlumbing(world),
+        rng=rng,
+        images=scenario.images,
+    )
     world.client = DockerClient(
         daemon=world.daemon,
-        execute_in=lambda container, argv, env: shell(world, container, argv, env))
+        execute_in=lambda container, argv, env: shell(world, container, argv, env),
+    )
     world.daemon.start()
     return world

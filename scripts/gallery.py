@@ -34,8 +34,7 @@ def render_scenario(path: Path, out_dir: Path, *, with_svg: bool) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [plot_topology(topology, out_dir / "topology.png")]
     written.append(plot_reachability(drawn.matrix, out_dir / "reach.png"))
-    written.append(plot_traffic(topology, build_traffic(drawn.run.probes),
-                                out_dir / "traffic.png"))
+    written.append(plot_traffic(topology, build_traffic(drawn.run.probes), out_dir / "traffic.png"))
     stale = out_dir / "probe.png"
     if drawn.paths:
         path_ = probe_path(drawn.paths[0])
@@ -78,30 +77,47 @@ def gallery_page(names: Sequence[str], out: Path, sources: dict[str, Path]) -> s
         if name in sources:
             link = Path(os.path.relpath(sources[name], out)).as_posix()
             lines += [f"[scenario]({link})", ""]
-        for file, title in (("topology.png", "topology"), ("reach.png", "who reaches what"),
-                            ("traffic.png", "traffic"), ("probe.png", "first probe's path")):
+        for file, title in (
+            ("topology.png", "topology"),
+            ("reach.png", "who reaches what"),
+            ("traffic.png", "traffic"),
+            ("probe.png", "first probe's path"),
+        ):
             if (folder / file).exists():
                 lines += [f"![{name}: {title}]({name}/{file})", ""]
-        links = [f"[{kind}]({name}/diagram.{ext})" for ext, kind in
-                 (("mmd", "Mermaid"), ("dot", "DOT"), ("svg", "SVG"))
-                 if (folder / f"diagram.{ext}").exists()]
+        links = [
+            f"[{kind}]({name}/diagram.{ext})"
+            for ext, kind in (("mmd", "Mermaid"), ("dot", "DOT"), ("svg", "SVG"))
+            if (folder / f"diagram.{ext}").exists()
+        ]
         lines += ["Diagram: " + " · ".join(links), ""]
         mermaid = (folder / "diagram.mmd").read_text(encoding="utf-8")
-        lines += ["<details><summary>Mermaid</summary>", "", "```mermaid", mermaid.rstrip(),
-                  "```", "", "</details>", ""]
+        lines += [
+            "<details><summary>Mermaid</summary>",
+            "",
+            "```mermaid",
+            mermaid.rstrip(),
+            "```",
+            "",
+            "</details>",
+            "",
+        ]
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the gallery; return the exit code."""
     parser = argparse.ArgumentParser(
-        prog="python scripts/gallery.py", description=(__doc__ or "").splitlines()[0],
+        prog="python scripts/gallery.py",
+        description=(__doc__ or "").splitlines()[0],
         epilog="example:\n  python scripts/gallery.py --out plots scenarios/*.yaml",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("scenarios", nargs="+", type=Path, help="scenario files")
     parser.add_argument("--out", type=Path, required=True, help="gallery folder")
-    parser.add_argument("--prune", action="store_true",
-                        help="remove folders of OUT that no given scenario writes")
+    parser.add_argument(
+        "--prune", action="store_true", help="remove folders of OUT that no given scenario writes"
+    )
     args = parser.parse_args(argv)
     with_svg = find_dot() is not None
     if not with_svg:

@@ -58,8 +58,9 @@ class DockerClient:
             return self._usage_error(error)
         handler = getattr(self, "_cmd_" + command.path.replace(" ", "_"), None)
         if handler is None:
-            return CommandOutput(1, "", f"docker: '{command.path}' is not a docker command.\n"
-                                        "See 'docker --help'\n")
+            return CommandOutput(
+                1, "", f"docker: '{command.path}' is not a docker command.\nSee 'docker --help'\n"
+            )
         result: CommandOutput = handler(command)
         return result
 
@@ -81,35 +82,52 @@ class DockerClient:
         ipv4 = _ipv4_arg(command.value("ip"))
         entrypoint_text = command.value("entrypoint")
         return ContainerRequest(
-            image=command.args[0], name=command.value("name"), command=command.args[1:],
+            image=command.args[0],
+            name=command.value("name"),
+            command=command.args[1:],
             entrypoint=(entrypoint_text,) if entrypoint_text else None,
-            env=tuple(command.values("env")), hostname=command.value("hostname"),
-            publish=tuple(command.values("publish")), publish_all=command.flag("publish-all"),
-            expose=tuple(command.values("expose")), links=tuple(command.values("link")),
-            network=command.value("network"), aliases=tuple(command.values("network-alias")),
-            ipv4_address=ipv4, auto_remove=command.flag("rm"),
+            env=tuple(command.values("env")),
+            hostname=command.value("hostname"),
+            publish=tuple(command.values("publish")),
+            publish_all=command.flag("publish-all"),
+            expose=tuple(command.values("expose")),
+            links=tuple(command.values("link")),
+            network=command.value("network"),
+            aliases=tuple(command.values("network-alias")),
+            ipv4_address=ipv4,
+            auto_remove=command.flag("rm"),
             detached=command.flag("detach"),
         )
 
-    def _missing_args(self, command: DockerCommand, needed: str, usage: str,
-                      summary: str) -> CommandOutput:
+    def _missing_args(
+        self, command: DockerCommand, needed: str, usage: str, summary: str
+    ) -> CommandOutput:
         name = f"docker {command.path}"
-        return CommandOutput(1, "", self.daemon.profile.missing_args_error(name, needed, usage,
-                                                                           summary))
+        return CommandOutput(
+            1, "", self.daemon.profile.missing_args_error(name, needed, usage, summary)
+        )
 
     def _cmd_run(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(command, "at least 1 argument",
-                                      "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
-                                      "Run a command in a new container")
+            return self._missing_args(
+                command,
+                "at least 1 argument",
+                "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
+                "Run a command in a new container",
+            )
         profile = self.daemon.profile
         if profile.cli_refuses_aliases_off_user_networks and command.values("network-alias"):
             network = command.value("network") or "default"
             if network in ("default", "bridge", "host", "none") or ":" in network:
                 # CLI 28 refuses this before asking the daemon.
-                return CommandOutput(125, "", profile.run_error(
-                    "network-scoped aliases are only supported for user-defined networks",
-                    at_create=True))
+                return CommandOutput(
+                    125,
+                    "",
+                    profile.run_error(
+                        "network-scoped aliases are only supported for user-defined networks",
+                        at_create=True,
+                    ),
+                )
         try:
             for spec in command.values("publish"):
                 parse_publish(spec)
@@ -122,18 +140,27 @@ class DockerClient:
         except DockerError as error:
             return CommandOutput(125, "", profile.run_error(error.message, at_create=True))
         mode = command.value("network") or "default"
-        if (profile.cli_refuses_links_in_special_modes and command.values("link")
-                and (mode in ("host", "none") or mode.startswith("container:"))):
-            return CommandOutput(125, "", profile.run_error(
-                "links are only supported for user-defined networks", at_create=True))
+        if (
+            profile.cli_refuses_links_in_special_modes
+            and command.values("link")
+            and (mode in ("host", "none") or mode.startswith("container:"))
+        ):
+            return CommandOutput(
+                125,
+                "",
+                profile.run_error(
+                    "links are only supported for user-defined networks", at_create=True
+                ),
+            )
         warnings = ""
         if mode == "host" and command.values("publish"):
             warnings = "WARNING: Published ports are discarded when using host network mode\n"
         try:
             container = self.daemon.create_container(self._request(command))
         except DockerError as error:
-            return CommandOutput(125, "", profile.run_error(daemon_error(error.message),
-                                                            at_create=True))
+            return CommandOutput(
+                125, "", profile.run_error(daemon_error(error.message), at_create=True)
+            )
         detached = command.flag("detach")
         try:
             self.daemon.start_container(container)
@@ -144,8 +171,7 @@ class DockerClient:
             if not detached:
                 stderr += profile.wait_cancelled_note(self.daemon.now_seconds())
             # With -d the CLI has printed the new ID before it asks for the start.
-            return CommandOutput(error.exit_code, container.id + "\n" if detached else "",
-                                 stderr)
+            return CommandOutput(error.exit_code, container.id + "\n" if detached else "", stderr)
         if detached:
             return CommandOutput(0, container.id + "\n", warnings)
         if command.args[1:]:
@@ -156,21 +182,28 @@ class DockerClient:
 
     def _cmd_create(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(command, "at least 1 argument",
-                                      "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
-                                      "Create a new container")
+            return self._missing_args(
+                command,
+                "at least 1 argument",
+                "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
+                "Create a new container",
+            )
         try:
             container = self.daemon.create_container(self._request(command))
         except DockerError as error:
             return CommandOutput(125, "", f"{daemon_error(error.message)}\n")
         return CommandOutput(0, container.id + "\n")
 
-    def _each_container(self, command: DockerCommand, action: Callable[[Container], None],
-                        failure: str) -> CommandOutput:
+    def _each_container(
+        self, command: DockerCommand, action: Callable[[Container], None], failure: str
+    ) -> CommandOutput:
         if not command.args:
-            return self._missing_args(command, "at least 1 argument",
-                                      f"docker {command.path} [OPTIONS] CONTAINER [CONTAINER...]",
-                                      "")
+            return self._missing_args(
+                command,
+                "at least 1 argument",
+                f"docker {command.path} [OPTIONS] CONTAINER [CONTAINER...]",
+                "",
+            )
         out: list[str] = []
         errors: list[str] = []
         failed: list[str] = []
@@ -206,15 +239,18 @@ class DockerClient:
     def _cmd_restart(self, command: DockerCommand) -> CommandOutput:
         def restart(container: Container) -> None:
             # A --rm container is kept across a restart.
-            self.daemon.stop_container(container, exit_code=self._stop_code(container),
-                                       restarting=True)
+            self.daemon.stop_container(
+                container, exit_code=self._stop_code(container), restarting=True
+            )
             self.daemon.start_container(container)
+
         return self._each_container(command, restart, "")
 
     def _cmd_kill(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(command, "at least 1 argument",
-                                      "docker kill [OPTIONS] CONTAINER [CONTAINER...]", "")
+            return self._missing_args(
+                command, "at least 1 argument", "docker kill [OPTIONS] CONTAINER [CONTAINER...]", ""
+            )
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:
@@ -227,14 +263,16 @@ class DockerClient:
                 errors.append(daemon_error(self.daemon.profile.kill_error(ref, error.message)))
                 continue
             out.append(ref)
-        return CommandOutput(1 if errors else 0, "".join(r + "\n" for r in out),
-                             "".join(e + "\n" for e in errors))
+        return CommandOutput(
+            1 if errors else 0, "".join(r + "\n" for r in out), "".join(e + "\n" for e in errors)
+        )
 
     def _cmd_rm(self, command: DockerCommand) -> CommandOutput:
         force = command.flag("force")
         if not command.args:
-            return self._missing_args(command, "at least 1 argument",
-                                      "docker rm [OPTIONS] CONTAINER [CONTAINER...]", "")
+            return self._missing_args(
+                command, "at least 1 argument", "docker rm [OPTIONS] CONTAINER [CONTAINER...]", ""
+            )
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:
@@ -249,13 +287,15 @@ class DockerClient:
                 errors.append(daemon_error(error.message))
                 continue
             out.append(ref)
-        return CommandOutput(1 if errors else 0, "".join(r + "\n" for r in out),
-                             "".join(e + "\n" for e in errors))
+        return CommandOutput(
+            1 if errors else 0, "".join(r + "\n" for r in out), "".join(e + "\n" for e in errors)
+        )
 
     def _cmd_port(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(command, "at least 1 argument",
-                                      "docker port CONTAINER [PRIVATE_PORT[/PROTO]]", "")
+            return self._missing_args(
+                command, "at least 1 argument", "docker port CONTAINER [PRIVATE_PORT[/PROTO]]", ""
+            )
         try:
             container = self.daemon.find_container(command.args[0])
         except DockerError as error:
@@ -264,11 +304,18 @@ class DockerClient:
         if len(command.args) > 1:
             typed = command.args[1]
             port_text, proto = parse_port_proto(typed)
-            selected = [m for m in mappings
-                        if str(m.container_port) == port_text and m.proto == proto]
+            selected = [
+                m for m in mappings if str(m.container_port) == port_text and m.proto == proto
+            ]
             if not selected:
-                return CommandOutput(1, "", self.daemon.profile.no_public_port_error(
-                    typed, port_text, proto, command.args[0]) + "\n")
+                return CommandOutput(
+                    1,
+                    "",
+                    self.daemon.profile.no_public_port_error(
+                        typed, port_text, proto, command.args[0]
+                    )
+                    + "\n",
+                )
             return CommandOutput(0, "".join(self._host_binding(m) + "\n" for m in selected))
         lines = [f"{m.key} -> {self._host_binding(m)}" for m in mappings]
         if self.daemon.profile.sorts_port_listing:
@@ -289,8 +336,9 @@ class DockerClient:
 
     def _cmd_inspect(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(command, "at least 1 argument",
-                                      "docker inspect [OPTIONS] NAME|ID [NAME|ID...]", "")
+            return self._missing_args(
+                command, "at least 1 argument", "docker inspect [OPTIONS] NAME|ID [NAME|ID...]", ""
+            )
         objects: list[Any] = []
         errors: list[str] = []
         for ref in command.args:
@@ -303,8 +351,9 @@ class DockerClient:
                     errors.append(f"Error: No such object: {ref}")
         return self._print_objects(objects, errors, command.value("format"))
 
-    def _print_objects(self, objects: list[Any], errors: list[str],
-                       template: str | None) -> CommandOutput:
+    def _print_objects(
+        self, objects: list[Any], errors: list[str], template: str | None
+    ) -> CommandOutput:
         if template:
             try:
                 parsed = parse_template(template)
@@ -324,23 +373,31 @@ class DockerClient:
 
     def _cmd_exec(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) < 2:
-            return self._missing_args(command, "at least 2 arguments",
-                                      "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]", "")
+            return self._missing_args(
+                command,
+                "at least 2 arguments",
+                "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]",
+                "",
+            )
         try:
             container = self.daemon.find_container(command.args[0])
         except DockerError as error:
             return CommandOutput(1, "", self._lookup_error(error) + "\n")
         if not container.running:
-            return CommandOutput(1, "", daemon_error(
-                self.daemon.profile.exec_not_running_error(container)) + "\n")
+            return CommandOutput(
+                1, "", daemon_error(self.daemon.profile.exec_not_running_error(container)) + "\n"
+            )
         return self.execute_in(container, list(command.args[1:]), command.values("env"))
 
     # -- networks --------------------------------------------------------------
     def _cmd_network_create(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 1:
-            return self._missing_args(command, "exactly 1 argument",
-                                      "docker network create [OPTIONS] NETWORK",
-                                      "Create a network")
+            return self._missing_args(
+                command,
+                "exactly 1 argument",
+                "docker network create [OPTIONS] NETWORK",
+                "Create a network",
+            )
         try:
             subnet = _network_arg(command.value("subnet"))
             ip_range = _network_arg(command.value("ip-range"))
@@ -351,8 +408,9 @@ class DockerClient:
             return CommandOutput(1, "", daemon_error(message) + "\n")
         # The CLI pairs --gateway and --ip-range with a --subnet itself.
         if subnet is None and (gateway is not None or ip_range is not None):
-            return CommandOutput(1, "", "every ip-range or gateway must have a corresponding "
-                                        "subnet\n")
+            return CommandOutput(
+                1, "", "every ip-range or gateway must have a corresponding subnet\n"
+            )
         if subnet is not None and gateway is not None and gateway not in subnet:
             return CommandOutput(1, "", f"no matching subnet for gateway {gateway}\n")
         if subnet is not None and ip_range is not None and not ip_range.subnet_of(subnet):
@@ -362,9 +420,15 @@ class DockerClient:
             options = dict(_key_value(o) for o in command.values("opt"))
             labels = dict(_key_value(o) for o in command.values("label"))
             network = self.daemon.create_network(
-                command.args[0], driver=command.value("driver") or "bridge", subnet=subnet,
-                gateway=gateway, ip_range=ip_range, internal=command.flag("internal"),
-                options=options, labels=labels)
+                command.args[0],
+                driver=command.value("driver") or "bridge",
+                subnet=subnet,
+                gateway=gateway,
+                ip_range=ip_range,
+                internal=command.flag("internal"),
+                options=options,
+                labels=labels,
+            )
         except (DockerError, ValueError) as error:
             message = error.message if isinstance(error, DockerError) else str(error)
             return CommandOutput(1, "", daemon_error(message) + "\n")
@@ -376,14 +440,18 @@ class DockerClient:
         networks = sorted(self.daemon.networks, key=lambda n: n.name)
         if command.flag("quiet"):
             return CommandOutput(0, "".join(n.short_id + "\n" for n in networks))
-        return CommandOutput(0, format_network_ls(networks, command.value("format"),
-                                                  command.flag("no-trunc")))
+        return CommandOutput(
+            0, format_network_ls(networks, command.value("format"), command.flag("no-trunc"))
+        )
 
     def _cmd_network_inspect(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(command, "at least 1 argument",
-                                      "docker network inspect [OPTIONS] NETWORK [NETWORK...]",
-                                      "Display detailed information on one or more networks")
+            return self._missing_args(
+                command,
+                "at least 1 argument",
+                "docker network inspect [OPTIONS] NETWORK [NETWORK...]",
+                "Display detailed information on one or more networks",
+            )
         objects: list[Any] = []
         errors: list[str] = []
         for ref in command.args:
@@ -395,24 +463,34 @@ class DockerClient:
 
     def _cmd_network_connect(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 2:
-            return self._missing_args(command, "exactly 2 arguments",
-                                      "docker network connect [OPTIONS] NETWORK CONTAINER",
-                                      "Connect a container to a network")
+            return self._missing_args(
+                command,
+                "exactly 2 arguments",
+                "docker network connect [OPTIONS] NETWORK CONTAINER",
+                "Connect a container to a network",
+            )
         try:
             network = self.daemon.find_network(command.args[0])
             container = self.daemon.find_container(command.args[1])
             ip_text = command.value("ip")
-            self.daemon.connect(network, container, aliases=tuple(command.values("alias")),
-                                ipv4_address=_ipv4_arg(ip_text))
+            self.daemon.connect(
+                network,
+                container,
+                aliases=tuple(command.values("alias")),
+                ipv4_address=_ipv4_arg(ip_text),
+            )
         except DockerError as error:
             return CommandOutput(1, "", daemon_error(error.message) + "\n")
         return CommandOutput(0)
 
     def _cmd_network_disconnect(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 2:
-            return self._missing_args(command, "exactly 2 arguments",
-                                      "docker network disconnect [OPTIONS] NETWORK CONTAINER",
-                                      "Disconnect a container from a network")
+            return self._missing_args(
+                command,
+                "exactly 2 arguments",
+                "docker network disconnect [OPTIONS] NETWORK CONTAINER",
+                "Disconnect a container from a network",
+            )
         try:
             network = self.daemon.find_network(command.args[0])
             container = self.daemon.find_container(command.args[1])
@@ -423,9 +501,12 @@ class DockerClient:
 
     def _cmd_network_rm(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(command, "at least 1 argument",
-                                      "docker network rm NETWORK [NETWORK...]",
-                                      "Remove one or more networks")
+            return self._missing_args(
+                command,
+                "at least 1 argument",
+                "docker network rm NETWORK [NETWORK...]",
+                "Remove one or more networks",
+            )
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:
@@ -438,8 +519,9 @@ class DockerClient:
         if errors and self.daemon.profile.network_rm_reports_exit_status:
             # CLI 28 reports the failed removals and then its own status error.
             errors.append("exit status 1")
-        return CommandOutput(1 if errors else 0, "".join(r + "\n" for r in out),
-                             "".join(e + "\n" for e in errors))
+        return CommandOutput(
+            1 if errors else 0, "".join(r + "\n" for r in out), "".join(e + "\n" for e in errors)
+        )
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -487,8 +569,11 @@ def _plain(value: Any) -> Any:
         return {key: _plain(value[key]) for key in sorted(value)}
     if isinstance(value, dict):
         omit = value.omitempty if isinstance(value, GoStruct) else frozenset()
-        return {key: _plain(item) for key, item in value.items()
-                if not (key in omit and _plain(item) in (None, "", 0, False, [], {}))}
+        return {
+            key: _plain(item)
+            for key, item in value.items()
+            if not (key in omit and _plain(item) in (None, "", 0, False, [], {}))
+        }
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     return value

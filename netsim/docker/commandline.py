@@ -46,57 +46,61 @@ _RUN_BOOLS = (
     "privileged publish-all/P quiet/q read-only rm sig-proxy tty/t use-api-socket"
 )
 
-FLAG_TABLES: Mapping[str, FlagTable] = MappingProxyType({
-    "run": _flags(_RUN_VALUES, _RUN_BOOLS),
-    "create": _flags(_RUN_VALUES, _RUN_BOOLS),
-    "start": _flags("detach-keys checkpoint checkpoint-dir", "attach/a interactive/i help"),
-    "stop": _flags("time/t timeout signal/s", "help"),
-    "restart": _flags("time/t timeout signal/s", "help"),
-    "kill": _flags("signal/s", "help"),
-    "rm": _flags("", "force/f link/l volumes/v help"),
-    "ps": _flags("filter/f format last/n", "all/a latest/l no-trunc quiet/q size/s help"),
-    "port": _flags("", "help"),
-    "inspect": _flags("format/f type", "size/s help"),
-    "exec": _flags(
-        "detach-keys env/e env-file user/u workdir/w",
-        "detach/d interactive/i privileged tty/t help",
-    ),
-    "logs": _flags("since tail/n until", "details follow/f timestamps/t help"),
-    "network create": _flags(
-        "attachable-unused aux-address config-from driver/d gateway ip-range ipam-driver "
-        "ipam-opt label opt/o scope subnet",
-        "attachable config-only ingress internal ipv4 ipv6 help",
-    ),
-    "network ls": _flags("filter/f format", "no-trunc quiet/q help"),
-    "network inspect": _flags("format/f", "verbose/v help"),
-    "network connect": _flags("alias driver-opt ip ip6 link link-local-ip gw-priority", "help"),
-    "network disconnect": _flags("", "force/f help"),
-    "network rm": _flags("", "force/f help"),
-    "network prune": _flags("filter", "force/f help"),
-    "version": _flags("format/f", "help"),
-    "info": _flags("format/f", "help"),
-})
+FLAG_TABLES: Mapping[str, FlagTable] = MappingProxyType(
+    {
+        "run": _flags(_RUN_VALUES, _RUN_BOOLS),
+        "create": _flags(_RUN_VALUES, _RUN_BOOLS),
+        "start": _flags("detach-keys checkpoint checkpoint-dir", "attach/a interactive/i help"),
+        "stop": _flags("time/t timeout signal/s", "help"),
+        "restart": _flags("time/t timeout signal/s", "help"),
+        "kill": _flags("signal/s", "help"),
+        "rm": _flags("", "force/f link/l volumes/v help"),
+        "ps": _flags("filter/f format last/n", "all/a latest/l no-trunc quiet/q size/s help"),
+        "port": _flags("", "help"),
+        "inspect": _flags("format/f type", "size/s help"),
+        "exec": _flags(
+            "detach-keys env/e env-file user/u workdir/w",
+            "detach/d interactive/i privileged tty/t help",
+        ),
+        "logs": _flags("since tail/n until", "details follow/f timestamps/t help"),
+        "network create": _flags(
+            "attachable-unused aux-address config-from driver/d gateway ip-range ipam-driver "
+            "ipam-opt label opt/o scope subnet",
+            "attachable config-only ingress internal ipv4 ipv6 help",
+        ),
+        "network ls": _flags("filter/f format", "no-trunc quiet/q help"),
+        "network inspect": _flags("format/f", "verbose/v help"),
+        "network connect": _flags("alias driver-opt ip ip6 link link-local-ip gw-priority", "help"),
+        "network disconnect": _flags("", "force/f help"),
+        "network rm": _flags("", "force/f help"),
+        "network prune": _flags("filter", "force/f help"),
+        "version": _flags("format/f", "help"),
+        "info": _flags("format/f", "help"),
+    }
+)
 
 # `docker container X` and friends, and aliases, mapped to the canonical path.
-ALIASES: Mapping[tuple[str, ...], str] = MappingProxyType({
-    ("container", "run"): "run",
-    ("container", "create"): "create",
-    ("container", "start"): "start",
-    ("container", "stop"): "stop",
-    ("container", "restart"): "restart",
-    ("container", "kill"): "kill",
-    ("container", "rm"): "rm",
-    ("container", "remove"): "rm",
-    ("container", "ls"): "ps",
-    ("container", "list"): "ps",
-    ("container", "ps"): "ps",
-    ("container", "port"): "port",
-    ("container", "inspect"): "inspect",
-    ("container", "exec"): "exec",
-    ("container", "logs"): "logs",
-    ("network", "list"): "network ls",
-    ("network", "remove"): "network rm",
-})
+ALIASES: Mapping[tuple[str, ...], str] = MappingProxyType(
+    {
+        ("container", "run"): "run",
+        ("container", "create"): "create",
+        ("container", "start"): "start",
+        ("container", "stop"): "stop",
+        ("container", "restart"): "restart",
+        ("container", "kill"): "kill",
+        ("container", "rm"): "rm",
+        ("container", "remove"): "rm",
+        ("container", "ls"): "ps",
+        ("container", "list"): "ps",
+        ("container", "ps"): "ps",
+        ("container", "port"): "port",
+        ("container", "inspect"): "inspect",
+        ("container", "exec"): "exec",
+        ("container", "logs"): "logs",
+        ("network", "list"): "network ls",
+        ("network", "remove"): "network rm",
+    }
+)
 
 # Commands whose flags end at the first positional argument (the rest is the
 # container's command line), as cobra's SetInterspersed(false) does.
@@ -104,8 +108,18 @@ _NOT_INTERSPERSED = frozenset({"run", "create", "exec"})
 
 # Docker's global options (before the subcommand) that take a value.
 _GLOBAL_VALUES = frozenset(
-    {"-H", "--host", "-l", "--log-level", "--config", "-c", "--context", "--tlscacert",
-     "--tlscert", "--tlskey"}
+    {
+        "-H",
+        "--host",
+        "-l",
+        "--log-level",
+        "--config",
+        "-c",
+        "--context",
+        "--tlscacert",
+        "--tlscert",
+        "--tlskey",
+    }
 )
 _GLOBAL_BOOLS = frozenset({"-D", "--debug", "--tls", "--tlsverify"})
 
@@ -148,10 +162,12 @@ class DockerCommand:
 
 # Hidden aliases pflag normalises to one name.
 _CANONICAL = MappingProxyType(
-    {"net": "network", "net-alias": "network-alias", "dns-opt": "dns-option"})
+    {"net": "network", "net-alias": "network-alias", "dns-opt": "dns-option"}
+)
 
-_BOOL_WORDS = frozenset({"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false",
-                         "False"})
+_BOOL_WORDS = frozenset(
+    {"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}
+)
 
 
 def _subcommand(argv: Sequence[str]) -> tuple[str, int]:
@@ -164,8 +180,12 @@ def _subcommand(argv: Sequence[str]) -> tuple[str, int]:
         elif word.split("=", 1)[0] in _GLOBAL_VALUES or word in _GLOBAL_BOOLS:
             i += 1
         else:
-            raise UsageError(f"unknown flag: {word}" if word.startswith("--")
-                             else f"unknown shorthand flag: {word[1:2]!r} in {word}", "")
+            raise UsageError(
+                f"unknown flag: {word}"
+                if word.startswith("--")
+                else f"unknown shorthand flag: {word[1:2]!r} in {word}",
+                "",
+            )
     if i >= len(argv):
         raise UsageError("missing subcommand", "")
     first = argv[i]
@@ -218,7 +238,9 @@ def parse_docker(argv: Sequence[str]) -> DockerCommand:
                 if value not in _BOOL_WORDS:
                     raise UsageError(
                         f'invalid argument "{value}" for "--{name}" flag: '
-                        f'strconv.ParseBool: parsing "{value}": invalid syntax', path)
+                        f'strconv.ParseBool: parsing "{value}": invalid syntax',
+                        path,
+                    )
                 options.append((name, value))
         elif word.startswith("-") and len(word) > 1:
             j = 1
@@ -229,7 +251,7 @@ def parse_docker(argv: Sequence[str]) -> DockerCommand:
                     raise UsageError(f"unknown shorthand flag: {letter!r} in {word}", path)
                 name = found
                 if table[name][1]:
-                    rest = word[j + 1:]
+                    rest = word[j + 1 :]
                     if rest.startswith("="):
                         rest = rest[1:]
                     if rest:

@@ -72,8 +72,9 @@ class Daemon:
     def __post_init__(self) -> None:
         self.options = DaemonOptions(
             icc=self.spec.icc if self.spec.icc is not None else True,
-            userland_proxy=(self.spec.userland_proxy
-                            if self.spec.userland_proxy is not None else True),
+            userland_proxy=(
+                self.spec.userland_proxy if self.spec.userland_proxy is not None else True
+            ),
             ip_forward=self.spec.ip_forward if self.spec.ip_forward is not None else True,
         )
         pools = self.spec.default_address_pools or BUILTIN_POOLS
@@ -113,10 +114,18 @@ class Daemon:
             self._apply(rule)
         bip = self.spec.bip or self._default_bridge_address()
         bridge = Network(
-            id=self.new_id(), name="bridge", driver="bridge", created=self.now(),
-            subnet=bip.network, gateway=bip.ip, default_bridge=True, bridge_name="docker0",
+            id=self.new_id(),
+            name="bridge",
+            driver="bridge",
+            created=self.now(),
+            subnet=bip.network,
+            gateway=bip.ip,
+            default_bridge=True,
+            bridge_name="docker0",
             # 20.10 lists the default bridge's gateway only when --bip set it.
-            icc=self.options.icc, user_subnet=True, user_gateway=self.spec.bip is not None,
+            icc=self.options.icc,
+            user_subnet=True,
+            user_gateway=self.spec.bip is not None,
             pool=AddressPool(bip.network),
             options={
                 "com.docker.network.bridge.default_bridge": "true",
@@ -135,10 +144,12 @@ class Daemon:
             self._apply(rule)
         for rule in self.profile.after_network(self.options):
             self._apply(rule)
-        self.networks.append(Network(id=self.new_id(), name="host", driver="host",
-                                     created=self.now()))
-        self.networks.append(Network(id=self.new_id(), name="none", driver="null",
-                                     created=self.now()))
+        self.networks.append(
+            Network(id=self.new_id(), name="host", driver="host", created=self.now())
+        )
+        self.networks.append(
+            Network(id=self.new_id(), name="none", driver="null", created=self.now())
+        )
 
     def _default_bridge_address(self) -> IPv4Interface:
         """Return docker0's address without --bip: the first free subnet of the pools.
@@ -154,13 +165,16 @@ class Daemon:
         for subnet in pool_subnets(pools, sort=not self.profile.rotating_subnets):
             if not any(subnet.overlaps(other) for other in reserved):
                 return IPv4Interface(f"{subnet.network_address + 1}/{subnet.prefixlen}")
-        raise DockerError("could not find an available, non-overlapping IPv4 address pool "
-                          "among the defaults to assign to the network")
+        raise DockerError(
+            "could not find an available, non-overlapping IPv4 address pool "
+            "among the defaults to assign to the network"
+        )
 
     def _create_bridge(self, network: Network) -> None:
         assert network.subnet is not None and network.gateway is not None
         self.plumbing.create_bridge(
-            network.bridge_name, IPv4Interface(f"{network.gateway}/{network.subnet.prefixlen}"),
+            network.bridge_name,
+            IPv4Interface(f"{network.gateway}/{network.subnet.prefixlen}"),
             self._random_mac(),
         )
         if not self.options.userland_proxy:
@@ -223,7 +237,8 @@ class Daemon:
             return matches[0]
         if len(matches) > 1:
             raise DockerError(
-                f"network {ref} is ambiguous ({len(matches)} matches found based on ID prefix)")
+                f"network {ref} is ambiguous ({len(matches)} matches found based on ID prefix)"
+            )
         raise DockerError(f"network {ref} not found", status=404)
 
     def _container_or_none(self, ref: str) -> Container | None:
@@ -256,27 +271,32 @@ class Daemon:
         if not _NAME_RE.match(name):
             raise DockerError(
                 f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
-                status=400)
+                status=400,
+            )
         for existing in self.containers:
             if existing.name == name:
                 raise DockerError(
                     f'Conflict. The container name "/{name}" is already in use by container '
                     f'"{existing.id}". You have to remove (or rename) that container to be able'
-                    " to reuse that name.", status=409)
+                    " to reuse that name.",
+                    status=409,
+                )
         mode = request.network or "default"
         network_name = "bridge" if mode == "default" else mode
         if mode.startswith("container:"):
             if request.publish or request.publish_all:
                 raise DockerError(
                     "conflicting options: port publishing and the container type network mode",
-                    status=400)
+                    status=400,
+                )
             if request.links:
                 raise DockerError(
                     "conflicting options: container type network can't be used with links. "
-                    "This would result in undefined behavior", status=400)
+                    "This would result in undefined behavior",
+                    status=400,
+                )
             if request.hostname:
-                raise DockerError("conflicting options: hostname and the network mode",
-                                  status=400)
+                raise DockerError("conflicting options: hostname and the network mode", status=400)
             # The target is looked up when the container starts; one that
             # exists now is remembered by its ID.
             target = self._container_or_none(mode.split(":", 1)[1])
@@ -284,10 +304,15 @@ class Daemon:
                 mode = "container:" + target.id
         user_network = network_name not in ("bridge", "host", "none") and ":" not in mode
         on_default_bridge = network_name == "bridge"
-        if request.aliases and not user_network and not (
-                on_default_bridge and self.profile.accepts_aliases_on_default_bridge):
-            raise DockerError("network-scoped alias is supported only for containers in user "
-                              "defined networks", status=400)
+        if (
+            request.aliases
+            and not user_network
+            and not (on_default_bridge and self.profile.accepts_aliases_on_default_bridge)
+        ):
+            raise DockerError(
+                "network-scoped alias is supported only for containers in user defined networks",
+                status=400,
+            )
         if request.ipv4_address is not None and not user_network:
             if on_default_bridge and self.profile.ignores_ip_on_default_bridge:
                 pass  # the engine takes the container and _join drops the address
@@ -296,29 +321,42 @@ class Daemon:
                     "invalid config for network bridge: invalid endpoint settings:\n"
                     "* user specified IP address is supported on user defined networks only\n"
                     "* user specified IP address is supported only when connecting to networks "
-                    "with user configured subnets", status=400)
+                    "with user configured subnets",
+                    status=400,
+                )
             else:
-                raise DockerError("user specified IP address is supported on user defined "
-                                  "networks only", status=400)
-        if (request.ipv4_address is not None and user_network
-                and self.profile.refuses_ip_without_user_subnet_at_create):
+                raise DockerError(
+                    "user specified IP address is supported on user defined networks only",
+                    status=400,
+                )
+        if (
+            request.ipv4_address is not None
+            and user_network
+            and self.profile.refuses_ip_without_user_subnet_at_create
+        ):
             network = self._network_or_none(network_name)
             if network is not None and not network.user_subnet:
                 raise DockerError(
                     f"invalid config for network {network_name}: invalid endpoint settings:\n"
                     "user specified IP address is supported only when connecting to networks "
-                    "with user configured subnets", status=400)
+                    "with user configured subnets",
+                    status=400,
+                )
         if mode == "host" and request.links:
-            raise DockerError("conflicting options: host type networking can't be used with "
-                              "links. This would result in undefined behavior", status=400)
+            raise DockerError(
+                "conflicting options: host type networking can't be used with "
+                "links. This would result in undefined behavior",
+                status=400,
+            )
         links: list[LinkRequest] = []
         for text in request.links:
             child_name, _, alias = text.partition(":")
             try:
                 child = self.find_container(child_name)
             except DockerError as error:
-                raise DockerError(f"could not get container for {child_name}: {error.message}",
-                                  status=404) from None
+                raise DockerError(
+                    f"could not get container for {child_name}: {error.message}", status=404
+                ) from None
             links.append(LinkRequest(child.name, alias or child_name))
         publish: list[PortRequest] = []
         for spec in request.publish:
@@ -336,8 +374,9 @@ class Daemon:
         else:
             cmd = image.command
         listens = tuple((p.port, p.proto) for p in image.listen)
-        if request.command and not (image.entrypoint and all(a.startswith("-")
-                                                                for a in request.command)):
+        if request.command and not (
+            image.entrypoint and all(a.startswith("-") for a in request.command)
+        ):
             listens = ()
         process = (entrypoint or ()) + (cmd or ())
         # The daemon's merge: the user's variables first, then the image's
@@ -345,8 +384,11 @@ class Daemon:
         env = list(request.env)
         user_keys = {item.split("=", 1)[0] for item in env}
         env += [item for item in (IMAGE_PATH_ENV,) if item.split("=", 1)[0] not in user_keys]
-        target = (self._container_or_none(mode.split(":", 1)[1])
-                  if mode.startswith("container:") else None)
+        target = (
+            self._container_or_none(mode.split(":", 1)[1])
+            if mode.startswith("container:")
+            else None
+        )
         if target is not None:
             hostname = target.hostname
         elif mode == "host":
@@ -356,15 +398,31 @@ class Daemon:
         networks: dict[str, EndpointConfig] = {}
         if not mode.startswith("container:"):
             networks[network_name] = EndpointConfig(
-                aliases=tuple(request.aliases), ipv4_address=request.ipv4_address,
-                links=tuple(request.links) if user_network else ())
+                aliases=tuple(request.aliases),
+                ipv4_address=request.ipv4_address,
+                links=tuple(request.links) if user_network else (),
+            )
         container = Container(
-            id=cid, name=name, image_ref=request.image, image=image, created=self.now(),
-            path=process[0] if process else "", args=tuple(process[1:]),
-            entrypoint=entrypoint, cmd=cmd, env=env, hostname=hostname, exposed=exposed,
-            publish=publish, publish_all=request.publish_all,
-            network_mode=mode, networks=networks, links=links if not user_network else [],
-            auto_remove=request.auto_remove, listens=listens, detached=request.detached,
+            id=cid,
+            name=name,
+            image_ref=request.image,
+            image=image,
+            created=self.now(),
+            path=process[0] if process else "",
+            args=tuple(process[1:]),
+            entrypoint=entrypoint,
+            cmd=cmd,
+            env=env,
+            hostname=hostname,
+            exposed=exposed,
+            publish=publish,
+            publish_all=request.publish_all,
+            network_mode=mode,
+            networks=networks,
+            links=links if not user_network else [],
+            auto_remove=request.auto_remove,
+            listens=listens,
+            detached=request.detached,
         )
         self.containers.append(container)
         return container
@@ -399,10 +457,12 @@ class Daemon:
             if not child.running:
                 raise DockerError(
                     f"Cannot link to a non running container: /{child.name} AS "
-                    f"/{container.name}/{link.alias}")
+                    f"/{container.name}/{link.alias}"
+                )
             if "bridge" not in child.endpoints:
-                raise DockerError(f"Cannot link to /{child.name}, as it does not belong to the "
-                                  "default network")
+                raise DockerError(
+                    f"Cannot link to /{child.name}, as it does not belong to the default network"
+                )
         try:
             networks = [self.find_network(name) for name in container.networks]
             container.sandbox_id = self.new_id()
@@ -420,8 +480,11 @@ class Daemon:
                     self._join(container, network)
                 else:
                     container.endpoint_ids[network.name] = self.new_id()
-            if any(network.user_defined for network in networks) and \
-                    not mode.startswith("container:") and mode != "host":
+            if (
+                any(network.user_defined for network in networks)
+                and not mode.startswith("container:")
+                and mode != "host"
+            ):
                 self._setup_embedded_dns(container)
             if networks and networks[0].is_bridge and not networks[0].internal:
                 self._publish(container, networks[0])
@@ -429,17 +492,22 @@ class Daemon:
             container.hosts_entries = self._hosts_entries(container)
         except DockerError as error:
             self._release_network(container)
-            raise DockerError(self.profile.networking_error(error.message),
-                              status=error.status) from None
+            raise DockerError(
+                self.profile.networking_error(error.message), status=error.status
+            ) from None
         program = container.command_line[0] if container.command_line else ""
         if not has_program(container.image, program):
             # The runtime cannot start the process; networking is torn down
             # again and the container stays as it was.
             self._release_network(container)
-            raise DockerError(self.profile.task_error(
-                f"failed to create shim task: OCI runtime create failed: runc create failed: "
-                f"unable to start container process: exec: \"{program}\": executable file not "
-                "found in $PATH: unknown"), exit_code=127)
+            raise DockerError(
+                self.profile.task_error(
+                    f"failed to create shim task: OCI runtime create failed: runc create failed: "
+                    f'unable to start container process: exec: "{program}": executable file not '
+                    "found in $PATH: unknown"
+                ),
+                exit_code=127,
+            )
         container.state = "running"
         container.exit_code = 0
         container.pid = self._next_pid
@@ -458,16 +526,23 @@ class Daemon:
         if network.default_bridge and self.profile.ignores_ip_on_default_bridge:
             requested = None
         if requested is not None and not network.user_subnet:
-            raise DockerError("user specified IP address is supported only when connecting to "
-                              "networks with user configured subnets")
+            raise DockerError(
+                "user specified IP address is supported only when connecting to "
+                "networks with user configured subnets"
+            )
         try:
             address = network.pool.allocate(requested)
         except DockerError as error:
             if error.message.startswith("no available"):
-                raise DockerError(f"no available IPv4 addresses on this network's address "
-                                  f"pools: {network.name} ({network.id})") from None
-            raise DockerError(self.profile.requested_address_error(error.message),
-                              status=error.status, exit_code=error.exit_code) from None
+                raise DockerError(
+                    f"no available IPv4 addresses on this network's address "
+                    f"pools: {network.name} ({network.id})"
+                ) from None
+            raise DockerError(
+                self.profile.requested_address_error(error.message),
+                status=error.status,
+                exit_code=error.exit_code,
+            ) from None
         interface = IPv4Interface(f"{address}/{network.subnet.prefixlen}")
         mac = self.profile.generate_mac(address, bytes(self.rng.getrandbits(8) for _ in range(6)))
         veth = "veth" + f"{self.rng.getrandbits(28):07x}"
@@ -483,10 +558,22 @@ class Daemon:
         with_default_route = not network.internal or self.profile.internal_keeps_default_route
         is_first = not container.endpoints
         self.plumbing.attach_endpoint(
-            container.id, network.bridge_name, veth, ifname, interface, mac,
-            gateway if (with_default_route and is_first) else None)
-        endpoint = Endpoint(network=network, id=self.new_id(), address=interface, mac=mac,
-                            host_veth=veth, ifname=ifname)
+            container.id,
+            network.bridge_name,
+            veth,
+            ifname,
+            interface,
+            mac,
+            gateway if (with_default_route and is_first) else None,
+        )
+        endpoint = Endpoint(
+            network=network,
+            id=self.new_id(),
+            address=interface,
+            mac=mac,
+            host_veth=veth,
+            ifname=ifname,
+        )
         container.endpoints[network.name] = endpoint
         container.network_ids[network.name] = network.id
         container.endpoint_ids[network.name] = endpoint.id
@@ -514,10 +601,42 @@ class Daemon:
         ]
         for proto, port in (("udp", udp_port), ("tcp", tcp_port)):
             commands += [
-                ("-t", "nat", "-I", "DOCKER_OUTPUT", "-d", f"{dns}/32", "-p", proto, "-m", proto,
-                 "--dport", "53", "-j", "DNAT", "--to-destination", f"{dns}:{port}"),
-                ("-t", "nat", "-I", "DOCKER_POSTROUTING", "-s", f"{dns}/32", "-p", proto, "-m",
-                 proto, "--sport", str(port), "-j", "SNAT", "--to-source", ":53"),
+                (
+                    "-t",
+                    "nat",
+                    "-I",
+                    "DOCKER_OUTPUT",
+                    "-d",
+                    f"{dns}/32",
+                    "-p",
+                    proto,
+                    "-m",
+                    proto,
+                    "--dport",
+                    "53",
+                    "-j",
+                    "DNAT",
+                    "--to-destination",
+                    f"{dns}:{port}",
+                ),
+                (
+                    "-t",
+                    "nat",
+                    "-I",
+                    "DOCKER_POSTROUTING",
+                    "-s",
+                    f"{dns}/32",
+                    "-p",
+                    proto,
+                    "-m",
+                    proto,
+                    "--sport",
+                    str(port),
+                    "-j",
+                    "SNAT",
+                    "--to-source",
+                    ":53",
+                ),
             ]
         for command in commands:
             self.plumbing.sandbox_iptables(container.id, command)
@@ -537,19 +656,24 @@ class Daemon:
         try:
             for request in requests:
                 for host_ips in self._binding_families(request):
-                    port = self.ports.request(host_ips, request.proto, request.host_port_start,
-                                              request.host_port_end)
+                    port = self.ports.request(
+                        host_ips, request.proto, request.host_port_start, request.host_port_end
+                    )
                     for host_ip in host_ips:
                         mapping = PortMapping(request.container_port, request.proto, host_ip, port)
                         mappings.append(mapping)
                         if self.plumbing.host_port_in_use(request.proto, port):
                             # The allocator does not know the host's own sockets;
                             # the bind of the host port is what fails.
-                            raise DockerError(self.profile.bind_error(
-                                mapping, endpoint.address.ip, self.options.userland_proxy))
+                            raise DockerError(
+                                self.profile.bind_error(
+                                    mapping, endpoint.address.ip, self.options.userland_proxy
+                                )
+                            )
                         if host_ip.version == 4:
-                            new_rules = self.profile.port_rules(network, endpoint.address,
-                                                                mapping, self.options)
+                            new_rules = self.profile.port_rules(
+                                network, endpoint.address, mapping, self.options
+                            )
                             for rule in new_rules:
                                 self._apply(rule)
                             rules.extend(new_rules)
@@ -557,8 +681,10 @@ class Daemon:
             self._remove_rules(rules)
             for mapping in mappings:
                 self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
-            raise DockerError(f"driver failed programming external connectivity on endpoint "
-                              f"{container.name} ({endpoint.id}): {error.message}") from None
+            raise DockerError(
+                f"driver failed programming external connectivity on endpoint "
+                f"{container.name} ({endpoint.id}): {error.message}"
+            ) from None
         container.ports = mappings
         self._installed[container.id + "/ports"] = rules
 
@@ -585,8 +711,9 @@ class Daemon:
             child_ep = child.endpoints.get("bridge") if child is not None else None
             if child is None or child_ep is None:
                 continue
-            rules += self.profile.link_rules(parent.network, parent.address.ip,
-                                             child_ep.address.ip, child.exposed)
+            rules += self.profile.link_rules(
+                parent.network, parent.address.ip, child_ep.address.ip, child.exposed
+            )
         return rules
 
     def _program_links(self, container: Container) -> None:
@@ -632,21 +759,33 @@ class Daemon:
             i = 0
             while i < len(ports):
                 j = i
-                while (j + 1 < len(ports) and ports[j + 1][1] == ports[i][1]
-                       and ports[j + 1][0] == ports[j][0] + 1):
+                while (
+                    j + 1 < len(ports)
+                    and ports[j + 1][1] == ports[i][1]
+                    and ports[j + 1][0] == ports[j][0] + 1
+                ):
                     j += 1
                 if j > i + 1:
                     first, proto = ports[i]
                     last = ports[j][0]
                     prefix = f"{alias}_PORT_{first}_{proto.upper()}"
-                    env += [f"{prefix}_START={proto}://{ip}:{first}", f"{prefix}_ADDR={ip}",
-                            f"{prefix}_PROTO={proto}", f"{prefix}_PORT_START={first}",
-                            f"{prefix}_END={proto}://{ip}:{last}", f"{prefix}_PORT_END={last}"]
+                    env += [
+                        f"{prefix}_START={proto}://{ip}:{first}",
+                        f"{prefix}_ADDR={ip}",
+                        f"{prefix}_PROTO={proto}",
+                        f"{prefix}_PORT_START={first}",
+                        f"{prefix}_END={proto}://{ip}:{last}",
+                        f"{prefix}_PORT_END={last}",
+                    ]
                 i = j + 1
             for port, proto in ports:
                 prefix = f"{alias}_PORT_{port}_{proto.upper()}"
-                env += [f"{prefix}={proto}://{ip}:{port}", f"{prefix}_ADDR={ip}",
-                        f"{prefix}_PORT={port}", f"{prefix}_PROTO={proto}"]
+                env += [
+                    f"{prefix}={proto}://{ip}:{port}",
+                    f"{prefix}_ADDR={ip}",
+                    f"{prefix}_PORT={port}",
+                    f"{prefix}_PROTO={proto}",
+                ]
             env.append(f"{alias}_NAME=/{container.name}/{link.alias}")
             for item in child.env:
                 key, _, value = item.partition("=")
@@ -669,13 +808,15 @@ class Daemon:
             for link in parent.links:
                 if link.child_name == child.name:
                     parent.hosts_entries = [
-                        (str(endpoint.address.ip), names) if names.split()[0] == link.alias
+                        (str(endpoint.address.ip), names)
+                        if names.split()[0] == link.alias
                         else (ip, names)
                         for ip, names in parent.hosts_entries
                     ]
 
-    def stop_container(self, container: Container, *, exit_code: int = 0,
-                       restarting: bool = False) -> None:
+    def stop_container(
+        self, container: Container, *, exit_code: int = 0, restarting: bool = False
+    ) -> None:
         """Stop a running container: release ports, addresses and rules.
 
         A ``--rm`` container is removed too, unless it stops to restart.
@@ -728,11 +869,18 @@ class Daemon:
             self.containers.remove(container)
 
     # -- networks -------------------------------------------------------------
-    def create_network(self, name: str, *, driver: str = "bridge",
-                       subnet: IPv4Network | None = None, gateway: IPv4Address | None = None,
-                       ip_range: IPv4Network | None = None, internal: bool = False,
-                       options: dict[str, str] | None = None,
-                       labels: dict[str, str] | None = None) -> Network:
+    def create_network(
+        self,
+        name: str,
+        *,
+        driver: str = "bridge",
+        subnet: IPv4Network | None = None,
+        gateway: IPv4Address | None = None,
+        ip_range: IPv4Network | None = None,
+        internal: bool = False,
+        options: dict[str, str] | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> Network:
         """Create a user-defined bridge network.
 
         Raises:
@@ -740,12 +888,13 @@ class Daemon:
                 exhausted pools.
         """
         if name in ("bridge", "host", "none"):
-            raise DockerError(f"operation is not permitted on predefined {name} network ",
-                              status=403)
+            raise DockerError(
+                f"operation is not permitted on predefined {name} network ", status=403
+            )
         if any(n.name == name for n in self.networks):
             raise DockerError(f"network with name {name} already exists", status=409)
         if driver not in ("bridge",):
-            raise DockerError(f"plugin \"{driver}\" not found", status=404)
+            raise DockerError(f'plugin "{driver}" not found', status=404)
         in_use = [n.subnet for n in self.networks if n.subnet is not None]
         if subnet is not None:
             if any(subnet.overlaps(other) for other in in_use):
@@ -755,13 +904,16 @@ class Daemon:
             reserved = [self.plumbing.lan_subnet()]
             chosen = self.subnets.allocate(in_use, reserved)
         network_id = self.new_id()
-        bridge_name = (options or {}).get("com.docker.network.bridge.name",
-                                          f"br-{network_id[:12]}")
-        if any(n.bridge_name == bridge_name for n in self.networks) or \
-                self.plumbing.link_exists(bridge_name):
+        bridge_name = (options or {}).get("com.docker.network.bridge.name", f"br-{network_id[:12]}")
+        if any(n.bridge_name == bridge_name for n in self.networks) or self.plumbing.link_exists(
+            bridge_name
+        ):
             # libnetwork checks the name against existing bridges before it asks netlink.
-            raise DockerError(f"bridge name {bridge_name} already in use by network "
-                              f"{_owner_of(self.networks, bridge_name)}", status=403)
+            raise DockerError(
+                f"bridge name {bridge_name} already in use by network "
+                f"{_owner_of(self.networks, bridge_name)}",
+                status=403,
+            )
         pool = AddressPool(chosen, ip_range)
         user_gateway = gateway is not None
         if gateway is None:
@@ -772,11 +924,21 @@ class Daemon:
         opts = dict(options or {})
         icc = opts.get("com.docker.network.bridge.enable_icc", "true") != "false"
         network = Network(
-            id=network_id, name=name, driver=driver, created=self.now(), subnet=chosen,
-            gateway=gateway, ip_range=ip_range, user_subnet=subnet is not None,
-            user_gateway=user_gateway, internal=internal,
+            id=network_id,
+            name=name,
+            driver=driver,
+            created=self.now(),
+            subnet=chosen,
+            gateway=gateway,
+            ip_range=ip_range,
+            user_subnet=subnet is not None,
+            user_gateway=user_gateway,
+            internal=internal,
             bridge_name=bridge_name,
-            icc=icc, pool=pool, options=opts, labels=dict(labels or {}),
+            icc=icc,
+            pool=pool,
+            options=opts,
+            labels=dict(labels or {}),
         )
         self._create_bridge(network)
         for rule in self.profile.after_network(self.options):
@@ -791,8 +953,9 @@ class Daemon:
             DockerError: a predefined network, or one with active endpoints.
         """
         if not network.user_defined:
-            raise DockerError(f"{network.name} is a pre-defined network and cannot be removed",
-                              status=403)
+            raise DockerError(
+                f"{network.name} is a pre-defined network and cannot be removed", status=403
+            )
         users = [c for c in self.containers if network.name in c.endpoints]
         if users:
             raise DockerError(self.profile.active_endpoints_error(network, users), status=403)
@@ -800,8 +963,14 @@ class Daemon:
         self.plumbing.delete_bridge(network.bridge_name)
         self.networks.remove(network)
 
-    def connect(self, network: Network, container: Container, *, aliases: tuple[str, ...],
-                ipv4_address: IPv4Address | None) -> None:
+    def connect(
+        self,
+        network: Network,
+        container: Container,
+        *,
+        aliases: tuple[str, ...],
+        ipv4_address: IPv4Address | None,
+    ) -> None:
         """Attach a container to a network (at once if it runs).
 
         Raises:
@@ -811,20 +980,27 @@ class Daemon:
         if network.name == "host" or mode == "host":
             raise DockerError(self._host_network_refusal(), status=400)
         if mode == "none" or network.name == "none":
-            raise DockerError("container cannot be connected to multiple networks with one of "
-                              "the networks in private (none) mode", status=400)
+            raise DockerError(
+                "container cannot be connected to multiple networks with one of "
+                "the networks in private (none) mode",
+                status=400,
+            )
         if mode.startswith("container:"):
-            raise DockerError("container sharing network namespace with another container or "
-                              "host cannot be connected to any other network", status=400)
+            raise DockerError(
+                "container sharing network namespace with another container or "
+                "host cannot be connected to any other network",
+                status=400,
+            )
         if network.name in container.networks:
-            raise DockerError(self.profile.already_connected_error(container, network),
-                              status=403)
+            raise DockerError(self.profile.already_connected_error(container, network), status=403)
         if aliases and not network.user_defined:
-            raise DockerError("network-scoped alias is supported only for containers in user "
-                              "defined networks", status=400)
-        container.networks[network.name] = EndpointConfig(aliases=aliases,
-                                                          ipv4_address=ipv4_address,
-                                                          connected=True)
+            raise DockerError(
+                "network-scoped alias is supported only for containers in user defined networks",
+                status=400,
+            )
+        container.networks[network.name] = EndpointConfig(
+            aliases=aliases, ipv4_address=ipv4_address, connected=True
+        )
         if container.running:
             try:
                 self._join(container, network)
@@ -834,14 +1010,14 @@ class Daemon:
             if network.user_defined and container.dns_ports is None:
                 self._setup_embedded_dns(container)
             endpoint = container.endpoints[network.name]
-            container.hosts_entries.append((str(endpoint.address.ip),
-                                            _hosts_names(container.hostname)))
+            container.hosts_entries.append(
+                (str(endpoint.address.ip), _hosts_names(container.hostname))
+            )
 
     def _host_network_refusal(self, *, disconnect: bool = False) -> str:
         if disconnect:
             return self.profile.host_disconnect_message
-        return ("container cannot be disconnected from host network or connected to host "
-                "network")
+        return "container cannot be disconnected from host network or connected to host network"
 
     def disconnect(self, network: Network, container: Container) -> None:
         """Detach a container from a network.
@@ -852,15 +1028,15 @@ class Daemon:
         if network.name == "host" or container.network_mode == "host":
             raise DockerError(self._host_network_refusal(disconnect=True), status=400)
         if network.name not in container.networks:
-            raise DockerError(f"container {container.id} is not connected to network "
-                              f"{network.name}", status=403)
+            raise DockerError(
+                f"container {container.id} is not connected to network {network.name}", status=403
+            )
         del container.networks[network.name]
         container.endpoint_ids.pop(network.name, None)
         container.network_ids.pop(network.name, None)
         endpoint = container.endpoints.get(network.name)
         if endpoint is not None:
-            move_ports = bool(container.ports) and \
-                network.name == self._gateway_network(container)
+            move_ports = bool(container.ports) and network.name == self._gateway_network(container)
             if move_ports:
                 # Leaving the network that carries the published ports revokes them ...
                 self._remove_rules(self._installed.pop(container.id + "/ports", []))
@@ -868,19 +1044,21 @@ class Daemon:
                     self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
                 container.ports = []
             had_route = endpoint.ifname == "eth0" or network.name == self._gateway_network(
-                container)
+                container
+            )
             self._leave(container, endpoint)
             remaining = [e for e in container.endpoints.values() if not e.network.internal]
             if had_route and remaining and remaining[0].network.gateway is not None:
                 # The default route moves to the next network's gateway.
-                self.plumbing.set_default_route(container.id, remaining[0].network.gateway,
-                                                remaining[0].ifname)
+                self.plumbing.set_default_route(
+                    container.id, remaining[0].network.gateway, remaining[0].ifname
+                )
             if move_ports and remaining:
                 # ... and they are programmed again on the new gateway endpoint.
                 self._publish(container, remaining[0].network)
             container.hosts_entries = [
-                entry for entry in container.hosts_entries
-                if entry[0] != str(endpoint.address.ip)]
+                entry for entry in container.hosts_entries if entry[0] != str(endpoint.address.ip)
+            ]
 
     def _gateway_network(self, container: Container) -> str | None:
         """Return the network whose endpoint carries the default route and published ports."""
@@ -896,7 +1074,6 @@ def _hosts_names(hostname: str) -> str:
     """Return a container's own /etc/hosts names: ``FQDN SHORT`` when the name has a domain."""
     short, dot, _ = hostname.partition(".")
     return f"{hostname} {short}" if dot else hostname
-
 
 
 @dataclass(frozen=True, slots=True)

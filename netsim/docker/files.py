@@ -27,8 +27,11 @@ def container_hosts(daemon: Daemon, container: Container) -> str:
 
 def uses_embedded_dns(daemon: Daemon, container: Container) -> bool:
     """Return whether the container resolves through 127.0.0.11 (any user-defined network)."""
-    return any(daemon.find_network(name).user_defined for name in container.networks
-               if any(n.name == name for n in daemon.networks))
+    return any(
+        daemon.find_network(name).user_defined
+        for name in container.networks
+        if any(n.name == name for n in daemon.networks)
+    )
 
 
 def container_resolv_conf(daemon: Daemon, container: Container, host_resolv: str) -> str:
@@ -38,16 +41,20 @@ def container_resolv_conf(daemon: Daemon, container: Container, host_resolv: str
         if not annotated:
             return host_resolv
         # Even a copy of the host's file gets the header and provenance.
-        return (_GENERATED + host_resolv + "\n"
-                "# Based on host file: '/etc/resolv.conf' (legacy)\n"
-                "# Overrides: []\n")
+        return (
+            _GENERATED + host_resolv + "\n"
+            "# Based on host file: '/etc/resolv.conf' (legacy)\n"
+            "# Overrides: []\n"
+        )
     if not annotated:
         return "nameserver 127.0.0.11\noptions ndots:0\n"
-    servers = [line.split()[1] for line in host_resolv.splitlines()
-               if line.startswith("nameserver ") and len(line.split()) > 1]
+    servers = [
+        line.split()[1]
+        for line in host_resolv.splitlines()
+        if line.startswith("nameserver ") and len(line.split()) > 1
+    ]
     return (
-        _GENERATED +
-        "nameserver 127.0.0.11\n"
+        _GENERATED + "nameserver 127.0.0.11\n"
         "options ndots:0\n"
         "\n"
         "# Based on host file: '/etc/resolv.conf' (internal resolver)\n"

@@ -69,8 +69,11 @@ class _Port:
 def displayable_ports(container: Container, profile: EngineProfile) -> str:
     """Return the PORTS column for a container, host addresses written as the CLI does."""
     ports: list[_Port] = []
-    if container.running and container.network_mode not in ("host", "none") and \
-            not container.network_mode.startswith("container:"):
+    if (
+        container.running
+        and container.network_mode not in ("host", "none")
+        and not container.network_mode.startswith("container:")
+    ):
         published = {(m.container_port, m.proto) for m in container.ports}
         for number, proto in container.exposed:
             if (number, proto) not in published:
@@ -96,8 +99,9 @@ def displayable_ports(container: Container, profile: EngineProfile) -> str:
         key = port.proto
         if port.ip:
             if port.public != port.private:
-                host_mappings.append(f"{join(port.ip, str(port.public))}->{port.private}/"
-                                     f"{port.proto}")
+                host_mappings.append(
+                    f"{join(port.ip, str(port.public))}->{port.private}/{port.proto}"
+                )
                 continue
             key = f"{port.ip}/{port.proto}"
         group = groups.get(key)
@@ -146,9 +150,15 @@ def _created_seconds(container: Container) -> float:
     return container.started_at if container.started_at else 0.0
 
 
-_PS_HEADERS = (("ID", "CONTAINER ID"), ("Image", "IMAGE"), ("Command", "COMMAND"),
-               ("RunningFor", "CREATED"), ("Status", "STATUS"), ("Ports", "PORTS"),
-               ("Names", "NAMES"))
+_PS_HEADERS = (
+    ("ID", "CONTAINER ID"),
+    ("Image", "IMAGE"),
+    ("Command", "COMMAND"),
+    ("RunningFor", "CREATED"),
+    ("Status", "STATUS"),
+    ("Ports", "PORTS"),
+    ("Names", "NAMES"),
+)
 
 
 def format_ps(containers: list[Container], daemon: Daemon, template: str | None) -> str:
@@ -166,11 +176,16 @@ def format_network_ls(networks: list[Network], template: str | None, no_trunc: b
     """Return ``docker network ls``'s output (networks sorted by name)."""
     rows = []
     for network in networks:
-        rows.append({
-            "ID": network.id if no_trunc else network.short_id, "Name": network.name,
-            "Driver": network.driver, "Scope": "local",
-            "IPv6": "false", "Internal": str(network.internal).lower(),
-        })
+        rows.append(
+            {
+                "ID": network.id if no_trunc else network.short_id,
+                "Name": network.name,
+                "Driver": network.driver,
+                "Scope": "local",
+                "IPv6": "false",
+                "Internal": str(network.internal).lower(),
+            }
+        )
     if template and not template.startswith("table"):
         return "".join(render_template(template, row) + "\n" for row in rows)
     table = [["NETWORK ID", "NAME", "DRIVER", "SCOPE"]]

@@ -30,17 +30,19 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
     if config.ipv4_address is not None or config.connected:
         # `docker network connect` always sends an (often empty) IPAMConfig.
         address = str(config.ipv4_address) if config.ipv4_address is not None else ""
-        ipam = GoStruct({"IPv4Address": address, "IPv6Address": "",
-                         "LinkLocalIPs": NIL_SLICE}, type_name="network.EndpointIPAMConfig",
-                        omitempty=frozenset({"IPv4Address", "IPv6Address", "LinkLocalIPs"}))
+        ipam = GoStruct(
+            {"IPv4Address": address, "IPv6Address": "", "LinkLocalIPs": NIL_SLICE},
+            type_name="network.EndpointIPAMConfig",
+            omitempty=frozenset({"IPv4Address", "IPv6Address", "LinkLocalIPs"}),
+        )
     aliases: list[str] | None = list(config.aliases) or (
-        [] if config.connected and profile.connected_aliases_never_null else None)
+        [] if config.connected and profile.connected_aliases_never_null else None
+    )
     driver_opts = GoMap(zero="") if config.connected else None
     links: list[str] | None = list(config.links) or None
     network = next((n for n in daemon.networks if n.name == name), None)
     user_defined = network is not None and network.user_defined
-    if profile.short_id_in_aliases and user_defined and (endpoint is not None
-                                                         or config.connected):
+    if profile.short_id_in_aliases and user_defined and (endpoint is not None or config.connected):
         # Added when the endpoint is created and when connecting.
         aliases = list(config.aliases) + [container.short_id]
     ip = str(endpoint.address.ip) if endpoint else ""
@@ -55,30 +57,55 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
             if container.hostname not in dns_names:
                 dns_names.append(container.hostname)
         return {
-            "IPAMConfig": ipam, "Links": links, "Aliases": aliases, "MacAddress": mac,
-            "DriverOpts": driver_opts, "GwPriority": 0, "NetworkID": network_id,
-            "EndpointID": endpoint_id, "Gateway": gateway,
-            "IPAddress": ip, "IPPrefixLen": prefix, "IPv6Gateway": "",
-            "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "DNSNames": dns_names,
+            "IPAMConfig": ipam,
+            "Links": links,
+            "Aliases": aliases,
+            "MacAddress": mac,
+            "DriverOpts": driver_opts,
+            "GwPriority": 0,
+            "NetworkID": network_id,
+            "EndpointID": endpoint_id,
+            "Gateway": gateway,
+            "IPAddress": ip,
+            "IPPrefixLen": prefix,
+            "IPv6Gateway": "",
+            "GlobalIPv6Address": "",
+            "GlobalIPv6PrefixLen": 0,
+            "DNSNames": dns_names,
         }
     return {
-        "IPAMConfig": ipam, "Links": links, "Aliases": aliases, "NetworkID": network_id,
-        "EndpointID": endpoint_id, "Gateway": gateway,
-        "IPAddress": ip, "IPPrefixLen": prefix, "IPv6Gateway": "", "GlobalIPv6Address": "",
-        "GlobalIPv6PrefixLen": 0, "MacAddress": mac, "DriverOpts": driver_opts,
+        "IPAMConfig": ipam,
+        "Links": links,
+        "Aliases": aliases,
+        "NetworkID": network_id,
+        "EndpointID": endpoint_id,
+        "Gateway": gateway,
+        "IPAddress": ip,
+        "IPPrefixLen": prefix,
+        "IPv6Gateway": "",
+        "GlobalIPv6Address": "",
+        "GlobalIPv6PrefixLen": 0,
+        "MacAddress": mac,
+        "DriverOpts": driver_opts,
     }
 
 
 def _binding(host_ip: str, host_port: str) -> GoStruct:
     """Return a nat.PortBinding (Go field HostIP, JSON key HostIp)."""
-    return GoStruct({"HostIp": host_ip, "HostPort": host_port}, type_name="nat.PortBinding",
-                    aliases={"HostIP": "HostIp"})
+    return GoStruct(
+        {"HostIp": host_ip, "HostPort": host_port},
+        type_name="nat.PortBinding",
+        aliases={"HostIP": "HostIp"},
+    )
 
 
 def _ports(container: Container) -> GoMap:
     ports: GoMap = GoMap()
-    if not container.running or container.network_mode in ("host", "none") or \
-            container.network_mode.startswith("container:"):
+    if (
+        not container.running
+        or container.network_mode in ("host", "none")
+        or container.network_mode.startswith("container:")
+    ):
         return ports
     for port, proto in container.exposed:
         ports[f"{port}/{proto}"] = None
@@ -103,7 +130,8 @@ def _host_config(daemon: Daemon, container: Container) -> GoStruct:
     requested: dict[str, list[GoStruct]] = {}
     for request in container.publish:
         requested.setdefault(request.key, []).append(
-            _binding(request.typed_host_ip, request.typed_host_port))
+            _binding(request.typed_host_ip, request.typed_host_port)
+        )
     port_bindings = GoMap(requested)
     links = [f"/{link.child_name}:/{container.name}/{link.alias}" for link in container.links]
     mode = container.network_mode
@@ -111,41 +139,78 @@ def _host_config(daemon: Daemon, container: Container) -> GoStruct:
         mode = "bridge"
     blkio: object = [] if profile.host_config_lists_not_null else None
     fields: list[tuple[str, object]] = [
-        ("Binds", None), ("ContainerIDFile", ""),
+        ("Binds", None),
+        ("ContainerIDFile", ""),
         ("LogConfig", {"Type": "json-file", "Config": GoMap(zero="")}),
-        ("NetworkMode", mode), ("PortBindings", port_bindings),
+        ("NetworkMode", mode),
+        ("PortBindings", port_bindings),
         ("RestartPolicy", {"Name": "no", "MaximumRetryCount": 0}),
-        ("AutoRemove", container.auto_remove), ("VolumeDriver", ""), ("VolumesFrom", None),
+        ("AutoRemove", container.auto_remove),
+        ("VolumeDriver", ""),
+        ("VolumesFrom", None),
     ]
     if profile.console_size_after_volumes_from:
         fields.append(("ConsoleSize", [0, 0]))
     fields += [
-        ("CapAdd", None), ("CapDrop", None), ("CgroupnsMode", "host"), ("Dns", []),
-        ("DnsOptions", []), ("DnsSearch", []), ("ExtraHosts", None), ("GroupAdd", None),
-        ("IpcMode", "private"), ("Cgroup", ""), ("Links", links or NIL_SLICE),
-        ("OomScoreAdj", 0), ("PidMode", ""), ("Privileged", False),
-        ("PublishAllPorts", container.publish_all), ("ReadonlyRootfs", False),
-        ("SecurityOpt", None), ("UTSMode", ""), ("UsernsMode", ""), ("ShmSize", 67108864),
+        ("CapAdd", None),
+        ("CapDrop", None),
+        ("CgroupnsMode", "host"),
+        ("Dns", []),
+        ("DnsOptions", []),
+        ("DnsSearch", []),
+        ("ExtraHosts", None),
+        ("GroupAdd", None),
+        ("IpcMode", "private"),
+        ("Cgroup", ""),
+        ("Links", links or NIL_SLICE),
+        ("OomScoreAdj", 0),
+        ("PidMode", ""),
+        ("Privileged", False),
+        ("PublishAllPorts", container.publish_all),
+        ("ReadonlyRootfs", False),
+        ("SecurityOpt", None),
+        ("UTSMode", ""),
+        ("UsernsMode", ""),
+        ("ShmSize", 67108864),
         ("Runtime", "runc"),
     ]
     if not profile.console_size_after_volumes_from:
         fields.append(("ConsoleSize", [0, 0]))
     fields += [
-        ("Isolation", ""), ("CpuShares", 0), ("Memory", 0), ("NanoCpus", 0),
-        ("CgroupParent", ""), ("BlkioWeight", 0), ("BlkioWeightDevice", []),
-        ("BlkioDeviceReadBps", blkio), ("BlkioDeviceWriteBps", blkio),
-        ("BlkioDeviceReadIOps", blkio), ("BlkioDeviceWriteIOps", blkio), ("CpuPeriod", 0),
-        ("CpuQuota", 0), ("CpuRealtimePeriod", 0), ("CpuRealtimeRuntime", 0),
-        ("CpusetCpus", ""), ("CpusetMems", ""), ("Devices", []), ("DeviceCgroupRules", None),
+        ("Isolation", ""),
+        ("CpuShares", 0),
+        ("Memory", 0),
+        ("NanoCpus", 0),
+        ("CgroupParent", ""),
+        ("BlkioWeight", 0),
+        ("BlkioWeightDevice", []),
+        ("BlkioDeviceReadBps", blkio),
+        ("BlkioDeviceWriteBps", blkio),
+        ("BlkioDeviceReadIOps", blkio),
+        ("BlkioDeviceWriteIOps", blkio),
+        ("CpuPeriod", 0),
+        ("CpuQuota", 0),
+        ("CpuRealtimePeriod", 0),
+        ("CpuRealtimeRuntime", 0),
+        ("CpusetCpus", ""),
+        ("CpusetMems", ""),
+        ("Devices", []),
+        ("DeviceCgroupRules", None),
         ("DeviceRequests", None),
     ]
     if profile.host_config_has_kernel_memory:
         fields += [("KernelMemory", 0), ("KernelMemoryTCP", 0)]
     fields += [
-        ("MemoryReservation", 0), ("MemorySwap", 0), ("MemorySwappiness", None),
-        ("OomKillDisable", False), ("PidsLimit", None),
+        ("MemoryReservation", 0),
+        ("MemorySwap", 0),
+        ("MemorySwappiness", None),
+        ("OomKillDisable", False),
+        ("PidsLimit", None),
         ("Ulimits", [] if profile.host_config_lists_not_null else None),
-        ("CpuCount", 0), ("CpuPercent", 0), ("IOMaximumIOps", 0), ("IOMaximumBandwidth", 0),
+        ("CpuCount", 0),
+        ("CpuPercent", 0),
+        ("IOMaximumIOps", 0),
+        ("IOMaximumBandwidth", 0),
         ("MaskedPaths", list(profile.masked_paths)),
         ("ReadonlyPaths", list(_READONLY)),
     ]
@@ -158,17 +223,31 @@ def _config(container: Container) -> GoStruct:
     for port, proto in container.exposed:
         exposed[f"{port}/{proto}"] = {}
     attached = not container.detached
-    return GoStruct({
-        "Hostname": container.hostname, "Domainname": "", "User": "",
-        "AttachStdin": False, "AttachStdout": attached, "AttachStderr": attached,
-        "ExposedPorts": exposed or NIL_MAP, "Tty": False, "OpenStdin": False,
-        "StdinOnce": False, "Env": list(container.env),
-        "Cmd": list(container.cmd) if container.cmd is not None else NIL_SLICE,
-        "Image": container.image_ref, "Volumes": None, "WorkingDir": "",
-        "Entrypoint": (list(container.entrypoint) if container.entrypoint is not None
-                       else NIL_SLICE),
-        "OnBuild": None, "Labels": GoMap(zero=""),
-    }, type_name="container.Config")
+    return GoStruct(
+        {
+            "Hostname": container.hostname,
+            "Domainname": "",
+            "User": "",
+            "AttachStdin": False,
+            "AttachStdout": attached,
+            "AttachStderr": attached,
+            "ExposedPorts": exposed or NIL_MAP,
+            "Tty": False,
+            "OpenStdin": False,
+            "StdinOnce": False,
+            "Env": list(container.env),
+            "Cmd": list(container.cmd) if container.cmd is not None else NIL_SLICE,
+            "Image": container.image_ref,
+            "Volumes": None,
+            "WorkingDir": "",
+            "Entrypoint": (
+                list(container.entrypoint) if container.entrypoint is not None else NIL_SLICE
+            ),
+            "OnBuild": None,
+            "Labels": GoMap(zero=""),
+        },
+        type_name="container.Config",
+    )
 
 
 def _network_settings(daemon: Daemon, container: Container) -> GoStruct:
@@ -179,9 +258,14 @@ def _network_settings(daemon: Daemon, container: Container) -> GoStruct:
     bridge = container.endpoints.get("bridge")
     running = container.running
     head: list[tuple[str, object]] = [
-        ("Bridge", ""), ("SandboxID", container.sandbox_id if running else "")]
+        ("Bridge", ""),
+        ("SandboxID", container.sandbox_id if running else ""),
+    ]
     hairpin: list[tuple[str, object]] = [
-        ("HairpinMode", False), ("LinkLocalIPv6Address", ""), ("LinkLocalIPv6PrefixLen", 0)]
+        ("HairpinMode", False),
+        ("LinkLocalIPv6Address", ""),
+        ("LinkLocalIPv6PrefixLen", 0),
+    ]
     ports = ("Ports", _ports(container))
     key = ("SandboxKey", container.sandbox_key if running else "")
     if daemon.profile.sandbox_key_before_hairpin:
@@ -189,13 +273,16 @@ def _network_settings(daemon: Daemon, container: Container) -> GoStruct:
     else:
         fields = head + hairpin + [ports, key]
     fields += [
-        ("SecondaryIPAddresses", None), ("SecondaryIPv6Addresses", None),
+        ("SecondaryIPAddresses", None),
+        ("SecondaryIPv6Addresses", None),
         ("EndpointID", bridge.id if bridge else ""),
         ("Gateway", str(bridge.network.gateway) if bridge else ""),
-        ("GlobalIPv6Address", ""), ("GlobalIPv6PrefixLen", 0),
+        ("GlobalIPv6Address", ""),
+        ("GlobalIPv6PrefixLen", 0),
         ("IPAddress", str(bridge.address.ip) if bridge else ""),
         ("IPPrefixLen", bridge.address.network.prefixlen if bridge else 0),
-        ("IPv6Gateway", ""), ("MacAddress", bridge.mac if bridge else ""),
+        ("IPv6Gateway", ""),
+        ("MacAddress", bridge.mac if bridge else ""),
         ("Networks", networks),
     ]
     return GoStruct(fields, type_name="container.NetworkSettings")
@@ -206,28 +293,50 @@ def container_inspect(daemon: Daemon, container: Container) -> GoStruct:
     with_id = daemon.profile.graph_driver_data_has_id
     files = f"{_CONTAINERS_DIR}/{container.id}"
     state = {
-        "Status": container.state, "Running": container.running, "Paused": False,
-        "Restarting": False, "OOMKilled": False, "Dead": False, "Pid": container.pid,
-        "ExitCode": container.exit_code, "Error": "",
+        "Status": container.state,
+        "Running": container.running,
+        "Paused": False,
+        "Restarting": False,
+        "OOMKilled": False,
+        "Dead": False,
+        "Pid": container.pid,
+        "ExitCode": container.exit_code,
+        "Error": "",
         "StartedAt": container.started_time or ZERO_TIME,
         "FinishedAt": container.finished_time or ZERO_TIME,
     }
-    return GoStruct({
-        "Id": container.id, "Created": container.created, "Path": container.path,
-        "Args": list(container.args), "State": state,
-        "Image": "sha256:" + daemon.image_id(container.image.name),
-        "ResolvConfPath": f"{files}/resolv.conf", "HostnamePath": f"{files}/hostname",
-        "HostsPath": f"{files}/hosts", "LogPath": f"{files}/{container.id}-json.log",
-        "Name": "/" + container.name, "RestartCount": container.restart_count,
-        "Driver": "vfs", "Platform": "linux", "MountLabel": "", "ProcessLabel": "",
-        "AppArmorProfile": "", "ExecIDs": None,
-        "HostConfig": _host_config(daemon, container),
-        "GraphDriver": {"Data": GoMap({"ID": container.id}, zero="") if with_id else NIL_MAP,
-                        "Name": "vfs"},
-        "Mounts": [],
-        "Config": _config(container),
-        "NetworkSettings": _network_settings(daemon, container),
-    }, type_name="types.ContainerJSON", aliases={"ID": "Id"})
+    return GoStruct(
+        {
+            "Id": container.id,
+            "Created": container.created,
+            "Path": container.path,
+            "Args": list(container.args),
+            "State": state,
+            "Image": "sha256:" + daemon.image_id(container.image.name),
+            "ResolvConfPath": f"{files}/resolv.conf",
+            "HostnamePath": f"{files}/hostname",
+            "HostsPath": f"{files}/hosts",
+            "LogPath": f"{files}/{container.id}-json.log",
+            "Name": "/" + container.name,
+            "RestartCount": container.restart_count,
+            "Driver": "vfs",
+            "Platform": "linux",
+            "MountLabel": "",
+            "ProcessLabel": "",
+            "AppArmorProfile": "",
+            "ExecIDs": None,
+            "HostConfig": _host_config(daemon, container),
+            "GraphDriver": {
+                "Data": GoMap({"ID": container.id}, zero="") if with_id else NIL_MAP,
+                "Name": "vfs",
+            },
+            "Mounts": [],
+            "Config": _config(container),
+            "NetworkSettings": _network_settings(daemon, container),
+        },
+        type_name="types.ContainerJSON",
+        aliases={"ID": "Id"},
+    )
 
 
 def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
@@ -237,15 +346,21 @@ def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
     if network.subnet is not None:
         # IPAM.Config shows what was asked for; an allocated pool shows its gateway too.
         shows_own_gateway = network.default_bridge and profile.default_bridge_ipam_shows_gateway
-        show_gateway = network.gateway is not None and (network.user_gateway
-                                                        or not network.user_subnet
-                                                        or shows_own_gateway)
-        configs.append(GoStruct({
-            "Subnet": str(network.subnet),
-            "IPRange": str(network.ip_range) if network.ip_range is not None else "",
-            "Gateway": str(network.gateway) if show_gateway else "",
-            "AuxiliaryAddresses": NIL_MAP,
-        }, type_name="network.IPAMConfig", omitempty=OMIT_IPAM))
+        show_gateway = network.gateway is not None and (
+            network.user_gateway or not network.user_subnet or shows_own_gateway
+        )
+        configs.append(
+            GoStruct(
+                {
+                    "Subnet": str(network.subnet),
+                    "IPRange": str(network.ip_range) if network.ip_range is not None else "",
+                    "Gateway": str(network.gateway) if show_gateway else "",
+                    "AuxiliaryAddresses": NIL_MAP,
+                },
+                type_name="network.IPAMConfig",
+                omitempty=OMIT_IPAM,
+            )
+        )
     containers = GoMap()
     for container in daemon.containers:
         endpoint = container.endpoints.get(network.name)
@@ -254,26 +369,49 @@ def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
             if endpoint_id is not None and container.running:
                 # host and none endpoints have no address or MAC.
                 containers[container.id] = {
-                    "Name": container.name, "EndpointID": endpoint_id, "MacAddress": "",
-                    "IPv4Address": "", "IPv6Address": ""}
+                    "Name": container.name,
+                    "EndpointID": endpoint_id,
+                    "MacAddress": "",
+                    "IPv4Address": "",
+                    "IPv6Address": "",
+                }
             continue
         containers[container.id] = {
-            "Name": container.name, "EndpointID": endpoint.id, "MacAddress": endpoint.mac,
-            "IPv4Address": str(endpoint.address), "IPv6Address": "",
+            "Name": container.name,
+            "EndpointID": endpoint.id,
+            "MacAddress": endpoint.mac,
+            "IPv4Address": str(endpoint.address),
+            "IPv6Address": "",
         }
-    result: dict[str, Any] = GoStruct({
-        "Name": network.name, "Id": network.id, "Created": network.created,
-        "Scope": "local", "Driver": network.driver,
-    }, type_name="network.Inspect", aliases={"ID": "Id"})
+    result: dict[str, Any] = GoStruct(
+        {
+            "Name": network.name,
+            "Id": network.id,
+            "Created": network.created,
+            "Scope": "local",
+            "Driver": network.driver,
+        },
+        type_name="network.Inspect",
+        aliases={"ID": "Id"},
+    )
     if profile.network_inspect_has_enable_ipv4:
         result["EnableIPv4"] = network.driver != "null" and network.driver != "host"
-    result.update({
-        "EnableIPv6": False,
-        "IPAM": {"Driver": "default",
-                 "Options": None if not network.user_defined else GoMap(),
-                 "Config": configs if network.is_bridge else []},
-        "Internal": network.internal, "Attachable": False, "Ingress": False,
-        "ConfigFrom": {"Network": ""}, "ConfigOnly": False, "Containers": containers,
-        "Options": GoMap(network.options, zero=""), "Labels": GoMap(network.labels, zero=""),
-    })
+    result.update(
+        {
+            "EnableIPv6": False,
+            "IPAM": {
+                "Driver": "default",
+                "Options": None if not network.user_defined else GoMap(),
+                "Config": configs if network.is_bridge else [],
+            },
+            "Internal": network.internal,
+            "Attachable": False,
+            "Ingress": False,
+            "ConfigFrom": {"Network": ""},
+            "ConfigOnly": False,
+            "Containers": containers,
+            "Options": GoMap(network.options, zero=""),
+            "Labels": GoMap(network.labels, zero=""),
+        }
+    )
     return result

@@ -38,8 +38,7 @@ def split_pools(pools: tuple[AddressPoolSpec, ...]) -> list[IPv4Network]:
 
 def pool_subnets(pools: tuple[AddressPoolSpec, ...], *, sort: bool) -> Iterator[IPv4Network]:
     """Yield the pools' subnets lazily: in list order, or sorted by address (27+)."""
-    ordered = sorted(pools, key=lambda p: (int(p.base.network_address), p.size)) if sort \
-        else pools
+    ordered = sorted(pools, key=lambda p: (int(p.base.network_address), p.size)) if sort else pools
     for pool in ordered:
         yield from _pool_subnets(pool)
 

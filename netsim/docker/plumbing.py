@@ -53,8 +53,16 @@ class Plumbing(Protocol):
     def delete_namespace(self, owner: str) -> None:
         """Drop a container's reference to its namespace (deleted with the last user)."""
 
-    def attach_endpoint(self, owner: str, bridge: str, host_veth: str, ifname: str,
-                        address: IPv4Interface, mac: str, gateway: IPv4Address | None) -> None:
+    def attach_endpoint(
+        self,
+        owner: str,
+        bridge: str,
+        host_veth: str,
+        ifname: str,
+        address: IPv4Interface,
+        mac: str,
+        gateway: IPv4Address | None,
+    ) -> None:
         """Create a veth pair, enslave one end to the bridge, move the other in as IFNAME."""
 
     def detach_endpoint(self, owner: str, host_veth: str) -> None:

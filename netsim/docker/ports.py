@@ -83,7 +83,7 @@ def parse_publish(spec: str) -> list[PortRequest]:
         if close < 0:
             raise DockerError(f"invalid IP address: {spec}")
         raw_ip = spec[1:close]
-        rest = spec[close + 1:].lstrip(":")
+        rest = spec[close + 1 :].lstrip(":")
         host_port_text, _, container_text = rest.rpartition(":")
     else:
         parts = spec.split(":")
@@ -125,8 +125,9 @@ def parse_publish(spec: str) -> list[PortRequest]:
             start = end = h_start + offset
         else:
             start, end = h_start, h_end
-        requests.append(PortRequest(port, proto, host_ip, start, end, raw_ip,
-                                    _host_port_text(start, end)))
+        requests.append(
+            PortRequest(port, proto, host_ip, start, end, raw_ip, _host_port_text(start, end))
+        )
     return requests
 
 
@@ -142,8 +143,9 @@ def parse_expose(spec: str) -> list[tuple[int, str]]:
     try:
         start, end = _parse_range(port_text, "containerPort", spec)
     except DockerError:
-        raise DockerError(f"invalid range format for --expose: {spec}, error: "
-                          f"invalid syntax") from None
+        raise DockerError(
+            f"invalid range format for --expose: {spec}, error: invalid syntax"
+        ) from None
     return [(port, proto) for port in range(start, end + 1)]
 
 
@@ -191,8 +193,9 @@ class PortAllocator:
                 return ip
         return None
 
-    def request(self, host_ips: list[HostIp], proto: str, start: int | None,
-                end: int | None) -> int:
+    def request(
+        self, host_ips: list[HostIp], proto: str, start: int | None, end: int | None
+    ) -> int:
         """Allocate one host port valid on every address in ``host_ips``.
 
         Raises:
@@ -203,9 +206,7 @@ class PortAllocator:
             for host_ip in host_ips:
                 clash = self._conflicts(host_ip, proto, start)
                 if clash is not None:
-                    raise DockerError(
-                        f"Bind for {clash}:{start} failed: port is already allocated"
-                    )
+                    raise DockerError(f"Bind for {clash}:{start} failed: port is already allocated")
             for host_ip in host_ips:
                 self._map(host_ip, proto).used.add(start)
             return start

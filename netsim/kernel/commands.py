@@ -176,8 +176,9 @@ class _Ip:
         if self.busybox:
             master = f"master {link.master} " if link.master else ""
             # BusyBox prints the queue length only when it is not zero.
-            return head + f"qdisc {link.qdisc} {master}" + (f"qlen {link.qlen}" if link.qlen
-                                                            else "")
+            return (
+                head + f"qdisc {link.qdisc} {master}" + (f"qlen {link.qlen}" if link.qlen else "")
+            )
         if self.family == 6:
             return head + f"state {link.operstate} qlen {link.qlen}"
         master = f"master {link.master} " if link.master else ""

@@ -37,8 +37,10 @@ def _mid(kind: str, name: str) -> str:
 
 def _mtext(*lines: str) -> str:
     """Return a quoted Mermaid label; lines joined by <br/>, quotes and markup escaped."""
-    escaped = [line.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;")
-               .replace(">", "#gt;") for line in lines]
+    escaped = [
+        line.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+        for line in lines
+    ]
     return '"' + "<br/>".join(escaped) + '"'
 
 
@@ -53,8 +55,15 @@ def _container_text(node: ContainerNode) -> tuple[str, ...]:
 def _group_title(group: NetworkGroup) -> str:
     if group.kind != "bridge":
         return f"network {group.name}"
-    flags = [f for f, on in (("default", group.default_bridge), ("internal", group.internal),
-                             ("icc off", not group.icc)) if on]
+    flags = [
+        f
+        for f, on in (
+            ("default", group.default_bridge),
+            ("internal", group.internal),
+            ("icc off", not group.icc),
+        )
+        if on
+    ]
     flag_text = f" ({', '.join(flags)})" if flags else ""
     return f"network {group.name}{flag_text} · {group.subnet}"
 
@@ -112,8 +121,10 @@ def format_mermaid(topology: Topology) -> str:
             port = line.rsplit(":", 1)[1]
             out.append(f"  host ==>|{_mtext(f'{host_side} → {port}')}| {cid}")
     for link in topology.links:
-        out.append(f"  {_mid('c', link.parent)} -.->|{_mtext(f'--link {link.alias}')}| "
-                   f"{_mid('c', link.child)}")
+        out.append(
+            f"  {_mid('c', link.parent)} -.->|{_mtext(f'--link {link.alias}')}| "
+            f"{_mid('c', link.child)}"
+        )
     stopped = [_mid("c", n.name) for n in topology.containers if not n.running]
     out.append("  classDef stopped stroke-dasharray: 4 3,color:#666666")
     if stopped:
@@ -134,20 +145,22 @@ def format_dot(topology: Topology) -> str:
     title = f"{topology.scenario}: network after the steps (Docker {topology.engine}, netsim)"
     out = [
         f"digraph {_dq(topology.scenario)} {{",
-        f"  graph [label={_dq(title)}, labelloc=t, fontname=\"DejaVu Sans\", fontsize=14,",
+        f'  graph [label={_dq(title)}, labelloc=t, fontname="DejaVu Sans", fontsize=14,',
         "         rankdir=TB, newrank=true, nodesep=0.35, ranksep=0.45];",
-        "  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=\"DejaVu Sans\","
+        '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="DejaVu Sans",'
         " fontsize=10];",
-        "  edge [dir=none, fontname=\"DejaVu Sans\", fontsize=9];",
-        f"  lan [label={_dq(f'LAN {topology.lan}')}, shape=box, style=\"filled\","
-        " fillcolor=\"#333333\", fontcolor=white, height=0.25];",
+        '  edge [dir=none, fontname="DejaVu Sans", fontsize=9];',
+        f'  lan [label={_dq(f"LAN {topology.lan}")}, shape=box, style="filled",'
+        ' fillcolor="#333333", fontcolor=white, height=0.25];',
     ]
     for machine in topology.machines:
         lines = [machine.name, str(machine.address.ip)]
         if machine.listen:
             lines.append("listens " + " ".join(machine.listen))
-        out.append(f"  {_dq('machine:' + machine.name)} [label={_dq(chr(10).join(lines))},"
-                   " fillcolor=\"#F2F2F2\"];")
+        out.append(
+            f"  {_dq('machine:' + machine.name)} [label={_dq(chr(10).join(lines))},"
+            ' fillcolor="#F2F2F2"];'
+        )
         out.append(f"  {_dq('machine:' + machine.name)} -> lan;")
     host_lines = ["host", f"eth0 {topology.host_address.ip}"]
     if topology.host_listen:
@@ -157,14 +170,20 @@ def format_dot(topology: Topology) -> str:
     for index, group in enumerate(topology.groups):
         colour = group_colour(index)
         out.append(f"  subgraph {_dq(f'cluster_{index}')} {{")
-        out.append(f"    label={_dq(_group_title(group))}; fontsize=11; style=\"rounded,filled\"; "
-                   f"color={_dq(colour)}; fillcolor={_dq(tint(colour, 0.1))};")
-        out.append(f"    {_dq(group.node)} [label={_dq(chr(10).join(_bridge_text(group)))}, "
-                   f"shape=box, fillcolor={_dq(tint(colour, 0.3))}];")
+        out.append(
+            f'    label={_dq(_group_title(group))}; fontsize=11; style="rounded,filled"; '
+            f"color={_dq(colour)}; fillcolor={_dq(tint(colour, 0.1))};"
+        )
+        out.append(
+            f"    {_dq(group.node)} [label={_dq(chr(10).join(_bridge_text(group)))}, "
+            f"shape=box, fillcolor={_dq(tint(colour, 0.3))}];"
+        )
         for node in topology.members(group.name):
             style = "rounded,filled" if node.running else "rounded,filled,dashed"
-            out.append(f"    {_dq(node.node)} [label={_dq(chr(10).join(_container_text(node)))},"
-                       f" style={_dq(style)}, color={_dq(colour)}];")
+            out.append(
+                f"    {_dq(node.node)} [label={_dq(chr(10).join(_container_text(node)))},"
+                f" style={_dq(style)}, color={_dq(colour)}];"
+            )
         out.append("  }")
     for group in topology.groups:
         if group.kind == "bridge":
@@ -177,21 +196,28 @@ def format_dot(topology: Topology) -> str:
             label = f"{attachment.ifname} {attachment.address.ip}"
             out.append(f"  {_dq(bridge)} -> {_dq(node.node)} [label={_dq(label)}];")
         if node.shares:
-            out.append(f"  {_dq('container:' + node.shares)} -> {_dq(node.node)} "
-                       "[style=dotted, label=\"shares netns\"];")
+            out.append(
+                f"  {_dq('container:' + node.shares)} -> {_dq(node.node)} "
+                '[style=dotted, label="shares netns"];'
+            )
         elif not node.attachments:
-            out.append(f"  {_dq(topology.group(node.group).node)} -> {_dq(node.node)} "
-                       "[style=invis];")
+            out.append(
+                f"  {_dq(topology.group(node.group).node)} -> {_dq(node.node)} [style=invis];"
+            )
         for line in published_lines(node.published):
             host_side, target = line.split(" → ")
             label = f"{host_side} → {target.rsplit(':', 1)[1]}"
-            out.append(f"  host -> {_dq(node.node)} [dir=forward, color=\"#E69F00\", "
-                       f"fontcolor=\"#9A6A00\", penwidth=1.6, constraint=false, "
-                       f"label={_dq(label)}];")
+            out.append(
+                f'  host -> {_dq(node.node)} [dir=forward, color="#E69F00", '
+                f'fontcolor="#9A6A00", penwidth=1.6, constraint=false, '
+                f"label={_dq(label)}];"
+            )
     for link in topology.links:
-        out.append(f"  {_dq('container:' + link.parent)} -> {_dq('container:' + link.child)} "
-                   f"[dir=forward, style=dashed, constraint=false, "
-                   f"label={_dq('--link ' + link.alias)}, color={_dq(NEUTRAL)}];")
+        out.append(
+            f"  {_dq('container:' + link.parent)} -> {_dq('container:' + link.child)} "
+            f"[dir=forward, style=dashed, constraint=false, "
+            f"label={_dq('--link ' + link.alias)}, color={_dq(NEUTRAL)}];"
+        )
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -211,9 +237,15 @@ def render_dot(text: str, fmt: Literal["svg", "png"]) -> bytes:
     if dot is None:
         raise NetsimError(
             f"--format {fmt} needs Graphviz's dot on the PATH (apt-get install graphviz, or "
-            "scripts/setup-render-tools.sh); --format dot and --format mermaid need nothing")
-    done = subprocess.run([dot, f"-T{fmt}"], input=text.encode(), capture_output=True,
-                          timeout=DOT_TIMEOUT, check=False)
+            "scripts/setup-render-tools.sh); --format dot and --format mermaid need nothing"
+        )
+    done = subprocess.run(
+        [dot, f"-T{fmt}"],
+        input=text.encode(),
+        capture_output=True,
+        timeout=DOT_TIMEOUT,
+        check=False,
+    )
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip()
         raise NetsimError(f"Graphviz's dot failed on the diagram: {message}")
@@ -228,8 +260,9 @@ def format_diagram(topology: Topology, fmt: DiagramFormat) -> bytes:
         return format_dot(topology).encode()
     if fmt in ("svg", "png"):
         return render_dot(format_dot(topology), fmt)
-    raise ValueError(f"unknown diagram format {fmt!r}; expected one of "
-                     f"{', '.join(DIAGRAM_FORMATS)}")
+    raise ValueError(
+        f"unknown diagram format {fmt!r}; expected one of {', '.join(DIAGRAM_FORMATS)}"
+    )
 
 
 def write_diagram(topology: Topology, fmt: DiagramFormat, out: Path | None = None) -> bytes:

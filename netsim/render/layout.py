@@ -160,8 +160,9 @@ def container_lines(node: ContainerNode, topology: Topology) -> tuple[str, ...]:
         first, *others = hosts.split(" ")
         also = f" (+{','.join(others)})" if others else ""
         lines.append(f"published {first}:{host_port}→{port}/{proto}{also}")
-    lines += [f"--link {link.child}:{link.alias}" for link in topology.links
-              if link.parent == node.name]
+    lines += [
+        f"--link {link.child}:{link.alias}" for link in topology.links if link.parent == node.name
+    ]
     return tuple(lines)
 
 
@@ -170,16 +171,21 @@ def _folded(published: tuple[Published, ...]) -> list[tuple[str, int, str, int, 
     seen: dict[tuple[str, int, int, str], list[str]] = {}
     for p in published:
         seen.setdefault((p.container, p.host_port, p.container_port, p.proto), []).append(
-            p.host_side.rsplit(":", 1)[0])
-    return [(" ".join(hosts), host_port, container, port, proto)
-            for (container, host_port, port, proto), hosts in seen.items()]
+            p.host_side.rsplit(":", 1)[0]
+        )
+    return [
+        (" ".join(hosts), host_port, container, port, proto)
+        for (container, host_port, port, proto), hosts in seen.items()
+    ]
 
 
 def published_lines(published: tuple[Published, ...]) -> list[str]:
     """Return one line per published port for the host's table."""
-    return [", ".join(f"{host}:{host_port}" for host in hosts.split(" "))
-            + f" → {container}:{port}/{proto}"
-            for hosts, host_port, container, port, proto in _folded(published)]
+    return [
+        ", ".join(f"{host}:{host_port}" for host in hosts.split(" "))
+        + f" → {container}:{port}/{proto}"
+        for hosts, host_port, container, port, proto in _folded(published)
+    ]
 
 
 def _group_lines(group: NetworkGroup) -> tuple[str, ...]:
@@ -187,8 +193,15 @@ def _group_lines(group: NetworkGroup) -> tuple[str, ...]:
         return ("network host", "the host's own stack")
     if group.kind == "none":
         return ("network none", "loopback only")
-    flags = [f for f, on in (("default", group.default_bridge), ("internal", group.internal),
-                             ("icc off", not group.icc)) if on]
+    flags = [
+        f
+        for f, on in (
+            ("default", group.default_bridge),
+            ("internal", group.internal),
+            ("icc off", not group.icc),
+        )
+        if on
+    ]
     head = f"{group.bridge}  network {group.name}"
     lines = [head + (f" ({', '.join(flags)})" if flags else "")]
     if group.subnet is not None:
@@ -198,11 +211,12 @@ def _group_lines(group: NetworkGroup) -> tuple[str, ...]:
 
 def _summary_lines(group: str, members: tuple[ContainerNode, ...]) -> tuple[str, ...]:
     running = [m for m in members if m.running]
-    addresses = sorted(a.address.ip for m in members for a in m.attachments
-                       if a.network == group)
+    addresses = sorted(a.address.ip for m in members for a in m.attachments if a.network == group)
     images = Counter(m.image for m in members)
-    top = ", ".join(f"{image} ×{count}" for image, count in
-                    sorted(images.items(), key=lambda item: (-item[1], item[0]))[:3])
+    top = ", ".join(
+        f"{image} ×{count}"
+        for image, count in sorted(images.items(), key=lambda item: (-item[1], item[0]))[:3]
+    )
     if len(images) > 3:
         top += f", +{len(images) - 3} more"
     lines = [f"{len(members)} containers ({len(running)} running)"]
@@ -232,8 +246,13 @@ def _collapsed_groups(topology: Topology, limit: int) -> set[str]:
     return collapsed
 
 
-def layout_topology(topology: Topology, *, traffic: bool = False,
-                    detail_limit: int = DETAIL_LIMIT, label_chars: int = 16) -> Layout:
+def layout_topology(
+    topology: Topology,
+    *,
+    traffic: bool = False,
+    detail_limit: int = DETAIL_LIMIT,
+    label_chars: int = 16,
+) -> Layout:
     """Return the deterministic layout of a topology.
 
     ``traffic`` leaves room beside every wire for a packets/bytes label of
@@ -261,13 +280,15 @@ class _Builder:
         self.all_wires = wires(topology)
         self.wire_index = {(w.kind, w.a, w.b, w.counter): i for i, w in enumerate(self.all_wires)}
         label_w = self.label_chars * CHAR_EM * SMALL_SIZE / 72 + 0.2
-        space = _Spacing(gap=max(label_w, 0.3) if self.traffic else 0.3,
-                         drop=0.5 if self.traffic else 0.3)
+        space = _Spacing(
+            gap=max(label_w, 0.3) if self.traffic else 0.3, drop=0.5 if self.traffic else 0.3
+        )
         self.space = space
         collapsed = _collapsed_groups(topology, self.detail_limit)
 
-        title = (f"{topology.scenario} — network after the steps "
-                 f"(Docker {topology.engine}, simulated)")
+        title = (
+            f"{topology.scenario} — network after the steps (Docker {topology.engine}, simulated)"
+        )
         self.labels.append(Label(MARGIN, MARGIN, title, TITLE_SIZE, weight="bold"))
         y = MARGIN + text_size((title,), TITLE_SIZE)[1] + 0.2
 
@@ -280,8 +301,15 @@ class _Builder:
             lines: tuple[str, ...] = (machine.name, str(machine.address))
             if machine.listen:
                 lines += ("listens " + " ".join(machine.listen),)
-            box = Box(f"machine:{machine.name}", x, y, _box_width(lines), _box_height(lines),
-                      lines, "machine")
+            box = Box(
+                f"machine:{machine.name}",
+                x,
+                y,
+                _box_width(lines),
+                _box_height(lines),
+                lines,
+                "machine",
+            )
             machine_boxes.append(box)
             x = box.right + 0.3
         machines_h = max((b.h for b in machine_boxes), default=0.0)
@@ -298,19 +326,34 @@ class _Builder:
         if topology.published:
             host_lines.append("docker-proxy for published ports")
         host_x = MARGIN + 0.27  # its cable down to the bus lines up with the first bridge's
-        host_box = Box(HOST, host_x, y_host + 0.2, _box_width(tuple(host_lines)),
-                       _box_height(tuple(host_lines)), tuple(host_lines), "host")
+        host_box = Box(
+            HOST,
+            host_x,
+            y_host + 0.2,
+            _box_width(tuple(host_lines)),
+            _box_height(tuple(host_lines)),
+            tuple(host_lines),
+            "host",
+        )
         self.boxes.append(host_box)
         drop_x = host_box.x + 0.25
-        self._wire_segment(((drop_x, y_lan), (drop_x, host_box.y)), "lan",
-                           ("lan", "lan", HOST, (HOST, "eth0")), vertical=True)
+        self._wire_segment(
+            ((drop_x, y_lan), (drop_x, host_box.y)),
+            "lan",
+            ("lan", "lan", HOST, (HOST, "eth0")),
+            vertical=True,
+        )
         lan_xs = [drop_x]
         for box in machine_boxes:
             mx = box.x + 0.25
             lan_xs.append(mx)
             owner = box.key.split(":", 1)[1]
-            self._wire_segment(((mx, box.bottom), (mx, y_lan)), "lan",
-                               ("lan", "lan", box.key, (owner, "eth0")), vertical=True)
+            self._wire_segment(
+                ((mx, box.bottom), (mx, y_lan)),
+                "lan",
+                ("lan", "lan", box.key, (owner, "eth0")),
+                vertical=True,
+            )
         right = max([host_box.right] + [b.right for b in machine_boxes])
         x = host_box.right + 0.35
         published = topology.published
@@ -321,11 +364,18 @@ class _Builder:
             if more > 0:
                 port_lines.append(f"… and {more} more")
             for start in range(0, len(port_lines), PORT_ROWS):
-                chunk = tuple(port_lines[start:start + PORT_ROWS])
+                chunk = tuple(port_lines[start : start + PORT_ROWS])
                 if start == 0:
                     chunk = ("published ports",) + chunk
-                box = Box(f"ports:{start}", x, host_box.y, _box_width(chunk), _box_height(chunk),
-                          chunk, "ports")
+                box = Box(
+                    f"ports:{start}",
+                    x,
+                    host_box.y,
+                    _box_width(chunk),
+                    _box_height(chunk),
+                    chunk,
+                    "ports",
+                )
                 self.boxes.append(box)
                 x = box.right + 0.2
                 right = max(right, box.right)
@@ -339,8 +389,9 @@ class _Builder:
         placed: list[_PlacedGroup] = []
         for index, group in enumerate(topology.groups):
             members = topology.members(group.name)
-            placed_group = self._place_group(index, group, members, x, y_groups,
-                                             group.name in collapsed)
+            placed_group = self._place_group(
+                index, group, members, x, y_groups, group.name in collapsed
+            )
             placed.append(placed_group)
             x = placed_group.right + space.col_gap
         bus_xs = [drop_x] + [g.uplink_x for g in placed if g.uplink_x is not None]
@@ -351,54 +402,108 @@ class _Builder:
             group = topology.groups[g.index]
             if group.bridge:
                 key = ("uplink", HOST, group.node, (HOST, group.bridge))
-                self._wire_segment(((g.uplink_x, y_bus), (g.uplink_x, g.header.y)), "uplink",
-                                   key, vertical=True, group=g.index)
+                self._wire_segment(
+                    ((g.uplink_x, y_bus), (g.uplink_x, g.header.y)),
+                    "uplink",
+                    key,
+                    vertical=True,
+                    group=g.index,
+                )
             else:
-                self.segments.append(Segment(((g.uplink_x, y_bus), (g.uplink_x, g.header.y)),
-                                             "netns", group=g.index))
+                self.segments.append(
+                    Segment(((g.uplink_x, y_bus), (g.uplink_x, g.header.y)), "netns", group=g.index)
+                )
         regular_bottom = max((g.bottom for g in placed), default=y_groups)
         bottom = self._place_multihomed(placed, regular_bottom + 0.3)
         self._place_links_and_sharers()
         for g in placed:
-            self.group_boxes.append(Box(f"group:{topology.groups[g.index].name}", g.x,
-                                        y_groups, g.right - g.x, bottom + 0.15 - y_groups, (),
-                                        "group", g.index))
+            self.group_boxes.append(
+                Box(
+                    f"group:{topology.groups[g.index].name}",
+                    g.x,
+                    y_groups,
+                    g.right - g.x,
+                    bottom + 0.15 - y_groups,
+                    (),
+                    "group",
+                    g.index,
+                )
+            )
         right = max([right] + [g.right for g in placed])
         y = bottom + 0.45
 
         # The host's rectangle around its stack and its networks.
-        self.group_boxes.insert(0, Box("host-area", MARGIN, y_host, right + 0.2 - MARGIN,
-                                       y - 0.15 - y_host, (), "host-area"))
+        self.group_boxes.insert(
+            0,
+            Box(
+                "host-area",
+                MARGIN,
+                y_host,
+                right + 0.2 - MARGIN,
+                y - 0.15 - y_host,
+                (),
+                "host-area",
+            ),
+        )
         lan_right = max(lan_xs + [right])
         self.segments.insert(0, Segment(((MARGIN, y_lan), (lan_right + 0.1, y_lan)), "lan-bus"))
         for box in self.boxes:
             right = max(right, box.right)
         width = right + 0.2 + MARGIN
         notes_y = y
-        return Layout(width=max(width, MARGIN * 2 + text_size((title,), TITLE_SIZE)[0]),
-                      height=notes_y, groups=tuple(self.group_boxes), boxes=tuple(self.boxes),
-                      segments=tuple(self.segments), labels=tuple(self.labels),
-                      wires=self.all_wires, collapsed=tuple(sorted(collapsed)), notes_y=notes_y)
+        return Layout(
+            width=max(width, MARGIN * 2 + text_size((title,), TITLE_SIZE)[0]),
+            height=notes_y,
+            groups=tuple(self.group_boxes),
+            boxes=tuple(self.boxes),
+            segments=tuple(self.segments),
+            labels=tuple(self.labels),
+            wires=self.all_wires,
+            collapsed=tuple(sorted(collapsed)),
+            notes_y=notes_y,
+        )
 
-    def _wire_segment(self, points: tuple[tuple[float, float], ...], style: str,
-                      key: tuple[object, ...], *, vertical: bool, group: int = -1) -> None:
+    def _wire_segment(
+        self,
+        points: tuple[tuple[float, float], ...],
+        style: str,
+        key: tuple[object, ...],
+        *,
+        vertical: bool,
+        group: int = -1,
+    ) -> None:
         index = self.wire_index.get(key)
         (x0, y0), (x1, y1) = points[0], points[-1]
         if vertical:
             label_at = (x0 + 0.06, (y0 + y1) / 2, "left")
         else:
             label_at = ((x0 + x1) / 2, y0 - 0.03, "center")
-        self.segments.append(Segment(points, style, () if index is None else (index,),
-                                     label_at, group))
+        self.segments.append(
+            Segment(points, style, () if index is None else (index,), label_at, group)
+        )
 
-    def _place_group(self, index: int, group: NetworkGroup, members: tuple[ContainerNode, ...],
-                     x: float, y: float, collapsed: bool) -> _PlacedGroup:
+    def _place_group(
+        self,
+        index: int,
+        group: NetworkGroup,
+        members: tuple[ContainerNode, ...],
+        x: float,
+        y: float,
+        collapsed: bool,
+    ) -> _PlacedGroup:
         space = self.space
         header_lines = _group_lines(group)
         inner_x = x + 0.12
-        header = Box(f"{group.node}", inner_x, y + 0.12, _box_width(header_lines),
-                     _box_height(header_lines), header_lines,
-                     "bridge" if group.bridge else "group-header", index)
+        header = Box(
+            f"{group.node}",
+            inner_x,
+            y + 0.12,
+            _box_width(header_lines),
+            _box_height(header_lines),
+            header_lines,
+            "bridge" if group.bridge else "group-header",
+            index,
+        )
         self.boxes.append(header)
         bus_x = inner_x + 0.2
         uplink_x: float | None = bus_x if group.kind != "none" else None
@@ -406,17 +511,36 @@ class _Builder:
         top = header.bottom + 0.2
         if collapsed:
             lines = _summary_lines(group.name, members)
-            box = Box(f"summary:{group.name}", bus_x + space.gap, top, _box_width(lines),
-                      _box_height(lines), lines, "summary", index)
+            box = Box(
+                f"summary:{group.name}",
+                bus_x + space.gap,
+                top,
+                _box_width(lines),
+                _box_height(lines),
+                lines,
+                "summary",
+                index,
+            )
             self.boxes.append(box)
             conn_y = box.y + min(0.18, box.h / 2)
-            self.segments.append(Segment(((bus_x, header.bottom), (bus_x, conn_y)), "bus",
-                                         group=index))
+            self.segments.append(
+                Segment(((bus_x, header.bottom), (bus_x, conn_y)), "bus", group=index)
+            )
             veths = tuple(
                 self.wire_index[("veth", group.node, m.node, (HOST, a.host_veth))]
-                for m in members for a in m.attachments if a.network == group.name)
-            self.segments.append(Segment(((bus_x, conn_y), (box.x, conn_y)), "veth", veths,
-                                         ((bus_x + box.x) / 2, conn_y - 0.03, "center"), index))
+                for m in members
+                for a in m.attachments
+                if a.network == group.name
+            )
+            self.segments.append(
+                Segment(
+                    ((bus_x, conn_y), (box.x, conn_y)),
+                    "veth",
+                    veths,
+                    ((bus_x + box.x) / 2, conn_y - 0.03, "center"),
+                    index,
+                )
+            )
             right = max(header.right, box.right) + 0.12
             return _PlacedGroup(index, x, right, box.bottom, header, bus_x, uplink_x, 0.0, ())
         single = [m for m in members if len(m.attachments) <= 1]
@@ -441,8 +565,16 @@ class _Builder:
             column_bus = bus_x + column * col_w
             if group.kind != "bridge":
                 column_bus = inner_x + column * col_w
-            box = Box(member.node, column_bus + gap, row_y[row], box_w, _box_height(lines),
-                      lines, "container" if member.running else "stopped", index)
+            box = Box(
+                member.node,
+                column_bus + gap,
+                row_y[row],
+                box_w,
+                _box_height(lines),
+                lines,
+                "container" if member.running else "stopped",
+                index,
+            )
             self.boxes.append(box)
             bottom = max(bottom, box.bottom)
             if member.attachments and group.kind == "bridge":
@@ -450,29 +582,40 @@ class _Builder:
                 conn_y = box.y + 0.12
                 bus_ends[column] = max(bus_ends.get(column, 0.0), conn_y)
                 key = ("veth", group.node, member.node, (HOST, attachment.host_veth))
-                self._wire_segment(((column_bus, conn_y), (box.x, conn_y)), "veth", key,
-                                   vertical=False, group=index)
+                self._wire_segment(
+                    ((column_bus, conn_y), (box.x, conn_y)),
+                    "veth",
+                    key,
+                    vertical=False,
+                    group=index,
+                )
         if group.kind == "bridge":
             bus_top = header.bottom
             last = max(bus_ends, default=0)
             if last > 0:
                 hub_y = header.bottom + 0.1
-                self.segments.append(Segment(((bus_x, hub_y), (bus_x + last * col_w, hub_y)),
-                                             "bus", group=index))
+                self.segments.append(
+                    Segment(((bus_x, hub_y), (bus_x + last * col_w, hub_y)), "bus", group=index)
+                )
             for column, end in sorted(bus_ends.items()):
                 column_x = bus_x + column * col_w
                 start = bus_top if column == 0 else header.bottom + 0.1
-                self.segments.append(Segment(((column_x, start), (column_x, end)), "bus",
-                                             group=index))
+                self.segments.append(
+                    Segment(((column_x, start), (column_x, end)), "bus", group=index)
+                )
             if not bus_ends:
-                self.segments.append(Segment(((bus_x, header.bottom),
-                                              (bus_x, header.bottom + 0.1)), "bus", group=index))
+                self.segments.append(
+                    Segment(
+                        ((bus_x, header.bottom), (bus_x, header.bottom + 0.1)), "bus", group=index
+                    )
+                )
         first_x = bus_x + gap if group.kind == "bridge" else inner_x
         right = max(header.right, first_x + (columns - 1) * col_w + box_w) + 0.12
         if linked:
             right += 0.45
-        return _PlacedGroup(index, x, max(right, x + 1.0), bottom, header, bus_x, uplink_x,
-                            box_w, multi)
+        return _PlacedGroup(
+            index, x, max(right, x + 1.0), bottom, header, bus_x, uplink_x, box_w, multi
+        )
 
     def _place_links_and_sharers(self) -> None:
         """Draw legacy links as brackets right of the boxes, shared namespaces as dots."""
@@ -492,7 +635,11 @@ class _Builder:
                 out = edge + 0.12 + 0.1 * nesting[parent.x]
                 nesting[parent.x] += 1
                 points: tuple[tuple[float, float], ...] = (
-                    (parent.right, py), (out, py), (out, cy), (child.right, cy))
+                    (parent.right, py),
+                    (out, py),
+                    (out, cy),
+                    (child.right, cy),
+                )
             elif parent.x < child.x:
                 points = ((parent.right, py), (child.x, cy))
             else:
@@ -520,17 +667,29 @@ class _Builder:
         for g in placed:
             for member in g.multi:
                 lines = container_lines(member, self.topology)
-                box = Box(member.node, g.bus_x + self.space.gap, y, max(g.box_w, _box_width(lines)),
-                          _box_height(lines), lines, "container", g.index)
+                box = Box(
+                    member.node,
+                    g.bus_x + self.space.gap,
+                    y,
+                    max(g.box_w, _box_width(lines)),
+                    _box_height(lines),
+                    lines,
+                    "container",
+                    g.index,
+                )
                 self.boxes.append(box)
                 for n, attachment in enumerate(member.attachments):
                     target = by_name[attachment.network]
                     group = self.topology.group(attachment.network)
                     conn_y = box.y + 0.12 + 0.15 * n
                     key = ("veth", group.node, member.node, (HOST, attachment.host_veth))
-                    self.segments.append(Segment(((target.bus_x, target.header.bottom),
-                                                  (target.bus_x, conn_y)), "bus",
-                                                 group=target.index))
+                    self.segments.append(
+                        Segment(
+                            ((target.bus_x, target.header.bottom), (target.bus_x, conn_y)),
+                            "bus",
+                            group=target.index,
+                        )
+                    )
                     if target is g:
                         points = ((g.bus_x, conn_y), (box.x, conn_y))
                     else:

@@ -58,6 +58,7 @@ def write_pcaps(
 
 def write_run_pcaps(directory: str | Path, run: Run) -> list[Path]:
     """Write every frame the run's probes put on the wire, timed from the run's start."""
-    captures = (replace(c, time=c.time + probe.start) for probe in run.probes
-                for c in probe.captures)
+    captures = (
+        replace(c, time=c.time + probe.start) for probe in run.probes for c in probe.captures
+    )
     return write_pcaps(directory, captures)

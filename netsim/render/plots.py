@@ -66,14 +66,16 @@ SVG_SALT = "netsim"
 @contextmanager
 def _style() -> Iterator[None]:
     """Apply netsim's fixed matplotlib settings for the duration of a drawing."""
-    with mpl.rc_context({
-        "font.family": FONT_FAMILY,
-        "font.size": FONT_SIZE,
-        "svg.hashsalt": SVG_SALT,
-        "svg.fonttype": "path",
-        "path.simplify": False,
-        "axes.unicode_minus": False,
-    }):
+    with mpl.rc_context(
+        {
+            "font.family": FONT_FAMILY,
+            "font.size": FONT_SIZE,
+            "svg.hashsalt": SVG_SALT,
+            "svg.fonttype": "path",
+            "path.simplify": False,
+            "axes.unicode_minus": False,
+        }
+    ):
         yield
 
 
@@ -94,7 +96,8 @@ def save_figure(figure: Figure, out: Path, fmt: Format) -> Path:
         raise ValueError(f"unknown picture format {fmt!r}; expected one of {', '.join(FORMATS)}")
     out.parent.mkdir(parents=True, exist_ok=True)
     metadata: dict[str, Any] = (
-        {"Date": None, "Creator": "netsim"} if fmt == "svg" else {"Software": "netsim"})
+        {"Date": None, "Creator": "netsim"} if fmt == "svg" else {"Software": "netsim"}
+    )
     with _style():
         figure.savefig(out, format=fmt, dpi=DPI, metadata=metadata)
     return out
@@ -139,34 +142,81 @@ def _segment_style(style: str, colour: str) -> dict[str, Any]:
 def _draw_boxes(axes: Axes, layout: Layout) -> None:
     for area in layout.groups:
         if area.style == "host-area":
-            axes.add_patch(FancyBboxPatch(
-                (area.x, area.y), area.w, area.h, boxstyle="round,pad=0,rounding_size=0.08",
-                facecolor="#FAFAFA", edgecolor="#888888", linewidth=1.0, zorder=0))
+            axes.add_patch(
+                FancyBboxPatch(
+                    (area.x, area.y),
+                    area.w,
+                    area.h,
+                    boxstyle="round,pad=0,rounding_size=0.08",
+                    facecolor="#FAFAFA",
+                    edgecolor="#888888",
+                    linewidth=1.0,
+                    zorder=0,
+                )
+            )
         else:
             colour = group_colour(area.group)
-            axes.add_patch(FancyBboxPatch(
-                (area.x, area.y), area.w, area.h, boxstyle="round,pad=0,rounding_size=0.06",
-                facecolor=tint(colour, 0.10), edgecolor=tint(colour, 0.6), linewidth=1.0,
-                zorder=0.5))
+            axes.add_patch(
+                FancyBboxPatch(
+                    (area.x, area.y),
+                    area.w,
+                    area.h,
+                    boxstyle="round,pad=0,rounding_size=0.06",
+                    facecolor=tint(colour, 0.10),
+                    edgecolor=tint(colour, 0.6),
+                    linewidth=1.0,
+                    zorder=0.5,
+                )
+            )
     for box in layout.boxes:
         face, edge, linestyle = _BOX_STYLE[box.style]
         colour = group_colour(box.group)
-        axes.add_patch(FancyBboxPatch(
-            (box.x, box.y), box.w, box.h, boxstyle="round,pad=0,rounding_size=0.04",
-            facecolor=face if box.style != "bridge" else tint(colour, 0.25),
-            edgecolor=edge or colour, linewidth=1.1, linestyle=linestyle, zorder=3))
+        axes.add_patch(
+            FancyBboxPatch(
+                (box.x, box.y),
+                box.w,
+                box.h,
+                boxstyle="round,pad=0,rounding_size=0.04",
+                facecolor=face if box.style != "bridge" else tint(colour, 0.25),
+                edgecolor=edge or colour,
+                linewidth=1.1,
+                linestyle=linestyle,
+                zorder=3,
+            )
+        )
         ink = "#666666" if box.style == "stopped" else "#000000"
-        axes.text(box.x + PAD, box.y + PAD, box.lines[0], ha="left", va="top",
-                  fontsize=FONT_SIZE, fontweight="bold", color=ink, zorder=4)
+        axes.text(
+            box.x + PAD,
+            box.y + PAD,
+            box.lines[0],
+            ha="left",
+            va="top",
+            fontsize=FONT_SIZE,
+            fontweight="bold",
+            color=ink,
+            zorder=4,
+        )
         if len(box.lines) > 1:
             first = LINE_SPACING * FONT_SIZE / 72 + NAME_GAP
-            axes.text(box.x + PAD, box.y + PAD + first, "\n".join(box.lines[1:]), ha="left",
-                      va="top", fontsize=FONT_SIZE, color=ink, zorder=4,
-                      linespacing=LINE_SPACING)
+            axes.text(
+                box.x + PAD,
+                box.y + PAD + first,
+                "\n".join(box.lines[1:]),
+                ha="left",
+                va="top",
+                fontsize=FONT_SIZE,
+                color=ink,
+                zorder=4,
+                linespacing=LINE_SPACING,
+            )
 
 
-def _draw_segments(axes: Axes, layout: Layout, widths: dict[int, float] | None = None,
-                   highlight: frozenset[int] = frozenset()) -> None:
+def _draw_segments(
+    axes: Axes,
+    layout: Layout,
+    widths: dict[int, float] | None = None,
+    highlight: frozenset[int] = frozenset(),
+) -> None:
     for segment in layout.segments:
         colour = group_colour(segment.group)
         style = _segment_style(segment.style, colour)
@@ -183,25 +233,40 @@ def _draw_segments(axes: Axes, layout: Layout, widths: dict[int, float] | None =
         if segment.style == "link":
             for (x0, y0), (x1, y1) in zip(segment.points[:-2], segment.points[1:-1], strict=True):
                 axes.plot([x0, x1], [y0, y1], zorder=zorder, solid_capstyle="butt", **style)
-            arrow = FancyArrowPatch(segment.points[-2], segment.points[-1], arrowstyle="-|>",
-                                    mutation_scale=9, shrinkA=0, shrinkB=0, zorder=zorder,
-                                    **style)
+            arrow = FancyArrowPatch(
+                segment.points[-2],
+                segment.points[-1],
+                arrowstyle="-|>",
+                mutation_scale=9,
+                shrinkA=0,
+                shrinkB=0,
+                zorder=zorder,
+                **style,
+            )
             axes.add_patch(arrow)
             continue
         axes.plot(xs, ys, zorder=zorder, solid_capstyle="butt", **style)
         if segment.style == "veth":
-            axes.plot([xs[0]], [ys[0]], marker="o", markersize=3.2, zorder=zorder,
-                      color=style["color"])
+            axes.plot(
+                [xs[0]], [ys[0]], marker="o", markersize=3.2, zorder=zorder, color=style["color"]
+            )
 
 
 def _draw_labels(axes: Axes, layout: Layout) -> None:
     for label in layout.labels:
-        axes.text(label.x, label.y, label.text, ha=label.ha, va=label.va, fontsize=label.size,
-                  fontweight=label.weight, zorder=4)
+        axes.text(
+            label.x,
+            label.y,
+            label.text,
+            ha=label.ha,
+            va=label.va,
+            fontsize=label.size,
+            fontweight=label.weight,
+            zorder=4,
+        )
 
 
-def _legend_row(axes: Axes, y: float, width: float,
-                entries: tuple[tuple[str, str], ...]) -> float:
+def _legend_row(axes: Axes, y: float, width: float, entries: tuple[tuple[str, str], ...]) -> float:
     """Draw line samples (none for style "") with their meaning; return the y below."""
     x = 0.3
     row_h = LINE_SPACING * FONT_SIZE / 72 + 0.08
@@ -258,8 +323,9 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
     """
     per_wire = traffic.per_wire(wires(topology))
     # A collapsed group's connector carries the sum of its veths: the total bounds it.
-    total = _traffic_text(sum(p for p, _ in per_wire.values()),
-                          sum(b for _, b in per_wire.values()))
+    total = _traffic_text(
+        sum(p for p, _ in per_wire.values()), sum(b for _, b in per_wire.values())
+    )
     widest = max([len(_traffic_text(p, b)) for p, b in per_wire.values()] + [len(total)])
     layout = layout_topology(topology, traffic=True, label_chars=max(widest, 14))
     most = max((p for p, _ in per_wire.values()), default=0)
@@ -289,23 +355,53 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
             if packets == 0:
                 continue
             x, y, ha = segment.label_at
-            axes.text(x, y, _traffic_text(packets, size), ha=ha,
-                      va="bottom" if ha == "center" else "center", fontsize=SMALL_SIZE,
-                      color=HIGHLIGHT if any(w in lit for w in segment.wires) else "#000000",
-                      zorder=5)
+            axes.text(
+                x,
+                y,
+                _traffic_text(packets, size),
+                ha=ha,
+                va="bottom" if ha == "center" else "center",
+                fontsize=SMALL_SIZE,
+                color=HIGHLIGHT if any(w in lit for w in segment.wires) else "#000000",
+                zorder=5,
+            )
         if path is not None:
             for i, note in enumerate(path.nat, start=1):
                 box = _box_for_node(layout, note.node)
                 if box is not None:
-                    axes.text(box.right, box.y, f"{i}", ha="center", va="center",
-                              fontsize=SMALL_SIZE, fontweight="bold", color="white", zorder=6,
-                              bbox={"boxstyle": "circle,pad=0.25", "facecolor": HIGHLIGHT,
-                                    "edgecolor": "none"})
-        y = _legend_row(axes, layout.notes_y + 0.1, width,
-                        (("veth", "width grows with log(packets)"), ("", title_note)))
+                    axes.text(
+                        box.right,
+                        box.y,
+                        f"{i}",
+                        ha="center",
+                        va="center",
+                        fontsize=SMALL_SIZE,
+                        fontweight="bold",
+                        color="white",
+                        zorder=6,
+                        bbox={
+                            "boxstyle": "circle,pad=0.25",
+                            "facecolor": HIGHLIGHT,
+                            "edgecolor": "none",
+                        },
+                    )
+        y = _legend_row(
+            axes,
+            layout.notes_y + 0.1,
+            width,
+            (("veth", "width grows with log(packets)"), ("", title_note)),
+        )
         if notes:
-            axes.text(0.3, y, "\n".join(notes), ha="left", va="top", fontsize=FONT_SIZE,
-                      color=HIGHLIGHT, linespacing=LINE_SPACING)
+            axes.text(
+                0.3,
+                y,
+                "\n".join(notes),
+                ha="left",
+                va="top",
+                fontsize=FONT_SIZE,
+                color=HIGHLIGHT,
+                linespacing=LINE_SPACING,
+            )
     return figure
 
 
@@ -344,25 +440,60 @@ def draw_reachability(matrix: GroupedMatrix, *, limit: int = MATRIX_LIMIT) -> Fi
     with _style():
         figure, axes = _page(width, height)
         axes.text(0.3, 0.3, title, fontsize=11, fontweight="bold", va="top")
-        axes.text(0.3, 0.55, "rows: sources · columns: destinations, grouped by network",
-                  fontsize=FONT_SIZE, va="top", color=NEUTRAL)
+        axes.text(
+            0.3,
+            0.55,
+            "rows: sources · columns: destinations, grouped by network",
+            fontsize=FONT_SIZE,
+            va="top",
+            color=NEUTRAL,
+        )
         _group_key(axes, names, matrix.networks, 0.3, 0.78, width)
-        _group_bands(axes, left, top, row_groups, column_groups, grid_w, grid_h,
-                     matrix.networks)
+        _group_bands(axes, left, top, row_groups, column_groups, grid_w, grid_h, matrix.networks)
         for i, name in enumerate(rows):
-            axes.text(left - 0.1, top + (i + 0.5) * CELL, name, ha="right", va="center",
-                      fontsize=FONT_SIZE)
+            axes.text(
+                left - 0.1,
+                top + (i + 0.5) * CELL,
+                name,
+                ha="right",
+                va="center",
+                fontsize=FONT_SIZE,
+            )
         for j, name in enumerate(columns):
-            axes.text(left + (j + 0.5) * CELL, top - 0.1, name, ha="center", va="bottom",
-                      rotation=90, fontsize=FONT_SIZE)
+            axes.text(
+                left + (j + 0.5) * CELL,
+                top - 0.1,
+                name,
+                ha="center",
+                va="bottom",
+                rotation=90,
+                fontsize=FONT_SIZE,
+            )
         for i, row in enumerate(matrix.results):
             for j, result in enumerate(row):
                 style = result_style(result)
                 x, y = left + j * CELL, top + i * CELL
-                axes.add_patch(Rectangle((x, y), CELL, CELL, facecolor=style.colour,
-                                         edgecolor="white", linewidth=1.0, zorder=2))
-                axes.text(x + CELL / 2, y + CELL / 2, style.mark, ha="center", va="center",
-                          fontsize=9, color=style.ink, zorder=3)
+                axes.add_patch(
+                    Rectangle(
+                        (x, y),
+                        CELL,
+                        CELL,
+                        facecolor=style.colour,
+                        edgecolor="white",
+                        linewidth=1.0,
+                        zorder=2,
+                    )
+                )
+                axes.text(
+                    x + CELL / 2,
+                    y + CELL / 2,
+                    style.mark,
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color=style.ink,
+                    zorder=3,
+                )
         _result_legend(axes, 0.3, legend_top, width)
     return figure
 
@@ -394,40 +525,75 @@ def _network_colour(name: str, networks: tuple[str, ...]) -> str:
     return group_colour(networks.index(name) if name in networks else -1)
 
 
-def _group_key(axes: Axes, names: list[str], networks: tuple[str, ...], x: float, y: float,
-               width: float) -> None:
+def _group_key(
+    axes: Axes, names: list[str], networks: tuple[str, ...], x: float, y: float, width: float
+) -> None:
     """Draw which colour stands for which group (network) on the matrix's bands."""
-    axes.text(x, y + 0.08, "networks:", ha="left", va="center", fontsize=FONT_SIZE,
-              color=NEUTRAL)
+    axes.text(x, y + 0.08, "networks:", ha="left", va="center", fontsize=FONT_SIZE, color=NEUTRAL)
     for name, entry_x, row in _group_key_entries(names, width):
         entry_y = y + row * 0.22
-        axes.add_patch(Rectangle((entry_x, entry_y), 0.16, 0.16,
-                                 facecolor=_network_colour(name, networks), edgecolor="none"))
-        axes.text(entry_x + 0.22, entry_y + 0.08, name, ha="left", va="center",
-                  fontsize=FONT_SIZE)
+        axes.add_patch(
+            Rectangle(
+                (entry_x, entry_y),
+                0.16,
+                0.16,
+                facecolor=_network_colour(name, networks),
+                edgecolor="none",
+            )
+        )
+        axes.text(entry_x + 0.22, entry_y + 0.08, name, ha="left", va="center", fontsize=FONT_SIZE)
 
 
-def _group_bands(axes: Axes, left: float, top: float, row_groups: list[str],
-                 column_groups: list[str], grid_w: float, grid_h: float,
-                 networks: tuple[str, ...]) -> None:
+def _group_bands(
+    axes: Axes,
+    left: float,
+    top: float,
+    row_groups: list[str],
+    column_groups: list[str],
+    grid_w: float,
+    grid_h: float,
+    networks: tuple[str, ...],
+) -> None:
     """Draw a coloured band and a separator for each run of the same group."""
     for runs, vertical in ((_runs(row_groups), False), (_runs(column_groups), True)):
         for name, start, end in runs:
             colour = _network_colour(name, networks)
             if vertical:
-                axes.add_patch(Rectangle((left + start * CELL, top - 0.08),
-                                         (end - start) * CELL, 0.06, facecolor=colour,
-                                         edgecolor="none"))
+                axes.add_patch(
+                    Rectangle(
+                        (left + start * CELL, top - 0.08),
+                        (end - start) * CELL,
+                        0.06,
+                        facecolor=colour,
+                        edgecolor="none",
+                    )
+                )
                 if start:
-                    axes.plot([left + start * CELL] * 2, [top - 0.08, top + grid_h],
-                              color="#000000", linewidth=1.2, zorder=4)
+                    axes.plot(
+                        [left + start * CELL] * 2,
+                        [top - 0.08, top + grid_h],
+                        color="#000000",
+                        linewidth=1.2,
+                        zorder=4,
+                    )
             else:
-                axes.add_patch(Rectangle((left - 0.08, top + start * CELL), 0.06,
-                                         (end - start) * CELL, facecolor=colour,
-                                         edgecolor="none"))
+                axes.add_patch(
+                    Rectangle(
+                        (left - 0.08, top + start * CELL),
+                        0.06,
+                        (end - start) * CELL,
+                        facecolor=colour,
+                        edgecolor="none",
+                    )
+                )
                 if start:
-                    axes.plot([left - 0.08, left + grid_w], [top + start * CELL] * 2,
-                              color="#000000", linewidth=1.2, zorder=4)
+                    axes.plot(
+                        [left - 0.08, left + grid_w],
+                        [top + start * CELL] * 2,
+                        color="#000000",
+                        linewidth=1.2,
+                        zorder=4,
+                    )
 
 
 def _runs(groups: list[str]) -> list[tuple[str, int, int]]:
@@ -443,8 +609,9 @@ def _runs(groups: list[str]) -> list[tuple[str, int, int]]:
 def _legend_entries() -> list[tuple[str, str, str, str]]:
     seen: dict[str, tuple[str, str, str, str]] = {}
     for style in RESULT_STYLES:
-        seen.setdefault(style.colour + style.mark,
-                        (style.colour, style.mark, style.ink, style.meaning))
+        seen.setdefault(
+            style.colour + style.mark, (style.colour, style.mark, style.ink, style.meaning)
+        )
     return list(seen.values())
 
 
@@ -454,13 +621,13 @@ def _legend_height(width: float) -> float:
 
 def _result_legend(axes: Axes, x: float, y: float, width: float) -> float:
     """Draw the results' colours, marks and meanings; return the y below."""
-    axes.text(x, y, "legend (colour and mark):", fontsize=FONT_SIZE, fontweight="bold",
-              va="top")
+    axes.text(x, y, "legend (colour and mark):", fontsize=FONT_SIZE, fontweight="bold", va="top")
     y += 0.24
     entries = [(c, m, i, t) for c, m, i, t in _legend_entries()]
     for colour, mark, ink, meaning in entries:
-        axes.add_patch(Rectangle((x, y), 0.2, 0.2, facecolor=colour, edgecolor="#888888",
-                                 linewidth=0.6))
+        axes.add_patch(
+            Rectangle((x, y), 0.2, 0.2, facecolor=colour, edgecolor="#888888", linewidth=0.6)
+        )
         axes.text(x + 0.1, y + 0.1, mark, ha="center", va="center", fontsize=9, color=ink)
         axes.text(x + 0.3, y + 0.1, meaning, ha="left", va="center", fontsize=FONT_SIZE)
         y += 0.24
@@ -481,23 +648,62 @@ def _draw_aggregate(matrix: AggregateMatrix) -> Figure:
     height = legend_top + _legend_height(width) + 0.2
     with _style():
         figure, axes = _page(width, height)
-        axes.text(0.3, 0.3, f"{matrix.scenario} — who reaches what, by network",
-                  fontsize=11, fontweight="bold", va="top")
-        axes.text(0.3, 0.55, f"{matrix.sources} sources × {matrix.destinations} destinations, "
-                  "aggregated: each cell shows its results' shares, its mark the largest",
-                  fontsize=FONT_SIZE, va="top", color=NEUTRAL)
+        axes.text(
+            0.3,
+            0.3,
+            f"{matrix.scenario} — who reaches what, by network",
+            fontsize=11,
+            fontweight="bold",
+            va="top",
+        )
+        axes.text(
+            0.3,
+            0.55,
+            f"{matrix.sources} sources × {matrix.destinations} destinations, "
+            "aggregated: each cell shows its results' shares, its mark the largest",
+            fontsize=FONT_SIZE,
+            va="top",
+            color=NEUTRAL,
+        )
         for i, name in enumerate(rows):
-            axes.text(left - 0.14, top + (i + 0.5) * cell, name, ha="right", va="center",
-                      fontsize=FONT_SIZE)
+            axes.text(
+                left - 0.14,
+                top + (i + 0.5) * cell,
+                name,
+                ha="right",
+                va="center",
+                fontsize=FONT_SIZE,
+            )
             colour = _network_colour(matrix.row_groups[i][0], matrix.networks)
-            axes.add_patch(Rectangle((left - 0.09, top + i * cell + 0.04), 0.06, cell - 0.08,
-                                     facecolor=colour, edgecolor="none"))
+            axes.add_patch(
+                Rectangle(
+                    (left - 0.09, top + i * cell + 0.04),
+                    0.06,
+                    cell - 0.08,
+                    facecolor=colour,
+                    edgecolor="none",
+                )
+            )
         for j, name in enumerate(columns):
-            axes.text(left + (j + 0.5) * cell, top - 0.14, name, ha="center", va="bottom",
-                      rotation=90, fontsize=FONT_SIZE)
+            axes.text(
+                left + (j + 0.5) * cell,
+                top - 0.14,
+                name,
+                ha="center",
+                va="bottom",
+                rotation=90,
+                fontsize=FONT_SIZE,
+            )
             colour = _network_colour(matrix.column_groups[j][0], matrix.networks)
-            axes.add_patch(Rectangle((left + j * cell + 0.04, top - 0.09), cell - 0.08, 0.06,
-                                     facecolor=colour, edgecolor="none"))
+            axes.add_patch(
+                Rectangle(
+                    (left + j * cell + 0.04, top - 0.09),
+                    cell - 0.08,
+                    0.06,
+                    facecolor=colour,
+                    edgecolor="none",
+                )
+            )
         for i, row in enumerate(matrix.cells):
             for j, counts in enumerate(row):
                 x, y = left + j * cell, top + i * cell
@@ -505,20 +711,48 @@ def _draw_aggregate(matrix: AggregateMatrix) -> Figure:
                 offset = 0.0
                 for result, n in counts:
                     share = cell * n / total if total else 0.0
-                    axes.add_patch(Rectangle((x + offset, y), share, cell,
-                                             facecolor=result_style(result).colour,
-                                             edgecolor="none", zorder=2))
+                    axes.add_patch(
+                        Rectangle(
+                            (x + offset, y),
+                            share,
+                            cell,
+                            facecolor=result_style(result).colour,
+                            edgecolor="none",
+                            zorder=2,
+                        )
+                    )
                     offset += share
-                axes.add_patch(Rectangle((x, y), cell, cell, facecolor="none",
-                                         edgecolor="white", linewidth=1.5, zorder=3))
+                axes.add_patch(
+                    Rectangle(
+                        (x, y),
+                        cell,
+                        cell,
+                        facecolor="none",
+                        edgecolor="white",
+                        linewidth=1.5,
+                        zorder=3,
+                    )
+                )
                 if total:
                     result, n = max(counts, key=lambda item: item[1])
                     style = result_style(result)
-                    axes.text(x + cell / 2, y + cell / 2, f"{style.mark}\n{n}/{total}",
-                              ha="center", va="center", fontsize=SMALL_SIZE, zorder=4,
-                              color="#000000", linespacing=1.1,
-                              bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
-                                    "edgecolor": "none", "alpha": 0.85})
+                    axes.text(
+                        x + cell / 2,
+                        y + cell / 2,
+                        f"{style.mark}\n{n}/{total}",
+                        ha="center",
+                        va="center",
+                        fontsize=SMALL_SIZE,
+                        zorder=4,
+                        color="#000000",
+                        linespacing=1.1,
+                        bbox={
+                            "boxstyle": "round,pad=0.15",
+                            "facecolor": "white",
+                            "edgecolor": "none",
+                            "alpha": 0.85,
+                        },
+                    )
         _result_legend(axes, 0.3, legend_top, width)
     return figure
 
@@ -531,8 +765,13 @@ def plot_topology(topology: Topology, out: Path, fmt: Format = "png") -> Path:
     return save_figure(draw_topology(topology), out, fmt)
 
 
-def plot_traffic(topology: Topology, traffic: Traffic, out: Path, fmt: Format = "png",
-                 path: ProbePath | None = None) -> Path:
+def plot_traffic(
+    topology: Topology,
+    traffic: Traffic,
+    out: Path,
+    fmt: Format = "png",
+    path: ProbePath | None = None,
+) -> Path:
     """Write the traffic picture (with one probe's path highlighted); return its path."""
     return save_figure(draw_traffic(topology, traffic, path), out, fmt)
 
@@ -556,6 +795,9 @@ def plot_all(pictures: Pictures, out_dir: Path, fmt: Format = "png") -> list[Pat
     written.append(plot_traffic(topology, traffic, out_dir / f"{name}-traffic.{fmt}", fmt))
     for number, record in enumerate(pictures.paths, start=1):
         path = probe_path(record)
-        written.append(plot_traffic(topology, path.traffic,
-                                    out_dir / f"{name}-probe-{number}.{fmt}", fmt, path))
+        written.append(
+            plot_traffic(
+                topology, path.traffic, out_dir / f"{name}-probe-{number}.{fmt}", fmt, path
+            )
+        )
     return written

@@ -65,6 +65,6 @@ def group_colour(index: int) -> str:
 
 def tint(colour: str, amount: float) -> str:
     """Return ``colour`` mixed with white: 0 is white, 1 the colour itself."""
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     mixed = (round(255 - (255 - c) * amount) for c in (red, green, blue))
     return "#" + "".join(f"{c:02X}" for c in mixed)

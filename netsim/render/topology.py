@@ -38,20 +38,40 @@ class Wire:
 def wires(topology: Topology) -> tuple[Wire, ...]:
     """Return every edge of the topology, in drawing order."""
     result: list[Wire] = [Wire("lan", HOST, "lan", (HOST, "eth0"), "eth0")]
-    result += [Wire("lan", f"machine:{m.name}", "lan", (m.name, "eth0"), "eth0")
-               for m in topology.machines]
-    result += [Wire(HOST, g.node, "uplink", (HOST, g.bridge), g.bridge)
-               for g in topology.groups if g.bridge]
+    result += [
+        Wire("lan", f"machine:{m.name}", "lan", (m.name, "eth0"), "eth0") for m in topology.machines
+    ]
+    result += [
+        Wire(HOST, g.node, "uplink", (HOST, g.bridge), g.bridge)
+        for g in topology.groups
+        if g.bridge
+    ]
     for container in topology.containers:
         for attachment in container.attachments:
             bridge = topology.group(attachment.network).node
-            result.append(Wire(bridge, container.node, "veth", (HOST, attachment.host_veth),
-                               f"{attachment.host_veth} ⇄ {attachment.ifname}"))
+            result.append(
+                Wire(
+                    bridge,
+                    container.node,
+                    "veth",
+                    (HOST, attachment.host_veth),
+                    f"{attachment.host_veth} ⇄ {attachment.ifname}",
+                )
+            )
         if container.shares:
-            result.append(Wire(f"container:{container.shares}", container.node, "netns",
-                               None, "shares namespace"))
-    result += [Wire(f"container:{link.parent}", f"container:{link.child}", "link", None,
-                    link.alias) for link in topology.links]
+            result.append(
+                Wire(
+                    f"container:{container.shares}",
+                    container.node,
+                    "netns",
+                    None,
+                    "shares namespace",
+                )
+            )
+    result += [
+        Wire(f"container:{link.parent}", f"container:{link.child}", "link", None, link.alias)
+        for link in topology.links
+    ]
     return tuple(result)
 
 

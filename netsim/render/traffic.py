@@ -52,8 +52,11 @@ class Traffic:
     def per_wire(self, wires: tuple[Wire, ...]) -> dict[int, tuple[int, int]]:
         """Return (packets, bytes) of every wire that has a counter, by wire index."""
         table = {(c.node, c.interface): (c.packets, c.size_bytes) for c in self.counts}
-        return {index: table.get(wire.counter, (0, 0)) for index, wire in enumerate(wires)
-                if wire.counter is not None}
+        return {
+            index: table.get(wire.counter, (0, 0))
+            for index, wire in enumerate(wires)
+            if wire.counter is not None
+        }
 
 
 def count_frames(frames: Iterable[Any], size_of: Any = None) -> Traffic:
@@ -69,9 +72,12 @@ def count_frames(frames: Iterable[Any], size_of: Any = None) -> Traffic:
         packets[key] = packets.get(key, 0) + 1
         size = size_of(frame) if size_of is not None else getattr(frame, "size_bytes", 0)
         sizes[key] = sizes.get(key, 0) + int(size)
-    return Traffic(tuple(InterfaceCount(node, interface, packets[(node, interface)],
-                                        sizes[(node, interface)])
-                         for node, interface in sorted(packets)))
+    return Traffic(
+        tuple(
+            InterfaceCount(node, interface, packets[(node, interface)], sizes[(node, interface)])
+            for node, interface in sorted(packets)
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +111,9 @@ class ProbePath:
         return {index for index, wire in enumerate(wires) if wire.counter in crossed}
 
 
-def path_from_events(probe: str, result: str, events: Iterable[Any],
-                     captures: Iterable[Any] = ()) -> ProbePath:
+def path_from_events(
+    probe: str, result: str, events: Iterable[Any], captures: Iterable[Any] = ()
+) -> ProbePath:
     """Return a probe's path from its trace events (frame and NAT events, duck-typed).
 
     Frame events have ``node``, ``interface`` and ``direction``; NAT events
@@ -119,10 +126,15 @@ def path_from_events(probe: str, result: str, events: Iterable[Any],
             hop = (event.node, event.interface)
             if hop not in hops:
                 hops.append(hop)
-        elif (hasattr(event, "kind") and hasattr(event, "before") and hasattr(event, "after")
-              and not str(event.kind).startswith("un-")):
-            note = NatNote(event.node, event.kind, _endpoints_text(event.before),
-                           _endpoints_text(event.after))
+        elif (
+            hasattr(event, "kind")
+            and hasattr(event, "before")
+            and hasattr(event, "after")
+            and not str(event.kind).startswith("un-")
+        ):
+            note = NatNote(
+                event.node, event.kind, _endpoints_text(event.before), _endpoints_text(event.after)
+            )
             if note not in nat:
                 nat.append(note)
     return ProbePath(probe, result, tuple(hops), tuple(nat), count_frames(captures, frame_size))

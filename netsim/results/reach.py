@@ -92,7 +92,13 @@ LAN_GROUP = "LAN"
 PUBLISHED_GROUP = "published on host"
 # The order results take in legends and aggregated cells (the contract's table).
 RESULT_ORDER: tuple[str, ...] = (
-    "open", "reply", "refused", "closed", "timeout", "unreachable", "unresolved",
+    "open",
+    "reply",
+    "refused",
+    "closed",
+    "timeout",
+    "unreachable",
+    "unresolved",
     "not simulated",
 )
 
@@ -126,11 +132,13 @@ class GroupedMatrix:
 
     def __post_init__(self) -> None:
         if len(self.results) != len(self.sources) or any(
-                len(row) != len(self.destinations) for row in self.results):
+            len(row) != len(self.destinations) for row in self.results
+        ):
             raise ValueError(
                 f"reachability matrix of {self.scenario}: expected {len(self.sources)} rows of "
                 f"{len(self.destinations)} results, got "
-                f"{[len(row) for row in self.results]}")
+                f"{[len(row) for row in self.results]}"
+            )
 
     def result(self, source: str, destination: str) -> str:
         """Return the result of a source (name) towards a destination (label).
@@ -141,8 +149,9 @@ class GroupedMatrix:
         rows = [s.name for s in self.sources]
         columns = [d.label for d in self.destinations]
         if source not in rows or destination not in columns:
-            raise KeyError(f"no cell {source!r} -> {destination!r} in the matrix of "
-                           f"{self.scenario}")
+            raise KeyError(
+                f"no cell {source!r} -> {destination!r} in the matrix of {self.scenario}"
+            )
         return self.results[rows.index(source)][columns.index(destination)]
 
 
@@ -181,8 +190,15 @@ def aggregate(matrix: GroupedMatrix) -> AggregateMatrix:
             counters[(source.group, destination.group)][result] += 1
     rank = {name: i for i, name in enumerate(RESULT_ORDER)}
     cells = tuple(
-        tuple(tuple(sorted(counters[(r, c)].items(), key=lambda item: (
-            rank.get(item[0], len(rank)), item[0]))) for c in column_names)
+        tuple(
+            tuple(
+                sorted(
+                    counters[(r, c)].items(),
+                    key=lambda item: (rank.get(item[0], len(rank)), item[0]),
+                )
+            )
+            for c in column_names
+        )
         for r in row_names
     )
     row_counts = Counter(s.group for s in matrix.sources)
@@ -191,7 +207,9 @@ def aggregate(matrix: GroupedMatrix) -> AggregateMatrix:
         scenario=matrix.scenario,
         row_groups=tuple((name, row_counts[name]) for name in row_names),
         column_groups=tuple((name, column_counts[name]) for name in column_names),
-        cells=cells, networks=matrix.networks)
+        cells=cells,
+        networks=matrix.networks,
+    )
 
 
 def reach_endpoints(topology: Topology) -> tuple[tuple[Row, ...], tuple[Column, ...]]:
@@ -209,8 +227,9 @@ def reach_endpoints(topology: Topology) -> tuple[tuple[Row, ...], tuple[Column, 
         destinations.append(Column(f"{HOST}:{port}", f"{host_ip}:{port}", LAN_GROUP))
     for machine in topology.machines:
         for port in machine.listen:
-            destinations.append(Column(f"{machine.name}:{port}",
-                                            f"{machine.address.ip}:{port}", LAN_GROUP))
+            destinations.append(
+                Column(f"{machine.name}:{port}", f"{machine.address.ip}:{port}", LAN_GROUP)
+            )
     published: list[Column] = []
     for group in topology.groups:
         for node in topology.members(group.name):
@@ -220,8 +239,9 @@ def reach_endpoints(topology: Topology) -> tuple[tuple[Row, ...], tuple[Column, 
             if node.attachments:
                 address = node.attachments[0].address.ip
                 for port in node.ports:
-                    destinations.append(Column(f"{node.name}:{port}", f"{address}:{port}",
-                                                    group.name))
+                    destinations.append(
+                        Column(f"{node.name}:{port}", f"{address}:{port}", group.name)
+                    )
             for mapping in node.published:
                 if mapping.host_ip.version != 4:
                     continue
@@ -229,8 +249,7 @@ def reach_endpoints(topology: Topology) -> tuple[tuple[Row, ...], tuple[Column, 
                 at = host_ip if bound == IPv4Address("0.0.0.0") else bound
                 where = HOST if at == host_ip else f"{HOST} {at}"
                 port = f"{mapping.host_port}/{mapping.proto}"
-                published.append(Column(f"{where}:{port}", f"{at}:{port}",
-                                             PUBLISHED_GROUP))
+                published.append(Column(f"{where}:{port}", f"{at}:{port}", PUBLISHED_GROUP))
     return tuple(sources), tuple(destinations + published)
 
 
@@ -241,8 +260,9 @@ def probe_matrix(topology: Topology, probe: ProbeFunction) -> GroupedMatrix:
     """Return the matrix of a topology, asking ``probe(source, target)`` for each cell."""
     sources, destinations = reach_endpoints(topology)
     results = tuple(tuple(probe(s.name, d.target) for d in destinations) for s in sources)
-    return GroupedMatrix(topology.scenario, sources, destinations, results,
-                       tuple(g.name for g in topology.groups))
+    return GroupedMatrix(
+        topology.scenario, sources, destinations, results, tuple(g.name for g in topology.groups)
+    )
 
 
 def group_matrix(plane: ReachMatrix, topology: Topology) -> GroupedMatrix:
@@ -253,8 +273,9 @@ def group_matrix(plane: ReachMatrix, topology: Topology) -> GroupedMatrix:
     """
     groups = {g.name: i for i, g in enumerate(topology.groups)}
     drawn = {c.name: c.group for c in topology.containers}
-    on_network = {(c.name, a.address.ip): a.network
-                  for c in topology.containers for a in c.attachments}
+    on_network = {
+        (c.name, a.address.ip): a.network for c in topology.containers for a in c.attachments
+    }
     rank = {LAN_GROUP: -1, PUBLISHED_GROUP: len(groups)}
     sources = [Row(name, drawn.get(name, LAN_GROUP)) for name in plane.sources]
     host_ip = topology.host_address.ip
@@ -275,18 +296,29 @@ def group_matrix(plane: ReachMatrix, topology: Topology) -> GroupedMatrix:
                 label = f"{d.label}:{port} on {group}"
         labels.append(label)
         columns.append(Column(label, d.target, group))
-    row_order = sorted(range(len(sources)),
-                       key=lambda i: (rank.get(sources[i].group, groups.get(sources[i].group, 0)),
-                                      i))
-    column_order = sorted(range(len(columns)), key=lambda j: (
-        rank.get(columns[j].group, groups.get(columns[j].group, 0)), j))
-    cells = {(c.source, c.destination.target, c.destination.label): c.result
-             for c in plane.cells}
+    row_order = sorted(
+        range(len(sources)),
+        key=lambda i: (rank.get(sources[i].group, groups.get(sources[i].group, 0)), i),
+    )
+    column_order = sorted(
+        range(len(columns)),
+        key=lambda j: (rank.get(columns[j].group, groups.get(columns[j].group, 0)), j),
+    )
+    cells = {(c.source, c.destination.target, c.destination.label): c.result for c in plane.cells}
     results = tuple(
-        tuple(str(cells[(sources[i].name, plane.destinations[j].target,
-                         plane.destinations[j].label)] or "not simulated")
-              for j in column_order)
-        for i in row_order)
-    return GroupedMatrix(topology.scenario, tuple(sources[i] for i in row_order),
-                       tuple(columns[j] for j in column_order), results,
-                       tuple(g.name for g in topology.groups))
+        tuple(
+            str(
+                cells[(sources[i].name, plane.destinations[j].target, plane.destinations[j].label)]
+                or "not simulated"
+            )
+            for j in column_order
+        )
+        for i in row_order
+    )
+    return GroupedMatrix(
+        topology.scenario,
+        tuple(sources[i] for i in row_order),
+        tuple(columns[j] for j in column_order),
+        results,
+        tuple(g.name for g in topology.groups),
+    )

@@ -37,8 +37,15 @@ class CommandRecord:
 
     def as_json(self) -> dict[str, Any]:
         """Return the step as the contract's JSON writes it."""
-        return {"index": self.index, "kind": "command", "on": self.on, "command": self.command,
-                "exit_code": self.exit_code, "stdout": self.stdout, "stderr": self.stderr}
+        return {
+            "index": self.index,
+            "kind": "command",
+            "on": self.on,
+            "command": self.command,
+            "exit_code": self.exit_code,
+            "stdout": self.stdout,
+            "stderr": self.stderr,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +65,13 @@ class PacketRecord:
 
     def as_json(self) -> dict[str, Any]:
         """Return the step as the contract's JSON writes it."""
-        out: dict[str, Any] = {"index": self.index, "kind": "packet", "from": self.src,
-                               "packet": self.packet, "result": self.result}
+        out: dict[str, Any] = {
+            "index": self.index,
+            "kind": "packet",
+            "from": self.src,
+            "packet": self.packet,
+            "result": self.result,
+        }
         if self.error is not None:
             out["error"] = self.error
         if self.trace is not None:
@@ -112,8 +124,12 @@ class ProbeRecord:
 
     def as_json(self) -> dict[str, Any]:
         """Return the step as the contract's JSON writes it."""
-        out: dict[str, Any] = {"index": self.index, "kind": "probe", "from": self.src,
-                               "to": self.target}
+        out: dict[str, Any] = {
+            "index": self.index,
+            "kind": "probe",
+            "from": self.src,
+            "to": self.target,
+        }
         out.update(self.outcome_json())
         if self.expect is not None:
             out["expect"] = self.expect
@@ -151,8 +167,12 @@ class Run:
 
     def as_json(self) -> dict[str, Any]:
         """Return the JSON result of the scenario contract (``netsim run --json``)."""
-        return {"scenario": self.scenario, "engine": self.engine, "passed": self.passed,
-                "steps": [step.as_json() for step in self.steps]}
+        return {
+            "scenario": self.scenario,
+            "engine": self.engine,
+            "passed": self.passed,
+            "steps": [step.as_json() for step in self.steps],
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,6 +110,7 @@ class ContainerNode:
     @property
     def ports(self) -> tuple[str, ...]:
         """Return the ports it listens on or exposes (``3306/tcp``), sorted by number."""
+
         def number(port: str) -> tuple[int, str]:
             text, _, proto = port.partition("/")
             return int(text), proto

@@ -36,8 +36,7 @@ def load_scenario(path: str | Path, *, checks: ScenarioChecks) -> Scenario:
     return load(path, checks=checks)
 
 
-def load_scenario_text(text: str, path: str = "<string>", *,
-                       checks: ScenarioChecks) -> Scenario:
+def load_scenario_text(text: str, path: str = "<string>", *, checks: ScenarioChecks) -> Scenario:
     """Load and validate a scenario given as text (see ``netsim.scenario.loader``)."""
     from netsim.scenario.loader import load_scenario_text as load
 

@@ -118,8 +118,7 @@ def load_scenario(path: str | os.PathLike[str], *, checks: ScenarioChecks) -> Sc
     return _load(decode(data, file), file, checks)
 
 
-def load_scenario_text(text: str, path: str = "<string>", *,
-                       checks: ScenarioChecks) -> Scenario:
+def load_scenario_text(text: str, path: str = "<string>", *, checks: ScenarioChecks) -> Scenario:
     """Validate scenario YAML given as text; ``path`` names it in messages."""
     return _load(text, path, checks)
 
@@ -776,13 +775,13 @@ class _ScenarioReader:
             expect=expect,
         )
 
-
     def packet_step(
         self, node: MappingNode, key: str, index: int, line: int, nodes: frozenset[str]
     ) -> PacketStep:
         """Read ``{packet: SCAPY_TEXT, from: NODE}`` and check the packet's notation now."""
-        keys = self.mapping(node, key, PACKET_STEP_KEYS,
-                            "a mapping {packet: 'IP(dst=...)/TCP(...)', from: NODE}")
+        keys = self.mapping(
+            node, key, PACKET_STEP_KEYS, "a mapping {packet: 'IP(dst=...)/TCP(...)', from: NODE}"
+        )
         packet_node = keys["packet"][1]
         packet_key = f"{key}.packet"
         text = self.string(packet_node, packet_key, "a packet in scapy's notation").strip()
@@ -795,9 +794,11 @@ class _ScenarioReader:
             from_node = keys["from"][1]
             src = self.string(from_node, f"{key}.from", "host, a machine or a container").strip()
             if src not in nodes and not CONTAINER_NAME.fullmatch(src):
-                raise self.error(from_node, f"{key}.from",
-                                 f"{quote(src)} is neither host, a machine nor a valid "
-                                 "container name")
+                raise self.error(
+                    from_node,
+                    f"{key}.from",
+                    f"{quote(src)} is neither host, a machine nor a valid container name",
+                )
         return PacketStep(index=index, line=line, src=src, packet=text)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address
+from typing import cast
 
 from netsim.errors import ScenarioError
-from netsim.scenario.spec import ProbeStep, Protocol, Scenario
+from netsim.scenario.spec import ProbeProtocol, ProbeStep, Protocol, Scenario
 from netsim.scenario.yamlsource import quote
 
 # Docker's own container-name rule (daemon/names.go): at least two characters.
@@ -148,14 +149,29 @@ def probe_step_from_text(
         raise ScenarioError(error.message, file=scenario.path, key=key) from None
     chosen = parsed.proto or proto or ("tcp" if parsed.port is not None else "icmp")
     if proto is not None and parsed.proto is not None and proto != parsed.proto:
-        raise ScenarioError(f"--proto {proto} contradicts /{parsed.proto} in {quote(text)}",
-                            file=scenario.path, key=key)
+        raise ScenarioError(
+            f"--proto {proto} contradicts /{parsed.proto} in {quote(text)}",
+            file=scenario.path,
+            key=key,
+        )
     if chosen == "icmp" and parsed.port is not None:
-        raise ScenarioError(f"an icmp probe has no port; write 'SRC -> DST', not {quote(text)}",
-                            file=scenario.path, key=key)
+        raise ScenarioError(
+            f"an icmp probe has no port; write 'SRC -> DST', not {quote(text)}",
+            file=scenario.path,
+            key=key,
+        )
     if chosen != "icmp" and parsed.port is None:
-        raise ScenarioError(f"a {chosen} probe needs a port: 'SRC -> DST:PORT', not "
-                            f"{quote(text)} (or --proto icmp for a ping)",
-                            file=scenario.path, key=key)
-    return ProbeStep(index=len(scenario.steps), line=0, src=parsed.src, dst=parsed.dst,
-                     port=parsed.port, proto=chosen)  # type: ignore[arg-type]
+        raise ScenarioError(
+            f"a {chosen} probe needs a port: 'SRC -> DST:PORT', not "
+            f"{quote(text)} (or --proto icmp for a ping)",
+            file=scenario.path,
+            key=key,
+        )
+    return ProbeStep(
+        index=len(scenario.steps),
+        line=0,
+        src=parsed.src,
+        dst=parsed.dst,
+        port=parsed.port,
+        proto=cast(ProbeProtocol, chosen),
+    )

@@ -17,7 +17,13 @@ ProbeProtocol = Literal["tcp", "udp", "icmp"]
 DEFAULT_ENGINE = "28.5"
 DEFAULT_HOST_ADDRESS = IPv4Interface("192.168.1.10/24")
 PROBE_RESULTS: tuple[str, ...] = (
-    "open", "refused", "timeout", "unreachable", "unresolved", "closed", "reply",
+    "open",
+    "refused",
+    "timeout",
+    "unreachable",
+    "unresolved",
+    "closed",
+    "reply",
 )
 
 

@@ -77,8 +77,9 @@ class Session:
         self.world = open_world(scenario, engine=engine, seed=seed)
         self.run: Run | None = None
 
-    def replay(self, *, probes: bool = True, capture: bool = False,
-               progress: StepCallback | None = None) -> Run:
+    def replay(
+        self, *, probes: bool = True, capture: bool = False, progress: StepCallback | None = None
+    ) -> Run:
         """Run the scenario's steps; return the run (see ``replay_world``).
 
         Raises:
@@ -89,14 +90,21 @@ class Session:
         self.run = replay_world(self.world, probes=probes, capture=capture, progress=progress)
         return self.run
 
-    def probe(self, step: ProbeStep, *, capture: bool = False,
-              rng: random.Random | None = None) -> ProbeRecord:
+    def probe(
+        self, step: ProbeStep, *, capture: bool = False, rng: random.Random | None = None
+    ) -> ProbeRecord:
         """Send one probe on the world as it is now; return its record with its trace."""
         outcome = simulate_probe(self.world, step, capture=capture, rng=rng)
         return probe_record(step, outcome)
 
-    def probe_text(self, text: str, *, proto: str | None = None, capture: bool = False,
-                   rng: random.Random | None = None) -> ProbeRecord:
+    def probe_text(
+        self,
+        text: str,
+        *,
+        proto: str | None = None,
+        capture: bool = False,
+        rng: random.Random | None = None,
+    ) -> ProbeRecord:
         """Send a probe typed as ``SRC -> DST[:PORT][/PROTO]``; return its record.
 
         Raises:
@@ -114,15 +122,29 @@ class Session:
         return snapshot_topology(self.world)
 
 
-def replay(scenario: Scenario, engine: str | None = None, *, seed: int = 0, probes: bool = True,
-           capture: bool = False, progress: StepCallback | None = None) -> Run:
+def replay(
+    scenario: Scenario,
+    engine: str | None = None,
+    *,
+    seed: int = 0,
+    probes: bool = True,
+    capture: bool = False,
+    progress: StepCallback | None = None,
+) -> Run:
     """Build the scenario's world, replay its steps and return the run."""
     return Session(scenario, engine=engine, seed=seed).replay(
-        probes=probes, capture=capture, progress=progress)
+        probes=probes, capture=capture, progress=progress
+    )
 
 
-def trace(scenario: Scenario, probe_text: str, *, engine: str | None = None, seed: int = 0,
-          proto: str | None = None) -> tuple[Run, ProbeRecord]:
+def trace(
+    scenario: Scenario,
+    probe_text: str,
+    *,
+    engine: str | None = None,
+    seed: int = 0,
+    proto: str | None = None,
+) -> tuple[Run, ProbeRecord]:
     """Replay the steps without their probes, then send one probe; return both.
 
     Raises:
@@ -134,16 +156,18 @@ def trace(scenario: Scenario, probe_text: str, *, engine: str | None = None, see
     return run, session.probe(step)
 
 
-def reach(scenario: Scenario, *, engine: str | None = None, seed: int = 0,
-          method: str = "flow") -> tuple[Run, ReachMatrix]:
+def reach(
+    scenario: Scenario, *, engine: str | None = None, seed: int = 0, method: str = "flow"
+) -> tuple[Run, ReachMatrix]:
     """Replay the steps without their probes; return the run and its reachability matrix."""
     session = Session(scenario, engine=engine, seed=seed)
     run = session.replay(probes=False)
     return run, session.reach(method=method)
 
 
-def pictures(scenario: Scenario, *, engine: str | None = None, seed: int = 0,
-             probes: tuple[str, ...] = ()) -> Pictures:
+def pictures(
+    scenario: Scenario, *, engine: str | None = None, seed: int = 0, probes: tuple[str, ...] = ()
+) -> Pictures:
     """Replay the steps with their frames captured; return what ``netsim plot`` draws.
 
     The matrix is the data plane's (seed 0, as the pictures have always

@@ -22,10 +22,13 @@ def image_problem(command: str, images: tuple[ImageSpec, ...]) -> str | None:
     if image is None or find_image(image, images) is not None:
         return None
     catalog = ", ".join(spec.name for spec in CATALOG)
-    return (f"unknown image {quote(image)}; use a catalog image ({catalog}) "
-            f"or declare it under images:, e.g. images: {{{image}: {{expose: [8000/tcp], "
-            "listen: [8000/tcp]}}}}")
+    return (
+        f"unknown image {quote(image)}; use a catalog image ({catalog}) "
+        f"or declare it under images:, e.g. images: {{{image}: {{expose: [8000/tcp], "
+        "listen: [8000/tcp]}}}}"
+    )
 
 
-SCENARIO_CHECKS = ScenarioChecks(engines=engine_names(), image_problem=image_problem,
-                                 packet_syntax=parse_layers)
+SCENARIO_CHECKS = ScenarioChecks(
+    engines=engine_names(), image_problem=image_problem, packet_syntax=parse_layers
+)

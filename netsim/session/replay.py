@@ -31,8 +31,9 @@ ProbeAnswer = Callable[[World, ProbeStep], ProbeOutcome]
 def run_command(world: World, step: CommandStep) -> CommandRecord:
     """Run a command step where it is typed; return what it printed."""
     output = _command_output(world, step)
-    return CommandRecord(step.index, step.on, step.command, output.exit_code, output.stdout,
-                         output.stderr)
+    return CommandRecord(
+        step.index, step.on, step.command, output.exit_code, output.stdout, output.stderr
+    )
 
 
 def _command_output(world: World, step: CommandStep) -> CommandOutput:
@@ -57,13 +58,30 @@ def send_packet_step(world: World, step: PacketStep) -> PacketRecord:
 
 def probe_record(step: ProbeStep, outcome: ProbeOutcome, *, start: float = 0.0) -> ProbeRecord:
     """Return the record of a probe step from the data plane's outcome."""
-    return ProbeRecord(step.index, step.src, step.target, outcome.result, outcome.served_by,
-                       outcome.local, outcome.peer, outcome.error, step.expect, start,
-                       outcome.events, outcome.captures)
+    return ProbeRecord(
+        step.index,
+        step.src,
+        step.target,
+        outcome.result,
+        outcome.served_by,
+        outcome.local,
+        outcome.peer,
+        outcome.error,
+        step.expect,
+        start,
+        outcome.events,
+        outcome.captures,
+    )
 
 
-def replay_world(world: World, *, probes: bool = True, capture: bool = False,
-                 progress: StepCallback | None = None, probe: ProbeAnswer | None = None) -> Run:
+def replay_world(
+    world: World,
+    *,
+    probes: bool = True,
+    capture: bool = False,
+    progress: StepCallback | None = None,
+    probe: ProbeAnswer | None = None,
+) -> Run:
     """Run every step of the world's scenario on it; return the run.
 
     ``probes=False`` leaves probe steps out (they change no state), for
@@ -91,5 +109,6 @@ def replay_world(world: World, *, probes: bool = True, capture: bool = False,
         records.append(record)
         if progress is not None:
             progress(step.index, len(scenario.steps), record)
-    return Run(scenario.name, world.profile.version, world.seed, tuple(records),
-               snapshot_topology(world))
+    return Run(
+        scenario.name, world.profile.version, world.seed, tuple(records), snapshot_topology(world)
+    )

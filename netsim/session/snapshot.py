@@ -26,8 +26,9 @@ def _port_text(port: int, proto: str) -> str:
     return f"{port}/{proto}"
 
 
-def _container_group(container: Container, by_id: dict[str, Container],
-                     order: list[str]) -> tuple[str, str]:
+def _container_group(
+    container: Container, by_id: dict[str, Container], order: list[str]
+) -> tuple[str, str]:
     """Return (group, shared-with) of a container."""
     mode = container.network_mode
     if mode.startswith("container:"):
@@ -54,9 +55,16 @@ def snapshot_topology(world: World) -> Topology:
     # docker0 first, then user-defined networks in creation order (the daemon's list).
     bridges.sort(key=lambda n: not n.default_bridge)
     groups = [
-        NetworkGroup(name=n.name, kind="bridge", bridge=n.bridge_name, subnet=n.subnet,
-                     gateway=n.gateway, internal=n.internal, default_bridge=n.default_bridge,
-                     icc=n.icc)
+        NetworkGroup(
+            name=n.name,
+            kind="bridge",
+            bridge=n.bridge_name,
+            subnet=n.subnet,
+            gateway=n.gateway,
+            internal=n.internal,
+            default_bridge=n.default_bridge,
+            icc=n.icc,
+        )
         for n in bridges
     ]
     order = [g.name for g in groups]
@@ -71,15 +79,26 @@ def snapshot_topology(world: World) -> Topology:
             for name, e in container.endpoints.items()
         )
         published = tuple(
-            Published(container=container.name, host_ip=p.host_ip, host_port=p.host_port,
-                      container_port=p.container_port, proto=p.proto)
+            Published(
+                container=container.name,
+                host_ip=p.host_ip,
+                host_port=p.host_port,
+                container_port=p.container_port,
+                proto=p.proto,
+            )
             for p in container.ports
         )
         nodes[container.name] = ContainerNode(
-            name=container.name, image=container.image_ref, state=container.state,
-            group=group, attachments=attachments, published=published, shares=shares,
+            name=container.name,
+            image=container.image_ref,
+            state=container.state,
+            group=group,
+            attachments=attachments,
+            published=published,
+            shares=shares,
             listen=tuple(_port_text(port, proto) for port, proto in container.listens),
-            exposed=tuple(_port_text(port, proto) for port, proto in container.exposed))
+            exposed=tuple(_port_text(port, proto) for port, proto in container.exposed),
+        )
     ordered = _drawing_order(list(nodes.values()))
     used = {c.group for c in ordered}
     modes: tuple[GroupKind, ...] = ("host", "none")
@@ -88,15 +107,22 @@ def snapshot_topology(world: World) -> Topology:
             groups.append(NetworkGroup(name=kind, kind=kind))
     links = tuple(
         Link(parent=c.name, child=link.child_name, alias=link.alias)
-        for c in daemon.containers for link in c.links
+        for c in daemon.containers
+        for link in c.links
     )
     return Topology(
-        scenario=scenario.name, engine=world.profile.version, lan=scenario.lan,
+        scenario=scenario.name,
+        engine=world.profile.version,
+        lan=scenario.lan,
         host_address=scenario.host.address,
         host_listen=tuple(str(p) for p in scenario.host.listen),
-        machines=tuple(Machine(m.name, m.address, tuple(str(p) for p in m.listen))
-                       for m in scenario.machines),
-        groups=tuple(groups), containers=tuple(ordered), links=links)
+        machines=tuple(
+            Machine(m.name, m.address, tuple(str(p) for p in m.listen)) for m in scenario.machines
+        ),
+        groups=tuple(groups),
+        containers=tuple(ordered),
+        links=links,
+    )
 
 
 def _drawing_order(nodes: list[ContainerNode]) -> list[ContainerNode]:

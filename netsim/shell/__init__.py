@@ -54,8 +54,11 @@ def run_on_node(world: World, node: str, line: str) -> CommandOutput:
     if program == "hostname":
         return CommandOutput(0, f"{node}\n")
     if program == "cat":
-        files = {"/etc/hosts": world.etc_hosts, "/etc/resolv.conf": world.resolv_conf,
-                 "/etc/hostname": f"{node}\n"}
+        files = {
+            "/etc/hosts": world.etc_hosts,
+            "/etc/resolv.conf": world.resolv_conf,
+            "/etc/hostname": f"{node}\n",
+        }
         return _cat(argv, files, busybox=False)
     if program == "echo":
         return CommandOutput(0, " ".join(argv[1:]) + "\n")
@@ -80,19 +83,22 @@ def _cat(argv: list[str], files: dict[str, str], *, busybox: bool) -> CommandOut
         if path in files:
             out.append(files[path])
         else:
-            errors.append(f"cat: can't open '{path}': No such file or directory\n" if busybox
-                          else f"cat: {path}: No such file or directory\n")
+            errors.append(
+                f"cat: can't open '{path}': No such file or directory\n"
+                if busybox
+                else f"cat: {path}: No such file or directory\n"
+            )
     return CommandOutput(1 if errors else 0, "".join(out), "".join(errors))
 
 
-def run_in_container(world: World, container: Container, argv: list[str],
-                     env: list[str]) -> CommandOutput:
+def run_in_container(
+    world: World, container: Container, argv: list[str], env: list[str]
+) -> CommandOutput:
     """Run a program in a running container as ``docker exec`` does (no shell)."""
     program = argv[0]
     if not has_program(container.image, program):
         # runc's message reaches the client on the exec's output stream, with CRLF.
-        return CommandOutput(world.profile.exec_not_found_exit_code,
-                             _exec_not_found(program), "")
+        return CommandOutput(world.profile.exec_not_found_exit_code, _exec_not_found(program), "")
     daemon = world.daemon
     if program == "env":
         return CommandOutput(0, "".join(e + "\n" for e in container_environment(container, env)))
@@ -104,8 +110,11 @@ def run_in_container(world: World, container: Container, argv: list[str],
         else:
             hosts = container_hosts(daemon, container)
             resolv = container_resolv_conf(daemon, container, world.resolv_conf)
-        files = {"/etc/hosts": hosts, "/etc/resolv.conf": resolv,
-                 "/etc/hostname": container.hostname + "\n"}
+        files = {
+            "/etc/hosts": hosts,
+            "/etc/resolv.conf": resolv,
+            "/etc/hostname": container.hostname + "\n",
+        }
         return _cat(argv, files, busybox=True)
     if program == "ip":
         namespace = world.container_namespaces.get(container.id)
@@ -126,5 +135,7 @@ def run_in_container(world: World, container: Container, argv: list[str],
 
 
 def _exec_not_found(program: str) -> str:
-    return ("OCI runtime exec failed: exec failed: unable to start container process: exec: "
-            f"\"{program}\": executable file not found in $PATH: unknown\r\n")
+    return (
+        "OCI runtime exec failed: exec failed: unable to start container process: exec: "
+        f'"{program}": executable file not found in $PATH: unknown\r\n'
+    )

@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from netsim.dataplane.probe import ProbeOutcome
     from netsim.world import World
 
-USAGE = ("BusyBox v1.35.0 (Debian 1:1.35.0-4+b3) multi-call binary.\n\n"
-         "Usage: ping [OPTIONS] HOST\n")
+USAGE = "BusyBox v1.35.0 (Debian 1:1.35.0-4+b3) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n"
 
 
 def _parse(argv: list[str]) -> tuple[int, str] | None:
@@ -77,13 +76,18 @@ def run_ping(world: World, source: str, argv: list[str]) -> CommandOutput:
             received += 1
             rtt_ms = _round_trip_ms(outcome)
             times.append(rtt_ms)
-            lines.append(f"64 bytes from {address}: seq={seq} ttl={_ttl(world, source, address)}"
-                         f" time={rtt_ms:.3f} ms")
+            lines.append(
+                f"64 bytes from {address}: seq={seq} ttl={_ttl(world, source, address)}"
+                f" time={rtt_ms:.3f} ms"
+            )
     if not lines:
         lines.append(f"PING {host} ({host}): 56 data bytes")
     loss = round(100 * (count - received) / count) if count else 0
-    lines += ["", f"--- {host} ping statistics ---",
-              f"{count} packets transmitted, {received} packets received, {loss}% packet loss"]
+    lines += [
+        "",
+        f"--- {host} ping statistics ---",
+        f"{count} packets transmitted, {received} packets received, {loss}% packet loss",
+    ]
     if times:
         average = sum(times) / len(times)
         lines.append(f"round-trip min/avg/max = {min(times):.3f}/{average:.3f}/{max(times):.3f} ms")

@@ -87,8 +87,7 @@ def engine_layout(version: str, cache_root: Path = CACHE_ROOT) -> Engine:
     """Return where the files of engine ``version`` live (they may not exist yet)."""
     real = REAL_ENGINES.get(version)
     if real is None:
-        raise VerifyError(f"unknown engine {version!r}: expected one of "
-                          f"{', '.join(REAL_ENGINES)}")
+        raise VerifyError(f"unknown engine {version!r}: expected one of {', '.join(REAL_ENGINES)}")
     return real.layout(cache_root)
 
 
@@ -281,8 +280,10 @@ class RealEngine:
     setup: Callable[[Engine, Path, Progress], None]
 
 
-REAL_ENGINES: Mapping[str, RealEngine] = MappingProxyType({
-    "20.10": RealEngine(_layout_2010, "Docker version 20.10.", _setup_2010),
-    "28.5": RealEngine(_layout_285, "Docker version 28.5.", _setup_285),
-})
+REAL_ENGINES: Mapping[str, RealEngine] = MappingProxyType(
+    {
+        "20.10": RealEngine(_layout_2010, "Docker version 20.10.", _setup_2010),
+        "28.5": RealEngine(_layout_285, "Docker version 28.5.", _setup_285),
+    }
+)
 """The real engines the harness installs, by the name of their netsim profile."""

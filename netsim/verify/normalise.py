@@ -237,8 +237,10 @@ def _is_docker_ps(command: str) -> bool:
     except ValueError:
         return False
     return words[:2] == ["docker", "ps"] or words[:3] in (
-        ["docker", "container", "ls"], ["docker", "container", "list"],
-        ["docker", "container", "ps"])
+        ["docker", "container", "ls"],
+        ["docker", "container", "list"],
+        ["docker", "container", "ps"],
+    )
 
 
 def _is_docker_port(command: str) -> bool:

@@ -91,8 +91,9 @@ def test_no_command_prints_help_and_exits_2() -> None:
 
 
 def test_diagram_mermaid_goes_to_stdout() -> None:
-    code, out, _ = run("diagram", str(ROOT / "scenarios" / "link-tomcat-mysql.yaml"),
-                       "--format", "mermaid")
+    code, out, _ = run(
+        "diagram", str(ROOT / "scenarios" / "link-tomcat-mysql.yaml"), "--format", "mermaid"
+    )
     assert code == 0
     assert out.startswith("%% link-tomcat-mysql") and "flowchart" in out
     assert "--link MySQL" in out
@@ -104,12 +105,17 @@ def test_diagram_image_needs_an_output_file() -> None:
 
 
 def test_plot_writes_the_pictures(tmp_path: Path) -> None:
-    code, out, _ = run("plot", str(PORT_MAPPING), "--out", str(tmp_path),
-                       "--probe", "laptop -> 192.168.1.10:12345")
+    code, out, _ = run(
+        "plot", str(PORT_MAPPING), "--out", str(tmp_path), "--probe", "laptop -> 192.168.1.10:12345"
+    )
     assert code == 0
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == ["port-mapping-probe-1.png", "port-mapping-reach.png",
-                       "port-mapping-topology.png", "port-mapping-traffic.png"]
+    assert written == [
+        "port-mapping-probe-1.png",
+        "port-mapping-reach.png",
+        "port-mapping-topology.png",
+        "port-mapping-traffic.png",
+    ]
     assert all((tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for name in written)
     assert out.count("wrote ") == 4
 
@@ -136,8 +142,9 @@ def test_reach_prints_a_matrix_and_json(tmp_path: Path) -> None:
     assert "docker_mysql 172.17.0.2:3306/tcp" in header
     assert any(row.startswith("laptop") and "open" in row for row in rows)
     data = json.loads(target.read_text())
-    cell = next(c for c in data["cells"]
-                if c["from"] == "laptop" and c["to"] == "192.168.1.10:12345/tcp")
+    cell = next(
+        c for c in data["cells"] if c["from"] == "laptop" and c["to"] == "192.168.1.10:12345/tcp"
+    )
     assert cell["result"] == "open" and cell["served_by"] == "docker_mysql"
 
 

@@ -27,11 +27,13 @@ TOOLS = ROOT / ".render-tools"
 CHECKER = TOOLS / "mermaid-check.cjs"
 SETUP = "run scripts/setup-render-tools.sh"
 
-needs_dot = pytest.mark.skipif(find_dot() is None,
-                               reason=f"Graphviz's dot is not installed ({SETUP})")
+needs_dot = pytest.mark.skipif(
+    find_dot() is None, reason=f"Graphviz's dot is not installed ({SETUP})"
+)
 needs_mermaid = pytest.mark.skipif(
     shutil.which("node") is None or not CHECKER.exists() or not Path("/usr/bin/chromium").exists(),
-    reason=f"node, Chromium or the Mermaid checker in .render-tools/ is missing ({SETUP})")
+    reason=f"node, Chromium or the Mermaid checker in .render-tools/ is missing ({SETUP})",
+)
 
 # Names Mermaid and DOT must survive: dots, dashes, underscores, a keyword.
 AWKWARD = """\
@@ -58,8 +60,13 @@ def topologies():
 
 
 def run_checker(files: list[Path]) -> list[dict]:
-    done = subprocess.run(["node", str(CHECKER), str(TOOLS), *map(str, files)],
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        ["node", str(CHECKER), str(TOOLS), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()]
 
@@ -90,8 +97,13 @@ def test_the_mermaid_checker_does_reject_a_broken_diagram(tmp_path):
 @pytest.mark.parametrize("fmt", ["svg", "png"])
 def test_dot_of_every_scenario_is_accepted_by_graphviz(tmp_path, fmt):
     for topology in topologies():
-        done = subprocess.run([find_dot(), f"-T{fmt}"], input=format_dot(topology).encode(),
-                              capture_output=True, timeout=60, check=False)
+        done = subprocess.run(
+            [find_dot(), f"-T{fmt}"],
+            input=format_dot(topology).encode(),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
         assert done.returncode == 0, (topology.scenario, done.stderr.decode())
         assert b"Warning" not in done.stderr and b"Error" not in done.stderr
 

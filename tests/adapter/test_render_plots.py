@@ -64,16 +64,21 @@ def generated(containers: int, networks: int) -> str:
         steps.append(f"  - docker run -d --name c{index:02d}{flag}{publish}{link} mysql:5.6.35")
     for index in range(1, containers, 7):
         steps.append(f"  - docker network connect {names[(index + 1) % networks]} c{index:02d}")
-    return ("name: generated\nmachines:\n  laptop: {address: 192.168.1.20/24, listen: [22/tcp]}\n"
-            "steps:\n" + "\n".join(steps) + "\n")
+    return (
+        "name: generated\nmachines:\n  laptop: {address: 192.168.1.20/24, listen: [22/tcp]}\n"
+        "steps:\n" + "\n".join(steps) + "\n"
+    )
 
 
 def texts(figure):
     """Return (text, window extent) of every visible text of a rendered figure."""
     renderer = figure.canvas.get_renderer()
     figure.draw(renderer)
-    return [(t.get_text(), t.get_window_extent(renderer)) for t in figure.axes[0].texts
-            if t.get_text().strip()]
+    return [
+        (t.get_text(), t.get_window_extent(renderer))
+        for t in figure.axes[0].texts
+        if t.get_text().strip()
+    ]
 
 
 def overlaps(figure) -> list[tuple[str, str]]:
@@ -81,7 +86,7 @@ def overlaps(figure) -> list[tuple[str, str]]:
     found = []
     placed = sorted(texts(figure), key=lambda item: item[1].x0)
     for i, (a, box_a) in enumerate(placed):
-        for b, box_b in placed[i + 1:]:
+        for b, box_b in placed[i + 1 :]:
             if box_b.x0 >= box_a.x1 - 0.5:
                 break  # sorted by x0: no later box reaches back into this one
             width = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
@@ -93,9 +98,14 @@ def overlaps(figure) -> list[tuple[str, str]]:
 
 def outside(figure) -> list[str]:
     page = figure.bbox
-    return [t for t, box in texts(figure)
-            if box.x0 < page.x0 - 0.5 or box.x1 > page.x1 + 0.5
-            or box.y0 < page.y0 - 0.5 or box.y1 > page.y1 + 0.5]
+    return [
+        t
+        for t, box in texts(figure)
+        if box.x0 < page.x0 - 0.5
+        or box.x1 > page.x1 + 0.5
+        or box.y0 < page.y0 - 0.5
+        or box.y1 > page.y1 + 0.5
+    ]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
@@ -119,8 +129,13 @@ def test_thirty_containers_topology_and_traffic_labels_do_not_overlap(networks):
 def _every_wire(topology) -> Traffic:
     from netsim.render.topology import wires
 
-    return Traffic(tuple(InterfaceCount(w.counter[0], w.counter[1], 1000 + i, 123456 + i)
-                         for i, w in enumerate(wires(topology)) if w.counter is not None))
+    return Traffic(
+        tuple(
+            InterfaceCount(w.counter[0], w.counter[1], 1000 + i, 123456 + i)
+            for i, w in enumerate(wires(topology))
+            if w.counter is not None
+        )
+    )
 
 
 def test_pictures_are_byte_stable_in_png_and_svg(tmp_path):
@@ -141,13 +156,33 @@ def test_an_unknown_picture_format_is_refused(tmp_path):
 
 
 def _cell_marks(figure, matrix: GroupedMatrix) -> list[str]:
-    marks = {s.mark for s in map(result_style, ("open", "refused", "timeout", "unreachable",
-                                                "unresolved", "not simulated"))}
-    legend_marks = len({(s.colour, s.mark) for s in map(result_style, (
-        "open", "reply", "refused", "closed", "timeout", "unreachable", "unresolved",
-        "not simulated"))})
+    marks = {
+        s.mark
+        for s in map(
+            result_style,
+            ("open", "refused", "timeout", "unreachable", "unresolved", "not simulated"),
+        )
+    }
+    legend_marks = len(
+        {
+            (s.colour, s.mark)
+            for s in map(
+                result_style,
+                (
+                    "open",
+                    "reply",
+                    "refused",
+                    "closed",
+                    "timeout",
+                    "unreachable",
+                    "unresolved",
+                    "not simulated",
+                ),
+            )
+        }
+    )
     cells = [t for t, _ in texts(figure) if t in marks]
-    return cells[:len(cells) - legend_marks]
+    return cells[: len(cells) - legend_marks]
 
 
 def test_matrix_cells_are_the_probe_results_with_their_marks():
@@ -163,11 +198,11 @@ def test_matrix_cells_are_the_probe_results_with_their_marks():
 
 def _synthetic(rows: int, columns: int) -> GroupedMatrix:
     results = ("open", "refused", "timeout", "unreachable", "unresolved")
-    sources = tuple(Row(f"c{i:02d}", LAN_GROUP if i < 2 else f"net{i % 3}")
-                    for i in range(rows))
+    sources = tuple(Row(f"c{i:02d}", LAN_GROUP if i < 2 else f"net{i % 3}") for i in range(rows))
     sources = tuple(sorted(sources, key=lambda s: (s.group != LAN_GROUP, s.group)))
-    destinations = tuple(Column(f"c{j:02d}:80/tcp", f"10.0.0.{j}:80/tcp", f"net{j % 3}")
-                         for j in range(columns))
+    destinations = tuple(
+        Column(f"c{j:02d}:80/tcp", f"10.0.0.{j}:80/tcp", f"net{j % 3}") for j in range(columns)
+    )
     destinations = tuple(sorted(destinations, key=lambda d: d.group))
     cells = tuple(tuple(results[(i * 7 + j) % 5] for j in range(columns)) for i in range(rows))
     return GroupedMatrix("synthetic", sources, destinations, cells, ("net0", "net1", "net2"))
@@ -176,8 +211,9 @@ def _synthetic(rows: int, columns: int) -> GroupedMatrix:
 def test_a_forty_by_forty_matrix_is_drawn_cell_by_cell_without_overlap():
     matrix = _synthetic(40, 40)
     figure = draw_reachability(matrix)
-    assert _cell_marks(figure, matrix) == [result_style(r).mark
-                                           for row in matrix.results for r in row]
+    assert _cell_marks(figure, matrix) == [
+        result_style(r).mark for row in matrix.results for r in row
+    ]
     assert overlaps(figure) == []
     assert outside(figure) == []
 
@@ -208,18 +244,24 @@ def test_traffic_labels_are_the_captured_frames_of_each_wire():
     captured = {(c.node, c.interface) for r in records for c in r.captures}
     for index, (packets, _) in per_wire.items():
         node, interface = layout.wires[index].counter
-        assert packets == sum(1 for r in records for c in r.captures
-                              if (c.node, c.interface) == (node, interface))
+        assert packets == sum(
+            1 for r in records for c in r.captures if (c.node, c.interface) == (node, interface)
+        )
         assert (packets > 0) == ((node, interface) in captured)
 
 
 def test_plot_all_writes_every_picture_of_a_scenario(tmp_path):
-    drawn = pictures(load_scenario(ROOT / "scenarios/port-mapping.yaml"),
-                     probes=("laptop -> 192.168.1.10:12345",))
+    drawn = pictures(
+        load_scenario(ROOT / "scenarios/port-mapping.yaml"),
+        probes=("laptop -> 192.168.1.10:12345",),
+    )
     written = plot_all(drawn, tmp_path, "png")
     assert [p.name for p in written] == [
-        "port-mapping-topology.png", "port-mapping-reach.png", "port-mapping-traffic.png",
-        "port-mapping-probe-1.png"]
+        "port-mapping-topology.png",
+        "port-mapping-reach.png",
+        "port-mapping-traffic.png",
+        "port-mapping-probe-1.png",
+    ]
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in written)
 
 
@@ -235,8 +277,14 @@ def test_netsim_run_does_not_import_matplotlib_and_plots_never_import_pyplot():
         "draw_topology(replay(load_scenario(Path('scenarios/port-mapping.yaml'))).topology)\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -254,8 +302,14 @@ def test_the_gallery_writes_each_scenarios_pictures_and_a_page(tmp_path):
     assert main([str(ROOT / "scenarios/port-mapping.yaml"), "--out", str(tmp_path)]) == 0
     folder = tmp_path / "port-mapping"
     names = sorted(p.name for p in folder.iterdir())
-    assert {"topology.png", "reach.png", "traffic.png", "probe.png", "diagram.mmd",
-            "diagram.dot"} <= set(names)
+    assert {
+        "topology.png",
+        "reach.png",
+        "traffic.png",
+        "probe.png",
+        "diagram.mmd",
+        "diagram.dot",
+    } <= set(names)
     page = (tmp_path / "GALLERY.md").read_text()
     assert "![port-mapping: topology](port-mapping/topology.png)" in page
     assert "```mermaid\n%% port-mapping" in page
@@ -280,9 +334,12 @@ def test_traffic_counts_equal_the_packets_and_bytes_of_the_pcaps(tmp_path):
     checked = 0
     for index, (packets, size) in traffic.per_wire(layout_topology(topology).wires).items():
         node, interface = layout_topology(topology).wires[index].counter
-        frames = [frame for folder in tmp_path.iterdir()
-                  if (folder / pcap_name(node, interface)).exists()
-                  for frame in rdpcap(str(folder / pcap_name(node, interface)))]
+        frames = [
+            frame
+            for folder in tmp_path.iterdir()
+            if (folder / pcap_name(node, interface)).exists()
+            for frame in rdpcap(str(folder / pcap_name(node, interface)))
+        ]
         assert (packets, size) == (len(frames), sum(len(bytes(f)) for f in frames))
         checked += packets > 0
     assert checked >= 4  # laptop's and the host's cables, docker0 and the veth

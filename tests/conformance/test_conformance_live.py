@@ -25,12 +25,12 @@ from conformance_support import (
 
 from netsim.docker.engines import engine_names
 from netsim.scenario.spec import Scenario
-
-ENGINES = engine_names()
 from netsim.verify.engines import unavailable_reason
 from netsim.verify.normalise import compare_results, format_disagreements
 from netsim.verify.record import load_recorded
 from netsim.verify.replay import replay_scenario
+
+ENGINES = engine_names()
 
 pytestmark = pytest.mark.conformance
 

@@ -17,9 +17,9 @@ from conformance_support import SCENARIO_FILES, judge, load, load_known_differen
 
 from netsim.docker.engines import engine_names
 from netsim.scenario.spec import Scenario
+from netsim.verify.record import load_recorded
 
 ENGINES = engine_names()
-from netsim.verify.record import load_recorded
 
 
 def _recorded(path: Path, engine: str) -> dict[str, Any]:

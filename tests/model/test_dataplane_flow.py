@@ -88,7 +88,10 @@ def test_flow_probe_resolves_names_and_reports_what_the_listener_saw() -> None:
     )
     proxied = flow_probe(world, ProbeStep(0, 0, "laptop", "192.168.1.10", 8080))
     assert proxied.as_result() == {
-        "result": "open", "served_by": "web", "local": proxied.local, "peer": proxied.peer,
+        "result": "open",
+        "served_by": "web",
+        "local": proxied.local,
+        "peer": proxied.peer,
     }
     assert _address(proxied.peer) == "192.168.1.20"  # DNAT keeps the client's address
     loopback = flow_probe(world, ProbeStep(0, 0, "host", "127.0.0.1", 8080))
@@ -152,8 +155,9 @@ def generated_scenario(seed: int) -> str:
         publish = ""
         for _ in range(rng.choice((0, 1, 1, 2))):
             port += 1
-            form = rng.choice(("{p}:80", "{p}:80", "127.0.0.1:{p}:80", "{p}:53/udp",
-                               "192.168.1.10:{p}:6379"))
+            form = rng.choice(
+                ("{p}:80", "{p}:80", "127.0.0.1:{p}:80", "{p}:53/udp", "192.168.1.10:{p}:6379")
+            )
             publish += " -p " + form.format(p=port)
         image = rng.choice(IMAGES)
         lines.append(f"  - docker run -d --name c{i} --network {network}{publish} {image}")
@@ -204,11 +208,16 @@ def test_random_probes_in_generated_worlds_agree(seed: int) -> None:
     plane = FlowPlane(world)
     for _ in range(40):
         proto = cast(ProbeProtocol, rng.choice(("tcp", "tcp", "udp", "icmp")))
-        step = ProbeStep(0, 0, rng.choice(sources), rng.choice(addresses),
-                         None if proto == "icmp" else rng.choice(ports), proto)
+        step = ProbeStep(
+            0,
+            0,
+            rng.choice(sources),
+            rng.choice(addresses),
+            None if proto == "icmp" else rng.choice(ports),
+            proto,
+        )
         seed_ = rng.getrandbits(64)
-        packets: ProbeOutcome = simulate_probe(world, step, record=False,
-                                               rng=random.Random(seed_))
+        packets: ProbeOutcome = simulate_probe(world, step, record=False, rng=random.Random(seed_))
         flows = plane.probe(step.src, step.dst, step.port, step.proto, rng=random.Random(seed_))
         assert _seen(flows) == _seen(packets), (step, generated_scenario(seed))
 

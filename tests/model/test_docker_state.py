@@ -61,8 +61,11 @@ def _state(world: World) -> dict[str, object]:
         "links": sorted(link.name for link in world.host.interfaces()),
         "routes": sorted(str(route) for route in world.host.routes),
         "ports": {key: sorted(used.used) for key, used in daemon.ports.maps.items() if used.used},
-        "addresses": {n.name: sorted(map(str, n.pool.allocated)) for n in daemon.networks
-                      if n.pool is not None},
+        "addresses": {
+            n.name: sorted(map(str, n.pool.allocated))
+            for n in daemon.networks
+            if n.pool is not None
+        },
         "networks": sorted(n.name for n in daemon.networks),
         "sandboxes": sorted(world.container_namespaces),
     }
@@ -91,8 +94,17 @@ def test_removing_everything_restores_a_fresh_daemons_host(engine: str) -> None:
 @pytest.mark.parametrize("engine", ["20.10", "28.5"])
 def test_stopping_releases_ports_and_addresses_at_once(engine: str) -> None:
     world = open_world(load_scenario_text(SCENARIO), engine=engine)
-    assert _run(world, ["docker run -d --name a1 -p 8080:80 nginx", "docker stop a1",
-                        "docker run -d --name a2 -p 8080:80 nginx"]) == []
+    assert (
+        _run(
+            world,
+            [
+                "docker run -d --name a1 -p 8080:80 nginx",
+                "docker stop a1",
+                "docker run -d --name a2 -p 8080:80 nginx",
+            ],
+        )
+        == []
+    )
     a2 = world.container("a2")
     assert a2 is not None
     assert str(a2.endpoints["bridge"].address.ip) == "172.17.0.2"

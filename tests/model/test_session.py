@@ -27,11 +27,17 @@ def test_the_run_is_a_value_with_the_contracts_json() -> None:
     run = replay(load_scenario(PORT_MAPPING), "20.10")
     result = run.as_json()
     assert (result["scenario"], result["engine"], result["passed"]) == (
-        "port-mapping", "20.10", True)
+        "port-mapping",
+        "20.10",
+        True,
+    )
     assert [s["kind"] for s in result["steps"]][:3] == ["command"] * 3
     probe = run.probes[0]
     assert (probe.probe, probe.result, probe.passed) == (
-        "laptop -> 192.168.1.10:12345/tcp", "open", True)
+        "laptop -> 192.168.1.10:12345/tcp",
+        "open",
+        True,
+    )
     assert probe.events and probe.captures == ()
     with pytest.raises(AttributeError):
         probe.result = "timeout"  # type: ignore[misc]
@@ -63,11 +69,15 @@ def test_trace_reach_and_pictures_go_through_the_same_replay() -> None:
     run, record = trace(scenario, "laptop -> 192.168.1.10:3306")
     assert run.probes == () and record.result == "refused"
     _, matrix = reach(scenario)
-    cell = next(c for c in matrix.cells if c.source == "laptop"
-                and c.destination.target == "192.168.1.10:12345/tcp")
+    cell = next(
+        c
+        for c in matrix.cells
+        if c.source == "laptop" and c.destination.target == "192.168.1.10:12345/tcp"
+    )
     assert cell.result == "open"
-    drawn = pictures(scenario, probes=("laptop -> 192.168.1.10:12345/tcp",
-                                       "host -> 127.0.0.1:12345"))
+    drawn = pictures(
+        scenario, probes=("laptop -> 192.168.1.10:12345/tcp", "host -> 127.0.0.1:12345")
+    )
     assert drawn.paths[0] is drawn.run.probes[0]  # the run's own record, frames and all
     assert drawn.paths[0].captures
     assert drawn.paths[1].probe == "host -> 127.0.0.1:12345/tcp"

@@ -37,7 +37,8 @@ def test_scenario_output_matches_golden(path: Path, engine: str) -> None:
             golden.write_bytes(text.encode("utf-8"))
         assert golden.exists(), f"{golden.name} missing: NETSIM_REGENERATE=1 pytest {__file__}"
         assert text.encode("utf-8") == golden.read_bytes(), (
-            f"{golden.relative_to(ROOT)} differs: read the new output, then regenerate")
+            f"{golden.relative_to(ROOT)} differs: read the new output, then regenerate"
+        )
 
 
 def test_every_golden_file_has_a_scenario() -> None:

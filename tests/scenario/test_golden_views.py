@@ -41,18 +41,21 @@ def _check(golden: Path, text: str) -> None:
         golden.write_bytes(text.encode("utf-8"))
     assert golden.exists(), f"{golden.name} missing: NETSIM_REGENERATE=1 pytest {__file__}"
     assert text.encode("utf-8") == golden.read_bytes(), (
-        f"{golden.relative_to(ROOT)} differs: read the new output, then regenerate")
+        f"{golden.relative_to(ROOT)} differs: read the new output, then regenerate"
+    )
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_reach_and_diagram_match_golden(path: Path, engine: str) -> None:
     text = "$ netsim reach\n" + _cli("reach", str(path), "--engine", engine)
-    text += "$ netsim reach --json -\n" + _cli("reach", str(path), "--engine", engine,
-                                               "--json", "-")
+    text += "$ netsim reach --json -\n" + _cli(
+        "reach", str(path), "--engine", engine, "--json", "-"
+    )
     for fmt in ("mermaid", "dot"):
         text += f"$ netsim diagram --format {fmt}\n" + _cli(
-            "diagram", str(path), "--engine", engine, "--format", fmt)
+            "diagram", str(path), "--engine", engine, "--format", fmt
+        )
     _check(GOLDEN / engine / f"{path.stem}.views.txt", text)
 
 

@@ -53,7 +53,8 @@ MODULES = _modules()
 
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _runtime_imports(tree: ast.AST) -> list[str]:
@@ -194,6 +195,11 @@ def test_type_checking_imports_are_not_counted() -> None:
     tree = ast.parse(
         "from typing import TYPE_CHECKING\n"
         "if TYPE_CHECKING:\n    from netsim.world import World\n"
-        "def f():\n    from netsim.session import replay\n")
-    assert _runtime_imports(tree) == ["typing", "typing.TYPE_CHECKING", "netsim.session",
-                                      "netsim.session.replay"]
+        "def f():\n    from netsim.session import replay\n"
+    )
+    assert _runtime_imports(tree) == [
+        "typing",
+        "typing.TYPE_CHECKING",
+        "netsim.session",
+        "netsim.session.replay",
+    ]

@@ -38,10 +38,18 @@ RULES = [
     "-A INPUT -p tcp -m tcp --dport 22 -j REJECT --reject-with tcp-reset",
     "-P FORWARD DROP",
 ]
-ADDRESSES = [IPv4Address(a) for a in (
-    "172.18.0.1", "172.18.0.2", "172.18.0.3", "172.18.0.4", "192.168.1.10", "192.168.1.20",
-    "10.0.0.1",
-)]
+ADDRESSES = [
+    IPv4Address(a)
+    for a in (
+        "172.18.0.1",
+        "172.18.0.2",
+        "172.18.0.3",
+        "172.18.0.4",
+        "192.168.1.10",
+        "192.168.1.20",
+        "10.0.0.1",
+    )
+]
 CONTEXT = EvalContext(
     local_networks=(
         *EvalContext().local_networks,
@@ -69,17 +77,23 @@ def test_a_pruned_walk_ends_as_the_full_walk() -> None:
     for _ in range(600):
         protocol = rng.choice((1, 6, 17))
         view = PacketView(
-            src=rng.choice(ADDRESSES), dst=rng.choice(ADDRESSES), protocol=protocol,
+            src=rng.choice(ADDRESSES),
+            dst=rng.choice(ADDRESSES),
+            protocol=protocol,
             sport=None if protocol == 1 else rng.choice((40000, 80, 53)),
             dport=None if protocol == 1 else rng.choice((22, 53, 80, 8080, 8081, 9)),
-            in_interface=rng.choice(("br0", "eth0")), out_interface=rng.choice(("br0", "eth0")),
+            in_interface=rng.choice(("br0", "eth0")),
+            out_interface=rng.choice(("br0", "eth0")),
             ct_state=rng.choice(("NEW", "ESTABLISHED")),
         )
         for table, chain in (("nat", "PREROUTING"), ("filter", "FORWARD"), ("filter", "INPUT")):
             full = evaluate(rules, table, chain, view, CONTEXT)
             pruned = pruned_verdict(rules, table, chain, view)
             assert (full.action, full.nat, full.reject_with, full.by_policy) == (
-                pruned.action, pruned.nat, pruned.reject_with, pruned.by_policy,
+                pruned.action,
+                pruned.nat,
+                pruned.reject_with,
+                pruned.by_policy,
             ), view
 
 
@@ -90,14 +104,21 @@ def test_the_index_leaves_out_only_rules_that_name_another_address_or_port() -> 
     kept = [entry.rule.destination for entry in docker.pruned(view).entries]
     assert [str(n) for n in kept] == ["172.18.0.3/32", "172.18.0.4/32"]  # the inverted one stays
     nat = _ChainIndex(rules.tables["nat"].chains["DOCKER"])
-    assert len(nat.pruned(PacketView(src=ADDRESSES[5], dst=ADDRESSES[4], protocol=6,
-                                     sport=40000, dport=8081)).entries) == 2
+    assert (
+        len(
+            nat.pruned(
+                PacketView(src=ADDRESSES[5], dst=ADDRESSES[4], protocol=6, sport=40000, dport=8081)
+            ).entries
+        )
+        == 2
+    )
 
 
 def test_related_destinations_involve_the_source_itself() -> None:
     me = 1
     symmetry = Symmetry(
-        classes={me: 0}, shared=frozenset({me}),
+        classes={me: 0},
+        shared=frozenset({me}),
         own={me: frozenset({IPv4Address("172.18.0.2"), IPv4Address("127.0.0.1")})},
         order={me: (IPv4Address("172.18.0.2"),)},
         exposures={me: (Exposure(6, PortRange(8080, 8080)),)},
@@ -111,12 +132,15 @@ def test_related_destinations_involve_the_source_itself() -> None:
 
 def test_answer_lines_and_errors() -> None:
     assert _parse(b"web 172.18.0.2:80 192.168.1.20:40000\n") == (
-        "web", "172.18.0.2:80", "192.168.1.20:40000"
+        "web",
+        "172.18.0.2:80",
+        "192.168.1.20:40000",
     )
     assert _parse(b"") == (None, None, None)
     assert _failure("ECONNREFUSED") == "refused"
     assert _failure("EHOSTUNREACH") == "unreachable"
     assert FlowOutcome("timeout").as_result() == {"result": "timeout"}
     assert FlowOutcome(None, error="probe source x is not running").as_result() == {
-        "result": None, "error": "probe source x is not running",
+        "result": None,
+        "error": "probe source x is not running",
     }

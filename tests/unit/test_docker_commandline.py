@@ -44,21 +44,26 @@ def test_network_subcommands():
     assert command.value("subnet") == "10.0.0.0/24" and command.flag("internal")
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("docker run --bogus x", "unknown flag: --bogus"),
-    ("docker run -z x", "unknown shorthand flag: 'z' in -z"),
-    ("docker run --name", "flag needs an argument: --name"),
-    ("docker run --rm=maybe x", 'invalid argument "maybe" for "--rm" flag'),
-    ("docker frobnicate", "unknown command: frobnicate"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("docker run --bogus x", "unknown flag: --bogus"),
+        ("docker run -z x", "unknown shorthand flag: 'z' in -z"),
+        ("docker run --name", "flag needs an argument: --name"),
+        ("docker run --rm=maybe x", 'invalid argument "maybe" for "--rm" flag'),
+        ("docker frobnicate", "unknown command: frobnicate"),
+    ],
+)
 def test_usage_errors(line, message):
     with pytest.raises(UsageError, match=message):
         parse(line)
 
 
 def test_run_image():
-    assert run_image(shlex.split("docker run -d --name x -p 1:2 mysql:5.6.35 mysqld")) == \
-        "mysql:5.6.35"
+    assert (
+        run_image(shlex.split("docker run -d --name x -p 1:2 mysql:5.6.35 mysqld"))
+        == "mysql:5.6.35"
+    )
     assert run_image(shlex.split("docker ps")) is None
     assert run_image(shlex.split("docker run --bogus x")) is None
     assert run_image(["ls"]) is None

@@ -18,7 +18,9 @@ from netsim.docker.engines import PROFILES, EngineProfile, engine_names, profile
 
 NETSIM = Path(__file__).resolve().parents[2] / "netsim"
 CONTROL_PLANE = sorted(
-    path for root in (NETSIM / "docker", NETSIM / "shell") for path in root.rglob("*.py")
+    path
+    for root in (NETSIM / "docker", NETSIM / "shell")
+    for path in root.rglob("*.py")
     if (NETSIM / "docker" / "engines") not in path.parents
 )
 
@@ -48,8 +50,12 @@ def test_profile_for_refuses_an_unknown_engine() -> None:
 
 def _declared(cls: type) -> set[str]:
     """Return the names a class or its bases other than EngineProfile define."""
-    return {name for klass in cls.__mro__ if klass not in (EngineProfile, object)
-            for name in vars(klass)}
+    return {
+        name
+        for klass in cls.__mro__
+        if klass not in (EngineProfile, object)
+        for name in vars(klass)
+    }
 
 
 @pytest.mark.parametrize("name", engine_names())
@@ -66,9 +72,11 @@ def test_profile_sets_every_attribute_with_its_type(name: str) -> None:
 
 
 def _abstract_methods() -> list[str]:
-    return [name for name, member in vars(EngineProfile).items()
-            if inspect.isfunction(member) and "raise NotImplementedError" in
-            inspect.getsource(member)]
+    return [
+        name
+        for name, member in vars(EngineProfile).items()
+        if inspect.isfunction(member) and "raise NotImplementedError" in inspect.getsource(member)
+    ]
 
 
 @pytest.mark.parametrize("name", engine_names())
@@ -133,5 +141,7 @@ def test_version_checks_finds_each_kind_of_check() -> None:
 @pytest.mark.parametrize("path", CONTROL_PLANE, ids=lambda p: str(p.relative_to(NETSIM)))
 def test_control_plane_asks_the_profile_not_the_version(path: Path) -> None:
     lines = version_checks(path.read_text(encoding="utf-8"))
-    assert not lines, (f"{path.relative_to(NETSIM.parent)} checks the engine version on lines "
-                       f"{lines}: ask an EngineProfile attribute or method instead")
+    assert not lines, (
+        f"{path.relative_to(NETSIM.parent)} checks the engine version on lines "
+        f"{lines}: ask an EngineProfile attribute or method instead"
+    )

@@ -24,10 +24,13 @@ def test_ip_range_limits_dynamic_addresses_but_not_static_ones():
     assert pool.allocate(IPv4Address("192.168.50.10")) == IPv4Address("192.168.50.10")
 
 
-@pytest.mark.parametrize(("address", "message"), [
-    ("10.0.0.9", "Requested address is out of range"),
-    ("192.168.50.1", "Address already in use"),
-])
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("10.0.0.9", "Requested address is out of range"),
+        ("192.168.50.1", "Address already in use"),
+    ],
+)
 def test_static_address_errors(address, message):
     pool = AddressPool(IPv4Network("192.168.50.0/24"))
     pool.allocate()
@@ -72,14 +75,18 @@ def test_first_fit_reuses_a_freed_subnet():
 def test_reserved_subnets_are_skipped():
     allocator = SubnetAllocator(BUILTIN_POOLS, rotating=False)
     reserved = [IPv4Network("172.18.5.0/24")]
-    assert allocator.allocate([IPv4Network("172.17.0.0/16")], reserved) == \
-        IPv4Network("172.19.0.0/16")
+    assert allocator.allocate([IPv4Network("172.17.0.0/16")], reserved) == IPv4Network(
+        "172.19.0.0/16"
+    )
 
 
-@pytest.mark.parametrize(("rotating", "message"), [
-    (True, "could not find an available, non-overlapping IPv4 address pool"),
-    (False, "all predefined address pools have been fully subnetted"),
-])
+@pytest.mark.parametrize(
+    ("rotating", "message"),
+    [
+        (True, "could not find an available, non-overlapping IPv4 address pool"),
+        (False, "all predefined address pools have been fully subnetted"),
+    ],
+)
 def test_exhausted_pools(rotating, message):
     allocator = SubnetAllocator(BUILTIN_POOLS, rotating=rotating)
     with pytest.raises(DockerError, match=message):

@@ -29,7 +29,9 @@ def test_parse_host_address_with_ephemeral_port():
 def test_parse_udp_and_ranges():
     requests = parse_publish("8000-8001:9000-9001/udp")
     assert [(r.container_port, r.host_port_start, r.proto) for r in requests] == [
-        (9000, 8000, "udp"), (9001, 8001, "udp")]
+        (9000, 8000, "udp"),
+        (9001, 8001, "udp"),
+    ]
 
 
 def test_parse_ipv6_host_address():
@@ -37,13 +39,16 @@ def test_parse_ipv6_host_address():
     assert request.host_ip == ip_address("::1") and request.container_port == 8080
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    ("abc", "Invalid containerPort: abc"),
-    ("x:80", "Invalid hostPort: x"),
-    ("80:80/icmp", "invalid proto: icmp"),
-    ("1.2.3.999:80:80", "invalid IP address: 1.2.3.999"),
-    ("8000-8002:80-81", "Invalid ranges specified for container and host Ports"),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("abc", "Invalid containerPort: abc"),
+        ("x:80", "Invalid hostPort: x"),
+        ("80:80/icmp", "invalid proto: icmp"),
+        ("1.2.3.999:80:80", "invalid IP address: 1.2.3.999"),
+        ("8000-8002:80-81", "Invalid ranges specified for container and host Ports"),
+    ],
+)
 def test_parse_errors(spec, message):
     with pytest.raises(DockerError, match=message):
         parse_publish(spec)

@@ -38,15 +38,19 @@ def test_dot_of_the_link_tutorial_has_a_cluster_per_network_and_a_dashed_link():
     assert text.startswith('digraph "link-tomcat-mysql" {')
     assert 'subgraph "cluster_0" {' in text
     assert '"bridge:docker0" -> "container:mysqldb" [label="eth0 172.17.0.2"];' in text
-    assert re.search(r'"container:tomcatApp" -> "container:mysqldb" \[dir=forward, '
-                     r'style=dashed.*label="--link MySQL"', text)
+    assert re.search(
+        r'"container:tomcatApp" -> "container:mysqldb" \[dir=forward, '
+        r'style=dashed.*label="--link MySQL"',
+        text,
+    )
     assert text.count('host -> "container:mysqldb" [dir=forward') == 1
 
 
 def test_names_with_dots_and_dashes_become_safe_mermaid_ids():
     scenario = load_scenario_text(
         "name: odd\nsteps:\n  - docker network create my-net.v2\n"
-        "  - docker run -d --name web.1-a --network my-net.v2 nginx\n")
+        "  - docker run -d --name web.1-a --network my-net.v2 nginx\n"
+    )
     text = format_mermaid(replay(scenario, probes=False).topology)
     assert "c_web_2e_1_2d_a[" in text
     assert "subgraph g_my_2d_net_2e_v2[" in text
@@ -61,7 +65,8 @@ def test_mermaid_and_dot_escape_quotes_and_markup():
 
 def test_stopped_containers_are_dashed_in_both_formats():
     scenario = load_scenario_text(
-        "name: stopped\nsteps:\n  - docker run -d --name db redis\n  - docker stop db\n")
+        "name: stopped\nsteps:\n  - docker run -d --name db redis\n  - docker stop db\n"
+    )
     topology = replay(scenario, probes=False).topology
     assert "  class c_db stopped" in format_mermaid(topology)
     assert 'style="rounded,filled,dashed"' in format_dot(topology)
@@ -76,8 +81,9 @@ def test_the_diagram_is_the_state_after_the_steps():
 
 
 def test_an_unknown_format_is_refused():
-    with pytest.raises(ValueError, match="unknown diagram format 'pdf'; expected one of "
-                                         "mermaid, dot, svg, png"):
+    with pytest.raises(
+        ValueError, match="unknown diagram format 'pdf'; expected one of mermaid, dot, svg, png"
+    ):
         format_diagram(topology_of("port-mapping"), "pdf")  # type: ignore[arg-type]
 
 

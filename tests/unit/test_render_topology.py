@@ -16,8 +16,11 @@ SCENARIOS = sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml"))
 
 
 def topology_after(text_or_path):
-    scenario = (load_scenario(text_or_path) if isinstance(text_or_path, Path)
-                else load_scenario_text(text_or_path))
+    scenario = (
+        load_scenario(text_or_path)
+        if isinstance(text_or_path, Path)
+        else load_scenario_text(text_or_path)
+    )
     return replay(scenario, probes=False).topology
 
 
@@ -29,16 +32,25 @@ def generated(containers: int, networks: int = 1, linked: bool = False) -> str:
         network = names[index % networks]
         flag = "" if network == "bridge" else f" --network {network}"
         publish = f" -p {10000 + index}:80" if index % 3 == 0 else ""
-        link = (f" --link c{index - 1:02d}:alias{index}"
-                if linked and network == "bridge" and index % 4 == 3 else "")
+        link = (
+            f" --link c{index - 1:02d}:alias{index}"
+            if linked and network == "bridge" and index % 4 == 3
+            else ""
+        )
         steps.append(f"  - docker run -d --name c{index:02d}{flag}{publish}{link} nginx")
-    return ("name: generated\nmachines:\n  laptop: {address: 192.168.1.20/24}\nsteps:\n"
-            + "\n".join(steps) + "\n")
+    return (
+        "name: generated\nmachines:\n  laptop: {address: 192.168.1.20/24}\nsteps:\n"
+        + "\n".join(steps)
+        + "\n"
+    )
 
 
 def overlapping(boxes: list[Box]) -> list[tuple[str, str]]:
-    return [(a.key, b.key) for a, b in combinations(boxes, 2)
-            if a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom]
+    return [
+        (a.key, b.key)
+        for a, b in combinations(boxes, 2)
+        if a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
+    ]
 
 
 def test_topology_of_the_link_tutorial_has_docker0_its_containers_ports_and_link():
@@ -47,17 +59,21 @@ def test_topology_of_the_link_tutorial_has_docker0_its_containers_ports_and_link
     world = session.world
     bridge = topology.group("bridge")
     assert (bridge.bridge, str(bridge.subnet), bridge.default_bridge) == (
-        "docker0", "172.17.0.0/16", True)
+        "docker0",
+        "172.17.0.0/16",
+        True,
+    )
     mysqldb = world.container("mysqldb")
     node = next(c for c in topology.containers if c.name == "mysqldb")
     assert node.image == "mysql:5.6.35"
     assert [(a.network, a.address, a.host_veth, a.ifname) for a in node.attachments] == [
-        ("bridge", e.address, e.host_veth, e.ifname) for e in mysqldb.endpoints.values()]
+        ("bridge", e.address, e.host_veth, e.ifname) for e in mysqldb.endpoints.values()
+    ]
     assert [(p.host_port, p.container_port) for p in node.published] == [(1234, 3306)] * 2
     assert [(link.parent, link.child, link.alias) for link in topology.links] == [
-        ("tomcatApp", "mysqldb", "MySQL")]
-    assert published_lines(topology.published) == [
-        "0.0.0.0:1234, [::]:1234 → mysqldb:3306/tcp"]
+        ("tomcatApp", "mysqldb", "MySQL")
+    ]
+    assert published_lines(topology.published) == ["0.0.0.0:1234, [::]:1234 → mysqldb:3306/tcp"]
 
 
 def test_network_modes_get_host_and_none_groups_and_a_sharer_follows_its_host():
@@ -78,8 +94,9 @@ def test_a_container_on_two_networks_is_drawn_in_the_leftmost_with_a_veth_per_ne
     order = [g.name for g in topology.groups]
     assert app.group == min((a.network for a in app.attachments), key=order.index)
     veths = [w for w in wires(topology) if w.kind == "veth" and w.b == "container:app"]
-    assert sorted(w.counter for w in veths) == sorted(("host", a.host_veth)
-                                                      for a in app.attachments)
+    assert sorted(w.counter for w in veths) == sorted(
+        ("host", a.host_veth) for a in app.attachments
+    )
 
 
 def test_graph_has_a_wire_per_cable_uplink_veth_and_link():
@@ -90,8 +107,10 @@ def test_graph_has_a_wire_per_cable_uplink_veth_and_link():
 
 
 def test_a_stopped_container_is_drawn_in_its_network_without_an_endpoint():
-    text = ("name: stopped\nsteps:\n  - docker network create app\n"
-            "  - docker run -d --name db --network app redis\n  - docker stop db\n")
+    text = (
+        "name: stopped\nsteps:\n  - docker network create app\n"
+        "  - docker run -d --name db --network app redis\n  - docker stop db\n"
+    )
     topology = topology_after(text)
     db = topology.containers[0]
     assert (db.group, db.running, db.attachments) == ("app", False, ())
@@ -107,8 +126,10 @@ def test_layout_of_every_scenario_has_a_box_per_container_and_no_overlap(path):
     assert {c.node for c in topology.containers} <= keys
     assert {f"machine:{m.name}" for m in topology.machines} <= keys
     assert overlapping(list(layout.boxes)) == []
-    assert all(0 <= b.x and b.right <= layout.width and 0 <= b.y and b.bottom <= layout.height
-               for b in layout.boxes)
+    assert all(
+        0 <= b.x and b.right <= layout.width and 0 <= b.y and b.bottom <= layout.height
+        for b in layout.boxes
+    )
 
 
 @pytest.mark.parametrize("networks", [1, 3])
@@ -152,4 +173,7 @@ def test_machines_keep_their_address_and_listeners():
     topology = topology_after(Path("scenarios/publish-forms.yaml"))
     laptop = topology.machines[0]
     assert (laptop.name, laptop.address, laptop.listen) == (
-        "laptop", IPv4Interface("192.168.1.20/24"), ("53/udp",))
+        "laptop",
+        IPv4Interface("192.168.1.20/24"),
+        ("53/udp",),
+    )

@@ -30,10 +30,17 @@ class Seen:
 
 
 def test_count_frames_counts_both_directions_per_interface_sorted():
-    traffic = count_frames([Seen("host", "eth0", "rx", 60), Seen("host", "eth0", "tx", 74),
-                            Seen("host", "docker0", "tx", 60)])
-    assert traffic.counts == (InterfaceCount("host", "docker0", 1, 60),
-                              InterfaceCount("host", "eth0", 2, 134))
+    traffic = count_frames(
+        [
+            Seen("host", "eth0", "rx", 60),
+            Seen("host", "eth0", "tx", 74),
+            Seen("host", "docker0", "tx", 60),
+        ]
+    )
+    assert traffic.counts == (
+        InterfaceCount("host", "docker0", 1, 60),
+        InterfaceCount("host", "eth0", 2, 134),
+    )
     assert traffic.count("host", "eth0") == (2, 134)
     assert traffic.count("laptop", "eth0") == (0, 0)
 
@@ -42,8 +49,12 @@ def test_per_wire_reads_each_wire_on_its_counter_interface():
     topology = replay(load_scenario(Path("scenarios/port-mapping.yaml"))).topology
     edges = wires(topology)
     veth = next(w for w in edges if w.kind == "veth")
-    traffic = Traffic((InterfaceCount("host", veth.counter[1], 5, 300),
-                       InterfaceCount("docker_mysql", "eth0", 99, 9999)))
+    traffic = Traffic(
+        (
+            InterfaceCount("host", veth.counter[1], 5, 300),
+            InterfaceCount("docker_mysql", "eth0", 99, 9999),
+        )
+    )
     per_wire = traffic.per_wire(edges)
     assert per_wire[edges.index(veth)] == (5, 300)
     assert sum(p for p, _ in per_wire.values()) == 5  # the container's end counts nothing
@@ -64,8 +75,14 @@ def test_path_from_events_keeps_hops_in_order_and_only_forward_nat():
     ]
     path = path_from_events("laptop -> 192.168.1.10:12345/tcp", "open", events)
     assert path.hops == (("laptop", "eth0"), ("host", "eth0"), ("host", "docker0"))
-    assert path.nat == (NatNote("host", "DNAT", "192.168.1.20:40000 -> 192.168.1.10:12345/tcp",
-                                "192.168.1.20:40000 -> 172.17.0.2:3306/tcp"),)
+    assert path.nat == (
+        NatNote(
+            "host",
+            "DNAT",
+            "192.168.1.20:40000 -> 192.168.1.10:12345/tcp",
+            "192.168.1.20:40000 -> 172.17.0.2:3306/tcp",
+        ),
+    )
     assert path.nat[0].text.startswith("DNAT at host: 192.168.1.20:40000")
 
 
@@ -74,8 +91,9 @@ def test_the_captured_run_is_the_plain_runs_and_its_frames_are_counted_once_per_
     captured_run = replay(scenario, capture=True)
     assert captured_run.as_json() == replay(scenario).as_json()
     records = captured_run.probes
-    assert [r.result for r in records] == [s["result"] for s in captured_run.as_json()["steps"]
-                                           if s["kind"] == "probe"]
+    assert [r.result for r in records] == [
+        s["result"] for s in captured_run.as_json()["steps"] if s["kind"] == "probe"
+    ]
     traffic = build_traffic(records)
     captured = sum(len(r.captures) for r in records)
     assert sum(c.packets for c in traffic.counts) == captured > 0
@@ -83,8 +101,9 @@ def test_the_captured_run_is_the_plain_runs_and_its_frames_are_counted_once_per_
 
 
 def test_laptop_to_a_published_port_crosses_the_lan_docker0_and_the_veth_with_dnat():
-    drawn = pictures(load_scenario(Path("scenarios/port-mapping.yaml")),
-                     probes=("laptop -> 192.168.1.10:12345",))
+    drawn = pictures(
+        load_scenario(Path("scenarios/port-mapping.yaml")), probes=("laptop -> 192.168.1.10:12345",)
+    )
     records = drawn.run.probes
     path = probe_path(drawn.paths[0])
     assert path.result == "open"
@@ -94,7 +113,8 @@ def test_laptop_to_a_published_port_crosses_the_lan_docker0_and_the_veth_with_dn
     assert [(n.node, n.kind) for n in path.nat] == [("host", "DNAT")]
     assert "172.17.0.2:3306/tcp" in path.nat[0].after
     assert sum(c.packets for c in path.traffic.counts) == sum(
-        len(r.captures) for r in records if r.probe == path.probe)
+        len(r.captures) for r in records if r.probe == path.probe
+    )
 
 
 def test_a_probe_not_in_the_steps_is_sent_on_the_world_after_the_steps():

@@ -38,7 +38,10 @@ def build_reach_matrix(world):
 def test_port_mapping_rows_and_columns_are_grouped_lan_network_published():
     sources, destinations = reach_endpoints(build_topology(world_after("port-mapping")))
     assert [(s.name, s.group) for s in sources] == [
-        ("host", LAN_GROUP), ("laptop", LAN_GROUP), ("docker_mysql", "bridge")]
+        ("host", LAN_GROUP),
+        ("laptop", LAN_GROUP),
+        ("docker_mysql", "bridge"),
+    ]
     assert [(d.label, d.target, d.group) for d in destinations] == [
         ("docker_mysql:3306/tcp", "172.17.0.2:3306/tcp", "bridge"),
         ("host:12345/tcp", "192.168.1.10:12345/tcp", PUBLISHED_GROUP),
@@ -64,8 +67,7 @@ def test_probe_matrix_asks_once_per_cell_in_row_order():
 
     matrix = probe_matrix(topology, probe)
     assert len(asked) == 3 * 2
-    assert matrix.results == (("open", "open"), ("timeout", "timeout"),
-                              ("timeout", "timeout"))
+    assert matrix.results == (("open", "open"), ("timeout", "timeout"), ("timeout", "timeout"))
     assert matrix.result("host", "host:12345/tcp") == "open"
     assert matrix.networks == ("bridge",)
 
@@ -91,27 +93,38 @@ def test_the_matrix_leaves_the_worlds_random_numbers_alone():
 
 def test_a_matrix_of_the_wrong_shape_is_refused():
     with pytest.raises(ValueError, match="expected 1 rows of 2 results, got \\[1\\]"):
-        GroupedMatrix("s", (Row("host", LAN_GROUP),),
-                    (Column("a", "1.2.3.4:1/tcp", "x"), Column("b", "t", "x")),
-                    (("open",),))
+        GroupedMatrix(
+            "s",
+            (Row("host", LAN_GROUP),),
+            (Column("a", "1.2.3.4:1/tcp", "x"), Column("b", "t", "x")),
+            (("open",),),
+        )
 
 
 def test_an_unknown_cell_is_a_key_error():
-    matrix = GroupedMatrix("s", (Row("host", LAN_GROUP),),
-                         (Column("a", "t", "x"),), (("open",),))
+    matrix = GroupedMatrix("s", (Row("host", LAN_GROUP),), (Column("a", "t", "x"),), (("open",),))
     with pytest.raises(KeyError, match="no cell 'web' -> 'a' in the matrix of s"):
         matrix.result("web", "a")
 
 
 def test_aggregate_counts_results_per_pair_of_groups_in_the_contracts_order():
     sources = (Row("host", LAN_GROUP), Row("a", "n1"), Row("b", "n1"))
-    destinations = (Column("a:80", "t", "n1"), Column("b:80", "t", "n1"),
-                    Column("host:8080", "t", PUBLISHED_GROUP))
-    matrix = GroupedMatrix("s", sources, destinations, (
-        ("timeout", "open", "open"),
-        ("open", "refused", "open"),
-        ("unresolved", "open", "timeout"),
-    ), ("n1",))
+    destinations = (
+        Column("a:80", "t", "n1"),
+        Column("b:80", "t", "n1"),
+        Column("host:8080", "t", PUBLISHED_GROUP),
+    )
+    matrix = GroupedMatrix(
+        "s",
+        sources,
+        destinations,
+        (
+            ("timeout", "open", "open"),
+            ("open", "refused", "open"),
+            ("unresolved", "open", "timeout"),
+        ),
+        ("n1",),
+    )
     folded = aggregate(matrix)
     assert folded.row_groups == ((LAN_GROUP, 1), ("n1", 2))
     assert folded.column_groups == (("n1", 2), (PUBLISHED_GROUP, 1))
@@ -122,8 +135,9 @@ def test_aggregate_counts_results_per_pair_of_groups_in_the_contracts_order():
     assert (folded.sources, folded.destinations, folded.networks) == (3, 3, ("n1",))
 
 
-@pytest.mark.parametrize("name", ["port-mapping", "two-networks", "icc-disabled",
-                                  "port-host-address", "network-modes"])
+@pytest.mark.parametrize(
+    "name", ["port-mapping", "two-networks", "icc-disabled", "port-host-address", "network-modes"]
+)
 def test_matrix_cells_equal_netsim_reach_cell_by_cell(name):
     world = world_after(name)
     plane = reach_matrix(world)
@@ -131,9 +145,11 @@ def test_matrix_cells_equal_netsim_reach_cell_by_cell(name):
     assert sorted(s.name for s in matrix.sources) == sorted(plane.sources)
     assert len(matrix.destinations) == len(plane.destinations)
     expected = sorted((c.source, c.destination.target, str(c.result)) for c in plane.cells)
-    drawn = sorted((s.name, d.target, matrix.results[i][j])
-                   for i, s in enumerate(matrix.sources)
-                   for j, d in enumerate(matrix.destinations))
+    drawn = sorted(
+        (s.name, d.target, matrix.results[i][j])
+        for i, s in enumerate(matrix.sources)
+        for j, d in enumerate(matrix.destinations)
+    )
     assert drawn == expected
     groups = [s.group for s in matrix.sources]
     assert groups[0] == LAN_GROUP and groups == sorted(groups, key=groups.index)

@@ -16,9 +16,12 @@ steps:
 
 
 def test_packet_step_loads_with_its_source_and_text() -> None:
-    scenario = load_scenario_text(HEAD + """  - packet: 'IP(dst="192.168.1.10")/TCP(dport=80)'
+    scenario = load_scenario_text(
+        HEAD
+        + """  - packet: 'IP(dst="192.168.1.10")/TCP(dport=80)'
     from: laptop
-""")
+"""
+    )
     (step,) = scenario.steps
     assert isinstance(step, PacketStep)
     assert (step.src, step.line) == ("laptop", 5)
@@ -30,11 +33,14 @@ def test_packet_step_defaults_to_the_host() -> None:
     assert scenario.steps[0].src == "host"
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("__import__('os').system('x')", "steps[0].packet"),
-    ('IP(dst="1.2.3.4")/Bogus()', "steps[0].packet"),
-    ('IP(dst=some_name)', "steps[0].packet"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("__import__('os').system('x')", "steps[0].packet"),
+        ('IP(dst="1.2.3.4")/Bogus()', "steps[0].packet"),
+        ("IP(dst=some_name)", "steps[0].packet"),
+    ],
+)
 def test_unsupported_packet_text_is_refused_at_its_line(text: str, fragment: str) -> None:
     with pytest.raises(ScenarioError, match=r"<string>:5: ") as caught:
         load_scenario_text(HEAD + f"  - packet: {text!r}\n")

@@ -42,10 +42,12 @@ from netsim.docker.engines.base import EngineProfile, RuleCommand
 from netsim.docker.engines.classic import ClassicProfile
 from netsim.docker.engines.modern import ModernProfile
 
-PROFILES: Mapping[str, type[EngineProfile]] = MappingProxyType({
-    ClassicProfile.version: ClassicProfile,
-    ModernProfile.version: ModernProfile,
-})
+PROFILES: Mapping[str, type[EngineProfile]] = MappingProxyType(
+    {
+        ClassicProfile.version: ClassicProfile,
+        ModernProfile.version: ModernProfile,
+    }
+)
 """Every engine netsim models, by name, oldest first (read-only)."""
 
 
@@ -62,8 +64,7 @@ def profile_for(name: str) -> EngineProfile:
     """
     profile_class = PROFILES.get(name)
     if profile_class is None:
-        raise ValueError(f"unknown engine {name!r}: expected one of "
-                         f"{', '.join(engine_names())}")
+        raise ValueError(f"unknown engine {name!r}: expected one of {', '.join(engine_names())}")
     return profile_class()
 
 

@@ -29,7 +29,7 @@ def to_delete(rule: RuleCommand) -> RuleCommand:
     for i, word in enumerate(words):
         if word in ("-A", "-I"):
             del_words = words[:i] + ["-D", words[i + 1]]
-            rest = words[i + 2:]
+            rest = words[i + 2 :]
             if word == "-I" and rest and rest[0].isdigit():
                 rest = rest[1:]
             return tuple(del_words + rest)
@@ -163,23 +163,61 @@ class EngineProfile:
         """Return per-endpoint rules (28's raw direct-access DROP)."""
         return []
 
-    def port_rules(self, network: Network, address: IPv4Interface, mapping: PortMapping,
-                   options: DaemonOptions) -> list[RuleCommand]:
+    def port_rules(
+        self, network: Network, address: IPv4Interface, mapping: PortMapping, options: DaemonOptions
+    ) -> list[RuleCommand]:
         """Return the rules of one published IPv4 binding."""
         raise NotImplementedError
 
-    def link_rules(self, network: Network, parent: IPv4Address, child: IPv4Address,
-                   ports: list[tuple[int, str]]) -> list[RuleCommand]:
+    def link_rules(
+        self,
+        network: Network,
+        parent: IPv4Address,
+        child: IPv4Address,
+        ports: list[tuple[int, str]],
+    ) -> list[RuleCommand]:
         """Return the icc=false ACCEPT pair for each exposed port of a link's child."""
         rules: list[RuleCommand] = []
         bridge = network.bridge_name
         for port, proto in ports:
-            rules.append(filt("-A", "DOCKER", "-s", f"{parent}/32", "-d", f"{child}/32",
-                              "-i", bridge, "-o", bridge, *proto_match(proto),
-                              "--dport", str(port), "-j", "ACCEPT"))
-            rules.append(filt("-A", "DOCKER", "-s", f"{child}/32", "-d", f"{parent}/32",
-                              "-i", bridge, "-o", bridge, *proto_match(proto),
-                              "--sport", str(port), "-j", "ACCEPT"))
+            rules.append(
+                filt(
+                    "-A",
+                    "DOCKER",
+                    "-s",
+                    f"{parent}/32",
+                    "-d",
+                    f"{child}/32",
+                    "-i",
+                    bridge,
+                    "-o",
+                    bridge,
+                    *proto_match(proto),
+                    "--dport",
+                    str(port),
+                    "-j",
+                    "ACCEPT",
+                )
+            )
+            rules.append(
+                filt(
+                    "-A",
+                    "DOCKER",
+                    "-s",
+                    f"{child}/32",
+                    "-d",
+                    f"{parent}/32",
+                    "-i",
+                    bridge,
+                    "-o",
+                    bridge,
+                    *proto_match(proto),
+                    "--sport",
+                    str(port),
+                    "-j",
+                    "ACCEPT",
+                )
+            )
         return rules
 
     # -- what the daemon and CLI print -------------------------------------
@@ -200,8 +238,9 @@ class EngineProfile:
             return f"[{host}]:{port}"
         return f"{host}:{port}"
 
-    def bind_error(self, mapping: PortMapping, container_ip: IPv4Address,
-                   userland_proxy: bool) -> str:
+    def bind_error(
+        self, mapping: PortMapping, container_ip: IPv4Address, userland_proxy: bool
+    ) -> str:
         """Return the error when the host port is taken by a program outside Docker."""
         raise NotImplementedError
 

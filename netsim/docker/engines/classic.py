@@ -47,13 +47,23 @@ class ClassicProfile(EngineProfile):
         "ff02::2\tip6-allrouters\n"
     )
     annotates_resolv_conf = False
-    masked_paths = ("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
-                    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-                    "/proc/sched_debug", "/proc/scsi", "/sys/firmware")
+    masked_paths = (
+        "/proc/asound",
+        "/proc/acpi",
+        "/proc/kcore",
+        "/proc/keys",
+        "/proc/latency_stats",
+        "/proc/timer_list",
+        "/proc/timer_stats",
+        "/proc/sched_debug",
+        "/proc/scsi",
+        "/sys/firmware",
+    )
     exec_not_found_exit_code = 126
     pool_overlap_message = "Pool overlaps with other one on this address space"
-    host_disconnect_message = ("container cannot be disconnected from host network or "
-                               "connected to host network")
+    host_disconnect_message = (
+        "container cannot be disconnected from host network or connected to host network"
+    )
 
     short_id_in_aliases = True
     connected_aliases_never_null = False
@@ -94,8 +104,10 @@ class ClassicProfile(EngineProfile):
 
     def after_network(self, options: DaemonOptions) -> list[RuleCommand]:
         """Move the DOCKER-USER jump to the top of FORWARD (arrangeUserFilterRule)."""
-        return [("?-D",) + filt("-D", "FORWARD", "-j", "DOCKER-USER"),
-                filt("-I", "FORWARD", "-j", "DOCKER-USER")]
+        return [
+            ("?-D",) + filt("-D", "FORWARD", "-j", "DOCKER-USER"),
+            filt("-I", "FORWARD", "-j", "DOCKER-USER"),
+        ]
 
     def network_rules(self, network: Network, options: DaemonOptions) -> list[RuleCommand]:
         """Return setupIPTablesInternal + ProgramChain + isolation for one bridge."""
@@ -104,10 +116,12 @@ class ClassicProfile(EngineProfile):
         rules: list[RuleCommand] = []
         if network.internal:
             rules += [
-                filt("-I", "DOCKER-ISOLATION-STAGE-1", "!", "-d", subnet, "-i", bridge,
-                     "-j", "DROP"),
-                filt("-I", "DOCKER-ISOLATION-STAGE-1", "!", "-s", subnet, "-o", bridge,
-                     "-j", "DROP"),
+                filt(
+                    "-I", "DOCKER-ISOLATION-STAGE-1", "!", "-d", subnet, "-i", bridge, "-j", "DROP"
+                ),
+                filt(
+                    "-I", "DOCKER-ISOLATION-STAGE-1", "!", "-s", subnet, "-o", bridge, "-j", "DROP"
+                ),
             ]
             if network.icc:
                 rules.append(filt("-I", "FORWARD", "-i", bridge, "-o", bridge, "-j", "ACCEPT"))
@@ -123,36 +137,80 @@ class ClassicProfile(EngineProfile):
         if options.userland_proxy:
             rules.append(nat("-I", "DOCKER", "-i", bridge, "-j", "RETURN"))
         else:
-            rules.append(nat("-I", "POSTROUTING", "-o", bridge, "-m", "addrtype",
-                             "--src-type", "LOCAL", "-j", "MASQUERADE"))
+            rules.append(
+                nat(
+                    "-I",
+                    "POSTROUTING",
+                    "-o",
+                    bridge,
+                    "-m",
+                    "addrtype",
+                    "--src-type",
+                    "LOCAL",
+                    "-j",
+                    "MASQUERADE",
+                )
+            )
         if network.icc:
             rules.append(filt("-I", "FORWARD", "-i", bridge, "-o", bridge, "-j", "ACCEPT"))
         else:
             rules.append(filt("-A", "FORWARD", "-i", bridge, "-o", bridge, "-j", "DROP"))
         rules.append(filt("-I", "FORWARD", "-i", bridge, "!", "-o", bridge, "-j", "ACCEPT"))
         if options.userland_proxy:
-            output_jump = nat("-A", "OUTPUT", "!", "-d", "127.0.0.0/8", "-m", "addrtype",
-                              "--dst-type", "LOCAL", "-j", "DOCKER")
+            output_jump = nat(
+                "-A",
+                "OUTPUT",
+                "!",
+                "-d",
+                "127.0.0.0/8",
+                "-m",
+                "addrtype",
+                "--dst-type",
+                "LOCAL",
+                "-j",
+                "DOCKER",
+            )
         else:
-            output_jump = nat("-A", "OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL",
-                              "-j", "DOCKER")
+            output_jump = nat(
+                "-A", "OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "DOCKER"
+            )
         rules += [
-            ("?once",) + nat("-A", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL",
-                             "-j", "DOCKER"),
+            ("?once",)
+            + nat("-A", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "DOCKER"),
             ("?once",) + output_jump,
             filt("-I", "FORWARD", "-o", bridge, "-j", "DOCKER"),
-            filt("-I", "FORWARD", "-o", bridge, "-m", "conntrack", "--ctstate",
-                 "RELATED,ESTABLISHED", "-j", "ACCEPT"),
+            filt(
+                "-I",
+                "FORWARD",
+                "-o",
+                bridge,
+                "-m",
+                "conntrack",
+                "--ctstate",
+                "RELATED,ESTABLISHED",
+                "-j",
+                "ACCEPT",
+            ),
             ("?-D",) + filt("-D", "FORWARD", "-j", "DOCKER-ISOLATION-STAGE-1"),
             ("?ensure",) + filt("-I", "FORWARD", "-j", "DOCKER-ISOLATION-STAGE-1"),
-            filt("-I", "DOCKER-ISOLATION-STAGE-1", "-i", bridge, "!", "-o", bridge,
-                 "-j", "DOCKER-ISOLATION-STAGE-2"),
+            filt(
+                "-I",
+                "DOCKER-ISOLATION-STAGE-1",
+                "-i",
+                bridge,
+                "!",
+                "-o",
+                bridge,
+                "-j",
+                "DOCKER-ISOLATION-STAGE-2",
+            ),
             filt("-I", "DOCKER-ISOLATION-STAGE-2", "-o", bridge, "-j", "DROP"),
         ]
         return rules
 
-    def port_rules(self, network: Network, address: IPv4Interface, mapping: PortMapping,
-                   options: DaemonOptions) -> list[RuleCommand]:
+    def port_rules(
+        self, network: Network, address: IPv4Interface, mapping: PortMapping, options: DaemonOptions
+    ) -> list[RuleCommand]:
         """Return ChainInfo.Forward's DNAT, ACCEPT and hairpin MASQUERADE (always in 20.10)."""
         bridge = network.bridge_name
         ip = str(address.ip)
@@ -160,29 +218,66 @@ class ClassicProfile(EngineProfile):
         not_bridge = ("!", "-i", bridge) if options.userland_proxy else ()
         port = str(mapping.container_port)
         return [
-            nat("-A", "DOCKER", *dest, *not_bridge, *proto_match(mapping.proto),
-                "--dport", str(mapping.host_port), "-j", "DNAT",
-                "--to-destination", f"{ip}:{port}"),
-            filt("-A", "DOCKER", "-d", f"{ip}/32", "!", "-i", bridge, "-o", bridge,
-                 *proto_match(mapping.proto), "--dport", port, "-j", "ACCEPT"),
-            nat("-A", "POSTROUTING", "-s", f"{ip}/32", "-d", f"{ip}/32",
-                *proto_match(mapping.proto), "--dport", port, "-j", "MASQUERADE"),
+            nat(
+                "-A",
+                "DOCKER",
+                *dest,
+                *not_bridge,
+                *proto_match(mapping.proto),
+                "--dport",
+                str(mapping.host_port),
+                "-j",
+                "DNAT",
+                "--to-destination",
+                f"{ip}:{port}",
+            ),
+            filt(
+                "-A",
+                "DOCKER",
+                "-d",
+                f"{ip}/32",
+                "!",
+                "-i",
+                bridge,
+                "-o",
+                bridge,
+                *proto_match(mapping.proto),
+                "--dport",
+                port,
+                "-j",
+                "ACCEPT",
+            ),
+            nat(
+                "-A",
+                "POSTROUTING",
+                "-s",
+                f"{ip}/32",
+                "-d",
+                f"{ip}/32",
+                *proto_match(mapping.proto),
+                "--dport",
+                port,
+                "-j",
+                "MASQUERADE",
+            ),
         ]
 
     def publish_order(self, requests: list[PortRequest]) -> list[PortRequest]:
         """Allocate fixed host ports first, highest first, then by container port descending."""
         return sorted(requests, key=lambda r: (-(r.host_port_start or 0), -r.container_port))
 
-    def bind_error(self, mapping: PortMapping, container_ip: IPv4Address,
-                   userland_proxy: bool) -> str:
+    def bind_error(
+        self, mapping: PortMapping, container_ip: IPv4Address, userland_proxy: bool
+    ) -> str:
         """Return docker-proxy's bind failure as 20.10 passes it on."""
         family = "tcp4" if mapping.host_ip.version == 4 else "tcp6"
         if mapping.proto == "udp":
             family = family.replace("tcp", "udp")
-        host = (f"{mapping.host_ip}" if mapping.host_ip.version == 4
-                else f"[{mapping.host_ip}]")
-        return (f"Error starting userland proxy: listen {family} {host}:{mapping.host_port}: "
-                "bind: address already in use")
+        host = f"{mapping.host_ip}" if mapping.host_ip.version == 4 else f"[{mapping.host_ip}]"
+        return (
+            f"Error starting userland proxy: listen {family} {host}:{mapping.host_port}: "
+            "bind: address already in use"
+        )
 
     def task_error(self, text: str) -> str:
         """Pass the runtime's failure on as it is."""
@@ -206,13 +301,17 @@ class ClassicProfile(EngineProfile):
 
     def remove_running_error(self, container: Container) -> str:
         """Return 20.10's refusal, naming the full ID."""
-        return (f"You cannot remove a running container {container.id}. Stop the container "
-                "before attempting removal or force remove")
+        return (
+            f"You cannot remove a running container {container.id}. Stop the container "
+            "before attempting removal or force remove"
+        )
 
     def active_endpoints_error(self, network: Network, users: list[Container]) -> str:
         """Return 20.10's refusal, naming the network's ID but not the endpoints."""
-        return (f"error while removing network: network {network.name} id {network.id} has "
-                "active endpoints")
+        return (
+            f"error while removing network: network {network.name} id {network.id} has "
+            "active endpoints"
+        )
 
     def already_connected_error(self, container: Container, network: Network) -> str:
         """Return libnetwork's endpoint clash, running or not."""
@@ -228,8 +327,9 @@ class ClassicProfile(EngineProfile):
 
     def wait_cancelled_note(self, timestamp: str) -> str:
         """Return CLI 20.10's log line: it also stopped waiting for the container."""
-        return (f'time="{timestamp}" level=error '
-                'msg="error waiting for container: context canceled"\n')
+        return (
+            f'time="{timestamp}" level=error msg="error waiting for container: context canceled"\n'
+        )
 
     def usage_error(self, name: str, message: str) -> str:
         """Return CLI 20.10's message and its ``See '... --help'.`` line."""
@@ -237,8 +337,9 @@ class ClassicProfile(EngineProfile):
 
     def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:
         """Return CLI 20.10's quoted command name, usage and summary."""
-        return (f'"{name}" requires {needed}.\nSee \'{name} --help\'.\n\n'
-                f"Usage:  {usage}\n\n{summary}\n")
+        return (
+            f"\"{name}\" requires {needed}.\nSee '{name} --help'.\n\nUsage:  {usage}\n\n{summary}\n"
+        )
 
     def lookup_error(self, message: str) -> str:
         """Return CLI 20.10's own ``Error: No such container: X``."""

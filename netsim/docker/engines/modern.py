@@ -50,15 +50,27 @@ class ModernProfile(EngineProfile):
         "ff02::2\tip6-allrouters\n"
     )
     annotates_resolv_conf = True
-    masked_paths = ("/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore",
-                    "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-                    "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
-                    "/sys/devices/virtual/powercap")
+    masked_paths = (
+        "/proc/asound",
+        "/proc/acpi",
+        "/proc/interrupts",
+        "/proc/kcore",
+        "/proc/keys",
+        "/proc/latency_stats",
+        "/proc/timer_list",
+        "/proc/timer_stats",
+        "/proc/sched_debug",
+        "/proc/scsi",
+        "/sys/firmware",
+        "/sys/devices/virtual/powercap",
+    )
     exec_not_found_exit_code = 127
-    pool_overlap_message = ("invalid pool request: Pool overlaps with other one on this "
-                            "address space")
-    host_disconnect_message = ("cannot disconnect container from host network - container "
-                               "was created in host network mode")
+    pool_overlap_message = (
+        "invalid pool request: Pool overlaps with other one on this address space"
+    )
+    host_disconnect_message = (
+        "cannot disconnect container from host network - container was created in host network mode"
+    )
 
     short_id_in_aliases = False
     connected_aliases_never_null = True
@@ -110,43 +122,97 @@ class ModernProfile(EngineProfile):
         subnet = str(network.subnet)
         if network.internal:
             return [
-                filt("-I", "DOCKER-ISOLATION-STAGE-1", "!", "-d", subnet, "-i", bridge,
-                     "-j", "DROP"),
-                filt("-I", "DOCKER-ISOLATION-STAGE-1", "!", "-s", subnet, "-o", bridge,
-                     "-j", "DROP"),
-                filt("-A", "DOCKER-FORWARD", "-i", bridge, "-o", bridge,
-                     "-j", "ACCEPT" if network.icc else "DROP"),
+                filt(
+                    "-I", "DOCKER-ISOLATION-STAGE-1", "!", "-d", subnet, "-i", bridge, "-j", "DROP"
+                ),
+                filt(
+                    "-I", "DOCKER-ISOLATION-STAGE-1", "!", "-s", subnet, "-o", bridge, "-j", "DROP"
+                ),
+                filt(
+                    "-A",
+                    "DOCKER-FORWARD",
+                    "-i",
+                    bridge,
+                    "-o",
+                    bridge,
+                    "-j",
+                    "ACCEPT" if network.icc else "DROP",
+                ),
             ]
         rules: list[RuleCommand] = [
             nat("-I", "POSTROUTING", "-s", subnet, "!", "-o", bridge, "-j", "MASQUERADE"),
         ]
         if options.userland_proxy:
             rules.append(nat("-I", "DOCKER", "-i", bridge, "-j", "RETURN"))
-            output_jump = nat("-A", "OUTPUT", "!", "-d", "127.0.0.0/8", "-m", "addrtype",
-                              "--dst-type", "LOCAL", "-j", "DOCKER")
+            output_jump = nat(
+                "-A",
+                "OUTPUT",
+                "!",
+                "-d",
+                "127.0.0.0/8",
+                "-m",
+                "addrtype",
+                "--dst-type",
+                "LOCAL",
+                "-j",
+                "DOCKER",
+            )
         else:
-            rules.append(nat("-I", "POSTROUTING", "-o", bridge, "-m", "addrtype",
-                             "--src-type", "LOCAL", "-j", "MASQUERADE"))
-            output_jump = nat("-A", "OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL",
-                              "-j", "DOCKER")
+            rules.append(
+                nat(
+                    "-I",
+                    "POSTROUTING",
+                    "-o",
+                    bridge,
+                    "-m",
+                    "addrtype",
+                    "--src-type",
+                    "LOCAL",
+                    "-j",
+                    "MASQUERADE",
+                )
+            )
+            output_jump = nat(
+                "-A", "OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "DOCKER"
+            )
         rules += [
-            ("?once",) + nat("-A", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL",
-                             "-j", "DOCKER"),
+            ("?once",)
+            + nat("-A", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "DOCKER"),
             ("?once",) + output_jump,
         ]
         if network.icc:
             rules.append(filt("-A", "DOCKER-FORWARD", "-i", bridge, "-j", "ACCEPT"))
         else:
             rules.append(filt("-A", "DOCKER-FORWARD", "-i", bridge, "-o", bridge, "-j", "DROP"))
-            rules.append(filt("-A", "DOCKER-FORWARD", "-i", bridge, "!", "-o", bridge,
-                              "-j", "ACCEPT"))
+            rules.append(
+                filt("-A", "DOCKER-FORWARD", "-i", bridge, "!", "-o", bridge, "-j", "ACCEPT")
+            )
         rules += [
             filt("-A", "DOCKER", "!", "-i", bridge, "-o", bridge, "-j", "DROP"),
-            filt("-A", "DOCKER-CT", "-o", bridge, "-m", "conntrack", "--ctstate",
-                 "RELATED,ESTABLISHED", "-j", "ACCEPT"),
+            filt(
+                "-A",
+                "DOCKER-CT",
+                "-o",
+                bridge,
+                "-m",
+                "conntrack",
+                "--ctstate",
+                "RELATED,ESTABLISHED",
+                "-j",
+                "ACCEPT",
+            ),
             filt("-A", "DOCKER-BRIDGE", "-o", bridge, "-j", "DOCKER"),
-            filt("-A", "DOCKER-ISOLATION-STAGE-1", "-i", bridge, "!", "-o", bridge,
-                 "-j", "DOCKER-ISOLATION-STAGE-2"),
+            filt(
+                "-A",
+                "DOCKER-ISOLATION-STAGE-1",
+                "-i",
+                bridge,
+                "!",
+                "-o",
+                bridge,
+                "-j",
+                "DOCKER-ISOLATION-STAGE-2",
+            ),
             filt("-I", "DOCKER-ISOLATION-STAGE-2", "-o", bridge, "-j", "DROP"),
         ]
         return rules
@@ -155,11 +221,23 @@ class ModernProfile(EngineProfile):
         """Drop traffic to the endpoint that does not arrive on its bridge (28.0.2+)."""
         if network.internal:
             return []
-        return [raw("-A", "PREROUTING", "-d", f"{address}/32", "!", "-i", network.bridge_name,
-                    "-j", "DROP")]
+        return [
+            raw(
+                "-A",
+                "PREROUTING",
+                "-d",
+                f"{address}/32",
+                "!",
+                "-i",
+                network.bridge_name,
+                "-j",
+                "DROP",
+            )
+        ]
 
-    def port_rules(self, network: Network, address: IPv4Interface, mapping: PortMapping,
-                   options: DaemonOptions) -> list[RuleCommand]:
+    def port_rules(
+        self, network: Network, address: IPv4Interface, mapping: PortMapping, options: DaemonOptions
+    ) -> list[RuleCommand]:
         """Return iptabler's per-port rules (port.go)."""
         bridge = network.bridge_name
         ip = str(address.ip)
@@ -168,35 +246,91 @@ class ModernProfile(EngineProfile):
         dest = () if host_ip.is_unspecified else ("-d", f"{host_ip}/32")
         not_bridge = ("!", "-i", bridge) if options.userland_proxy else ()
         rules: list[RuleCommand] = [
-            filt("-I", "DOCKER", "-d", f"{ip}/32", "!", "-i", bridge, "-o", bridge,
-                 *proto_match(mapping.proto), "--dport", port, "-j", "ACCEPT"),
-            nat("-A", "DOCKER", *dest, *not_bridge, *proto_match(mapping.proto),
-                "--dport", str(mapping.host_port), "-j", "DNAT",
-                "--to-destination", f"{ip}:{port}"),
+            filt(
+                "-I",
+                "DOCKER",
+                "-d",
+                f"{ip}/32",
+                "!",
+                "-i",
+                bridge,
+                "-o",
+                bridge,
+                *proto_match(mapping.proto),
+                "--dport",
+                port,
+                "-j",
+                "ACCEPT",
+            ),
+            nat(
+                "-A",
+                "DOCKER",
+                *dest,
+                *not_bridge,
+                *proto_match(mapping.proto),
+                "--dport",
+                str(mapping.host_port),
+                "-j",
+                "DNAT",
+                "--to-destination",
+                f"{ip}:{port}",
+            ),
         ]
         if not options.userland_proxy:
-            rules.append(nat("-A", "POSTROUTING", "-s", f"{ip}/32", "-d", f"{ip}/32",
-                             *proto_match(mapping.proto), "--dport", port, "-j", "MASQUERADE"))
+            rules.append(
+                nat(
+                    "-A",
+                    "POSTROUTING",
+                    "-s",
+                    f"{ip}/32",
+                    "-d",
+                    f"{ip}/32",
+                    *proto_match(mapping.proto),
+                    "--dport",
+                    port,
+                    "-j",
+                    "MASQUERADE",
+                )
+            )
         if host_ip.is_loopback:
-            rules.append(raw("-A", "PREROUTING", "-d", f"{host_ip}/32", "!", "-i", "lo",
-                             *proto_match(mapping.proto), "--dport", str(mapping.host_port),
-                             "-j", "DROP"))
+            rules.append(
+                raw(
+                    "-A",
+                    "PREROUTING",
+                    "-d",
+                    f"{host_ip}/32",
+                    "!",
+                    "-i",
+                    "lo",
+                    *proto_match(mapping.proto),
+                    "--dport",
+                    str(mapping.host_port),
+                    "-j",
+                    "DROP",
+                )
+            )
         return rules
 
     def publish_order(self, requests: list[PortRequest]) -> list[PortRequest]:
         """Allocate single fixed host ports first, then by container port and protocol."""
-        return sorted(requests, key=lambda r: (r.host_port_start is None
-                                               or r.host_port_start != r.host_port_end,
-                                               r.container_port,
-                                               ("tcp", "udp", "sctp").index(r.proto)))
+        return sorted(
+            requests,
+            key=lambda r: (
+                r.host_port_start is None or r.host_port_start != r.host_port_end,
+                r.container_port,
+                ("tcp", "udp", "sctp").index(r.proto),
+            ),
+        )
 
-    def bind_error(self, mapping: PortMapping, container_ip: IPv4Address,
-                   userland_proxy: bool) -> str:
+    def bind_error(
+        self, mapping: PortMapping, container_ip: IPv4Address, userland_proxy: bool
+    ) -> str:
         """Return 28's own bind failure (the daemon binds the host port itself)."""
-        host = (f"{mapping.host_ip}" if mapping.host_ip.version == 4
-                else f"[{mapping.host_ip}]")
-        return (f"failed to bind host port for {host}:{mapping.host_port}:{container_ip}:"
-                f"{mapping.container_port}/{mapping.proto}: address already in use")
+        host = f"{mapping.host_ip}" if mapping.host_ip.version == 4 else f"[{mapping.host_ip}]"
+        return (
+            f"failed to bind host port for {host}:{mapping.host_port}:{container_ip}:"
+            f"{mapping.container_port}/{mapping.proto}: address already in use"
+        )
 
     def task_error(self, text: str) -> str:
         """Prefix runtime failures as 28 does."""
@@ -218,26 +352,31 @@ class ModernProfile(EngineProfile):
 
     def join_not_running_error(self, reference: str, target: Container) -> str:
         """Return 28's refusal, naming the target and its state."""
-        return (f"cannot join network namespace of a non running container: container "
-                f"{target.name} is {target.state}")
+        return (
+            f"cannot join network namespace of a non running container: container "
+            f"{target.name} is {target.state}"
+        )
 
     def remove_running_error(self, container: Container) -> str:
         """Return 28's refusal, naming the container by name."""
-        return (f'cannot remove container "{container.name}": container is running: stop '
-                "the container before removing or force remove")
+        return (
+            f'cannot remove container "{container.name}": container is running: stop '
+            "the container before removing or force remove"
+        )
 
     def active_endpoints_error(self, network: Network, users: list[Container]) -> str:
         """Return 28's refusal, listing each endpoint's container name and short ID."""
         listed = ", ".join(
-            f'name:"{c.name}" id:"{c.endpoints[network.name].id[:12]}"' for c in users)
-        return (f"error while removing network: network {network.name} has active endpoints "
-                f"({listed})")
+            f'name:"{c.name}" id:"{c.endpoints[network.name].id[:12]}"' for c in users
+        )
+        return (
+            f"error while removing network: network {network.name} has active endpoints ({listed})"
+        )
 
     def already_connected_error(self, container: Container, network: Network) -> str:
         """Return the endpoint clash for a running container, else 28's own refusal."""
         if container.running:
-            return (f"endpoint with name {container.name} already exists in network "
-                    f"{network.name}")
+            return f"endpoint with name {container.name} already exists in network {network.name}"
         return f"container {container.id} is already attached to network {network.name}"
 
     def run_error(self, message: str, *, at_create: bool) -> str:
@@ -250,13 +389,16 @@ class ModernProfile(EngineProfile):
 
     def usage_error(self, name: str, message: str) -> str:
         """Return CLI 28's message, the command's usage line and the help hint."""
-        return (f"{message}\n\nUsage:  {name} [OPTIONS]\n\n"
-                f"Run '{name} --help' for more information\n")
+        return (
+            f"{message}\n\nUsage:  {name} [OPTIONS]\n\nRun '{name} --help' for more information\n"
+        )
 
     def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:
         """Return CLI 28's ``docker: 'NAME' requires ...``, usage and help hint (no summary)."""
-        return (f"docker: '{name}' requires {needed}\n\nUsage:  {usage}\n\n"
-                f"See '{name} --help' for more information\n")
+        return (
+            f"docker: '{name}' requires {needed}\n\nUsage:  {usage}\n\n"
+            f"See '{name} --help' for more information\n"
+        )
 
     def lookup_error(self, message: str) -> str:
         """Pass the daemon's answer on."""

@@ -16,18 +16,9 @@ from typing import Any
 from netsim.docker.commandline import DockerCommand, UsageError, parse_docker
 from netsim.docker.daemon import ContainerRequest, Daemon
 from netsim.docker.engines.base import daemon_error
-from netsim.docker.inspect import container_inspect, network_inspect
 from netsim.docker.model import Container
 from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
 from netsim.errors import DockerError
-from netsim.gotemplate import (
-    GoMap,
-    GoNil,
-    GoStruct,
-    TemplateError,
-    parse_template,
-    render_inspect,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +330,9 @@ class DockerClient:
             return self._missing_args(
                 command, "at least 1 argument", "docker inspect [OPTIONS] NAME|ID [NAME|ID...]", ""
             )
+        # Imported here, as the Go templates: most runs never inspect, and start faster.
+        from netsim.docker.inspect import container_inspect, network_inspect
+
         objects: list[Any] = []
         errors: list[str] = []
         for ref in command.args:
@@ -354,6 +348,8 @@ class DockerClient:
     def _print_objects(
         self, objects: list[Any], errors: list[str], template: str | None
     ) -> CommandOutput:
+        from netsim.gotemplate import TemplateError, parse_template, render_inspect
+
         if template:
             try:
                 parsed = parse_template(template)
@@ -452,6 +448,8 @@ class DockerClient:
                 "docker network inspect [OPTIONS] NETWORK [NETWORK...]",
                 "Display detailed information on one or more networks",
             )
+        from netsim.docker.inspect import network_inspect
+
         objects: list[Any] = []
         errors: list[str] = []
         for ref in command.args:
@@ -563,6 +561,8 @@ def _natural_sorted(lines: list[str]) -> list[str]:
 
 def _plain(value: Any) -> Any:
     """Return a Go-modelled value as plain JSON data (sorted maps, omitempty, nil)."""
+    from netsim.gotemplate import GoMap, GoNil, GoStruct
+
     if isinstance(value, GoNil) or value is None:
         return None
     if isinstance(value, GoMap):

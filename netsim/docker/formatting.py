@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from netsim.docker.daemon import Daemon
 from netsim.docker.engines import EngineProfile
 from netsim.docker.model import Container, Network
-from netsim.gotemplate import render_template
 
 
 def tabwrite(rows: list[list[str]], *, min_width: int = 10, padding: int = 3) -> str:
@@ -165,6 +164,8 @@ def format_ps(containers: list[Container], daemon: Daemon, template: str | None)
     """Return ``docker ps``'s output for the containers (newest first)."""
     rows = [_ps_fields(c, daemon) for c in containers]
     if template and not template.startswith("table"):
+        from netsim.gotemplate import render_template  # only for --format
+
         return "".join(render_template(template, row) + "\n" for row in rows)
     table = [[header for _, header in _PS_HEADERS]]
     for row in rows:
@@ -187,6 +188,8 @@ def format_network_ls(networks: list[Network], template: str | None, no_trunc: b
             }
         )
     if template and not template.startswith("table"):
+        from netsim.gotemplate import render_template  # only for --format
+
         return "".join(render_template(template, row) + "\n" for row in rows)
     table = [["NETWORK ID", "NAME", "DRIVER", "SCOPE"]]
     table += [[r["ID"], r["Name"], r["Driver"], r["Scope"]] for r in rows]

@@ -10,7 +10,7 @@ embedded DNS).
 
 The packet engine (``engine``) moves frames (``frames``, compact frozen header
 views; ``wire`` renders them with scapy, imported only there) across veths,
-bridges and ARP on simpy; ``probe.run_probe`` answers a scenario's ``probe:``
+bridges and ARP on simpy; ``probe.simulate_probe`` answers a scenario's ``probe:``
 step with it and ``trace`` holds what happened, hop by hop. The flow evaluator
 (``flow``) walks the same decisions without simpy or frames, with its caches
 and grouping on top, so ``reach`` can answer millions of cells.

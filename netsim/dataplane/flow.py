@@ -84,9 +84,9 @@ from netsim.dataplane.probe import (
     ProbeOutcome,
     datagram_answer,
     dns_address,
+    failure,
+    parse_answer,
 )
-from netsim.dataplane.probe import failure as _failure
-from netsim.dataplane.probe import parse_answer as _parse
 from netsim.dataplane.sockets import (
     EPHEMERAL_PORTS,
     TcpConnection,
@@ -115,10 +115,6 @@ if TYPE_CHECKING:
 PROTOCOL_NUMBERS = {"tcp": 6, "udp": 17, "icmp": 1}
 MAX_EVENTS = 20_000
 """Callbacks one probe may run before it counts as a storm (the engine's frame budget)."""
-
-
-FlowOutcome = ProbeOutcome
-"""What a probe finds at flow level: a ``probe.ProbeOutcome`` without a trace."""
 
 
 # -- the per-world caches ---------------------------------------------------------------
@@ -551,7 +547,7 @@ class FlowPlane:
         *,
         rng: random.Random,
         node: Node | None = None,
-    ) -> FlowOutcome:
+    ) -> ProbeOutcome:
         """Answer a probe from ``source`` to ``destination`` (an address or a name).
 
         ``node`` is the source's node, when the caller already has it.
@@ -559,7 +555,7 @@ class FlowPlane:
         if node is None:
             namespace = self.world.namespace_of(source)
             if namespace is None:
-                return FlowOutcome(None, error=f"probe source {source} is not running")
+                return ProbeOutcome(None, error=f"probe source {source} is not running")
             node = self.node_of(namespace)
         run = _Run(self, rng)
         address = parse_address(destination)
@@ -569,7 +565,7 @@ class FlowPlane:
             if address is None and resolver.embedded_dns:
                 address = run.dns_lookup(node, destination)
         if address is None:
-            return FlowOutcome("unresolved")
+            return ProbeOutcome("unresolved")
         if proto == "icmp":
             return run.ping(node, address)
         if proto == "udp":
@@ -583,10 +579,10 @@ def flow_probe(
     *,
     rng: random.Random | None = None,
     plane: FlowPlane | None = None,
-) -> FlowOutcome:
+) -> ProbeOutcome:
     """Answer one probe step at flow level (the counterpart of ``probe.simulate_probe``)."""
     if world.namespace_of(step.src) is None:
-        return FlowOutcome(None, error=f"probe source {step.src} is not running")
+        return ProbeOutcome(None, error=f"probe source {step.src} is not running")
     rng = rng or world.step_rng(step.index, "probe")
     plane = plane or FlowPlane(world)
     return plane.probe(step.src, step.dst, step.port, step.proto, rng=rng)
@@ -1267,42 +1263,42 @@ class _Run(IPv4Stack):
                 return address
         return None
 
-    def tcp_probe(self, node: Node, address: IPv4Address, port: int) -> FlowOutcome:
+    def tcp_probe(self, node: Node, address: IPv4Address, port: int) -> ProbeOutcome:
         """Connect; ``open`` then read the answer line for up to 3 s."""
         conn = self.transport.connect(node, address, port, "probe")
         if isinstance(conn, str):
-            return FlowOutcome(_failure(conn), address=address)
+            return ProbeOutcome(failure(conn), address=address)
         outcome = conn.outcome
         self.run_until(lambda: outcome.triggered, self.now + PROBE_TIMEOUT)
         if not outcome.triggered:
-            return FlowOutcome("timeout", address=address)
+            return ProbeOutcome("timeout", address=address)
         if outcome.value != "open":
-            return FlowOutcome(_failure(str(outcome.value)), address=address)
+            return ProbeOutcome(failure(str(outcome.value)), address=address)
         self.run_until(lambda: conn.received.endswith(b"\n") or conn.closed, self.now + ANSWER_WAIT)
-        served_by, local, peer = _parse(conn.received)
-        return FlowOutcome("open", served_by, local, peer, address)
+        served_by, local, peer = parse_answer(conn.received)
+        return ProbeOutcome("open", served_by, local, peer, address)
 
-    def udp_probe(self, node: Node, address: IPv4Address, port: int) -> FlowOutcome:
+    def udp_probe(self, node: Node, address: IPv4Address, port: int) -> ProbeOutcome:
         """Send one datagram; ``open`` on an answer, ``closed`` on port unreachable."""
         transport = self.transport
         sock = transport.udp_socket(node, address, port, "probe")
         if isinstance(sock, str):
-            return FlowOutcome(_failure(sock), address=address)
+            return ProbeOutcome(failure(sock), address=address)
         error = transport.sendto(sock, b"netsim probe\n", (address, port))
         if error in UNREACHABLE_ERRNOS:
-            return FlowOutcome("unreachable", address=address)
+            return ProbeOutcome("unreachable", address=address)
         self.run_until(lambda: bool(sock.inbox) or sock.error is not None, self.now + PROBE_TIMEOUT)
         result, served_by, local, peer = datagram_answer(sock)
-        return FlowOutcome(result, served_by, local, peer, address)
+        return ProbeOutcome(result, served_by, local, peer, address)
 
-    def ping(self, node: Node, address: IPv4Address) -> FlowOutcome:
+    def ping(self, node: Node, address: IPv4Address) -> ProbeOutcome:
         """One echo request: ``reply``, ``unreachable`` or ``timeout``."""
         ident = self.rng.getrandbits(16)
         sock = self.transport.ping(node, address, ident, _Flag())
         if isinstance(sock, str):
-            return FlowOutcome("unreachable", address=address)
+            return ProbeOutcome("unreachable", address=address)
         self.run_until(lambda: sock.result is not None, self.now + PROBE_TIMEOUT)
-        return FlowOutcome(sock.result or "timeout", address=address)
+        return ProbeOutcome(sock.result or "timeout", address=address)
 
 
 class _FlowTransport(Transport):
@@ -1399,7 +1395,7 @@ class _FlowTransport(Transport):
 
 __all__ = [
     "Exposure",
-    "FlowOutcome",
+    "ProbeOutcome",
     "FlowPlane",
     "Symmetry",
     "flow_probe",

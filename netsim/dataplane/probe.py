@@ -68,26 +68,6 @@ class ProbeOutcome:
     events: tuple[TraceEvent, ...] = ()
     captures: tuple[Capture, ...] = ()
 
-    def as_result(self) -> dict[str, Any]:
-        """Return the contract's fields: result, and served_by/local/peer for ``open``."""
-        return probe_result(self.result, self.served_by, self.local, self.peer, self.error)
-
-
-def probe_result(
-    result: str | None,
-    served_by: str | None,
-    local: str | None,
-    peer: str | None,
-    error: str | None,
-) -> dict[str, Any]:
-    """Return a probe's record fields as the contract writes them."""
-    out: dict[str, Any] = {"result": result}
-    if result == "open":
-        out.update(served_by=served_by, local=local, peer=peer)
-    if error is not None:
-        out["error"] = error
-    return out
-
 
 @dataclass(frozen=True, slots=True)
 class _Answer:
@@ -96,11 +76,6 @@ class _Answer:
     local: str | None = None
     peer: str | None = None
     address: IPv4Address | None = None
-
-
-def run_probe(world: World, step: ProbeStep) -> dict[str, Any]:
-    """Answer one probe step as the contract says (the runner's hook)."""
-    return simulate_probe(world, step).as_result()
 
 
 def simulate_probe(

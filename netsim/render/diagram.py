@@ -55,15 +55,7 @@ def _container_text(node: ContainerNode) -> tuple[str, ...]:
 def _group_title(group: NetworkGroup) -> str:
     if group.kind != "bridge":
         return f"network {group.name}"
-    flags = [
-        f
-        for f, on in (
-            ("default", group.default_bridge),
-            ("internal", group.internal),
-            ("icc off", not group.icc),
-        )
-        if on
-    ]
+    flags = group.flags
     flag_text = f" ({', '.join(flags)})" if flags else ""
     return f"network {group.name}{flag_text} · {group.subnet}"
 

@@ -193,15 +193,7 @@ def _group_lines(group: NetworkGroup) -> tuple[str, ...]:
         return ("network host", "the host's own stack")
     if group.kind == "none":
         return ("network none", "loopback only")
-    flags = [
-        f
-        for f, on in (
-            ("default", group.default_bridge),
-            ("internal", group.internal),
-            ("icc off", not group.icc),
-        )
-        if on
-    ]
+    flags = group.flags
     head = f"{group.bridge}  network {group.name}"
     lines = [head + (f" ({', '.join(flags)})" if flags else "")]
     if group.subnet is not None:

@@ -39,6 +39,16 @@ class NetworkGroup:
     icc: bool = True
 
     @property
+    def flags(self) -> tuple[str, ...]:
+        """Return what sets the network apart: ``default``, ``internal``, ``icc off``."""
+        marks = (
+            ("default", self.default_bridge),
+            ("internal", self.internal),
+            ("icc off", not self.icc),
+        )
+        return tuple(name for name, on in marks if on)
+
+    @property
     def node(self) -> str:
         """Return the graph node of the group's bridge (or of the group itself)."""
         return f"bridge:{self.bridge}" if self.bridge else f"group:{self.name}"

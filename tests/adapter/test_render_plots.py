@@ -44,11 +44,7 @@ def world_after(source: Path | str):
     return world
 
 
-def build_topology(world):
-    return snapshot_topology(world)
-
-
-def build_reach_matrix(world):
+def grouped_matrix_of(world):
     return group_matrix(reach_matrix(world), snapshot_topology(world))
 
 
@@ -110,14 +106,14 @@ def outside(figure) -> list[str]:
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_topology_labels_of_every_scenario_do_not_overlap(path):
-    figure = draw_topology(build_topology(world_after(path)))
+    figure = draw_topology(snapshot_topology(world_after(path)))
     assert overlaps(figure) == []
     assert outside(figure) == []
 
 
 @pytest.mark.parametrize("networks", [1, 3])
 def test_thirty_containers_topology_and_traffic_labels_do_not_overlap(networks):
-    topology = build_topology(world_after(generated(30, networks)))
+    topology = snapshot_topology(world_after(generated(30, networks)))
     assert len(topology.containers) == 30
     for figure in (draw_topology(topology), draw_traffic(topology, _every_wire(topology))):
         assert overlaps(figure) == []
@@ -139,7 +135,7 @@ def _every_wire(topology) -> Traffic:
 
 
 def test_pictures_are_byte_stable_in_png_and_svg(tmp_path):
-    topology = build_topology(world_after(ROOT / "scenarios/link-tomcat-mysql.yaml"))
+    topology = snapshot_topology(world_after(ROOT / "scenarios/link-tomcat-mysql.yaml"))
     for fmt in ("png", "svg"):
         first = plot_topology(topology, tmp_path / f"a.{fmt}", fmt).read_bytes()
         second = plot_topology(topology, tmp_path / f"b.{fmt}", fmt).read_bytes()
@@ -150,7 +146,7 @@ def test_pictures_are_byte_stable_in_png_and_svg(tmp_path):
 
 
 def test_an_unknown_picture_format_is_refused(tmp_path):
-    topology = build_topology(world_after(ROOT / "scenarios/port-mapping.yaml"))
+    topology = snapshot_topology(world_after(ROOT / "scenarios/port-mapping.yaml"))
     with pytest.raises(ValueError, match="unknown picture format 'gif'; expected one of png, svg"):
         save_figure(draw_topology(topology), tmp_path / "x.gif", "gif")  # type: ignore[arg-type]
 
@@ -187,7 +183,7 @@ def _cell_marks(figure, matrix: GroupedMatrix) -> list[str]:
 
 def test_matrix_cells_are_the_probe_results_with_their_marks():
     world = world_after(ROOT / "scenarios/port-mapping.yaml")
-    matrix = build_reach_matrix(world)
+    matrix = grouped_matrix_of(world)
     figure = draw_reachability(matrix)
     expected = [result_style(r).mark for row in matrix.results for r in row]
     assert _cell_marks(figure, matrix) == expected

@@ -24,6 +24,7 @@ from netsim.dataplane.probe import ProbeOutcome, simulate_probe
 from netsim.dataplane.reach import destinations_of, flow_cells, reach_matrix, sources_of
 from netsim.scenario.spec import ProbeProtocol, ProbeStep
 from netsim.session import load_scenario, load_scenario_text, open_world, replay_world
+from netsim.session.replay import probe_record
 from netsim.world import World
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
@@ -87,7 +88,9 @@ def test_flow_probe_resolves_names_and_reports_what_the_listener_saw() -> None:
         "probe source ghost is not running"
     )
     proxied = flow_probe(world, ProbeStep(0, 0, "laptop", "192.168.1.10", 8080))
-    assert proxied.as_result() == {
+    assert probe_record(
+        ProbeStep(0, 0, "laptop", "192.168.1.10", 8080), proxied
+    ).outcome_json() == {
         "result": "open",
         "served_by": "web",
         "local": proxied.local,

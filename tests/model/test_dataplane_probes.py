@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from netsim.dataplane.probe import run_probe, simulate_probe
+from netsim.dataplane.probe import simulate_probe
 from netsim.dataplane.trace import ChainWalk, DropEvent, NatEvent
 from netsim.scenario.spec import ProbeStep
 from netsim.session import load_scenario_text, open_world, replay_world
+from netsim.session.replay import probe_record
 from netsim.world import World
 
 LAN = """
@@ -33,7 +34,7 @@ def probe(
 ) -> dict[str, Any]:
     """Run one probe step against the world as it is now."""
     step = ProbeStep(index=99, line=1, src=src, dst=dst, port=port, proto=proto)  # type: ignore[arg-type]
-    return run_probe(world, step)
+    return probe_record(step, simulate_probe(world, step)).outcome_json()
 
 
 def peer_address(result: dict[str, Any]) -> str:

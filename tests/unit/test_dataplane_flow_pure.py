@@ -8,18 +8,17 @@ from typing import cast
 
 from netsim.dataplane.flow import (
     Exposure,
-    FlowOutcome,
     Symmetry,
     _ChainIndex,
-    _failure,
-    _parse,
     _PrunedChains,
     _PrunedNetfilter,
     _PrunedTable,
 )
+from netsim.dataplane.probe import failure, parse_answer
 from netsim.kernel.evaluate import EvalContext, PacketView, Verdict, evaluate
 from netsim.kernel.netfilter import Netfilter
 from netsim.kernel.rules import PortRange
+from netsim.results.run import ProbeRecord
 
 RULES = [
     "-t nat -N DOCKER",
@@ -131,16 +130,17 @@ def test_related_destinations_involve_the_source_itself() -> None:
 
 
 def test_answer_lines_and_errors() -> None:
-    assert _parse(b"web 172.18.0.2:80 192.168.1.20:40000\n") == (
+    assert parse_answer(b"web 172.18.0.2:80 192.168.1.20:40000\n") == (
         "web",
         "172.18.0.2:80",
         "192.168.1.20:40000",
     )
-    assert _parse(b"") == (None, None, None)
-    assert _failure("ECONNREFUSED") == "refused"
-    assert _failure("EHOSTUNREACH") == "unreachable"
-    assert FlowOutcome("timeout").as_result() == {"result": "timeout"}
-    assert FlowOutcome(None, error="probe source x is not running").as_result() == {
+    assert parse_answer(b"") == (None, None, None)
+    assert failure("ECONNREFUSED") == "refused"
+    assert failure("EHOSTUNREACH") == "unreachable"
+    assert ProbeRecord(0, "x", "y:1/tcp", "timeout").outcome_json() == {"result": "timeout"}
+    not_running = ProbeRecord(0, "x", "y:1/tcp", None, error="probe source x is not running")
+    assert not_running.outcome_json() == {
         "result": None,
         "error": "probe source x is not running",
     }

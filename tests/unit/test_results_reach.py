@@ -27,16 +27,12 @@ def world_after(name: str):
     return world
 
 
-def build_topology(world):
-    return snapshot_topology(world)
-
-
-def build_reach_matrix(world):
+def grouped_matrix_of(world):
     return group_matrix(reach_matrix(world), snapshot_topology(world))
 
 
 def test_port_mapping_rows_and_columns_are_grouped_lan_network_published():
-    sources, destinations = reach_endpoints(build_topology(world_after("port-mapping")))
+    sources, destinations = reach_endpoints(snapshot_topology(world_after("port-mapping")))
     assert [(s.name, s.group) for s in sources] == [
         ("host", LAN_GROUP),
         ("laptop", LAN_GROUP),
@@ -49,7 +45,7 @@ def test_port_mapping_rows_and_columns_are_grouped_lan_network_published():
 
 
 def test_a_port_bound_to_loopback_is_probed_at_loopback():
-    _, destinations = reach_endpoints(build_topology(world_after("port-host-address")))
+    _, destinations = reach_endpoints(snapshot_topology(world_after("port-host-address")))
     published = [d for d in destinations if d.group == PUBLISHED_GROUP]
     assert [(d.label, d.target) for d in published] == [
         ("host 127.0.0.1:12345/tcp", "127.0.0.1:12345/tcp"),
@@ -58,7 +54,7 @@ def test_a_port_bound_to_loopback_is_probed_at_loopback():
 
 
 def test_probe_matrix_asks_once_per_cell_in_row_order():
-    topology = build_topology(world_after("port-mapping"))
+    topology = snapshot_topology(world_after("port-mapping"))
     asked: list[tuple[str, str]] = []
 
     def probe(source: str, target: str) -> str:
@@ -77,7 +73,7 @@ def test_matrix_cells_are_the_data_planes_probe_results():
     from netsim.scenario.spec import ProbeStep
 
     world = world_after("port-mapping")
-    matrix = build_reach_matrix(world)
+    matrix = grouped_matrix_of(world)
     laptop = ProbeStep(index=0, line=0, src="laptop", dst="192.168.1.10", port=12345)
     assert matrix.result("laptop", "host:12345/tcp") == simulate_probe(world, laptop).result
     assert matrix.result("laptop", "host:12345/tcp") == "open"
@@ -87,7 +83,7 @@ def test_matrix_cells_are_the_data_planes_probe_results():
 def test_the_matrix_leaves_the_worlds_random_numbers_alone():
     world = world_after("port-mapping")
     state = world.rng.getstate()
-    build_reach_matrix(world)
+    grouped_matrix_of(world)
     assert world.rng.getstate() == state
 
 
@@ -141,7 +137,7 @@ def test_aggregate_counts_results_per_pair_of_groups_in_the_contracts_order():
 def test_matrix_cells_equal_netsim_reach_cell_by_cell(name):
     world = world_after(name)
     plane = reach_matrix(world)
-    matrix = build_reach_matrix(world)
+    matrix = grouped_matrix_of(world)
     assert sorted(s.name for s in matrix.sources) == sorted(plane.sources)
     assert len(matrix.destinations) == len(plane.destinations)
     expected = sorted((c.source, c.destination.target, str(c.result)) for c in plane.cells)

@@ -14,4 +14,7 @@ def format_trace(record: ProbeRecord, *, frames: bool = False) -> str:
         result += f" (served by {record.served_by}, local {record.local}, peer {record.peer})"
     if record.error:
         result += f" ({record.error})"
-    return "\n".join([*lines, result]) + "\n"
+    lines.append(result)
+    if record.why is not None:
+        lines.append(f"why: {record.why.text}")
+    return "\n".join(lines) + "\n"

@@ -30,7 +30,10 @@ def format_step(step: StepRecord) -> str:
     if step.expect is not None:
         verdict = "ok" if step.passed else f"FAILED, expected {step.expect}"
         line += f" [{verdict}]"
-    return line + "\n"
+    line += "\n"
+    if step.why is not None:
+        line += f"#   why: {step.why.text}\n"
+    return line
 
 
 def format_header(scenario: str, engine: str) -> str:

@@ -80,6 +80,38 @@ class PacketRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Why:
+    """Why a probe ended as it did: the deciding event of its trace, in words.
+
+    ``kind`` names the sort of decision: ``dropped``, ``rejected``,
+    ``refused``, ``unresolved``, ``unreachable``, ``no-route``, ``timeout``
+    for a probe that did not get through; ``direct``, ``dnat``,
+    ``docker-proxy``, ``hairpin`` for one that did. ``node`` is where it was
+    decided (a dropped probe's picture marks it). For a netfilter decision,
+    ``table``, ``chain``, ``rulenum`` (as ``iptables -L --line-numbers``
+    numbers it; 0 for a policy) and ``rule`` (``iptables -S`` text without
+    ``-A CHAIN``) name the rule, and ``cause`` what put it there
+    (``isolation``, ``internal``, ``icc``, ``docker-user``,
+    ``direct-access``, ``not-published``, ``policy`` or ``rule``).
+    """
+
+    kind: str
+    text: str
+    node: str = ""
+    table: str = ""
+    chain: str = ""
+    rulenum: int = 0
+    rule: str = ""
+    cause: str = ""
+    command: str = ""
+
+    @property
+    def rule_ref(self) -> str:
+        """Return ``CHAIN #N`` of the deciding rule (empty when no rule decided)."""
+        return f"{self.chain} #{self.rulenum}" if self.rulenum else ""
+
+
+@dataclass(frozen=True, slots=True)
 class ProbeRecord:
     """A probe's outcome with the trace (and frames, when captured) of how it came about.
 
@@ -100,6 +132,7 @@ class ProbeRecord:
     start: float = 0.0
     events: tuple[TraceEvent, ...] = ()
     captures: tuple[Capture, ...] = ()
+    why: Why | None = None
 
     @property
     def probe(self) -> str:
@@ -131,6 +164,8 @@ class ProbeRecord:
             "to": self.target,
         }
         out.update(self.outcome_json())
+        if self.why is not None:
+            out["why"] = self.why.text
         if self.expect is not None:
             out["expect"] = self.expect
             out["passed"] = self.passed

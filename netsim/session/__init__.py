@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import random
+from dataclasses import replace
 from pathlib import Path
 
 from netsim.dataplane.probe import simulate_probe
@@ -28,7 +29,7 @@ from netsim.scenario import load_scenario_text as _load_scenario_text
 from netsim.scenario.probe import probe_step_from_text
 from netsim.scenario.spec import ProbeStep, Scenario
 from netsim.session.checks import SCENARIO_CHECKS
-from netsim.session.replay import StepCallback, probe_record, replay_world
+from netsim.session.replay import StepCallback, credit_command, probe_record, replay_world
 from netsim.session.snapshot import snapshot_topology
 from netsim.shell import run_in_container
 from netsim.world import World, build_world
@@ -95,7 +96,10 @@ class Session:
     ) -> ProbeRecord:
         """Send one probe on the world as it is now; return its record with its trace."""
         outcome = simulate_probe(self.world, step, capture=capture, rng=rng)
-        return probe_record(step, outcome)
+        record = probe_record(step, outcome)
+        if self.run is None:
+            return record
+        return replace(record, why=credit_command(record.why, self.run.steps))
 
     def probe_text(
         self,

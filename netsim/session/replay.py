@@ -8,14 +8,15 @@ one does: the same IDs, MACs and rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from netsim.dataplane.packets import send_packet
 from netsim.dataplane.probe import ProbeOutcome, simulate_probe
 from netsim.dataplane.trace import FrameEvent, describe
 from netsim.docker.client import CommandOutput
 from netsim.errors import NetsimError
-from netsim.results.run import CommandRecord, PacketRecord, ProbeRecord, Run, StepRecord
+from netsim.results.run import CommandRecord, PacketRecord, ProbeRecord, Run, StepRecord, Why
 from netsim.scenario.spec import CommandStep, PacketStep, ProbeStep
 from netsim.session.snapshot import snapshot_topology
 from netsim.shell import run_on_node, split_command
@@ -71,7 +72,30 @@ def probe_record(step: ProbeStep, outcome: ProbeOutcome, *, start: float = 0.0) 
         start,
         outcome.events,
         outcome.captures,
+        outcome.why,
     )
+
+
+def credit_command(why: Why | None, records: Sequence[StepRecord]) -> Why | None:
+    """Name the step that added a deciding rule Docker did not write (DOCKER-USER, by hand).
+
+    The step is the last successful ``iptables`` command before the probe that
+    names the rule's chain and target.
+    """
+    if why is None or why.cause not in ("docker-user", "rule") or not why.rule:
+        return why
+    target = why.rule.rsplit(" -j ", 1)[-1].split()[0] if " -j " in why.rule else ""
+    for record in reversed(records):
+        if not isinstance(record, CommandRecord) or record.exit_code != 0:
+            continue
+        words = record.command.split()
+        if "iptables" in words[:2] and why.chain in words and (not target or target in words):
+            return replace(
+                why,
+                command=record.command,
+                text=f"{why.text}; step {record.index} added it: `{record.command}`",
+            )
+    return why
 
 
 def replay_world(
@@ -106,6 +130,7 @@ def replay_world(
             else:
                 outcome = probe(world, step)
             record = probe_record(step, outcome, start=world.daemon.clock)
+            record = replace(record, why=credit_command(record.why, records))
         records.append(record)
         if progress is not None:
             progress(step.index, len(scenario.steps), record)

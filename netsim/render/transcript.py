@@ -13,6 +13,9 @@ def format_step(step: StepRecord) -> str:
         text = f"{step.prompt} {step.command}\n{step.stdout}{step.stderr}"
         if step.exit_code != 0:
             text += f"[exit {step.exit_code}]\n"
+        for check in step.checks:
+            verdict = "ok" if check.passed else f"FAILED, {check.actual}"
+            text += f"# {check.label} [{verdict}]\n"
         return text
     if isinstance(step, PacketRecord):
         text = f"# packet from {step.src}: {step.packet}: {step.result}\n"

@@ -8,6 +8,7 @@ one does: the same IDs, MACs and rules.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -16,8 +17,16 @@ from netsim.dataplane.probe import ProbeOutcome, simulate_probe
 from netsim.dataplane.trace import FrameEvent, describe
 from netsim.docker.client import CommandOutput
 from netsim.errors import NetsimError
-from netsim.results.run import CommandRecord, PacketRecord, ProbeRecord, Run, StepRecord, Why
-from netsim.scenario.spec import CommandStep, PacketStep, ProbeStep
+from netsim.results.run import (
+    CommandRecord,
+    ExpectationResult,
+    PacketRecord,
+    ProbeRecord,
+    Run,
+    StepRecord,
+    Why,
+)
+from netsim.scenario.spec import CommandExpectation, CommandStep, PacketStep, ProbeStep
 from netsim.session.snapshot import snapshot_topology
 from netsim.shell import run_on_node, split_command
 from netsim.world import HOST, World
@@ -30,11 +39,46 @@ ProbeAnswer = Callable[[World, ProbeStep], ProbeOutcome]
 
 
 def run_command(world: World, step: CommandStep) -> CommandRecord:
-    """Run a command step where it is typed; return what it printed."""
+    """Run a command step where it is typed; return what it printed and its checks."""
     output = _command_output(world, step)
     return CommandRecord(
-        step.index, step.on, step.command, output.exit_code, output.stdout, output.stderr
+        step.index,
+        step.on,
+        step.command,
+        output.exit_code,
+        output.stdout,
+        output.stderr,
+        check_output(step.expectations, output.exit_code, output.stdout),
     )
+
+
+def _first_line(text: str) -> str:
+    line = text.split("\n", 1)[0]
+    return line if len(line) <= 80 else line[:77] + "..."
+
+
+def check_output(
+    expectations: Sequence[CommandExpectation], exit_code: int, stdout: str
+) -> tuple[ExpectationResult, ...]:
+    """Return how a command's exit code and standard output met each ``expect_*``."""
+    results = []
+    for expected in expectations:
+        if expected.kind == "exit":
+            passed = str(exit_code) == expected.value
+            actual = f"exit {exit_code}"
+        elif expected.kind == "stdout":
+            passed = stdout == expected.value
+            actual = f"stdout {stdout!r}" if len(stdout) <= 80 else f"stdout {stdout[:77]!r}..."
+        elif expected.kind == "contains":
+            passed = expected.value in stdout
+            actual = f"not in stdout (first line {_first_line(stdout)!r})"
+        else:
+            passed = re.search(expected.value, stdout, re.MULTILINE) is not None
+            actual = f"no match in stdout (first line {_first_line(stdout)!r})"
+        results.append(
+            ExpectationResult(expected.kind, expected.value, passed, "" if passed else actual)
+        )
+    return tuple(results)
 
 
 def _command_output(world: World, step: CommandStep) -> CommandOutput:

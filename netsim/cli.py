@@ -20,6 +20,8 @@ examples:
   netsim run scenarios/link-tomcat-mysql.yaml --engine 28.5 --json result.json
   netsim run scenarios/port-mapping.yaml --json - --quiet
   netsim check scenarios/*.yaml
+  netsim grade reference.yaml answer.yaml
+  netsim diff scenarios/port-mapping.yaml scenarios/publish-forms.yaml
 """
 
 EXIT_OK, EXIT_EXPECTATION, EXIT_INVALID = 0, 1, 2
@@ -174,7 +176,60 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
+    _add_comparison_parsers(commands, engines)
     return parser
+
+
+def _add_comparison_parsers(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], engines: tuple[str, ...]
+) -> None:
+    """Add ``grade`` and ``diff``: two scenarios' worlds compared probe by probe."""
+    grade = commands.add_parser(
+        "grade",
+        help="check a student's scenario against a reference",
+        description="Replay a reference scenario and a student's, then ask both worlds the "
+        "reference's probes, check the reference's expect_* outputs against the student's, "
+        "and compare the reachability matrices; every difference comes with each side's "
+        "reason. Exit code: 0 the student's world does what the reference's does, 1 it "
+        "differs, 2 a scenario is invalid.",
+        epilog="examples:\n  netsim grade docs/exercises/publish-a-port.yaml answer.yaml\n"
+        "  netsim grade reference.yaml answer.yaml --json -\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    diff = commands.add_parser(
+        "diff",
+        help="show where two scenarios' worlds reach differently",
+        description="Replay two scenarios (or two versions of one), ask both worlds the probes "
+        "of either, and compare the reachability matrices; every difference comes with each "
+        "side's reason. Exit code: 0 no difference, 1 some, 2 a scenario is invalid.",
+        epilog="example:\n  netsim diff scenarios/port-mapping.yaml scenarios/publish-forms.yaml\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    for parser, first, second in ((grade, "reference", "student"), (diff, "a", "b")):
+        parser.add_argument(first, type=Path, help=f"the {first} scenario YAML file")
+        parser.add_argument(second, type=Path, help=f"the {second} scenario YAML file")
+        parser.add_argument(
+            "--json", metavar="OUT", help="also write the comparison as JSON ('-': stdout only)"
+        )
+        parser.add_argument("--engine", choices=engines, help="Docker version to reproduce")
+        parser.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+
+
+def _cmd_compare(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from netsim.render.grade import format_comparison, format_comparison_json
+    from netsim.session import load_scenario
+    from netsim.session.grade import compare
+
+    grading = args.command == "grade"
+    paths = (args.reference, args.student) if grading else (args.a, args.b)
+    names = ("reference", "student") if grading else ("A", "B")
+    first, second = (load_scenario(path) for path in paths)
+    comparison = compare(first, second, engine=args.engine, seed=args.seed, grade=grading)
+    if args.json != "-":
+        stdout.write(format_comparison(comparison, names))
+    if args.json:
+        _write(args.json, format_comparison_json(comparison), stdout)
+    return EXIT_OK if comparison.passed else EXIT_EXPECTATION
 
 
 def _write(path: str, text: str, stdout: TextIO) -> None:
@@ -302,6 +357,8 @@ def main(
         "diagram": _cmd_diagram,
         "trace": _cmd_trace,
         "reach": _cmd_reach,
+        "grade": _cmd_compare,
+        "diff": _cmd_compare,
     }
     try:
         return handlers[args.command](args, out, err)

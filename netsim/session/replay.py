@@ -53,8 +53,10 @@ def run_command(world: World, step: CommandStep) -> CommandRecord:
 
 
 def _first_line(text: str) -> str:
+    if not text:
+        return "stdout is empty"
     line = text.split("\n", 1)[0]
-    return line if len(line) <= 80 else line[:77] + "..."
+    return "first line " + repr(line if len(line) <= 80 else line[:77] + "...")
 
 
 def check_output(
@@ -71,10 +73,10 @@ def check_output(
             actual = f"stdout {stdout!r}" if len(stdout) <= 80 else f"stdout {stdout[:77]!r}..."
         elif expected.kind == "contains":
             passed = expected.value in stdout
-            actual = f"not in stdout (first line {_first_line(stdout)!r})"
+            actual = f"not in stdout ({_first_line(stdout)})"
         else:
             passed = re.search(expected.value, stdout, re.MULTILINE) is not None
-            actual = f"no match in stdout (first line {_first_line(stdout)!r})"
+            actual = f"no match in stdout ({_first_line(stdout)})"
         results.append(
             ExpectationResult(expected.kind, expected.value, passed, "" if passed else actual)
         )

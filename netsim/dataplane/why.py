@@ -194,9 +194,17 @@ def _rule_reason(walk: ChainWalk, step: TraceStep) -> str:
             "only --link or published ports open a way"
         )
     if cause == "direct-access":
+        came = walk.in_interface or "another interface"
+        # Docker names its bridges docker0 and br-<network id>.
+        if came == "docker0" or came.startswith("br-"):
+            tail = (
+                "another Docker network: containers on different networks do not reach each other"
+            )
+        else:
+            tail = "outside Docker's networks: from there only published ports are reachable"
         return (
             f"Docker accepts packets for a container's address only from its own bridge "
-            f"({rule.in_interface}); this one came in on {walk.in_interface or 'another interface'}"
+            f"({rule.in_interface}); this one came in on {came}, from {tail}"
         )
     if cause == "not-published":
         return (

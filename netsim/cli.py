@@ -104,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
         help="protocol, when the probe text does not say (icmp for a ping)",
     )
     trace.add_argument("--frames", action="store_true", help="also list every frame on the wire")
+    trace.add_argument(
+        "--brief",
+        action="store_true",
+        help="one line per device crossed with the decision that mattered there "
+        "(NAT, the accepting or dropping rule, the socket), then the result and why",
+    )
     trace.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     trace.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
@@ -280,7 +286,7 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _cmd_trace(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from netsim.render.trace import format_trace
+    from netsim.render.trace import format_brief, format_trace
     from netsim.session import load_scenario, trace
 
     scenario = load_scenario(args.file)
@@ -289,7 +295,7 @@ def _cmd_trace(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         f"# trace {record.probe} after the steps of {scenario.name} "
         f"(Docker {run.engine}, simulated)\n"
     )
-    stdout.write(format_trace(record, frames=args.frames))
+    stdout.write(format_brief(record) if args.brief else format_trace(record, frames=args.frames))
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ fixed hash salt and no date is written; PNG metadata says only ``netsim``.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -335,6 +336,13 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
     if path is not None:
         notes.append(f"probe {path.probe}: {path.result}")
         notes += [f"  {i}. {note.text}" for i, note in enumerate(path.nat, start=1)]
+        if path.died_at:
+            notes += textwrap.wrap(
+                f"X stopped at {path.died_at}: {path.why}",
+                width=110,
+                initial_indent="  ",
+                subsequent_indent="     ",
+            )
     total_packets = sum(p for p, _ in per_wire.values())
     what = f"probe {path.probe}" if path is not None else "the run's probes"
     title_note = f"frames of {what}: {total_packets} wire crossings; dotted: none"
@@ -385,6 +393,8 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
                             "edgecolor": "none",
                         },
                     )
+            if path.died_at:
+                _mark_stop(axes, layout, path.died_at)
         y = _legend_row(
             axes,
             layout.notes_y + 0.1,
@@ -403,6 +413,28 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
                 linespacing=LINE_SPACING,
             )
     return figure
+
+
+def _mark_stop(axes: Axes, layout: Layout, node: str) -> None:
+    """Mark the box where a probe that did not get through was stopped: a red X."""
+    box = _box_for_node(layout, node)
+    if box is None:
+        return
+    axes.text(
+        box.x,
+        box.y,
+        "X",
+        ha="center",
+        va="center",
+        fontsize=SMALL_SIZE,
+        fontweight="bold",
+        color="white",
+        zorder=6,
+        bbox={"boxstyle": "square,pad=0.25", "facecolor": STOP_COLOUR, "edgecolor": "none"},
+    )
+
+
+STOP_COLOUR = "#D55E00"
 
 
 def _box_for_node(layout: Layout, node: str) -> Any:

@@ -234,3 +234,15 @@ def test_the_json_result_and_the_transcript_carry_the_why() -> None:
     step = run.as_json()["steps"][-1]
     assert step["why"].startswith("refused: nothing listens on 192.168.1.10:3306/tcp in host")
     assert f"#   why: {step['why']}\n" in format_transcript(run)
+
+
+def test_a_dropped_probe_picture_marks_the_node_where_it_was_stopped() -> None:
+    from netsim.render.traffic import probe_path
+    from netsim.session import pictures
+
+    scenario = load_scenario(Path(__file__).parents[2] / "scenarios" / "icc-disabled.yaml")
+    drawn = pictures(scenario, probes=("cache -> 172.17.0.2:3306", "host -> 172.17.0.3:6379"))
+    dropped, through = (probe_path(record) for record in drawn.paths)
+    assert dropped.died_at == "host"
+    assert dropped.why.startswith("dropped by DOCKER-FORWARD #4")
+    assert (through.died_at, through.result) == ("", "open")

@@ -136,7 +136,9 @@ class Why:
     numbers it; 0 for a policy) and ``rule`` (``iptables -S`` text without
     ``-A CHAIN``) name the rule, and ``cause`` what put it there
     (``isolation``, ``internal``, ``icc``, ``docker-user``,
-    ``direct-access``, ``not-published``, ``policy`` or ``rule``).
+    ``direct-access``, ``not-published``, ``policy`` or ``rule``);
+    ``command`` is the scenario's ``iptables`` step that added a rule Docker
+    did not write (a DOCKER-USER rule), when the session found it.
     """
 
     kind: str

@@ -161,3 +161,18 @@ def test_grade_of_an_invalid_scenario_says_where_and_exits_2(tmp_path: Path) -> 
     code, out, err = run("grade", str(EXERCISES / "publish-a-port.yaml"), bad)
     assert (code, out) == (2, "")
     assert "bad.yaml:4: steps[0].expect_exit: expected an exit code, 0-255" in err
+
+
+def test_grade_names_a_renamed_container_and_lists_only_cells_that_differ(tmp_path: Path) -> None:
+    student = write(
+        tmp_path,
+        "stu.yaml",
+        "name: stu\nmachines:\n  laptop: {address: 192.168.1.20/24}\nsteps:\n"
+        "  - docker run -d --name webserver -p 8080:80 nginx\n",
+    )
+    code, out, _ = run("grade", str(EXERCISES / "publish-a-port.yaml"), student)
+    assert code == 1
+    assert "    student:   open (served by webserver)\n" in out
+    assert "    student:   not run (probe source web is not running)\n" in out
+    reach = out[out.index("reachability:") :]
+    assert ": same (" not in reach

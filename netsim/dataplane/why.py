@@ -373,6 +373,13 @@ def _how(result: str, events: Sequence[TraceEvent]) -> Why:
         rule = _nat_rule(events, dnat)
         by = f" by {rule}" if rule else ""
         moved = f"{_destination(dnat.before)} -> {_destination(dnat.after)}"
+        if snat is not None and dnat.before[1].is_loopback:
+            return Why(
+                "dnat",
+                f"{result} by DNAT on {dnat.node}{by} ({moved}) from a loopback address, then "
+                f"{snat.kind} so the container answers an address it can reach",
+                node=dnat.node,
+            )
         if snat is not None:
             return Why(
                 "hairpin",

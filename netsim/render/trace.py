@@ -18,6 +18,7 @@ from netsim.dataplane.why import rule_text
 from netsim.results.run import ProbeRecord
 from netsim.results.topology import LAN_NODE
 
+EMBEDDED_DNS = "127.0.0.11"
 # Socket steps worth a line of their own in the brief view.
 BRIEF_SOCKET_ACTIONS = frozenset(
     {
@@ -29,6 +30,7 @@ BRIEF_SOCKET_ACTIONS = frozenset(
         "accept",
         "RST",
         "port unreachable",
+        "DNS query",
         "resolved",
         "unresolved",
         "timeout",
@@ -69,12 +71,16 @@ def _decision(event: TraceEvent) -> str | None:
             return None
         return f"{event.chain} ACCEPT by {last.chain} #{last.rulenum} `{rule_text(last)}`"
     if isinstance(event, NatEvent):
+        if str(event.before[3]) == EMBEDDED_DNS or str(event.before[1]) == EMBEDDED_DNS:
+            return None  # the embedded DNS's own port redirection: its answer says enough
         return f"{event.kind} {flow_text(event.before)} => {flow_text(event.after)}"
     if isinstance(event, RouteDecision):
         return f"no route to {event.destination}" if event.result == "unreachable" else None
     if isinstance(event, SocketEvent):
-        if event.action not in BRIEF_SOCKET_ACTIONS:
+        if event.action not in BRIEF_SOCKET_ACTIONS or event.owner == "dockerd":
             return None
+        if event.action == "datagram" and EMBEDDED_DNS in event.detail:
+            return None  # the DNS answer; "resolved" follows
         detail = f" {event.detail}" if event.detail else ""
         return f"{event.owner}: {event.action}{detail}"
     if isinstance(event, DropEvent):

@@ -73,3 +73,16 @@ def test_trace_matches_golden(path: Path) -> None:
         shown = " ".join(repr(a) if " " in a else a for a in argv[2:])
         text += f"$ netsim trace FILE {shown}\n" + _cli(*argv)
     _check(GOLDEN / "trace" / f"{path.stem}.txt", text)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_brief_trace_matches_golden(path: Path) -> None:
+    """Every probe of the scenario traced with --brief after its steps, on its own engine."""
+    text = ""
+    for step in _probes(path):
+        argv = ["trace", str(path), "--probe", f"{step.src} -> {step.target}", "--brief"]
+        if step.proto == "icmp" and "/" not in step.target:
+            argv += ["--proto", "icmp"]
+        shown = " ".join(repr(a) if " " in a else a for a in argv[2:])
+        text += f"$ netsim trace FILE {shown}\n" + _cli(*argv)
+    _check(GOLDEN / "brief" / f"{path.stem}.txt", text)

@@ -75,8 +75,10 @@ def _reach(first: Session, second: Session, seed: int) -> tuple[ProbeComparison,
         source, label, port, proto = key
         text = f"{source} -> {label}:{port}/{proto}"
         # A cell one world lacks is asked there at the other world's address.
-        first_step = _cell_step(a if a is not None else b)  # type: ignore[arg-type]
-        second_step = _cell_step(b if b is not None else a)  # type: ignore[arg-type]
+        first_cell = a or b
+        second_cell = b or a
+        assert first_cell is not None and second_cell is not None  # the key came from one
+        first_step, second_step = _cell_step(first_cell), _cell_step(second_cell)
         first_answer = _answer(first.probe(first_step))
         second_answer = _answer(second.probe(second_step))
         comparison = ProbeComparison(text, first_answer, second_answer)

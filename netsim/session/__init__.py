@@ -21,14 +21,21 @@ from pathlib import Path
 from netsim.dataplane.probe import simulate_probe
 from netsim.dataplane.reach import reach_matrix
 from netsim.results.reach import ReachMatrix, group_matrix
-from netsim.results.run import Pictures, ProbeRecord, Run
+from netsim.results.run import Pictures, ProbeRecord, Run, StepRecord
 from netsim.results.topology import Topology
 from netsim.scenario import load_scenario as _load_scenario
 from netsim.scenario import load_scenario_text as _load_scenario_text
 from netsim.scenario.probe import probe_step_from_text
-from netsim.scenario.spec import ProbeStep, Scenario
+from netsim.scenario.spec import CommandStep, PacketStep, ProbeStep, Scenario, Step
 from netsim.session.checks import SCENARIO_CHECKS
-from netsim.session.replay import StepCallback, probe_record, replay_world
+from netsim.session.replay import (
+    SECONDS_PER_STEP,
+    StepCallback,
+    probe_record,
+    replay_world,
+    run_command,
+    send_packet_step,
+)
 from netsim.session.snapshot import snapshot_topology
 from netsim.shell import run_in_container
 from netsim.world import World, build_world
@@ -89,6 +96,20 @@ class Session:
             raise RuntimeError(f"the steps of {self.scenario.name} were already replayed")
         self.run = replay_world(self.world, probes=probes, capture=capture, progress=progress)
         return self.run
+
+    def run_step(self, step: Step, *, capture: bool = False) -> StepRecord:
+        """Run one more step after the replay, as a replay runs it (the clock moves a step on).
+
+        ``netsim shell`` types steps one by one with it: a scenario holding the
+        replayed steps and these replays to the same records.
+        """
+        self.world.daemon.clock += SECONDS_PER_STEP
+        if isinstance(step, CommandStep):
+            return run_command(self.world, step)
+        if isinstance(step, PacketStep):
+            return send_packet_step(self.world, step)
+        outcome = simulate_probe(self.world, step, capture=capture)
+        return probe_record(step, outcome, start=self.world.daemon.clock)
 
     def probe(
         self, step: ProbeStep, *, capture: bool = False, rng: random.Random | None = None

@@ -125,7 +125,7 @@ class Console:
             if word == "save":
                 return self._save(rest)
         except ScenarioError as error:
-            return "", f"netsim: {error}\n"
+            return "", f"netsim: {word}: {error.message}\n"
         return self._command(text)
 
     def _command(self, text: str) -> tuple[str, str]:
@@ -170,8 +170,10 @@ class Console:
             data = dict(loaded) if isinstance(loaded, dict) else {}
         else:
             data = {"name": self.scenario.name}
-        data["engine"] = self.engine
-        data["steps"] = [*(data.get("steps") or []), *self.typed]
+        steps = [*(data.pop("steps", None) or []), *self.typed]
+        head = {key: data.pop(key) for key in ("name", "description") if key in data}
+        data.pop("engine", None)
+        data = {**head, "engine": self.engine, **data, "steps": steps}
         return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000))
 
     def _save(self, target: str) -> tuple[str, str]:
@@ -181,7 +183,10 @@ class Console:
             return "", "netsim: nothing to save: no step was typed yet\n"
         path = Path(target)
         text = self.scenario_text()
-        load_scenario_text(text, str(path))  # what is written must load back
+        try:
+            load_scenario_text(text, str(path))  # what is written must load back
+        except ScenarioError as error:
+            return "", f"netsim: not saved: {error}\n"
         path.write_text(text, encoding="utf-8")
         return f"saved {len(self.records)} steps to {path}\n", ""
 

@@ -191,8 +191,13 @@ def inline_svg(svg: str, prefix: str) -> str:
 
     Every id gets ``prefix`` (two pictures on one page would share glyph and
     clip ids), references follow, and ``xlink:href`` becomes ``href``.
+
+    Raises:
+        ValueError: the text holds no ``<svg>`` element.
     """
-    start = svg.index("<svg")
+    start = svg.find("<svg")
+    if start < 0:
+        raise ValueError(f"no <svg> element in the picture: {svg[:60]!r}")
     svg = svg[start:]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
     svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)
@@ -383,6 +388,7 @@ def write_report(pictures: Pictures, out: Path, *, description: str = "") -> Pat
 STYLE = """
 :root { --hl: #e8590c; --decide: #c92a2a; --ink: #212529; --muted: #6c757d; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { font-family: system-ui, sans-serif; color: var(--ink); margin: 0; background: #f8f9fa; }
 header { padding: 0.8rem 1.2rem; background: #fff; border-bottom: 1px solid #dee2e6; }
 header h1 { margin: 0 0 0.3rem; font-size: 1.4rem; }

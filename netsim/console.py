@@ -171,7 +171,7 @@ class Console:
         else:
             data = {"name": self.scenario.name}
         steps = [*(data.pop("steps", None) or []), *self.typed]
-        head = {key: data.pop(key) for key in ("name", "description") if key in data}
+        head: dict[str, Any] = {k: data.pop(k) for k in ("name", "description") if k in data}
         data.pop("engine", None)
         data = {**head, "engine": self.engine, **data, "steps": steps}
         return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000))
@@ -250,16 +250,10 @@ def run_lines(console: Console, lines: Iterable[str], stdout: TextIO, stderr: Te
             break
 
 
-def prompt_lines(console: Console, session: Any = None) -> Iterator[str]:
-    """Yield lines typed at a prompt_toolkit prompt (history, completion) until end of input.
-
-    ``session`` is a prompt_toolkit ``PromptSession`` (tests pass one on a
-    pipe input); without one a session on the terminal is made.
-    """
-    from prompt_toolkit import PromptSession
+def completer(console: Console) -> Any:
+    """Return a prompt_toolkit completer over ``console.completions``."""
     from prompt_toolkit.completion import Completer, Completion
     from prompt_toolkit.document import Document
-    from prompt_toolkit.history import InMemoryHistory
 
     class _Words(Completer):
         def get_completions(self, document: Document, complete_event: Any) -> Iterator[Completion]:
@@ -268,10 +262,23 @@ def prompt_lines(console: Console, session: Any = None) -> Iterator[str]:
             for word in console.completions(before):
                 yield Completion(word, start_position=-len(last))
 
+    return _Words()
+
+
+def prompt_lines(console: Console, session: Any = None) -> Iterator[str]:
+    """Yield lines typed at a prompt_toolkit prompt (history, completion) until end of input.
+
+    ``session`` is a prompt_toolkit ``PromptSession`` (tests pass one on a
+    pipe input); without one a session on the terminal is made.
+    """
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import InMemoryHistory
+
+    words = completer(console)
     prompt = session or PromptSession(history=InMemoryHistory())
     while True:
         try:
-            yield prompt.prompt(PROMPT, completer=_Words(), complete_while_typing=False)
+            yield prompt.prompt(PROMPT, completer=words, complete_while_typing=False)
         except KeyboardInterrupt:
             continue
         except EOFError:

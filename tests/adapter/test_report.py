@@ -11,7 +11,7 @@ import pytest
 
 from netsim.cli import main
 from netsim.dataplane.trace import ChainWalk, NatEvent
-from netsim.render.decision import decision_text, deciding_index
+from netsim.render.decision import deciding_index, decision_text
 from netsim.render.layout import layout_topology
 from netsim.render.report import format_report, inline_svg, probe_hops
 from netsim.results.run import Pictures

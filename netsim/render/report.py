@@ -283,14 +283,20 @@ def _hop_html(hop: Hop, number: int) -> str:
             f"{_e(walk.table)}/{_e(walk.chain)}: <b>{_e(walk.verdict)}</b> by "
             f'<code class="rule">{_e(rule_text(walk))}</code></p>'
         )
-    if decider is not None:
+    if isinstance(decider, ChainWalk):
+        parts.append('<p class="decides-mark">this hop decided the outcome (the rule outlined)</p>')
+    elif decider is not None:
         parts.append(
             '<p class="decides-mark">this hop decided the outcome: '
             f'<span class="decider-event">{_e(event_text(decider))}</span></p>'
         )
+    parts.append(
+        f'<details class="trace"><summary>the trace at {_e(hop.node)} '
+        f"({len(hop.events)} events)</summary>"
+    )
     parts.append('<ol class="events">')
     parts += [f"<li>{_e(event_text(event))}</li>" for event in hop.events]
-    parts.append("</ol></li>")
+    parts.append("</ol></details></li>")
     return "\n".join(parts)
 
 
@@ -356,6 +362,8 @@ def format_report(pictures: Pictures, *, description: str = "") -> str:
         '<section id="transcript"><h2>Transcript</h2>',
         f"<pre>{_transcript_html(run, probe_numbers)}</pre></section>",
         '<section id="explorer">',
+        f'<section id="topology"><h2>Topology</h2><div class="figure">'
+        f"{_topology_svg(topology, layout)}</div></section>",
         '<section id="probes"><h2>Probe</h2>',
         '<p id="probe-hint">No probe chosen yet.</p>',
         '<div id="stepper" hidden>',
@@ -365,8 +373,6 @@ def format_report(pictures: Pictures, *, description: str = "") -> str:
         "</div>",
         *probe_views,
         "</section>",
-        f'<section id="topology"><h2>Topology</h2><div class="figure">'
-        f"{_topology_svg(topology, layout)}</div></section>",
         "</section>",
         f'<section id="reachability"><h2>Reachability</h2><div class="figure">{reach_svg}'
         "</div></section>",
@@ -430,10 +436,12 @@ table.nat th[colspan] { color: var(--hl); }
 .walk.decider { outline: 2px solid var(--decide); padding: 2px 4px; }
 .decider-event { font-family: ui-monospace, monospace; font-weight: normal; font-size: 0.8rem; }
 code { word-break: break-all; }
+summary { cursor: pointer; color: var(--muted); font-size: 0.8rem; }
 .events { font-family: ui-monospace, monospace; font-size: 0.72rem; color: var(--muted);
           padding-left: 1.4rem; }
 .figure { overflow: auto; }
 .figure svg { max-width: 100%; height: auto; }
+#topology .figure svg { max-height: 48vh; }
 .figure svg * { stroke-linejoin: round; stroke-linecap: butt; }
 .hl { display: none; fill: none; stroke: var(--hl); stroke-width: 4; stroke-opacity: 0.8; }
 polyline.hl { stroke-width: 6; stroke-opacity: 0.55; }

@@ -239,7 +239,8 @@ def _transcript_html(run: Run, probe_numbers: dict[int, int]) -> str:
         text = format_step(step)
         if position in probe_numbers:
             number = probe_numbers[position]
-            status = "" if not isinstance(step, ProbeRecord) else f" result-{step.result}"
+            result = step.result if isinstance(step, ProbeRecord) else None
+            status = f" result-{result or 'not-run'}"
             lines.append(
                 f'<button type="button" class="probe-link{status}" id="probe-link-{number}" '
                 f'data-probe="{number}">{_e(text.rstrip(chr(10)))}</button>'

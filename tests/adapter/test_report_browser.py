@@ -227,3 +227,25 @@ def test_the_transcript_reads_as_netsim_run_prints_it(
     ]
     assert html.escape("->") not in shown
     page.page.close()
+
+
+def test_a_probe_that_did_not_run_says_why_and_has_nothing_to_step(
+    browser: Any, tmp_path: Path
+) -> None:
+    scenario = tmp_path / "stopped.yaml"
+    scenario.write_text(
+        "name: stopped\nsteps:\n  - docker run -d --name web nginx\n  - docker stop web\n"
+        "  - probe: web -> 8.8.8.8:53\n",
+        encoding="utf-8",
+    )
+    drawn = pictures(load_scenario(scenario))
+    page = Page(browser, write_report(drawn, tmp_path / "stopped.html"))
+    page.page.click(".probe-link.result-not-run")
+    view = page.page.locator("#probe-0")
+    assert view.locator(".decision").inner_text() == ("not run: probe source web is not running")
+    assert view.locator(".no-hops").is_visible()
+    assert page.page.locator("#stepper").is_hidden()
+    page.page.keyboard.press("ArrowRight")  # nothing to step, nothing breaks
+    assert page.errors == []
+    assert page.lit() == []
+    page.page.close()

@@ -20,6 +20,8 @@ examples:
   netsim run scenarios/link-tomcat-mysql.yaml --engine 28.5 --json result.json
   netsim run scenarios/port-mapping.yaml --json - --quiet
   netsim check scenarios/*.yaml
+  netsim report scenarios/port-mapping.yaml --out report.html
+  netsim shell scenarios/port-mapping.yaml
 """
 
 EXIT_OK, EXIT_EXPECTATION, EXIT_INVALID = 0, 1, 2

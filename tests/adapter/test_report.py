@@ -187,3 +187,26 @@ def test_cli_report_exits_1_when_an_expectation_fails(tmp_path: Path) -> None:
     assert code == 1
     assert "1 expectation(s) failed" in err.getvalue()
     assert (tmp_path / "r.html").exists()
+
+
+def test_cli_report_refuses_a_broken_file_with_its_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: x\nsteps:\n  - probe: web\n", encoding="utf-8")
+    err = io.StringIO()
+    code = main(
+        ["report", str(broken), "--out", str(tmp_path / "r.html")], stdout=io.StringIO(), stderr=err
+    )
+    assert code == 2
+    assert err.getvalue().startswith(f"netsim: {broken}:3:")
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_cli_report_says_when_the_page_cannot_be_written(tmp_path: Path) -> None:
+    err = io.StringIO()
+    code = main(
+        ["report", str(SCENARIOS / "port-mapping.yaml"), "--out", str(tmp_path)],
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    assert code == 2
+    assert err.getvalue() == f"netsim: {tmp_path}: Is a directory\n"

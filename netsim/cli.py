@@ -22,6 +22,8 @@ examples:
   netsim check scenarios/*.yaml
   netsim report scenarios/port-mapping.yaml --out report.html
   netsim shell scenarios/port-mapping.yaml
+  netsim grade reference.yaml answer.yaml
+  netsim diff scenarios/port-mapping.yaml scenarios/publish-forms.yaml
 """
 
 EXIT_OK, EXIT_EXPECTATION, EXIT_INVALID = 0, 1, 2
@@ -104,6 +106,12 @@ def _parser() -> argparse.ArgumentParser:
         help="protocol, when the probe text does not say (icmp for a ping)",
     )
     trace.add_argument("--frames", action="store_true", help="also list every frame on the wire")
+    trace.add_argument(
+        "--brief",
+        action="store_true",
+        help="one line per device crossed with the decision that mattered there "
+        "(NAT, the accepting or dropping rule, the socket), then the result and why",
+    )
     trace.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     trace.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
@@ -178,6 +186,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
     _add_report_parser(commands, engines)
     _add_shell_parser(commands, engines)
+    _add_comparison_parsers(commands, engines)
     return parser
 
 
@@ -199,6 +208,58 @@ def _add_report_parser(commands: argparse._SubParsersAction[Any], engines: tuple
     )
     report.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     report.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+
+
+def _add_comparison_parsers(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], engines: tuple[str, ...]
+) -> None:
+    """Add ``grade`` and ``diff``: two scenarios' worlds compared probe by probe."""
+    grade = commands.add_parser(
+        "grade",
+        help="check a student's scenario against a reference",
+        description="Replay a reference scenario and a student's, then ask both worlds the "
+        "reference's probes, check the reference's expect_* outputs against the student's, "
+        "and compare the reachability matrices; every difference comes with each side's "
+        "reason. Exit code: 0 the student's world does what the reference's does, 1 it "
+        "differs, 2 a scenario is invalid.",
+        epilog="examples:\n  netsim grade docs/exercises/publish-a-port.yaml answer.yaml\n"
+        "  netsim grade reference.yaml answer.yaml --json -\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    diff = commands.add_parser(
+        "diff",
+        help="show where two scenarios' worlds reach differently",
+        description="Replay two scenarios (or two versions of one), ask both worlds the probes "
+        "of either, and compare the reachability matrices; every difference comes with each "
+        "side's reason. Exit code: 0 no difference, 1 some, 2 a scenario is invalid.",
+        epilog="example:\n  netsim diff scenarios/port-mapping.yaml scenarios/publish-forms.yaml\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    for parser, first, second in ((grade, "reference", "student"), (diff, "a", "b")):
+        parser.add_argument(first, type=Path, help=f"the {first} scenario YAML file")
+        parser.add_argument(second, type=Path, help=f"the {second} scenario YAML file")
+        parser.add_argument(
+            "--json", metavar="OUT", help="also write the comparison as JSON ('-': stdout only)"
+        )
+        parser.add_argument("--engine", choices=engines, help="Docker version to reproduce")
+        parser.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+
+
+def _cmd_compare(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from netsim.render.grade import format_comparison, format_comparison_json
+    from netsim.session import load_scenario
+    from netsim.session.grade import compare
+
+    grading = args.command == "grade"
+    paths = (args.reference, args.student) if grading else (args.a, args.b)
+    names = ("reference", "student") if grading else ("A", "B")
+    first, second = (load_scenario(path) for path in paths)
+    comparison = compare(first, second, engine=args.engine, seed=args.seed, grade=grading)
+    if args.json != "-":
+        stdout.write(format_comparison(comparison, names))
+    if args.json:
+        _write(args.json, format_comparison_json(comparison), stdout)
+    return EXIT_OK if comparison.passed else EXIT_EXPECTATION
 
 
 def _write(path: str, text: str, stdout: TextIO) -> None:
@@ -249,7 +310,7 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _cmd_trace(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from netsim.render.trace import format_trace
+    from netsim.render.trace import format_brief, format_trace
     from netsim.session import load_scenario, trace
 
     scenario = load_scenario(args.file)
@@ -258,7 +319,7 @@ def _cmd_trace(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         f"# trace {record.probe} after the steps of {scenario.name} "
         f"(Docker {run.engine}, simulated)\n"
     )
-    stdout.write(format_trace(record, frames=args.frames))
+    stdout.write(format_brief(record) if args.brief else format_trace(record, frames=args.frames))
     return EXIT_OK
 
 
@@ -378,6 +439,8 @@ def main(
         "reach": _cmd_reach,
         "report": _cmd_report,
         "shell": _cmd_shell,
+        "grade": _cmd_compare,
+        "diff": _cmd_compare,
     }
     try:
         return handlers[args.command](args, out, err)

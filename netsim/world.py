@@ -18,6 +18,7 @@ from netsim.docker.engines import EngineProfile, profile_for
 from netsim.docker.model import Container
 from netsim.errors import IptablesError
 from netsim.kernel.namespace import NetworkNamespace, Route
+from netsim.results.topology import LAN_NODE
 from netsim.scenario.spec import Scenario
 
 HOST = "host"
@@ -285,7 +286,7 @@ def build_world(
     profile = profile_for(engine or scenario.engine)
     seed_label = f"{scenario.name}/{profile.version}/{seed}"
     rng = random.Random(seed_label)
-    lan = NetworkNamespace("lan", registered_name="lan")
+    lan = NetworkNamespace(LAN_NODE, registered_name=LAN_NODE)
     bring_up_loopback(lan)
     lan.add_bridge("lan0", mac="02:01:00:00:00:00", mac_explicit=False)
     lan.set_up("lan0")

@@ -43,6 +43,8 @@ from netsim.dataplane.names import (
 from netsim.dataplane.nodes import Node
 from netsim.dataplane.sockets import TcpConnection, UdpSocket
 from netsim.dataplane.trace import SocketEvent, TraceEvent
+from netsim.dataplane.why import explain
+from netsim.results.run import Why
 
 if TYPE_CHECKING:
     from netsim.scenario.spec import ProbeStep
@@ -67,6 +69,7 @@ class ProbeOutcome:
     error: str | None = None
     events: tuple[TraceEvent, ...] = ()
     captures: tuple[Capture, ...] = ()
+    why: Why | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,7 @@ def simulate_probe(
     process = sim.env.process(probe_client(sim, node, step, resolver_of(world, step.src), box))
     sim.run(until=process)
     answer = box[0] if box else _Answer("timeout")
+    events = tuple(sim.events)
     return ProbeOutcome(
         answer.result,
         answer.served_by,
@@ -106,8 +110,9 @@ def simulate_probe(
         answer.peer,
         answer.address,
         None,
-        tuple(sim.events),
+        events,
         tuple(sim.captures),
+        explain(answer.result, events) if record else None,
     )
 
 

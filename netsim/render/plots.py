@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -344,6 +345,13 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
     if path is not None:
         notes.append(f"probe {path.probe}: {path.result}")
         notes += [f"  {i}. {note.text}" for i, note in enumerate(path.nat, start=1)]
+        if path.died_at:
+            notes += textwrap.wrap(
+                f"X stopped at {path.died_at}: {path.why}",
+                width=110,
+                initial_indent="  ",
+                subsequent_indent="     ",
+            )
     total_packets = sum(p for p, _ in per_wire.values())
     what = f"probe {path.probe}" if path is not None else "the run's probes"
     title_note = f"frames of {what}: {total_packets} wire crossings; dotted: none"
@@ -394,6 +402,8 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
                             "edgecolor": "none",
                         },
                     )
+            if path.died_at:
+                _mark_stop(axes, layout, path.died_at)
         y = _legend_row(
             axes,
             layout.notes_y + 0.1,
@@ -412,6 +422,28 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
                 linespacing=LINE_SPACING,
             )
     return figure
+
+
+def _mark_stop(axes: Axes, layout: Layout, node: str) -> None:
+    """Mark the box where a probe that did not get through was stopped: a red X."""
+    box = _box_for_node(layout, node)
+    if box is None:
+        return
+    axes.text(
+        box.x,
+        box.y,
+        "X",
+        ha="center",
+        va="center",
+        fontsize=SMALL_SIZE,
+        fontweight="bold",
+        color="white",
+        zorder=6,
+        bbox={"boxstyle": "square,pad=0.25", "facecolor": STOP_COLOUR, "edgecolor": "none"},
+    )
+
+
+STOP_COLOUR = "#D55E00"
 
 
 def _box_for_node(layout: Layout, node: str) -> Any:

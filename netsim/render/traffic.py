@@ -11,7 +11,7 @@ other, so counting both directions on one end counts it once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from netsim.render.topology import Wire
@@ -104,6 +104,8 @@ class ProbePath:
     hops: tuple[tuple[str, str], ...]
     nat: tuple[NatNote, ...] = ()
     traffic: Traffic = Traffic()
+    died_at: str = ""
+    why: str = ""
 
     def wires(self, wires: tuple[Wire, ...]) -> set[int]:
         """Return the indexes of the wires the probe's packets crossed."""
@@ -161,5 +163,18 @@ def build_traffic(records: Iterable[ProbeRecord]) -> Traffic:
 
 
 def probe_path(record: ProbeRecord) -> ProbePath:
-    """Return the path through the topology of a probe the session made."""
-    return path_from_events(record.probe, str(record.result), record.events, record.captures)
+    """Return the path through the topology of a probe the session made.
+
+    A probe that did not get through carries the node its ``why`` names as
+    where it was decided (``died_at``), and the reason.
+    """
+    path = path_from_events(record.probe, str(record.result), record.events, record.captures)
+    why = record.why
+    if why is None:
+        return path
+    died_at = why.node if why.kind not in OPEN_KINDS else ""
+    return replace(path, died_at=died_at, why=why.text)
+
+
+# The ``Why`` kinds of a probe that got through.
+OPEN_KINDS = frozenset({"direct", "dnat", "docker-proxy", "hairpin"})

@@ -13,6 +13,9 @@ def format_step(step: StepRecord) -> str:
         text = f"{step.prompt} {step.command}\n{step.stdout}{step.stderr}"
         if step.exit_code != 0:
             text += f"[exit {step.exit_code}]\n"
+        for check in step.checks:
+            verdict = "ok" if check.passed else f"FAILED, {check.actual}"
+            text += f"# {check.label} [{verdict}]\n"
         return text
     if isinstance(step, PacketRecord):
         text = f"# packet from {step.src}: {step.packet}: {step.result}\n"
@@ -30,7 +33,10 @@ def format_step(step: StepRecord) -> str:
     if step.expect is not None:
         verdict = "ok" if step.passed else f"FAILED, expected {step.expect}"
         line += f" [{verdict}]"
-    return line + "\n"
+    line += "\n"
+    if step.why is not None:
+        line += f"#   why: {step.why.text}\n"
+    return line
 
 
 def format_header(scenario: str, engine: str) -> str:

@@ -8,6 +8,7 @@ simulator; trace events and captured frames are the data plane's values.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,35 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpectationResult:
+    """One ``expect_KIND: VALUE`` of a command step, and whether the output met it.
+
+    ``actual`` says what was there instead when it failed (the exit code, or
+    the output's first line), empty when it held.
+    """
+
+    kind: str
+    value: str
+    passed: bool
+    actual: str = ""
+
+    @property
+    def label(self) -> str:
+        """Return the expectation as written in the scenario."""
+        if self.kind == "exit":
+            return f"expect_exit: {self.value}"
+        return f"expect_{self.kind}: {json.dumps(self.value, ensure_ascii=False)}"
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the expectation as the JSON result writes it."""
+        value: str | int = int(self.value) if self.kind == "exit" else self.value
+        out: dict[str, Any] = {"kind": self.kind, "value": value, "passed": self.passed}
+        if not self.passed:
+            out["actual"] = self.actual
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class CommandRecord:
     """A command typed on the host, a machine or in a container, and what it printed."""
 
@@ -29,6 +59,14 @@ class CommandRecord:
     exit_code: int
     stdout: str
     stderr: str
+    checks: tuple[ExpectationResult, ...] = ()
+
+    @property
+    def passed(self) -> bool | None:
+        """Return whether every ``expect_*`` held (``None`` without one)."""
+        if not self.checks:
+            return None
+        return all(check.passed for check in self.checks)
 
     @property
     def prompt(self) -> str:
@@ -45,7 +83,13 @@ class CommandRecord:
             "exit_code": self.exit_code,
             "stdout": self.stdout,
             "stderr": self.stderr,
-        }
+        } | self.expectations_json()
+
+    def expectations_json(self) -> dict[str, Any]:
+        """Return ``expect`` (one entry per expectation) and ``passed``, when there are any."""
+        if not self.checks:
+            return {}
+        return {"expect": [c.as_json() for c in self.checks], "passed": self.passed}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +124,38 @@ class PacketRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Why:
+    """Why a probe ended as it did: the deciding event of its trace, in words.
+
+    ``kind`` names the sort of decision: ``dropped``, ``rejected``,
+    ``refused``, ``unresolved``, ``unreachable``, ``no-route``, ``timeout``
+    for a probe that did not get through; ``direct``, ``dnat``,
+    ``docker-proxy``, ``hairpin`` for one that did. ``node`` is where it was
+    decided (a dropped probe's picture marks it). For a netfilter decision,
+    ``table``, ``chain``, ``rulenum`` (as ``iptables -L --line-numbers``
+    numbers it; 0 for a policy) and ``rule`` (``iptables -S`` text without
+    ``-A CHAIN``) name the rule, and ``cause`` what put it there
+    (``isolation``, ``internal``, ``icc``, ``docker-user``,
+    ``direct-access``, ``not-published``, ``policy`` or ``rule``).
+    """
+
+    kind: str
+    text: str
+    node: str = ""
+    table: str = ""
+    chain: str = ""
+    rulenum: int = 0
+    rule: str = ""
+    cause: str = ""
+    command: str = ""
+
+    @property
+    def rule_ref(self) -> str:
+        """Return ``CHAIN #N`` of the deciding rule (empty when no rule decided)."""
+        return f"{self.chain} #{self.rulenum}" if self.rulenum else ""
+
+
+@dataclass(frozen=True, slots=True)
 class ProbeRecord:
     """A probe's outcome with the trace (and frames, when captured) of how it came about.
 
@@ -100,6 +176,7 @@ class ProbeRecord:
     start: float = 0.0
     events: tuple[TraceEvent, ...] = ()
     captures: tuple[Capture, ...] = ()
+    why: Why | None = None
 
     @property
     def probe(self) -> str:
@@ -131,6 +208,8 @@ class ProbeRecord:
             "to": self.target,
         }
         out.update(self.outcome_json())
+        if self.why is not None:
+            out["why"] = self.why.text
         if self.expect is not None:
             out["expect"] = self.expect
             out["passed"] = self.passed
@@ -152,8 +231,10 @@ class Run:
 
     @property
     def passed(self) -> bool:
-        """Return whether every probe's expectation held."""
-        return all(s.passed is not False for s in self.steps if isinstance(s, ProbeRecord))
+        """Return whether every expectation held (probes' ``expect``, commands' ``expect_*``)."""
+        return all(
+            s.passed is not False for s in self.steps if isinstance(s, ProbeRecord | CommandRecord)
+        )
 
     @property
     def probes(self) -> tuple[ProbeRecord, ...]:
@@ -161,9 +242,13 @@ class Run:
         return tuple(s for s in self.steps if isinstance(s, ProbeRecord))
 
     @property
-    def failed(self) -> tuple[ProbeRecord, ...]:
-        """Return the probes whose expectation did not hold."""
-        return tuple(p for p in self.probes if p.passed is False)
+    def failed(self) -> tuple[ProbeRecord | CommandRecord, ...]:
+        """Return the probes and commands whose expectations did not hold, in step order."""
+        return tuple(
+            s
+            for s in self.steps
+            if isinstance(s, ProbeRecord | CommandRecord) and s.passed is False
+        )
 
     def as_json(self) -> dict[str, Any]:
         """Return the JSON result of the scenario contract (``netsim run --json``)."""

@@ -13,6 +13,8 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 from typing import Literal
 
 HOST = "host"
+# The namespace of the LAN's switch, as trace events name it (``netsim.world``).
+LAN_NODE = "lan"
 GroupKind = Literal["bridge", "host", "none"]
 
 

@@ -41,6 +41,7 @@ from netsim.scenario.spec import (
     DEFAULT_ENGINE,
     DEFAULT_HOST_ADDRESS,
     AddressPoolSpec,
+    CommandExpectation,
     CommandStep,
     DaemonSpec,
     HostSpec,
@@ -70,7 +71,8 @@ POOL_KEYS = ("base", "size")
 HOST_KEYS = ("address", "listen")
 MACHINE_KEYS = ("address", "listen")
 IMAGE_KEYS = ("expose", "listen", "entrypoint", "command")
-COMMAND_STEP_KEYS = ("on", "run")
+COMMAND_EXPECT_KEYS = ("expect_exit", "expect_stdout", "expect_contains", "expect_match")
+COMMAND_STEP_KEYS = ("on", "run", *COMMAND_EXPECT_KEYS)
 PACKET_STEP_KEYS = ("packet", "from")
 PROBE_STEP_KEYS = ("probe", "expect", "proto")
 
@@ -702,7 +704,61 @@ class _ScenarioReader:
         command = self.command(run_node, f"{key}.run")
         if on == "host":  # the same as a string step
             self.check_image(run_node, f"{key}.run", command, images)
-        return CommandStep(index=index, line=line, command=command, on=on)
+        expectations = self.command_expectations(keys, key)
+        return CommandStep(
+            index=index, line=line, command=command, on=on, expectations=expectations
+        )
+
+    def command_expectations(
+        self, keys: dict[str, tuple[ScalarNode, Node]], key: str
+    ) -> tuple[CommandExpectation, ...]:
+        """Read ``expect_exit``, ``expect_stdout``, ``expect_contains``, ``expect_match``."""
+        found: list[CommandExpectation] = []
+        for name in COMMAND_EXPECT_KEYS:
+            if name not in keys:
+                continue
+            node = keys[name][1]
+            where = f"{key}.{name}"
+            line = line_of(node)
+            if name == "expect_exit":
+                code = self.integer(node, where, "an exit code, 0-255")
+                if not 0 <= code <= 255:
+                    raise self.error(
+                        node, where, f"exit code {code} is out of range; expected 0-255"
+                    )
+                found.append(CommandExpectation("exit", str(code), line))
+            elif name == "expect_stdout":
+                found.append(
+                    CommandExpectation("stdout", self.string(node, where, "the exact output"), line)
+                )
+            elif name == "expect_contains":
+                items = (
+                    self.sequence(node, where, "text or a list of texts")
+                    if isinstance(node, SequenceNode)
+                    else [node]
+                )
+                if not items:
+                    raise self.error(
+                        node, where, "expected text or a list of texts, got an empty list"
+                    )
+                for i, item in enumerate(items):
+                    item_key = where if item is node else f"{where}[{i}]"
+                    text = self.string(item, item_key, "text the output must contain")
+                    if not text:
+                        raise self.error(
+                            item, item_key, "the text is empty; every output contains it"
+                        )
+                    found.append(CommandExpectation("contains", text, line_of(item)))
+            else:
+                pattern = self.string(node, where, "a regular expression")
+                try:
+                    re.compile(pattern, re.MULTILINE)
+                except re.error as exc:
+                    raise self.error(
+                        node, where, f"{quote(pattern)} is not a valid regular expression: {exc}"
+                    ) from None
+                found.append(CommandExpectation("match", pattern, line))
+        return tuple(found)
 
     def probe_step(
         self, node: MappingNode, key: str, index: int, line: int, nodes: frozenset[str]

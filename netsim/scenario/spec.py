@@ -89,6 +89,23 @@ class ImageSpec:
     command: tuple[str, ...] | None = None
 
 
+ExpectationKind = Literal["exit", "stdout", "contains", "match"]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandExpectation:
+    """What a command step expects of its output: ``expect_KIND: VALUE``.
+
+    ``exit`` holds the exit code as text; ``stdout`` the exact standard
+    output; ``contains`` text the standard output must contain; ``match`` a
+    regular expression (Python ``re``, multi-line) it must match somewhere.
+    """
+
+    kind: ExpectationKind
+    value: str
+    line: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class CommandStep:
     """A command typed on ``on`` (``host``, a machine or a container)."""
@@ -99,6 +116,7 @@ class CommandStep:
     on: str = "host"
     expect: str | None = None
     kind: Literal["command"] = "command"
+    expectations: tuple[CommandExpectation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import random
+from dataclasses import replace
 from pathlib import Path
 
 from netsim.dataplane.probe import simulate_probe
@@ -31,6 +32,7 @@ from netsim.session.checks import SCENARIO_CHECKS
 from netsim.session.replay import (
     SECONDS_PER_STEP,
     StepCallback,
+    credit_command,
     probe_record,
     replay_world,
     run_command,
@@ -83,6 +85,7 @@ class Session:
         self.seed = seed
         self.world = open_world(scenario, engine=engine, seed=seed)
         self.run: Run | None = None
+        self.later: list[StepRecord] = []  # the steps run one by one after the replay
 
     def replay(
         self, *, probes: bool = True, capture: bool = False, progress: StepCallback | None = None
@@ -104,19 +107,33 @@ class Session:
         replayed steps and these replays to the same records.
         """
         self.world.daemon.clock += SECONDS_PER_STEP
+        record: StepRecord
         if isinstance(step, CommandStep):
-            return run_command(self.world, step)
-        if isinstance(step, PacketStep):
-            return send_packet_step(self.world, step)
-        outcome = simulate_probe(self.world, step, capture=capture)
-        return probe_record(step, outcome, start=self.world.daemon.clock)
+            record = run_command(self.world, step)
+        elif isinstance(step, PacketStep):
+            record = send_packet_step(self.world, step)
+        else:
+            outcome = simulate_probe(self.world, step, capture=capture)
+            record = probe_record(step, outcome, start=self.world.daemon.clock)
+            record = replace(record, why=credit_command(record.why, self.steps))
+        self.later.append(record)
+        return record
+
+    @property
+    def steps(self) -> tuple[StepRecord, ...]:
+        """Return the records of every step so far: the replay's, then those run one by one."""
+        replayed = self.run.steps if self.run is not None else ()
+        return (*replayed, *self.later)
 
     def probe(
         self, step: ProbeStep, *, capture: bool = False, rng: random.Random | None = None
     ) -> ProbeRecord:
         """Send one probe on the world as it is now; return its record with its trace."""
         outcome = simulate_probe(self.world, step, capture=capture, rng=rng)
-        return probe_record(step, outcome)
+        record = probe_record(step, outcome)
+        if self.run is None:
+            return record
+        return replace(record, why=credit_command(record.why, self.steps))
 
     def probe_text(
         self,

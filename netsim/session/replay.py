@@ -8,15 +8,25 @@ one does: the same IDs, MACs and rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from netsim.dataplane.packets import send_packet
 from netsim.dataplane.probe import ProbeOutcome, simulate_probe
 from netsim.dataplane.trace import FrameEvent, describe
 from netsim.docker.client import CommandOutput
 from netsim.errors import NetsimError
-from netsim.results.run import CommandRecord, PacketRecord, ProbeRecord, Run, StepRecord
-from netsim.scenario.spec import CommandStep, PacketStep, ProbeStep
+from netsim.results.run import (
+    CommandRecord,
+    ExpectationResult,
+    PacketRecord,
+    ProbeRecord,
+    Run,
+    StepRecord,
+    Why,
+)
+from netsim.scenario.spec import CommandExpectation, CommandStep, PacketStep, ProbeStep
 from netsim.session.snapshot import snapshot_topology
 from netsim.shell import run_on_node, split_command
 from netsim.world import HOST, World
@@ -29,11 +39,48 @@ ProbeAnswer = Callable[[World, ProbeStep], ProbeOutcome]
 
 
 def run_command(world: World, step: CommandStep) -> CommandRecord:
-    """Run a command step where it is typed; return what it printed."""
+    """Run a command step where it is typed; return what it printed and its checks."""
     output = _command_output(world, step)
     return CommandRecord(
-        step.index, step.on, step.command, output.exit_code, output.stdout, output.stderr
+        step.index,
+        step.on,
+        step.command,
+        output.exit_code,
+        output.stdout,
+        output.stderr,
+        check_output(step.expectations, output.exit_code, output.stdout),
     )
+
+
+def _first_line(text: str) -> str:
+    if not text:
+        return "stdout is empty"
+    line = text.split("\n", 1)[0]
+    return "first line " + repr(line if len(line) <= 80 else line[:77] + "...")
+
+
+def check_output(
+    expectations: Sequence[CommandExpectation], exit_code: int, stdout: str
+) -> tuple[ExpectationResult, ...]:
+    """Return how a command's exit code and standard output met each ``expect_*``."""
+    results = []
+    for expected in expectations:
+        if expected.kind == "exit":
+            passed = str(exit_code) == expected.value
+            actual = f"exit {exit_code}"
+        elif expected.kind == "stdout":
+            passed = stdout == expected.value
+            actual = f"stdout {stdout!r}" if len(stdout) <= 80 else f"stdout {stdout[:77]!r}..."
+        elif expected.kind == "contains":
+            passed = expected.value in stdout
+            actual = f"not in stdout ({_first_line(stdout)})"
+        else:
+            passed = re.search(expected.value, stdout, re.MULTILINE) is not None
+            actual = f"no match in stdout ({_first_line(stdout)})"
+        results.append(
+            ExpectationResult(expected.kind, expected.value, passed, "" if passed else actual)
+        )
+    return tuple(results)
 
 
 def _command_output(world: World, step: CommandStep) -> CommandOutput:
@@ -71,7 +118,30 @@ def probe_record(step: ProbeStep, outcome: ProbeOutcome, *, start: float = 0.0) 
         start,
         outcome.events,
         outcome.captures,
+        outcome.why,
     )
+
+
+def credit_command(why: Why | None, records: Sequence[StepRecord]) -> Why | None:
+    """Name the step that added a deciding rule Docker did not write (DOCKER-USER, by hand).
+
+    The step is the last successful ``iptables`` command before the probe that
+    names the rule's chain and target.
+    """
+    if why is None or why.cause not in ("docker-user", "rule") or not why.rule:
+        return why
+    target = why.rule.rsplit(" -j ", 1)[-1].split()[0] if " -j " in why.rule else ""
+    for record in reversed(records):
+        if not isinstance(record, CommandRecord) or record.exit_code != 0:
+            continue
+        words = record.command.split()
+        if "iptables" in words[:2] and why.chain in words and (not target or target in words):
+            return replace(
+                why,
+                command=record.command,
+                text=f"{why.text}; step {record.index} added it: `{record.command}`",
+            )
+    return why
 
 
 def replay_world(
@@ -106,6 +176,7 @@ def replay_world(
             else:
                 outcome = probe(world, step)
             record = probe_record(step, outcome, start=world.daemon.clock)
+            record = replace(record, why=credit_command(record.why, records))
         records.append(record)
         if progress is not None:
             progress(step.index, len(scenario.steps), record)

@@ -25,6 +25,7 @@ from typing import Any
 
 from netsim.docker.images import find_image
 from netsim.errors import VerifyError
+from netsim.results.run import CommandRecord
 from netsim.scenario.spec import (
     CommandStep,
     ImageSpec,
@@ -33,6 +34,7 @@ from netsim.scenario.spec import (
     ProbeStep,
     Scenario,
 )
+from netsim.session.replay import check_output
 from netsim.verify.engines import Engine, find_engine
 from netsim.verify.images import build_rootfs, image_config, image_references, import_argv
 from netsim.verify.world import AGENT, World, stop_process
@@ -157,15 +159,16 @@ class Replay:
         else:
             # A container: exactly `docker exec NAME CMD`, typed on the host.
             done = self.world.run("host", f"docker exec {step.on} {step.command}")
-        return {
-            "index": step.index,
-            "kind": "command",
-            "on": step.on,
-            "command": step.command,
-            "exit_code": done.exit_code,
-            "stdout": done.stdout,
-            "stderr": done.stderr,
-        }
+        # The same record (and expect_* checks) as a simulated run's.
+        return CommandRecord(
+            step.index,
+            step.on,
+            step.command,
+            done.exit_code,
+            done.stdout,
+            done.stderr,
+            check_output(step.expectations, done.exit_code, done.stdout),
+        ).as_json()
 
     # ----------------------------------------------------------- listeners
 

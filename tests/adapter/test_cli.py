@@ -125,7 +125,8 @@ def test_trace_explains_the_dnat_hop_by_hop() -> None:
     assert code == 0
     assert "DNAT: 192.168.1.20:" in out and "=> 192.168.1.20:" in out
     assert "-j DNAT --to-destination 172.17.0.2:3306" in out
-    assert out.rstrip().splitlines()[-1].startswith("result: open (served by docker_mysql")
+    assert out.rstrip().splitlines()[-2].startswith("result: open (served by docker_mysql")
+    assert out.rstrip().splitlines()[-1].startswith("why: open by DNAT on host by nat DOCKER #2")
 
 
 def test_trace_refuses_a_bad_probe_with_exit_2() -> None:

@@ -280,3 +280,14 @@ def test_2850_port_clash_family_is_hidden_but_not_2010s() -> None:
     older = dict(_result(_command(0, clash)), engine="20.10")
     assert "<0.0.0.0 or ::>:8080" in normalise_result(newer)["steps"][0]["stdout"]
     assert normalise_result(older)["steps"][0]["stdout"] == clash
+
+
+def test_why_and_expectations_are_netsims_own_and_not_compared() -> None:
+    probe = {"index": 1, "kind": "probe", "from": "a", "to": "b:1/tcp", "result": "timeout"}
+    simulated = _result(
+        _command(0, "x\n") | {"expect": [{"kind": "exit", "value": 0, "passed": True}]},
+        probe | {"why": "dropped by FORWARD #6 `-i docker0 -o docker0 -j DROP` on host: ..."},
+    )
+    real = _result(_command(0, "x\n"), probe)
+    assert [step.agrees for step in compare_results(real, simulated)] == [True, True]
+    assert [step.agrees for step in compare_results(simulated, real)] == [True, True]

@@ -82,3 +82,30 @@ def test_trace_reach_and_pictures_go_through_the_same_replay() -> None:
     assert drawn.paths[0].captures
     assert drawn.paths[1].probe == "host -> 127.0.0.1:12345/tcp"
     assert drawn.paths[1].result == "open" and drawn.paths[1].captures
+
+
+def test_command_expectations_fail_the_run_and_show_in_the_transcript_and_json() -> None:
+    from netsim.render.transcript import format_transcript
+    from netsim.session import load_scenario_text, replay
+
+    text = (
+        "name: t\nsteps:\n"
+        "  - run: docker network ls --format '{{.Name}}'\n"
+        "    expect_contains: bridge\n"
+        "    expect_exit: 0\n"
+        "  - run: docker inspect nope\n"
+        "    expect_exit: 0\n"
+    )
+    run = replay(load_scenario_text(text))
+    assert not run.passed
+    assert [step.index for step in run.failed] == [1]
+    first, second = run.as_json()["steps"]
+    assert first["passed"] is True
+    assert first["expect"] == [
+        {"kind": "exit", "value": 0, "passed": True},
+        {"kind": "contains", "value": "bridge", "passed": True},
+    ]
+    assert second["expect"] == [{"kind": "exit", "value": 0, "passed": False, "actual": "exit 1"}]
+    transcript = format_transcript(run)
+    assert '# expect_contains: "bridge" [ok]\n' in transcript
+    assert "# expect_exit: 0 [FAILED, exit 1]\n" in transcript

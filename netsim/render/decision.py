@@ -1,6 +1,10 @@
 """Find the event of a probe's trace that decided its outcome, and say it in one line.
 
-A probe that did not open stopped somewhere: a chain walk whose verdict was
+A probe record carries its ``why`` (the data plane's ``explain``): its text is
+the line, and when it names a rule (table, chain, number) the chain walk of
+the trace that ended on that rule is the deciding event. Without a why (a
+record made elsewhere), or when the why names no rule, the trace is read:
+a probe that did not open stopped somewhere: a chain walk whose verdict was
 DROP or REJECT (its last rule is the one that decided, numbered as
 ``iptables -L --line-numbers`` numbers it), a drop (no route, no neighbour),
 or an answer that was not the one hoped for (the kernel's RST when nothing
@@ -23,6 +27,18 @@ VERBS = {"ACCEPT": "accepted", "DROP": "dropped", "REJECT": "rejected"}
 def deciding_index(record: ProbeRecord) -> int | None:
     """Return the index in ``record.events`` of the event that decided the outcome, if any."""
     events = record.events
+    why = record.why
+    if why is not None and why.table and why.rulenum:
+        for index, event in enumerate(events):
+            if (
+                isinstance(event, ChainWalk)
+                and event.node == why.node
+                and event.table == why.table
+                and event.steps
+                and event.steps[-1].chain == why.chain
+                and event.steps[-1].rulenum == why.rulenum
+            ):
+                return index
     if record.result == "open":
         for index, event in enumerate(events):
             if (
@@ -74,6 +90,8 @@ def event_text(event: TraceEvent) -> str:
 
 def decision_text(record: ProbeRecord) -> str:
     """Return one line saying what decided a probe's outcome (or why it did not run)."""
+    if record.why is not None:
+        return record.why.text
     if record.result is None:
         return f"not run: {record.error or 'no reason given'}"
     index = deciding_index(record)

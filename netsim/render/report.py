@@ -307,7 +307,7 @@ def _probe_html(record: ProbeRecord, number: int, hops: tuple[Hop, ...]) -> str:
     parts = [
         f'<section class="probe-view" id="probe-{number}" data-hops="{len(hops)}" hidden>',
         f'<h3>probe {_e(record.probe)}: <span class="probe-result">{_e(result)}</span></h3>',
-        f'<p class="decision">{_e(decision_text(record))}',
+        f'<p class="decision">why: {_e(decision_text(record))}',
     ]
     if deciding is not None:
         parts.append(

@@ -65,7 +65,11 @@ def test_the_tutorial_typed_in_prints_what_the_scenario_prints(tmp_path: Path) -
     assert "\n172.17.0.2\n" in out
     assert "# probe laptop -> 192.168.1.10:12345/tcp: open (served by docker_mysql" in out
     assert "# probe host -> 127.0.0.1:12345/tcp: open (served by docker_mysql" in out
-    assert out.endswith("# probe laptop -> 192.168.1.10:3306/tcp: refused\n")
+    assert out.endswith(
+        "# probe laptop -> 192.168.1.10:3306/tcp: refused\n"
+        "#   why: refused: nothing listens on 192.168.1.10:3306/tcp in host (no rule in the nat "
+        "table's DOCKER chain matched: nothing is published there)\n"
+    )
 
 
 def test_save_writes_a_scenario_that_replays_to_the_same_transcript(tmp_path: Path) -> None:
@@ -120,11 +124,27 @@ def test_why_names_the_rule_that_dropped_the_probe(tmp_path: Path) -> None:
     )
     assert err == ""
     lines = out.splitlines()
-    assert lines[-2] == (
-        "timeout: dropped at host by filter/FORWARD "
-        "DOCKER-USER#1 -A DOCKER-USER -s 192.168.1.20/32 -j DROP"
+    assert lines[-2].startswith("dropped by DOCKER-USER #1 `-s 192.168.1.20/32 -j DROP` on host")
+    # The why names the typed step that added the rule, numbered as the saved file numbers it.
+    assert lines[-2].endswith("step 2 added it: `iptables -I DOCKER-USER -s 192.168.1.20 -j DROP`")
+    assert lines[-1].startswith("refused: nothing listens on 192.168.1.10:81/tcp in host")
+
+
+def test_a_saved_docker_user_rule_replays_with_the_same_why(tmp_path: Path) -> None:
+    console = _console(tmp_path)
+    saved = tmp_path / "user.yaml"
+    out, err = _run(
+        console,
+        [
+            "docker run -d --name web -p 80:80 nginx",
+            "iptables -I DOCKER-USER -s 192.168.1.20 -j DROP",
+            "probe laptop -> 192.168.1.10:80",
+            f"save {saved}",
+        ],
     )
-    assert lines[-1].startswith("refused: at host: socket kernel: RST nothing listens on")
+    assert err == ""
+    assert "step 2 added it: `iptables -I DOCKER-USER -s 192.168.1.20 -j DROP`" in out
+    assert format_transcript(replay(load_scenario(saved))) == console.transcript()
 
 
 def test_trace_and_why_leave_the_probes_of_the_steps_as_they_were(tmp_path: Path) -> None:
@@ -159,7 +179,10 @@ def test_bad_lines_say_what_is_wrong_and_the_shell_goes_on(tmp_path: Path) -> No
     ]
     assert "sh: 1: frobnicate: not found\n" in err
     assert "unknown flag: --bogus" in err
-    assert out == "# probe host -> 127.0.0.1:1/tcp: refused\n"
+    assert out == (
+        "# probe host -> 127.0.0.1:1/tcp: refused\n"
+        "#   why: refused: nothing listens on 127.0.0.1:1/tcp in host\n"
+    )
 
 
 def test_save_refuses_a_scenario_that_would_not_load_back(tmp_path: Path) -> None:
@@ -217,6 +240,7 @@ def test_the_prompt_reads_typed_lines_with_history_and_completion(tmp_path: Path
         "/docker_mysql",
         "# probe host -> 172.17.0.2:3306/tcp: open (served by docker_mysql, "
         f"local 172.17.0.2:3306, peer {out.split('peer ')[1].split(')')[0]})",
+        "#   why: open directly, no address translation on the way",
     ]
     assert list(history.get_strings()) == [
         "docker run -d --name docker_mysql mysql:5.6.35",
@@ -262,6 +286,8 @@ def test_cli_shell_reads_standard_input_without_a_terminal(
         "# netsim shell: port-mapping on Docker 28.5 (simulated), 10 steps replayed; type help\n"
         "3306/tcp -> 0.0.0.0:12345\n3306/tcp -> [::]:12345\n"
         "# probe laptop -> 192.168.1.10:3306/tcp: refused\n"
+        "#   why: refused: nothing listens on 192.168.1.10:3306/tcp in host (no rule in the nat "
+        "table's DOCKER chain matched: nothing is published there)\n"
         f"saved 12 steps to {saved}\n"
     )
     replayed = format_transcript(replay(load_scenario(saved)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -93,16 +94,17 @@ def test_hops_follow_the_nodes_and_light_their_boxes_and_wires(port_mapping: Pic
 
 def test_a_dropped_probe_marks_the_rule_that_dropped_it(docker_user: Pictures) -> None:
     record = next(p for p in docker_user.run.probes if p.result == "timeout")
+    assert record.why is not None
+    assert decision_text(record) == record.why.text
+    assert record.why.text.startswith(
+        "dropped by DOCKER-USER #1 `-s 192.168.1.20/32 -j DROP` on host"
+    )
     index = deciding_index(record)
     assert index is not None
     event = record.events[index]
     assert isinstance(event, ChainWalk)
-    assert event.verdict == "DROP"
-    text = decision_text(record)
-    assert text == (
-        "timeout: dropped at host by filter/FORWARD "
-        "DOCKER-USER#1 -A DOCKER-USER -s 192.168.1.20/32 -j DROP"
-    )
+    assert (event.node, event.table, event.verdict) == ("host", "filter", "DROP")
+    assert (event.steps[-1].chain, event.steps[-1].rulenum) == ("DOCKER-USER", 1)
     layout = layout_topology(docker_user.topology)
     hops = probe_hops(record, docker_user.topology, layout)
     deciding = [hop for hop in hops if hop.decides]
@@ -110,25 +112,54 @@ def test_a_dropped_probe_marks_the_rule_that_dropped_it(docker_user: Pictures) -
     assert deciding[0].node == "host"
     page = format_report(docker_user)
     assert 'class="walk verdict-DROP decider"' in page
+    assert f'<p class="decision">why: {html.escape(record.why.text)}' in page
 
 
-def test_a_refused_probe_is_decided_by_the_kernel_rst(port_mapping: Pictures) -> None:
-    record = port_mapping.run.probes[2]
+def test_without_a_why_the_trace_names_the_dropping_rule(docker_user: Pictures) -> None:
+    record = next(p for p in docker_user.run.probes if p.result == "timeout")
+    bare = replace(record, why=None)
+    assert decision_text(bare) == (
+        "timeout: dropped at host by filter/FORWARD "
+        "DOCKER-USER#1 -A DOCKER-USER -s 192.168.1.20/32 -j DROP"
+    )
+    assert deciding_index(bare) == deciding_index(record)
+
+
+def test_without_a_why_a_refused_probe_is_decided_by_the_kernel_rst(
+    port_mapping: Pictures,
+) -> None:
+    record = replace(port_mapping.run.probes[2], why=None)
     assert record.result == "refused"
     assert decision_text(record) == (
         "refused: at host: socket kernel: RST nothing listens on 192.168.1.10:3306/tcp"
     )
 
 
-def test_an_open_probe_is_decided_by_the_rule_that_accepted_it(port_mapping: Pictures) -> None:
-    assert decision_text(port_mapping.run.probes[0]) == (
+def test_without_a_why_an_open_probe_is_decided_by_the_rule_that_accepted_it(
+    port_mapping: Pictures,
+) -> None:
+    record = replace(port_mapping.run.probes[0], why=None)
+    assert decision_text(record) == (
         "open: accepted at host by filter/FORWARD DOCKER#1 -A DOCKER -d 172.17.0.2/32 "
         "! -i docker0 -o docker0 -p tcp -m tcp --dport 3306 -j ACCEPT"
     )
     # Through docker-proxy no filter rule decides: the proxy's socket answered.
-    assert decision_text(port_mapping.run.probes[1]).startswith(
-        "open: at host: socket docker-proxy: SYN-ACK"
-    )
+    proxied = replace(port_mapping.run.probes[1], why=None)
+    assert decision_text(proxied).startswith("open: at host: socket docker-proxy: SYN-ACK")
+
+
+def test_an_open_probe_s_why_is_its_line_and_its_accepting_rule_is_marked(
+    port_mapping: Pictures,
+) -> None:
+    record = port_mapping.run.probes[0]
+    assert record.why is not None
+    assert decision_text(record) == record.why.text
+    assert record.why.text.startswith("open by DNAT on host by nat DOCKER #2")
+    index = deciding_index(record)
+    assert index is not None
+    event = record.events[index]
+    assert isinstance(event, ChainWalk)
+    assert (event.table, event.verdict, event.steps[-1].chain) == ("filter", "ACCEPT", "DOCKER")
 
 
 def test_inline_svg_drops_the_prolog_and_prefixes_every_id() -> None:

@@ -193,14 +193,11 @@ def test_a_dropped_probe_jumps_to_the_rule_that_dropped_it(browser: Any, docker_
     assert dropped.count() == 1
     dropped.click()
     view = page.page.locator("section.probe-view:not([hidden])")
-    assert (
-        view.locator(".decision")
-        .inner_text()
-        .startswith(
-            "timeout: dropped at host by filter/FORWARD "
-            "DOCKER-USER#1 -A DOCKER-USER -s 192.168.1.20/32 -j DROP"
-        )
+    decision = view.locator(".decision").inner_text()
+    assert decision.startswith(
+        "why: dropped by DOCKER-USER #1 `-s 192.168.1.20/32 -j DROP` on host"
     )
+    assert "step 1 added it: `iptables -I DOCKER-USER -s 192.168.1.20 -j DROP`" in decision
     view.locator(".to-decision").click()
     hop = page.visible_hop()
     assert "decides" in (hop.get_attribute("class") or "")
@@ -242,7 +239,7 @@ def test_a_probe_that_did_not_run_says_why_and_has_nothing_to_step(
     page = Page(browser, write_report(drawn, tmp_path / "stopped.html"))
     page.page.click(".probe-link.result-not-run")
     view = page.page.locator("#probe-0")
-    assert view.locator(".decision").inner_text() == ("not run: probe source web is not running")
+    assert view.locator(".decision").inner_text() == "why: not run: probe source web is not running"
     assert view.locator(".no-hops").is_visible()
     assert page.page.locator("#stepper").is_hidden()
     page.page.keyboard.press("ArrowRight")  # nothing to step, nothing breaks

@@ -246,3 +246,19 @@ def test_a_probe_that_did_not_run_says_why_and_has_nothing_to_step(
     assert page.errors == []
     assert page.lit() == []
     page.page.close()
+
+
+def test_the_page_works_in_a_browser_that_is_offline(
+    browser: Any, port_mapping: tuple[Path, Pictures]
+) -> None:
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto(port_mapping[0].resolve().as_uri())
+    page.click("#probe-link-2")
+    assert "refused" in page.inner_text("#probe-2 .probe-result")
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text("#hop-position").startswith("hop 2 of ")
+    assert failed == []
+    context.close()

@@ -38,6 +38,7 @@ from netsim.render.decision import decision_text
 from netsim.render.trace import format_trace
 from netsim.render.transcript import format_header, format_step
 from netsim.results.run import CommandRecord, StepRecord
+from netsim.scenario.probe import probe_step_from_text
 from netsim.scenario.spec import CommandStep, ProbeStep, Scenario
 from netsim.session import Session, load_scenario_text
 
@@ -140,7 +141,7 @@ class Console:
     def _probe(self, word: str, spec: str) -> tuple[str, str]:
         if not spec:
             return "", f"netsim: {word} needs a probe: {word} SRC -> DST[:PORT][/PROTO]\n"
-        step = self.session_probe_step(spec)
+        step = self.probe_step(spec)
         if word == "probe":
             record = self.session.run_step(step)
             self.records.append(record)
@@ -151,14 +152,12 @@ class Console:
             return format_trace(traced), ""
         return decision_text(traced) + "\n", ""
 
-    def session_probe_step(self, spec: str) -> ProbeStep:
+    def probe_step(self, spec: str) -> ProbeStep:
         """Return the probe step typed as ``SPEC``, numbered as the next step.
 
         Raises:
             ScenarioError: the text is not a probe.
         """
-        from netsim.scenario.probe import probe_step_from_text
-
         step = probe_step_from_text(spec, self.scenario, key="probe")
         return dataclasses.replace(step, index=len(self.records))
 
@@ -187,7 +186,10 @@ class Console:
             load_scenario_text(text, str(path))  # what is written must load back
         except ScenarioError as error:
             return "", f"netsim: not saved: {error}\n"
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            return "", f"netsim: not saved: {path}: {error.strerror}\n"
         return f"saved {len(self.records)} steps to {path}\n", ""
 
     # -- completion ---------------------------------------------------------------------------

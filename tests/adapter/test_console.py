@@ -196,6 +196,18 @@ def test_save_refuses_a_scenario_that_would_not_load_back(tmp_path: Path) -> Non
     assert not (tmp_path / "x.yaml").exists()
 
 
+def test_save_says_when_the_file_cannot_be_written_and_the_shell_goes_on(tmp_path: Path) -> None:
+    console = _console(tmp_path)
+    out, err = _run(
+        console, [f"save {tmp_path / 'no' / 'such' / 'x.yaml'}", "probe host -> 127.0.0.1:1"]
+    )
+    assert (
+        err
+        == f"netsim: not saved: {tmp_path / 'no' / 'such' / 'x.yaml'}: No such file or directory\n"
+    )
+    assert out.startswith("# probe host -> 127.0.0.1:1/tcp: refused\n")
+
+
 def test_exit_stops_reading(tmp_path: Path) -> None:
     console = _console(tmp_path)
     out, _ = _run(console, ["help", "exit", "probe host -> 127.0.0.1:1"])

@@ -4,6 +4,7 @@ Lines typed at the prompt are what a user types on the Docker host
 (``docker ...``, ``iptables ...``, ``ip ...``), run as scenario steps on the
 host are (``Session.run_step``), plus a few words of netsim's own:
 
+- ``on NODE COMMAND``: run a command on a machine or in a container (a step's ``on:``)
 - ``probe SPEC``: send a probe (``SRC -> DST[:PORT][/PROTO]``), as a scenario's probe step
 - ``trace SPEC``: the probe's trace, hop by hop (as ``netsim trace``; not a step)
 - ``why SPEC``: the one event that decided the probe's outcome (not a step)
@@ -38,17 +39,19 @@ from netsim.render.decision import decision_text
 from netsim.render.trace import format_trace
 from netsim.render.transcript import format_header, format_step
 from netsim.results.run import CommandRecord, StepRecord
-from netsim.scenario.probe import probe_step_from_text
+from netsim.results.topology import HOST
+from netsim.scenario.probe import CONTAINER_NAME, probe_step_from_text
 from netsim.scenario.spec import CommandStep, ProbeStep, Scenario
 from netsim.session import Session, load_scenario_text
 
 SHELL_SCENARIO = "shell"
 PROMPT = "netsim$ "
-OWN_WORDS = ("probe", "trace", "why", "reach", "transcript", "save", "help", "exit", "quit")
+OWN_WORDS = ("on", "probe", "trace", "why", "reach", "transcript", "save", "help", "exit", "quit")
 HOST_PROGRAMS = ("docker", "iptables", "iptables-save", "ip", "sysctl", "hostname", "cat", "echo")
 HELP = """\
 Type commands as on the Docker host: docker ..., iptables ..., ip ..., sysctl, cat.
 netsim's own words:
+  on NODE COMMAND                   run COMMAND on a machine or in a container (kept as a step)
   probe SRC -> DST[:PORT][/PROTO]   send a probe (kept as a step)
   trace SRC -> DST[:PORT][/PROTO]   the probe's trace, hop by hop
   why SRC -> DST[:PORT][/PROTO]     what decided the probe's outcome
@@ -125,15 +128,30 @@ class Console:
                 return self._probe(word, rest)
             if word == "save":
                 return self._save(rest)
+            if word == "on":
+                return self._on(rest)
         except ScenarioError as error:
             return "", f"netsim: {word}: {error.message}\n"
         return self._command(text)
 
-    def _command(self, text: str) -> tuple[str, str]:
-        step = CommandStep(index=len(self.records), line=0, command=text)
+    def _on(self, rest: str) -> tuple[str, str]:
+        node, _, command = rest.partition(" ")
+        command = command.strip()
+        if not node or not command:
+            return "", "netsim: on needs a node and a command: on NODE COMMAND\n"
+        machines = {m.name for m in self.scenario.machines}
+        if node not in machines | {"host"} and not CONTAINER_NAME.fullmatch(node):
+            return "", (
+                f"netsim: on: {node!r} is neither host, a machine "
+                f"({', '.join(sorted(machines)) or 'none declared'}) nor a valid container name\n"
+            )
+        return self._command(command, on=node)
+
+    def _command(self, text: str, *, on: str = HOST) -> tuple[str, str]:
+        step = CommandStep(index=len(self.records), line=0, command=text, on=on)
         record = self.session.run_step(step)
         self.records.append(record)
-        self.typed.append(text)
+        self.typed.append(text if on == HOST else {"on": on, "run": text})
         if not isinstance(record, CommandRecord):
             raise TypeError(f"a command step gave a {type(record).__name__}")
         return record.stdout, record.stderr
@@ -211,6 +229,8 @@ class Console:
             options: Iterable[str] = (*OWN_WORDS, *HOST_PROGRAMS)
         elif words[0] == "docker":
             options = self._docker_words(words[1:-1], last)
+        elif words[0] == "on" and len(words) == 2:
+            options = self.names()
         elif words[0] in ("probe", "trace", "why"):
             options = (*self.names(), "->")
         else:

@@ -147,6 +147,42 @@ def test_a_saved_docker_user_rule_replays_with_the_same_why(tmp_path: Path) -> N
     assert format_transcript(replay(load_scenario(saved))) == console.transcript()
 
 
+def test_on_runs_a_command_on_a_machine_or_in_a_container_and_saves_it(tmp_path: Path) -> None:
+    console = _console(tmp_path)
+    saved = tmp_path / "on.yaml"
+    out, err = _run(
+        console,
+        [
+            "docker run -d --name web nginx",
+            "on web cat /etc/hosts",
+            "on laptop ip -4 addr show eth0",
+            f"save {saved}",
+        ],
+    )
+    assert err == ""
+    assert "172.17.0.2\t" in out
+    assert "    inet 192.168.1.20/24 scope global eth0\n" in out
+    assert "web $ cat /etc/hosts\n" in console.transcript()
+    assert "laptop $ ip -4 addr show eth0\n" in console.transcript()
+    scenario = load_scenario(saved)
+    assert [(s.on, s.command) for s in scenario.steps[2:]] == [
+        ("web", "cat /etc/hosts"),
+        ("laptop", "ip -4 addr show eth0"),
+    ]
+    assert format_transcript(replay(scenario)) == console.transcript()
+
+
+def test_on_says_what_is_wrong_with_its_node(tmp_path: Path) -> None:
+    console = _console(tmp_path)
+    out, err = _run(console, ["on nosuch! ls", "on laptop", "on ghost ls"])
+    assert err == (
+        "netsim: on: 'nosuch!' is neither host, a machine (laptop) nor a valid container name\n"
+        "netsim: on needs a node and a command: on NODE COMMAND\n"
+        "Error response from daemon: No such container: ghost\n"
+    )
+    assert out == ""
+
+
 def test_trace_and_why_leave_the_probes_of_the_steps_as_they_were(tmp_path: Path) -> None:
     plain = _console(tmp_path)
     out_plain, _ = _run(plain, TUTORIAL)
@@ -229,6 +265,8 @@ def test_completion_offers_subcommands_options_and_names(tmp_path: Path) -> None
     assert console.completions("docker port docker_") == ["docker_mysql"]
     assert console.completions("docker network connect br") == ["bridge"]
     assert console.completions("probe lap") == ["laptop"]
+    assert console.completions("on docker") == ["docker_mysql"]
+    assert console.completions("o") == ["on"]
 
 
 def test_the_prompt_reads_typed_lines_with_history_and_completion(tmp_path: Path) -> None:

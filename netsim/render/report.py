@@ -37,6 +37,7 @@ from netsim.dataplane.trace import (
 from netsim.render.decision import deciding_index, decision_text, event_text, rule_text
 from netsim.render.layout import Layout, layout_topology
 from netsim.render.plots import draw_reachability, draw_topology, figure_svg
+from netsim.render.trace import brief_lines
 from netsim.render.transcript import format_step
 from netsim.results.run import Pictures, ProbeRecord, Run
 from netsim.results.topology import HOST, Topology
@@ -315,6 +316,13 @@ def _probe_html(record: ProbeRecord, number: int, hops: tuple[Hop, ...]) -> str:
             f"go to hop {deciding + 1}</button>"
         )
     parts.append("</p>")
+    brief = brief_lines(record)
+    if brief:
+        parts.append(
+            f'<details class="brief"><summary>in brief ({len(brief)} lines, as '
+            "netsim trace --brief prints it)</summary>"
+            f"<pre>{_e(chr(10).join(brief))}</pre></details>"
+        )
     if not hops:
         parts.append('<p class="no-hops">no trace: the probe sent nothing</p>')
     parts.append('<ol class="hops">')
@@ -437,6 +445,7 @@ table.nat th[colspan] { color: var(--hl); }
 .walk.decider { outline: 2px solid var(--decide); padding: 2px 4px; }
 .decider-event { font-family: ui-monospace, monospace; font-weight: normal; font-size: 0.8rem; }
 code { word-break: break-all; }
+.brief pre { max-height: 30vh; font-size: 0.72rem; }
 summary { cursor: pointer; color: var(--muted); font-size: 0.8rem; }
 .events { font-family: ui-monospace, monospace; font-size: 0.72rem; color: var(--muted);
           padding-left: 1.4rem; }

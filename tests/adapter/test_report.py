@@ -73,6 +73,16 @@ def test_a_dnat_hop_shows_the_headers_before_and_after(port_mapping: Pictures) -
     assert f'<td class="nat-after">192.168.1.20:{port} -&gt; 172.17.0.2:3306/tcp</td>' in page
 
 
+def test_each_probe_has_its_brief_trace(port_mapping: Pictures) -> None:
+    from netsim.render.trace import brief_lines
+
+    page = format_report(port_mapping)
+    for record in port_mapping.run.probes:
+        brief = brief_lines(record)
+        assert brief
+        assert f"<pre>{html.escape(chr(10).join(brief))}</pre>" in page
+
+
 def test_hops_follow_the_nodes_and_light_their_boxes_and_wires(port_mapping: Pictures) -> None:
     record = port_mapping.run.probes[0]
     layout = layout_topology(port_mapping.topology)

@@ -2,7 +2,9 @@
 
 A probe record carries its ``why`` (the data plane's ``explain``): its text is
 the line, and when it names a rule (table, chain, number) the chain walk of
-the trace that ended on that rule is the deciding event. Without a why (a
+the trace that ended on that rule is the deciding event; an open probe whose
+why says DNAT (or hairpin NAT) was decided by the nat walk that ended on the
+DNAT rule. Without a why (a
 record made elsewhere), or when the why names no rule, the trace is read:
 a probe that did not open stopped somewhere: a chain walk whose verdict was
 DROP or REJECT (its last rule is the one that decided, numbered as
@@ -21,6 +23,7 @@ from netsim.results.run import ProbeRecord
 
 PROBE_OWNER = "probe"  # the owner name of the probe's own socket in socket events
 STOPPING_VERDICTS = ("DROP", "REJECT")
+TRANSLATED = ("dnat", "hairpin")  # why kinds of a probe let in by a DNAT rule
 VERBS = {"ACCEPT": "accepted", "DROP": "dropped", "REJECT": "rejected"}
 
 
@@ -38,6 +41,10 @@ def deciding_index(record: ProbeRecord) -> int | None:
                 and event.steps[-1].chain == why.chain
                 and event.steps[-1].rulenum == why.rulenum
             ):
+                return index
+    if why is not None and why.kind in TRANSLATED:
+        for index, event in enumerate(events):
+            if isinstance(event, ChainWalk) and event.table == "nat" and _ends_in_dnat(event):
                 return index
     if record.result == "open":
         for index, event in enumerate(events):
@@ -62,6 +69,11 @@ def deciding_index(record: ProbeRecord) -> int | None:
     if last is not None:
         return last
     return len(events) - 1 if events else None
+
+
+def _ends_in_dnat(walk: ChainWalk) -> bool:
+    step = walk.steps[-1] if walk.steps else None
+    return step is not None and step.rule is not None and "-j DNAT" in step.rule.save(step.chain)
 
 
 def _first_answer(events: tuple[TraceEvent, ...]) -> int | None:

@@ -158,7 +158,7 @@ def test_without_a_why_an_open_probe_is_decided_by_the_rule_that_accepted_it(
     assert decision_text(proxied).startswith("open: at host: socket docker-proxy: SYN-ACK")
 
 
-def test_an_open_probe_s_why_is_its_line_and_its_accepting_rule_is_marked(
+def test_an_open_probe_s_why_is_its_line_and_its_dnat_rule_is_marked(
     port_mapping: Pictures,
 ) -> None:
     record = port_mapping.run.probes[0]
@@ -169,7 +169,7 @@ def test_an_open_probe_s_why_is_its_line_and_its_accepting_rule_is_marked(
     assert index is not None
     event = record.events[index]
     assert isinstance(event, ChainWalk)
-    assert (event.table, event.verdict, event.steps[-1].chain) == ("filter", "ACCEPT", "DOCKER")
+    assert (event.table, event.steps[-1].chain, event.steps[-1].rulenum) == ("nat", "DOCKER", 2)
 
 
 def test_inline_svg_drops_the_prolog_and_prefixes_every_id() -> None:

@@ -178,11 +178,11 @@ def test_the_dnat_hop_shows_the_headers_before_and_after_and_lights_docker0(
     assert "> 192.168.1.10.12345" in incoming
     keys = _box_keys(page)
     assert {keys[i] for i in page.lit() if i.startswith("hl-b")} == {"host", "bridge:docker0"}
-    # This hop's FORWARD walk let the packet through: the deciding rule is marked.
+    # The probe's why is this DNAT: the nat walk that ended on the DNAT rule is marked.
     decider = hop.locator(".walk.decider code.rule").inner_text()
     assert decider == (
-        "DOCKER#1 -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp "
-        "--dport 3306 -j ACCEPT"
+        "DOCKER#2 -A DOCKER ! -i docker0 -p tcp -m tcp --dport 12345 -j DNAT "
+        "--to-destination 172.17.0.2:3306"
     )
     page.page.close()
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from netsim.errors import NetsimError, ScenarioError
 
@@ -20,6 +20,8 @@ examples:
   netsim run scenarios/link-tomcat-mysql.yaml --engine 28.5 --json result.json
   netsim run scenarios/port-mapping.yaml --json - --quiet
   netsim check scenarios/*.yaml
+  netsim report scenarios/port-mapping.yaml --out report.html
+  netsim shell scenarios/port-mapping.yaml
   netsim grade reference.yaml answer.yaml
   netsim diff scenarios/port-mapping.yaml scenarios/publish-forms.yaml
 """
@@ -182,8 +184,30 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
+    _add_report_parser(commands, engines)
+    _add_shell_parser(commands, engines)
     _add_comparison_parsers(commands, engines)
     return parser
+
+
+def _add_report_parser(commands: argparse._SubParsersAction[Any], engines: tuple[str, ...]) -> None:
+    report = commands.add_parser(
+        "report",
+        help="write a self-contained HTML report to click through",
+        description="Replay a scenario and write one HTML file that needs nothing else to open "
+        "(no network): the transcript, the topology and reachability pictures, and "
+        "every probe's hops to step through, with the packet's headers before and after "
+        "each NAT and the rule that decided, highlighted on the topology.",
+        epilog="examples:\n  netsim report scenarios/port-mapping.yaml --out report.html\n"
+        "  netsim report scenarios/icc-disabled.yaml --engine 20.10 --out icc.html\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument("file", type=Path, help="the scenario YAML file")
+    report.add_argument(
+        "--out", type=Path, required=True, help="the HTML file to write (folders are made)"
+    )
+    report.add_argument("--engine", choices=engines, help="Docker version to reproduce")
+    report.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
 
 def _add_comparison_parsers(
@@ -342,6 +366,56 @@ def _cmd_diagram(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     return EXIT_OK
 
 
+def _add_shell_parser(commands: argparse._SubParsersAction[Any], engines: tuple[str, ...]) -> None:
+    shell = commands.add_parser(
+        "shell",
+        help="explore a simulated host at an interactive prompt",
+        description="Replay a scenario's steps (none without FILE), then read commands typed "
+        "as on the Docker host (docker, iptables, ip, ...) and netsim's own: probe, "
+        "trace, why, reach, transcript, save FILE, help, exit. With a terminal it has "
+        "history and completion; otherwise it reads lines from standard input.",
+        epilog="examples:\n  netsim shell scenarios/port-mapping.yaml\n"
+        "  netsim shell --engine 20.10\n"
+        "  printf 'docker run -d --name web -p 8080:80 nginx\\nprobe host -> 127.0.0.1:8080\\n"
+        "save web.yaml\\n' | netsim shell\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    shell.add_argument("file", type=Path, nargs="?", help="the scenario YAML file to start from")
+    shell.add_argument("--engine", choices=engines, help="Docker version to reproduce")
+    shell.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+
+
+def _cmd_shell(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from netsim.console import Console, empty_scenario, prompt_lines, read_lines, run_lines
+    from netsim.session import load_scenario
+
+    if args.file is not None:
+        scenario = load_scenario(args.file)
+        source: str | None = args.file.read_text(encoding="utf-8")
+    else:
+        scenario, source = empty_scenario(args.engine), None
+    console = Console(scenario, engine=args.engine, seed=args.seed, source=source)
+    stdout.write(console.banner)
+    interactive = sys.stdin.isatty() and stdout is sys.stdout and stdout.isatty()
+    lines = prompt_lines(console) if interactive else read_lines(sys.stdin)
+    run_lines(console, lines, stdout, stderr)
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from netsim.render.report import write_report
+    from netsim.session import load_scenario, pictures
+
+    scenario = load_scenario(args.file)
+    drawn = pictures(scenario, engine=args.engine, seed=args.seed)
+    write_report(drawn, args.out, description=scenario.description)
+    stdout.write(f"wrote {args.out}\n")
+    if not drawn.run.passed:
+        stderr.write(f"netsim: {len(drawn.run.failed)} expectation(s) failed in {args.file}\n")
+        return EXIT_EXPECTATION
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -363,6 +437,8 @@ def main(
         "diagram": _cmd_diagram,
         "trace": _cmd_trace,
         "reach": _cmd_reach,
+        "report": _cmd_report,
+        "shell": _cmd_shell,
         "grade": _cmd_compare,
         "diff": _cmd_compare,
     }

@@ -8,6 +8,7 @@ fixed hash salt and no date is written; PNG metadata says only ``netsim``.
 
 from __future__ import annotations
 
+import io
 import math
 import textwrap
 from collections.abc import Iterator
@@ -102,6 +103,14 @@ def save_figure(figure: Figure, out: Path, fmt: Format) -> Path:
     with _style():
         figure.savefig(out, format=fmt, dpi=DPI, metadata=metadata)
     return out
+
+
+def figure_svg(figure: Figure) -> str:
+    """Return a figure as SVG text, byte-stable for the same picture (1 unit = 1 pt)."""
+    buffer = io.BytesIO()
+    with _style():
+        figure.savefig(buffer, format="svg", dpi=DPI, metadata={"Date": None, "Creator": "netsim"})
+    return buffer.getvalue().decode("utf-8")
 
 
 # -- topology and traffic -------------------------------------------------------------------

@@ -22,14 +22,22 @@ from pathlib import Path
 from netsim.dataplane.probe import simulate_probe
 from netsim.dataplane.reach import reach_matrix
 from netsim.results.reach import ReachMatrix, group_matrix
-from netsim.results.run import Pictures, ProbeRecord, Run
+from netsim.results.run import Pictures, ProbeRecord, Run, StepRecord
 from netsim.results.topology import Topology
 from netsim.scenario import load_scenario as _load_scenario
 from netsim.scenario import load_scenario_text as _load_scenario_text
 from netsim.scenario.probe import probe_step_from_text
-from netsim.scenario.spec import ProbeStep, Scenario
+from netsim.scenario.spec import CommandStep, PacketStep, ProbeStep, Scenario, Step
 from netsim.session.checks import SCENARIO_CHECKS
-from netsim.session.replay import StepCallback, credit_command, probe_record, replay_world
+from netsim.session.replay import (
+    SECONDS_PER_STEP,
+    StepCallback,
+    credit_command,
+    probe_record,
+    replay_world,
+    run_command,
+    send_packet_step,
+)
 from netsim.session.snapshot import snapshot_topology
 from netsim.shell import run_in_container
 from netsim.world import World, build_world
@@ -77,6 +85,7 @@ class Session:
         self.seed = seed
         self.world = open_world(scenario, engine=engine, seed=seed)
         self.run: Run | None = None
+        self.later: list[StepRecord] = []  # the steps run one by one after the replay
 
     def replay(
         self, *, probes: bool = True, capture: bool = False, progress: StepCallback | None = None
@@ -91,6 +100,31 @@ class Session:
         self.run = replay_world(self.world, probes=probes, capture=capture, progress=progress)
         return self.run
 
+    def run_step(self, step: Step, *, capture: bool = False) -> StepRecord:
+        """Run one more step after the replay, as a replay runs it (the clock moves a step on).
+
+        ``netsim shell`` types steps one by one with it: a scenario holding the
+        replayed steps and these replays to the same records.
+        """
+        self.world.daemon.clock += SECONDS_PER_STEP
+        record: StepRecord
+        if isinstance(step, CommandStep):
+            record = run_command(self.world, step)
+        elif isinstance(step, PacketStep):
+            record = send_packet_step(self.world, step)
+        else:
+            outcome = simulate_probe(self.world, step, capture=capture)
+            record = probe_record(step, outcome, start=self.world.daemon.clock)
+            record = replace(record, why=credit_command(record.why, self.steps))
+        self.later.append(record)
+        return record
+
+    @property
+    def steps(self) -> tuple[StepRecord, ...]:
+        """Return the records of every step so far: the replay's, then those run one by one."""
+        replayed = self.run.steps if self.run is not None else ()
+        return (*replayed, *self.later)
+
     def probe(
         self, step: ProbeStep, *, capture: bool = False, rng: random.Random | None = None
     ) -> ProbeRecord:
@@ -99,7 +133,7 @@ class Session:
         record = probe_record(step, outcome)
         if self.run is None:
             return record
-        return replace(record, why=credit_command(record.why, self.run.steps))
+        return replace(record, why=credit_command(record.why, self.steps))
 
     def probe_text(
         self,

@@ -314,6 +314,8 @@ def build_world(
     world.client = DockerClient(
         daemon=world.daemon,
         execute_in=lambda container, argv, env: shell(world, container, argv, env),
+        compose_files=(scenario.compose,) if scenario.compose else (),
+        workdir=scenario.compose.directory if scenario.compose else "/",
     )
     world.daemon.start()
     return world

@@ -21,12 +21,19 @@ Decisions the contract leaves open, made here:
   writes it); they are dropped, as dockerd's ``net.ParseCIDR`` drops them.
 - Declared images: ``entrypoint``/``command`` of ``[]`` mean none; with neither
   key given, the image runs ``docker-entrypoint.sh serve``.
+- ``compose:`` (an extension) is a Compose file inline, or the path of one
+  relative to the scenario's folder. Its project folder on the host is
+  ``/root/<scenario name>``, the file is ``compose.yaml`` there.
+- A file with ``services:`` and no ``steps:`` is a plain Compose file: it
+  reads as a scenario whose one step is ``docker compose up -d``, named after
+  the project (its folder's name, or the file's ``name:``).
 """
 
 from __future__ import annotations
 
 import difflib
 import os
+import textwrap
 import re
 import shlex
 from collections.abc import Callable, Iterable
@@ -36,6 +43,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from netsim.errors import PacketSyntaxError, ScenarioError
+from netsim.scenario.compose import ComposeFile, normalize_project_name, read_compose
 from netsim.scenario.probe import CONTAINER_NAME, RESULTS, SYNTAX, parse_probe
 from netsim.scenario.spec import (
     DEFAULT_ENGINE,
@@ -64,7 +72,18 @@ from netsim.scenario.yamlsource import (
     quote,
 )
 
-TOP_KEYS = ("name", "description", "engine", "daemon", "host", "machines", "images", "steps")
+TOP_KEYS = (
+    "name",
+    "description",
+    "engine",
+    "daemon",
+    "host",
+    "machines",
+    "images",
+    "compose",
+    "steps",
+)
+COMPOSE_HOME = "/root"
 DAEMON_KEYS = ("icc", "userland-proxy", "ip-forward", "bip", "default-address-pools")
 POOL_KEYS = ("base", "size")
 HOST_KEYS = ("address", "listen")
@@ -125,13 +144,61 @@ def load_scenario_text(text: str, path: str = "<string>", *, checks: ScenarioChe
 
 def _load(text: str, file: str, checks: ScenarioChecks) -> Scenario:
     document = compose(text, file)
-    return _ScenarioReader(document, checks).read()
+    if _is_compose_file(document):
+        return _compose_scenario(document, text, file, checks)
+    return _ScenarioReader(document, checks, text).read()
+
+
+def _is_compose_file(document: Document) -> bool:
+    """Return whether a document is a plain Compose file (``services:``, no ``steps:``)."""
+    root = document.root
+    if not isinstance(root, MappingNode):
+        return False
+    keys = {k.value for k, _ in root.value if isinstance(k, ScalarNode)}
+    return "services" in keys and "steps" not in keys
+
+
+def _compose_scenario(document: Document, text: str, file: str, checks: ScenarioChecks) -> Scenario:
+    """Read a plain Compose file as a scenario that runs ``docker compose up -d``."""
+    folder = os.path.basename(os.path.dirname(os.path.abspath(file))) if file != "<string>" else ""
+    project = normalize_project_name(folder) or "project"
+    assert document.root is not None
+    spec = read_compose(
+        document,
+        document.root,
+        text=text,
+        project=project,
+        directory=f"{COMPOSE_HOME}/{folder or project}",
+        filename=os.path.basename(file) if file != "<string>" else "compose.yaml",
+    )
+    _check_compose_images(document, spec, checks, ())
+    name = spec.project.replace("_", "-")
+    return Scenario(
+        path=file,
+        name=name,
+        steps=(CommandStep(index=0, line=1, command="docker compose up -d"),),
+        description=f"The Compose project {spec.project}, started with docker compose up -d.",
+        compose=spec,
+    )
+
+
+def _check_compose_images(
+    document: Document, spec: ComposeFile, checks: ScenarioChecks, images: tuple[ImageSpec, ...]
+) -> None:
+    """Refuse a Compose service whose image netsim cannot run."""
+    for service in spec.services:
+        problem = checks.image_problem(f"docker run {shlex.quote(service.image)}", images)
+        if problem is not None:
+            raise ScenarioError(
+                problem, file=spec.file, line=service.line, key=f"services.{service.name}.image"
+            )
 
 
 class _ScenarioReader:
     """Walk one composed document and build the Scenario it describes."""
 
-    def __init__(self, document: Document, checks: ScenarioChecks) -> None:
+    def __init__(self, document: Document, checks: ScenarioChecks, text: str = "") -> None:
+        self.text = text
         self.doc = document
         self.file = document.file
         self.checks = checks
@@ -351,6 +418,7 @@ class _ScenarioReader:
         host = self.host(top["host"][1]) if "host" in top else HostSpec()
         machines = self.machines(top["machines"][1], host) if "machines" in top else ()
         images = self.images(top["images"][1]) if "images" in top else ()
+        compose_file = self.compose(top["compose"][1], name, images) if "compose" in top else None
         steps = self.steps(top["steps"][1], machines, images)
         return Scenario(
             path=self.file,
@@ -362,7 +430,40 @@ class _ScenarioReader:
             host=host,
             machines=machines,
             images=images,
+            compose=compose_file,
         )
+
+    def compose(self, node: Node, name: str, images: tuple[ImageSpec, ...]) -> ComposeFile:
+        """Read ``compose:``: a Compose file inline, or the path of one next to the scenario."""
+        directory = f"{COMPOSE_HOME}/{name}"
+        if isinstance(node, MappingNode):
+            lines = self.text.splitlines()
+            start = node.start_mark.line
+            end = node.end_mark.line + (1 if node.end_mark.column else 0)
+            text = textwrap.dedent("\n".join(lines[start:end])).strip("\n") + "\n"
+            spec = read_compose(
+                self.doc, node, text=text, project=name, directory=directory, key="compose"
+            )
+        else:
+            relative = self.string(node, "compose", "a Compose file (a mapping) or its path")
+            base = os.path.dirname(self.file) if self.file != "<string>" else "."
+            path = os.path.join(base, relative)
+            try:
+                with open(path, "rb") as stream:
+                    data = stream.read(MAX_BYTES + 1)
+            except OSError as exc:
+                raise self.error(
+                    node, "compose", f"cannot read the Compose file {path}: {exc.strerror or exc}"
+                ) from None
+            text = decode(data, path)
+            document = compose(text, path)
+            if document.root is None:
+                raise ScenarioError("empty compose file", file=path, line=1)
+            spec = read_compose(
+                document, document.root, text=text, project=name, directory=directory
+            )
+        _check_compose_images(self.doc, spec, self.checks, images)
+        return spec
 
     def name(self, node: Node) -> str:
         name = self.string(node, "name", "a name of lowercase letters, digits and '-'")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Literal
 
+from netsim.scenario.compose import ComposeFile
+
 Protocol = Literal["tcp", "udp"]
 ProbeProtocol = Literal["tcp", "udp", "icmp"]
 DEFAULT_ENGINE = "28.5"
@@ -157,6 +159,7 @@ class Scenario:
     host: HostSpec = field(default_factory=HostSpec)
     machines: tuple[MachineSpec, ...] = ()
     images: tuple[ImageSpec, ...] = ()
+    compose: ComposeFile | None = None
 
     @property
     def lan(self) -> IPv4Network:

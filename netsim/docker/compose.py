@@ -256,11 +256,7 @@ class _Project:
         placed: set[str] = set()
         while len(placed) < len(wanted):
             level = sorted(
-                (
-                    by_name[n]
-                    for n in wanted - placed
-                    if set(by_name[n].dependencies()) <= placed
-                ),
+                (by_name[n] for n in wanted - placed if set(by_name[n].dependencies()) <= placed),
                 key=lambda s: s.name,
             )
             levels.append(level)

@@ -403,7 +403,7 @@ class _ComposeReader:
             filename=filename,
             services=services,
             networks=networks,
-            notes=tuple(self.notes),
+            notes=tuple(sorted(self.notes, key=_note_line)),
         )
 
     # ---- networks ------------------------------------------------------
@@ -416,7 +416,7 @@ class _ComposeReader:
         ):
             return ()
         found: list[ComposeNetwork] = []
-        for key, key_node, node in self.mapping(entry[1], "networks"):
+        for key, _, node in self.mapping(entry[1], "networks"):
             path = f"networks.{key}"
             if isinstance(node, ScalarNode) and self.scalar(node, path) is None:
                 found.append(ComposeNetwork(key=key, name=f"{project}_{key}"))
@@ -493,24 +493,29 @@ class _ComposeReader:
                 for item, item_node, item_value in self.mapping(pool, where):
                     if item not in IPAM_CONFIG_KEYS:
                         raise self.unknown(item_node, where, item)
+                    if item == "aux_addresses":
+                        self.note(item_value, f"{where}.{item}", "is not simulated")
+                        continue
                     text = self.string(item_value, f"{where}.{item}")
                     try:
-                        if item == "subnet":
-                            found["subnet"] = ip_network(text, strict=False)
-                        elif item == "ip_range":
-                            found["ip_range"] = ip_network(text, strict=False)
-                        elif item == "gateway":
-                            found["gateway"] = ip_address(text)
+                        parsed: IPv4Network | IPv4Address | None = None
+                        if item == "gateway":
+                            parsed_address = ip_address(text)
+                            if isinstance(parsed_address, IPv4Address):
+                                parsed = parsed_address
                         else:
-                            self.note(item_value, f"{where}.{item}", "is not simulated")
+                            parsed_network = ip_network(text, strict=False)
+                            if isinstance(parsed_network, IPv4Network):
+                                parsed = parsed_network
                     except ValueError:
                         raise self.error(
                             item_value, f"{where}.{item}", f"invalid {item} {text!r}"
                         ) from None
-                    if item in ("subnet", "ip_range", "gateway") and found[item].version != 4:  # type: ignore[union-attr]
+                    if parsed is None:
                         raise self.error(
                             item_value, f"{where}.{item}", "netsim simulates IPv4 networks only"
                         )
+                    found[item] = parsed
         return found
 
     # ---- services ------------------------------------------------------
@@ -523,7 +528,7 @@ class _ComposeReader:
             self.service(name, key_node, value, networks) for name, key_node, value in pairs
         ]
         names = {s.name for s in services}
-        for service, (_, key_node, value) in zip(services, pairs, strict=True):
+        for service, (_, _, value) in zip(services, pairs, strict=True):
             for dependency in service.depends_on:
                 if dependency not in names:
                     raise self.error(
@@ -802,7 +807,7 @@ class _ComposeReader:
                 separator = "=" if "=" in item else ":"
                 host, _, address = item.partition(separator)
                 pairs.append((host, address))
-        for host, address in pairs:
+        for _, address in pairs:
             try:
                 ip_address(address.strip("[]"))
             except ValueError:
@@ -810,6 +815,11 @@ class _ComposeReader:
                     node, key, f'invalid IP address in add-host: "{address}"'
                 ) from None
         return tuple(f"{host}:{address}" for host, address in pairs)
+
+
+def _note_line(note: str) -> int:
+    """Return the line number a note starts with (``line 12: ...``)."""
+    return int(note.split(":", 1)[0].removeprefix("line "))
 
 
 def short_port_problem(text: str) -> str | None:

@@ -31,11 +31,12 @@ Decisions the contract leaves open, made here:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
-import textwrap
 import re
 import shlex
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
@@ -171,7 +172,9 @@ def _compose_scenario(document: Document, text: str, file: str, checks: Scenario
         directory=f"{COMPOSE_HOME}/{folder or project}",
         filename=os.path.basename(file) if file != "<string>" else "compose.yaml",
     )
-    _check_compose_images(document, spec, checks, ())
+    images, notes = _assumed_images(spec, checks)
+    spec = dataclasses.replace(spec, notes=spec.notes + notes)
+    _check_compose_images(document, spec, checks, images)
     name = spec.project.replace("_", "-")
     return Scenario(
         path=file,
@@ -179,7 +182,60 @@ def _compose_scenario(document: Document, text: str, file: str, checks: Scenario
         steps=(CommandStep(index=0, line=1, command="docker compose up -d"),),
         description=f"The Compose project {spec.project}, started with docker compose up -d.",
         compose=spec,
+        images=images,
     )
+
+
+def _assumed_images(
+    spec: ComposeFile, checks: ScenarioChecks
+) -> tuple[tuple[ImageSpec, ...], tuple[str, ...]]:
+    """Declare the images of a plain Compose file that netsim's catalog does not know.
+
+    Such an image is assumed to listen on the container ports its services
+    publish or expose, which is what a Compose file says about it; the
+    file's notes say so.
+    """
+    listens: dict[str, set[tuple[int, str]]] = {}
+    for service in spec.services:
+        if checks.image_problem(f"docker run {shlex.quote(service.image)}", ()) is None:
+            continue
+        ports = listens.setdefault(_repository_of(service.image), set())
+        for text in (*service.ports, *service.expose):
+            ports.update(_container_ports(text))
+    images = []
+    notes = []
+    for repository, ports in sorted(listens.items()):
+        listen = tuple(PortSpec(port, proto) for port, proto in sorted(ports))  # type: ignore[arg-type]
+        images.append(
+            ImageSpec(
+                name=repository,
+                listen=listen,
+                entrypoint=DEFAULT_IMAGE_ENTRYPOINT,
+                command=DEFAULT_IMAGE_COMMAND,
+            )
+        )
+        shown = ", ".join(str(p) for p in listen) or "nothing"
+        notes.append(f"image {repository} is not in netsim's catalog: assumed to listen on {shown}")
+    return tuple(images), tuple(notes)
+
+
+def _repository_of(reference: str) -> str:
+    """Return an image reference without its tag or digest."""
+    reference = reference.split("@", 1)[0]
+    head, _, last = reference.rpartition("/")
+    last = last.split(":", 1)[0]
+    return f"{head}/{last}" if head else last
+
+
+def _container_ports(text: str) -> set[tuple[int, str]]:
+    """Return the container ports of a ``-p``/``expose`` form (``8000:80/tcp`` -> 80/tcp)."""
+    spec, _, proto = text.partition("/")
+    target = spec.rsplit(":", 1)[-1]
+    first, _, last = target.partition("-")
+    if not first.isdigit() or (last and not last.isdigit()):
+        return set()
+    end = int(last) if last else int(first)
+    return {(port, proto or "tcp") for port in range(int(first), min(end, int(first) + 100) + 1)}
 
 
 def _check_compose_images(
@@ -198,7 +254,7 @@ class _ScenarioReader:
     """Walk one composed document and build the Scenario it describes."""
 
     def __init__(self, document: Document, checks: ScenarioChecks, text: str = "") -> None:
-        self.text = text
+        self.source_text = text
         self.doc = document
         self.file = document.file
         self.checks = checks
@@ -437,7 +493,7 @@ class _ScenarioReader:
         """Read ``compose:``: a Compose file inline, or the path of one next to the scenario."""
         directory = f"{COMPOSE_HOME}/{name}"
         if isinstance(node, MappingNode):
-            lines = self.text.splitlines()
+            lines = self.source_text.splitlines()
             start = node.start_mark.line
             end = node.end_mark.line + (1 if node.end_mark.column else 0)
             text = textwrap.dedent("\n".join(lines[start:end])).strip("\n") + "\n"

@@ -189,11 +189,10 @@ def _write(path: str, text: str, stdout: TextIO) -> None:
 
 def _compose_notes(scenario: Scenario, stderr: TextIO) -> None:
     """Print, once, the Compose keys netsim does not simulate or ignores."""
-    if scenario.compose is None or not scenario.compose.notes:
-        return
-    stderr.write(f"netsim: {scenario.compose.file}: compose keys netsim does not act on:\n")
-    for note in scenario.compose.notes:
-        stderr.write(f"  {note}\n")
+    for compose in scenario.compose:
+        if compose.notes:
+            stderr.write(f"netsim: {compose.file}: compose keys netsim does not act on:\n")
+            stderr.write("".join(f"  {note}\n" for note in compose.notes))
 
 
 def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

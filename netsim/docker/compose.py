@@ -15,6 +15,7 @@ name, replicas by number) and the conformance comparison sorts them.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -91,6 +92,7 @@ _FLAGS: dict[str, dict[str, bool]] = {
     "restart": {"timeout": True, "no-deps": False},
     "run": {"rm": False, "detach": False, "no-deps": False, "env": True, "name": True},
     "exec": {"detach": False, "env": True, "no-TTY": False, "index": True},
+    "ls": {"all": False, "quiet": False, "format": True},
 }
 _SHORT = {
     "d": "detach",
@@ -179,6 +181,8 @@ class ComposeClient:
             options = parse_compose(argv)
         except ComposeUsageError as error:
             return Output().fail(str(error))
+        if options.command == "ls":
+            return self._list_projects(options)
         spec = self._find_file(options)
         if isinstance(spec, Output):
             return spec
@@ -188,10 +192,34 @@ class ComposeClient:
         result: Output = handler(options)
         return result
 
+    def _list_projects(self, options: _Options) -> Output:
+        """``docker compose ls``: projects found by their containers' labels."""
+        from netsim.docker.formatting import tabwrite
+
+        projects: dict[str, list[Container]] = {}
+        for container in self.daemon.containers:
+            name = container.labels.get(PROJECT_LABEL)
+            if name is not None:
+                projects.setdefault(name, []).append(container)
+        rows = [["NAME", "STATUS", "CONFIG FILES"]]
+        for name in sorted(projects):
+            containers = projects[name]
+            states: dict[str, int] = {}
+            for container in containers:
+                states[container.state] = states.get(container.state, 0) + 1
+            if "all" not in options.flags and "running" not in states:
+                continue
+            status = ", ".join(f"{state}({count})" for state, count in sorted(states.items()))
+            files = containers[0].labels.get("com.docker.compose.project.config_files", "")
+            rows.append([name, status, files])
+        if "quiet" in options.flags:
+            return Output(0, [row[0] + "\n" for row in rows[1:]])
+        return Output(0, [tabwrite(rows)])
+
     def _find_file(self, options: _Options) -> ComposeFile | Output:
         if options.files:
             wanted = options.files[0]
-            path = wanted if wanted.startswith("/") else f"{self.workdir}/{wanted}"
+            path = posixpath.normpath(posixpath.join(self.workdir, wanted))
             for spec in self.files:
                 if spec.path == path:
                     return spec

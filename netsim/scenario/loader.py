@@ -23,7 +23,9 @@ Decisions the contract leaves open, made here:
   key given, the image runs ``docker-entrypoint.sh serve``.
 - ``compose:`` (an extension) is a Compose file inline, or the path of one
   relative to the scenario's folder. Its project folder on the host is
-  ``/root/<scenario name>``, the file is ``compose.yaml`` there.
+  ``/root/<scenario name>``, the file is ``compose.yaml`` there. A list of
+  ``{project: NAME, file: FILE-OR-PATH}`` puts several projects in
+  ``/root/<NAME>``; the host's shell works in the first one's folder.
 - A file with ``services:`` and no ``steps:`` is a plain Compose file: it
   reads as a scenario whose one step is ``docker compose up -d``, named after
   the project (its folder's name, or the file's ``name:``).
@@ -181,7 +183,7 @@ def _compose_scenario(document: Document, text: str, file: str, checks: Scenario
         name=name,
         steps=(CommandStep(index=0, line=1, command="docker compose up -d"),),
         description=f"The Compose project {spec.project}, started with docker compose up -d.",
-        compose=spec,
+        compose=(spec,),
         images=images,
     )
 
@@ -474,7 +476,9 @@ class _ScenarioReader:
         host = self.host(top["host"][1]) if "host" in top else HostSpec()
         machines = self.machines(top["machines"][1], host) if "machines" in top else ()
         images = self.images(top["images"][1]) if "images" in top else ()
-        compose_file = self.compose(top["compose"][1], name, images) if "compose" in top else None
+        compose_files = (
+            self.compose_files(top["compose"][1], name, images) if "compose" in top else ()
+        )
         steps = self.steps(top["steps"][1], machines, images)
         return Scenario(
             path=self.file,
@@ -486,11 +490,44 @@ class _ScenarioReader:
             host=host,
             machines=machines,
             images=images,
-            compose=compose_file,
+            compose=compose_files,
         )
 
-    def compose(self, node: Node, name: str, images: tuple[ImageSpec, ...]) -> ComposeFile:
-        """Read ``compose:``: a Compose file inline, or the path of one next to the scenario."""
+    def compose_files(
+        self, node: Node, name: str, images: tuple[ImageSpec, ...]
+    ) -> tuple[ComposeFile, ...]:
+        """Read ``compose:``: one Compose file, or a list of ``{project:, file:}``."""
+        if not isinstance(node, SequenceNode):
+            return (self.compose(node, "compose", name, images),)
+        found: list[ComposeFile] = []
+        items = self.sequence(node, "compose", "a list of {project: NAME, file: ...}")
+        if not items:
+            raise self.error(node, "compose", "expected at least one {project: NAME, file: ...}")
+        for index, item in enumerate(items):
+            key = f"compose[{index}]"
+            keys = self.mapping(item, key, ("project", "file"), "a mapping {project:, file:}")
+            for needed in ("project", "file"):
+                if needed not in keys:
+                    raise self.missing(item, key, needed, "a project folder name and its file")
+            project = self.string(keys["project"][1], f"{key}.project")
+            if normalize_project_name(project) != project or not project:
+                raise self.error(
+                    keys["project"][1],
+                    f"{key}.project",
+                    f"invalid project name {quote(project)}: use lowercase letters, digits, "
+                    "'-' and '_', starting with a letter or digit",
+                )
+            if any(f.directory == f"{COMPOSE_HOME}/{project}" for f in found):
+                raise self.error(
+                    keys["project"][1], f"{key}.project", f"project {quote(project)} is given twice"
+                )
+            found.append(self.compose(keys["file"][1], f"{key}.file", project, images))
+        return tuple(found)
+
+    def compose(
+        self, node: Node, key: str, name: str, images: tuple[ImageSpec, ...]
+    ) -> ComposeFile:
+        """Read one Compose file: inline, or the path of one next to the scenario."""
         directory = f"{COMPOSE_HOME}/{name}"
         if isinstance(node, MappingNode):
             lines = self.source_text.splitlines()
@@ -498,10 +535,10 @@ class _ScenarioReader:
             end = node.end_mark.line + (1 if node.end_mark.column else 0)
             text = textwrap.dedent("\n".join(lines[start:end])).strip("\n") + "\n"
             spec = read_compose(
-                self.doc, node, text=text, project=name, directory=directory, key="compose"
+                self.doc, node, text=text, project=name, directory=directory, key=key
             )
         else:
-            relative = self.string(node, "compose", "a Compose file (a mapping) or its path")
+            relative = self.string(node, key, "a Compose file (a mapping) or its path")
             base = os.path.dirname(self.file) if self.file != "<string>" else "."
             path = os.path.join(base, relative)
             try:
@@ -509,7 +546,7 @@ class _ScenarioReader:
                     data = stream.read(MAX_BYTES + 1)
             except OSError as exc:
                 raise self.error(
-                    node, "compose", f"cannot read the Compose file {path}: {exc.strerror or exc}"
+                    node, key, f"cannot read the Compose file {path}: {exc.strerror or exc}"
                 ) from None
             text = decode(data, path)
             document = compose(text, path)

@@ -159,7 +159,13 @@ class Scenario:
     host: HostSpec = field(default_factory=HostSpec)
     machines: tuple[MachineSpec, ...] = ()
     images: tuple[ImageSpec, ...] = ()
-    compose: ComposeFile | None = None
+    # Compose projects on the host; the shell's working directory is the first one's folder.
+    compose: tuple[ComposeFile, ...] = ()
+
+    @property
+    def workdir(self) -> str:
+        """Return the host shell's working directory: the first Compose project's folder."""
+        return self.compose[0].directory if self.compose else "/"
 
     @property
     def lan(self) -> IPv4Network:

@@ -67,7 +67,7 @@ def image_references(scenario: Scenario) -> dict[str, ImageSpec]:
         if ":" not in reference.rsplit("/", 1)[-1] and "@" not in reference:
             reference += ":latest"
         found[reference] = spec
-    for service in scenario.compose.services if scenario.compose else ():
+    for service in (s for c in scenario.compose for s in c.services):
         # Compose asks for the image as written, ``:latest`` when untagged.
         spec = find_image(service.image, scenario.images)
         reference = service.image

@@ -91,9 +91,8 @@ class Replay:
         """Make the images, replay every step, and return the result."""
         try:
             self.make_images()
-            compose = self.scenario.compose
-            if compose is not None:
-                # The project folder is the host shell's working directory.
+            for compose in self.scenario.compose:
+                # The first project's folder is the host shell's working directory.
                 self.world.write_host_file(compose.path, compose.text)
             steps = []
             for step in self.scenario.steps:
@@ -315,8 +314,8 @@ def replay_scenario(
     say: Progress = progress or quiet
     engine = engine or find_engine(version)
     say(f"replaying {scenario.name} on Docker {version}")
-    workdir = scenario.compose.directory if scenario.compose else "/"
-    if scenario.compose is not None:
+    workdir = scenario.workdir
+    if scenario.compose:
         reason = compose_unavailable_reason(version)
         if reason:
             raise VerifyError(reason)

@@ -418,6 +418,7 @@ class _Project:
         network: str | None = None
         aliases: tuple[str, ...] = ()
         ipv4 = None
+        endpoint_ipam = False
         rest = list(service.networks)
         if mode is not None and mode.startswith("service:"):
             target = self.service_containers(mode.split(":", 1)[1])
@@ -433,6 +434,7 @@ class _Project:
             network = self.network_name(declared)
             aliases = (name, service.name, *first.aliases) if not oneoff else (service.name,)
             ipv4 = first.ipv4_address
+            endpoint_ipam = first.configured
         container = self.daemon.create_container(
             ContainerRequest(
                 image=service.image,
@@ -450,7 +452,7 @@ class _Project:
                 labels=self.labels(service, number, oneoff=oneoff),
                 extra_hosts=service.extra_hosts,
                 dns=None,
-                endpoint_ipam=True,
+                endpoint_ipam=endpoint_ipam,
             )
         )
         for attachment in rest:
@@ -464,6 +466,7 @@ class _Project:
                 aliases=more,
                 ipv4_address=attachment.ipv4_address,
                 cli_request=False,
+                ipam_sent=attachment.configured,
             )
         return container
 

@@ -979,6 +979,7 @@ class Daemon:
         aliases: tuple[str, ...],
         ipv4_address: IPv4Address | None,
         cli_request: bool = True,
+        ipam_sent: bool = True,
     ) -> None:
         """Attach a container to a network (at once if it runs).
 
@@ -1011,7 +1012,7 @@ class Daemon:
             aliases=aliases,
             ipv4_address=ipv4_address,
             connected=True,
-            ipam_sent=cli_request,
+            ipam_sent=cli_request or ipam_sent,
             driver_opts_sent=cli_request,
         )
         if container.running:

@@ -160,6 +160,9 @@ class ServiceNetwork:
     key: str
     aliases: tuple[str, ...] = ()
     ipv4_address: IPv4Address | None = None
+    # Given as a mapping (aliases, ipv4_address...) rather than just named:
+    # Compose then sends the Engine an (empty) IPAMConfig for it.
+    configured: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +204,12 @@ class ComposeService:
     depends_on: tuple[str, ...] = ()
     replicas: int = 1
     extra_hosts: tuple[str, ...] = ()
+    # The line of each key of the service, for messages about it.
+    key_lines: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, key: str) -> int:
+        """Return the line of one of the service's keys (the service's own line if absent)."""
+        return dict(self.key_lines).get(key, self.line)
 
     def dependencies(self) -> tuple[str, ...]:
         """Return the services this one waits for: depends_on, links, network_mode service:."""
@@ -293,6 +302,9 @@ class _ComposeReader:
 
     def error(self, node: Node | None, key: str, message: str) -> ScenarioError:
         return self.doc.error(node, self.key(key), message)
+
+    def error_at(self, line: int, key: str, message: str) -> ScenarioError:
+        return ScenarioError(message, file=self.doc.file, line=line, key=self.key(key))
 
     def note(self, node: Node, key: str, what: str) -> None:
         text = f"line {line_of(node)}: {self.key(key)} {what}"
@@ -528,11 +540,11 @@ class _ComposeReader:
             self.service(name, key_node, value, networks) for name, key_node, value in pairs
         ]
         names = {s.name for s in services}
-        for service, (_, _, value) in zip(services, pairs, strict=True):
+        for service in services:
             for dependency in service.depends_on:
                 if dependency not in names:
-                    raise self.error(
-                        value,
+                    raise self.error_at(
+                        service.line_of("depends_on"),
                         f"services.{service.name}.depends_on",
                         f'service "{service.name}" depends on undefined service '
                         f'"{dependency}": {INVALID_PROJECT}',
@@ -540,26 +552,24 @@ class _ComposeReader:
             for link in service.links:
                 target = link.split(":", 1)[0]
                 if target not in names:
-                    raise self.error(
-                        value,
+                    raise self.error_at(
+                        service.line_of("links"),
                         f"services.{service.name}.links",
                         f'service "{service.name}" depends on undefined service '
                         f'"{target}": {INVALID_PROJECT}',
                     )
             mode = service.network_mode or ""
             if mode.startswith("service:") and mode.split(":", 1)[1] not in names:
-                raise self.error(
-                    value,
+                raise self.error_at(
+                    service.line_of("network_mode"),
                     f"services.{service.name}.network_mode",
                     f'service "{mode.split(":", 1)[1]}" not found for network_mode '
                     f'"{mode}": {INVALID_PROJECT}',
                 )
-        self.check_cycles(services, pairs)
+        self.check_cycles(services)
         return tuple(services)
 
-    def check_cycles(
-        self, services: list[ComposeService], pairs: list[tuple[str, ScalarNode, Node]]
-    ) -> None:
+    def check_cycles(self, services: list[ComposeService]) -> None:
         by_name = {s.name: s for s in services}
         state: dict[str, int] = {}
 
@@ -568,9 +578,8 @@ class _ComposeReader:
                 return
             if state.get(name) == 1:
                 cycle = trail[trail.index(name) :] + [name]
-                node = pairs[[s.name for s in services].index(name)][1]
-                raise self.error(
-                    node,
+                raise self.error_at(
+                    by_name[name].line_of("depends_on"),
                     f"services.{name}.depends_on",
                     f"dependency cycle detected: {' -> '.join(cycle)}",
                 )
@@ -596,8 +605,10 @@ class _ComposeReader:
         image: str | None = None
         has_build = False
         declared = {n.key for n in networks}
+        lines: list[tuple[str, int]] = []
         for option, option_node, value in self.mapping(node, path):
             where = f"{path}.{option}"
+            lines.append((option, line_of(option_node)))
             if option.startswith("x-"):
                 continue
             if option in NETWORK_SERVICE_KEYS:
@@ -646,10 +657,12 @@ class _ComposeReader:
         if image is None:
             if has_build:
                 raise self.error(
-                    node, path, f'service "{name}": netsim cannot build images; give it an image:'
+                    key_node,
+                    path,
+                    f'service "{name}": netsim cannot build images; give it an image:',
                 )
             raise self.error(
-                node,
+                key_node,
                 path,
                 f'service "{name}" has neither an image nor a build context specified: '
                 f"{INVALID_PROJECT}",
@@ -657,7 +670,7 @@ class _ComposeReader:
         mode = fields.get("network_mode")
         if mode is not None and "networks" in fields:
             raise self.error(
-                node,
+                key_node,
                 path,
                 f"service {name} declares mutually exclusive `network_mode` and `networks`: "
                 f"{INVALID_PROJECT}",
@@ -670,7 +683,13 @@ class _ComposeReader:
             or mode.startswith("container:")
         ):
             self.note(node, f"{path}.network_mode", f"{mode!r} is used as a network name")
-        return ComposeService(name=name, line=line_of(key_node), image=image, **fields)  # type: ignore[arg-type]
+        return ComposeService(
+            name=name,
+            line=line_of(key_node),
+            image=image,
+            key_lines=tuple(lines),
+            **fields,  # type: ignore[arg-type]
+        )
 
     def items(self, node: Node, key: str) -> list[Node]:
         if not isinstance(node, SequenceNode):
@@ -746,9 +765,10 @@ class _ComposeReader:
                 )
             aliases: tuple[str, ...] = ()
             ipv4: IPv4Address | None = None
-            if value is not None and not (
+            configured = value is not None and not (
                 isinstance(value, ScalarNode) and self.scalar(value, key) is None
-            ):
+            )
+            if value is not None and configured:
                 for option, option_node, option_value in self.mapping(value, f"{key}.{name}"):
                     where = f"{key}.{name}.{option}"
                     if option not in SERVICE_NETWORK_KEYS:
@@ -765,7 +785,9 @@ class _ComposeReader:
                             ) from None
                     elif option != "priority":
                         self.note(option_node, where, "is not simulated (it changes the network)")
-            found.append(ServiceNetwork(key=name, aliases=aliases, ipv4_address=ipv4))
+            found.append(
+                ServiceNetwork(key=name, aliases=aliases, ipv4_address=ipv4, configured=configured)
+            )
         return tuple(sorted(found, key=lambda n: n.key))
 
     def depends_on(self, node: Node, key: str) -> tuple[str, ...]:

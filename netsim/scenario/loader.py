@@ -241,14 +241,21 @@ def _container_ports(text: str) -> set[tuple[int, str]]:
 
 
 def _check_compose_images(
-    document: Document, spec: ComposeFile, checks: ScenarioChecks, images: tuple[ImageSpec, ...]
+    document: Document,
+    spec: ComposeFile,
+    checks: ScenarioChecks,
+    images: tuple[ImageSpec, ...],
+    prefix: str = "",
 ) -> None:
     """Refuse a Compose service whose image netsim cannot run."""
     for service in spec.services:
         problem = checks.image_problem(f"docker run {shlex.quote(service.image)}", images)
         if problem is not None:
             raise ScenarioError(
-                problem, file=spec.file, line=service.line, key=f"services.{service.name}.image"
+                problem,
+                file=spec.file,
+                line=service.line_of("image"),
+                key=join_key(prefix, f"services.{service.name}.image"),
             )
 
 
@@ -529,7 +536,9 @@ class _ScenarioReader:
     ) -> ComposeFile:
         """Read one Compose file: inline, or the path of one next to the scenario."""
         directory = f"{COMPOSE_HOME}/{name}"
+        prefix = ""
         if isinstance(node, MappingNode):
+            prefix = key
             lines = self.source_text.splitlines()
             start = node.start_mark.line
             end = node.end_mark.line + (1 if node.end_mark.column else 0)
@@ -555,7 +564,7 @@ class _ScenarioReader:
             spec = read_compose(
                 document, document.root, text=text, project=name, directory=directory
             )
-        _check_compose_images(self.doc, spec, self.checks, images)
+        _check_compose_images(self.doc, spec, self.checks, images, prefix)
         return spec
 
     def name(self, node: Node) -> str:

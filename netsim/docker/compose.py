@@ -214,7 +214,8 @@ class ComposeClient:
             rows.append([name, status, files])
         if "quiet" in options.flags:
             return Output(0, [row[0] + "\n" for row in rows[1:]])
-        return Output(0, [tabwrite(rows)])
+        # Compose's own table: columns at least 20 wide (seen on 2.26).
+        return Output(0, [tabwrite(rows, min_width=20)])
 
     def _find_file(self, options: _Options) -> ComposeFile | Output:
         if options.files:
@@ -335,7 +336,7 @@ class _Project:
             existing = self.find_network(name)
             if network.external:
                 if existing is None:
-                    out.fail(f"network {name} declared as external, but could not be found")
+                    out.fail(daemon_error(f"network {name} not found"))
                     return False
                 continue
             if existing is not None:
@@ -511,10 +512,10 @@ class _Project:
             out.stderr.append(f'Warning: No resource found to remove for project "{self.name}".\n')
             return out
         for container in containers:
-            if container.running:
-                out.progress("Container", container.name, "Stopping")
-                self.daemon.stop_container(container)
-                out.progress("Container", container.name, "Stopped")
+            # Compose asks every container to stop, even one that has (seen on both engines).
+            out.progress("Container", container.name, "Stopping")
+            self.daemon.stop_container(container)
+            out.progress("Container", container.name, "Stopped")
             out.progress("Container", container.name, "Removing")
             self.daemon.remove_container(container, force=True)
             out.progress("Container", container.name, "Removed")
@@ -557,8 +558,22 @@ class _Project:
         problem = self.unknown_services(options.args)
         if problem:
             return out.fail(problem)
-        for container in self.by_level(options.args):
-            if options.args and container.labels.get(SERVICE_LABEL) not in options.args:
+        selected = set(options.args)
+        # A service bound to a restarted one by links or network_mode service:
+        # (Compose's depends_on with restart: true) is restarted with it.
+        grew = bool(selected)
+        while grew:
+            grew = False
+            for service in self.spec.services:
+                mode = service.network_mode or ""
+                bound = {link.split(":", 1)[0] for link in service.links}
+                if mode.startswith("service:"):
+                    bound.add(mode.split(":", 1)[1])
+                if service.name not in selected and bound & selected:
+                    selected.add(service.name)
+                    grew = True
+        for container in self.by_level(selected):
+            if selected and container.labels.get(SERVICE_LABEL) not in selected:
                 continue
             if container.running:
                 self.daemon.stop_container(container, restarting=True)

@@ -20,7 +20,17 @@ _GENERATED = (
 
 
 def container_hosts(daemon: Daemon, container: Container) -> str:
-    """Return the container's /etc/hosts."""
+    """Return the container's /etc/hosts.
+
+    A container in ``container:X`` network mode shares X's hosts file (the
+    daemon points its HostsPath at X's; seen with Compose's
+    ``network_mode: service:`` on 20.10 and 28.5).
+    """
+    if container.network_mode.startswith("container:"):
+        target_id = container.network_mode.split(":", 1)[1]
+        target = next((c for c in daemon.containers if c.id == target_id), None)
+        if target is not None and target is not container:
+            container = target
     entries = "".join(f"{ip}\t{names}\n" for ip, names in container.hosts_entries)
     return daemon.profile.hosts_head + entries
 

@@ -38,7 +38,6 @@ import difflib
 import os
 import re
 import shlex
-import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
@@ -150,6 +149,22 @@ def _load(text: str, file: str, checks: ScenarioChecks) -> Scenario:
     if _is_compose_file(document):
         return _compose_scenario(document, text, file, checks)
     return _ScenarioReader(document, checks, text).read()
+
+
+def _node_text(text: str, node: Node) -> str:
+    """Return the YAML text of ``node`` (a mapping inside a scenario), dedented.
+
+    It starts at the node's first character and runs until the first line
+    indented less than that (the next key or list item of the scenario).
+    """
+    lines = text.splitlines()
+    column = node.start_mark.column
+    taken = [lines[node.start_mark.line][column:]]
+    for line in lines[node.start_mark.line + 1 : node.end_mark.line + 1]:
+        if line.strip() and len(line) - len(line.lstrip(" ")) < column:
+            break
+        taken.append(line[column:])
+    return "\n".join(taken).rstrip() + "\n"
 
 
 def _is_compose_file(document: Document) -> bool:
@@ -539,10 +554,7 @@ class _ScenarioReader:
         prefix = ""
         if isinstance(node, MappingNode):
             prefix = key
-            lines = self.source_text.splitlines()
-            start = node.start_mark.line
-            end = node.end_mark.line + (1 if node.end_mark.column else 0)
-            text = textwrap.dedent("\n".join(lines[start:end])).strip("\n") + "\n"
+            text = _node_text(self.source_text, node)
             spec = read_compose(
                 self.doc, node, text=text, project=name, directory=directory, key=key
             )

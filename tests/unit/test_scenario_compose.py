@@ -22,8 +22,10 @@ def load(text: str):
 
 def inline(compose: str) -> str:
     """Return a scenario with ``compose`` (indented YAML) inline."""
-    return "name: shop\ncompose:\n" + textwrap.indent(textwrap.dedent(compose), "  ") + (
-        "steps:\n  - docker compose up -d\n"
+    return (
+        "name: shop\ncompose:\n"
+        + textwrap.indent(textwrap.dedent(compose), "  ")
+        + ("steps:\n  - docker compose up -d\n")
     )
 
 
@@ -180,13 +182,15 @@ def test_keys_netsim_does_not_act_on_are_listed_once_with_their_lines() -> None:
             'service "web" depends on undefined service "db"',
         ),
         (
-            "services:\n  web:\n    image: nginx\nnetworks:\n  n:\n    ipam: {config: [{subnet: x}]}\n",
+            "services:\n  web:\n    image: nginx\n"
+            "networks:\n  n:\n    ipam: {config: [{subnet: x}]}\n",
             8,
             "compose.networks.n.ipam.config.0.subnet",
             "invalid subnet 'x'",
         ),
         (
-            "services:\n  web:\n    image: nginx\nnetworks:\n  n:\n    ipam: {config: [{subnet: 'fd00::/64'}]}\n",
+            "services:\n  web:\n    image: nginx\n"
+            "networks:\n  n:\n    ipam: {config: [{subnet: 'fd00::/64'}]}\n",
             8,
             "compose.networks.n.ipam.config.0.subnet",
             "netsim simulates IPv4 networks only",
@@ -198,7 +202,8 @@ def test_keys_netsim_does_not_act_on_are_listed_once_with_their_lines() -> None:
             'invalid IP address in add-host: "nowhere"',
         ),
         (
-            "services:\n  web:\n    image: nginx\n    depends_on:\n      db: {condition: healthy}\n  db:\n    image: redis\n",
+            "services:\n  web:\n    image: nginx\n    depends_on:\n"
+            "      db: {condition: healthy}\n  db:\n    image: redis\n",
             7,
             "compose.services.web.depends_on.db.condition",
             "must be one of the following: service_started",
@@ -283,7 +288,9 @@ def test_a_plain_compose_file_is_a_scenario_that_runs_up(tmp_path: Path) -> None
     assert [(i.name, [str(p) for p in i.listen]) for i in scenario.images] == [
         ("ghost", ["2368/tcp"])
     ]
-    assert compose.notes[-1] == "image ghost is not in netsim's catalog: assumed to listen on 2368/tcp"
+    assert (
+        compose.notes[-1] == "image ghost is not in netsim's catalog: assumed to listen on 2368/tcp"
+    )
 
 
 @pytest.mark.parametrize(
@@ -304,3 +311,25 @@ def test_short_port_syntax(text: str, problem: str | None) -> None:
 def test_project_names_are_normalised_as_compose_does() -> None:
     assert normalize_project_name("My App.v2") == "myappv2"
     assert normalize_project_name("_x-Y") == "x-y"
+
+
+def test_list_form_gives_each_project_its_folder_and_exact_text() -> None:
+    scenario = load(
+        """\
+        name: two
+        compose:
+          - project: shop
+            file:
+              services:
+                web: {image: nginx}
+          - project: billing
+            file: {services: {api: {image: redis}}}
+        steps:
+          - docker compose -f ../billing/compose.yaml up -d
+        """
+    )
+    shop, billing = scenario.compose
+    assert (shop.path, billing.path) == ("/root/shop/compose.yaml", "/root/billing/compose.yaml")
+    assert scenario.workdir == "/root/shop"
+    assert shop.text == "services:\n  web: {image: nginx}\n"
+    assert billing.text == "{services: {api: {image: redis}}}\n"

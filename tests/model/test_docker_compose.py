@@ -1,0 +1,213 @@
+"""Model tests of ``docker compose``: Compose's commands against the daemon model."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from netsim.scenario.spec import CommandStep
+from netsim.session import load_scenario_text, open_world
+from netsim.session.replay import run_command
+from netsim.world import World
+
+SCENARIO = """\
+name: shop
+compose:
+  services:
+    web:
+      image: nginx
+      ports: ["8080:80"]
+      depends_on: [api]
+      extra_hosts: ["gw.example:10.0.0.1"]
+    api:
+      image: redis
+      deploy: {replicas: 2}
+      networks:
+        default:
+        back:
+          aliases: [cache]
+    tool:
+      image: busybox
+      command: sleep 3600
+      network_mode: "service:web"
+  networks:
+    back:
+      ipam:
+        config:
+          - subnet: 10.5.0.0/24
+steps:
+  - docker compose up -d
+"""
+
+
+def world(engine: str = "28.5") -> World:
+    return open_world(load_scenario_text(SCENARIO), engine=engine)
+
+
+def run(world: World, line: str) -> tuple[int, str, str]:
+    record = run_command(world, CommandStep(index=0, line=1, command=line))
+    return record.exit_code, record.stdout, record.stderr
+
+
+@pytest.mark.parametrize("engine", ["20.10", "28.5"])
+def test_up_creates_networks_then_containers_in_dependency_order(engine: str) -> None:
+    w = world(engine)
+    code, out, err = run(w, "docker compose up -d")
+    assert (code, out) == (0, "")
+    assert err.splitlines() == [
+        " Network shop_back  Creating",
+        " Network shop_back  Created",
+        " Network shop_default  Creating",
+        " Network shop_default  Created",
+        " Container shop-api-1  Creating",
+        " Container shop-api-1  Created",
+        " Container shop-api-2  Creating",
+        " Container shop-api-2  Created",
+        " Container shop-web-1  Creating",
+        " Container shop-web-1  Created",
+        " Container shop-tool-1  Creating",
+        " Container shop-tool-1  Created",
+        " Container shop-api-1  Starting",
+        " Container shop-api-1  Started",
+        " Container shop-api-2  Starting",
+        " Container shop-api-2  Started",
+        " Container shop-web-1  Starting",
+        " Container shop-web-1  Started",
+        " Container shop-tool-1  Starting",
+        " Container shop-tool-1  Started",
+    ]
+    # A second up finds everything running and says so.
+    code, _, err = run(w, "docker compose up -d")
+    assert code == 0
+    assert " Container shop-web-1  Running" in err.splitlines()
+    assert "Creating" not in err
+
+
+def test_containers_carry_the_project_labels_aliases_and_modes() -> None:
+    w = world()
+    run(w, "docker compose up -d")
+    api = w.container("shop-api-2")
+    assert api is not None
+    assert api.labels["com.docker.compose.project"] == "shop"
+    assert api.labels["com.docker.compose.service"] == "api"
+    assert api.labels["com.docker.compose.container-number"] == "2"
+    assert api.labels["com.docker.compose.project.config_files"] == "/root/shop/compose.yaml"
+    assert api.networks["shop_back"].aliases == ("shop-api-2", "api", "cache")
+    assert api.networks["shop_default"].aliases == ("shop-api-2", "api")
+    web = w.container("shop-web-1")
+    tool = w.container("shop-tool-1")
+    assert web is not None and tool is not None
+    assert tool.network_mode == "container:" + web.id
+    code, out, _ = run(w, "docker compose exec web cat /etc/hosts")
+    assert code == 0 and "10.0.0.1\tgw.example\n" in out
+    code, out, _ = run(w, "docker inspect -f '{{json .HostConfig.ExtraHosts}}' shop-api-1")
+    assert out == "[]\n"
+
+
+def test_ps_port_and_ls_print_as_compose_does() -> None:
+    w = world()
+    run(w, "docker compose up -d")
+    code, out, _ = run(w, "docker compose ps api")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].split() == ["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"]
+    assert [line.split()[0] for line in lines[1:]] == ["shop-api-1", "shop-api-2"]
+    code, out, _ = run(w, "docker compose ps web")
+    assert out.rstrip().endswith("0.0.0.0:8080->80/tcp, :::8080->80/tcp")
+    assert run(w, "docker compose port web 80") == (0, "0.0.0.0:8080\n", "")
+    # Exposed by the image but not published: Compose prints an empty binding.
+    assert run(w, "docker compose port --index 2 api 6379") == (0, ":0\n", "")
+    assert run(w, "docker compose port nosuch 80") == (1, "", 'service "nosuch" is not running\n')
+    assert run(w, "docker compose ls") == (
+        0,
+        "NAME      STATUS       CONFIG FILES\nshop      running(4)   /root/shop/compose.yaml\n",
+        "",
+    )
+
+
+def test_stop_start_and_down_follow_dependencies_backwards_and_forwards() -> None:
+    w = world()
+    run(w, "docker compose up -d")
+    code, _, err = run(w, "docker compose stop api")
+    assert code == 0
+    assert [line.split()[1] for line in err.splitlines()[::2]] == ["shop-api-2", "shop-api-1"]
+    code, out, _ = run(w, "docker compose ps")
+    assert "shop-api-1" not in out and "shop-web-1" in out
+    code, _, err = run(w, "docker compose down")
+    assert code == 0
+    assert err.splitlines()[-4:] == [
+        " Network shop_back  Removing",
+        " Network shop_back  Removed",
+        " Network shop_default  Removing",
+        " Network shop_default  Removed",
+    ]
+    assert [n.name for n in w.daemon.networks if n.name.startswith("shop")] == []
+    assert run(w, "docker compose down") == (
+        0,
+        "",
+        'Warning: No resource found to remove for project "shop".\n',
+    )
+
+
+def test_run_rm_runs_a_one_off_container_and_removes_it() -> None:
+    w = world()
+    code, out, err = run(w, "docker compose run --rm tool hostname")
+    # Its dependency (web, and web's api) is started first.
+    assert code == 0
+    assert " Container shop-web-1  Started" in err.splitlines()
+    web = w.container("shop-web-1")
+    assert web is not None and out == web.short_id + "\n"
+    assert all("-run-" not in c.name for c in w.daemon.containers)
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "stderr"),
+    [
+        (
+            "docker compose -f other.yaml ps",
+            14,
+            "open /root/shop/other.yaml: no such file or directory\n",
+        ),
+        ("docker compose -p", 1, "flag needs an argument: -p\n"),
+        ("docker compose frobnicate", 1, 'unknown docker command: "compose frobnicate"\n'),
+        ("docker compose up --bogus", 1, "unknown flag: --bogus\n"),
+        ("docker compose up -d nosuch", 1, "no such service: nosuch\n"),
+        ("docker compose exec web", 1, '"docker compose exec" requires at least 2 arguments.\n'),
+        ("docker compose exec web hostname", 1, 'service "web" is not running\n'),
+        ("docker compose up", 1, "netsim runs `docker compose up` detached only: add -d\n"),
+    ],
+)
+def test_compose_errors(line: str, code: int, stderr: str) -> None:
+    assert run(world(), line) == (code, "", stderr)
+
+
+def test_no_file_in_the_working_directory() -> None:
+    w = open_world(load_scenario_text("name: bare\nsteps:\n  - ls\n"))
+    assert run(w, "docker compose ps") == (14, "", "no configuration file provided: not found\n")
+
+
+def test_an_external_network_must_exist_before_up() -> None:
+    text = textwrap.dedent(
+        """\
+        name: ext
+        compose:
+          services:
+            web: {image: nginx, networks: [shared]}
+          networks:
+            shared: {external: true}
+        steps:
+          - docker compose up -d
+        """
+    )
+    w = open_world(load_scenario_text(text))
+    assert run(w, "docker compose up -d") == (
+        1,
+        "",
+        "Error response from daemon: network shared not found\n",
+    )
+    run(w, "docker network create shared")
+    code, _, err = run(w, "docker compose up -d")
+    assert code == 0 and "Network" not in err
+    run(w, "docker compose down")
+    assert any(n.name == "shared" for n in w.daemon.networks)

@@ -106,4 +106,4 @@ def test_an_invalid_compose_file_exits_2_with_its_line(tmp_path: Path) -> None:
     path.write_text("services:\n  web:\n    image: nginx\n    depends_on: [db]\n")
     code, out, err = run("reach", str(path))
     assert (code, out) == (2, "")
-    assert f"{path}:4: services.web.depends_on: service \"web\" depends on undefined" in err
+    assert f'{path}:4: services.web.depends_on: service "web" depends on undefined' in err

@@ -36,6 +36,7 @@ NETWORK_LABEL = "com.docker.compose.network"
 # Compose's exit codes (cmd/compose: 14 no file, 15 invalid project).
 EXIT_NO_FILE = 14
 EXIT_INVALID = 15
+EXIT_USAGE = 16
 
 # Runs a program in a container: (container, argv, env) -> (exit code, stdout, stderr).
 Execute = Callable[[Container, list[str], list[str]], tuple[int, str, str]]
@@ -63,6 +64,10 @@ class Output:
 class ComposeUsageError(Exception):
     """A compose command line Compose's own parser refuses (internal)."""
 
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
 
 @dataclass(frozen=True, slots=True)
 class _Options:
@@ -86,7 +91,7 @@ _FLAGS: dict[str, dict[str, bool]] = {
     "down": {"volumes": False, "remove-orphans": False, "timeout": True},
     "ps": {"all": False, "quiet": False, "services": False, "format": True},
     "port": {"index": True, "protocol": True},
-    "config": {"quiet": False, "services": False, "networks": False},
+    "config": {"quiet": False, "services": False},
     "start": {},
     "stop": {"timeout": True},
     "restart": {"timeout": True, "no-deps": False},
@@ -120,20 +125,20 @@ def parse_compose(argv: list[str]) -> _Options:
                 i += 1
                 value = argv[i]
             else:
-                raise ComposeUsageError(f"flag needs an argument: {name}")
+                raise ComposeUsageError(_needs_argument(name))
             if name in ("-f", "--file"):
                 files.append(value)
             else:
                 project = value
         else:
-            raise ComposeUsageError(f"unknown flag: {name}")
+            raise ComposeUsageError(_unknown_flag(name))
         i += 1
     if i >= len(argv):
         raise ComposeUsageError("missing command")
     command = argv[i]
     table = _FLAGS.get(command)
     if table is None:
-        raise ComposeUsageError(f'unknown docker command: "compose {command}"')
+        raise ComposeUsageError(f'unknown docker command: "compose {command}"', 1)
     flags: set[str] = set()
     values: list[tuple[str, str]] = []
     args: list[str] = []
@@ -153,17 +158,31 @@ def parse_compose(argv: list[str]) -> _Options:
             args.append(word)
             continue
         if name not in table:
-            raise ComposeUsageError(f"unknown flag: {word.split('=', 1)[0]}")
+            raise ComposeUsageError(_unknown_flag(word.split("=", 1)[0]))
         if table[name]:
             if not has_eq:
                 if i >= len(argv):
-                    raise ComposeUsageError(f"flag needs an argument: {word}")
+                    raise ComposeUsageError(_needs_argument(word))
                 inline = argv[i]
                 i += 1
             values.append((name, inline))
         else:
             flags.add(name)
     return _Options(tuple(files), project, command, frozenset(flags), tuple(values), tuple(args))
+
+
+def _unknown_flag(word: str) -> str:
+    """Return pflag's message for a flag it does not know."""
+    if word.startswith("--"):
+        return f"unknown flag: {word}"
+    return f"unknown shorthand flag: {word[1:2]!r} in {word}"
+
+
+def _needs_argument(word: str) -> str:
+    """Return pflag's message for a flag given without its value."""
+    if word.startswith("--"):
+        return f"flag needs an argument: {word}"
+    return f"flag needs an argument: {word[1:2]!r} in {word}"
 
 
 @dataclass(slots=True)
@@ -180,7 +199,7 @@ class ComposeClient:
         try:
             options = parse_compose(argv)
         except ComposeUsageError as error:
-            return Output().fail(str(error))
+            return Output().fail(str(error), error.exit_code)
         if options.command == "ls":
             return self._list_projects(options)
         spec = self._find_file(options)
@@ -190,6 +209,14 @@ class ComposeClient:
         session = _Project(self.daemon, spec, project, self.execute)
         handler = getattr(session, "cmd_" + options.command)
         result: Output = handler(options)
+        if spec.has_version:
+            # Compose 2.26 warns on every command that loads such a file.
+            warning = (
+                f'time="{self.daemon.now_seconds()}" level=warning msg="{spec.path}: the '
+                "attribute `version` is obsolete, it will be ignored, please remove it to "
+                'avoid potential confusion"\n'
+            )
+            result.stderr.insert(0, warning)
         return result
 
     def _list_projects(self, options: _Options) -> Output:
@@ -378,6 +405,10 @@ class _Project:
         name = self.container_name(service, number)
         for container in self.service_containers(service.name):
             if container.labels.get(NUMBER_LABEL) == str(number):
+                if not container.running:
+                    # Compose reports an existing stopped container as Created
+                    # before it starts it (seen with `run` on 28.5).
+                    out.progress("Container", container.name, "Created")
                 return container
         out.progress("Container", name, "Creating")
         try:
@@ -508,9 +539,6 @@ class _Project:
             if n.labels.get(PROJECT_LABEL) == self.name
             and any(self.network_name(d) == n.name for d in self.spec.networks if not d.external)
         ]
-        if not containers and not networks:
-            out.stderr.append(f'Warning: No resource found to remove for project "{self.name}".\n')
-            return out
         for container in containers:
             # Compose asks every container to stop, even one that has (seen on both engines).
             out.progress("Container", container.name, "Stopping")
@@ -689,17 +717,12 @@ class _Project:
         if "quiet" in options.flags:
             return Output()
         if "services" in options.flags:
-            return Output(0, [s.name + "\n" for s in sorted(self.spec.services, key=_by_name)])
-        if "networks" in options.flags:
-            return Output(0, [n.key + "\n" for n in self.spec.networks])
+            # In dependency order (seen on 2.26: db before the web that needs it).
+            return Output(0, [s.name + "\n" for level in self.ordered() for s in level])
         return Output().fail(
             "netsim does not print the normalised model of `docker compose config`; "
-            "use --services, --networks or -q"
+            "use --services or -q"
         )
-
-
-def _by_name(service: ComposeService) -> str:
-    return service.name
 
 
 def command_text(argv: Iterable[str]) -> str:

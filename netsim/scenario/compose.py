@@ -237,6 +237,7 @@ class ComposeFile:
     services: tuple[ComposeService, ...]
     networks: tuple[ComposeNetwork, ...]
     notes: tuple[str, ...] = ()
+    has_version: bool = False  # the obsolete top-level `version:` (Compose warns)
 
     @property
     def path(self) -> str:
@@ -416,6 +417,7 @@ class _ComposeReader:
             services=services,
             networks=networks,
             notes=tuple(sorted(self.notes, key=_note_line)),
+            has_version="version" in values,
         )
 
     # ---- networks ------------------------------------------------------

@@ -121,7 +121,8 @@ def test_ps_port_and_ls_print_as_compose_does() -> None:
     assert run(w, "docker compose port nosuch 80") == (1, "", 'service "nosuch" is not running\n')
     assert run(w, "docker compose ls") == (
         0,
-        "NAME      STATUS       CONFIG FILES\nshop      running(4)   /root/shop/compose.yaml\n",
+        "NAME                STATUS              CONFIG FILES\n"
+        "shop                running(4)          /root/shop/compose.yaml\n",
         "",
     )
 
@@ -143,11 +144,8 @@ def test_stop_start_and_down_follow_dependencies_backwards_and_forwards() -> Non
         " Network shop_default  Removed",
     ]
     assert [n.name for n in w.daemon.networks if n.name.startswith("shop")] == []
-    assert run(w, "docker compose down") == (
-        0,
-        "",
-        'Warning: No resource found to remove for project "shop".\n',
-    )
+    # Nothing left: Compose says nothing.
+    assert run(w, "docker compose down") == (0, "", "")
 
 
 def test_run_rm_runs_a_one_off_container_and_removes_it() -> None:
@@ -169,9 +167,11 @@ def test_run_rm_runs_a_one_off_container_and_removes_it() -> None:
             14,
             "open /root/shop/other.yaml: no such file or directory\n",
         ),
-        ("docker compose -p", 1, "flag needs an argument: -p\n"),
+        ("docker compose -p", 16, "flag needs an argument: 'p' in -p\n"),
+        ("docker compose ps -x", 16, "unknown shorthand flag: 'x' in -x\n"),
+        ("docker compose config --networks", 16, "unknown flag: --networks\n"),
         ("docker compose frobnicate", 1, 'unknown docker command: "compose frobnicate"\n'),
-        ("docker compose up --bogus", 1, "unknown flag: --bogus\n"),
+        ("docker compose up --bogus", 16, "unknown flag: --bogus\n"),
         ("docker compose up -d nosuch", 1, "no such service: nosuch\n"),
         ("docker compose exec web", 1, '"docker compose exec" requires at least 2 arguments.\n'),
         ("docker compose exec web hostname", 1, 'service "web" is not running\n'),
@@ -211,3 +211,31 @@ def test_an_external_network_must_exist_before_up() -> None:
     assert code == 0 and "Network" not in err
     run(w, "docker compose down")
     assert any(n.name == "shared" for n in w.daemon.networks)
+
+
+def test_run_starts_what_the_service_needs_and_reports_what_runs() -> None:
+    w = world()
+    run(w, "docker compose up -d")
+    run(w, "docker compose stop web")
+    code, _, err = run(w, "docker compose run --rm tool true")
+    assert code == 0
+    lines = err.splitlines()
+    assert " Container shop-api-1  Running" in lines
+    # A stopped dependency is reported as Created, then started (as Compose 2.26 does).
+    assert lines[-3:] == [
+        " Container shop-web-1  Created",
+        " Container shop-web-1  Starting",
+        " Container shop-web-1  Started",
+    ]
+
+
+def test_config_services_lists_in_dependency_order_and_version_warns() -> None:
+    text = SCENARIO.replace("compose:\n", 'compose:\n  version: "3.8"\n')
+    w = open_world(load_scenario_text(text))
+    code, out, err = run(w, "docker compose config --services")
+    assert (code, out) == (0, "api\nweb\ntool\n")
+    assert err.startswith('time="')
+    assert err.endswith(
+        'level=warning msg="/root/shop/compose.yaml: the attribute `version` is obsolete, '
+        'it will be ignored, please remove it to avoid potential confusion"\n'
+    )

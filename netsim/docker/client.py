@@ -442,6 +442,7 @@ class DockerClient:
                 internal=command.flag("internal"),
                 options=options,
                 labels=labels,
+                attachable=command.flag("attachable"),
             )
         except (DockerError, ValueError) as error:
             message = error.message if isinstance(error, DockerError) else str(error)

@@ -385,6 +385,7 @@ class _Project:
                     internal=network.internal,
                     options=dict(network.driver_opts),
                     labels=labels,
+                    attachable=network.attachable,
                 )
             except (DockerError, ValueError) as error:
                 message = error.message if isinstance(error, DockerError) else str(error)

@@ -888,6 +888,7 @@ class Daemon:
         internal: bool = False,
         options: dict[str, str] | None = None,
         labels: dict[str, str] | None = None,
+        attachable: bool = False,
     ) -> Network:
         """Create a user-defined bridge network.
 
@@ -947,6 +948,7 @@ class Daemon:
             pool=pool,
             options=opts,
             labels=dict(labels or {}),
+            attachable=attachable,
         )
         self._create_bridge(network)
         for rule in self.profile.after_network(self.options):

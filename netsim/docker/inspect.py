@@ -408,7 +408,7 @@ def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
                 "Config": configs if network.is_bridge else [],
             },
             "Internal": network.internal,
-            "Attachable": False,
+            "Attachable": network.attachable,
             "Ingress": False,
             "ConfigFrom": {"Network": ""},
             "ConfigOnly": False,

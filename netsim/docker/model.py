@@ -34,6 +34,7 @@ class Network:
     pool: AddressPool | None = None
     options: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    attachable: bool = False
 
     @property
     def short_id(self) -> str:

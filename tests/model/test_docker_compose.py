@@ -239,3 +239,38 @@ def test_config_services_lists_in_dependency_order_and_version_warns() -> None:
         'level=warning msg="/root/shop/compose.yaml: the attribute `version` is obsolete, '
         'it will be ignored, please remove it to avoid potential confusion"\n'
     )
+
+
+def test_declared_network_options_reach_the_engine() -> None:
+    text = textwrap.dedent(
+        """\
+        name: opts
+        compose:
+          services:
+            web: {image: nginx, networks: [lan]}
+          networks:
+            lan:
+              name: office
+              attachable: true
+              internal: true
+              labels: {team: web}
+              ipam:
+                config:
+                  - {subnet: 10.7.0.0/24, gateway: 10.7.0.254, ip_range: 10.7.0.64/26}
+        steps:
+          - docker compose up -d
+        """
+    )
+    w = open_world(load_scenario_text(text))
+    code, _, err = run(w, "docker compose up -d")
+    assert code == 0 and " Network office  Created" in err.splitlines()
+    template = "{{.Attachable}} {{.Internal}} {{json .IPAM.Config}} {{json .Labels}}"
+    assert run(w, f"docker network inspect -f '{template}' office") == (
+        0,
+        'true true [{"Subnet":"10.7.0.0/24","IPRange":"10.7.0.64/26","Gateway":"10.7.0.254"}] '
+        '{"com.docker.compose.network":"lan","com.docker.compose.project":"opts",'
+        '"com.docker.compose.version":"2.26.1","team":"web"}\n',
+        "",
+    )
+    web = w.container("opts-web-1")
+    assert web is not None and str(web.endpoints["office"].address.ip) == "10.7.0.64"

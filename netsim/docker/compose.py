@@ -484,7 +484,7 @@ class _Project:
                 ipv4_address=ipv4,
                 labels=self.labels(service, number, oneoff=oneoff),
                 extra_hosts=service.extra_hosts,
-                dns=None,
+                dns=service.dns,
                 endpoint_ipam=endpoint_ipam,
             )
         )

@@ -63,13 +63,20 @@ def container_resolv_conf(daemon: Daemon, container: Container, host_resolv: str
         for line in host_resolv.splitlines()
         if line.startswith("nameserver ") and len(line.split()) > 1
     ]
+    external = [f"host({server})" for server in servers]
+    overrides = ""
+    if container.dns:
+        # --dns (Compose's dns:) replaces the host's servers behind the
+        # embedded resolver (seen on 28.5: "ExtServers: [8.8.8.8]").
+        external = list(container.dns)
+        overrides = "nameservers"
     return (
         _GENERATED + "nameserver 127.0.0.11\n"
         "options ndots:0\n"
         "\n"
         "# Based on host file: '/etc/resolv.conf' (internal resolver)\n"
-        f"# ExtServers: [{' '.join(f'host({server})' for server in servers)}]\n"
-        "# Overrides: []\n"
+        f"# ExtServers: [{' '.join(external)}]\n"
+        f"# Overrides: [{overrides}]\n"
         "# Option ndots from: internal\n"
     )
 

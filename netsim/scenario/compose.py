@@ -4,11 +4,11 @@ What Compose v2 (2.26) does with a file before it talks to the Engine, the
 parts that shape the network: project and network names, the services'
 networks with aliases and fixed addresses, ``network_mode``, ports in short
 and long syntax, ``expose``, ``links``, ``depends_on``, replicas,
-``extra_hosts``, ``hostname``, ``container_name``. Invalid files fail with
+``extra_hosts``, ``dns``, ``hostname``, ``container_name``. Invalid files fail with
 Compose's own message, located at the file and line (``ScenarioError``).
 
 Keys of the Compose specification that netsim does not simulate are never
-dropped silently: the ones that touch the network (``dns``, ``mac_address``...)
+dropped silently: the ones that touch the network (``dns_search``, ``mac_address``...)
 are listed as "not simulated", the others as "ignored", once each, in
 :attr:`ComposeFile.notes`.
 """
@@ -45,11 +45,11 @@ SIMULATED_SERVICE_KEYS = (
     "deploy",
     "scale",
     "extra_hosts",
+    "dns",
 )
 # Keys of the Compose specification that change what the network looks like
 # but that netsim does not model (yet): reported, never silently dropped.
 NETWORK_SERVICE_KEYS = (
-    "dns",
     "dns_opt",
     "dns_search",
     "domainname",
@@ -204,6 +204,7 @@ class ComposeService:
     depends_on: tuple[str, ...] = ()
     replicas: int = 1
     extra_hosts: tuple[str, ...] = ()
+    dns: tuple[str, ...] | None = None
     # The line of each key of the service, for messages about it.
     key_lines: tuple[tuple[str, int], ...] = ()
 
@@ -656,6 +657,18 @@ class _ComposeReader:
                         self.note(item_node, f"{where}.{item}", "is ignored")
             elif option == "extra_hosts":
                 fields["extra_hosts"] = self.extra_hosts(value, where)
+            elif option == "dns":
+                servers = (
+                    self.strings(value, where)
+                    if isinstance(value, SequenceNode)
+                    else (self.string(value, where),)
+                )
+                for server in servers:
+                    try:
+                        ip_address(server)
+                    except ValueError:
+                        raise self.error(value, where, f"invalid IP address: {server}") from None
+                fields["dns"] = servers
         if image is None:
             if has_build:
                 raise self.error(

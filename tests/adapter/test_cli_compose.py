@@ -79,8 +79,8 @@ def test_reach_on_wordpress_shows_the_internal_backend() -> None:
 def test_notes_list_each_key_once_with_its_line() -> None:
     code, _, err = run("run", str(FIXTURES / "shop-traefik" / "compose.yaml"))
     assert code == 0
-    assert err.count("services.orders.dns is not simulated") == 1
-    assert "line 27: services.orders.dns is not simulated (it changes the network)" in err
+    assert err.count("services.orders.dns_search is not simulated") == 1
+    assert "line 28: services.orders.dns_search is not simulated (it changes the network)" in err
     assert "image traefik is not in netsim's catalog: assumed to listen on 80/tcp, 8080/tcp" in err
 
 

@@ -274,3 +274,26 @@ def test_declared_network_options_reach_the_engine() -> None:
     )
     web = w.container("opts-web-1")
     assert web is not None and str(web.endpoints["office"].address.ip) == "10.7.0.64"
+
+
+@pytest.mark.parametrize("engine", ["20.10", "28.5"])
+def test_dns_servers_go_behind_the_embedded_resolver(engine: str) -> None:
+    text = textwrap.dedent(
+        """\
+        name: d
+        compose:
+          services:
+            web: {image: nginx, dns: [8.8.8.8, 1.1.1.1]}
+        steps:
+          - docker compose up -d
+        """
+    )
+    w = open_world(load_scenario_text(text), engine=engine)
+    run(w, "docker compose up -d")
+    assert run(w, "docker inspect -f '{{json .HostConfig.Dns}}' d-web-1")[1] == (
+        '["8.8.8.8","1.1.1.1"]\n'
+    )
+    _, resolv, _ = run(w, "docker compose exec web cat /etc/resolv.conf")
+    assert "nameserver 127.0.0.11\n" in resolv
+    if engine == "28.5":
+        assert "# ExtServers: [8.8.8.8 1.1.1.1]\n# Overrides: [nameservers]\n" in resolv

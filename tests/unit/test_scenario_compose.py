@@ -132,7 +132,7 @@ def test_keys_netsim_does_not_act_on_are_listed_once_with_their_lines() -> None:
             services:
               web:
                 image: nginx
-                dns: [1.1.1.1]
+                mac_address: 02:42:ac:11:00:99
                 restart: always
                 volumes: [data:/srv]
             volumes:
@@ -141,7 +141,7 @@ def test_keys_netsim_does_not_act_on_are_listed_once_with_their_lines() -> None:
         )
     )
     assert scenario.compose[0].notes == (
-        "line 6: compose.services.web.dns is not simulated (it changes the network)",
+        "line 6: compose.services.web.mac_address is not simulated (it changes the network)",
         "line 7: compose.services.web.restart is ignored (it does not touch the network)",
         "line 8: compose.services.web.volumes is ignored (it does not touch the network)",
         "line 9: compose.volumes is ignored (it does not touch the network)",

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -33,9 +32,8 @@ SERVICE_LABEL = "com.docker.compose.service"
 NUMBER_LABEL = "com.docker.compose.container-number"
 ONEOFF_LABEL = "com.docker.compose.oneoff"
 NETWORK_LABEL = "com.docker.compose.network"
-# Compose's exit codes (cmd/compose: 14 no file, 15 invalid project).
+# Compose's exit codes: 14 no configuration file, 16 a usage error (seen on 2.26).
 EXIT_NO_FILE = 14
-EXIT_INVALID = 15
 EXIT_USAGE = 16
 
 # Runs a program in a container: (container, argv, env) -> (exit code, stdout, stderr).
@@ -724,8 +722,3 @@ class _Project:
             "netsim does not print the normalised model of `docker compose config`; "
             "use --services or -q"
         )
-
-
-def command_text(argv: Iterable[str]) -> str:
-    """Return a command line as a shell would show it."""
-    return " ".join(shlex.quote(word) for word in argv)

@@ -297,3 +297,34 @@ def test_dns_servers_go_behind_the_embedded_resolver(engine: str) -> None:
     assert "nameserver 127.0.0.11\n" in resolv
     if engine == "28.5":
         assert "# ExtServers: [8.8.8.8 1.1.1.1]\n# Overrides: [nameservers]\n" in resolv
+
+
+def test_project_name_flag_renames_containers_and_networks() -> None:
+    # What Compose 2.26 printed on 28.5 for the same file and commands.
+    text = textwrap.dedent(
+        """\
+        name: myapp
+        compose:
+          services:
+            web: {image: nginx}
+            plain: {image: redis}
+        steps:
+          - docker compose -p other up -d
+        """
+    )
+    w = open_world(load_scenario_text(text))
+    code, _, err = run(w, "docker compose -p other up -d")
+    assert code == 0
+    assert sorted(set(line.split()[1] for line in err.splitlines())) == [
+        "other-plain-1",
+        "other-web-1",
+        "other_default",
+    ]
+    assert run(w, "docker compose ls")[1] == (
+        "NAME                STATUS              CONFIG FILES\n"
+        "other               running(2)          /root/myapp/compose.yaml\n"
+    )
+    # Without -p the folder's project has nothing.
+    assert run(w, "docker compose ps")[1].splitlines()[1:] == []
+    code, _, err = run(w, "docker compose -p other down")
+    assert code == 0 and err.splitlines()[-1] == " Network other_default  Removed"

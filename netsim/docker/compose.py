@@ -564,10 +564,10 @@ class _Project:
         for container in reversed(self.by_level(options.args)):
             if options.args and container.labels.get(SERVICE_LABEL) not in options.args:
                 continue
-            if container.running:
-                out.progress("Container", container.name, "Stopping")
-                self.daemon.stop_container(container)
-                out.progress("Container", container.name, "Stopped")
+            # Compose reports a stop even for a container that is not running (2.26).
+            out.progress("Container", container.name, "Stopping")
+            self.daemon.stop_container(container)
+            out.progress("Container", container.name, "Stopped")
         return out
 
     def cmd_start(self, options: _Options) -> Output:
@@ -575,6 +575,10 @@ class _Project:
         problem = self.unknown_services(options.args)
         if problem:
             return out.fail(problem)
+        wanted = options.args or tuple(s.name for s in self.spec.services)
+        for name in wanted:
+            if not self.service_containers(name):
+                return out.fail(f'service "{name}" has no container to start')
         for container in self.by_level(options.args):
             if not container.running and not self.start(container, out):
                 return out
@@ -652,7 +656,11 @@ class _Project:
         if (port, protocol) in container.exposed:
             # An exposed port without a binding: Compose prints its empty answer.
             return Output(0, [":0\n"])
-        listed = ", ".join(f"{m.host_port}/{m.proto}" for m in container.ports)
+        # Compose lists the container's ports as the Engine summarises them:
+        # an exposed port without a binding has public port 0.
+        bound = {(m.container_port, m.proto) for m in container.ports}
+        unbound = [f"0/{proto}" for port, proto in container.exposed if (port, proto) not in bound]
+        listed = ", ".join(unbound + [f"{m.host_port}/{m.proto}" for m in container.ports])
         return out.fail(f"no port {port}/{protocol} for container {container.name}: {listed}")
 
     # ---- exec, run, config ---------------------------------------------

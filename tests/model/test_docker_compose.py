@@ -328,3 +328,40 @@ def test_project_name_flag_renames_containers_and_networks() -> None:
     assert run(w, "docker compose ps")[1].splitlines()[1:] == []
     code, _, err = run(w, "docker compose -p other down")
     assert code == 0 and err.splitlines()[-1] == " Network other_default  Removed"
+
+
+def test_stop_start_and_port_as_compose_reports_them() -> None:
+    # What Compose 2.26 printed on 28.5 for the same commands.
+    text = textwrap.dedent(
+        """\
+        name: myapp
+        compose:
+          services:
+            web: {image: nginx}
+            plain: {image: redis}
+        steps:
+          - docker compose up -d
+        """
+    )
+    w = open_world(load_scenario_text(text))
+    run(w, "docker compose up -d")
+    stopped = (0, "", " Container myapp-web-1  Stopping\n Container myapp-web-1  Stopped\n")
+    assert run(w, "docker compose stop web") == stopped
+    assert run(w, "docker compose stop web") == stopped
+    code, _, err = run(w, "docker compose up -d")
+    assert code == 0
+    assert sorted(err.splitlines()) == [
+        " Container myapp-plain-1  Running",
+        " Container myapp-web-1  Created",
+        " Container myapp-web-1  Started",
+        " Container myapp-web-1  Starting",
+    ]
+    assert run(w, "docker compose start") == (0, "", "")
+    assert run(w, "docker compose port web 81") == (
+        1,
+        "",
+        "no port 81/tcp for container myapp-web-1: 0/tcp\n",
+    )
+    run(w, "docker compose down")
+    assert run(w, "docker compose start") == (1, "", 'service "web" has no container to start\n')
+    assert run(w, "docker compose stop") == (0, "", "")

@@ -365,7 +365,21 @@ class _Project:
                     return False
                 continue
             if existing is not None:
-                continue
+                found = existing.labels.get(NETWORK_LABEL, "")
+                if found == network.key:
+                    continue
+                # Compose 2.26 refuses a network of that name it did not make.
+                if NETWORK_LABEL not in existing.labels:
+                    out.stderr.append(
+                        f'time="{self.daemon.now_seconds()}" level=warning msg="a network with '
+                        f"name {name} exists but was not created by compose.\\nSet `external: "
+                        'true` to use an existing network"\n'
+                    )
+                out.fail(
+                    f"network {name} was found but has incorrect label {NETWORK_LABEL} "
+                    f'set to "{found}"'
+                )
+                return False
             out.progress("Network", name, "Creating")
             labels = {
                 NETWORK_LABEL: network.key,

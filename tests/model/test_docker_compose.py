@@ -365,3 +365,19 @@ def test_stop_start_and_port_as_compose_reports_them() -> None:
     run(w, "docker compose down")
     assert run(w, "docker compose start") == (1, "", 'service "web" has no container to start\n')
     assert run(w, "docker compose stop") == (0, "", "")
+
+
+def test_a_network_of_the_same_name_not_made_by_compose_is_refused() -> None:
+    w = open_world(load_scenario_text(SCENARIO))
+    run(w, "docker network create shop_default")
+    code, out, err = run(w, "docker compose up -d")
+    assert (code, out) == (1, "")
+    warning, error = err.splitlines()[-2:]
+    assert warning.endswith(
+        'level=warning msg="a network with name shop_default exists but was not created by '
+        'compose.\\nSet `external: true` to use an existing network"'
+    )
+    assert error == (
+        "network shop_default was found but has incorrect label "
+        'com.docker.compose.network set to ""'
+    )

@@ -107,3 +107,11 @@ def test_an_invalid_compose_file_exits_2_with_its_line(tmp_path: Path) -> None:
     code, out, err = run("reach", str(path))
     assert (code, out) == (2, "")
     assert f'{path}:4: services.web.depends_on: service "web" depends on undefined' in err
+
+
+def test_plot_draws_a_plain_compose_file(tmp_path: Path) -> None:
+    code, _, err = run("plot", str(FIXTURES / "gitea" / "compose.yaml"), "--out", str(tmp_path))
+    assert code == 0, err
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["gitea-reach.png", "gitea-topology.png", "gitea-traffic.png"]
+    assert all(p.stat().st_size > 1000 for p in tmp_path.iterdir())

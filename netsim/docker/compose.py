@@ -97,6 +97,11 @@ _FLAGS: dict[str, dict[str, bool]] = {
     "exec": {"detach": False, "env": True, "no-TTY": False, "index": True},
     "ls": {"all": False, "quiet": False, "format": True},
 }
+# Compose 2.26's other commands: they exist, netsim says it does not run them.
+_NOT_SIMULATED = frozenset(
+    "attach build cp create events images kill logs pause pull push rm scale top unpause "
+    "version wait watch alpha".split()
+)
 _SHORT = {
     "d": "detach",
     "v": "volumes",
@@ -135,6 +140,8 @@ def parse_compose(argv: list[str]) -> _Options:
         raise ComposeUsageError("missing command")
     command = argv[i]
     table = _FLAGS.get(command)
+    if table is None and command in _NOT_SIMULATED:
+        raise ComposeUsageError(f"netsim does not simulate `docker compose {command}`", 1)
     if table is None:
         raise ComposeUsageError(f'unknown docker command: "compose {command}"', 1)
     flags: set[str] = set()

@@ -171,6 +171,7 @@ def test_run_rm_runs_a_one_off_container_and_removes_it() -> None:
         ("docker compose ps -x", 16, "unknown shorthand flag: 'x' in -x\n"),
         ("docker compose config --networks", 16, "unknown flag: --networks\n"),
         ("docker compose frobnicate", 1, 'unknown docker command: "compose frobnicate"\n'),
+        ("docker compose logs web", 1, "netsim does not simulate `docker compose logs`\n"),
         ("docker compose up --bogus", 16, "unknown flag: --bogus\n"),
         ("docker compose up -d nosuch", 1, "no such service: nosuch\n"),
         ("docker compose exec web", 1, '"docker compose exec" requires at least 2 arguments.\n'),

@@ -493,7 +493,9 @@ class _Project:
                 name=name,
                 command=command if command is not None else (service.command or ()),
                 entrypoint=service.entrypoint,
-                env=service.environment,
+                # A variable without a value takes the shell's, and the host's shell
+                # has none of the project's: Compose leaves it out.
+                env=tuple(item for item in service.environment if "=" in item),
                 hostname=service.hostname,
                 publish=service.ports if not oneoff else (),
                 expose=service.expose,
@@ -747,7 +749,13 @@ class _Project:
         if "services" in options.flags:
             # In dependency order (seen on 2.26: db before the web that needs it).
             return Output(0, [s.name + "\n" for level in self.ordered() for s in level])
-        return Output().fail(
-            "netsim does not print the normalised model of `docker compose config`; "
-            "use --services or -q"
-        )
+        if self.spec.notes:
+            # Keys netsim does not read would be missing from the model it prints.
+            return Output().fail(
+                "netsim prints `docker compose config` only for files whose every key it "
+                f"reads; this one has keys it does not act on ({self.spec.notes[0]}); "
+                "use --services or -q"
+            )
+        from netsim.docker.compose_config import format_config
+
+        return Output(0, [format_config(self.spec, self.name)])

@@ -175,6 +175,7 @@ class ComposeNetwork:
     internal: bool = False
     attachable: bool = False
     driver: str = "bridge"
+    driver_given: bool = False  # written in the file (Compose then prints it)
     driver_opts: tuple[tuple[str, str], ...] = ()
     subnet: IPv4Network | None = None
     gateway: IPv4Address | None = None
@@ -205,6 +206,9 @@ class ComposeService:
     replicas: int = 1
     extra_hosts: tuple[str, ...] = ()
     dns: tuple[str, ...] | None = None
+    # depends_on as written: (service, restart, required); and which key set replicas.
+    depends_flags: tuple[tuple[str, bool, bool], ...] = ()
+    replicas_key: str = ""
     # The line of each key of the service, for messages about it.
     key_lines: tuple[tuple[str, int], ...] = ()
 
@@ -460,6 +464,7 @@ class _ComposeReader:
                 if driver != "bridge":
                     self.note(value, where, f"{driver!r} is not simulated (only bridge networks)")
                 fields["driver"] = driver
+                fields["driver_given"] = True
             elif option in ("driver_opts", "labels"):
                 fields[option] = self.key_values(value, where)
             elif option == "enable_ipv6":
@@ -472,6 +477,20 @@ class _ComposeReader:
                 name = key
             return ComposeNetwork(key=key, name=name, external=True)
         return ComposeNetwork(key=key, name=name, **fields)  # type: ignore[arg-type]
+
+    def environment(self, node: Node, key: str) -> tuple[str, ...]:
+        """Return ``KEY=VALUE`` items; a bare ``KEY`` is one with no value (null)."""
+        if isinstance(node, SequenceNode):
+            return self.strings(node, key)
+        found = []
+        for name, _, value in self.mapping(node, key):
+            if isinstance(value, ScalarNode) and self.scalar(value, f"{key}.{name}") is None:
+                found.append(name)
+            else:
+                item = self.scalar(value, f"{key}.{name}")
+                text = str(item).lower() if isinstance(item, bool) else str(item)
+                found.append(f"{name}={text}")
+        return tuple(found)
 
     def key_values(self, node: Node, key: str) -> tuple[tuple[str, str], ...]:
         if isinstance(node, SequenceNode):
@@ -630,10 +649,7 @@ class _ComposeReader:
             elif option in ("command", "entrypoint"):
                 fields[option] = self.command_words(value, where)
             elif option == "environment":
-                fields["environment"] = tuple(
-                    f"{k}={v}" if v or isinstance(value, MappingNode) else k
-                    for k, v in self.key_values(value, where)
-                )
+                fields["environment"] = self.environment(value, where)
             elif option == "ports":
                 fields["ports"] = self.ports(value, where)
             elif option == "expose":
@@ -646,13 +662,17 @@ class _ComposeReader:
             elif option == "links":
                 fields["links"] = self.strings(value, where)
             elif option == "depends_on":
-                fields["depends_on"] = self.depends_on(value, where)
+                flags = self.depends_on(value, where)
+                fields["depends_flags"] = flags
+                fields["depends_on"] = tuple(name for name, _, _ in flags)
             elif option == "scale":
                 fields["replicas"] = self.count(value, where)
+                fields["replicas_key"] = "scale"
             elif option == "deploy":
                 for item, item_node, item_value in self.mapping(value, where):
                     if item == "replicas":
                         fields["replicas"] = self.count(item_value, f"{where}.replicas")
+                        fields["replicas_key"] = "deploy"
                     else:
                         self.note(item_node, f"{where}.{item}", "is ignored")
             elif option == "extra_hosts":
@@ -805,14 +825,20 @@ class _ComposeReader:
             )
         return tuple(sorted(found, key=lambda n: n.key))
 
-    def depends_on(self, node: Node, key: str) -> tuple[str, ...]:
+    def depends_on(self, node: Node, key: str) -> tuple[tuple[str, bool, bool], ...]:
+        """Return (service, restart, required) of each dependency, as written."""
         if isinstance(node, SequenceNode):
-            return self.strings(node, key)
-        names: list[str] = []
+            return tuple((name, False, True) for name in self.strings(node, key))
+        names: list[tuple[str, bool, bool]] = []
         for name, _, value in self.mapping(node, key):
+            restart, required = False, True
             for option, option_node, option_value in self.mapping(value, f"{key}.{name}"):
                 if option not in DEPENDS_KEYS:
                     raise self.unknown(option_node, f"{key}.{name}", option)
+                if option == "restart":
+                    restart = self.boolean(option_value, f"{key}.{name}.restart")
+                if option == "required":
+                    required = self.boolean(option_value, f"{key}.{name}.required")
                 if option == "condition":
                     condition = self.string(option_value, f"{key}.{name}.condition")
                     if condition not in DEPENDS_CONDITIONS:
@@ -828,7 +854,7 @@ class _ComposeReader:
                             f"{key}.{name}.condition",
                             "is simulated as service_started (netsim has no health checks)",
                         )
-            names.append(name)
+            names.append((name, restart, required))
         return tuple(names)
 
     def extra_hosts(self, node: Node, key: str) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -382,3 +383,23 @@ def test_a_network_of_the_same_name_not_made_by_compose_is_refused() -> None:
         "network shop_default was found but has incorrect label "
         'com.docker.compose.network set to ""'
     )
+
+
+CONFIG_CASES = Path(__file__).parent / "compose_config"
+
+
+@pytest.mark.parametrize("name", ["rich", "links"])
+def test_config_prints_the_model_as_compose_does(name: str) -> None:
+    compose = (CONFIG_CASES / f"{name}.yaml").read_text()
+    text = "name: myapp\ncompose:\n" + textwrap.indent(compose, "  ") + "steps:\n  - ls\n"
+    w = open_world(load_scenario_text(text))
+    expected = (CONFIG_CASES / f"{name}.expected").read_text()
+    assert run(w, "docker compose config") == (0, expected, "")
+
+
+def test_config_refuses_a_file_with_keys_netsim_does_not_read() -> None:
+    text = SCENARIO.replace("    web:\n", "    web:\n      restart: always\n", 1)
+    code, out, err = run(open_world(load_scenario_text(text)), "docker compose config")
+    assert (code, out) == (1, "")
+    assert err.startswith("netsim prints `docker compose config` only for files whose every key")
+    assert "compose.services.web.restart is ignored" in err

@@ -6,9 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from netsim.errors import NetsimError, ScenarioError
+
+if TYPE_CHECKING:
+    from netsim.scenario.spec import Scenario
 
 EXAMPLES = """\
 examples:
@@ -269,6 +272,14 @@ def _write(path: str, text: str, stdout: TextIO) -> None:
         Path(path).write_text(text, encoding="utf-8")
 
 
+def _compose_notes(scenario: Scenario, stderr: TextIO) -> None:
+    """Print, once, the Compose keys netsim does not simulate or ignores."""
+    for compose in scenario.compose:
+        if compose.notes:
+            stderr.write(f"netsim: {compose.file}: compose keys netsim does not act on:\n")
+            stderr.write("".join(f"  {note}\n" for note in compose.notes))
+
+
 def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.render.pcap import write_run_pcaps
     from netsim.render.transcript import format_header, format_json, format_step
@@ -276,6 +287,7 @@ def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.session import load_scenario, replay
 
     scenario = load_scenario(args.file)
+    _compose_notes(scenario, stderr)
     show = not args.quiet and args.json != "-"
 
     def progress(index: int, total: int, step: StepRecord) -> None:
@@ -314,6 +326,7 @@ def _cmd_trace(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.session import load_scenario, trace
 
     scenario = load_scenario(args.file)
+    _compose_notes(scenario, stderr)
     run, record = trace(scenario, args.probe, engine=args.engine, seed=args.seed, proto=args.proto)
     stdout.write(
         f"# trace {record.probe} after the steps of {scenario.name} "
@@ -329,6 +342,7 @@ def _cmd_reach(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.session import load_scenario, reach
 
     scenario = load_scenario(args.file)
+    _compose_notes(scenario, stderr)
     _, matrix = reach(scenario, engine=args.engine, seed=args.seed)
     if args.json != "-":
         stdout.write(matrix.table())
@@ -342,6 +356,7 @@ def _cmd_plot(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.session import load_scenario, pictures
 
     scenario = load_scenario(args.file)
+    _compose_notes(scenario, stderr)
     drawn = pictures(scenario, engine=args.engine, seed=args.seed, probes=tuple(args.probe))
     args.out.mkdir(parents=True, exist_ok=True)
     for path in plot_all(drawn, args.out, args.format):
@@ -354,6 +369,7 @@ def _cmd_diagram(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     from netsim.session import load_scenario, replay
 
     scenario = load_scenario(args.file)
+    _compose_notes(scenario, stderr)
     if args.format in ("svg", "png") and args.out is None:
         stderr.write(f"netsim: diagram --format {args.format} needs --out FILE\n")
         return EXIT_INVALID

@@ -315,6 +315,8 @@ def build_world(
     world.client = DockerClient(
         daemon=world.daemon,
         execute_in=lambda container, argv, env: shell(world, container, argv, env),
+        compose_files=scenario.compose,
+        workdir=scenario.workdir,
     )
     world.daemon.start()
     return world

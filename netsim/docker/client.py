@@ -19,6 +19,7 @@ from netsim.docker.engines.base import daemon_error
 from netsim.docker.model import Container
 from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
 from netsim.errors import DockerError
+from netsim.scenario.compose import ComposeFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +41,14 @@ class DockerClient:
 
     daemon: Daemon
     execute_in: ContainerExec
+    # The Compose files on the host and the shell's working directory (docker compose).
+    compose_files: tuple[ComposeFile, ...] = ()
+    workdir: str = "/"
 
     def run(self, argv: list[str]) -> CommandOutput:
         """Run ``docker ARGS...`` and return what the CLI prints."""
+        if len(argv) > 1 and argv[1] == "compose":
+            return self._compose(argv[2:])
         try:
             command = parse_docker(argv)
         except UsageError as error:
@@ -54,6 +60,18 @@ class DockerClient:
             )
         result: CommandOutput = handler(command)
         return result
+
+    def _compose(self, argv: list[str]) -> CommandOutput:
+        """Run ``docker compose ...`` (the Compose v2 CLI plugin)."""
+        from netsim.docker.compose import ComposeClient
+
+        def execute(container: Container, words: list[str], env: list[str]) -> tuple[int, str, str]:
+            done = self.execute_in(container, words, env)
+            return done.exit_code, done.stdout, done.stderr
+
+        client = ComposeClient(self.daemon, self.compose_files, self.workdir, execute)
+        done = client.run(argv)
+        return CommandOutput(done.exit_code, "".join(done.stdout), "".join(done.stderr))
 
     def _lookup_error(self, error: DockerError) -> str:
         """Return how the CLI reports a missing container it looked up itself.
@@ -424,6 +442,7 @@ class DockerClient:
                 internal=command.flag("internal"),
                 options=options,
                 labels=labels,
+                attachable=command.flag("attachable"),
             )
         except (DockerError, ValueError) as error:
             message = error.message if isinstance(error, DockerError) else str(error)

@@ -401,6 +401,7 @@ class Daemon:
                 aliases=tuple(request.aliases),
                 ipv4_address=request.ipv4_address,
                 links=tuple(request.links) if user_network else (),
+                ipam_sent=request.endpoint_ipam,
             )
         container = Container(
             id=cid,
@@ -423,6 +424,9 @@ class Daemon:
             auto_remove=request.auto_remove,
             listens=listens,
             detached=request.detached,
+            labels=dict(request.labels),
+            extra_hosts=request.extra_hosts,
+            dns=request.dns,
         )
         self.containers.append(container)
         return container
@@ -739,6 +743,10 @@ class Daemon:
             if child.name != link.alias:
                 names += f" {child.name}"
             entries.append((str(endpoint.address.ip), names))
+        # --add-host (Compose's extra_hosts) lines come before the container's own.
+        for item in container.extra_hosts or ():
+            host, _, address = item.partition(":")
+            entries.append((address, host))
         for endpoint in container.endpoints.values():
             entries.append((str(endpoint.address.ip), _hosts_names(container.hostname)))
         return entries
@@ -880,6 +888,7 @@ class Daemon:
         internal: bool = False,
         options: dict[str, str] | None = None,
         labels: dict[str, str] | None = None,
+        attachable: bool = False,
     ) -> Network:
         """Create a user-defined bridge network.
 
@@ -939,6 +948,7 @@ class Daemon:
             pool=pool,
             options=opts,
             labels=dict(labels or {}),
+            attachable=attachable,
         )
         self._create_bridge(network)
         for rule in self.profile.after_network(self.options):
@@ -970,6 +980,8 @@ class Daemon:
         *,
         aliases: tuple[str, ...],
         ipv4_address: IPv4Address | None,
+        cli_request: bool = True,
+        ipam_sent: bool = True,
     ) -> None:
         """Attach a container to a network (at once if it runs).
 
@@ -999,7 +1011,11 @@ class Daemon:
                 status=400,
             )
         container.networks[network.name] = EndpointConfig(
-            aliases=aliases, ipv4_address=ipv4_address, connected=True
+            aliases=aliases,
+            ipv4_address=ipv4_address,
+            connected=True,
+            ipam_sent=cli_request or ipam_sent,
+            driver_opts_sent=cli_request,
         )
         if container.running:
             try:
@@ -1095,3 +1111,9 @@ class ContainerRequest:
     ipv4_address: IPv4Address | None = None
     auto_remove: bool = False
     detached: bool = True
+    labels: dict[str, str] = field(default_factory=dict)
+    # None: the API request left them out (inspect shows null); Compose sends
+    # an empty ExtraHosts list and no Dns list, the docker CLI the reverse.
+    extra_hosts: tuple[str, ...] | None = None
+    dns: tuple[str, ...] | None = ()
+    endpoint_ipam: bool = False  # Compose always sends an (empty) IPAMConfig

@@ -20,7 +20,17 @@ _GENERATED = (
 
 
 def container_hosts(daemon: Daemon, container: Container) -> str:
-    """Return the container's /etc/hosts."""
+    """Return the container's /etc/hosts.
+
+    A container in ``container:X`` network mode shares X's hosts file (the
+    daemon points its HostsPath at X's; seen with Compose's
+    ``network_mode: service:`` on 20.10 and 28.5).
+    """
+    if container.network_mode.startswith("container:"):
+        target_id = container.network_mode.split(":", 1)[1]
+        target = next((c for c in daemon.containers if c.id == target_id), None)
+        if target is not None and target is not container:
+            container = target
     entries = "".join(f"{ip}\t{names}\n" for ip, names in container.hosts_entries)
     return daemon.profile.hosts_head + entries
 
@@ -53,13 +63,20 @@ def container_resolv_conf(daemon: Daemon, container: Container, host_resolv: str
         for line in host_resolv.splitlines()
         if line.startswith("nameserver ") and len(line.split()) > 1
     ]
+    external = [f"host({server})" for server in servers]
+    overrides = ""
+    if container.dns:
+        # --dns (Compose's dns:) replaces the host's servers behind the
+        # embedded resolver (seen on 28.5: "ExtServers: [8.8.8.8]").
+        external = list(container.dns)
+        overrides = "nameservers"
     return (
         _GENERATED + "nameserver 127.0.0.11\n"
         "options ndots:0\n"
         "\n"
         "# Based on host file: '/etc/resolv.conf' (internal resolver)\n"
-        f"# ExtServers: [{' '.join(f'host({server})' for server in servers)}]\n"
-        "# Overrides: []\n"
+        f"# ExtServers: [{' '.join(external)}]\n"
+        f"# Overrides: [{overrides}]\n"
         "# Option ndots from: internal\n"
     )
 

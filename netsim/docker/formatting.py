@@ -8,6 +8,7 @@ host port differs listed last).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from netsim.docker.daemon import Daemon
@@ -65,8 +66,13 @@ class _Port:
     public: int = 0
 
 
-def displayable_ports(container: Container, profile: EngineProfile) -> str:
-    """Return the PORTS column for a container, host addresses written as the CLI does."""
+def displayable_ports(
+    container: Container, profile: EngineProfile, join: Callable[[str, str], str] | None = None
+) -> str:
+    """Return the PORTS column for a container, host addresses written as the CLI does.
+
+    ``join`` overrides how the profile's CLI writes ``host:port``.
+    """
     ports: list[_Port] = []
     if (
         container.running
@@ -74,13 +80,13 @@ def displayable_ports(container: Container, profile: EngineProfile) -> str:
         and not container.network_mode.startswith("container:")
     ):
         published = {(m.container_port, m.proto) for m in container.ports}
-        for number, proto in container.exposed:
+        for number, proto in container.exposed if container.exposes_ports else ():
             if (number, proto) not in published:
                 ports.append(_Port(number, proto))
         for m in container.ports:
             ports.append(_Port(m.container_port, m.proto, str(m.host_ip), m.host_port))
     ports.sort(key=lambda p: (p.private, p.ip, p.public, p.proto))
-    join = profile.join_host_port
+    join = join or profile.join_host_port
 
     groups: dict[str, list[int]] = {}
     order: list[str] = []
@@ -193,4 +199,33 @@ def format_network_ls(networks: list[Network], template: str | None, no_trunc: b
         return "".join(render_template(template, row) + "\n" for row in rows)
     table = [["NETWORK ID", "NAME", "DRIVER", "SCOPE"]]
     table += [[r["ID"], r["Name"], r["Driver"], r["Scope"]] for r in rows]
+    return tabwrite(table)
+
+
+def compose_join_host_port(host: str, port: str) -> str:
+    """Join an address and port as Compose 2.26's docker/cli library does (``:::80``).
+
+    Compose is built with its own copy of the CLI code, so its ``ps`` writes
+    IPv6 bindings the old way on every engine.
+    """
+    return f"{host}:{port}"
+
+
+def format_compose_ps(containers: list[Container], services: dict[str, str], daemon: Daemon) -> str:
+    """Return ``docker compose ps``'s table (containers sorted by name)."""
+    table = [["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"]]
+    for container in containers:
+        row = _ps_fields(container, daemon)
+        ports = displayable_ports(container, daemon.profile, compose_join_host_port)
+        table.append(
+            [
+                container.name,
+                row["Image"],
+                row["Command"],
+                services.get(container.id, ""),
+                row["RunningFor"],
+                row["Status"],
+                ports,
+            ]
+        )
     return tabwrite(table)

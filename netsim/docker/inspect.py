@@ -27,7 +27,7 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
     network_id = container.network_ids.get(name, "")
     profile = daemon.profile
     ipam: GoStruct | None = None
-    if config.ipv4_address is not None or config.connected:
+    if config.ipv4_address is not None or config.ipam_sent:
         # `docker network connect` always sends an (often empty) IPAMConfig.
         address = str(config.ipv4_address) if config.ipv4_address is not None else ""
         ipam = GoStruct(
@@ -38,7 +38,7 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
     aliases: list[str] | None = list(config.aliases) or (
         [] if config.connected and profile.connected_aliases_never_null else None
     )
-    driver_opts = GoMap(zero="") if config.connected else None
+    driver_opts = GoMap(zero="") if config.driver_opts_sent else None
     links: list[str] | None = list(config.links) or None
     network = next((n for n in daemon.networks if n.name == name), None)
     user_defined = network is not None and network.user_defined
@@ -48,14 +48,16 @@ def _endpoint_settings(daemon: Daemon, container: Container, name: str) -> dict[
     ip = str(endpoint.address.ip) if endpoint else ""
     prefix = endpoint.address.network.prefixlen if endpoint else 0
     gateway = str(endpoint.network.gateway) if endpoint and endpoint.network.gateway else ""
+    if endpoint and endpoint.network.internal and not profile.internal_keeps_default_route:
+        # 28.5 gives an --internal network's endpoints no gateway (and no default route).
+        gateway = ""
     mac = endpoint.mac if endpoint else ""
     if profile.endpoint_settings_have_dns_names:
         dns_names: list[str] | None = None
         if user_defined and (endpoint is not None or config.connected):
             # Set when the endpoint is created, and by `docker network connect`.
-            dns_names = [container.name, *config.aliases, container.short_id]
-            if container.hostname not in dns_names:
-                dns_names.append(container.hostname)
+            names = [container.name, *config.aliases, container.short_id, container.hostname]
+            dns_names = list(dict.fromkeys(names))
         return {
             "IPAMConfig": ipam,
             "Links": links,
@@ -107,8 +109,9 @@ def _ports(container: Container) -> GoMap:
         or container.network_mode.startswith("container:")
     ):
         return ports
-    for port, proto in container.exposed:
-        ports[f"{port}/{proto}"] = None
+    if container.exposes_ports:
+        for port, proto in container.exposed:
+            ports[f"{port}/{proto}"] = None
     for mapping in container.ports:
         entry = ports.get(mapping.key)
         if not isinstance(entry, list):
@@ -155,10 +158,10 @@ def _host_config(daemon: Daemon, container: Container) -> GoStruct:
         ("CapAdd", None),
         ("CapDrop", None),
         ("CgroupnsMode", "host"),
-        ("Dns", []),
+        ("Dns", list(container.dns) if container.dns is not None else None),
         ("DnsOptions", []),
         ("DnsSearch", []),
-        ("ExtraHosts", None),
+        ("ExtraHosts", list(container.extra_hosts) if container.extra_hosts is not None else None),
         ("GroupAdd", None),
         ("IpcMode", "private"),
         ("Cgroup", ""),
@@ -244,7 +247,7 @@ def _config(container: Container) -> GoStruct:
                 list(container.entrypoint) if container.entrypoint is not None else NIL_SLICE
             ),
             "OnBuild": None,
-            "Labels": GoMap(zero=""),
+            "Labels": GoMap(dict(container.labels), zero=""),
         },
         type_name="container.Config",
     )
@@ -405,7 +408,7 @@ def network_inspect(daemon: Daemon, network: Network) -> dict[str, Any]:
                 "Config": configs if network.is_bridge else [],
             },
             "Internal": network.internal,
-            "Attachable": False,
+            "Attachable": network.attachable,
             "Ingress": False,
             "ConfigFrom": {"Network": ""},
             "ConfigOnly": False,

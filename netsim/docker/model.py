@@ -34,6 +34,7 @@ class Network:
     pool: AddressPool | None = None
     options: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    attachable: bool = False
 
     @property
     def short_id(self) -> str:
@@ -59,6 +60,10 @@ class EndpointConfig:
     ipv4_address: IPv4Address | None = None
     links: tuple[str, ...] = ()
     connected: bool = False  # added by `docker network connect` (empty IPAMConfig/DriverOpts)
+    # Whether the API request carried an (empty) IPAMConfig / DriverOpts: the
+    # docker CLI's connect sends both; Compose sends IPAMConfig at create only.
+    ipam_sent: bool = False
+    driver_opts_sent: bool = False
 
 
 @dataclass(slots=True)
@@ -123,6 +128,9 @@ class Container:
     finished_at: float = 0.0
     started_time: str = ""
     finished_time: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    extra_hosts: tuple[str, ...] | None = None  # None: null in inspect
+    dns: tuple[str, ...] | None = ()  # None: null in inspect
 
     @property
     def short_id(self) -> str:
@@ -133,6 +141,18 @@ class Container:
     def running(self) -> bool:
         """Return whether the container runs."""
         return self.state == "running"
+
+    @property
+    def exposes_ports(self) -> bool:
+        """Return whether the daemon reports the exposed ports (``docker ps``, inspect).
+
+        libnetwork's bridge driver keeps a container's exposed ports on its
+        endpoints of non-internal networks only (seen on 20.10 and 28.5: a
+        container only on an ``--internal`` network lists none).
+        """
+        if not self.endpoints:
+            return True
+        return any(not endpoint.network.internal for endpoint in self.endpoints.values())
 
     @property
     def command_line(self) -> tuple[str, ...]:

@@ -21,10 +21,19 @@ Decisions the contract leaves open, made here:
   writes it); they are dropped, as dockerd's ``net.ParseCIDR`` drops them.
 - Declared images: ``entrypoint``/``command`` of ``[]`` mean none; with neither
   key given, the image runs ``docker-entrypoint.sh serve``.
+- ``compose:`` (an extension) is a Compose file inline, or the path of one
+  relative to the scenario's folder. Its project folder on the host is
+  ``/root/<scenario name>``, the file is ``compose.yaml`` there. A list of
+  ``{project: NAME, file: FILE-OR-PATH}`` puts several projects in
+  ``/root/<NAME>``; the host's shell works in the first one's folder.
+- A file with ``services:`` and no ``steps:`` is a plain Compose file: it
+  reads as a scenario whose one step is ``docker compose up -d``, named after
+  the project (its folder's name, or the file's ``name:``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -36,6 +45,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from netsim.errors import PacketSyntaxError, ScenarioError
+from netsim.scenario.compose import ComposeFile, normalize_project_name, read_compose
 from netsim.scenario.probe import CONTAINER_NAME, RESULTS, SYNTAX, parse_probe
 from netsim.scenario.spec import (
     DEFAULT_ENGINE,
@@ -65,7 +75,18 @@ from netsim.scenario.yamlsource import (
     quote,
 )
 
-TOP_KEYS = ("name", "description", "engine", "daemon", "host", "machines", "images", "steps")
+TOP_KEYS = (
+    "name",
+    "description",
+    "engine",
+    "daemon",
+    "host",
+    "machines",
+    "images",
+    "compose",
+    "steps",
+)
+COMPOSE_HOME = "/root"
 DAEMON_KEYS = ("icc", "userland-proxy", "ip-forward", "bip", "default-address-pools")
 POOL_KEYS = ("base", "size")
 HOST_KEYS = ("address", "listen")
@@ -127,13 +148,139 @@ def load_scenario_text(text: str, path: str = "<string>", *, checks: ScenarioChe
 
 def _load(text: str, file: str, checks: ScenarioChecks) -> Scenario:
     document = compose(text, file)
-    return _ScenarioReader(document, checks).read()
+    if _is_compose_file(document):
+        return _compose_scenario(document, text, file, checks)
+    return _ScenarioReader(document, checks, text).read()
+
+
+def _node_text(text: str, node: Node) -> str:
+    """Return the YAML text of ``node`` (a mapping inside a scenario), dedented.
+
+    It starts at the node's first character and runs until the first line
+    indented less than that (the next key or list item of the scenario).
+    """
+    lines = text.splitlines()
+    column = node.start_mark.column
+    taken = [lines[node.start_mark.line][column:]]
+    for line in lines[node.start_mark.line + 1 : node.end_mark.line + 1]:
+        if line.strip() and len(line) - len(line.lstrip(" ")) < column:
+            break
+        taken.append(line[column:])
+    return "\n".join(taken).rstrip() + "\n"
+
+
+def _is_compose_file(document: Document) -> bool:
+    """Return whether a document is a plain Compose file (``services:``, no ``steps:``)."""
+    root = document.root
+    if not isinstance(root, MappingNode):
+        return False
+    keys = {k.value for k, _ in root.value if isinstance(k, ScalarNode)}
+    return "services" in keys and "steps" not in keys
+
+
+def _compose_scenario(document: Document, text: str, file: str, checks: ScenarioChecks) -> Scenario:
+    """Read a plain Compose file as a scenario that runs ``docker compose up -d``."""
+    folder = os.path.basename(os.path.dirname(os.path.abspath(file))) if file != "<string>" else ""
+    project = normalize_project_name(folder) or "project"
+    assert document.root is not None
+    spec = read_compose(
+        document,
+        document.root,
+        text=text,
+        project=project,
+        directory=f"{COMPOSE_HOME}/{folder or project}",
+        filename=os.path.basename(file) if file != "<string>" else "compose.yaml",
+    )
+    images, notes = _assumed_images(spec, checks)
+    spec = dataclasses.replace(spec, notes=spec.notes + notes)
+    _check_compose_images(document, spec, checks, images)
+    name = spec.project.replace("_", "-")
+    return Scenario(
+        path=file,
+        name=name,
+        steps=(CommandStep(index=0, line=1, command="docker compose up -d"),),
+        description=f"The Compose project {spec.project}, started with docker compose up -d.",
+        compose=(spec,),
+        images=images,
+    )
+
+
+def _assumed_images(
+    spec: ComposeFile, checks: ScenarioChecks
+) -> tuple[tuple[ImageSpec, ...], tuple[str, ...]]:
+    """Declare the images of a plain Compose file that netsim's catalog does not know.
+
+    Such an image is assumed to listen on the container ports its services
+    publish or expose, which is what a Compose file says about it; the
+    file's notes say so.
+    """
+    listens: dict[str, set[tuple[int, str]]] = {}
+    for service in spec.services:
+        if checks.image_problem(f"docker run {shlex.quote(service.image)}", ()) is None:
+            continue
+        ports = listens.setdefault(_repository_of(service.image), set())
+        for text in (*service.ports, *service.expose):
+            ports.update(_container_ports(text))
+    images = []
+    notes = []
+    for repository, ports in sorted(listens.items()):
+        listen = tuple(PortSpec(port, proto) for port, proto in sorted(ports))  # type: ignore[arg-type]
+        images.append(
+            ImageSpec(
+                name=repository,
+                listen=listen,
+                entrypoint=DEFAULT_IMAGE_ENTRYPOINT,
+                command=DEFAULT_IMAGE_COMMAND,
+            )
+        )
+        shown = ", ".join(str(p) for p in listen) or "nothing"
+        notes.append(f"image {repository} is not in netsim's catalog: assumed to listen on {shown}")
+    return tuple(images), tuple(notes)
+
+
+def _repository_of(reference: str) -> str:
+    """Return an image reference without its tag or digest."""
+    reference = reference.split("@", 1)[0]
+    head, _, last = reference.rpartition("/")
+    last = last.split(":", 1)[0]
+    return f"{head}/{last}" if head else last
+
+
+def _container_ports(text: str) -> set[tuple[int, str]]:
+    """Return the container ports of a ``-p``/``expose`` form (``8000:80/tcp`` -> 80/tcp)."""
+    spec, _, proto = text.partition("/")
+    target = spec.rsplit(":", 1)[-1]
+    first, _, last = target.partition("-")
+    if not first.isdigit() or (last and not last.isdigit()):
+        return set()
+    end = int(last) if last else int(first)
+    return {(port, proto or "tcp") for port in range(int(first), min(end, int(first) + 100) + 1)}
+
+
+def _check_compose_images(
+    document: Document,
+    spec: ComposeFile,
+    checks: ScenarioChecks,
+    images: tuple[ImageSpec, ...],
+    prefix: str = "",
+) -> None:
+    """Refuse a Compose service whose image netsim cannot run."""
+    for service in spec.services:
+        problem = checks.image_problem(f"docker run {shlex.quote(service.image)}", images)
+        if problem is not None:
+            raise ScenarioError(
+                problem,
+                file=spec.file,
+                line=service.line_of("image"),
+                key=join_key(prefix, f"services.{service.name}.image"),
+            )
 
 
 class _ScenarioReader:
     """Walk one composed document and build the Scenario it describes."""
 
-    def __init__(self, document: Document, checks: ScenarioChecks) -> None:
+    def __init__(self, document: Document, checks: ScenarioChecks, text: str = "") -> None:
+        self.source_text = text
         self.doc = document
         self.file = document.file
         self.checks = checks
@@ -353,6 +500,9 @@ class _ScenarioReader:
         host = self.host(top["host"][1]) if "host" in top else HostSpec()
         machines = self.machines(top["machines"][1], host) if "machines" in top else ()
         images = self.images(top["images"][1]) if "images" in top else ()
+        compose_files = (
+            self.compose_files(top["compose"][1], name, images) if "compose" in top else ()
+        )
         steps = self.steps(top["steps"][1], machines, images)
         return Scenario(
             path=self.file,
@@ -364,7 +514,72 @@ class _ScenarioReader:
             host=host,
             machines=machines,
             images=images,
+            compose=compose_files,
         )
+
+    def compose_files(
+        self, node: Node, name: str, images: tuple[ImageSpec, ...]
+    ) -> tuple[ComposeFile, ...]:
+        """Read ``compose:``: one Compose file, or a list of ``{project:, file:}``."""
+        if not isinstance(node, SequenceNode):
+            return (self.compose(node, "compose", name, images),)
+        found: list[ComposeFile] = []
+        items = self.sequence(node, "compose", "a list of {project: NAME, file: ...}")
+        if not items:
+            raise self.error(node, "compose", "expected at least one {project: NAME, file: ...}")
+        for index, item in enumerate(items):
+            key = f"compose[{index}]"
+            keys = self.mapping(item, key, ("project", "file"), "a mapping {project:, file:}")
+            for needed in ("project", "file"):
+                if needed not in keys:
+                    raise self.missing(item, key, needed, "a project folder name and its file")
+            project = self.string(keys["project"][1], f"{key}.project")
+            if normalize_project_name(project) != project or not project:
+                raise self.error(
+                    keys["project"][1],
+                    f"{key}.project",
+                    f"invalid project name {quote(project)}: use lowercase letters, digits, "
+                    "'-' and '_', starting with a letter or digit",
+                )
+            if any(f.directory == f"{COMPOSE_HOME}/{project}" for f in found):
+                raise self.error(
+                    keys["project"][1], f"{key}.project", f"project {quote(project)} is given twice"
+                )
+            found.append(self.compose(keys["file"][1], f"{key}.file", project, images))
+        return tuple(found)
+
+    def compose(
+        self, node: Node, key: str, name: str, images: tuple[ImageSpec, ...]
+    ) -> ComposeFile:
+        """Read one Compose file: inline, or the path of one next to the scenario."""
+        directory = f"{COMPOSE_HOME}/{name}"
+        prefix = ""
+        if isinstance(node, MappingNode):
+            prefix = key
+            text = _node_text(self.source_text, node)
+            spec = read_compose(
+                self.doc, node, text=text, project=name, directory=directory, key=key
+            )
+        else:
+            relative = self.string(node, key, "a Compose file (a mapping) or its path")
+            base = os.path.dirname(self.file) if self.file != "<string>" else "."
+            path = os.path.join(base, relative)
+            try:
+                with open(path, "rb") as stream:
+                    data = stream.read(MAX_BYTES + 1)
+            except OSError as exc:
+                raise self.error(
+                    node, key, f"cannot read the Compose file {path}: {exc.strerror or exc}"
+                ) from None
+            text = decode(data, path)
+            document = compose(text, path)
+            if document.root is None:
+                raise ScenarioError("empty compose file", file=path, line=1)
+            spec = read_compose(
+                document, document.root, text=text, project=name, directory=directory
+            )
+        _check_compose_images(self.doc, spec, self.checks, images, prefix)
+        return spec
 
     def name(self, node: Node) -> str:
         name = self.string(node, "name", "a name of lowercase letters, digits and '-'")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Literal
 
+from netsim.scenario.compose import ComposeFile
+
 Protocol = Literal["tcp", "udp"]
 ProbeProtocol = Literal["tcp", "udp", "icmp"]
 DEFAULT_ENGINE = "28.5"
@@ -175,6 +177,13 @@ class Scenario:
     host: HostSpec = field(default_factory=HostSpec)
     machines: tuple[MachineSpec, ...] = ()
     images: tuple[ImageSpec, ...] = ()
+    # Compose projects on the host; the shell's working directory is the first one's folder.
+    compose: tuple[ComposeFile, ...] = ()
+
+    @property
+    def workdir(self) -> str:
+        """Return the host shell's working directory: the first Compose project's folder."""
+        return self.compose[0].directory if self.compose else "/"
 
     @property
     def lan(self) -> IPv4Network:

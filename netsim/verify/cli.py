@@ -1,6 +1,7 @@
 """Command line of the real-engine harness (``python -m netsim.verify``).
 
-setup                       install/unpack Docker 20.10 and 28.5 (idempotent, quick when done)
+setup                       install/unpack Docker 20.10 and 28.5 and Compose 2.26 as each CLI's
+                            plugin (idempotent, quick when done)
 status                      say whether each engine can run here, and why not
 run FILE --engine V [--json OUT] [--twice]
                             replay one scenario on a fresh real daemon; --twice replays it
@@ -28,7 +29,12 @@ from typing import Any
 from netsim.docker.engines import engine_names
 from netsim.errors import NetsimError
 from netsim.session import load_scenario, replay
-from netsim.verify.engines import find_engine, setup_engines, unavailable_reason
+from netsim.verify.engines import (
+    compose_unavailable_reason,
+    find_engine,
+    setup_engines,
+    unavailable_reason,
+)
 from netsim.verify.normalise import compare_results, format_disagreements
 from netsim.verify.record import (
     SCENARIO_DIR,
@@ -76,6 +82,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
         reason = unavailable_reason(version)
         print(f"Docker {version}: {'ready' if reason is None else reason}")
         missing += reason is not None
+        if reason is None:
+            # Compose is needed by the compose scenarios only; it does not fail status.
+            compose = compose_unavailable_reason(version)
+            print(f"  docker compose: {'ready' if compose is None else compose}")
     return 1 if missing else 0
 
 
@@ -168,7 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Replay scenarios on real Docker engines (the ground truth).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    setup = commands.add_parser("setup", help="install Docker 20.10 and unpack Docker 28.5")
+    setup = commands.add_parser(
+        "setup", help="install Docker 20.10, unpack Docker 28.5 and Compose 2.26 (CLI plugin)"
+    )
     setup.add_argument("--engine", action="append", choices=ENGINES)
     setup.set_defaults(handler=_cmd_setup)
     status = commands.add_parser("status", help="say whether each engine can run here")

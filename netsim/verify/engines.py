@@ -5,6 +5,10 @@ with its own 20.10 CLI at /usr/bin/docker). Docker 28.5.2 and its CLI come from
 Debian's newer suites; they are downloaded, never installed, and unpacked with
 ``dpkg -x`` into a cache folder, where that ``dockerd`` runs with the system's
 libc, containerd and runc (real-docker.md, "Getting the engines").
+Docker Compose v2 (Debian's ``docker-compose`` 2.26 from trixie) is unpacked
+the same way and linked as a CLI plugin into each engine's own DOCKER_CONFIG
+folder (``cli-plugins/docker-compose``), so ``docker compose`` runs with each
+version's CLI.
 
 The package archive's address is read from the machine's own
 ``/etc/apt/sources.list.d/debian.sources`` at run time; no host name is
@@ -29,6 +33,8 @@ DEBIAN_SOURCES = Path("/etc/apt/sources.list.d/debian.sources")
 APT_PACKAGES = ("docker.io", "busybox-static", "iptables", "iproute2")
 NEW_SUITES = ("trixie", "forky", "sid")
 PACKAGE_VERSION_285 = "28.5.2+dfsg4-5"
+PACKAGE_VERSION_COMPOSE = "2.26.1-4"
+COMPOSE_BANNER = "Docker Compose version 2.26."
 # Tools a replay needs on the machine, besides the engines themselves.
 REQUIRED_TOOLS = ("containerd", "runc", "iptables", "ip", "nsenter", "unshare", "busybox")
 SYSTEM_PATH = "/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -50,6 +56,12 @@ class Engine:
     cli: Path
     sbin_dir: Path
     bin_dir: Path
+    config_dir: Path
+
+    @property
+    def compose_plugin(self) -> Path:
+        """Return where the Compose CLI plugin of this engine's CLI is linked."""
+        return self.config_dir / "cli-plugins" / "docker-compose"
 
     def daemon_path(self) -> str:
         """Return the PATH dockerd runs with."""
@@ -68,6 +80,7 @@ def _layout_2010(cache_root: Path) -> Engine:
         cli=Path("/usr/bin/docker"),
         sbin_dir=Path("/usr/sbin"),
         bin_dir=cache_root / "20.10" / "bin",
+        config_dir=cache_root / "20.10" / "config",
     )
 
 
@@ -80,6 +93,7 @@ def _layout_285(cache_root: Path) -> Engine:
         cli=root / "usr" / "bin" / "docker",
         sbin_dir=root / "usr" / "sbin",
         bin_dir=root / "bin",
+        config_dir=root / "config",
     )
 
 
@@ -134,6 +148,36 @@ def unavailable_reason(version: str, cache_root: Path = CACHE_ROOT) -> str | Non
     return None
 
 
+def compose_binary(cache_root: Path = CACHE_ROOT) -> Path:
+    """Return where the unpacked Docker Compose v2 binary lives (it may not exist yet)."""
+    return cache_root / "compose" / "usr" / "libexec" / "docker" / "cli-plugins" / "docker-compose"
+
+
+def _compose_version(binary: Path) -> str:
+    """Return what ``docker-compose version`` prints, or ``""`` when it cannot run."""
+    try:
+        done = subprocess.run(
+            [str(binary), "version"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except OSError:
+        return ""
+    return done.stdout.strip()
+
+
+def compose_unavailable_reason(version: str, cache_root: Path = CACHE_ROOT) -> str | None:
+    """Return why ``docker compose`` cannot run with engine ``version``'s CLI, or ``None``."""
+    reason = unavailable_reason(version, cache_root)
+    if reason:
+        return reason
+    binary = compose_binary(cache_root)
+    if not _compose_version(binary).startswith(COMPOSE_BANNER):
+        return f"Docker Compose 2.26 is not set up ({binary}): run python -m netsim.verify setup"
+    plugin = engine_layout(version, cache_root).compose_plugin
+    if not plugin.exists() or plugin.resolve() != binary.resolve():
+        return f"{plugin} does not point at {binary}: run python -m netsim.verify setup"
+    return None
+
+
 def debian_archive_uri(sources: Path = DEBIAN_SOURCES) -> str:
     """Return the first ``URIs:`` entry of the machine's deb822 Debian sources file."""
     try:
@@ -182,13 +226,12 @@ def _setup_2010(engine: Engine, cache_root: Path, progress: Progress) -> None:
     _link(engine.bin_dir / "docker", engine.cli)
 
 
-def _setup_285(engine: Engine, cache_root: Path, progress: Progress) -> None:
-    """Download Docker 28.5.2 and its CLI from Debian's newer suites and unpack them."""
-    root = cache_root / "28.5"
-    if _engine_problem(engine, check_link=False) is None:
-        progress("Docker 28.5 already unpacked in " + str(root))
-        _link(engine.bin_dir / "docker", engine.cli)
-        return
+def _download_debs(cache_root: Path, wanted: list[str], progress: Progress) -> list[Path]:
+    """Download packages ``NAME=VERSION`` from Debian's newer suites; return the .deb files.
+
+    apt reads a sources list of its own, derived from the machine's Debian
+    sources file, so the machine's own apt configuration is never changed.
+    """
     apt_dir = cache_root / "apt"
     lists = apt_dir / "lists"
     debs = apt_dir / "debs"
@@ -209,7 +252,6 @@ def _setup_285(engine: Engine, cache_root: Path, progress: Progress) -> None:
     _run(["apt-get", *options, "update"], progress)
     for stale in debs.glob("*.deb"):
         stale.unlink()
-    wanted = [f"docker.io={PACKAGE_VERSION_285}", f"docker-cli={PACKAGE_VERSION_285}"]
     progress("$ apt-get download " + " ".join(wanted))
     done = subprocess.run(
         ["apt-get", *options, "download", *wanted],
@@ -220,10 +262,43 @@ def _setup_285(engine: Engine, cache_root: Path, progress: Progress) -> None:
     )
     if done.returncode != 0:
         raise VerifyError("apt-get download failed:\n" + (done.stdout + done.stderr)[-2000:])
+    return sorted(debs.glob("*.deb"))
+
+
+def _setup_compose(engine: Engine, cache_root: Path, progress: Progress) -> None:
+    """Unpack Docker Compose v2 once and link it as a CLI plugin of ``engine``'s CLI."""
+    binary = compose_binary(cache_root)
+    if _compose_version(binary).startswith(COMPOSE_BANNER):
+        progress("Docker Compose already unpacked in " + str(binary.parent))
+    else:
+        root = cache_root / "compose"
+        debs = _download_debs(cache_root, [f"docker-compose={PACKAGE_VERSION_COMPOSE}"], progress)
+        if root.exists():
+            shutil.rmtree(root)
+        root.mkdir(parents=True)
+        for deb in debs:
+            _run(["dpkg", "-x", str(deb), str(root)], progress)
+        if not _compose_version(binary).startswith(COMPOSE_BANNER):
+            raise VerifyError(f"Docker Compose unpacked but {binary} is not 2.26")
+    _link(engine.compose_plugin, binary)
+
+
+def _setup_285(engine: Engine, cache_root: Path, progress: Progress) -> None:
+    """Download Docker 28.5.2 and its CLI from Debian's newer suites and unpack them."""
+    root = cache_root / "28.5"
+    if _engine_problem(engine, check_link=False) is None:
+        progress("Docker 28.5 already unpacked in " + str(root))
+        _link(engine.bin_dir / "docker", engine.cli)
+        return
+    debs = _download_debs(
+        cache_root,
+        [f"docker.io={PACKAGE_VERSION_285}", f"docker-cli={PACKAGE_VERSION_285}"],
+        progress,
+    )
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    for deb in sorted(debs.glob("*.deb")):
+    for deb in debs:
         _run(["dpkg", "-x", str(deb), str(root)], progress)
     _link(engine.bin_dir / "docker", engine.cli)
     problem = _engine_problem(engine)
@@ -251,6 +326,7 @@ def setup_engines(
         engine = engine_layout(version, cache_root)
         progress(f"== Docker {version}")
         REAL_ENGINES[version].setup(engine, cache_root, progress)
+        _setup_compose(engine, cache_root, progress)
         reason = unavailable_reason(version, cache_root)
         if reason:
             raise VerifyError(reason)

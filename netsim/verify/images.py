@@ -67,6 +67,15 @@ def image_references(scenario: Scenario) -> dict[str, ImageSpec]:
         if ":" not in reference.rsplit("/", 1)[-1] and "@" not in reference:
             reference += ":latest"
         found[reference] = spec
+    for service in (s for c in scenario.compose for s in c.services):
+        # Compose asks for the image as written, ``:latest`` when untagged.
+        spec = find_image(service.image, scenario.images)
+        reference = service.image
+        if spec is None:
+            continue
+        if ":" not in reference.rsplit("/", 1)[-1] and "@" not in reference:
+            reference += ":latest"
+        found[reference] = spec
     return found
 
 

@@ -13,8 +13,11 @@ is replaced (real-docker.md, "Replaying a scenario"):
 - veth names (``veth1a2b3c4``) → ``veth<1>``...;
 - iptables packet/byte counters, iptables-save's dates;
 - the embedded DNS's random ports in NAT rules;
-- ``docker ps`` durations (``Up 2 seconds``, ``Less than a second ago``...),
-  with the table re-aligned as the CLI aligns it;
+- ``docker ps`` and ``docker compose ps`` durations (``Up 2 seconds``, ``Less
+  than a second ago``...), with the table re-aligned as the CLI aligns it;
+- the order of ``docker compose``'s progress lines on stderr: Compose runs
+  the operations of one dependency level concurrently, so their lines
+  interleave at random; they are compared sorted;
 - RFC 3339 timestamps and ``"Pid": N`` in inspect output;
 - the peer port of a probe (``172.17.0.1:40412`` → ``172.17.0.1:*``);
 - the line order of ``docker port`` (Go map order in 20.10), and of a
@@ -61,6 +64,8 @@ BIND_FAMILY = re.compile(r"Bind for (?:0\.0\.0\.0|::):(\d+) failed")
 PING_TIME = re.compile(r"\btime[=<][\d.]+ ?ms\b|\btime \d+ms\b")
 PING_RTT = re.compile(r"= [\d.]+/[\d.]+/[\d.]+(?:/[\d.]+)? ms")
 TABLE_HEADERS = ("CONTAINER ID", "NETWORK ID")
+# `docker compose ps`: NAME first, padded to the widest name.
+COMPOSE_PS_HEADER = re.compile(r"NAME +IMAGE +COMMAND +SERVICE ")
 # IPv4 ranges whose 02:42:<address> MACs 20.10 derives from a container's address.
 DERIVED_MAC_RANGES = (
     ipaddress.IPv4Network("172.16.0.0/12"),
@@ -141,7 +146,7 @@ class Normaliser:
         if not text:
             return text
         lines = text.split("\n")
-        if any(line.startswith(TABLE_HEADERS) for line in lines):
+        if any(_is_table_header(line) for line in lines):
             return self._tables(lines)
         return self._plain(text)
 
@@ -173,7 +178,7 @@ class Normaliser:
         index = 0
         while index < len(lines):
             line = lines[index]
-            if not line.startswith(TABLE_HEADERS):
+            if not _is_table_header(line):
                 out.append(self._plain(line))
                 index += 1
                 continue
@@ -201,6 +206,8 @@ class Normaliser:
                 if _is_docker_ps(step.get("command", "")):
                     # `docker ps --format '{{.Status}}'` prints durations outside a table.
                     step["stdout"] = DURATION.sub("<duration>", step["stdout"])
+                if _is_compose(step.get("command", "")):
+                    step["stderr"] = _sorted_lines(step["stderr"])
                 if _is_docker_port(step.get("command", "")):
                     step["stdout"] = _sorted_lines(step["stdout"])
                 elif _is_env(step):
@@ -210,6 +217,11 @@ class Normaliser:
                 if isinstance(step.get("peer"), str):
                     step["peer"] = PORT_PEER.sub(":*", step["peer"])
         return normal
+
+
+def _is_table_header(line: str) -> bool:
+    """Return whether a line is the header of a CLI table whose cells are normalised."""
+    return line.startswith(TABLE_HEADERS) or COMPOSE_PS_HEADER.match(line) is not None
 
 
 def _cell(row: str, starts: list[int], i: int) -> str:
@@ -241,6 +253,15 @@ def _is_docker_ps(command: str) -> bool:
         ["docker", "container", "list"],
         ["docker", "container", "ps"],
     )
+
+
+def _is_compose(command: str) -> bool:
+    """Return whether a command runs Compose (``docker compose ...``)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return False
+    return words[:2] == ["docker", "compose"]
 
 
 def _is_docker_port(command: str) -> bool:

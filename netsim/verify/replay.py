@@ -35,7 +35,7 @@ from netsim.scenario.spec import (
     Scenario,
 )
 from netsim.session.replay import check_output
-from netsim.verify.engines import Engine, find_engine
+from netsim.verify.engines import Engine, compose_unavailable_reason, find_engine
 from netsim.verify.images import build_rootfs, image_config, image_references, import_argv
 from netsim.verify.world import AGENT, World, stop_process
 
@@ -93,6 +93,9 @@ class Replay:
         """Make the images, replay every step, and return the result."""
         try:
             self.make_images()
+            for compose in self.scenario.compose:
+                # The first project's folder is the host shell's working directory.
+                self.world.write_host_file(compose.path, compose.text)
             steps = []
             for step in self.scenario.steps:
                 if isinstance(step, ProbeStep):
@@ -314,5 +317,10 @@ def replay_scenario(
     say: Progress = progress or quiet
     engine = engine or find_engine(version)
     say(f"replaying {scenario.name} on Docker {version}")
-    with World(scenario, engine) as world:
+    workdir = scenario.workdir
+    if scenario.compose:
+        reason = compose_unavailable_reason(version)
+        if reason:
+            raise VerifyError(reason)
+    with World(scenario, engine, host_workdir=workdir) as world:
         return Replay(scenario, world, say).run()

@@ -49,7 +49,8 @@ SHELL = ("sh", "-c")
 STALE_COMMANDS = ("sleep 2147483647", "dockerd", "containerd")
 
 # Runs inside the new mount and UTS namespaces; "$1" is the work folder, "$2"
-# the hostname, "$3" "docker" for the Docker host.
+# the hostname, "$3" "docker" for the Docker host, "$4" the folder the anchor
+# waits in (the host shell's working directory, made in the private /root).
 ANCHOR_SCRIPT = r"""
 set -e
 work="$1"
@@ -68,6 +69,8 @@ if [ "$3" = docker ]; then
     mount --bind "$work/data" /var/lib/docker
     mount --bind "$work/exec" /run/docker
 fi
+mkdir -p "$4"
+cd "$4"
 echo ready > "$work/ready"
 exec sleep 2147483647
 """
@@ -236,6 +239,8 @@ class World:
     namespaces: list[str] = field(default_factory=list)
     dockerd: subprocess.Popen[bytes] | None = None
     log: list[str] = field(default_factory=list)
+    # The host shell's working directory (a compose scenario's project folder).
+    host_workdir: str = "/"
 
     @property
     def host(self) -> Node:
@@ -347,6 +352,7 @@ class World:
             str(node.work),
             node.name,
             "docker" if docker else "plain",
+            self.host_workdir if docker else "/",
         ]
         with open(node.work / "anchor.log", "wb") as log:
             node.anchor = subprocess.Popen(
@@ -458,6 +464,7 @@ class World:
             f"PATH={self.engine.shell_path()}",
             "HOME=/root",
             f"DOCKER_HOST={DOCKER_SOCKET}",
+            f"DOCKER_CONFIG={self.engine.config_dir}",
         ]
 
     def run(
@@ -465,11 +472,25 @@ class World:
     ) -> CommandResult:
         """Run a shell command line on a node as typed there (busybox sh, like the contract's)."""
         node = self.nodes[node_name]
+        prefix = node.nsenter()
         if node_name == "host":
             env = self.shell_env()
+            # The anchor waits in the working directory; ``--wd`` alone takes its.
+            prefix = [*prefix[:-1], "--wd"]
         else:
             env = ["env", "-i", f"PATH={SYSTEM_PATH}", "HOME=/root"]
-        return self._capture([*node.nsenter(), *env, *SHELL, command], timeout)
+        return self._capture([*prefix, *env, *SHELL, command], timeout)
+
+    def write_host_file(self, path: str, text: str) -> None:
+        """Write ``text`` to ``path`` in the host's own mount namespace (its private /root)."""
+        staged = self.work / "staged-file"
+        staged.write_text(text)
+        folder = path.rsplit("/", 1)[0] or "/"
+        script = 'mkdir -p "$1" && cp "$2" "$3"'
+        argv = [*self.host.nsenter(), "sh", "-c", script, "sh", folder, str(staged), path]
+        done = self._capture(argv, 30.0)
+        if done.exit_code != 0:
+            raise VerifyError(f"cannot write {path} on the host: {done.stderr.strip()}")
 
     def docker(self, args: list[str], *, timeout: float = COMMAND_TIMEOUT) -> CommandResult:
         """Run the version's docker CLI on the host for the harness's own needs."""

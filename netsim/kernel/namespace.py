@@ -330,6 +330,7 @@ class NetworkNamespace:
         self._sorted: list[Interface] | None = None
         self._next_index = 1
         self._netnsids: dict[int, NetworkNamespace] = {}
+        self._nsid_of: dict[int, int] = {}  # id() of a namespace in _netnsids -> its nsid
         lo = Interface(self, "lo", self._allocate_index(), "loopback", LOOPBACK_MAC)
         self._register(lo)
 
@@ -365,13 +366,13 @@ class NetworkNamespace:
 
     def netnsid_of(self, other: NetworkNamespace) -> int:
         """Return (allocating the lowest free one) the id this namespace uses for ``other``."""
-        for nsid, ns in self._netnsids.items():
-            if ns is other:
-                return nsid
-        nsid = 0
-        while nsid in self._netnsids:
-            nsid += 1
+        known = self._nsid_of.get(id(other))
+        if known is not None:
+            return known
+        # Ids are never freed here, so the lowest free one is the count so far.
+        nsid = len(self._netnsids)
         self._netnsids[nsid] = other
+        self._nsid_of[id(other)] = nsid
         return nsid
 
     # -- links ---------------------------------------------------------------

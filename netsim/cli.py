@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from netsim.errors import NetsimError, ScenarioError
 
@@ -112,11 +113,25 @@ def _parser() -> argparse.ArgumentParser:
         "published host ports, machine ports) from every source (host, machines, "
         "containers) and print the matrix.",
         epilog="examples:\n  netsim reach scenarios/two-networks.yaml\n"
-        "  netsim reach scenarios/icc-disabled.yaml --json reach.json\n",
+        "  netsim reach scenarios/icc-disabled.yaml --json reach.json\n"
+        "  netsim reach big.yaml --json reach.json --form compact --progress\n\n"
+        "Above 100,000 cells the JSON is the compact form (docs/scenario-format.md) and\n"
+        "the text a summary; netsim.results.reach.read_reach_json reads either form.\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     reach.add_argument("file", type=Path, help="the scenario YAML file")
     reach.add_argument("--json", metavar="OUT", help="write the matrix as JSON ('-': stdout)")
+    reach.add_argument(
+        "--form",
+        choices=("auto", "cells", "compact"),
+        default="auto",
+        help="JSON form: the contract's cells, the compact form, or by size (default)",
+    )
+    reach.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on standard error even when it is not a terminal",
+    )
     reach.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     reach.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
@@ -239,17 +254,58 @@ def _cmd_trace(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _cmd_reach(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    import json
-
+    from netsim.render.reach import format_reach_json
     from netsim.session import load_scenario, reach
 
     scenario = load_scenario(args.file)
-    _, matrix = reach(scenario, engine=args.engine, seed=args.seed)
+    with _progress_bars(stderr, shown=args.progress) as bar:
+        steps = bar("steps")
+        _, matrix = reach(
+            scenario,
+            engine=args.engine,
+            seed=args.seed,
+            progress=bar("sources"),
+            replay_progress=None if steps is None else lambda i, n, _: steps(i + 1, n),
+        )
     if args.json != "-":
-        stdout.write(matrix.table())
+        stdout.write(matrix.text())
     if args.json:
-        _write(args.json, json.dumps(matrix.as_json(), indent=2) + "\n", stdout)
+        compact = {"auto": None, "cells": False, "compact": True}[args.form]
+        _write(args.json, format_reach_json(matrix, compact=compact), stdout)
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _progress_bars(
+    stderr: TextIO, *, shown: bool
+) -> Iterator[Callable[[str], Callable[[int, int], None] | None]]:
+    """Yield ``bar(unit)``: a progress callback (done, total) drawing on ``stderr``, or None.
+
+    Bars are drawn when ``stderr`` is a terminal or when asked (``shown``),
+    one stage after another (a new bar closes the one before), each from its
+    first call on; they never go to standard output, which may carry JSON.
+    """
+    bars: list[Any] = []
+
+    def bar(unit: str) -> Callable[[int, int], None] | None:
+        if not (shown or stderr.isatty()):
+            return None
+        from tqdm import tqdm
+
+        def progress(done: int, total: int) -> None:
+            if not bars or bars[-1].unit != unit:
+                for old in bars:
+                    old.close()
+                bars.append(tqdm(total=total, file=stderr, unit=unit, mininterval=0.5))
+            bars[-1].update(done - bars[-1].n)
+
+        return progress
+
+    try:
+        yield bar
+    finally:
+        for old in bars:
+            old.close()
 
 
 def _cmd_plot(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

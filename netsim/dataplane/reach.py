@@ -11,6 +11,7 @@ plane, without trace recording).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any, cast
 
@@ -20,6 +21,8 @@ from netsim.results.reach import Destination, ReachCell, ReachMatrix
 from netsim.scenario.spec import ProbeProtocol, ProbeStep
 
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1}
+# Told (sources answered, sources in all) after each source's row of the matrix.
+ReachProgress = Callable[[int, int], None]
 
 if TYPE_CHECKING:
     from netsim.dataplane.flow import Symmetry
@@ -61,21 +64,31 @@ def destinations_of(world: World) -> tuple[Destination, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def reach_matrix(world: World, *, seed: int = 0, method: str = "flow") -> ReachMatrix:
+def reach_matrix(
+    world: World,
+    *,
+    seed: int = 0,
+    method: str = "flow",
+    progress: ReachProgress | None = None,
+) -> ReachMatrix:
     """Probe every destination from every source; the world is left as it was.
 
     ``method`` is ``flow`` (the flow evaluator, grouped; the default) or
     ``packets`` (one packet-level simulation per cell). Both give the same cells.
+    ``progress`` is told after each source's row.
     """
     sources = sources_of(world)
     destinations = destinations_of(world)
     if method == "flow":
-        return ReachMatrix(sources, destinations, flow_cells(world, sources, destinations, seed))
+        answered = flow_cells(world, sources, destinations, seed, progress=progress)
+        return ReachMatrix(sources, destinations, answered)
     if method != "packets":
         raise ValueError(f"unknown reach method {method!r}: expected 'flow' or 'packets'")
     rng = random.Random(seed)
     cells = []
-    for source in sources:
+    for row, source in enumerate(sources):
+        if progress is not None and row:
+            progress(row, len(sources))
         for destination in destinations:
             proto = cast(ProbeProtocol, destination.proto)
             step = ProbeStep(0, 0, source, str(destination.address), destination.port, proto)
@@ -83,6 +96,8 @@ def reach_matrix(world: World, *, seed: int = 0, method: str = "flow") -> ReachM
                 world, step, record=False, rng=random.Random(rng.getrandbits(64))
             )
             cells.append(ReachCell(source, destination, outcome.result, outcome.served_by))
+    if progress is not None:
+        progress(len(sources), len(sources))
     return ReachMatrix(sources, destinations, tuple(cells))
 
 
@@ -93,6 +108,7 @@ def flow_cells(
     seed: int,
     *,
     group: bool = True,
+    progress: ReachProgress | None = None,
 ) -> tuple[ReachCell, ...]:
     """Answer every cell with the flow evaluator, once per group of interchangeable cells.
 
@@ -186,7 +202,9 @@ def flow_cells(
     cells: list[ReachCell] = []
     append = cells.append
     cell = ReachCell
-    for source in sources:
+    for row, source in enumerate(sources):
+        if progress is not None and row:
+            progress(row, len(sources))
         namespace = world.namespace_of(source)
         assert namespace is not None
         node = plane.node_of(namespace)
@@ -224,6 +242,8 @@ def flow_cells(
             target, port, proto = asked[index]
             outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
             append(cell(source, destination, outcome.result, outcome.served_by))
+    if progress is not None:
+        progress(len(sources), len(sources))
     return tuple(cells)
 
 

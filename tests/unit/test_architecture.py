@@ -32,8 +32,9 @@ LAYERS: dict[str, int] = {
     "session": 7,
     "render": 8,
     "verify": 8,
-    "cli": 9,
-    "__main__": 10,
+    "batch": 9,
+    "cli": 10,
+    "__main__": 11,
 }
 # What the renderers must never reach, directly or through other modules.
 RENDER_FORBIDDEN = ("netsim.world", "netsim.session", "netsim.runner")

@@ -150,6 +150,7 @@ def run_batch(
     workers: int = 1,
     scheduler: str | None = None,
     progress: BatchProgress | None = None,
+    connect_timeout: float = 10.0,
 ) -> Iterator[BatchResult]:
     """Yield every job's result in job order, running ``workers`` local processes or on Dask.
 
@@ -160,7 +161,7 @@ def run_batch(
     """
     total = len(jobs)
     if scheduler is not None:
-        yield from _on_dask(jobs, scheduler, progress)
+        yield from _on_dask(jobs, scheduler, progress, connect_timeout)
         return
     if workers <= 1:
         for done, job in enumerate(jobs, start=1):
@@ -194,7 +195,10 @@ def _in_order(
 
 
 def _on_dask(
-    jobs: Sequence[BatchJob], scheduler: str, progress: BatchProgress | None
+    jobs: Sequence[BatchJob],
+    scheduler: str,
+    progress: BatchProgress | None,
+    connect_timeout: float,
 ) -> Iterator[BatchResult]:
     try:
         from dask.distributed import Client, as_completed
@@ -203,7 +207,7 @@ def _on_dask(
             "netsim batch --scheduler needs Dask distributed: pip install 'netsim[batch]'"
         ) from None
     try:
-        client = Client(scheduler, timeout=10)  # type: ignore[no-untyped-call]
+        client = Client(scheduler, timeout=connect_timeout)  # type: ignore[no-untyped-call]
     except OSError as error:
         raise NetsimError(
             f"netsim batch: cannot reach the scheduler at {scheduler}: {error}"

@@ -110,4 +110,4 @@ def test_an_unreachable_scheduler_is_a_clear_error() -> None:
     pytest.importorskip("dask.distributed")
     jobs = batch_jobs(FILES[:1], [None], "run")
     with pytest.raises(NetsimError, match="cannot reach the scheduler at tcp://127.0.0.1:9"):
-        list(run_batch(jobs, scheduler="tcp://127.0.0.1:9"))
+        list(run_batch(jobs, scheduler="tcp://127.0.0.1:9", connect_timeout=1.0))

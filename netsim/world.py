@@ -227,10 +227,7 @@ class World:
 
     def container(self, name: str) -> Container | None:
         """Return the container with this name, if any."""
-        for container in self.daemon.containers:
-            if container.name == name:
-                return container
-        return None
+        return self.daemon.container_named(name)
 
     def namespace_of(self, node: str) -> NetworkNamespace | None:
         """Return the namespace of the host, a machine or a running container."""

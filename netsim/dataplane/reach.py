@@ -149,16 +149,12 @@ def flow_cells(
     hosts = {a for key_ns in (id(world.host),) for a in symmetry.own.get(key_ns, ())}
     targets = []
     groups: dict[object, int] = {}
+    relayed: dict[tuple[str, int], list[int]] = {}
+    for b in bindings:
+        relayed.setdefault((b.protocol, b.host_port), []).append(b.container_port)
     for index, destination in enumerate(destinations):
         protocol = PROTOCOLS[destination.proto]
-        ports = (
-            destination.port,
-            *(
-                b.container_port
-                for b in bindings
-                if b.protocol == destination.proto and b.host_port == destination.port
-            ),
-        )
+        ports = (destination.port, *relayed.get((destination.proto, destination.port), ()))
         held = holder.get(destination.address)
         port_key = (destination.proto, destination.port)
         if (
@@ -189,8 +185,13 @@ def flow_cells(
         by_address.setdefault(destination.address, []).append(index)
         for port in ports:
             by_port.setdefault((protocol, port), []).append(index)
+    loopback = [
+        i for address, indexes in by_address.items() if int(address) >> 24 == 127 for i in indexes
+    ]
     rng = random.Random(seed)
     getrandbits = rng.getrandbits
+    from_bytes = int.from_bytes
+    width = len(targets)
     dest_names = [None if t[3] is None else names[t[3]][0] for t in targets]
     asked = [(str(d.address), d.port, d.proto) for d in destinations]
     probe = plane.probe
@@ -209,11 +210,16 @@ def flow_cells(
         assert namespace is not None
         node = plane.node_of(namespace)
         mine = id(namespace)
-        related = _related(symmetry, mine, targets, by_address, by_port) if grouped else None
+        related = (
+            _related(symmetry, mine, targets, by_address, by_port, loopback) if grouped else None
+        )
         memo = memos.setdefault(symmetry.classes[mine], {})
         own_names = names.get(mine, ())
+        # Each cell's seed is the next 64 random bits, drawn for the whole row at
+        # once (the same numbers, in the same order) and read only where a cell
+        # is probed.
+        row_seeds = getrandbits(width * 64).to_bytes(width * 8, "little") if width else b""
         for index, (destination, _, _, dest_key, cluster_id) in enumerate(targets):
-            pair_seed = getrandbits(64)
             if related is not None and index not in related:
                 # A representative cell (source i, destination at j) answers (k, l) when
                 # i is not l and k is not j: each swap must leave the other pair alone.
@@ -226,6 +232,7 @@ def flow_cells(
                         break
                 else:
                     target, port, proto = asked[index]
+                    pair_seed = from_bytes(row_seeds[index * 8 : index * 8 + 8], "little")
                     outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
                     if outcome.served_by not in own_names:
                         memo.setdefault(cluster_id, []).append(
@@ -240,6 +247,7 @@ def flow_cells(
                     append(cell(source, destination, outcome.result, outcome.served_by))
                 continue
             target, port, proto = asked[index]
+            pair_seed = from_bytes(row_seeds[index * 8 : index * 8 + 8], "little")
             outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
             append(cell(source, destination, outcome.result, outcome.served_by))
     if progress is not None:
@@ -253,14 +261,16 @@ def _related(
     targets: list[Any],
     by_address: dict[IPv4Address, list[int]],
     by_port: dict[tuple[int, int], list[int]],
+    loopback: list[int],
 ) -> set[int]:
-    """Return the destinations that may involve the source's own namespace."""
-    related: set[int] = set()
+    """Return the destinations that may involve the source's own namespace.
+
+    ``loopback`` lists the destinations at 127/8 addresses, which every source
+    answers itself.
+    """
+    related: set[int] = set(loopback)
     for address in symmetry.own.get(namespace, ()):
         related.update(by_address.get(address, ()))
-    for address, indexes in by_address.items():
-        if int(address) >> 24 == 127:
-            related.update(indexes)
     for exposure in symmetry.exposures.get(namespace, ()):
         first, last = exposure.ports.first, exposure.ports.last
         if last - first < 4096:

@@ -233,6 +233,10 @@ class Daemon:
                 return matches[0]
         raise DockerError(f"No such container: {ref}", status=404)
 
+    def container_named(self, name: str) -> Container | None:
+        """Return the container with exactly this name, if any."""
+        return self._by_name.get(name)
+
     def find_network(self, ref: str) -> Network:
         """Return the network a name, ID or unique ID prefix refers to.
 

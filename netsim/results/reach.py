@@ -133,13 +133,16 @@ class ReachMatrix:
         Results are counted over all cells, then per kind of destination
         (published host ports; the others).
         """
-        published = {d for d in self.destinations if d.label.endswith(" (published)")}
-        # One pass, counted in C: (is the destination published?, result).
-        pairs = Counter((c.destination in published, c.result) for c in self.cells)
+        published = {id(d) for d in self.destinations if d.label.endswith(" (published)")}
+        # One pass counted in C, by the destination's identity (hashing the
+        # value costs more than counting): (destination, result).
+        pairs = Counter((id(c.destination), c.result) for c in self.cells)
         total: Counter[str] = Counter()
         kinds: dict[str, Counter[str]] = {}
-        for (is_published, result), count in pairs.items():
-            kind = "published host ports" if is_published else "container, host and machine ports"
+        for (key, result), count in pairs.items():
+            kind = (
+                "published host ports" if key in published else "container, host and machine ports"
+            )
             kinds.setdefault(kind, Counter())[str(result)] += count
             total[str(result)] += count
         rank = {name: i for i, name in enumerate(RESULT_ORDER)}

@@ -124,7 +124,7 @@ class ReachMatrix:
             "sources": list(self.sources),
             "destinations": [{"label": d.label, "target": d.target} for d in self.destinations],
             "classes": [{"result": r, "served_by": s} for r, s in classes],
-            "codes": [codes[i : i + width] for i in range(0, len(codes), width)],
+            "codes": [codes[i * width : (i + 1) * width] for i in range(len(self.sources))],
         }
 
     def summary(self) -> str:

@@ -33,6 +33,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface
 
 from netsim.errors import KernelError
 from netsim.kernel.evaluate import EvalContext
+from netsim.kernel.iptables import Command
 from netsim.kernel.netfilter import Netfilter
 from netsim.kernel.rules import Resolver
 
@@ -315,11 +316,12 @@ class NetworkNamespace:
         *,
         registered_name: str | None = None,
         resolver: Resolver | None = None,
+        parsed: dict[tuple[str, ...], Command] | None = None,
     ) -> None:
         self.name = name
         self.registered_name = registered_name
         self.sysctls = Sysctls()
-        self.netfilter = Netfilter(resolver)
+        self.netfilter = Netfilter(resolver, parsed=parsed)
         self.neighbours: dict[IPv4Address, str] = {}  # placeholder: address -> MAC
         self.routes: list[Route] = []
         self._links: dict[int, Interface] = {}

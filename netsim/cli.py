@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -125,11 +126,25 @@ def _parser() -> argparse.ArgumentParser:
         "published host ports, machine ports) from every source (host, machines, "
         "containers) and print the matrix.",
         epilog="examples:\n  netsim reach scenarios/two-networks.yaml\n"
-        "  netsim reach scenarios/icc-disabled.yaml --json reach.json\n",
+        "  netsim reach scenarios/icc-disabled.yaml --json reach.json\n"
+        "  netsim reach big.yaml --json reach.json --form compact --progress\n\n"
+        "Above 100,000 cells the JSON is the compact form (docs/scenario-format.md) and\n"
+        "the text a summary; netsim.results.reach.read_reach_json reads either form.\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     reach.add_argument("file", type=Path, help="the scenario YAML file")
     reach.add_argument("--json", metavar="OUT", help="write the matrix as JSON ('-': stdout)")
+    reach.add_argument(
+        "--form",
+        choices=("auto", "cells", "compact"),
+        default="auto",
+        help="JSON form: the contract's cells, the compact form, or by size (default)",
+    )
+    reach.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on standard error even when it is not a terminal",
+    )
     reach.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     reach.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
@@ -190,6 +205,36 @@ def _parser() -> argparse.ArgumentParser:
     _add_report_parser(commands, engines)
     _add_shell_parser(commands, engines)
     _add_comparison_parsers(commands, engines)
+
+    batch = commands.add_parser(
+        "batch",
+        help="run many scenarios in parallel (local processes or a Dask cluster)",
+        description="Run a task on every scenario file, on every engine given: 'run' writes "
+        "each JSON result, 'reach' each matrix, 'plot' each scenario's pictures. Writes "
+        "the files and DIR/results.jsonl (one JSON line per file and engine, in the order "
+        "given, also printed); the output is the same whatever the workers.",
+        epilog="examples:\n  netsim batch scenarios/*.yaml --engine 20.10,28.5 --jobs 4 --out out\n"
+        "  netsim batch submissions/*.yaml --task reach --scheduler tcp://10.0.0.5:8786 "
+        "--out out\n\nexit code: 0 all ran and every expectation held, 1 an expectation "
+        "failed, 2 a file was invalid.\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    batch.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
+    batch.add_argument("--out", type=Path, required=True, help="directory for the results")
+    batch.add_argument(
+        "--engine",
+        help=f"comma-separated Docker versions ({', '.join(engines)}); default: each file's own",
+    )
+    batch.add_argument("--task", choices=("run", "reach", "plot"), default="run")
+    batch.add_argument(
+        "--jobs", type=int, default=1, help="local worker processes (default 1: this process)"
+    )
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler to run on")
+    batch.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on standard error even when it is not a terminal",
+    )
     return parser
 
 
@@ -337,18 +382,90 @@ def _cmd_trace(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _cmd_reach(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    import json
-
+    from netsim.render.reach import format_reach_json
     from netsim.session import load_scenario, reach
 
     scenario = load_scenario(args.file)
     _compose_notes(scenario, stderr)
-    _, matrix = reach(scenario, engine=args.engine, seed=args.seed)
+    with _progress_bars(stderr, shown=args.progress) as bar:
+        steps = bar("steps")
+        _, matrix = reach(
+            scenario,
+            engine=args.engine,
+            seed=args.seed,
+            progress=bar("sources"),
+            replay_progress=None if steps is None else lambda i, n, _: steps(i + 1, n),
+        )
     if args.json != "-":
-        stdout.write(matrix.table())
+        stdout.write(matrix.text())
     if args.json:
-        _write(args.json, json.dumps(matrix.as_json(), indent=2) + "\n", stdout)
+        compact = {"auto": None, "cells": False, "compact": True}[args.form]
+        _write(args.json, format_reach_json(matrix, compact=compact), stdout)
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _progress_bars(
+    stderr: TextIO, *, shown: bool
+) -> Iterator[Callable[[str], Callable[[int, int], None] | None]]:
+    """Yield ``bar(unit)``: a progress callback (done, total) drawing on ``stderr``, or None.
+
+    Bars are drawn when ``stderr`` is a terminal or when asked (``shown``),
+    one stage after another (a new bar closes the one before), each from its
+    first call on; they never go to standard output, which may carry JSON.
+    """
+    bars: list[Any] = []
+
+    def bar(unit: str) -> Callable[[int, int], None] | None:
+        if not (shown or stderr.isatty()):
+            return None
+        from tqdm import tqdm
+
+        def progress(done: int, total: int) -> None:
+            if not bars or bars[-1].unit != unit:
+                for old in bars:
+                    old.close()
+                bars.append(tqdm(total=total, file=stderr, unit=unit, mininterval=0.5))
+            bars[-1].update(done - bars[-1].n)
+
+        return progress
+
+    try:
+        yield bar
+    finally:
+        for old in bars:
+            old.close()
+
+
+def _cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from netsim.batch import batch_jobs, run_batch, write_batch
+
+    engines: list[str | None] = [None]
+    if args.engine:
+        engines = [name.strip() for name in args.engine.split(",")]
+        unknown = [name for name in engines if name not in _engines()]
+        if unknown:
+            stderr.write(
+                f"netsim: batch --engine: unknown engine {unknown[0]!r}, "
+                f"expected a comma-separated list of {', '.join(_engines())}\n"
+            )
+            return EXIT_INVALID
+    if args.jobs < 1:
+        stderr.write(f"netsim: batch --jobs: expected 1 or more, got {args.jobs}\n")
+        return EXIT_INVALID
+    missing = [path for path in args.files if not path.is_file()]
+    if missing:
+        stderr.write(f"netsim: batch: no such file: {missing[0]}\n")
+        return EXIT_INVALID
+    jobs = batch_jobs(args.files, engines, args.task)
+    with _progress_bars(stderr, shown=args.progress) as bar:
+        results = run_batch(
+            jobs, workers=args.jobs, scheduler=args.scheduler, progress=bar("scenarios")
+        )
+        _, errors, failed = write_batch(results, args.out, stdout.write)
+    if errors:
+        return EXIT_INVALID
+    return EXIT_EXPECTATION if failed else EXIT_OK
 
 
 def _cmd_plot(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -457,6 +574,7 @@ def main(
         "shell": _cmd_shell,
         "grade": _cmd_compare,
         "diff": _cmd_compare,
+        "batch": _cmd_batch,
     }
     try:
         return handlers[args.command](args, out, err)

@@ -17,6 +17,7 @@ from netsim.docker.daemon import Daemon
 from netsim.docker.engines import EngineProfile, profile_for
 from netsim.docker.model import Container
 from netsim.errors import IptablesError
+from netsim.kernel.iptables import Command
 from netsim.kernel.namespace import NetworkNamespace, Route
 from netsim.results.topology import LAN_NODE
 from netsim.scenario.spec import Scenario
@@ -98,7 +99,7 @@ class HostPlumbing:
 
     def create_namespace(self, owner: str) -> None:
         """Create a container's namespace."""
-        namespace = NetworkNamespace(owner[:12])
+        namespace = NetworkNamespace(owner[:12], parsed=self.world.parsed_iptables)
         if not self.world.profile.ipv6_off_per_interface:
             # 20.10 switches IPv6 off in the whole sandbox of an IPv4-only
             # container: lo shows no ::1, eth0 no link-local address.
@@ -193,6 +194,8 @@ class World:
     seed: int = 0
     seed_label: str = ""
     container_namespaces: dict[str, NetworkNamespace] = field(default_factory=dict)
+    # iptables command lines parsed once for every container sandbox (default resolver).
+    parsed_iptables: dict[tuple[str, ...], Command] = field(default_factory=dict)
     daemon: Daemon = field(init=False)
     client: DockerClient = field(init=False)
 
@@ -228,10 +231,7 @@ class World:
 
     def container(self, name: str) -> Container | None:
         """Return the container with this name, if any."""
-        for container in self.daemon.containers:
-            if container.name == name:
-                return container
-        return None
+        return self.daemon.container_named(name)
 
     def namespace_of(self, node: str) -> NetworkNamespace | None:
         """Return the namespace of the host, a machine or a running container."""

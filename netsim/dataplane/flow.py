@@ -858,6 +858,15 @@ def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], 
     for key_ns, addresses in symmetry.order.items():
         for address in addresses:
             owner_of[address] = key_ns
+    # Single ports by (proto, port), wider ranges scanned: a host with a DNAT
+    # rule per published port would otherwise test every rule for every port.
+    points: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
+    spans: list[tuple[str, int, int]] = []
+    for r in ranges:
+        if r[1] == r[2]:
+            points.setdefault((r[0], r[1]), []).append(r)
+        else:
+            spans.append(r)
     out: dict[tuple[str, int], object] = {}
     for key in members:
         if key in unsafe:
@@ -867,7 +876,14 @@ def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], 
         held = owner_of.get(address)
         if held is None or held not in symmetry.shared:
             continue
-        atom = tuple(sorted(r for r in ranges if r[0] == proto and r[1] <= port <= r[2]))
+        atom = tuple(
+            sorted(
+                [
+                    *points.get((proto, port), ()),
+                    *(r for r in spans if r[0] == proto and r[1] <= port <= r[2]),
+                ]
+            )
+        )
         out[key] = (
             proto,
             atom,

@@ -11,6 +11,7 @@ plane, without trace recording).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any, cast
 
@@ -20,6 +21,8 @@ from netsim.results.reach import Destination, ReachCell, ReachMatrix
 from netsim.scenario.spec import ProbeProtocol, ProbeStep
 
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1}
+# Told (sources answered, sources in all) after each source's row of the matrix.
+ReachProgress = Callable[[int, int], None]
 
 if TYPE_CHECKING:
     from netsim.dataplane.flow import Symmetry
@@ -61,21 +64,31 @@ def destinations_of(world: World) -> tuple[Destination, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def reach_matrix(world: World, *, seed: int = 0, method: str = "flow") -> ReachMatrix:
+def reach_matrix(
+    world: World,
+    *,
+    seed: int = 0,
+    method: str = "flow",
+    progress: ReachProgress | None = None,
+) -> ReachMatrix:
     """Probe every destination from every source; the world is left as it was.
 
     ``method`` is ``flow`` (the flow evaluator, grouped; the default) or
     ``packets`` (one packet-level simulation per cell). Both give the same cells.
+    ``progress`` is told after each source's row.
     """
     sources = sources_of(world)
     destinations = destinations_of(world)
     if method == "flow":
-        return ReachMatrix(sources, destinations, flow_cells(world, sources, destinations, seed))
+        answered = flow_cells(world, sources, destinations, seed, progress=progress)
+        return ReachMatrix(sources, destinations, answered)
     if method != "packets":
         raise ValueError(f"unknown reach method {method!r}: expected 'flow' or 'packets'")
     rng = random.Random(seed)
     cells = []
-    for source in sources:
+    for row, source in enumerate(sources):
+        if progress is not None and row:
+            progress(row, len(sources))
         for destination in destinations:
             proto = cast(ProbeProtocol, destination.proto)
             step = ProbeStep(0, 0, source, str(destination.address), destination.port, proto)
@@ -83,6 +96,8 @@ def reach_matrix(world: World, *, seed: int = 0, method: str = "flow") -> ReachM
                 world, step, record=False, rng=random.Random(rng.getrandbits(64))
             )
             cells.append(ReachCell(source, destination, outcome.result, outcome.served_by))
+    if progress is not None:
+        progress(len(sources), len(sources))
     return ReachMatrix(sources, destinations, tuple(cells))
 
 
@@ -93,6 +108,7 @@ def flow_cells(
     seed: int,
     *,
     group: bool = True,
+    progress: ReachProgress | None = None,
 ) -> tuple[ReachCell, ...]:
     """Answer every cell with the flow evaluator, once per group of interchangeable cells.
 
@@ -133,16 +149,12 @@ def flow_cells(
     hosts = {a for key_ns in (id(world.host),) for a in symmetry.own.get(key_ns, ())}
     targets = []
     groups: dict[object, int] = {}
+    relayed: dict[tuple[str, int], list[int]] = {}
+    for b in bindings:
+        relayed.setdefault((b.protocol, b.host_port), []).append(b.container_port)
     for index, destination in enumerate(destinations):
         protocol = PROTOCOLS[destination.proto]
-        ports = (
-            destination.port,
-            *(
-                b.container_port
-                for b in bindings
-                if b.protocol == destination.proto and b.host_port == destination.port
-            ),
-        )
+        ports = (destination.port, *relayed.get((destination.proto, destination.port), ()))
         held = holder.get(destination.address)
         port_key = (destination.proto, destination.port)
         if (
@@ -173,8 +185,13 @@ def flow_cells(
         by_address.setdefault(destination.address, []).append(index)
         for port in ports:
             by_port.setdefault((protocol, port), []).append(index)
+    loopback = [
+        i for address, indexes in by_address.items() if int(address) >> 24 == 127 for i in indexes
+    ]
     rng = random.Random(seed)
     getrandbits = rng.getrandbits
+    from_bytes = int.from_bytes
+    width = len(targets)
     dest_names = [None if t[3] is None else names[t[3]][0] for t in targets]
     asked = [(str(d.address), d.port, d.proto) for d in destinations]
     probe = plane.probe
@@ -186,16 +203,23 @@ def flow_cells(
     cells: list[ReachCell] = []
     append = cells.append
     cell = ReachCell
-    for source in sources:
+    for row, source in enumerate(sources):
+        if progress is not None and row:
+            progress(row, len(sources))
         namespace = world.namespace_of(source)
         assert namespace is not None
         node = plane.node_of(namespace)
         mine = id(namespace)
-        related = _related(symmetry, mine, targets, by_address, by_port) if grouped else None
+        related = (
+            _related(symmetry, mine, targets, by_address, by_port, loopback) if grouped else None
+        )
         memo = memos.setdefault(symmetry.classes[mine], {})
         own_names = names.get(mine, ())
+        # Each cell's seed is the next 64 random bits, drawn for the whole row at
+        # once (the same numbers, in the same order) and read only where a cell
+        # is probed.
+        row_seeds = getrandbits(width * 64).to_bytes(width * 8, "little") if width else b""
         for index, (destination, _, _, dest_key, cluster_id) in enumerate(targets):
-            pair_seed = getrandbits(64)
             if related is not None and index not in related:
                 # A representative cell (source i, destination at j) answers (k, l) when
                 # i is not l and k is not j: each swap must leave the other pair alone.
@@ -208,6 +232,7 @@ def flow_cells(
                         break
                 else:
                     target, port, proto = asked[index]
+                    pair_seed = from_bytes(row_seeds[index * 8 : index * 8 + 8], "little")
                     outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
                     if outcome.served_by not in own_names:
                         memo.setdefault(cluster_id, []).append(
@@ -222,8 +247,11 @@ def flow_cells(
                     append(cell(source, destination, outcome.result, outcome.served_by))
                 continue
             target, port, proto = asked[index]
+            pair_seed = from_bytes(row_seeds[index * 8 : index * 8 + 8], "little")
             outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
             append(cell(source, destination, outcome.result, outcome.served_by))
+    if progress is not None:
+        progress(len(sources), len(sources))
     return tuple(cells)
 
 
@@ -233,14 +261,16 @@ def _related(
     targets: list[Any],
     by_address: dict[IPv4Address, list[int]],
     by_port: dict[tuple[int, int], list[int]],
+    loopback: list[int],
 ) -> set[int]:
-    """Return the destinations that may involve the source's own namespace."""
-    related: set[int] = set()
+    """Return the destinations that may involve the source's own namespace.
+
+    ``loopback`` lists the destinations at 127/8 addresses, which every source
+    answers itself.
+    """
+    related: set[int] = set(loopback)
     for address in symmetry.own.get(namespace, ()):
         related.update(by_address.get(address, ()))
-    for address, indexes in by_address.items():
-        if int(address) >> 24 == 127:
-            related.update(indexes)
     for exposure in symmetry.exposures.get(namespace, ()):
         first, last = exposure.ports.first, exposure.ports.last
         if last - first < 4096:

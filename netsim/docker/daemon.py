@@ -50,6 +50,10 @@ def _timestamp(seconds: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{nanos:09d}Z"
 
 
+_ANY_V4: HostIp = IPv4Address("0.0.0.0")
+_ANY_V6: HostIp = IPv6Address("::")
+
+
 @dataclass(slots=True)
 class Daemon:
     """dockerd: owns containers and networks and configures the host kernel."""
@@ -67,6 +71,9 @@ class Daemon:
     ports: PortAllocator = field(init=False)
     _installed: dict[str, list[RuleCommand]] = field(default_factory=dict)
     _image_ids: dict[str, str] = field(default_factory=dict)
+    # Containers by name, kept with ``containers`` so that a lookup by name does not
+    # scan every container of a big host (dockerd keeps a name index too).
+    _by_name: dict[str, Container] = field(default_factory=dict)
     _next_pid: int = 1000
 
     def __post_init__(self) -> None:
@@ -214,6 +221,9 @@ class Daemon:
             DockerError: ``No such container: REF``.
         """
         name = ref.lstrip("/")
+        named = self._by_name.get(name)
+        if named is not None and len(ref) < 64:  # a shorter ref cannot be a full ID
+            return named
         for container in self.containers:
             if container.name == name or container.id == ref:
                 return container
@@ -222,6 +232,10 @@ class Daemon:
             if len(matches) == 1:
                 return matches[0]
         raise DockerError(f"No such container: {ref}", status=404)
+
+    def container_named(self, name: str) -> Container | None:
+        """Return the container with exactly this name, if any."""
+        return self._by_name.get(name)
 
     def find_network(self, ref: str) -> Network:
         """Return the network a name, ID or unique ID prefix refers to.
@@ -273,14 +287,14 @@ class Daemon:
                 f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                 status=400,
             )
-        for existing in self.containers:
-            if existing.name == name:
-                raise DockerError(
-                    f'Conflict. The container name "/{name}" is already in use by container '
-                    f'"{existing.id}". You have to remove (or rename) that container to be able'
-                    " to reuse that name.",
-                    status=409,
-                )
+        existing = self._by_name.get(name)
+        if existing is not None:
+            raise DockerError(
+                f'Conflict. The container name "/{name}" is already in use by container '
+                f'"{existing.id}". You have to remove (or rename) that container to be able'
+                " to reuse that name.",
+                status=409,
+            )
         mode = request.network or "default"
         network_name = "bridge" if mode == "default" else mode
         if mode.startswith("container:"):
@@ -429,6 +443,7 @@ class Daemon:
             dns=request.dns,
         )
         self.containers.append(container)
+        self._by_name[container.name] = container
         return container
 
     def _generated_name(self) -> str:
@@ -436,7 +451,7 @@ class Daemon:
         right = ("turing", "hopper", "lovelace", "ritchie", "thompson", "torvalds", "knuth")
         while True:
             name = f"{self.rng.choice(left)}_{self.rng.choice(right)}"
-            if all(c.name != name for c in self.containers):
+            if name not in self._by_name:
                 return name
 
     def start_container(self, container: Container) -> None:
@@ -658,6 +673,10 @@ class Daemon:
         mappings: list[PortMapping] = []
         rules: list[RuleCommand] = []
         try:
+            # Every port is allocated (and bound) before any rule goes in: a request
+            # that cannot be met (``-p 1-65535`` with dynamic host ports runs out of
+            # the ephemeral range) is refused before thousands of rules are written
+            # and taken out again; the rules that do go in, go in the same order.
             for request in requests:
                 for host_ips in self._binding_families(request):
                     port = self.ports.request(
@@ -674,13 +693,14 @@ class Daemon:
                                     mapping, endpoint.address.ip, self.options.userland_proxy
                                 )
                             )
-                        if host_ip.version == 4:
-                            new_rules = self.profile.port_rules(
-                                network, endpoint.address, mapping, self.options
-                            )
-                            for rule in new_rules:
-                                self._apply(rule)
-                            rules.extend(new_rules)
+            for mapping in mappings:
+                if mapping.host_ip.version == 4:
+                    new_rules = self.profile.port_rules(
+                        network, endpoint.address, mapping, self.options
+                    )
+                    for rule in new_rules:
+                        self._apply(rule)
+                    rules.extend(new_rules)
         except DockerError as error:
             self._remove_rules(rules)
             for mapping in mappings:
@@ -696,8 +716,8 @@ class Daemon:
         """Return the host-address groups one request binds (0.0.0.0 and :: for no address)."""
         if request.host_ip is not None:
             return [[request.host_ip]]
-        v4: HostIp = IPv4Address("0.0.0.0")
-        v6: HostIp = IPv6Address("::")
+        v4: HostIp = _ANY_V4
+        v6: HostIp = _ANY_V6
         if not self.options.userland_proxy:
             return [[v4]]
         if self.profile.shared_port_maps:
@@ -839,6 +859,7 @@ class Daemon:
         container.finished_time = self.now()
         if container.auto_remove and not restarting:
             self.containers.remove(container)
+            del self._by_name[container.name]
 
     def _release_network(self, container: Container) -> None:
         self._unprogram_links(container)
@@ -875,6 +896,7 @@ class Daemon:
             container.state = "exited"
         if container in self.containers:
             self.containers.remove(container)
+            del self._by_name[container.name]
 
     # -- networks -------------------------------------------------------------
     def create_network(

@@ -71,6 +71,9 @@ class AddressPool:
     subnet: IPv4Network
     ip_range: IPv4Network | None = None
     allocated: set[IPv4Address] = field(default_factory=set)
+    # Per scope (subnet or ip-range), an address below which none is free: the
+    # next lowest-free search starts there instead of at the network address.
+    _free_from: dict[IPv4Network, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.subnet.prefixlen < 31:
@@ -91,15 +94,22 @@ class AddressPool:
             self.allocated.add(address)
             return address
         scope = self.ip_range if (in_range and self.ip_range is not None) else self.subnet
-        for candidate in scope:
+        first = self._free_from.get(scope, int(scope.network_address))
+        for number in range(first, int(scope.broadcast_address) + 1):
+            candidate = IPv4Address(number)
             if candidate not in self.allocated:
                 self.allocated.add(candidate)
+                self._free_from[scope] = number + 1
                 return candidate
+        self._free_from[scope] = int(scope.broadcast_address) + 1
         raise DockerError("no available IPv4 addresses")
 
     def release(self, address: IPv4Address) -> None:
         """Return an address to the pool."""
         self.allocated.discard(address)
+        for scope, first in list(self._free_from.items()):
+            if int(address) < first:
+                self._free_from[scope] = max(int(address), int(scope.network_address))
 
 
 @dataclass(slots=True)

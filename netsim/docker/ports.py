@@ -17,6 +17,7 @@ from netsim.errors import DockerError
 EPHEMERAL_RANGE = (32768, 60999)  # Linux's default net.ipv4.ip_local_port_range
 
 HostIp = IPv4Address | IPv6Address
+_UNSPECIFIED: dict[int, HostIp] = {4: IPv4Address("0.0.0.0"), 6: IPv6Address("::")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +173,17 @@ class PortAllocator:
 
     shared_unspecified: bool
     maps: dict[tuple[str, str], _ProtoMap] = field(default_factory=dict)
+    # The same maps keyed by the address value: a port request asks several
+    # times per port, and printing an IPv6 address each time cost more than
+    # the allocation (``-p 1-65535`` asks 28,000 times).
+    _by_address: dict[tuple[HostIp, str], _ProtoMap] = field(default_factory=dict)
 
     def _map(self, host_ip: HostIp, proto: str) -> _ProtoMap:
-        return self.maps.setdefault((str(host_ip), proto), _ProtoMap())
+        found = self._by_address.get((host_ip, proto))
+        if found is None:
+            found = self.maps.setdefault((str(host_ip), proto), _ProtoMap())
+            self._by_address[(host_ip, proto)] = found
+        return found
 
     def _conflicts(self, host_ip: HostIp, proto: str, port: int) -> str | None:
         """Return the address whose map already holds ``port``, if any."""
@@ -182,15 +191,14 @@ class PortAllocator:
             return str(host_ip)
         if not self.shared_unspecified:
             return None
-        unspecified = "0.0.0.0" if host_ip.version == 4 else "::"
-        for (ip, map_proto), used in self.maps.items():
-            if map_proto != proto or port not in used.used or ip == str(host_ip):
+        unspecified = _UNSPECIFIED[host_ip.version]
+        for (ip, map_proto), used in self._by_address.items():
+            if map_proto != proto or port not in used.used or ip == host_ip:
                 continue
-            family = 6 if ":" in ip else 4
-            if family != host_ip.version:
+            if ip.version != host_ip.version:
                 continue
-            if str(host_ip) == unspecified or ip == unspecified:
-                return ip
+            if host_ip == unspecified or ip == unspecified:
+                return str(ip)
         return None
 
     def request(

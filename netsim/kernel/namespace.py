@@ -33,6 +33,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface
 
 from netsim.errors import KernelError
 from netsim.kernel.evaluate import EvalContext
+from netsim.kernel.iptables import Command
 from netsim.kernel.netfilter import Netfilter
 from netsim.kernel.rules import Resolver
 
@@ -127,7 +128,8 @@ class Interface:
             assert isinstance(self, Bridge)
             if not self.carrier_known:
                 return True
-            return any(port.admin_up and port.carrier for port in self.ports())
+            ports = self.namespace._ports.get(self.name, {})
+            return any(port.admin_up and port.carrier for port in ports.values())
         return True
 
     @property
@@ -179,7 +181,8 @@ class Bridge(Interface):
 
     def ports(self) -> list[Interface]:
         """The interfaces enslaved to this bridge, by ifindex."""
-        return [i for i in self.namespace.interfaces() if i.master == self.name]
+        ports = self.namespace._ports.get(self.name, {})
+        return [ports[i] for i in sorted(ports)]
 
     def learn(self, mac: str, port: str) -> None:
         """Record that ``mac`` was seen on ``port``."""
@@ -313,16 +316,23 @@ class NetworkNamespace:
         *,
         registered_name: str | None = None,
         resolver: Resolver | None = None,
+        parsed: dict[tuple[str, ...], Command] | None = None,
     ) -> None:
         self.name = name
         self.registered_name = registered_name
         self.sysctls = Sysctls()
-        self.netfilter = Netfilter(resolver)
+        self.netfilter = Netfilter(resolver, parsed=parsed)
         self.neighbours: dict[IPv4Address, str] = {}  # placeholder: address -> MAC
         self.routes: list[Route] = []
         self._links: dict[int, Interface] = {}
+        # Indexes over _links kept by _register/_unregister/rename_link/_set_master so
+        # that a lookup or a bridge's carrier does not scan every link of a busy host.
+        self._by_name: dict[str, Interface] = {}
+        self._ports: dict[str, dict[int, Interface]] = {}
+        self._sorted: list[Interface] | None = None
         self._next_index = 1
         self._netnsids: dict[int, NetworkNamespace] = {}
+        self._nsid_of: dict[int, int] = {}  # id() of a namespace in _netnsids -> its nsid
         lo = Interface(self, "lo", self._allocate_index(), "loopback", LOOPBACK_MAC)
         self._register(lo)
 
@@ -333,7 +343,9 @@ class NetworkNamespace:
 
     def interfaces(self) -> list[Interface]:
         """All interfaces by ifindex."""
-        return [self._links[i] for i in sorted(self._links)]
+        if self._sorted is None:
+            self._sorted = [self._links[i] for i in sorted(self._links)]
+        return list(self._sorted)
 
     def by_index(self, ifindex: int) -> Interface | None:
         """Return the interface with ``ifindex`` here, or None."""
@@ -341,10 +353,7 @@ class NetworkNamespace:
 
     def find(self, name: str) -> Interface | None:
         """Return the interface called ``name``, or None."""
-        for link in self._links.values():
-            if link.name == name:
-                return link
-        return None
+        return self._by_name.get(name)
 
     def interface(self, name: str) -> Interface:
         """Return the interface called ``name``.
@@ -359,13 +368,13 @@ class NetworkNamespace:
 
     def netnsid_of(self, other: NetworkNamespace) -> int:
         """Return (allocating the lowest free one) the id this namespace uses for ``other``."""
-        for nsid, ns in self._netnsids.items():
-            if ns is other:
-                return nsid
-        nsid = 0
-        while nsid in self._netnsids:
-            nsid += 1
+        known = self._nsid_of.get(id(other))
+        if known is not None:
+            return known
+        # Ids are never freed here, so the lowest free one is the count so far.
+        nsid = len(self._netnsids)
         self._netnsids[nsid] = other
+        self._nsid_of[id(other)] = nsid
         return nsid
 
     # -- links ---------------------------------------------------------------
@@ -381,8 +390,19 @@ class NetworkNamespace:
         if len(link.name) >= IFNAMSIZ:
             raise KernelError(f'"{link.name}" is too long', errno_name="EINVAL")
         self._links[link.ifindex] = link
+        self._by_name[link.name] = link
+        self._sorted = None
         link.namespace = self
+        if link.master is not None:
+            self._ports.setdefault(link.master, {})[link.ifindex] = link
         self.sysctls.add_interface(link.name)
+
+    def _set_master(self, link: Interface, master: str | None) -> None:
+        if link.master is not None:
+            self._ports.get(link.master, {}).pop(link.ifindex, None)
+        link.master = master
+        if master is not None:
+            self._ports.setdefault(master, {})[link.ifindex] = link
 
     def _check_free(self, name: str) -> None:
         if self.find(name) is not None:
@@ -447,7 +467,6 @@ class NetworkNamespace:
         self._take_down(link)
         self._unregister(link)
         link.addresses.clear()
-        link.master = None
         link.name = final
         if link.ifindex in target._links:
             link.ifindex = target._allocate_index()
@@ -457,12 +476,14 @@ class NetworkNamespace:
             if peer_ns is not target:
                 target.netnsid_of(peer_ns)
                 peer_ns.netnsid_of(target)
-        self._refresh_ipv6()
-        target._refresh_ipv6()
+        target._refresh_ipv6([link])
         return link
 
     def _unregister(self, link: Interface) -> None:
+        self._set_master(link, None)
         del self._links[link.ifindex]
+        del self._by_name[link.name]
+        self._sorted = None
         self.sysctls.remove_interface(link.name)
         for bridge in self._links.values():
             if isinstance(bridge, Bridge):
@@ -476,7 +497,8 @@ class NetworkNamespace:
         self._take_down(link)
         if isinstance(link, Bridge):
             for port in link.ports():
-                port.master = None
+                self._set_master(port, None)
+            self._ports.pop(link.name, None)
         master = self.find(link.master) if link.master else None
         self._unregister(link)
         if isinstance(master, Bridge):
@@ -494,7 +516,6 @@ class NetworkNamespace:
                 if isinstance(peer_master, Bridge):
                     peer_master.carrier_known = True
                     peer_master.refresh_mac()
-        self._refresh_ipv6()
 
     def rename_link(self, name: str, new_name: str) -> None:
         """Rename a link; Linux refuses while it is up (EBUSY)."""
@@ -503,30 +524,34 @@ class NetworkNamespace:
             raise KernelError("RTNETLINK answers: Device or resource busy", errno_name="EBUSY")
         self._check_free(new_name)
         self.sysctls.rename_interface(name, new_name)
-        for other in self._links.values():
-            if other.master == name:
+        ports = self._ports.pop(name, None)
+        if ports is not None:
+            self._ports[new_name] = ports
+            for other in ports.values():
                 other.master = new_name
+        del self._by_name[name]
         link.name = new_name
+        self._by_name[new_name] = link
 
     def set_master(self, name: str, bridge: str | None) -> None:
         """Enslave ``name`` to ``bridge`` (None: ``nomaster``)."""
         link = self.interface(name)
         old = self.find(link.master) if link.master else None
         if bridge is None:
-            link.master = None
+            self._set_master(link, None)
         else:
             master = self.interface(bridge)
             if not isinstance(master, Bridge):
                 raise KernelError(
                     "RTNETLINK answers: Operation not supported", errno_name="EOPNOTSUPP"
                 )
-            link.master = master.name
+            self._set_master(link, master.name)
             master.carrier_known = True
             master.refresh_mac()
         if isinstance(old, Bridge):
             old.carrier_known = True
             old.refresh_mac()
-        self._refresh_ipv6()
+        self._refresh_ipv6([link])
 
     def set_mac(self, name: str, mac: str) -> None:
         """Set a link's MAC address (``ip link set NAME address MAC``)."""
@@ -553,12 +578,11 @@ class NetworkNamespace:
         for address in link.addresses:
             address.local_route = True
             self._add_connected_route(link, address)
-        self._refresh_ipv6()
+        self._refresh_ipv6([link])
 
     def set_down(self, name: str) -> None:
         """Take a link down: routes through it and its IPv6 addresses go away."""
         self._take_down(self.interface(name))
-        self._refresh_ipv6()
 
     def _take_down(self, link: Interface) -> None:
         if not link.admin_up:
@@ -577,24 +601,40 @@ class NetworkNamespace:
         key = f"net.ipv6.conf.{link.name}.disable_ipv6"
         return not (key in sysctls and sysctls.flag(key))
 
-    def _refresh_ipv6(self) -> None:
-        """Give up links with carrier their IPv6 address; drop it where IPv6 is disabled."""
-        for namespace in {id(self): self, **self._peer_namespaces()}.values():
-            for link in namespace._links.values():
-                if not namespace.ipv6_enabled(link):
-                    link.ipv6.clear()
-                elif link.admin_up and link.carrier and not link.ipv6:
-                    if link.kind == "loopback":
-                        link.ipv6.append((IPv6Interface("::1/128"), "host"))
-                    else:
-                        link.ipv6.append((link_local_from_mac(link.mac), "link"))
+    def _refresh_ipv6(self, changed: list[Interface] | None = None) -> None:
+        """Give up links with carrier their IPv6 address; drop it where IPv6 is disabled.
 
-    def _peer_namespaces(self) -> dict[int, NetworkNamespace]:
-        out: dict[int, NetworkNamespace] = {}
-        for link in self._links.values():
-            if link.peer is not None and link.peer.namespace is not self:
-                out[id(link.peer.namespace)] = link.peer.namespace
-        return out
+        ``changed`` names the links whose state just changed: only they, their
+        veth peers and the bridges both are ports of can have gained carrier
+        (a link losing carrier keeps its address until it goes down). Without
+        it every link of this namespace is looked at, as after a sysctl write,
+        which only touches this namespace's links. Either way the work does not
+        grow with the links of other namespaces or of an unrelated bridge.
+        """
+        if changed is None:
+            affected = list(self._links.values())
+        else:
+            affected = []
+            for link in changed:
+                for end in (link, link.peer):
+                    if end is None:
+                        continue
+                    affected.append(end)
+                    if end.master is not None:
+                        master = end.namespace.find(end.master)
+                        if master is not None:
+                            affected.append(master)
+        for link in affected:
+            namespace = link.namespace
+            if namespace.by_index(link.ifindex) is not link:
+                continue
+            if not namespace.ipv6_enabled(link):
+                link.ipv6.clear()
+            elif link.admin_up and link.carrier and not link.ipv6:
+                if link.kind == "loopback":
+                    link.ipv6.append((IPv6Interface("::1/128"), "host"))
+                else:
+                    link.ipv6.append((link_local_from_mac(link.mac), "link"))
 
     def refresh(self) -> None:
         """Re-derive state that depends on sysctls (call after setting disable_ipv6)."""

@@ -47,6 +47,7 @@ BUILTIN_CHAINS: dict[str, tuple[str, ...]] = {
     "nat": ("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
 }
 SAVE_ORDER = ("mangle", "raw", "filter", "nat")
+PARSED_LIMIT = 4096  # parsed command lines a shared cache keeps
 # Where the kernel accepts each extension target: (tables, hooks of built-in chains).
 TARGET_PLACES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "DNAT": (("nat",), ("PREROUTING", "OUTPUT")),
@@ -127,9 +128,18 @@ class Netfilter:
     plane calls :meth:`evaluate` and :meth:`account`.
     """
 
-    def __init__(self, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self,
+        resolver: Resolver | None = None,
+        *,
+        parsed: dict[tuple[str, ...], Command] | None = None,
+    ) -> None:
         self.resolver = resolver or Resolver.default()
         self.tables: dict[str, Table] = {name: Table.fresh(name) for name in SAVE_ORDER}
+        # Command lines already parsed, shared by netfilters with the same (default)
+        # resolver: every container's sandbox gets the same few embedded-DNS rules,
+        # and parsing is most of what a rule costs. Commands are never changed.
+        self._parsed = parsed
 
     # -- queries -------------------------------------------------------------
 
@@ -201,7 +211,7 @@ class Netfilter:
         Raises:
             IptablesError: iptables' message and exit code when it fails.
         """
-        cmd = parse_command(argv, self.resolver)
+        cmd = self._parse(argv)
         if cmd.command == "h":
             return HELP_TEXT
         if cmd.command == "V":
@@ -210,6 +220,17 @@ class Netfilter:
         handler = getattr(self, f"_cmd_{cmd.command}")
         result: str = handler(table, cmd)
         return result
+
+    def _parse(self, argv: list[str]) -> Command:
+        if self._parsed is None:
+            return parse_command(argv, self.resolver)
+        key = tuple(argv)
+        cmd = self._parsed.get(key)
+        if cmd is None:
+            cmd = parse_command(argv, self.resolver)
+            if len(self._parsed) < PARSED_LIMIT:
+                self._parsed[key] = cmd
+        return cmd
 
     def _writable_chain(self, table: Table, cmd: Command) -> Chain:
         assert cmd.chain is not None

@@ -3,6 +3,9 @@
 ``ReachMatrix`` is what ``netsim reach`` computes (the data plane's
 ``reach_matrix``): every source against every destination, one ``ReachCell``
 each, written as the JSON of ``netsim reach --json`` or as a text table.
+Above ``COMPACT_CELLS`` cells the JSON is the compact form and the text a
+summary (a table of millions of lines helps nobody); ``read_reach_json``
+reads either JSON form back into the same matrix.
 ``group_matrix`` arranges it for pictures: rows and columns grouped by
 network (``GroupedMatrix``); ``aggregate`` folds a matrix too big to read
 into one cell per pair of groups with the share of each result.
@@ -11,9 +14,9 @@ into one cell per pair of groups with the share of each result.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from ipaddress import IPv4Address
+from ipaddress import AddressValueError, IPv4Address
 from typing import Any
 
 from netsim.results.topology import HOST, Topology
@@ -33,6 +36,23 @@ class Destination:
         """Return ``ADDRESS:PORT/PROTO``."""
         return f"{self.address}:{self.port}/{self.proto}"
 
+    @classmethod
+    def from_target(cls, label: str, target: str) -> Destination:
+        """Return the destination a JSON matrix names by ``label`` and ``ADDRESS:PORT/PROTO``.
+
+        Raises:
+            ValueError: ``target`` is not ``ADDRESS:PORT/PROTO``.
+        """
+        where, _, proto = target.partition("/")
+        address, _, port = where.rpartition(":")
+        try:
+            return cls(label, IPv4Address(address), int(port), proto or "")
+        except (AddressValueError, ValueError):
+            raise ValueError(
+                f"reach matrix: destination {label!r} has target {target!r}, "
+                "expected ADDRESS:PORT/PROTO"
+            ) from None
+
 
 @dataclass(frozen=True, slots=True)
 class ReachCell:
@@ -44,16 +64,37 @@ class ReachCell:
     served_by: str | None = None
 
 
+# Above this many cells ``netsim reach --json`` writes the compact form and the text
+# output is a summary: 100,000 cells is a world of about 300 sources and 300
+# ports, whose contract JSON is already ~15 MB and whose table no one reads.
+COMPACT_CELLS = 100_000
+COMPACT_FORMAT = "netsim-reach-compact/1"
+
+
 @dataclass(frozen=True, slots=True)
 class ReachMatrix:
-    """All cells, sources and destinations in a stable order."""
+    """All cells, sources and destinations in a stable order (row-major: source, destination)."""
 
     sources: tuple[str, ...]
     destinations: tuple[Destination, ...]
     cells: tuple[ReachCell, ...]
 
-    def as_json(self) -> dict[str, Any]:
-        """Return the JSON form of ``netsim reach --json``."""
+    @property
+    def compact(self) -> bool:
+        """True when the matrix is large enough to be written compact and summarised."""
+        return len(self.cells) > COMPACT_CELLS
+
+    def as_json(self, *, compact: bool | None = None) -> dict[str, Any]:
+        """Return the JSON form of ``netsim reach --json``.
+
+        ``compact`` (default: above ``COMPACT_CELLS`` cells) gives the compact
+        form: ``format``, ``sources``, ``destinations`` as in the full form,
+        ``classes`` (each distinct answer a cell has: ``result`` and
+        ``served_by``, in order of first appearance) and ``codes``, one row per
+        source of one class index per destination.
+        """
+        if compact if compact is not None else self.compact:
+            return self._compact_json()
         return {
             "sources": list(self.sources),
             "destinations": [{"label": d.label, "target": d.target} for d in self.destinations],
@@ -68,6 +109,64 @@ class ReachMatrix:
                 for c in self.cells
             ],
         }
+
+    def _compact_json(self) -> dict[str, Any]:
+        width = len(self.destinations)
+        if len(self.cells) != len(self.sources) * width:
+            raise ValueError(
+                f"reach matrix: {len(self.cells)} cells for {len(self.sources)} sources and "
+                f"{width} destinations; the compact form needs every pair in order"
+            )
+        classes: dict[tuple[str | None, str | None], int] = {}
+        codes = [classes.setdefault((c.result, c.served_by), len(classes)) for c in self.cells]
+        return {
+            "format": COMPACT_FORMAT,
+            "sources": list(self.sources),
+            "destinations": [{"label": d.label, "target": d.target} for d in self.destinations],
+            "classes": [{"result": r, "served_by": s} for r, s in classes],
+            "codes": [codes[i * width : (i + 1) * width] for i in range(len(self.sources))],
+        }
+
+    def summary(self) -> str:
+        """Return what a large matrix says in a few lines: its size and its results counted.
+
+        Results are counted over all cells, then per kind of destination
+        (published host ports; the others).
+        """
+        published = {id(d) for d in self.destinations if d.label.endswith(" (published)")}
+        # One pass counted in C, by the destination's identity (hashing the
+        # value costs more than counting): (destination, result).
+        pairs = Counter((id(c.destination), c.result) for c in self.cells)
+        total: Counter[str] = Counter()
+        kinds: dict[str, Counter[str]] = {}
+        for (key, result), count in pairs.items():
+            kind = (
+                "published host ports" if key in published else "container, host and machine ports"
+            )
+            kinds.setdefault(kind, Counter())[str(result)] += count
+            total[str(result)] += count
+        rank = {name: i for i, name in enumerate(RESULT_ORDER)}
+
+        def counted(counter: Counter[str]) -> str:
+            items = sorted(counter.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+            return ", ".join(f"{name} {count:,}" for name, count in items)
+
+        lines = [
+            f"{len(self.sources):,} sources x {len(self.destinations):,} destinations = "
+            f"{len(self.cells):,} cells"
+            + (
+                f" (more than {COMPACT_CELLS:,}: summarised; --json writes every cell)"
+                if self.compact
+                else ""
+            ),
+            f"all cells: {counted(total)}",
+        ]
+        lines += [f"to {kind}: {counted(kinds[kind])}" for kind in sorted(kinds)]
+        return "\n".join(lines) + "\n"
+
+    def text(self) -> str:
+        """Return ``netsim reach``'s text: the table, or the summary of a large matrix."""
+        return self.summary() if self.compact else self.table()
 
     def table(self) -> str:
         """Return the matrix as a text table: a row per source, a column per destination."""
@@ -86,6 +185,58 @@ class ReachMatrix:
             + "\n"
             for row in rows
         )
+
+
+def read_reach_json(data: Mapping[str, Any]) -> ReachMatrix:
+    """Return the matrix a ``netsim reach --json`` document holds, in either form.
+
+    Raises:
+        ValueError: the document is neither form, or its parts disagree
+            (a code with no class, a row of the wrong length, a cell naming an
+            unknown source or destination).
+    """
+    try:
+        sources = tuple(str(s) for s in data["sources"])
+        destinations = tuple(
+            Destination.from_target(str(d["label"]), str(d["target"])) for d in data["destinations"]
+        )
+    except (KeyError, TypeError) as error:
+        raise ValueError(f"reach matrix: missing or malformed key {error}") from None
+    fmt = data.get("format")
+    if fmt is None:
+        by_key = {(d.label, d.target): d for d in destinations}
+        cells: list[ReachCell] = []
+        for number, cell in enumerate(data.get("cells", ())):
+            destination = by_key.get((cell.get("label"), cell.get("to")))
+            if destination is None or cell.get("from") not in sources:
+                raise ValueError(
+                    f"reach matrix: cell {number} ({cell.get('from')!r} -> {cell.get('to')!r}) "
+                    "names a source or destination the matrix does not list"
+                )
+            cells.append(ReachCell(cell["from"], destination, cell["result"], cell["served_by"]))
+        return ReachMatrix(sources, destinations, tuple(cells))
+    if fmt != COMPACT_FORMAT:
+        raise ValueError(f"reach matrix: unknown format {fmt!r}, expected {COMPACT_FORMAT!r}")
+    classes = [(c["result"], c["served_by"]) for c in data["classes"]]
+    rows = data["codes"]
+    if len(rows) != len(sources):
+        raise ValueError(f"reach matrix: {len(rows)} rows of codes for {len(sources)} sources")
+    out: list[ReachCell] = []
+    for source, row in zip(sources, rows, strict=True):
+        if len(row) != len(destinations):
+            raise ValueError(
+                f"reach matrix: the row of {source} has {len(row)} codes for "
+                f"{len(destinations)} destinations"
+            )
+        for destination, code in zip(destinations, row, strict=True):
+            if not 0 <= code < len(classes):
+                raise ValueError(
+                    f"reach matrix: code {code} in the row of {source} has no class "
+                    f"(there are {len(classes)})"
+                )
+            result, served_by = classes[code]
+            out.append(ReachCell(source, destination, result, served_by))
+    return ReachMatrix(sources, destinations, tuple(out))
 
 
 LAN_GROUP = "LAN"

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from netsim.dataplane.probe import simulate_probe
-from netsim.dataplane.reach import reach_matrix
+from netsim.dataplane.reach import ReachProgress, reach_matrix
 from netsim.results.reach import ReachMatrix, group_matrix
 from netsim.results.run import Pictures, ProbeRecord, Run, StepRecord
 from netsim.results.topology import Topology
@@ -151,9 +151,19 @@ class Session:
         step = probe_step_from_text(text, self.scenario, proto=proto)
         return self.probe(step, capture=capture, rng=rng)
 
-    def reach(self, *, seed: int | None = None, method: str = "flow") -> ReachMatrix:
-        """Return every source against every destination, the world left as it was."""
-        return reach_matrix(self.world, seed=self.seed if seed is None else seed, method=method)
+    def reach(
+        self,
+        *,
+        seed: int | None = None,
+        method: str = "flow",
+        progress: ReachProgress | None = None,
+    ) -> ReachMatrix:
+        """Return every source against every destination, the world left as it was.
+
+        ``progress`` is told (sources done, sources) after each source's row.
+        """
+        seed = self.seed if seed is None else seed
+        return reach_matrix(self.world, seed=seed, method=method, progress=progress)
 
     def topology(self) -> Topology:
         """Return the network as it is now."""
@@ -195,12 +205,21 @@ def trace(
 
 
 def reach(
-    scenario: Scenario, *, engine: str | None = None, seed: int = 0, method: str = "flow"
+    scenario: Scenario,
+    *,
+    engine: str | None = None,
+    seed: int = 0,
+    method: str = "flow",
+    progress: ReachProgress | None = None,
+    replay_progress: StepCallback | None = None,
 ) -> tuple[Run, ReachMatrix]:
-    """Replay the steps without their probes; return the run and its reachability matrix."""
+    """Replay the steps without their probes; return the run and its reachability matrix.
+
+    ``replay_progress`` is told after each step, ``progress`` after each source's row.
+    """
     session = Session(scenario, engine=engine, seed=seed)
-    run = session.replay(probes=False)
-    return run, session.reach(method=method)
+    run = session.replay(probes=False, progress=replay_progress)
+    return run, session.reach(method=method, progress=progress)
 
 
 def pictures(

@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "render": 8,
     "verify": 8,
     "console": 9,
+    "batch": 9,
     "cli": 10,
     "__main__": 11,
 }

@@ -299,3 +299,21 @@ def test_minus_s_output_parses_back_to_the_same_rule(argv):
     again.apply(shlex.split(line))
     assert again.rules("filter", "FORWARD") == nf.rules("filter", "FORWARD")
     assert again.execute(["-S", "FORWARD"])[1].splitlines()[-1] == line
+
+
+def test_netfilters_sharing_parsed_command_lines_keep_their_own_rules() -> None:
+    from netsim.kernel.iptables import Command
+
+    shared: dict[tuple[str, ...], Command] = {}
+    first = Netfilter(parsed=shared)
+    second = Netfilter(parsed=shared)
+    rule = ["-t", "nat", "-A", "OUTPUT", "-d", "127.0.0.11/32", "-j", "ACCEPT"]
+    first.apply(rule)
+    second.apply(rule)
+    second.apply(rule)
+    assert len(shared) == 1
+    assert first.apply(["-t", "nat", "-S", "OUTPUT"]).count("-A OUTPUT") == 1
+    assert second.apply(["-t", "nat", "-S", "OUTPUT"]).count("-A OUTPUT") == 2
+    for _ in range(2):  # a bad line is refused every time, never remembered
+        with pytest.raises(IptablesError, match="Bad argument `bogus'"):
+            first.apply(["-t", "nat", "-A", "OUTPUT", "bogus"])

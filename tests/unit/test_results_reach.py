@@ -150,3 +150,35 @@ def test_matrix_cells_equal_netsim_reach_cell_by_cell(name):
     groups = [s.group for s in matrix.sources]
     assert groups[0] == LAN_GROUP and groups == sorted(groups, key=groups.index)
     assert len({d.label for d in matrix.destinations}) == len(matrix.destinations)
+
+
+def test_the_compact_form_of_an_empty_matrix_reads_back_empty() -> None:
+    from netsim.render.reach import format_reach_json
+    from netsim.results.reach import ReachMatrix, read_reach_json
+
+    empty = ReachMatrix((), (), ())
+    import json
+
+    data = json.loads(format_reach_json(empty, compact=True))
+    assert data["codes"] == [] and data["classes"] == []
+    assert read_reach_json(data) == empty
+
+
+def test_the_compact_form_needs_every_pair() -> None:
+    from ipaddress import IPv4Address
+
+    from netsim.results.reach import Destination, ReachCell, ReachMatrix
+
+    web = Destination("web", IPv4Address("172.17.0.2"), 80, "tcp")
+    partial = ReachMatrix(("host", "laptop"), (web,), (ReachCell("host", web, "open", "web"),))
+    with pytest.raises(ValueError, match="1 cells for 2 sources and 1 destinations"):
+        partial.as_json(compact=True)
+
+
+def test_the_compact_form_of_sources_without_destinations_has_empty_rows() -> None:
+    from netsim.results.reach import ReachMatrix, read_reach_json
+
+    lonely = ReachMatrix(("host", "laptop"), (), ())
+    data = lonely.as_json(compact=True)
+    assert data["codes"] == [[], []]
+    assert read_reach_json(data) == lonely

@@ -1,0 +1,113 @@
+"""Adapter tests: ``netsim batch`` gives the same bytes on one process, two, and a Dask cluster."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from netsim.batch import batch_jobs, run_batch
+from netsim.cli import main
+from netsim.errors import NetsimError
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = [ROOT / "scenarios" / "port-mapping.yaml", ROOT / "scenarios" / "two-networks.yaml"]
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def _batch(out: Path, *extra: str, task: str = "run") -> tuple[int, str, dict[str, bytes]]:
+    code, stdout, err = run(
+        "batch",
+        *map(str, FILES),
+        "--engine",
+        "20.10,28.5",
+        "--task",
+        task,
+        "--out",
+        str(out),
+        *extra,
+    )
+    assert err == "", err
+    return code, stdout, _tree(out)
+
+
+@pytest.mark.parametrize("task", ["run", "reach"])
+def test_two_local_processes_write_what_one_writes(tmp_path: Path, task: str) -> None:
+    one = _batch(tmp_path / "one", task=task)
+    two = _batch(tmp_path / "two", "--jobs", "2", task=task)
+    assert one == two
+    code, stdout, files = one
+    assert code == 0
+    lines = [json.loads(line) for line in stdout.splitlines()]
+    assert [(x["scenario"], x["engine"]) for x in lines] == [
+        ("port-mapping", "20.10"),
+        ("port-mapping", "28.5"),
+        ("two-networks", "20.10"),
+        ("two-networks", "28.5"),
+    ]
+    assert files["results.jsonl"].decode() == stdout
+    assert len(files) == 5
+
+
+def test_a_dask_cluster_of_two_worker_processes_writes_the_same_bytes(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    local = _batch(tmp_path / "local")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        on_cluster = _batch(tmp_path / "cluster", "--scheduler", cluster.scheduler_address)
+    assert on_cluster == local
+
+
+def test_an_invalid_file_is_a_line_and_exit_2_and_the_others_still_run(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: Bad Name\nsteps: []\n")
+    code, stdout, err = run("batch", str(bad), str(FILES[0]), "--out", str(tmp_path / "o"))
+    assert code == 2 and err == ""
+    first, second = (json.loads(line) for line in stdout.splitlines())
+    assert first["ok"] is False and "bad.yaml" in first["error"]
+    assert second["ok"] is True and second["passed"] is True
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--engine", "20.10,19.03"], "unknown engine '19.03'"),
+        (["--jobs", "0"], "--jobs: expected 1 or more, got 0"),
+    ],
+)
+def test_bad_options_are_refused(tmp_path: Path, argv: list[str], message: str) -> None:
+    code, _, err = run("batch", str(FILES[0]), "--out", str(tmp_path / "o"), *argv)
+    assert code == 2 and message in err
+
+
+def test_a_missing_file_is_refused(tmp_path: Path) -> None:
+    code, _, err = run("batch", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o"))
+    assert code == 2 and "no such file" in err and "nope.yaml" in err
+
+
+def test_jobs_need_a_known_task_and_something_to_run() -> None:
+    with pytest.raises(ValueError, match="unknown task 'draw'"):
+        batch_jobs(FILES, [None], "draw")
+    with pytest.raises(ValueError, match="at least one scenario file and one engine"):
+        batch_jobs([], [None], "run")
+
+
+def test_an_unreachable_scheduler_is_a_clear_error() -> None:
+    pytest.importorskip("dask.distributed")
+    jobs = batch_jobs(FILES[:1], [None], "run")
+    with pytest.raises(NetsimError, match="cannot reach the scheduler at tcp://127.0.0.1:9"):
+        list(run_batch(jobs, scheduler="tcp://127.0.0.1:9", connect_timeout=1.0))

@@ -36,6 +36,9 @@ from netsim.docker.ports import (
 from netsim.errors import DockerError
 from netsim.scenario.spec import DaemonSpec, ImageSpec
 
+# The longest interface name Linux takes (IFNAMSIZ - 1 bytes).
+MAX_LINK_NAME = 15
+
 DEFAULT_BIP = IPv4Interface("172.17.0.1/16")
 _NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z: simulated time starts here
@@ -914,6 +917,10 @@ class Daemon:
                 f"{_owner_of(self.networks, bridge_name)}",
                 status=403,
             )
+        if len(bridge_name.encode("utf-8")) > MAX_LINK_NAME:
+            # Looking the bridge up by a name longer than IFNAMSIZ - 1 makes
+            # netlink answer ERANGE; nothing is created (checked on 20.10 and 28.5).
+            raise DockerError(self.profile.bridge_name_range_message)
         pool = AddressPool(chosen, ip_range)
         user_gateway = gateway is not None
         if gateway is None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from netsim.gotemplate.docker_functions import DOCKER_FUNCS
+from netsim.gotemplate.docker_functions import DOCKER_FUNCS, HEADER_FUNCS
 from netsim.gotemplate.errors import TemplateError, TemplateExecError, TemplateParseError
 from netsim.gotemplate.executor import Executor
 from netsim.gotemplate.functions import BUILTINS, Func
@@ -18,6 +18,7 @@ from netsim.gotemplate.parser import Parser
 # The functions `docker --format` and `docker inspect -f` templates see
 # (docker/cli templates.Parse): Go's builtins plus docker/cli's basicFunctions.
 FUNCS: Final[Mapping[str, Func]] = {**BUILTINS, **DOCKER_FUNCS}
+_HEADER_FUNCS: Final[Mapping[str, Func]] = {**BUILTINS, **HEADER_FUNCS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,15 +28,19 @@ class Template:
     text: str
     trees: Mapping[str, ListNode] = field(repr=False)
 
-    def execute(self, data: object, *, missing_key: str = "default") -> str:
+    def execute(self, data: object, *, missing_key: str = "default", header: bool = False) -> str:
         """Execute over data; missing_key is Go's ``missingkey=`` option.
+
+        ``header`` runs it with docker/cli's header functions, as the CLI
+        does for the first line of a ``table`` format.
 
         Raises:
             TemplateExecError: Go's execution error text.
         """
         if missing_key not in ("default", "invalid", "zero", "error"):
             raise TemplateError(f"unrecognized option: missingkey={missing_key}")
-        executor = Executor(self.text, self.trees, FUNCS, missing_key)  # type: ignore[arg-type]
+        funcs = _HEADER_FUNCS if header else FUNCS
+        executor = Executor(self.text, self.trees, funcs, missing_key)  # type: ignore[arg-type]
         try:
             return executor.run(data)
         except RecursionError:

@@ -102,6 +102,9 @@ class EngineProfile:
     pool_overlap_message: str
     """The error for a ``--subnet`` overlapping another network's (28.5: invalid pool request)."""
     host_disconnect_message: str
+    bridge_name_range_message: str
+    """The error for a bridge name over the kernel's 15 characters (netlink's ERANGE;
+    20.10 says where it failed)."""
     """The error for ``docker network disconnect host`` (28.5 has its own text for disconnect)."""
 
     # -- docker inspect / docker network inspect layout --------------------

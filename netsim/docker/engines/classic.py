@@ -61,6 +61,9 @@ class ClassicProfile(EngineProfile):
     )
     exec_not_found_exit_code = 126
     pool_overlap_message = "Pool overlaps with other one on this address space"
+    bridge_name_range_message = (
+        "failed to check bridge interface existence: numerical result out of range"
+    )
     host_disconnect_message = (
         "container cannot be disconnected from host network or connected to host network"
     )

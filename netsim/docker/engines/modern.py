@@ -68,6 +68,7 @@ class ModernProfile(EngineProfile):
     pool_overlap_message = (
         "invalid pool request: Pool overlaps with other one on this address space"
     )
+    bridge_name_range_message = "numerical result out of range"
     host_disconnect_message = (
         "cannot disconnect container from host network - container was created in host network mode"
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -22,7 +23,54 @@ examples:
   netsim check scenarios/*.yaml
 """
 
-EXIT_OK, EXIT_EXPECTATION, EXIT_INVALID = 0, 1, 2
+# Exit codes (also in README.md): 0 every expectation held, 1 one failed,
+# 2 the scenario or the command line is invalid, 3 an output could not be
+# written (no space, no such folder, no permission).
+EXIT_OK, EXIT_EXPECTATION, EXIT_INVALID, EXIT_OUTPUT = 0, 1, 2, 3
+
+
+class OutputError(Exception):
+    """An output file or folder could not be written; names it and says why."""
+
+
+def _output_name(text: str) -> str:
+    """Check an output name given on the command line (argparse type)."""
+    if text == "":
+        raise argparse.ArgumentTypeError("an empty name; give a file name ('-': standard output)")
+    return text
+
+
+def _output_folder(text: str) -> Path:
+    """Check an output folder given on the command line (argparse type)."""
+    if text == "":
+        raise argparse.ArgumentTypeError("an empty name; give a folder")
+    return Path(text)
+
+
+class _SafeStream:
+    """A text stream that writes lone surrogates as ``\\udXXX`` escapes instead of failing.
+
+    A scenario may carry them (YAML's "\\ud800" escape) into commands and
+    output; a UTF-8 terminal or file cannot take them as they are.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(safe_text(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def safe_text(text: str) -> str:
+    """Return ``text`` with lone surrogates written as backslash escapes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _engines() -> tuple[str, ...]:
@@ -51,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
         help="replay a scenario and print the transcript",
         description="Replay a scenario's steps on a simulated Docker host and print what a real "
         "host prints. Exit code: 0 every expectation held, 1 one failed, 2 the "
-        "scenario is invalid.",
+        "scenario (or the command line) is invalid, 3 an output could not be written.",
         epilog="examples:\n  netsim run scenarios/port-mapping.yaml\n"
         "  netsim run scenarios/icc-disabled.yaml --engine 20.10 --json out.json\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -63,7 +111,10 @@ def _parser() -> argparse.ArgumentParser:
         help="Docker version to reproduce (overrides the file's engine:)",
     )
     run.add_argument(
-        "--json", metavar="OUT", help="also write the JSON result to OUT ('-' for standard output)"
+        "--json",
+        metavar="OUT",
+        type=_output_name,
+        help="also write the JSON result to OUT ('-' for standard output)",
     )
     run.add_argument("--quiet", "-q", action="store_true", help="do not print the transcript")
     run.add_argument(
@@ -72,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--pcap",
         metavar="DIR",
-        type=Path,
+        type=_output_folder,
         help="write the probes' traffic to DIR, one pcap per interface",
     )
 
@@ -116,7 +167,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     reach.add_argument("file", type=Path, help="the scenario YAML file")
-    reach.add_argument("--json", metavar="OUT", help="write the matrix as JSON ('-': stdout)")
+    reach.add_argument(
+        "--json", metavar="OUT", type=_output_name, help="write the matrix as JSON ('-': stdout)"
+    )
     reach.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     reach.add_argument("--seed", type=int, default=0, help="seed of the random choices")
 
@@ -132,7 +185,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     plot.add_argument("file", type=Path, help="the scenario YAML file")
-    plot.add_argument("--out", type=Path, default=Path("."), help="folder for the pictures")
+    plot.add_argument(
+        "--out", type=_output_folder, default=Path("."), help="folder for the pictures"
+    )
     plot.add_argument("--format", choices=("png", "svg"), default="png", help="image format")
     plot.add_argument(
         "--probe",
@@ -161,7 +216,9 @@ def _parser() -> argparse.ArgumentParser:
         help="output format (svg and png need Graphviz's dot)",
     )
     diagram.add_argument(
-        "--out", type=Path, help="output file (mermaid and dot go to standard output without it)"
+        "--out",
+        type=_output_folder,
+        help="output file (mermaid and dot go to standard output without it)",
     )
     diagram.add_argument("--engine", choices=engines, help="Docker version to reproduce")
 
@@ -180,8 +237,29 @@ def _parser() -> argparse.ArgumentParser:
 def _write(path: str, text: str, stdout: TextIO) -> None:
     if path == "-":
         stdout.write(text)
-    else:
-        Path(path).write_text(text, encoding="utf-8")
+        return
+    with _writing(path):
+        Path(path).write_text(safe_text(text), encoding="utf-8")
+
+
+@contextmanager
+def _writing(path: str | Path) -> Iterator[None]:
+    """Turn an OSError while writing ``path`` into an OutputError naming it."""
+    try:
+        yield
+    except OSError as error:
+        where = error.filename or path
+        raise OutputError(f"cannot write {where}: {error.strerror or error}") from None
+
+
+def _refuse_overwriting_input(output: str | None, scenario: Path) -> None:
+    """Refuse an output file that is the scenario file itself (before running anything)."""
+    if output is None or output == "-":
+        return
+    if Path(output).resolve() == scenario.resolve():
+        raise OutputError(
+            f"--json {output} would overwrite the scenario {scenario}; name another file"
+        )
 
 
 def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -190,6 +268,7 @@ def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.results.run import StepRecord
     from netsim.session import load_scenario, replay
 
+    _refuse_overwriting_input(args.json, args.file)
     scenario = load_scenario(args.file)
     show = not args.quiet and args.json != "-"
 
@@ -204,7 +283,8 @@ def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         scenario, args.engine, seed=args.seed, progress=progress, capture=args.pcap is not None
     )
     if args.pcap is not None:
-        write_run_pcaps(args.pcap, run)
+        with _writing(args.pcap):
+            write_run_pcaps(args.pcap, run)
         if show:
             stdout.write(f"# pcaps written to {args.pcap}\n")
     if args.json:
@@ -243,6 +323,7 @@ def _cmd_reach(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     from netsim.session import load_scenario, reach
 
+    _refuse_overwriting_input(args.json, args.file)
     scenario = load_scenario(args.file)
     _, matrix = reach(scenario, engine=args.engine, seed=args.seed)
     if args.json != "-":
@@ -258,8 +339,10 @@ def _cmd_plot(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     scenario = load_scenario(args.file)
     drawn = pictures(scenario, engine=args.engine, seed=args.seed, probes=tuple(args.probe))
-    args.out.mkdir(parents=True, exist_ok=True)
-    for path in plot_all(drawn, args.out, args.format):
+    with _writing(args.out):
+        args.out.mkdir(parents=True, exist_ok=True)
+        written = plot_all(drawn, args.out, args.format)
+    for path in written:
         stdout.write(f"wrote {path}\n")
     return EXIT_OK
 
@@ -273,7 +356,8 @@ def _cmd_diagram(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
         stderr.write(f"netsim: diagram --format {args.format} needs --out FILE\n")
         return EXIT_INVALID
     run = replay(scenario, args.engine, probes=False)
-    data = write_diagram(run.topology, args.format, args.out)
+    with _writing(args.out or "-"):
+        data = write_diagram(run.topology, args.format, args.out)
     if args.out is None:
         stdout.write(data.decode("utf-8"))
     else:
@@ -285,8 +369,8 @@ def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Run the netsim command line; return the exit code."""
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    out: TextIO = _SafeStream(stdout or sys.stdout)  # type: ignore[assignment]
+    err: TextIO = _SafeStream(stderr or sys.stderr)  # type: ignore[assignment]
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -305,6 +389,9 @@ def main(
     }
     try:
         return handlers[args.command](args, out, err)
+    except OutputError as error:
+        err.write(f"netsim: {error}\n")
+        return EXIT_OUTPUT
     except ScenarioError as error:
         err.write(f"netsim: {error}\n")
         return EXIT_INVALID

@@ -58,6 +58,7 @@ from netsim.scenario.yamlsource import (
     MAX_BYTES,
     Document,
     compose,
+    cut,
     decode,
     join_key,
     line_of,
@@ -285,7 +286,7 @@ class _ScenarioReader:
         number, proto = match.groups()
         if len(number) > 5 or not 1 <= int(number) <= 65535:
             raise self.error(
-                node, key, f"port {number} in {quote(text)} is out of range; expected 1-65535"
+                node, key, f"port {cut(number)} in {quote(text)} is out of range; expected 1-65535"
             )
         if proto is None or proto == "tcp":
             return PortSpec(int(number), "tcp")
@@ -421,7 +422,7 @@ class _ScenarioReader:
                 raise self.error(
                     size_node,
                     f"{item_key}.size",
-                    f"size {size} is out of range for base {base}; "
+                    f"size {cut(str(size))} is out of range for base {base}; "
                     f"expected a prefix length {base.prefixlen}-32",
                 )
             pools.append(AddressPoolSpec(base=base, size=size))
@@ -620,8 +621,9 @@ class _ScenarioReader:
                 raise self.error(
                     item,
                     key,
-                    "expected a command string, {on: NODE, run: COMMAND} or "
-                    f"{{probe: {SYNTAX}}}, got {self.doc.describe(item, key)}",
+                    "expected a command string, {on: NODE, run: COMMAND}, "
+                    f"{{probe: {SYNTAX}}} or {{packet: 'IP(...)/TCP(...)', from: NODE}}, "
+                    f"got {self.doc.describe(item, key)}",
                 )
         return tuple(steps)
 
@@ -677,11 +679,12 @@ class _ScenarioReader:
             for name, key_node, _ in self.doc.pairs(node, key):
                 if name not in allowed:
                     raise self.unknown_key(key_node, join_key(key, name), name, allowed)
+            found = f"found only {', '.join(names)}" if names else "found an empty mapping {}"
             raise self.error(
                 node,
                 key,
-                f"expected {{on: NODE, run: COMMAND}} or {{probe: {SYNTAX}}}; "
-                f"found only {', '.join(names)}",
+                f"expected {{on: NODE, run: COMMAND}}, {{probe: {SYNTAX}}} or "
+                f"{{packet: 'IP(...)/TCP(...)', from: NODE}}; {found}",
             )
         keys = self.mapping(node, key, COMMAND_STEP_KEYS, "a mapping {on: NODE, run: COMMAND}")
         if "run" not in keys:

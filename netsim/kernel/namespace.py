@@ -520,6 +520,13 @@ class NetworkNamespace:
                 raise KernelError(
                     "RTNETLINK answers: Operation not supported", errno_name="EOPNOTSUPP"
                 )
+            # br_add_if refuses a bridge (itself included) and the loopback.
+            if isinstance(link, Bridge):
+                raise KernelError(
+                    "Error: Can not enslave a bridge to a bridge.", errno_name="ELOOP"
+                )
+            if link.kind == "loopback":
+                raise KernelError("RTNETLINK answers: Invalid argument", errno_name="EINVAL")
             link.master = master.name
             master.carrier_known = True
             master.refresh_mac()

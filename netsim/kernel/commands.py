@@ -328,17 +328,15 @@ class _Ip:
         if dev is None or address is None:
             raise _Fail(1, 'Not enough information: "dev" argument is required.\n')
         self._device(dev)
-        if broadcast in ("+", "-"):
-            network = address.network
-            broadcast = (
-                (network.broadcast_address if broadcast == "+" else network.network_address)
-                if network.prefixlen <= 30
-                else False
-            )
-            if broadcast == network.broadcast_address:
-                broadcast = True
+        brd: IPv4Address | bool = False
+        if isinstance(broadcast, IPv4Address):
+            brd = broadcast
+        elif broadcast == "+":
+            brd = True
+        elif broadcast == "-" and address.network.prefixlen <= 30:
+            brd = address.network.network_address
         if add:
-            self.ns.add_address(dev, address, broadcast=broadcast)
+            self.ns.add_address(dev, address, broadcast=brd)
         else:
             self.ns.delete_address(dev, address)
         return ""

@@ -28,7 +28,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import shlex
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
@@ -54,6 +54,7 @@ from netsim.scenario.spec import (
     Scenario,
     Step,
 )
+from netsim.scenario.words import split_words
 from netsim.scenario.yamlsource import (
     MAX_BYTES,
     Document,
@@ -65,6 +66,9 @@ from netsim.scenario.yamlsource import (
     quote,
 )
 
+# netsim's limit on machines in one scenario (documented in
+# docs/scenario-format.md): building the LAN costs time with every machine.
+MAX_MACHINES = 250
 TOP_KEYS = ("name", "description", "engine", "daemon", "host", "machines", "images", "steps")
 DAEMON_KEYS = ("icc", "userland-proxy", "ip-forward", "bip", "default-address-pools")
 POOL_KEYS = ("base", "size")
@@ -112,6 +116,17 @@ def load_scenario(path: str | os.PathLike[str], *, checks: ScenarioChecks) -> Sc
     """Load and validate the scenario file at ``path``."""
     file = os.fspath(path)
     try:
+        # A FIFO, socket or device would block or never end: read regular files only.
+        mode = os.stat(file).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            kind = (
+                "a FIFO"
+                if stat.S_ISFIFO(mode)
+                else "a socket"
+                if stat.S_ISSOCK(mode)
+                else "a device"
+            )
+            raise ScenarioError(f"not a regular file ({kind}); give a scenario file", file=file)
         with open(file, "rb") as stream:
             data = stream.read(MAX_BYTES + 1)
     except OSError as exc:
@@ -467,6 +482,13 @@ class _ScenarioReader:
                 "expected a mapping of machine names to "
                 f"{{address: ..., listen: [...]}}, got {self.doc.describe(node, 'machines')}",
             )
+        if len(node.value) > MAX_MACHINES:
+            raise self.error(
+                node,
+                "machines",
+                f"{len(node.value)} machines; netsim simulates at most {MAX_MACHINES} "
+                "(each is a namespace on the simulated LAN)",
+            )
         lan = host.address.network
         owners: dict[IPv4Address, tuple[str, int | None]] = {host.address.ip: ("host", None)}
         machines = []
@@ -639,7 +661,7 @@ class _ScenarioReader:
                 "a command must be one line; split it into several steps or fold it with '>-'",
             )
         try:
-            shlex.split(command)
+            split_words(command)
         except ValueError as exc:
             raise self.error(
                 node, key, f"the shell cannot split {quote(command)}: {exc} (unbalanced quotes?)"

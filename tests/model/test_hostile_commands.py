@@ -9,11 +9,16 @@ throwaway network namespace.
 from __future__ import annotations
 
 import json
+import os
+import time
+from pathlib import Path
 
 import pytest
 
+from netsim.errors import ScenarioError
 from netsim.results.run import CommandRecord
-from netsim.session import load_scenario_text, replay
+from netsim.scenario.loader import MAX_MACHINES
+from netsim.session import load_scenario, load_scenario_text, replay
 
 ENGINES = ("20.10", "28.5")
 
@@ -129,3 +134,90 @@ def test_a_bridge_name_over_15_characters_gets_dockers_error(engine: str, messag
     )
     assert records[1].exit_code == 0
     assert records[2].stdout == "bridge\nhost\nnone\nokbr\n"
+
+
+# -- ping counts (BusyBox 1.35 in the busybox image, observed on 28.5) -----
+
+
+def test_ping_counts_busybox_refuses_and_counts_netsim_does_not_simulate() -> None:
+    records = _records(
+        [
+            "docker run -d --name bb busybox sleep 1000",
+            "docker exec bb ping -c 99999999999999999999999 127.0.0.1",
+            "docker exec bb ping -c 4294967296 127.0.0.1",
+            "docker exec bb ping -c -5 127.0.0.1",
+            "docker exec bb ping -c abc 127.0.0.1",
+            "docker exec bb ping -c 2147483648 127.0.0.1",
+            "docker exec bb ping -c 1000000000 127.0.0.1",
+            "docker exec bb ping -c 0 127.0.0.1",
+            "docker exec bb ping -c 2 127.0.0.1",
+        ]
+    )
+    assert [(r.exit_code, r.stderr) for r in records[1:8]] == [
+        (1, "ping: invalid number '99999999999999999999999'\n"),
+        (1, "ping: invalid number '4294967296'\n"),
+        (1, "ping: invalid number '-5'\n"),
+        (1, "ping: invalid number 'abc'\n"),
+        (1, "ping: number 2147483648 is not in 0..2147483647 range\n"),
+        (
+            2,
+            "netsim: ping -c 1000000000 is not simulated; netsim sends at most 100 echo requests\n",
+        ),
+        (
+            2,
+            "netsim: ping -c 0 (until stopped) is not simulated; "
+            "netsim sends at most 100 echo requests\n",
+        ),
+    ]
+    assert "2 packets transmitted, 2 packets received" in records[8].stdout
+
+
+# -- a one-million-character word ----------------------------------------
+
+
+def test_a_million_character_word_is_split_promptly() -> None:
+    # shlex builds a word character by character (minutes for this one);
+    # netsim's splitter takes it in linear time. YAML reading is timed apart.
+    word = "a" * 1_000_000
+    scenario = load_scenario_text(f"name: big\nsteps:\n  - echo {word}\n")
+    start = time.perf_counter()
+    run = replay(scenario, "28.5", probes=False)
+    assert time.perf_counter() - start < 2.0
+    assert run.steps[0].stdout == word + "\n"  # type: ignore[union-attr]
+
+
+def test_long_quoted_words_keep_shell_quoting() -> None:
+    word = "a" * 300_000
+    records = _records([f'echo "{word}\\""', f"echo '{word}' \\'x"])
+    assert records[0].stdout == word + '"\n'
+    assert records[1].stdout == word + " 'x\n"
+    with pytest.raises(ScenarioError, match=r"steps\[0\]: the shell cannot split .*\.\.\.\""):
+        load_scenario_text(f"name: big\nsteps:\n  - echo '{word}\n")
+
+
+# -- a FIFO or a device given as the scenario file -----------------------
+
+
+@pytest.mark.parametrize(("make", "kind"), [("fifo", "a FIFO"), ("device", "a device")])
+def test_a_fifo_or_device_is_refused_without_reading(tmp_path: Path, make: str, kind: str) -> None:
+    if make == "fifo":
+        path = tmp_path / "scenario.yaml"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    with pytest.raises(
+        ScenarioError, match=rf"not a regular file \({kind}\); give a scenario file"
+    ):
+        load_scenario(path)
+
+
+def test_thousands_of_machines_are_refused_at_load_with_the_limit() -> None:
+    machines = "".join(
+        f"  m{i}: {{address: 192.168.{i // 250 + 1}.{i % 250 + 2}/16}}\n" for i in range(3000)
+    )
+    text = f"name: many\nhost: {{address: 192.168.0.1/16}}\nmachines:\n{machines}steps:\n  - ls\n"
+    with pytest.raises(
+        ScenarioError,
+        match=rf":4: machines: 3000 machines; netsim simulates at most {MAX_MACHINES}",
+    ):
+        load_scenario_text(text)

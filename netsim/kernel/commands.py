@@ -86,6 +86,13 @@ def _metric(text: str) -> int:
     return number
 
 
+def _mtu(text: str) -> int:
+    """Read ``mtu N`` as iproute2's get_integer does (invarg, exit 255, on anything else)."""
+    if not re.fullmatch(r"[0-9]{1,10}", text) or int(text) > 2**31 - 1:
+        raise _Fail(255, f'Error: argument "{_cut(text)}" is wrong: Invalid "mtu" value\n\n')
+    return int(text)
+
+
 def _cut(text: str, limit: int = 40) -> str:
     """Cut a word short for a message (iproute2 prints it whole; a scenario may be huge)."""
     return text if len(text) <= limit else f"{text[:limit]}..."
@@ -390,7 +397,7 @@ class _Ip:
             elif word in ("address", "addr") and args:
                 self.ns.set_mac(name, args.pop(0))
             elif word == "mtu" and args:
-                self.ns.set_mtu(name, int(args.pop(0)))
+                self.ns.set_mtu(name, _mtu(args.pop(0)))
             elif word == "name" and args:
                 new = args.pop(0)
                 self.ns.rename_link(name, new)

@@ -221,3 +221,35 @@ def test_thousands_of_machines_are_refused_at_load_with_the_limit() -> None:
         match=rf":4: machines: 3000 machines; netsim simulates at most {MAX_MACHINES}",
     ):
         load_scenario_text(text)
+
+
+# -- numbers of thousands of digits (past Python's int conversion limit) --
+
+HUGE_NUMBER = "9" * 5000
+
+
+def test_numbers_of_thousands_of_digits_are_refused_as_the_tools_refuse_them() -> None:
+    records = _records(
+        [
+            f"iptables -A INPUT -p tcp --dport {HUGE_NUMBER} -j ACCEPT",
+            f"iptables -I INPUT {HUGE_NUMBER} -j ACCEPT",
+            f"ip link set eth0 mtu {HUGE_NUMBER}",
+            "ip link set eth0 mtu 70000",
+            "ip link set eth0 mtu 10",
+            f"sysctl -w net.ipv4.ip_forward={HUGE_NUMBER}",
+            "docker run -d --name web nginx",
+            f"docker inspect -f '{{{{index .Config.Env {HUGE_NUMBER}}}}}' web",
+        ]
+    )
+    assert [r.exit_code for r in records] == [2, 1, 255, 2, 2, 1, 0, 64]
+    assert records[0].stderr.startswith("iptables v1.8.9 (nf_tables): invalid port/service `999")
+    assert records[1].stderr == "iptables: Index of insertion too big.\n"
+    assert records[2].stderr == (
+        f'Error: argument "{HUGE_NUMBER[:40]}..." is wrong: Invalid "mtu" value\n\n'
+    )
+    assert records[3].stderr == "Error: mtu greater than device maximum.\n"
+    assert records[4].stderr == "Error: mtu less than device minimum.\n"
+    assert records[5].stderr == 'sysctl: setting key "net.ipv4.ip_forward": Invalid argument\n'
+    assert records[7].stderr.startswith(
+        'template parsing error: template: :1: illegal number syntax: "999'
+    )

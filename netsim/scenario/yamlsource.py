@@ -179,8 +179,10 @@ class Document:
             return self.loader.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             problem = getattr(exc, "problem", None) or str(exc)
+            if "Exceeds the limit" in problem:  # Python's guard on int("9" * 5000)
+                problem = f"a number of {len(node.value)} characters is far too large"
             raise self.error(
-                node, key, f"invalid {tag.removeprefix(_TAG)} value {node.value!r}: {problem}"
+                node, key, f"invalid {tag.removeprefix(_TAG)} value {cut(node.value)!r}: {problem}"
             ) from None
 
     def check_collection_tag(self, node: Node, key: str) -> None:

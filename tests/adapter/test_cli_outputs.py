@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,18 @@ def test_plot_probe_errors_name_the_file(scenario: Path, tmp_path: Path) -> None
     code, _, err = _run("plot", str(scenario), "--out", str(tmp_path), "--probe", "garbage")
     assert code == EXIT_INVALID
     assert err.startswith(f"netsim: {scenario}: --probe: expected SRC -> DST:PORT")
+
+
+def test_a_file_name_that_is_not_utf8_is_named_with_escapes(tmp_path: Path) -> None:
+    name = os.fsdecode(b"\xff\xfe-scenario.yaml")
+    (tmp_path / name).write_text(SMALL, encoding="utf-8")
+    out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
+    out = io.TextIOWrapper(out_bytes, encoding="utf-8", errors="strict")
+    err = io.TextIOWrapper(err_bytes, encoding="utf-8", errors="strict")
+    code = main(["check", str(tmp_path / name)], stdout=out, stderr=err)
+    missing = main(["run", str(tmp_path / os.fsdecode(b"\xff-nope.yaml"))], stdout=out, stderr=err)
+    out.flush()
+    err.flush()
+    assert (code, missing) == (0, 2)
+    assert "\\udcff\\udcfe-scenario.yaml: ok (small, 2 steps)" in out_bytes.getvalue().decode()
+    assert "\\udcff-nope.yaml: cannot read the file" in err_bytes.getvalue().decode()

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from bounds_support import within_limits
 
 from netsim.errors import ScenarioError
 from netsim.results.run import CommandRecord
@@ -26,7 +27,9 @@ ENGINES = ("20.10", "28.5")
 def _records(steps: list[str], engine: str = "28.5") -> list[CommandRecord]:
     lines = "".join(f"  - {json.dumps(step)}\n" for step in steps)
     scenario = load_scenario_text(f"name: hostile\nsteps:\n{lines}")
-    run = replay(scenario, engine, probes=False)
+    # The bound on every input: 2 s of CPU, 500 MB more memory.
+    with within_limits():
+        run = replay(scenario, engine, probes=False)
     records = [step for step in run.steps if isinstance(step, CommandRecord)]
     assert len(records) == len(steps)
     return records
@@ -181,7 +184,8 @@ def test_a_million_character_word_is_split_promptly() -> None:
     word = "a" * 1_000_000
     scenario = load_scenario_text(f"name: big\nsteps:\n  - echo {word}\n")
     start = time.perf_counter()
-    run = replay(scenario, "28.5", probes=False)
+    with within_limits():
+        run = replay(scenario, "28.5", probes=False)
     assert time.perf_counter() - start < 2.0
     assert run.steps[0].stdout == word + "\n"  # type: ignore[union-attr]
 

@@ -361,7 +361,14 @@ class DockerClient:
             out = ""
             for obj in objects:
                 try:
-                    out += render_inspect(parsed, obj) + "\n"
+                    out += (
+                        render_inspect(
+                            parsed,
+                            obj,
+                            range_over_int=self.daemon.profile.template_range_over_int,
+                        )
+                        + "\n"
+                    )
                 except TemplateError as error:
                     # The CLI has written the element's line break before it fails.
                     return CommandOutput(1, out + "\n", f"template parsing error: {error}\n")
@@ -442,7 +449,12 @@ class DockerClient:
         from netsim.docker.formatting import FormatError
 
         try:
-            listing = format_network_ls(networks, command.value("format"), command.flag("no-trunc"))
+            listing = format_network_ls(
+                networks,
+                command.value("format"),
+                command.flag("no-trunc"),
+                range_over_int=self.daemon.profile.template_range_over_int,
+            )
         except FormatError as error:
             return CommandOutput(1, "", f"{error}\n")
         return CommandOutput(0, listing)

@@ -223,7 +223,9 @@ NETWORK_FORMAT = FormatKind(
 )
 
 
-def render_format(template: str, rows: list[dict[str, str]], kind: FormatKind) -> str:
+def render_format(
+    template: str, rows: list[dict[str, str]], kind: FormatKind, *, range_over_int: bool = True
+) -> str:
     """Run a listing's ``--format`` as docker/cli's formatter.Context does.
 
     A ``table`` prefix (any text starting with "table") is cut off and the
@@ -242,7 +244,7 @@ def render_format(template: str, rows: list[dict[str, str]], kind: FormatKind) -
         except TemplateError as error:
             raise FormatError(f"{kind.parse_prefix}{error}") from None
         try:
-            raw.execute(GoStruct(fields, type_name=kind.type_name))
+            raw.execute(GoStruct(fields, type_name=kind.type_name), range_over_int=range_over_int)
         except TemplateError as error:
             raise FormatError(f"{kind.execute_prefix}{error}") from None
     table = template.startswith("table")
@@ -255,8 +257,13 @@ def render_format(template: str, rows: list[dict[str, str]], kind: FormatKind) -
     body: list[str] = []
     try:
         for row in rows:
-            body.append(parsed.execute(GoStruct({**fields, **row}, type_name=kind.type_name)))
-        header = parsed.execute(GoMap(kind.headers), header=True) if table else ""
+            row_data = GoStruct({**fields, **row}, type_name=kind.type_name)
+            body.append(parsed.execute(row_data, range_over_int=range_over_int))
+        header = (
+            parsed.execute(GoMap(kind.headers), header=True, range_over_int=range_over_int)
+            if table
+            else ""
+        )
     except TemplateError as error:
         raise FormatError(f"{kind.execute_prefix}{error}") from None
     if not table:
@@ -273,14 +280,22 @@ def format_ps(containers: list[Container], daemon: Daemon, template: str | None)
     """
     rows = [_ps_fields(c, daemon) for c in containers]
     if template and template != "table":
-        return render_format(template, rows, PS_FORMAT)
+        return render_format(
+            template, rows, PS_FORMAT, range_over_int=daemon.profile.template_range_over_int
+        )
     table = [[header for _, header in _PS_HEADERS]]
     for row in rows:
         table.append([row[key] for key, _ in _PS_HEADERS])
     return tabwrite(table)
 
 
-def format_network_ls(networks: list[Network], template: str | None, no_trunc: bool) -> str:
+def format_network_ls(
+    networks: list[Network],
+    template: str | None,
+    no_trunc: bool,
+    *,
+    range_over_int: bool = True,
+) -> str:
     """Return ``docker network ls``'s output (networks sorted by name).
 
     Raises:
@@ -299,7 +314,7 @@ def format_network_ls(networks: list[Network], template: str | None, no_trunc: b
             }
         )
     if template and template != "table":
-        return render_format(template, rows, NETWORK_FORMAT)
+        return render_format(template, rows, NETWORK_FORMAT, range_over_int=range_over_int)
     table = [["NETWORK ID", "NAME", "DRIVER", "SCOPE"]]
     table += [[r["ID"], r["Name"], r["Driver"], r["Scope"]] for r in rows]
     return tabwrite(table)

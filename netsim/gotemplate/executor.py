@@ -77,11 +77,14 @@ class Executor:
         trees: Mapping[str, ListNode],
         funcs: Mapping[str, Func],
         missing_key: MissingKey,
+        range_over_int: bool = True,
     ) -> None:
         self.text = text
         self.trees = trees
         self.funcs = funcs
         self.missing_key = missing_key
+        # Go 1.22 added `{{range N}}`; before it an integer is not rangeable.
+        self.range_over_int = range_over_int
         self.name = ""
         self.node: Node | None = None
         self.vars: list[list[object]] = []
@@ -226,7 +229,7 @@ class Executor:
                     for key in sorted(value):
                         iteration(key, Iface(value[key]) if raw else value[key])
                     return
-            elif isinstance(value, int) and not isinstance(value, bool):
+            elif isinstance(value, int) and not isinstance(value, bool) and self.range_over_int:
                 if len(pipe.decl) > 1:
                     self._errorf(f"can't use {value} to iterate over more than one variable")
                 if value > 0:

@@ -28,11 +28,19 @@ class Template:
     text: str
     trees: Mapping[str, ListNode] = field(repr=False)
 
-    def execute(self, data: object, *, missing_key: str = "default", header: bool = False) -> str:
+    def execute(
+        self,
+        data: object,
+        *,
+        missing_key: str = "default",
+        header: bool = False,
+        range_over_int: bool = True,
+    ) -> str:
         """Execute over data; missing_key is Go's ``missingkey=`` option.
 
         ``header`` runs it with docker/cli's header functions, as the CLI
-        does for the first line of a ``table`` format.
+        does for the first line of a ``table`` format. ``range_over_int``
+        is False for a CLI built with Go before 1.22 (``{{range 3}}`` fails).
 
         Raises:
             TemplateExecError: Go's execution error text.
@@ -40,7 +48,13 @@ class Template:
         if missing_key not in ("default", "invalid", "zero", "error"):
             raise TemplateError(f"unrecognized option: missingkey={missing_key}")
         funcs = _HEADER_FUNCS if header else FUNCS
-        executor = Executor(self.text, self.trees, funcs, missing_key)  # type: ignore[arg-type]
+        executor = Executor(
+            self.text,
+            self.trees,
+            funcs,
+            missing_key,  # type: ignore[arg-type]
+            range_over_int,
+        )
         try:
             return executor.run(data)
         except RecursionError:
@@ -66,7 +80,7 @@ def render_template(template: str, data: object, *, missing_key: str = "default"
     return parse_template(template).execute(data, missing_key=missing_key)
 
 
-def render_inspect(template: str | Template, data: object) -> str:
+def render_inspect(template: str | Template, data: object, *, range_over_int: bool = True) -> str:
     """Render like the CLI's ``docker inspect -f``: typed data first, then the raw fallback.
 
     docker/cli's TemplateInspector retries a failed execution on the inspect
@@ -76,6 +90,6 @@ def render_inspect(template: str | Template, data: object) -> str:
     """
     parsed = template if isinstance(template, Template) else parse_template(template)
     try:
-        return parsed.execute(data)
+        return parsed.execute(data, range_over_int=range_over_int)
     except TemplateExecError:
-        return parsed.execute(to_raw(data), missing_key="error")
+        return parsed.execute(to_raw(data), missing_key="error", range_over_int=range_over_int)

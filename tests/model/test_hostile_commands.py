@@ -257,3 +257,27 @@ def test_numbers_of_thousands_of_digits_are_refused_as_the_tools_refuse_them() -
     assert records[7].stderr.startswith(
         'template parsing error: template: :1: illegal number syntax: "999'
     )
+
+
+@pytest.mark.parametrize(
+    ("engine", "stderr"),
+    [
+        # 20.10's CLI is built with Go before 1.22: an integer is not rangeable,
+        # so Go itself answers at once (observed: `{{range 3}}` on 20.10).
+        ("20.10", "range can't iterate over 1000000000\n"),
+        ("28.5", "netsim: template took more than 200000 steps (netsim's limit)\n"),
+    ],
+)
+def test_a_billion_range_iterations_get_gos_answer_or_netsims_limit(
+    engine: str, stderr: str
+) -> None:
+    records = _records(
+        [
+            "docker run -d --name web nginx",
+            "docker inspect -f '{{range 1000000000}}x{{end}}' web",
+        ],
+        engine,
+    )
+    assert records[1].exit_code == 1
+    assert records[1].stderr.startswith("template parsing error: template: :1:")
+    assert records[1].stderr.endswith(stderr)

@@ -102,6 +102,9 @@ class EngineProfile:
     pool_overlap_message: str
     """The error for a ``--subnet`` overlapping another network's (28.5: invalid pool request)."""
     host_disconnect_message: str
+    template_range_over_int: bool
+    """Whether the CLI's Go templates range over an integer (Go 1.22+, so 28.5; 20.10's
+    CLI says ``range can't iterate over 3``)."""
     bridge_name_range_message: str
     """The error for a bridge name over the kernel's 15 characters (netlink's ERANGE;
     20.10 says where it failed)."""

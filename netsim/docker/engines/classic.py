@@ -64,6 +64,7 @@ class ClassicProfile(EngineProfile):
     )
     exec_not_found_exit_code = 126
     pool_overlap_message = "Pool overlaps with other one on this address space"
+    template_range_over_int = False
     bridge_name_range_message = (
         "failed to check bridge interface existence: numerical result out of range"
     )

@@ -72,6 +72,7 @@ class ModernProfile(EngineProfile):
         "invalid pool request: Pool overlaps with other one on this address space"
     )
     bridge_name_range_message = "numerical result out of range"
+    template_range_over_int = True
     host_disconnect_message = (
         "cannot disconnect container from host network - container was created in host network mode"
     )

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from netsim.gotemplate import TemplateExecError, render_template
+from netsim.gotemplate import TemplateExecError, parse_template, render_template
 from netsim.gotemplate.docker_functions import MAX_ITEMS
 from netsim.gotemplate.executor import MAX_OUTPUT, MAX_STEPS
 from netsim.gotemplate.printing import MAX_TEXT
@@ -92,3 +92,10 @@ def test_what_go_would_build_without_bound_stops_at_a_named_limit(
 def test_a_template_under_the_limits_runs_whole() -> None:
     assert _fast("{{range 1000}}{{.}}{{end}}").endswith("998999")
     assert _fast("{{pad .Name 3 2}}") == "   web  "
+
+
+def test_before_go_1_22_an_integer_is_not_rangeable() -> None:
+    parsed = parse_template("{{range 3}}{{.}}{{end}}")
+    assert parsed.execute({}) == "012"
+    with pytest.raises(TemplateExecError, match=r"at <3>: range can't iterate over 3$"):
+        parsed.execute({}, range_over_int=False)

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -30,7 +31,57 @@ examples:
   netsim diff scenarios/port-mapping.yaml scenarios/publish-forms.yaml
 """
 
-EXIT_OK, EXIT_EXPECTATION, EXIT_INVALID = 0, 1, 2
+# Exit codes (also in README.md): 0 every expectation held, 1 one failed,
+# 2 the scenario or the command line is invalid, 3 an output could not be
+# written (no space, no such folder, no permission).
+EXIT_OK, EXIT_EXPECTATION, EXIT_INVALID, EXIT_OUTPUT = 0, 1, 2, 3
+
+
+class OutputError(Exception):
+    """An output file or folder could not be written; names it and says why."""
+
+
+def _output_name(text: str) -> str:
+    """Check an output name given on the command line (argparse type)."""
+    if text == "":
+        raise argparse.ArgumentTypeError("an empty name; give a file name ('-': standard output)")
+    return text
+
+
+def _output_folder(text: str) -> Path:
+    """Check an output folder given on the command line (argparse type)."""
+    if text == "":
+        raise argparse.ArgumentTypeError("an empty name; give a folder")
+    return Path(text)
+
+
+class _SafeStream:
+    """A text stream that writes lone surrogates as ``\\udXXX`` escapes instead of failing.
+
+    A scenario may carry them (YAML's "\\ud800" escape) into commands and
+    output; a UTF-8 terminal or file cannot take them as they are.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(safe_text(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+def safe_text(text: str) -> str:
+    """Return ``text`` with lone surrogates written as backslash escapes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _engines() -> tuple[str, ...]:
@@ -59,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
         help="replay a scenario and print the transcript",
         description="Replay a scenario's steps on a simulated Docker host and print what a real "
         "host prints. Exit code: 0 every expectation held, 1 one failed, 2 the "
-        "scenario is invalid.",
+        "scenario (or the command line) is invalid, 3 an output could not be written.",
         epilog="examples:\n  netsim run scenarios/port-mapping.yaml\n"
         "  netsim run scenarios/icc-disabled.yaml --engine 20.10 --json out.json\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -71,7 +122,10 @@ def _parser() -> argparse.ArgumentParser:
         help="Docker version to reproduce (overrides the file's engine:)",
     )
     run.add_argument(
-        "--json", metavar="OUT", help="also write the JSON result to OUT ('-' for standard output)"
+        "--json",
+        metavar="OUT",
+        type=_output_name,
+        help="also write the JSON result to OUT ('-' for standard output)",
     )
     run.add_argument("--quiet", "-q", action="store_true", help="do not print the transcript")
     run.add_argument(
@@ -80,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--pcap",
         metavar="DIR",
-        type=Path,
+        type=_output_folder,
         help="write the probes' traffic to DIR, one pcap per interface",
     )
 
@@ -133,7 +187,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     reach.add_argument("file", type=Path, help="the scenario YAML file")
-    reach.add_argument("--json", metavar="OUT", help="write the matrix as JSON ('-': stdout)")
+    reach.add_argument(
+        "--json", metavar="OUT", type=_output_name, help="write the matrix as JSON ('-': stdout)"
+    )
     reach.add_argument(
         "--form",
         choices=("auto", "cells", "compact"),
@@ -160,7 +216,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     plot.add_argument("file", type=Path, help="the scenario YAML file")
-    plot.add_argument("--out", type=Path, default=Path("."), help="folder for the pictures")
+    plot.add_argument(
+        "--out", type=_output_folder, default=Path("."), help="folder for the pictures"
+    )
     plot.add_argument("--format", choices=("png", "svg"), default="png", help="image format")
     plot.add_argument(
         "--probe",
@@ -189,7 +247,9 @@ def _parser() -> argparse.ArgumentParser:
         help="output format (svg and png need Graphviz's dot)",
     )
     diagram.add_argument(
-        "--out", type=Path, help="output file (mermaid and dot go to standard output without it)"
+        "--out",
+        type=_output_folder,
+        help="output file (mermaid and dot go to standard output without it)",
     )
     diagram.add_argument("--engine", choices=engines, help="Docker version to reproduce")
 
@@ -313,8 +373,29 @@ def _cmd_compare(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
 def _write(path: str, text: str, stdout: TextIO) -> None:
     if path == "-":
         stdout.write(text)
-    else:
-        Path(path).write_text(text, encoding="utf-8")
+        return
+    with _writing(path):
+        Path(path).write_text(safe_text(text), encoding="utf-8")
+
+
+@contextmanager
+def _writing(path: str | Path) -> Iterator[None]:
+    """Turn an OSError while writing ``path`` into an OutputError naming it."""
+    try:
+        yield
+    except OSError as error:
+        where = error.filename or path
+        raise OutputError(f"cannot write {where}: {error.strerror or error}") from None
+
+
+def _refuse_overwriting_input(output: str | None, scenario: Path) -> None:
+    """Refuse an output file that is the scenario file itself (before running anything)."""
+    if output is None or output == "-":
+        return
+    if Path(output).resolve() == scenario.resolve():
+        raise OutputError(
+            f"--json {output} would overwrite the scenario {scenario}; name another file"
+        )
 
 
 def _compose_notes(scenario: Scenario, stderr: TextIO) -> None:
@@ -331,6 +412,7 @@ def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.results.run import StepRecord
     from netsim.session import load_scenario, replay
 
+    _refuse_overwriting_input(args.json, args.file)
     scenario = load_scenario(args.file)
     _compose_notes(scenario, stderr)
     show = not args.quiet and args.json != "-"
@@ -346,7 +428,8 @@ def _cmd_run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         scenario, args.engine, seed=args.seed, progress=progress, capture=args.pcap is not None
     )
     if args.pcap is not None:
-        write_run_pcaps(args.pcap, run)
+        with _writing(args.pcap):
+            write_run_pcaps(args.pcap, run)
         if show:
             stdout.write(f"# pcaps written to {args.pcap}\n")
     if args.json:
@@ -385,6 +468,7 @@ def _cmd_reach(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.render.reach import format_reach_json
     from netsim.session import load_scenario, reach
 
+    _refuse_overwriting_input(args.json, args.file)
     scenario = load_scenario(args.file)
     _compose_notes(scenario, stderr)
     with _progress_bars(stderr, shown=args.progress) as bar:
@@ -475,8 +559,10 @@ def _cmd_plot(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     scenario = load_scenario(args.file)
     _compose_notes(scenario, stderr)
     drawn = pictures(scenario, engine=args.engine, seed=args.seed, probes=tuple(args.probe))
-    args.out.mkdir(parents=True, exist_ok=True)
-    for path in plot_all(drawn, args.out, args.format):
+    with _writing(args.out):
+        args.out.mkdir(parents=True, exist_ok=True)
+        written = plot_all(drawn, args.out, args.format)
+    for path in written:
         stdout.write(f"wrote {path}\n")
     return EXIT_OK
 
@@ -491,7 +577,8 @@ def _cmd_diagram(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
         stderr.write(f"netsim: diagram --format {args.format} needs --out FILE\n")
         return EXIT_INVALID
     run = replay(scenario, args.engine, probes=False)
-    data = write_diagram(run.topology, args.format, args.out)
+    with _writing(args.out or "-"):
+        data = write_diagram(run.topology, args.format, args.out)
     if args.out is None:
         stdout.write(data.decode("utf-8"))
     else:
@@ -529,7 +616,8 @@ def _cmd_shell(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         scenario, source = empty_scenario(args.engine), None
     console = Console(scenario, engine=args.engine, seed=args.seed, source=source)
     stdout.write(console.banner)
-    interactive = sys.stdin.isatty() and stdout is sys.stdout and stdout.isatty()
+    real_stdout = stdout.stream if isinstance(stdout, _SafeStream) else stdout
+    interactive = sys.stdin.isatty() and real_stdout is sys.stdout and stdout.isatty()
     lines = prompt_lines(console) if interactive else read_lines(sys.stdin)
     run_lines(console, lines, stdout, stderr)
     return EXIT_OK
@@ -553,8 +641,8 @@ def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Run the netsim command line; return the exit code."""
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    out: TextIO = _SafeStream(stdout or sys.stdout)  # type: ignore[assignment]
+    err: TextIO = _SafeStream(stderr or sys.stderr)  # type: ignore[assignment]
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -578,6 +666,9 @@ def main(
     }
     try:
         return handlers[args.command](args, out, err)
+    except OutputError as error:
+        err.write(f"netsim: {error}\n")
+        return EXIT_OUTPUT
     except ScenarioError as error:
         err.write(f"netsim: {error}\n")
         return EXIT_INVALID

@@ -97,6 +97,10 @@ class HostPlumbing:
         """Delete a bridge."""
         self.host.delete_link(name)
 
+    def set_bridge_down(self, name: str) -> None:
+        """Bring a bridge down."""
+        self.host.set_down(name)
+
     def create_namespace(self, owner: str) -> None:
         """Create a container's namespace."""
         namespace = NetworkNamespace(owner[:12], parsed=self.world.parsed_iptables)

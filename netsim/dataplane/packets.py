@@ -16,6 +16,7 @@ goes through the node's output path (routing, OUTPUT, POSTROUTING, ARP).
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,102 @@ LAYERS: dict[str, frozenset[str]] = {
 TCP_FLAG_LETTERS = {"F": 0x01, "S": 0x02, "R": 0x04, "P": 0x08, "A": 0x10, "U": 0x20}
 MAX_TEXT = 2000
 
+# What each field holds on the wire: ("int", bits) for a number of that many
+# bits, or one of the text kinds below. Checked when the text is parsed, so a
+# scenario with a wrong type or an out-of-range value is refused at load.
+FIELD_KINDS: dict[str, dict[str, tuple[str, int]]] = {
+    "Ether": {"src": ("mac", 0), "dst": ("mac", 0)},
+    "ARP": {
+        "op": ("int", 16),
+        "hwsrc": ("mac", 0),
+        "psrc": ("ipv4", 0),
+        "hwdst": ("mac", 0),
+        "pdst": ("ipv4", 0),
+    },
+    "IP": {
+        "src": ("ipv4", 0),
+        "dst": ("ipv4", 0),
+        "ttl": ("int", 8),
+        "id": ("int", 16),
+        "tos": ("int", 8),
+        "flags": ("ip-flags", 3),
+    },
+    "TCP": {
+        "sport": ("int", 16),
+        "dport": ("int", 16),
+        "seq": ("int", 32),
+        "ack": ("int", 32),
+        "flags": ("tcp-flags", 9),
+        "window": ("int", 16),
+    },
+    "UDP": {"sport": ("int", 16), "dport": ("int", 16)},
+    "ICMP": {"type": ("int", 8), "code": ("int", 8), "id": ("int", 16), "seq": ("int", 16)},
+    "DNS": {"id": ("int", 16), "rd": ("int", 1), "qd": ("layer", 0)},
+    "DNSQR": {"qname": ("text", 0)},
+    "Raw": {"load": ("data", 0)},
+}
+_MAC = re.compile(r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")
+_IP_FLAGS = re.compile(r"((DF|MF|evil)([+|](DF|MF|evil))*)?")
+
+
+def shorten(value: object, limit: int = 40) -> str:
+    """Return ``repr(value)`` cut to about ``limit`` characters, saying how long it was."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    unit = "digits" if isinstance(value, int) else "characters"
+    size = len(str(abs(value))) if isinstance(value, int) else len(text)
+    return f"{text[:limit]}... ({size} {unit})"
+
+
+def _show_node(node: ast.expr) -> str:
+    """Return the source of an expression for a message, short, whatever its depth."""
+    try:
+        return shorten(ast.unparse(node))
+    except RecursionError:
+        return "an expression nested too deeply"
+
+
+def _check_field(layer: str, field: str, value: Any) -> None:
+    """Refuse a field value of the wrong type or outside what its header field holds."""
+    kind, bits = FIELD_KINDS[layer][field]
+    where = f"{layer}({field}=...)"
+    if kind in ("int", "ip-flags", "tcp-flags") and isinstance(value, int):
+        if not 0 <= value < 1 << bits:
+            raise PacketSyntaxError(
+                f"{where} must be from 0 to {(1 << bits) - 1}, found {shorten(value)}"
+            )
+        return
+    if kind == "int":
+        raise PacketSyntaxError(f"{where} must be a number, found {shorten(value)}")
+    if kind == "ip-flags":
+        if not isinstance(value, str) or not _IP_FLAGS.fullmatch(value):
+            raise PacketSyntaxError(
+                f"{where} must be a number from 0 to 7 or flags such as 'DF' or 'MF+DF', "
+                f"found {shorten(value)}"
+            )
+        return
+    if kind == "tcp-flags":
+        if not isinstance(value, str):
+            raise PacketSyntaxError(
+                f"{where} must be a number from 0 to 511 or letters of FSRPAU, "
+                f"found {shorten(value)}"
+            )
+        _tcp_flags(value)
+        return
+    if kind == "data":
+        if not isinstance(value, str | bytes):
+            raise PacketSyntaxError(f"{where} must be a string or bytes, found {shorten(value)}")
+        return
+    if not isinstance(value, str):
+        raise PacketSyntaxError(f"{where} must be a string, found {shorten(value)}")
+    if kind == "mac" and not _MAC.fullmatch(value):
+        raise PacketSyntaxError(
+            f"{where} must be a MAC address such as '02:42:ac:11:00:02', found {shorten(value)}"
+        )
+    if kind == "ipv4":
+        _address(value, where)
+
 
 @dataclass(frozen=True, slots=True)
 class Layer:
@@ -76,10 +173,19 @@ def parse_layers(text: str) -> tuple[Layer, ...]:
     """
     if len(text) > MAX_TEXT:
         raise PacketSyntaxError(f"packet is {len(text)} characters long; at most {MAX_TEXT}")
+    bad = next((i for i, c in enumerate(text) if "\ud800" <= c <= "\udfff"), None)
+    if bad is not None:
+        raise PacketSyntaxError(
+            f"packet has a lone surrogate {text[bad]!r} at character {bad + 1}; "
+            "write text as valid Unicode"
+        )
     try:
         tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as error:
-        raise PacketSyntaxError(f"packet {text!r} is not valid notation: {error.msg}") from None
+    except (SyntaxError, RecursionError, MemoryError) as error:
+        message = error.msg if isinstance(error, SyntaxError) else "nested too deeply"
+        raise PacketSyntaxError(
+            f"packet {shorten(text)} is not valid notation: {message}"
+        ) from None
     layers: list[Layer] = []
     _collect(tree.body, layers)
     return tuple(layers)
@@ -93,21 +199,26 @@ def _collect(node: ast.expr, out: list[Layer]) -> None:
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
         raise PacketSyntaxError(
             f"expected a layer such as IP(...) or TCP(...) joined with '/', found "
-            f"{ast.unparse(node)!r}"
+            f"{_show_node(node)}"
         )
     name = node.func.id
     if name not in LAYERS:
         raise PacketSyntaxError(
-            f"unknown layer {name!r}; known layers: {', '.join(sorted(LAYERS))}"
+            f"unknown layer {shorten(name)}; known layers: {', '.join(sorted(LAYERS))}"
         )
     if node.args:
         raise PacketSyntaxError(f"{name}(): give fields as keywords (for example dport=80)")
-    fields = []
+    fields: list[tuple[str, Any]] = []
     for keyword in node.keywords:
         if keyword.arg is None or keyword.arg not in LAYERS[name]:
             allowed = ", ".join(sorted(LAYERS[name]))
             raise PacketSyntaxError(f"{name}() has no field {keyword.arg!r}; fields: {allowed}")
-        fields.append((keyword.arg, _literal(name, keyword.arg, keyword.value, out)))
+        if any(field == keyword.arg for field, _ in fields):
+            raise PacketSyntaxError(f"{name}() gives {keyword.arg}= twice")
+        value = _literal(name, keyword.arg, keyword.value, out)
+        if not isinstance(value, Layer):
+            _check_field(name, keyword.arg, value)
+        fields.append((keyword.arg, value))
     out.append(Layer(name, tuple(fields)))
 
 
@@ -120,10 +231,10 @@ def _literal(layer: str, field: str, node: ast.expr, out: list[Layer]) -> Any:
         return inner[0]
     try:
         value = ast.literal_eval(node)
-    except ValueError:
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
         raise PacketSyntaxError(
             f"{layer}({field}=...) must be a literal (a number, a string or bytes), found "
-            f"{ast.unparse(node)!r}"
+            f"{_show_node(node)}"
         ) from None
     if not isinstance(value, int | str | bytes) or isinstance(value, bool):
         raise PacketSyntaxError(f"{layer}({field}=...) must be a number, a string or bytes")

@@ -335,13 +335,16 @@ class DockerClient:
         return self.daemon.profile.join_host_port(str(mapping.host_ip), str(mapping.host_port))
 
     def _cmd_ps(self, command: DockerCommand) -> CommandOutput:
-        from netsim.docker.formatting import format_ps
+        from netsim.docker.formatting import FormatError, format_ps
 
         show_all = command.flag("all")
         containers = [c for c in reversed(self.daemon.containers) if show_all or c.running]
         if command.flag("quiet"):
             return CommandOutput(0, "".join(c.short_id + "\n" for c in containers))
-        return CommandOutput(0, format_ps(containers, self.daemon, command.value("format")))
+        try:
+            return CommandOutput(0, format_ps(containers, self.daemon, command.value("format")))
+        except FormatError as error:
+            return CommandOutput(1, "", f"{error}\n")
 
     def _cmd_inspect(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
@@ -376,7 +379,14 @@ class DockerClient:
             out = ""
             for obj in objects:
                 try:
-                    out += render_inspect(parsed, obj) + "\n"
+                    out += (
+                        render_inspect(
+                            parsed,
+                            obj,
+                            range_over_int=self.daemon.profile.template_range_over_int,
+                        )
+                        + "\n"
+                    )
                 except TemplateError as error:
                     # The CLI has written the element's line break before it fails.
                     return CommandOutput(1, out + "\n", f"template parsing error: {error}\n")
@@ -455,9 +465,18 @@ class DockerClient:
         networks = sorted(self.daemon.networks, key=lambda n: n.name)
         if command.flag("quiet"):
             return CommandOutput(0, "".join(n.short_id + "\n" for n in networks))
-        return CommandOutput(
-            0, format_network_ls(networks, command.value("format"), command.flag("no-trunc"))
-        )
+        from netsim.docker.formatting import FormatError
+
+        try:
+            listing = format_network_ls(
+                networks,
+                command.value("format"),
+                command.flag("no-trunc"),
+                range_over_int=self.daemon.profile.template_range_over_int,
+            )
+        except FormatError as error:
+            return CommandOutput(1, "", f"{error}\n")
+        return CommandOutput(0, listing)
 
     def _cmd_network_inspect(self, command: DockerCommand) -> CommandOutput:
         if not command.args:

@@ -33,8 +33,11 @@ from netsim.docker.ports import (
     parse_expose,
     parse_publish,
 )
-from netsim.errors import DockerError
+from netsim.errors import DockerError, IptablesError
 from netsim.scenario.spec import DaemonSpec, ImageSpec
+
+# The longest interface name Linux takes (IFNAMSIZ - 1 bytes).
+MAX_LINK_NAME = 15
 
 DEFAULT_BIP = IPv4Interface("172.17.0.1/16")
 _NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
@@ -187,8 +190,15 @@ class Daemon:
         if not self.options.userland_proxy:
             self.plumbing.sysctl_set(f"net.ipv4.conf.{network.bridge_name}.route_localnet", "1")
         rules = self.profile.network_rules(network, self.options)
-        for rule in rules:
-            self._apply(rule)
+        try:
+            for rule in rules:
+                self._apply(rule)
+        except DockerError:
+            # libnetwork brings the bridge up only once its rules are in: a
+            # refused rule leaves the bridge down and every rule before it in
+            # place, and the network is not created (20.10 and 28.5 alike).
+            self.plumbing.set_bridge_down(network.bridge_name)
+            raise
         self._installed[network.id] = [r for r in rules if not r[0].startswith("?")]
 
     def _random_mac(self) -> str:
@@ -197,17 +207,26 @@ class Daemon:
         return ":".join(f"{b:02x}" for b in (first, *data[1:]))
 
     def _apply(self, rule: RuleCommand) -> None:
-        """Run one recipe command (see RuleCommand for the markers)."""
-        if rule[0] == "?-D":
-            self.plumbing.iptables_try(rule[1:])
-        elif rule[0] == "?ensure":
-            self.plumbing.iptables(rule[1:])
-        elif rule[0] == "?once":
-            check = tuple("-C" if w == "-A" else w for w in rule[1:])
-            if not self.plumbing.iptables_try(check):
-                self.plumbing.iptables(rule[1:])
-        else:
-            self.plumbing.iptables(rule)
+        """Run one recipe command (see RuleCommand for the markers).
+
+        Raises:
+            DockerError: iptables refused it (say, after ``iptables -X`` took
+                Docker's chains away); the engine's own message.
+        """
+        command = rule[1:] if rule[0].startswith("?") else rule
+        try:
+            if rule[0] == "?-D":
+                self.plumbing.iptables_try(command)
+            elif rule[0] == "?once":
+                check = tuple("-C" if w == "-A" else w for w in command)
+                if not self.plumbing.iptables_try(check):
+                    self.plumbing.iptables(command)
+            else:
+                self.plumbing.iptables(command)
+        except IptablesError as error:
+            raise DockerError(
+                self.profile.rule_error(command, str(error), error.exit_code)
+            ) from None
 
     def _remove_rules(self, rules: list[RuleCommand]) -> None:
         for rule in reversed(rules):
@@ -945,6 +964,10 @@ class Daemon:
                 f"{_owner_of(self.networks, bridge_name)}",
                 status=403,
             )
+        if len(bridge_name.encode("utf-8")) > MAX_LINK_NAME:
+            # Looking the bridge up by a name longer than IFNAMSIZ - 1 makes
+            # netlink answer ERANGE; nothing is created (checked on 20.10 and 28.5).
+            raise DockerError(self.profile.bridge_name_range_message)
         pool = AddressPool(chosen, ip_range)
         user_gateway = gateway is not None
         if gateway is None:

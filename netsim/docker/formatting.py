@@ -166,21 +166,147 @@ _PS_HEADERS = (
 )
 
 
-def format_ps(containers: list[Container], daemon: Daemon, template: str | None) -> str:
-    """Return ``docker ps``'s output for the containers (newest first)."""
-    rows = [_ps_fields(c, daemon) for c in containers]
-    if template and not template.startswith("table"):
-        from netsim.gotemplate import render_template  # only for --format
+class FormatError(Exception):
+    """A ``--format`` template failed; ``str()`` is the CLI's whole message."""
 
-        return "".join(render_template(template, row) + "\n" for row in rows)
+
+# docker/cli's header names for `table` formats (formatter.ContainerContext
+# and network's networkContext); fields netsim does not model head nothing.
+PS_HEADERS = {
+    "ID": "CONTAINER ID",
+    "Names": "NAMES",
+    "Image": "IMAGE",
+    "Command": "COMMAND",
+    "CreatedAt": "CREATED AT",
+    "RunningFor": "CREATED",
+    "Ports": "PORTS",
+    "State": "STATE",
+    "Status": "STATUS",
+    "Size": "SIZE",
+    "Labels": "LABELS",
+    "Mounts": "MOUNTS",
+    "LocalVolumes": "LOCAL VOLUMES",
+    "Networks": "NETWORKS",
+}
+NETWORK_HEADERS = {
+    "ID": "NETWORK ID",
+    "Name": "NAME",
+    "Driver": "DRIVER",
+    "Scope": "SCOPE",
+    "IPv6": "IPV6",
+    "Internal": "INTERNAL",
+    "Labels": "LABELS",
+    "CreatedAt": "CREATED AT",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FormatKind:
+    """How one listing command runs its ``--format`` (docker/cli, 20.10 and 28.5 alike)."""
+
+    type_name: str  # the Go type named in "can't evaluate field X in type T"
+    headers: dict[str, str]
+    parse_prefix: str
+    execute_prefix: str
+    # `docker ps` runs the raw format once over an empty container before
+    # listing, so a bad field fails even when no container is listed.
+    pre_pass: bool
+
+
+PS_FORMAT = FormatKind(
+    "*formatter.ContainerContext",
+    PS_HEADERS,
+    "failed to parse template: ",
+    "failed to execute template: ",
+    pre_pass=True,
+)
+NETWORK_FORMAT = FormatKind(
+    "*network.networkContext",
+    NETWORK_HEADERS,
+    "template parsing error: ",
+    "template parsing error: ",
+    pre_pass=False,
+)
+
+
+def render_format(
+    template: str, rows: list[dict[str, str]], kind: FormatKind, *, range_over_int: bool = True
+) -> str:
+    """Run a listing's ``--format`` as docker/cli's formatter.Context does.
+
+    A ``table`` prefix (any text starting with "table") is cut off and the
+    rest prints under a header line made by the same template over the
+    header names; literal ``\\t`` and ``\\n`` become a tab and a newline.
+
+    Raises:
+        FormatError: the CLI's message for a template that does not parse or run.
+    """
+    from netsim.gotemplate import GoMap, GoStruct, TemplateError, parse_template
+
+    fields = {name: "" for name in kind.headers}
+    if kind.pre_pass:
+        try:
+            raw = parse_template(template)
+        except TemplateError as error:
+            raise FormatError(f"{kind.parse_prefix}{error}") from None
+        try:
+            raw.execute(GoStruct(fields, type_name=kind.type_name), range_over_int=range_over_int)
+        except TemplateError as error:
+            raise FormatError(f"{kind.execute_prefix}{error}") from None
+    table = template.startswith("table")
+    text = template[len("table") :] if table else template
+    text = text.strip(" ").replace("\\t", "\t").replace("\\n", "\n")
+    try:
+        parsed = parse_template(text)
+    except TemplateError as error:
+        raise FormatError(f"{kind.parse_prefix}{error}") from None
+    body: list[str] = []
+    try:
+        for row in rows:
+            row_data = GoStruct({**fields, **row}, type_name=kind.type_name)
+            body.append(parsed.execute(row_data, range_over_int=range_over_int))
+        header = (
+            parsed.execute(GoMap(kind.headers), header=True, range_over_int=range_over_int)
+            if table
+            else ""
+        )
+    except TemplateError as error:
+        raise FormatError(f"{kind.execute_prefix}{error}") from None
+    if not table:
+        return "".join(line + "\n" for line in body)
+    lines = (header + "\n" + "".join(line + "\n" for line in body)).split("\n")[:-1]
+    return tabwrite([line.split("\t") for line in lines])
+
+
+def format_ps(containers: list[Container], daemon: Daemon, template: str | None) -> str:
+    """Return ``docker ps``'s output for the containers (newest first).
+
+    Raises:
+        FormatError: a ``--format`` template that does not parse or run.
+    """
+    rows = [_ps_fields(c, daemon) for c in containers]
+    if template and template != "table":
+        return render_format(
+            template, rows, PS_FORMAT, range_over_int=daemon.profile.template_range_over_int
+        )
     table = [[header for _, header in _PS_HEADERS]]
     for row in rows:
         table.append([row[key] for key, _ in _PS_HEADERS])
     return tabwrite(table)
 
 
-def format_network_ls(networks: list[Network], template: str | None, no_trunc: bool) -> str:
-    """Return ``docker network ls``'s output (networks sorted by name)."""
+def format_network_ls(
+    networks: list[Network],
+    template: str | None,
+    no_trunc: bool,
+    *,
+    range_over_int: bool = True,
+) -> str:
+    """Return ``docker network ls``'s output (networks sorted by name).
+
+    Raises:
+        FormatError: a ``--format`` template that does not parse or run.
+    """
     rows = []
     for network in networks:
         rows.append(
@@ -193,10 +319,8 @@ def format_network_ls(networks: list[Network], template: str | None, no_trunc: b
                 "Internal": str(network.internal).lower(),
             }
         )
-    if template and not template.startswith("table"):
-        from netsim.gotemplate import render_template  # only for --format
-
-        return "".join(render_template(template, row) + "\n" for row in rows)
+    if template and template != "table":
+        return render_format(template, rows, NETWORK_FORMAT, range_over_int=range_over_int)
     table = [["NETWORK ID", "NAME", "DRIVER", "SCOPE"]]
     table += [[r["ID"], r["Name"], r["Driver"], r["Scope"]] for r in rows]
     return tabwrite(table)

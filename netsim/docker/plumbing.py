@@ -41,6 +41,9 @@ class Plumbing(Protocol):
     def delete_bridge(self, name: str) -> None:
         """Delete a bridge."""
 
+    def set_bridge_down(self, name: str) -> None:
+        """Bring a bridge down (libnetwork leaves a half-made one so)."""
+
     def create_namespace(self, owner: str) -> None:
         """Create a container's network namespace with lo up."""
 

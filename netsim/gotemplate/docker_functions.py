@@ -7,6 +7,7 @@ from typing import Final
 
 from netsim.gotemplate.functions import CallError, Func
 from netsim.gotemplate.json_encoding import marshal_json
+from netsim.gotemplate.printing import check_length
 from netsim.gotemplate.values import from_utf8, utf8
 
 
@@ -41,15 +42,24 @@ def _title(s: str) -> str:
     return "".join(out)
 
 
+# netsim's limit on the list `split` makes (Go has none), documented in
+# docs/scenario-format.md with the other template limits.
+MAX_ITEMS = 100_000
+
+
 def _split(argv: list[object]) -> list[str]:
     s, sep = str(argv[0]), str(argv[1])
+    if (len(s) if sep == "" else s.count(sep) + 1) > MAX_ITEMS:
+        raise CallError(f"netsim: more than {MAX_ITEMS} parts (netsim's limit)")
     return list(s) if sep == "" else s.split(sep)
 
 
 def _join(argv: list[object]) -> str:
     elements = argv[0]
     items = [str(e) for e in elements] if isinstance(elements, (list, tuple)) else []
-    return str(argv[1]).join(items)
+    separator = str(argv[1])
+    check_length(sum(len(item) for item in items) + len(separator) * max(len(items) - 1, 0))
+    return separator.join(items)
 
 
 def _pad_func(argv: list[object]) -> str:
@@ -58,6 +68,7 @@ def _pad_func(argv: list[object]) -> str:
         return source
     if prefix < 0 or suffix < 0:
         raise CallError("strings: negative Repeat count")
+    check_length(prefix + len(source) + suffix)
     return " " * prefix + source + " " * suffix
 
 
@@ -81,4 +92,23 @@ DOCKER_FUNCS: Final[Mapping[str, Func]] = {
     "upper": Func(("string",), None, lambda a: _map_runes(str(a[0]), str.upper), builtin=False),
     "pad": Func(("string", "int", "int"), None, _pad_func, builtin=False),
     "truncate": Func(("string", "int"), None, _truncate, builtin=False),
+}
+
+
+def _first(argv: list[object]) -> str:
+    return str(argv[0])
+
+
+# docker/cli templates.HeaderFunctions: a table's header line is the same
+# template run over the header names, with these functions handing their
+# first argument back unchanged (so `{{upper .State}}` heads its column STATE).
+HEADER_FUNCS: Final[Mapping[str, Func]] = {
+    "json": Func(("string",), None, _first, builtin=False),
+    "split": Func(("string", "string"), None, _first, builtin=False),
+    "join": Func(("string", "string"), None, _first, builtin=False),
+    "title": Func(("string",), None, _first, builtin=False),
+    "lower": Func(("string",), None, _first, builtin=False),
+    "upper": Func(("string",), None, _first, builtin=False),
+    "pad": Func(("string", "int", "int"), None, _first, builtin=False),
+    "truncate": Func(("string", "int"), None, _first, builtin=False),
 }

@@ -29,7 +29,7 @@ from netsim.gotemplate.nodes import (
     TextNode,
     VariableNode,
 )
-from netsim.gotemplate.printing import PLAIN, format_value
+from netsim.gotemplate.printing import MAX_TEXT, PLAIN, TextTooLong, format_value
 from netsim.gotemplate.values import (
     MISSING,
     NIL_SLICE,
@@ -60,6 +60,13 @@ class _ContinueSignal(Exception):
 
 MissingKey = Literal["default", "invalid", "zero", "error"]
 
+# netsim's bounds on one execution (Go has none: a real CLI would run
+# `{{range 1000000000}}` for minutes and hold its output in memory). Both are
+# documented in docs/scenario-format.md; past them the template fails with
+# a netsim message at the node that went over.
+MAX_STEPS = 200_000  # nodes walked: actions, text, range iterations
+MAX_OUTPUT = 4 * MAX_TEXT  # characters printed and made by functions, in all
+
 
 class Executor:
     """Go's text/template state: walks the tree, evaluates pipelines, prints values."""
@@ -70,16 +77,21 @@ class Executor:
         trees: Mapping[str, ListNode],
         funcs: Mapping[str, Func],
         missing_key: MissingKey,
+        range_over_int: bool = True,
     ) -> None:
         self.text = text
         self.trees = trees
         self.funcs = funcs
         self.missing_key = missing_key
+        # Go 1.22 added `{{range N}}`; before it an integer is not rangeable.
+        self.range_over_int = range_over_int
         self.name = ""
         self.node: Node | None = None
         self.vars: list[list[object]] = []
         self.out: list[str] = []
         self.depth = 0
+        self.steps = 0
+        self.size = 0
 
     def run(self, data: object) -> str:
         """Execute the top-level template over data and return the output."""
@@ -125,14 +137,28 @@ class Executor:
 
     # walking
 
+    def _charge(self, size: int) -> None:
+        self.size += size
+        if self.size > MAX_OUTPUT:
+            self._errorf(
+                f"netsim: template made more than {MAX_OUTPUT} characters (netsim's limit)"
+            )
+
+    def _emit(self, text: str) -> None:
+        self._charge(len(text))
+        self.out.append(text)
+
     def _walk(self, dot: object, node: Node) -> None:
         self._at(node)
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            self._errorf(f"netsim: template took more than {MAX_STEPS} steps (netsim's limit)")
         if isinstance(node, ActionNode):
             value = self._eval_pipeline(dot, node.pipe)
             if not node.pipe.decl:
                 self._print_value(node, value)
         elif isinstance(node, TextNode):
-            self.out.append(node.text)
+            self._emit(node.text)
         elif isinstance(node, ListNode):
             for child in node.nodes:
                 self._walk(dot, child)
@@ -203,7 +229,7 @@ class Executor:
                     for key in sorted(value):
                         iteration(key, Iface(value[key]) if raw else value[key])
                     return
-            elif isinstance(value, int) and not isinstance(value, bool):
+            elif isinstance(value, int) and not isinstance(value, bool) and self.range_over_int:
                 if len(pipe.decl) > 1:
                     self._errorf(f"can't use {value} to iterate over more than one variable")
                 if value > 0:
@@ -237,11 +263,11 @@ class Executor:
     def _print_value(self, node: Node, value: object) -> None:
         self._at(node)
         if value is NO_VALUE:
-            self.out.append("<no value>")
+            self._emit("<no value>")
             return
         if callable(value):
             self._errorf(f"can't print {node} of type {go_type_name(value)}")
-        self.out.append(format_value(value, "v", PLAIN, 0))
+        self._emit(format_value(value, "v", PLAIN, 0))
 
     # evaluation
 
@@ -461,10 +487,15 @@ class Executor:
         try:
             if function.builtin and name == "call":
                 return self._call(args, argv)
-            return function.impl(argv)
-        except CallError as error:
+            result = function.impl(argv)
+        except (CallError, TextTooLong) as error:
             self._at(node)
             self._errorf(f"error calling {name}: {error}")
+        if isinstance(result, str):
+            self._charge(len(result))
+        elif isinstance(result, list):
+            self._charge(sum(len(item) + 1 for item in result if isinstance(item, str)))
+        return result
 
     def _call(self, args: Sequence[Node] | None, argv: list[object]) -> object:
         callee = str(args[1]) if args is not None and len(args) > 1 else ""

@@ -25,7 +25,10 @@ def parse_go_int(text: str, *, signed: bool) -> int | None:
     allowed = "0123456789abcdef"[:base]
     if any(c != "_" and c.lower() not in allowed for c in body):
         return None
-    value = int(body.replace("_", ""), base)
+    digits = body.replace("_", "").lstrip("0") or "0"
+    if len(digits) > 64:
+        return None  # past 64 bits whatever the base (and past Python's digit limit)
+    value = int(digits, base)
     value = -value if negative else value
     if signed:
         return value if -(2**63) <= value < 2**63 else None

@@ -267,29 +267,86 @@ def _format_float_verb(value: float, verb: str, spec: Spec) -> str:
     return _pad(num[1:], spec)
 
 
+# netsim's limit on one string a template function makes (Go has none; a
+# real CLI would allocate it). Documented in docs/scenario-format.md.
+MAX_TEXT = 16 * 1024 * 1024
+
+
+class TextTooLong(ValueError):
+    """A template function would make a string longer than MAX_TEXT."""
+
+    def __init__(self) -> None:
+        super().__init__(f"netsim: text longer than {MAX_TEXT} characters (netsim's limit)")
+
+
+def check_length(size: int) -> None:
+    """Raise TextTooLong when ``size`` characters are over netsim's limit."""
+    if size > MAX_TEXT:
+        raise TextTooLong
+
+
+def _joined(parts: list[str]) -> str:
+    check_length(sum(len(part) for part in parts))
+    return "".join(parts)
+
+
 def sprint(args: Sequence[object]) -> str:
     """Format like Go's fmt.Sprint: spaces between operands when neither is a string."""
     out: list[str] = []
+    size = 0
     previous_string = False
     for i, arg in enumerate(args):
         is_string = isinstance(arg, str)
         if i > 0 and not is_string and not previous_string:
             out.append(" ")
         out.append(format_value(arg, "v", PLAIN, 0))
+        size += len(out[-1]) + 1
+        check_length(size)
         previous_string = is_string
-    return "".join(out)
+    return _joined(out)
 
 
 def sprintln(args: Sequence[object]) -> str:
     """Format like Go's fmt.Sprintln: spaces between all operands, then a newline."""
-    return " ".join(format_value(arg, "v", PLAIN, 0) for arg in args) + "\n"
+    out: list[str] = []
+    size = 0
+    for arg in args:
+        out.append(format_value(arg, "v", PLAIN, 0))
+        size += len(out[-1]) + 1
+        check_length(size)
+    return " ".join(out) + "\n"
+
+
+# Go's fmt refuses widths and precisions beyond a million (tooLarge), which
+# is what bounds the text a template can ask for.
+MAX_WIDTH = 1_000_000
+
+
+def _too_large(value: int) -> bool:
+    return value > MAX_WIDTH or value < -MAX_WIDTH
+
+
+def _parse_number(fmt: str, start: int) -> tuple[int | None, int]:
+    """Read a width or precision as Go's fmt parsenum does.
+
+    Returns (number or None, index after it). Like Go, a number that grows
+    past the limit while being read gives None and consumes the rest of the
+    format, so the verb is missing (``%!(NOVERB)``).
+    """
+    number, i, n = 0, start, len(fmt)
+    while i < n and "0" <= fmt[i] <= "9":
+        if _too_large(number):
+            return None, n
+        number = number * 10 + ord(fmt[i]) - ord("0")
+        i += 1
+    return (number if i > start else None), i
 
 
 def _int_arg(args: Sequence[object], index: int) -> tuple[int | None, int]:
     if index >= len(args):
         return None, index
     value = args[index]
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and not _too_large(value):
         return value, index + 1
     return None, index + 1
 
@@ -297,6 +354,7 @@ def _int_arg(args: Sequence[object], index: int) -> tuple[int | None, int]:
 def sprintf(fmt: str, args: Sequence[object]) -> str:
     """Format like Go's fmt.Sprintf (no explicit argument indexes)."""
     out: list[str] = []
+    size = len(fmt)
     argnum, i, n = 0, 0, len(fmt)
     while i < n:
         j = fmt.find("%", i)
@@ -329,12 +387,8 @@ def sprintf(fmt: str, args: Sequence[object]) -> str:
             else:
                 spec.width = width
         else:
-            start = i
-            while i < n and "0" <= fmt[i] <= "9":
-                i += 1
-            if i > start:
-                spec.width = int(fmt[start:i])
-        if i < n and fmt[i] == ".":
+            spec.width, i = _parse_number(fmt, i)
+        if i + 1 < n and fmt[i] == ".":
             i += 1
             if i < n and fmt[i] == "*":
                 i += 1
@@ -344,10 +398,8 @@ def sprintf(fmt: str, args: Sequence[object]) -> str:
                 elif prec >= 0:
                     spec.prec = prec
             else:
-                start = i
-                while i < n and "0" <= fmt[i] <= "9":
-                    i += 1
-                spec.prec = int(fmt[start:i]) if i > start else 0
+                prec_read, i = _parse_number(fmt, i)
+                spec.prec = 0 if prec_read is None else prec_read
         if i >= n:
             out.append("%!(NOVERB)")
             break
@@ -365,10 +417,12 @@ def sprintf(fmt: str, args: Sequence[object]) -> str:
             spec.sharp_v, spec.sharp = spec.sharp, False
             spec.plus_v, spec.plus = spec.plus, False
         out.append(format_value(arg, verb, spec, 0))
+        size += len(out[-1])
+        check_length(size)
     if argnum < len(args):
         extras = ", ".join(
             "<nil>" if a is None else f"{go_type_name(a)}={format_value(a, 'v', PLAIN, 0)}"
             for a in args[argnum:]
         )
         out.append(f"%!(EXTRA {extras})")
-    return "".join(out)
+    return _joined(out)

@@ -26,6 +26,7 @@ Formats observed on Debian 12 (iproute2 6.1.0, procps-ng 4.0.2, busybox-static
 
 from __future__ import annotations
 
+import re
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from netsim.errors import KernelError
@@ -56,6 +57,45 @@ class _Fail(Exception):
         super().__init__(stderr)
         self.code = code
         self.stderr = stderr
+
+
+def _incomplete() -> _Fail:
+    """iproute2's NEXT_ARG() at the end of the line (exit -1, so 255)."""
+    return _Fail(255, 'Command line is not complete. Try option "help"\n')
+
+
+def _inet_address(text: str) -> IPv4Address:
+    """Read an IPv4 address as iproute2's get_addr does, with its error (exit 1)."""
+    try:
+        return IPv4Address(text)
+    except ValueError:
+        raise _Fail(1, f'Error: inet address is expected rather than "{_cut(text)}".\n') from None
+
+
+def _metric(text: str) -> int:
+    """Read a route metric as iproute2's get_u32 (strtoul base 0) does."""
+    number: int | None = None
+    if re.fullmatch(r"0[xX][0-9a-fA-F]+", text):
+        number = int(text, 16)
+    elif re.fullmatch(r"0[0-7]*", text):
+        number = int(text, 8)
+    elif re.fullmatch(r"[1-9][0-9]*", text) and len(text) <= 10:
+        number = int(text)
+    if number is None or number > 0xFFFFFFFF:
+        raise _Fail(255, f'Error: argument "{_cut(text)}" is wrong: "metric" value is invalid\n\n')
+    return number
+
+
+def _mtu(text: str) -> int:
+    """Read ``mtu N`` as iproute2's get_integer does (invarg, exit 255, on anything else)."""
+    if not re.fullmatch(r"[0-9]{1,10}", text) or int(text) > 2**31 - 1:
+        raise _Fail(255, f'Error: argument "{_cut(text)}" is wrong: Invalid "mtu" value\n\n')
+    return int(text)
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    """Cut a word short for a message (iproute2 prints it whole; a scenario may be huge)."""
+    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 def ip_command(
@@ -272,15 +312,18 @@ class _Ip:
     def change_address(self, args: list[str], *, add: bool) -> str:
         address: IPv4Interface | None = None
         dev: str | None = None
-        broadcast: IPv4Address | bool = False
+        broadcast: IPv4Address | bool | str = False
         while args:
             word = args.pop(0)
-            if word == "dev" and args:
+            if word in ("dev", "brd", "broadcast", "label", "scope") and not args:
+                raise _incomplete()
+            if word == "dev":
                 dev = args.pop(0)
-            elif word in ("brd", "broadcast") and args:
+            elif word in ("brd", "broadcast"):
                 value = args.pop(0)
-                broadcast = True if value == "+" else IPv4Address(value)
-            elif word in ("label", "scope") and args:
+                # iproute2: "+" sets the host bits, "-" clears them.
+                broadcast = value if value in ("+", "-") else _inet_address(value)
+            elif word in ("label", "scope"):
                 args.pop(0)
             elif address is None:
                 try:
@@ -292,8 +335,15 @@ class _Ip:
         if dev is None or address is None:
             raise _Fail(1, 'Not enough information: "dev" argument is required.\n')
         self._device(dev)
+        brd: IPv4Address | bool = False
+        if isinstance(broadcast, IPv4Address):
+            brd = broadcast
+        elif broadcast == "+":
+            brd = True
+        elif broadcast == "-" and address.network.prefixlen <= 30:
+            brd = address.network.network_address
         if add:
-            self.ns.add_address(dev, address, broadcast=broadcast)
+            self.ns.add_address(dev, address, broadcast=brd)
         else:
             self.ns.delete_address(dev, address)
         return ""
@@ -347,7 +397,7 @@ class _Ip:
             elif word in ("address", "addr") and args:
                 self.ns.set_mac(name, args.pop(0))
             elif word == "mtu" and args:
-                self.ns.set_mtu(name, int(args.pop(0)))
+                self.ns.set_mtu(name, _mtu(args.pop(0)))
             elif word == "name" and args:
                 new = args.pop(0)
                 self.ns.rename_link(name, new)
@@ -406,8 +456,14 @@ class _Ip:
         destination: IPv4Network | None = None
         while args:
             word = args.pop(0)
-            if word in ("via", "dev", "metric", "proto", "scope", "src", "table") and args:
+            if word in ("via", "dev", "metric", "proto", "scope", "src", "table"):
+                if not args:
+                    raise _incomplete()
                 fields[word] = args.pop(0)
+                if word in ("via", "src"):
+                    _inet_address(fields[word])
+                elif word == "metric":
+                    _metric(fields[word])
             elif destination is None:
                 text = "0.0.0.0/0" if word == "default" else word
                 try:
@@ -429,6 +485,9 @@ class _Ip:
             raise _Fail(2, "Error: Nexthop has invalid gateway.\n")
         if dev:
             self._device(dev)
+        source = IPv4Address(fields["src"]) if "src" in fields else None
+        if source is not None and not self.ns.is_local(source):
+            raise _Fail(2, "Error: Invalid prefsrc address.\n")
         scope = fields.get("scope", "global" if gateway is not None else "link")
         return Route(
             destination=destination,
@@ -436,8 +495,8 @@ class _Ip:
             gateway=gateway,
             protocol=fields.get("proto", "boot"),
             scope=scope,
-            source=IPv4Address(fields["src"]) if "src" in fields else None,
-            metric=int(fields.get("metric", "0")),
+            source=source,
+            metric=_metric(fields.get("metric", "0")),
         )
 
     def show_routes(self, args: list[str]) -> str:

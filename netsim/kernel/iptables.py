@@ -313,7 +313,7 @@ class _Parser:
             networks = []
             for part in value.split(","):
                 mask = part.partition("/")[2]
-                if mask.isdigit() and int(mask) > 32:
+                if (_digits(mask) or 0) > 32:
                     raise parameter_problem(f"invalid mask `{mask}' specified")
                 net = parse_network(part, self.resolver)
                 if net is None:
@@ -360,9 +360,10 @@ class _Parser:
                 raise parameter_problem("-c requires packet and byte counter")
             bytes_ = self.argv[self.pos]
             self.pos += 1
-            if not (pkts.isdigit() and bytes_.isdigit()):
+            packets, size = _digits(pkts), _digits(bytes_)
+            if packets is None or size is None:
                 raise parameter_problem(f"invalid counters: `{pkts}' `{bytes_}'")
-            spec.counters = (int(pkts), int(bytes_))
+            spec.counters = (packets, size)
         elif letter == "n":
             cmd.numeric = True
         elif letter == "v":
@@ -462,11 +463,23 @@ class _Parser:
         return cmd
 
 
+def _digits(text: str) -> int | None:
+    """Return the value of ASCII digits (None otherwise); past 18 digits, 10**18.
+
+    Every limit iptables checks is far below 10**18, and Python refuses to
+    convert strings of thousands of digits.
+    """
+    if not text.isascii() or not text.isdigit():
+        return None
+    return int(text) if len(text) <= 18 else 10**18
+
+
 def parse_rulenum(text: str) -> int:
     """Parse a rule number (1-based); 0 and non-numbers are refused as iptables does."""
-    if not text.isdigit() or int(text) < 1:
+    number = _digits(text)
+    if number is None or number < 1:
         raise parameter_problem(f"Invalid rule number `{text}'")
-    return int(text)
+    return number
 
 
 def check_new_chain_name(name: str) -> None:
@@ -484,8 +497,8 @@ def check_new_chain_name(name: str) -> None:
 def parse_protocol(text: str) -> int:
     """Parse ``-p`` (``tcp``, ``6``, ``all``) into a protocol number."""
     lowered = text.lower()
-    if lowered.isdigit():
-        number = int(lowered)
+    number = _digits(lowered)
+    if number is not None:
         if number > 255:
             raise parameter_problem(f'unknown protocol "{text}" specified')
         return number
@@ -499,8 +512,9 @@ def parse_protocol(text: str) -> int:
 
 def parse_port(text: str, protocol: str) -> int:
     """Parse one port number or service name."""
-    if text.isdigit() and int(text) <= 65535:
-        return int(text)
+    number = _digits(text)
+    if number is not None and number <= 65535:
+        return number
     services = netbase.UDP_SERVICES if protocol == "udp" else netbase.TCP_SERVICES
     if protocol in ("tcp", "udp") and text in services:
         return services[text]
@@ -522,10 +536,11 @@ def parse_port_range(text: str, protocol: str) -> PortRange:
 
 def _parse_nat_ports(text: str) -> tuple[int, int]:
     first_text, _, last_text = text.partition("-")
-    if not first_text.isdigit() or (last_text and not last_text.isdigit()):
+    first_number = _digits(first_text)
+    last_number = _digits(last_text) if last_text else first_number
+    if first_number is None or last_number is None:
         raise parameter_problem(f"Port `{text}' not valid")
-    first = int(first_text)
-    last = int(last_text) if last_text else first
+    first, last = first_number, last_number
     if first > 65535 or last > 65535 or first > last:
         raise parameter_problem(f"Port `{text}' not valid")
     return first, last
@@ -638,13 +653,14 @@ def parse_icmp_type(text: str, invert: bool = False) -> IcmpMatch:
         if name == lookup:
             return IcmpMatch(itype, cmin, cmax, invert)
     type_text, slash, code_text = text.partition("/")
-    if type_text.isdigit() and int(type_text) <= 255:
+    icmp_type = _digits(type_text)
+    if icmp_type is not None and icmp_type <= 255:
         if slash:
-            if not code_text.isdigit() or int(code_text) > 255:
+            code = _digits(code_text)
+            if code is None or code > 255:
                 raise parameter_problem(f"Invalid ICMP code `{code_text}'")
-            code = int(code_text)
-            return IcmpMatch(int(type_text), code, code, invert)
-        return IcmpMatch(int(type_text), 0, 0xFF, invert)
+            return IcmpMatch(icmp_type, code, code, invert)
+        return IcmpMatch(icmp_type, 0, 0xFF, invert)
     raise parameter_problem(f"Unknown ICMP type `{text}'")
 
 
@@ -845,8 +861,9 @@ class _LogBuilder(_TargetBuilder):
     def build(self, protocol: int) -> AnyTarget:
         level_text = str(self.values.get("log-level", "4"))
         levels = dict(LOG_LEVEL_INPUT)
-        if level_text.isdigit() and int(level_text) <= 7:
-            level = int(level_text)
+        level_number = _digits(level_text)
+        if level_number is not None and level_number <= 7:
+            level = level_number
         elif level_text in levels:
             level = levels[level_text]
         else:

@@ -27,6 +27,7 @@ iproute2 6.1, Debian 12) in scratch namespaces:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface
@@ -283,8 +284,12 @@ class Sysctls:
             raise KernelError(f"unknown sysctl {key}", errno_name="ENOENT")
         text = str(value).strip()
         parts = text.split()
-        if not parts or not all(p.lstrip("-").isdigit() for p in parts):
-            raise KernelError(f"invalid value {value!r} for {key}", errno_name="EINVAL")
+        # proc_dointvec: ASCII integers that fit a C int, else EINVAL.
+        if not parts or not all(
+            re.fullmatch(r"-?[0-9]{1,10}", p) and -(2**31) <= int(p) < 2**31 for p in parts
+        ):
+            shown = text if len(text) <= 40 else text[:40] + "..."
+            raise KernelError(f"invalid value {shown!r} for {key}", errno_name="EINVAL")
         text = "\t".join(str(int(p)) for p in parts)
         self._values[key] = text
         # Linux: writing ip_forward (or conf.all.forwarding) sets every conf.*.forwarding.
@@ -545,6 +550,13 @@ class NetworkNamespace:
                 raise KernelError(
                     "RTNETLINK answers: Operation not supported", errno_name="EOPNOTSUPP"
                 )
+            # br_add_if refuses a bridge (itself included) and the loopback.
+            if isinstance(link, Bridge):
+                raise KernelError(
+                    "Error: Can not enslave a bridge to a bridge.", errno_name="ELOOP"
+                )
+            if link.kind == "loopback":
+                raise KernelError("RTNETLINK answers: Invalid argument", errno_name="EINVAL")
             self._set_master(link, master.name)
             master.carrier_known = True
             master.refresh_mac()
@@ -565,8 +577,13 @@ class NetworkNamespace:
             master.refresh_mac()
 
     def set_mtu(self, name: str, mtu: int) -> None:
-        """Set a link's MTU."""
-        self.interface(name).mtu = mtu
+        """Set a link's MTU within the device's range (68-65535 for Ethernet-like links)."""
+        link = self.interface(name)
+        if mtu < 68:
+            raise KernelError("Error: mtu less than device minimum.", errno_name="EINVAL")
+        if mtu > 65535 and link.kind != "loopback":
+            raise KernelError("Error: mtu greater than device maximum.", errno_name="EINVAL")
+        link.mtu = mtu
 
     def set_up(self, name: str) -> None:
         """Bring a link up: connected routes return, IPv6 link-local appears with carrier."""

@@ -120,6 +120,48 @@ class Table:
         )
 
 
+# The kernel's NFT_JUMP_STACK_SIZE: a chain reached at this many jumps or
+# gotos from a base chain makes the table invalid (EMLINK).
+JUMP_STACK_SIZE = 16
+
+
+def jump_height(table: Table) -> int:
+    """Return the longest jump/goto path from a built-in chain of ``table``.
+
+    A loop reachable from a built-in chain counts as JUMP_STACK_SIZE (the
+    kernel's walk would hit its limit); the walk stops there, so it is bounded
+    by the number of rules whatever the table holds.
+    """
+    heights: dict[str, int] = {}
+    on_path: set[str] = set()
+
+    def height(name: str, level: int) -> int:
+        # Exact heights are remembered; a walk that reaches the limit returns
+        # JUMP_STACK_SIZE at once, so the recursion is never deeper than it.
+        if level >= JUMP_STACK_SIZE or name in on_path:
+            return JUMP_STACK_SIZE
+        known = heights.get(name)
+        if known is not None:
+            return known
+        on_path.add(name)
+        best = 0
+        for entry in table.chains[name].entries:
+            target = entry.rule.jump_target
+            if target is not None and target in table.chains:
+                best = max(best, 1 + height(target, level + 1))
+                if level + best >= JUMP_STACK_SIZE:
+                    best = JUMP_STACK_SIZE
+                    break
+        on_path.discard(name)
+        if best < JUMP_STACK_SIZE:
+            heights[name] = best
+        return best
+
+    return max(
+        (height(chain.name, 0) for chain in table.chains.values() if chain.builtin), default=0
+    )
+
+
 class Netfilter:
     """The netfilter tables of one namespace, driven by iptables command lines.
 
@@ -257,13 +299,33 @@ class Netfilter:
                 exit_code=4,
             )
 
+    @staticmethod
+    def _check_jump_depth(table: Table, chain: Chain, before: list[RuleEntry], op: str) -> None:
+        """Refuse a change that lets a built-in chain reach a loop or jump too deep.
+
+        The kernel (nf_tables, checked on Linux 6.18 with iptables 1.8.9)
+        validates a table on every commit: from each base chain it follows
+        jumps and gotos, and a chain reached at level 16 (its jump stack size)
+        fails with EMLINK. A loop no built-in chain reaches is accepted;
+        the rule that would make one reachable is refused and rolled back.
+        """
+        if jump_height(table) < JUMP_STACK_SIZE:
+            return
+        chain.entries[:] = before
+        raise IptablesError(
+            f"{PROGRAM}:  RULE_{op} failed (Too many links): rule in chain {chain.name}",
+            exit_code=4,
+        )
+
     def _cmd_A(self, table: Table, cmd: Command) -> str:
         chain = self._writable_chain(table, cmd)
         for rule in cmd.rules:
             self._validate(table, chain, rule, "APPEND")
+        before = list(chain.entries)
         for rule in cmd.rules:
             packets, bytes_ = cmd.counters or (0, 0)
             chain.entries.append(RuleEntry(rule, packets, bytes_))
+        self._check_jump_depth(table, chain, before, "APPEND")
         table.initialized = True
         return ""
 
@@ -275,8 +337,10 @@ class Netfilter:
         for rule in cmd.rules:
             self._validate(table, chain, rule, "INSERT")
         packets, bytes_ = cmd.counters or (0, 0)
+        before = list(chain.entries)
         for offset, rule in enumerate(cmd.rules):
             chain.entries.insert(position + offset, RuleEntry(rule, packets, bytes_))
+        self._check_jump_depth(table, chain, before, "INSERT")
         table.initialized = True
         return ""
 
@@ -289,7 +353,9 @@ class Netfilter:
             raise resource_problem("Index of replacement too big.")
         self._validate(table, chain, cmd.rules[0], "REPLACE")
         packets, bytes_ = cmd.counters or (0, 0)
+        before = list(chain.entries)
         chain.entries[cmd.rulenum - 1] = RuleEntry(cmd.rules[0], packets, bytes_)
+        self._check_jump_depth(table, chain, before, "REPLACE")
         table.initialized = True
         return ""
 

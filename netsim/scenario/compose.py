@@ -16,13 +16,13 @@ are listed as "not simulated", the others as "ignored", once each, in
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from netsim.errors import ScenarioError
+from netsim.scenario.words import split_words
 from netsim.scenario.yamlsource import Document, join_key, line_of
 
 # What Compose 2.26 prints for a project it refuses ("invalid compose project").
@@ -359,7 +359,7 @@ class _ComposeReader:
             return self.strings(node, key)
         text = self.string(node, key)
         try:
-            return tuple(shlex.split(text))
+            return tuple(split_words(text))
         except ValueError as exc:
             raise self.error(node, key, f"invalid {key}: {exc}") from None
 

@@ -38,6 +38,7 @@ import difflib
 import os
 import re
 import shlex
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
@@ -65,16 +66,21 @@ from netsim.scenario.spec import (
     Scenario,
     Step,
 )
+from netsim.scenario.words import split_words
 from netsim.scenario.yamlsource import (
     MAX_BYTES,
     Document,
     compose,
+    cut,
     decode,
     join_key,
     line_of,
     quote,
 )
 
+# netsim's limit on machines in one scenario (documented in
+# docs/scenario-format.md): building the LAN costs time with every machine.
+MAX_MACHINES = 250
 TOP_KEYS = (
     "name",
     "description",
@@ -134,6 +140,17 @@ def load_scenario(path: str | os.PathLike[str], *, checks: ScenarioChecks) -> Sc
     """Load and validate the scenario file at ``path``."""
     file = os.fspath(path)
     try:
+        # A FIFO, socket or device would block or never end: read regular files only.
+        mode = os.stat(file).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            kind = (
+                "a FIFO"
+                if stat.S_ISFIFO(mode)
+                else "a socket"
+                if stat.S_ISSOCK(mode)
+                else "a device"
+            )
+            raise ScenarioError(f"not a regular file ({kind}); give a scenario file", file=file)
         with open(file, "rb") as stream:
             data = stream.read(MAX_BYTES + 1)
     except OSError as exc:
@@ -434,7 +451,7 @@ class _ScenarioReader:
         number, proto = match.groups()
         if len(number) > 5 or not 1 <= int(number) <= 65535:
             raise self.error(
-                node, key, f"port {number} in {quote(text)} is out of range; expected 1-65535"
+                node, key, f"port {cut(number)} in {quote(text)} is out of range; expected 1-65535"
             )
         if proto is None or proto == "tcp":
             return PortSpec(int(number), "tcp")
@@ -638,7 +655,7 @@ class _ScenarioReader:
                 raise self.error(
                     size_node,
                     f"{item_key}.size",
-                    f"size {size} is out of range for base {base}; "
+                    f"size {cut(str(size))} is out of range for base {base}; "
                     f"expected a prefix length {base.prefixlen}-32",
                 )
             pools.append(AddressPoolSpec(base=base, size=size))
@@ -682,6 +699,13 @@ class _ScenarioReader:
                 "machines",
                 "expected a mapping of machine names to "
                 f"{{address: ..., listen: [...]}}, got {self.doc.describe(node, 'machines')}",
+            )
+        if len(node.value) > MAX_MACHINES:
+            raise self.error(
+                node,
+                "machines",
+                f"{len(node.value)} machines; netsim simulates at most {MAX_MACHINES} "
+                "(each is a namespace on the simulated LAN)",
             )
         lan = host.address.network
         owners: dict[IPv4Address, tuple[str, int | None]] = {host.address.ip: ("host", None)}
@@ -837,8 +861,9 @@ class _ScenarioReader:
                 raise self.error(
                     item,
                     key,
-                    "expected a command string, {on: NODE, run: COMMAND} or "
-                    f"{{probe: {SYNTAX}}}, got {self.doc.describe(item, key)}",
+                    "expected a command string, {on: NODE, run: COMMAND}, "
+                    f"{{probe: {SYNTAX}}} or {{packet: 'IP(...)/TCP(...)', from: NODE}}, "
+                    f"got {self.doc.describe(item, key)}",
                 )
         return tuple(steps)
 
@@ -854,7 +879,7 @@ class _ScenarioReader:
                 "a command must be one line; split it into several steps or fold it with '>-'",
             )
         try:
-            shlex.split(command)
+            split_words(command)
         except ValueError as exc:
             raise self.error(
                 node, key, f"the shell cannot split {quote(command)}: {exc} (unbalanced quotes?)"
@@ -894,11 +919,12 @@ class _ScenarioReader:
             for name, key_node, _ in self.doc.pairs(node, key):
                 if name not in allowed:
                     raise self.unknown_key(key_node, join_key(key, name), name, allowed)
+            found = f"found only {', '.join(names)}" if names else "found an empty mapping {}"
             raise self.error(
                 node,
                 key,
-                f"expected {{on: NODE, run: COMMAND}} or {{probe: {SYNTAX}}}; "
-                f"found only {', '.join(names)}",
+                f"expected {{on: NODE, run: COMMAND}}, {{probe: {SYNTAX}}} or "
+                f"{{packet: 'IP(...)/TCP(...)', from: NODE}}; {found}",
             )
         keys = self.mapping(node, key, COMMAND_STEP_KEYS, "a mapping {on: NODE, run: COMMAND}")
         if "run" not in keys:

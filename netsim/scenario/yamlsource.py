@@ -179,8 +179,10 @@ class Document:
             return self.loader.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             problem = getattr(exc, "problem", None) or str(exc)
+            if "Exceeds the limit" in problem:  # Python's guard on int("9" * 5000)
+                problem = f"a number of {len(node.value)} characters is far too large"
             raise self.error(
-                node, key, f"invalid {tag.removeprefix(_TAG)} value {node.value!r}: {problem}"
+                node, key, f"invalid {tag.removeprefix(_TAG)} value {cut(node.value)!r}: {problem}"
             ) from None
 
     def check_collection_tag(self, node: Node, key: str) -> None:
@@ -201,14 +203,15 @@ class Document:
         value = self.value(node, key)
         if value is None:
             return "nothing (null)"
+        shown = cut(node.value)
         if isinstance(value, bool):
-            return f"the boolean {node.value}"
+            return f"the boolean {shown}"
         if isinstance(value, int):
-            return f"the integer {node.value}"
+            return f"the integer {shown}"
         if isinstance(value, float):
-            return f"the number {node.value}"
+            return f"the number {shown}"
         if isinstance(value, datetime.date):
-            return f"the date {node.value}"
+            return f"the date {shown}"
         return f"the string {quote(str(value))}"
 
     def pairs(self, node: MappingNode, key: str) -> list[tuple[str, ScalarNode, Node]]:
@@ -314,6 +317,13 @@ def _show_tag(tag: str) -> str:
 def join_key(prefix: str, name: str) -> str:
     """Return the key path ``prefix.name`` (just ``name`` at the top level)."""
     return f"{prefix}.{name}" if prefix else name
+
+
+def cut(text: str, limit: int = 40) -> str:
+    """Return ``text`` cut short for a message, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters)"
 
 
 def quote(text: str, limit: int = 60) -> str:

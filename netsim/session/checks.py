@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shlex
-
 from netsim.dataplane.packets import parse_layers
 from netsim.docker.commandline import run_image
 from netsim.docker.engines import engine_names
 from netsim.docker.images import CATALOG, find_image
 from netsim.scenario.loader import ScenarioChecks
 from netsim.scenario.spec import ImageSpec
+from netsim.scenario.words import split_words
 from netsim.scenario.yamlsource import quote
 
 
@@ -18,7 +17,7 @@ def image_problem(command: str, images: tuple[ImageSpec, ...]) -> str | None:
 
     An image runs when it is in netsim's catalog or declared under ``images:``.
     """
-    image = run_image(shlex.split(command))
+    image = run_image(split_words(command))
     if image is None or find_image(image, images) is not None:
         return None
     catalog = ", ".join(spec.name for spec in CATALOG)

@@ -7,7 +7,6 @@ shell in between. Unknown commands fail as the real system fails.
 
 from __future__ import annotations
 
-import shlex
 from typing import TYPE_CHECKING
 
 from netsim.docker.client import CommandOutput
@@ -15,6 +14,7 @@ from netsim.docker.files import container_environment, container_hosts, containe
 from netsim.docker.images import has_program
 from netsim.docker.model import Container
 from netsim.kernel.commands import ip_command, sysctl_command
+from netsim.scenario.words import split_words
 
 if TYPE_CHECKING:
     from netsim.kernel.namespace import NetworkNamespace
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def split_command(line: str) -> list[str] | CommandOutput:
     """Split a command line as sh would, or return sh's syntax error."""
     try:
-        return shlex.split(line)
+        return split_words(line)
     except ValueError:
         return CommandOutput(2, "", "sh: 1: Syntax error: Unterminated quoted string\n")
 

@@ -19,6 +19,25 @@ if TYPE_CHECKING:
     from netsim.world import World
 
 USAGE = "BusyBox v1.35.0 (Debian 1:1.35.0-4+b3) multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n"
+# netsim's limit on echo requests per ping (each one is a probe through the
+# data plane); past it, and for -c 0 (ping until stopped), ping says it is
+# not simulated. Documented in docs/scenario-format.md.
+MAX_COUNT = 100
+_INT_MAX = 2**31 - 1
+
+
+class _CountError(Exception):
+    """BusyBox's xatou_range refusal of a -c value (exit 1)."""
+
+
+def _count(text: str) -> int:
+    """Read -c as BusyBox's xatou_range(0, INT_MAX) does, with its messages."""
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    if not text.isascii() or not text.isdigit() or len(text) > 10 or int(text) > 2**32 - 1:
+        raise _CountError(f"ping: invalid number '{shown}'\n")
+    if int(text) > _INT_MAX:
+        raise _CountError(f"ping: number {text} is not in 0..{_INT_MAX} range\n")
+    return int(text)
 
 
 def _parse(argv: list[str]) -> tuple[int, str] | None:
@@ -28,11 +47,11 @@ def _parse(argv: list[str]) -> tuple[int, str] | None:
     for word in args:
         if word == "-c":
             value = next(args, None)
-            if value is None or not value.isdigit():
+            if value is None:
                 return None
-            count = int(value)
-        elif word.startswith("-c") and word[2:].isdigit():
-            count = int(word[2:])
+            count = _count(value)
+        elif word.startswith("-c"):
+            count = _count(word[2:])
         elif word.startswith("-"):
             return None
         else:
@@ -56,10 +75,21 @@ def run_ping(world: World, source: str, argv: list[str]) -> CommandOutput:
     """Run ``ping [-c N] HOST`` from a container."""
     from netsim.dataplane.probe import simulate_probe
 
-    parsed = _parse(argv)
+    try:
+        parsed = _parse(argv)
+    except _CountError as error:
+        return CommandOutput(1, "", str(error))
     if parsed is None:
         return CommandOutput(1, "", USAGE)
     count, host = parsed
+    if count == 0 or count > MAX_COUNT:
+        asked = "-c 0 (until stopped)" if count == 0 else f"-c {count}"
+        return CommandOutput(
+            2,
+            "",
+            f"netsim: ping {asked} is not simulated; netsim sends at most {MAX_COUNT} "
+            "echo requests\n",
+        )
     received = 0
     lines: list[str] = []
     address: IPv4Address | None = None

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from netsim.docker.engines import engine_names
-from netsim.errors import NetsimError
+from netsim.errors import NetsimError, VerifyError
 from netsim.session import load_scenario, replay
 from netsim.verify.engines import (
     compose_unavailable_reason,
@@ -40,6 +40,7 @@ from netsim.verify.record import (
     SCENARIO_DIR,
     load_recorded,
     provenance,
+    read_result,
     recorded_path,
     write_result,
 )
@@ -56,8 +57,11 @@ def _write_json(result: dict[str, Any], out: str) -> None:
     text = json.dumps(result, indent=2) + "\n"
     if out == "-":
         sys.stdout.write(text)
-    else:
+        return
+    try:
         Path(out).write_text(text)
+    except OSError as error:
+        raise VerifyError(f"cannot write {out}: {error.strerror or error}") from None
 
 
 def _twice(first: dict[str, Any], second: dict[str, Any]) -> bool:
@@ -132,8 +136,8 @@ def _cmd_record(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    first = json.loads(Path(args.first).read_text())
-    second = json.loads(Path(args.second).read_text())
+    first = read_result(args.first)
+    second = read_result(args.second)
     comparison = compare_results(first, second)
     agreed = sum(1 for step in comparison if step.agrees)
     print(f"agreement: {agreed}/{len(comparison)} steps")

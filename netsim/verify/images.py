@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import shlex
 import subprocess
 import tarfile
 from collections.abc import Iterable
@@ -23,6 +22,7 @@ from pathlib import Path
 from netsim.docker.commandline import run_image
 from netsim.docker.images import CATALOG, IMAGE_PATH_ENV, find_image, image_repository
 from netsim.scenario.spec import CommandStep, ImageSpec, Scenario
+from netsim.scenario.words import split_words
 
 BUSYBOX = Path("/bin/busybox")
 SERVICE_SCRIPT = b"""#!/bin/sh
@@ -55,7 +55,7 @@ def image_references(scenario: Scenario) -> dict[str, ImageSpec]:
         if not isinstance(step, CommandStep) or step.on != "host":
             continue
         try:
-            argv = shlex.split(step.command)
+            argv = split_words(step.command)
         except ValueError:
             continue
         reference = run_image(argv)

@@ -34,11 +34,11 @@ from __future__ import annotations
 import copy
 import ipaddress
 import re
-import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
 from netsim.docker.engines import PROFILES
+from netsim.scenario.words import split_words
 
 HEX64 = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 HEX12 = re.compile(r"(?<![0-9a-zA-Z])[0-9a-f]{12}(?![0-9a-zA-Z])")
@@ -245,7 +245,7 @@ def _tabulate(rows: list[list[str]]) -> list[str]:
 def _is_docker_ps(command: str) -> bool:
     """Return whether a command lists containers (``docker ps``, ``docker container ls``)."""
     try:
-        words = shlex.split(command)
+        words = split_words(command)
     except ValueError:
         return False
     return words[:2] == ["docker", "ps"] or words[:3] in (
@@ -258,7 +258,7 @@ def _is_docker_ps(command: str) -> bool:
 def _is_compose(command: str) -> bool:
     """Return whether a command runs Compose (``docker compose ...``)."""
     try:
-        words = shlex.split(command)
+        words = split_words(command)
     except ValueError:
         return False
     return words[:2] == ["docker", "compose"]
@@ -267,7 +267,7 @@ def _is_compose(command: str) -> bool:
 def _is_docker_port(command: str) -> bool:
     """Return whether a command is ``docker port NAME`` (whose lines 20.10 prints in map order)."""
     try:
-        words = shlex.split(command)
+        words = split_words(command)
     except ValueError:
         return False
     return words[:2] == ["docker", "port"]
@@ -276,7 +276,7 @@ def _is_docker_port(command: str) -> bool:
 def _is_env(step: dict[str, Any]) -> bool:
     """Return whether a step prints a container's environment (``env``, maybe via exec)."""
     try:
-        words = shlex.split(step.get("command", ""))
+        words = split_words(step.get("command", ""))
     except ValueError:
         return False
     return words[-1:] == ["env"] and (step.get("on") != "host" or words[:2] == ["docker", "exec"])

@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from netsim.errors import VerifyError
 from netsim.verify.engines import Engine
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -62,5 +63,54 @@ def load_recorded(
     path = recorded_path(scenario_name, engine, root)
     if not path.exists():
         return None
-    data: dict[str, Any] = json.loads(path.read_text())
-    return data
+    return read_result(path)
+
+
+_STEP_TYPES: dict[str, type] = {
+    "index": int,
+    "kind": str,
+    "on": str,
+    "command": str,
+    "exit_code": int,
+    "stdout": str,
+    "stderr": str,
+    "from": str,
+    "to": str,
+    "result": str,
+}
+
+
+def read_result(path: str | Path) -> dict[str, Any]:
+    """Read a JSON result (``netsim run --json``, a replay or a recording) and check its shape.
+
+    Raises:
+        VerifyError: the file is missing, not JSON, or not a result (naming
+            the file, and the line or the step that is wrong).
+    """
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except OSError as error:
+        raise VerifyError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise VerifyError(f"{path}: not UTF-8 text (byte {error.start + 1})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise VerifyError(f"{path}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
+    except RecursionError:
+        raise VerifyError(f"{path}: not a result: JSON nested too deeply") from None
+    expected = "an object with a list of steps, as netsim run --json writes"
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
+        raise VerifyError(f"{path}: not a result: expected {expected}")
+    for position, step in enumerate(data["steps"]):
+        if not isinstance(step, dict):
+            raise VerifyError(f"{path}: steps[{position}]: expected an object")
+        for name, kind in _STEP_TYPES.items():
+            value = step.get(name)
+            if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+                raise VerifyError(
+                    f"{path}: steps[{position}].{name}: expected {kind.__name__}, "
+                    f"got {type(value).__name__}"
+                )
+    result: dict[str, Any] = data
+    return result

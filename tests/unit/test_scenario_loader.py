@@ -544,7 +544,8 @@ ERRORS = [
         "name: x\nsteps:\n  - ls\n  - 42\n",
         4,
         "steps[1]",
-        "expected a command string, {on: NODE, run: COMMAND} or {probe: SRC -> DST:PORT[/PROTO]}, "
+        "expected a command string, {on: NODE, run: COMMAND}, {probe: SRC -> DST:PORT[/PROTO]} "
+        "or {packet: 'IP(...)/TCP(...)', from: NODE}, "
         "got the integer 42",
     ),
     ("name: x\nsteps:\n  -\n", 3, "steps[0]", "got nothing (null)"),
@@ -588,10 +589,11 @@ ERRORS = [
         "name: x\nsteps:\n  - expect: open\n",
         3,
         "steps[0]",
-        "expected {on: NODE, run: COMMAND} or {probe: SRC -> DST:PORT[/PROTO]}; found only expect",
+        "expected {on: NODE, run: COMMAND}, {probe: SRC -> DST:PORT[/PROTO]} or "
+        "{packet: 'IP(...)/TCP(...)', from: NODE}; found only expect",
     ),
     ("name: x\nsteps:\n  - probe: a1 -> b1:80\n    run: ls\n", 3, "steps[0]", "not both"),
-    ("name: x\nsteps:\n  - {}\n", 3, "steps[0]", "found only"),
+    ("name: x\nsteps:\n  - {}\n", 3, "steps[0]", "; found an empty mapping {}"),
     # steps: probes
     ("name: x\nsteps:\n  - probe: a1 b1:80\n", 3, "steps[0].probe", "has no '->'"),
     ("name: x\nsteps:\n  - probe: a1 -> b1 -> c1:80\n", 3, "steps[0].probe", "several"),

@@ -102,6 +102,12 @@ class EngineProfile:
     pool_overlap_message: str
     """The error for a ``--subnet`` overlapping another network's (28.5: invalid pool request)."""
     host_disconnect_message: str
+    template_range_over_int: bool
+    """Whether the CLI's Go templates range over an integer (Go 1.22+, so 28.5; 20.10's
+    CLI says ``range can't iterate over 3``)."""
+    bridge_name_range_message: str
+    """The error for a bridge name over the kernel's 15 characters (netlink's ERANGE;
+    20.10 says where it failed)."""
     """The error for ``docker network disconnect host`` (28.5 has its own text for disconnect)."""
 
     # -- docker inspect / docker network inspect layout --------------------
@@ -248,6 +254,15 @@ class EngineProfile:
         """Wrap the runtime's failure to start a container's process."""
         raise NotImplementedError
 
+    def rule_error(self, rule: RuleCommand, stderr: str, exit_code: int) -> str:
+        """Return the daemon's error when iptables refuses one recipe command.
+
+        ``stderr`` is iptables' message (no newline), ``exit_code`` its status.
+        Whatever the recipe applied before the failing command stays, as on
+        the real engines (checked after ``iptables -F; iptables -X``).
+        """
+        raise NotImplementedError
+
     def networking_error(self, text: str) -> str:
         """Wrap an endpoint setup failure as the daemon reports it."""
         raise NotImplementedError
@@ -311,6 +326,40 @@ class EngineProfile:
     def no_public_port_error(self, typed: str, port: str, proto: str, reference: str) -> str:
         """Return ``docker port C PORT``'s error when PORT is not published."""
         raise NotImplementedError
+
+
+def iptables_failure(argv: RuleCommand, stderr: str, exit_code: int) -> str:
+    """Return libnetwork's ``iptables failed: ...`` text for a failed command."""
+    return (
+        f"iptables failed: iptables --wait {' '.join(argv)}: {stderr}\n (exit status {exit_code})"
+    )
+
+
+def is_dnat_rule(rule: RuleCommand) -> bool:
+    """Return True for a published port's DNAT command in the nat DOCKER chain."""
+    return "DNAT" in rule and "DOCKER" in rule and "--to-destination" in rule
+
+
+def dnat_argv(rule: RuleCommand) -> RuleCommand:
+    """Return the argv libnetwork runs for a DNAT recipe command (its own word order).
+
+    The recipe holds the rule as ``iptables -S`` prints it; libnetwork's
+    ChainInfo.Forward passes ``-p P -d ADDR --dport N -j DNAT --to-destination
+    IP:PORT [! -i BRIDGE]`` with ``0/0`` for any address (20.10 and 28.5).
+    """
+
+    def after(option: str) -> str | None:
+        return rule[rule.index(option) + 1] if option in rule else None
+
+    address = after("-d")
+    bridge = after("-i")
+    words: list[str] = ["-t", "nat", "-A", "DOCKER", "-p", after("-p") or "tcp"]
+    words += ["-d", "0/0" if address is None else address.removesuffix("/32")]
+    words += ["--dport", after("--dport") or "", "-j", "DNAT"]
+    words += ["--to-destination", after("--to-destination") or ""]
+    if bridge is not None:
+        words += ["!", "-i", bridge]
+    return tuple(words)
 
 
 def daemon_error(message: str) -> str:

@@ -14,7 +14,10 @@ from netsim.docker.engines.base import (
     DaemonOptions,
     EngineProfile,
     RuleCommand,
+    dnat_argv,
     filt,
+    iptables_failure,
+    is_dnat_rule,
     nat,
     proto_match,
 )
@@ -61,6 +64,10 @@ class ClassicProfile(EngineProfile):
     )
     exec_not_found_exit_code = 126
     pool_overlap_message = "Pool overlaps with other one on this address space"
+    template_range_over_int = False
+    bridge_name_range_message = (
+        "failed to check bridge interface existence: numerical result out of range"
+    )
     host_disconnect_message = (
         "container cannot be disconnected from host network or connected to host network"
     )
@@ -282,6 +289,21 @@ class ClassicProfile(EngineProfile):
     def task_error(self, text: str) -> str:
         """Pass the runtime's failure on as it is."""
         return text
+
+    def rule_error(self, rule: RuleCommand, stderr: str, exit_code: int) -> str:
+        """Wrap an iptables failure as 20.10's libnetwork does (no ``-t filter`` in its argv)."""
+        if is_dnat_rule(rule):
+            return f" ({iptables_failure(dnat_argv(rule), stderr, exit_code)})"
+        argv = rule[2:] if rule[:2] == ("-t", "filter") else rule
+        failure = iptables_failure(argv, stderr, exit_code)
+        if argv[:2] == ("-I", "FORWARD") and argv[-2:] == ("-j", "DOCKER"):
+            return f"Failed to program FILTER chain: {failure}"
+        if argv == ("-I", "FORWARD", "-j", "DOCKER-ISOLATION-STAGE-1"):
+            return (
+                "unable to insert jump to DOCKER-ISOLATION-STAGE-1 rule in FORWARD chain:  "
+                f"({failure})"
+            )
+        return failure
 
     def networking_error(self, text: str) -> str:
         """Pass the endpoint failure on as it is."""

@@ -16,7 +16,10 @@ from netsim.docker.engines.base import (
     EngineProfile,
     RuleCommand,
     daemon_error,
+    dnat_argv,
     filt,
+    iptables_failure,
+    is_dnat_rule,
     nat,
     proto_match,
     raw,
@@ -68,6 +71,8 @@ class ModernProfile(EngineProfile):
     pool_overlap_message = (
         "invalid pool request: Pool overlaps with other one on this address space"
     )
+    bridge_name_range_message = "numerical result out of range"
+    template_range_over_int = True
     host_disconnect_message = (
         "cannot disconnect container from host network - container was created in host network mode"
     )
@@ -245,7 +250,22 @@ class ModernProfile(EngineProfile):
         host_ip = mapping.host_ip
         dest = () if host_ip.is_unspecified else ("-d", f"{host_ip}/32")
         not_bridge = ("!", "-i", bridge) if options.userland_proxy else ()
+        # The DNAT goes in first (setPerPortNAT before setPerPortForwarding):
+        # with the nat DOCKER chain gone it is the rule that fails.
         rules: list[RuleCommand] = [
+            nat(
+                "-A",
+                "DOCKER",
+                *dest,
+                *not_bridge,
+                *proto_match(mapping.proto),
+                "--dport",
+                str(mapping.host_port),
+                "-j",
+                "DNAT",
+                "--to-destination",
+                f"{ip}:{port}",
+            ),
             filt(
                 "-I",
                 "DOCKER",
@@ -261,19 +281,6 @@ class ModernProfile(EngineProfile):
                 port,
                 "-j",
                 "ACCEPT",
-            ),
-            nat(
-                "-A",
-                "DOCKER",
-                *dest,
-                *not_bridge,
-                *proto_match(mapping.proto),
-                "--dport",
-                str(mapping.host_port),
-                "-j",
-                "DNAT",
-                "--to-destination",
-                f"{ip}:{port}",
             ),
         ]
         if not options.userland_proxy:
@@ -335,6 +342,16 @@ class ModernProfile(EngineProfile):
     def task_error(self, text: str) -> str:
         """Prefix runtime failures as 28 does."""
         return f"failed to create task for container: {text}"
+
+    def rule_error(self, rule: RuleCommand, stderr: str, exit_code: int) -> str:
+        """Wrap an iptables failure as 28.5's iptabler does (its argv keeps ``-t filter``)."""
+        if is_dnat_rule(rule):
+            failure = iptables_failure(dnat_argv(rule), stderr, exit_code)
+            return f"Unable to enable DNAT rule:  ({failure})"
+        failure = iptables_failure(rule, stderr, exit_code)
+        if "DOCKER-FORWARD" in rule and rule[-1] == "ACCEPT" and "-o" not in rule:
+            return f"Failed to Setup IP tables: Unable to enable ACCEPT OUTGOING rule:  ({failure})"
+        return failure
 
     def networking_error(self, text: str) -> str:
         """Prefix endpoint failures as 28.0.1+ does."""

@@ -192,6 +192,8 @@ class World:
     seed: int = 0
     seed_label: str = ""
     container_namespaces: dict[str, NetworkNamespace] = field(default_factory=dict)
+    # What shells wrote with `>`/`>>`: node or container ID -> path -> text.
+    written_files: dict[str, dict[str, str]] = field(default_factory=dict)
     daemon: Daemon = field(init=False)
     client: DockerClient = field(init=False)
 

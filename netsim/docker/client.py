@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, ip_network
 from typing import Any
 
-from netsim.docker.commandline import DockerCommand, UsageError, parse_docker
+from netsim.docker.commandline import (
+    DOCKER_COMMANDS,
+    DockerCommand,
+    UsageError,
+    command_path,
+    is_docker_command,
+    parse_docker,
+)
 from netsim.docker.daemon import ContainerRequest, Daemon
 from netsim.docker.engines.base import daemon_error
 from netsim.docker.model import Container
@@ -30,6 +37,17 @@ class CommandOutput:
     stderr: str = ""
 
 
+# What a command netsim knows exists but does not model exits with: sysexits.h's
+# EX_UNAVAILABLE, which neither docker (1, 125-127) nor a shell (1, 2, 126, 127)
+# uses, so a reader of the JSON can tell "not simulated" from a real failure.
+NOT_SIMULATED_EXIT_CODE = 69
+
+
+def not_simulated(what: str) -> CommandOutput:
+    """Return netsim's answer for a real command it does not model (``docker stats``)."""
+    return CommandOutput(NOT_SIMULATED_EXIT_CODE, "", f"netsim: '{what}' is not simulated\n")
+
+
 # Runs a command line inside a container (for exec and attached run): argv -> output.
 ContainerExec = Callable[[Container, list[str], list[str]], CommandOutput]
 
@@ -44,14 +62,21 @@ class DockerClient:
     def run(self, argv: list[str]) -> CommandOutput:
         """Run ``docker ARGS...`` and return what the CLI prints."""
         try:
+            path, typed = command_path(argv)
+        except UsageError as error:
+            return self._usage_error(error)
+        handler = getattr(self, "_cmd_" + path.replace(" ", "_"), None)
+        if handler is None:
+            if is_docker_command(path):
+                return not_simulated(f"docker {typed}")
+            if path.split()[0] not in DOCKER_COMMANDS:
+                return CommandOutput(1, "", self.daemon.profile.unknown_command_error(path))
+        try:
             command = parse_docker(argv)
         except UsageError as error:
             return self._usage_error(error)
-        handler = getattr(self, "_cmd_" + command.path.replace(" ", "_"), None)
         if handler is None:
-            return CommandOutput(
-                1, "", f"docker: '{command.path}' is not a docker command.\nSee 'docker --help'\n"
-            )
+            return not_simulated(f"docker {typed}")
         result: CommandOutput = handler(command)
         return result
 
@@ -588,4 +613,4 @@ def _indent_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-__all__ = ["CommandOutput", "DockerClient"]
+__all__ = ["NOT_SIMULATED_EXIT_CODE", "CommandOutput", "DockerClient", "not_simulated"]

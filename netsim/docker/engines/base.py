@@ -292,6 +292,10 @@ class EngineProfile:
         """Return the CLI's text when a command has too few or too many arguments."""
         raise NotImplementedError
 
+    def unknown_command_error(self, path: str) -> str:
+        """Return the CLI's text for ``docker PATH`` when no such command exists."""
+        raise NotImplementedError
+
     def lookup_error(self, message: str) -> str:
         """Return how ``docker port``, ``exec`` and ``rm`` report a container not found."""
         raise NotImplementedError

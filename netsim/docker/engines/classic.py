@@ -341,6 +341,10 @@ class ClassicProfile(EngineProfile):
             f"\"{name}\" requires {needed}.\nSee '{name} --help'.\n\nUsage:  {usage}\n\n{summary}\n"
         )
 
+    def unknown_command_error(self, path: str) -> str:
+        """Return CLI 20.10's ``docker: 'foo' is not a docker command.`` (checked on 20.10.24)."""
+        return f"docker: '{path.split()[0]}' is not a docker command.\nSee 'docker --help'\n"
+
     def lookup_error(self, message: str) -> str:
         """Return CLI 20.10's own ``Error: No such container: X``."""
         return f"Error: {message}"

@@ -400,6 +400,13 @@ class ModernProfile(EngineProfile):
             f"See '{name} --help' for more information\n"
         )
 
+    def unknown_command_error(self, path: str) -> str:
+        """Return CLI 28's ``docker: unknown command: docker foo`` (checked on 28.5.2)."""
+        return (
+            f"docker: unknown command: docker {path.split()[0]}\n\n"
+            "Run 'docker --help' for more information\n"
+        )
+
     def lookup_error(self, message: str) -> str:
         """Pass the daemon's answer on."""
         return daemon_error(message)

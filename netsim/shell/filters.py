@@ -289,9 +289,9 @@ def _wc(context: _Context, args: list[str], stdin: str) -> CommandOutput:
     return CommandOutput(1 if errors else 0, _join(out), errors)
 
 
-def _numeric_key(line: str) -> tuple[float, str]:
-    match = re.match(r"\s*(-?\d+(?:\.\d+)?)", line)
-    return (float(match.group(1)) if match else 0.0, line)
+def _numeric_value(text: str) -> float:
+    match = re.match(r"\s*(-?\d+(?:\.\d+)?)", text)
+    return float(match.group(1)) if match else 0.0
 
 
 def _sort(context: _Context, args: list[str], stdin: str) -> CommandOutput:
@@ -317,7 +317,8 @@ def _sort(context: _Context, args: list[str], stdin: str) -> CommandOutput:
         return "".join(parts[field_index:])
 
     if "n" in options:
-        ordered = sorted(lines, key=lambda line: _numeric_key(key_text(line)))
+        # Equal keys fall back to comparing whole lines, as GNU sort's last resort.
+        ordered = sorted(lines, key=lambda line: (_numeric_value(key_text(line)), line))
     else:
         ordered = sorted(lines, key=lambda line: (key_text(line), line))
     if "r" in options:

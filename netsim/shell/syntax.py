@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from netsim.errors import CommandError
 
 # Longest first, so that `||` is not read as two pipes.
-_OPERATORS = ("&&", "||", ">>", ";", "|", ">", "<", "&")
+_OPERATORS = ("&&", "||", ">>", ";;", ";", "|", ">", "<", "&")
 _CONNECTORS = frozenset({"&&", "||", ";"})
 _REDIRECTIONS = frozenset({">", ">>", "<", "2>", "2>>", "2>&1"})
 # Bound on what one line may hold, so a hostile line cannot make the reader spin.
@@ -179,6 +179,9 @@ def parse_line(line: str, *, busybox: bool = False) -> tuple[Pipeline, ...]:
             redirections.append(Redirection(token.text, target.text))
             i += 1
             continue
+        if token.text == ";;":
+            # Only a `case` item ends with `;;`, and netsim reads no `case`.
+            raise _syntax_error(";;", busybox=busybox)
         if token.text == "&":
             # A background job: netsim runs it to completion in place.
             token = _Token(";", True)
@@ -191,7 +194,7 @@ def parse_line(line: str, *, busybox: bool = False) -> tuple[Pipeline, ...]:
         pipelines.append(Pipeline(tuple(commands), connector))
         commands = []
         connector = token.text
-    if tokens and tokens[-1].text == "|":
+    if tokens and tokens[-1].operator and tokens[-1].text == "|":
         raise _syntax_error(None, busybox=busybox)
     if argv or redirections:
         commands.append(SimpleCommand(tuple(argv), tuple(redirections)))

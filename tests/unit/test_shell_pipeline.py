@@ -21,7 +21,7 @@ PS_TEXT = (
     '1a2b3c4d5e6f   mysql:5.6.35   "docker-entrypoint.s…"   Up        db\n'
     '9f8e7d6c5b4a   nginx          "/docker-entrypoint.…"   Exited    web2\n'
     '9f8e7d6c5b4a   nginx          "/docker-entrypoint.…"   Exited    web2\n'
-    "7777aaaa8888   busybox        \"sleep 3600\"             Up        Web-3\n"
+    '7777aaaa8888   busybox        "sleep 3600"             Up        Web-3\n'
 )
 NAT_TEXT = (
     "Chain DOCKER (2 references)\n"

@@ -15,6 +15,8 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from netsim.docker.client import CommandOutput, DockerClient
 from netsim.docker.daemon import Daemon
 from netsim.docker.engines import EngineProfile, profile_for
+from netsim.docker.images import CATALOG
+from netsim.docker.imagestore import preload, scenario_image_references
 from netsim.docker.model import Container
 from netsim.errors import IptablesError
 from netsim.kernel.namespace import NetworkNamespace, Route
@@ -317,5 +319,6 @@ def build_world(
         daemon=world.daemon,
         execute_in=lambda container, argv, env: shell(world, container, argv, env),
     )
+    preload(world.daemon.image_store, scenario_image_references(scenario), CATALOG)
     world.daemon.start()
     return world

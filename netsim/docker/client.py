@@ -23,6 +23,7 @@ from netsim.docker.commandline import (
 )
 from netsim.docker.daemon import ContainerRequest, Daemon
 from netsim.docker.engines.base import daemon_error
+from netsim.docker.imagecommands import ImageCommands
 from netsim.docker.model import Container
 from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
 from netsim.errors import DockerError
@@ -53,7 +54,7 @@ ContainerExec = Callable[[Container, list[str], list[str]], CommandOutput]
 
 
 @dataclass(slots=True)
-class DockerClient:
+class DockerClient(ImageCommands):
     """The docker command of the host, talking to one daemon."""
 
     daemon: Daemon
@@ -363,11 +364,21 @@ class DockerClient:
         for ref in command.args:
             try:
                 objects.append(container_inspect(self.daemon, self.daemon.find_container(ref)))
+                continue
             except DockerError:
-                try:
-                    objects.append(network_inspect(self.daemon, self.daemon.find_network(ref)))
-                except DockerError:
-                    errors.append(f"Error: No such object: {ref}")
+                pass
+            # dockerd's inspect tries a container, then an image, then a network.
+            try:
+                image = self.daemon.image_store.find(ref)
+            except DockerError:
+                image = None
+            if image is not None:
+                objects.append(self.image_inspect(image))
+                continue
+            try:
+                objects.append(network_inspect(self.daemon, self.daemon.find_network(ref)))
+            except DockerError:
+                errors.append(f"Error: No such object: {ref}")
         return self._print_objects(objects, errors, command.value("format"))
 
     def _print_objects(
@@ -380,7 +391,8 @@ class DockerClient:
                 parsed = parse_template(template)
             except TemplateError as error:
                 return CommandOutput(64, "", f"template parsing error: {error}\n")
-            out = ""
+            # With a template and nothing found the CLI still ends its (empty) output.
+            out = "" if objects else "\n"
             for obj in objects:
                 try:
                     out += render_inspect(parsed, obj) + "\n"

@@ -75,6 +75,12 @@ FLAG_TABLES: Mapping[str, FlagTable] = MappingProxyType(
         "network rm": _flags("", "force/f help"),
         "network prune": _flags("filter", "force/f help"),
         "version": _flags("format/f", "help"),
+        "images": _flags("filter/f format", "all/a digests no-trunc quiet/q tree help"),
+        "tag": _flags("", "help"),
+        "rmi": _flags("platform", "force/f no-prune help"),
+        "history": _flags("format platform", "human/H no-trunc quiet/q help"),
+        "image inspect": _flags("format/f platform", "help"),
+        "commit": _flags("author/a change/c message/m", "pause/p help"),
         "info": _flags("format/f", "help"),
     }
 )

@@ -16,6 +16,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 from netsim.docker.engines import EngineProfile
 from netsim.docker.engines.base import DaemonOptions, RuleCommand, to_delete
 from netsim.docker.images import IMAGE_PATH_ENV, find_image, has_program
+from netsim.docker.imagestore import ImageStore
 from netsim.docker.ipam import BUILTIN_POOLS, AddressPool, SubnetAllocator, pool_subnets
 from netsim.docker.model import (
     Container,
@@ -68,6 +69,7 @@ class Daemon:
     _installed: dict[str, list[RuleCommand]] = field(default_factory=dict)
     _image_ids: dict[str, str] = field(default_factory=dict)
     _next_pid: int = 1000
+    image_store: ImageStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.options = DaemonOptions(
@@ -80,6 +82,7 @@ class Daemon:
         pools = self.spec.default_address_pools or BUILTIN_POOLS
         self.subnets = SubnetAllocator(pools=pools, rotating=self.profile.rotating_subnets)
         self.ports = PortAllocator(shared_unspecified=self.profile.shared_port_maps)
+        self.image_store = ImageStore(new_id=self.image_id)
 
     # -- identifiers ---------------------------------------------------------
     def new_id(self) -> str:
@@ -264,9 +267,7 @@ class Daemon:
         Raises:
             DockerError: name conflict or invalid name, bad link, bad network options.
         """
-        image = find_image(request.image, self.images)
-        if image is None:
-            raise DockerError(f"Unable to find image '{request.image}' locally", status=404)
+        image = self.image_spec(request.image)
         name = request.name or self._generated_name()
         if not _NAME_RE.match(name):
             raise DockerError(
@@ -425,7 +426,26 @@ class Daemon:
             detached=request.detached,
         )
         self.containers.append(container)
+        self.image_store.note_container(container.id, request.image)
         return container
+
+    def image_spec(self, reference: str) -> ImageSpec:
+        """Return what a container of the local image REFERENCE runs.
+
+        An image the store has never held but netsim knows (the catalog or
+        ``images:``) is local, as the real replay imports every image a
+        scenario names; one removed since (``docker rmi``) is not.
+
+        Raises:
+            DockerError: the image is not local.
+        """
+        stored = self.image_store.find(reference)
+        if stored is not None:
+            return stored.spec
+        image = find_image(reference, self.images)
+        if image is None or self.image_store.was_removed(reference):
+            raise DockerError(f"Unable to find image '{reference}' locally", status=404)
+        return image
 
     def _generated_name(self) -> str:
         left = ("admiring", "brave", "clever", "eager", "focused", "gifted", "happy", "keen")
@@ -867,6 +887,7 @@ class Daemon:
             container.state = "exited"
         if container in self.containers:
             self.containers.remove(container)
+            self.image_store.forget_container(container.id)
 
     # -- networks -------------------------------------------------------------
     def create_network(

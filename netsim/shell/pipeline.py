@@ -91,11 +91,20 @@ def _run_simple(
                     2 if not busybox else 1, "", _cannot_open(redirection.target, busybox)
                 )
             stdin = text
-    if command.argv:
-        result = run_program(list(command.argv), stdin)
+    words: list[str] = []
+    substituted_errors = ""
+    for position, word in enumerate(command.argv):
+        if position in command.substitutions:
+            inner = run_line(word, run_program, files, busybox=busybox)
+            substituted_errors += inner.stderr
+            words.extend(inner.stdout.split())
+        else:
+            words.append(word)
+    if words:
+        result = run_program(words, stdin)
     else:
         result = CommandOutput(0)
-    stdout, stderr = result.stdout, result.stderr
+    stdout, stderr = result.stdout, substituted_errors + result.stderr
     for redirection in command.redirections:
         operator, target = redirection.operator, redirection.target
         if operator in (">", ">>"):

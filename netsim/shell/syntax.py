@@ -38,6 +38,8 @@ class SimpleCommand:
 
     argv: tuple[str, ...]
     redirections: tuple[Redirection, ...] = ()
+    substitutions: frozenset[int] = frozenset()
+    """Positions in ``argv`` that are ``$(...)`` command lines, expanded into fields when run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class Pipeline:
 class _Token:
     text: str
     operator: bool
+    substitution: bool = False
 
 
 def _syntax_error(token: str | None, *, busybox: bool) -> CommandError:
@@ -108,6 +111,23 @@ def _tokens(line: str, *, busybox: bool) -> list[_Token]:
                 word.append(line[i + 1])
             in_word = True
             i += 2
+        elif char == "$" and line.startswith("$(", i) and not in_word:
+            # An unquoted `$(...)` word: its output becomes fields when it runs.
+            depth = 0
+            end = i + 1
+            while end < n:
+                if line[end] == "(":
+                    depth += 1
+                elif line[end] == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                end += 1
+            if end >= n:
+                raise _syntax_error(None, busybox=busybox)
+            finish()
+            tokens.append(_Token(line[i + 2 : end], False, substitution=True))
+            i = end + 1
         elif char == "#" and not in_word:
             break
         elif char in "|&;<>":
@@ -158,6 +178,7 @@ def parse_line(line: str, *, busybox: bool = False) -> tuple[Pipeline, ...]:
     commands: list[SimpleCommand] = []
     argv: list[str] = []
     redirections: list[Redirection] = []
+    substitutions: set[int] = set()
     connector = ";"
     tokens = _tokens(line, busybox=busybox)
     i = 0
@@ -165,6 +186,8 @@ def parse_line(line: str, *, busybox: bool = False) -> tuple[Pipeline, ...]:
         token = tokens[i]
         i += 1
         if not token.operator:
+            if token.substitution:
+                substitutions.add(len(argv))
             argv.append(token.text)
             continue
         if token.text in _REDIRECTIONS:
@@ -187,8 +210,8 @@ def parse_line(line: str, *, busybox: bool = False) -> tuple[Pipeline, ...]:
             token = _Token(";", True)
         if not argv and not redirections:
             raise _syntax_error(token.text, busybox=busybox)
-        commands.append(SimpleCommand(tuple(argv), tuple(redirections)))
-        argv, redirections = [], []
+        commands.append(SimpleCommand(tuple(argv), tuple(redirections), frozenset(substitutions)))
+        argv, redirections, substitutions = [], [], set()
         if token.text == "|":
             continue
         pipelines.append(Pipeline(tuple(commands), connector))
@@ -197,7 +220,7 @@ def parse_line(line: str, *, busybox: bool = False) -> tuple[Pipeline, ...]:
     if tokens and tokens[-1].operator and tokens[-1].text == "|":
         raise _syntax_error(None, busybox=busybox)
     if argv or redirections:
-        commands.append(SimpleCommand(tuple(argv), tuple(redirections)))
+        commands.append(SimpleCommand(tuple(argv), tuple(redirections), frozenset(substitutions)))
     if commands:
         pipelines.append(Pipeline(tuple(commands), connector))
     elif connector in ("&&", "||"):

@@ -60,7 +60,7 @@ PORT_PEER = re.compile(r":\d+$")
 BIND_FAMILY = re.compile(r"Bind for (?:0\.0\.0\.0|::):(\d+) failed")
 PING_TIME = re.compile(r"\btime[=<][\d.]+ ?ms\b|\btime \d+ms\b")
 PING_RTT = re.compile(r"= [\d.]+/[\d.]+/[\d.]+(?:/[\d.]+)? ms")
-TABLE_HEADERS = ("CONTAINER ID", "NETWORK ID")
+TABLE_HEADERS = ("CONTAINER ID", "NETWORK ID", "REPOSITORY   ", "IMAGE      ")
 # IPv4 ranges whose 02:42:<address> MACs 20.10 derives from a container's address.
 DERIVED_MAC_RANGES = (
     ipaddress.IPv4Network("172.16.0.0/12"),

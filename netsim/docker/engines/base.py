@@ -99,6 +99,12 @@ class EngineProfile:
     """HostConfig.MaskedPaths of a default container (28.5 adds /proc/interrupts and powercap)."""
     exec_not_found_exit_code: int
     """What ``docker exec`` of a missing program exits with (126 on 20.10, 127 on 28.5)."""
+    docker_version: str
+    """The daemon's version as its API reports it (image inspect's DockerVersion)."""
+    image_inspect_container_config: bool
+    """Image inspect lists Container, ContainerConfig, VirtualSize and the full Config (20.10)."""
+    image_list_counts_containers: bool
+    """``docker images --format {{.Containers}}`` counts containers (28.5; 20.10 says N/A)."""
     pool_overlap_message: str
     """The error for a ``--subnet`` overlapping another network's (28.5: invalid pool request)."""
     host_disconnect_message: str
@@ -290,6 +296,10 @@ class EngineProfile:
 
     def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:
         """Return the CLI's text when a command has too few or too many arguments."""
+        raise NotImplementedError
+
+    def image_lookup_error(self, reference: str, normalised: str) -> str:
+        """Return how ``docker rmi`` and ``docker image inspect`` report a missing image."""
         raise NotImplementedError
 
     def unknown_command_error(self, path: str) -> str:

@@ -59,6 +59,9 @@ class ClassicProfile(EngineProfile):
         "/proc/scsi",
         "/sys/firmware",
     )
+    docker_version = "20.10.24+dfsg1"
+    image_inspect_container_config = True
+    image_list_counts_containers = False
     exec_not_found_exit_code = 126
     pool_overlap_message = "Pool overlaps with other one on this address space"
     host_disconnect_message = (
@@ -340,6 +343,10 @@ class ClassicProfile(EngineProfile):
         return (
             f"\"{name}\" requires {needed}.\nSee '{name} --help'.\n\nUsage:  {usage}\n\n{summary}\n"
         )
+
+    def image_lookup_error(self, reference: str, normalised: str) -> str:
+        """Return CLI 20.10's own ``Error: No such image: X``, X as typed."""
+        return f"Error: No such image: {reference}"
 
     def unknown_command_error(self, path: str) -> str:
         """Return CLI 20.10's ``docker: 'foo' is not a docker command.`` (checked on 20.10.24)."""

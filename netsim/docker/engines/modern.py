@@ -64,6 +64,9 @@ class ModernProfile(EngineProfile):
         "/sys/firmware",
         "/sys/devices/virtual/powercap",
     )
+    docker_version = "28.5.2+dfsg4"
+    image_inspect_container_config = False
+    image_list_counts_containers = True
     exec_not_found_exit_code = 127
     pool_overlap_message = (
         "invalid pool request: Pool overlaps with other one on this address space"
@@ -399,6 +402,10 @@ class ModernProfile(EngineProfile):
             f"docker: '{name}' requires {needed}\n\nUsage:  {usage}\n\n"
             f"See '{name} --help' for more information\n"
         )
+
+    def image_lookup_error(self, reference: str, normalised: str) -> str:
+        """Pass the daemon's answer on, with the reference normalised (``nginx:latest``)."""
+        return daemon_error(f"No such image: {normalised}")
 
     def unknown_command_error(self, path: str) -> str:
         """Return CLI 28's ``docker: unknown command: docker foo`` (checked on 28.5.2)."""

@@ -172,7 +172,7 @@ class ImageCommands:
             )
         source, target = command.args
         try:
-            check_reference(target)
+            check_reference(target, names_repository=self.daemon.profile.names_bad_repository)
         except DockerError as error:
             return _output(
                 1,
@@ -376,7 +376,9 @@ class ImageCommands:
         reference = command.args[1] if len(command.args) > 1 else None
         if reference is not None:
             try:
-                check_reference(reference)
+                check_reference(
+                    reference, names_repository=self.daemon.profile.names_bad_repository
+                )
             except DockerError as error:
                 return _output(
                     1,
@@ -508,6 +510,9 @@ def _apply_changes(
             for item in shlex.split(rest):
                 key, _, val = item.partition("=")
                 labels[key] = val
+        elif word in ("VOLUME", "USER", "WORKDIR", "ONBUILD", "STOPSIGNAL"):
+            # Accepted by dockerd's commit; netsim does not show these fields.
+            continue
         else:
             raise DockerError(f"{instruction} is not a valid change command", status=400)
     return entrypoint, cmd, tuple(env_list), tuple(sorted(exposed_list)), labels

@@ -24,8 +24,13 @@ from netsim.docker.images import IMAGE_PATH_ENV, find_image, image_repository
 from netsim.errors import DockerError
 from netsim.scenario.spec import CommandStep, ImageSpec, Scenario
 
-# The stand-in root filesystem's size as both engines report it ("1.98MB").
-STANDIN_SIZE_BYTES = 1_980_000
+# The stand-in root filesystem's size in bytes without service scripts, as both
+# engines report it (1.98MB): busybox 1.35 with its links, the bash alias,
+# /etc/passwd and /etc/group. Each service script the scenario's images need
+# (netsim/verify/images.py SERVICE_SCRIPT) adds its 156 bytes; one root
+# filesystem serves all of a scenario's images.
+STANDIN_SIZE_BYTES = 1_982_324
+SERVICE_SCRIPT_BYTES = 156
 # The real replay imports one image about every half second before step 0.
 IMPORT_INTERVAL_SECONDS = 0.5
 # Default configuration of an image declared under `images:` without its own.
@@ -55,8 +60,11 @@ def normalise_reference(reference: str) -> str:
     return name
 
 
-def check_reference(reference: str) -> None:
+def check_reference(reference: str, *, names_repository: bool) -> None:
     """Refuse a reference the daemon cannot parse, with Docker's wording.
+
+    ``names_repository``: the message names the repository, ``library/`` and
+    all, as 28.5 does; 20.10 does not.
 
     Raises:
         DockerError: an upper-case repository or a malformed name or tag.
@@ -64,9 +72,10 @@ def check_reference(reference: str) -> None:
     repository = image_repository(reference)
     tag = reference[len(repository) + 1 :] if len(reference) > len(repository) else ""
     if repository != repository.lower() and _REPOSITORY_RE.fullmatch(repository.lower()):
+        familiar = repository if "/" in repository else f"library/{repository}"
+        named = f" ({familiar})" if names_repository else ""
         raise DockerError(
-            f"invalid reference format: repository name ({repository}) must be lowercase",
-            status=400,
+            f"invalid reference format: repository name{named} must be lowercase", status=400
         )
     if not _REPOSITORY_RE.fullmatch(repository) or (tag and not _TAG_RE.fullmatch(tag)):
         raise DockerError("invalid reference format", status=400)
@@ -246,6 +255,12 @@ def preload(
     """Put the scenario's images in the store, imported before step 0 in the given order."""
     catalog = tuple(catalog)
     count = len(references)
+    scripts: set[str] = set()
+    for spec in references.values():
+        for words in image_config(spec, catalog):
+            if words and not _standin_has(words[0]):
+                scripts.add(words[0])
+    size = STANDIN_SIZE_BYTES + SERVICE_SCRIPT_BYTES * len(scripts)
     for position, (reference, spec) in enumerate(references.items()):
         entrypoint, cmd = image_config(spec, catalog)
         created = start - (count - position) * IMPORT_INTERVAL_SECONDS
@@ -258,8 +273,17 @@ def preload(
                 entrypoint=entrypoint,
                 cmd=cmd,
                 exposed=tuple(str(port) for port in spec.expose),
+                layer_size_bytes=size,
             )
         )
+
+
+def _standin_has(program: str) -> bool:
+    """Return whether the stand-in root filesystem has PROGRAM without a service script."""
+    from netsim.docker.busybox import BUSYBOX_APPLETS
+
+    name = program.rsplit("/", 1)[-1]
+    return name in BUSYBOX_APPLETS or name == "bash"
 
 
 __all__ = [

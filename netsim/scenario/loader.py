@@ -96,14 +96,15 @@ class ScenarioChecks:
     """What the loader checks with knowledge of the layers above it, handed in by them.
 
     ``engines`` are the engine profiles' names; ``image_problem(command,
-    images)`` returns why a ``docker run``/``create`` line names an image
-    netsim cannot run (``None`` when it can); ``packet_syntax(text)`` raises
+    images, earlier)`` returns why a ``docker run``/``create`` line names an
+    image netsim cannot run (``None`` when it can; ``earlier`` are the host's
+    commands before it, which may make the image); ``packet_syntax(text)`` raises
     ``PacketSyntaxError`` for a packet that scapy's notation cannot build.
     ``netsim.session.SCENARIO_CHECKS`` is the full set.
     """
 
     engines: tuple[str, ...]
-    image_problem: Callable[[str, tuple[ImageSpec, ...]], str | None]
+    image_problem: Callable[[str, tuple[ImageSpec, ...], tuple[str, ...]], str | None]
     packet_syntax: Callable[[str], object]
 
 
@@ -135,6 +136,8 @@ class _ScenarioReader:
         self.doc = document
         self.file = document.file
         self.checks = checks
+        # The host's commands so far: an image a step runs may come from one (commit, tag).
+        self.host_commands: list[str] = []
 
     # ---- generic shapes ------------------------------------------------
 
@@ -648,9 +651,10 @@ class _ScenarioReader:
         self, node: Node, key: str, command: str, images: tuple[ImageSpec, ...]
     ) -> None:
         """Refuse ``docker run``/``create`` of an image netsim cannot run."""
-        problem = self.checks.image_problem(command, images)
+        problem = self.checks.image_problem(command, images, tuple(self.host_commands))
         if problem is not None:
             raise self.error(node, key, problem)
+        self.host_commands.append(command)
 
     def mapping_step(
         self,

@@ -101,6 +101,8 @@ class EngineProfile:
     """What ``docker exec`` of a missing program exits with (126 on 20.10, 127 on 28.5)."""
     docker_version: str
     """The daemon's version as its API reports it (image inspect's DockerVersion)."""
+    names_bad_repository: bool
+    """An upper-case reference's error names the repository (28.5: ``(library/BadName)``)."""
     image_inspect_container_config: bool
     """Image inspect lists Container, ContainerConfig, VirtualSize and the full Config (20.10)."""
     image_list_counts_containers: bool

@@ -60,6 +60,7 @@ class ClassicProfile(EngineProfile):
         "/sys/firmware",
     )
     docker_version = "20.10.24+dfsg1"
+    names_bad_repository = False
     image_inspect_container_config = True
     image_list_counts_containers = False
     exec_not_found_exit_code = 126

@@ -65,6 +65,7 @@ class ModernProfile(EngineProfile):
         "/sys/devices/virtual/powercap",
     )
     docker_version = "28.5.2+dfsg4"
+    names_bad_repository = True
     image_inspect_container_config = False
     image_list_counts_containers = True
     exec_not_found_exit_code = 127

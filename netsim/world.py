@@ -18,6 +18,7 @@ from netsim.docker.engines import EngineProfile, profile_for
 from netsim.docker.images import CATALOG
 from netsim.docker.imagestore import preload, scenario_image_references
 from netsim.docker.model import Container
+from netsim.docker.registry import Upstream
 from netsim.errors import IptablesError
 from netsim.kernel.namespace import NetworkNamespace, Route
 from netsim.scenario.spec import Scenario
@@ -320,5 +321,7 @@ def build_world(
         execute_in=lambda container, argv, env: shell(world, container, argv, env),
     )
     preload(world.daemon.image_store, scenario_image_references(scenario), CATALOG)
+    world.daemon.image_store.complete = scenario.local_images is not None
+    world.daemon.upstream = Upstream(scenario.host.address.ip, scenario.nameserver)
     world.daemon.start()
     return world

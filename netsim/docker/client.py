@@ -24,6 +24,7 @@ from netsim.docker.commandline import (
 from netsim.docker.daemon import ContainerRequest, Daemon
 from netsim.docker.engines.base import daemon_error
 from netsim.docker.imagecommands import ImageCommands
+from netsim.docker.imagestore import ImageNotLocal
 from netsim.docker.model import Container
 from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
 from netsim.errors import DockerError
@@ -172,8 +173,16 @@ class DockerClient(ImageCommands):
         warnings = ""
         if mode == "host" and command.values("publish"):
             warnings = "WARNING: Published ports are discarded when using host network mode\n"
+        if command.flag("interactive") and command.flag("tty"):
+            # A replay's standard input is not a terminal (checked on both engines).
+            return CommandOutput(1, "", "the input device is not a TTY\n")
         try:
             container = self.daemon.create_container(self._request(command))
+        except ImageNotLocal as error:
+            pulled = self.pull_error(error.reference)
+            return CommandOutput(
+                125, "", f"{error.message}\n" + profile.run_error(pulled, at_create=True)
+            )
         except DockerError as error:
             return CommandOutput(
                 125, "", profile.run_error(daemon_error(error.message), at_create=True)
@@ -207,6 +216,9 @@ class DockerClient(ImageCommands):
             )
         try:
             container = self.daemon.create_container(self._request(command))
+        except ImageNotLocal as error:
+            pulled = self.pull_error(error.reference)
+            return CommandOutput(1, "", f"{error.message}\n{pulled}\n")
         except DockerError as error:
             return CommandOutput(125, "", f"{daemon_error(error.message)}\n")
         return CommandOutput(0, container.id + "\n")
@@ -420,6 +432,8 @@ class DockerClient(ImageCommands):
             return CommandOutput(
                 1, "", daemon_error(self.daemon.profile.exec_not_running_error(container)) + "\n"
             )
+        if command.flag("interactive") and command.flag("tty"):
+            return CommandOutput(1, "", "the input device is not a TTY\n")
         return self.execute_in(container, list(command.args[1:]), command.values("env"))
 
     # -- networks --------------------------------------------------------------

@@ -81,6 +81,9 @@ FLAG_TABLES: Mapping[str, FlagTable] = MappingProxyType(
         "history": _flags("format platform", "human/H no-trunc quiet/q help"),
         "image inspect": _flags("format/f platform", "help"),
         "commit": _flags("author/a change/c message/m", "pause/p help"),
+        "pull": _flags("platform", "all-tags/a disable-content-trust quiet/q help"),
+        "push": _flags("platform", "all-tags/a disable-content-trust quiet/q help"),
+        "search": _flags("filter/f format limit", "no-trunc help"),
         "info": _flags("format/f", "help"),
     }
 )

@@ -16,7 +16,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 from netsim.docker.engines import EngineProfile
 from netsim.docker.engines.base import DaemonOptions, RuleCommand, to_delete
 from netsim.docker.images import IMAGE_PATH_ENV, find_image, has_program
-from netsim.docker.imagestore import ImageStore
+from netsim.docker.imagestore import ImageNotLocal, ImageStore
 from netsim.docker.ipam import BUILTIN_POOLS, AddressPool, SubnetAllocator, pool_subnets
 from netsim.docker.model import (
     Container,
@@ -34,6 +34,7 @@ from netsim.docker.ports import (
     parse_expose,
     parse_publish,
 )
+from netsim.docker.registry import Upstream
 from netsim.errors import DockerError
 from netsim.scenario.spec import DaemonSpec, ImageSpec
 
@@ -70,6 +71,8 @@ class Daemon:
     _image_ids: dict[str, str] = field(default_factory=dict)
     _next_pid: int = 1000
     image_store: ImageStore = field(init=False)
+    upstream: Upstream | None = None
+    _next_lookup_port: int = 40000
 
     def __post_init__(self) -> None:
         self.options = DaemonOptions(
@@ -97,6 +100,11 @@ class Daemon:
         if name not in self._image_ids:
             self._image_ids[name] = self.new_id()
         return self._image_ids[name]
+
+    def lookup_port(self) -> int:
+        """Return the source port of the daemon's next DNS lookup (deterministic, not Go's)."""
+        self._next_lookup_port += 1
+        return self._next_lookup_port
 
     def now(self) -> str:
         """Return the simulated time as Docker's timestamp."""
@@ -444,7 +452,7 @@ class Daemon:
             return stored.spec
         image = find_image(reference, self.images)
         if image is None or self.image_store.was_removed(reference):
-            raise DockerError(f"Unable to find image '{reference}' locally", status=404)
+            raise ImageNotLocal(reference)
         return image
 
     def _generated_name(self) -> str:

@@ -258,6 +258,9 @@ class ImageCommands:
             return lines
         store.remove(image)
         lines.append(f"Deleted: sha256:{image_id}")
+        if not store.images:
+            # Every stand-in shares one root layer; the last image takes it along.
+            lines.append(f"Deleted: sha256:{store.new_id('layer:standin')}")
         return lines
 
     # -- docker history -----------------------------------------------------------
@@ -359,6 +362,101 @@ class ImageCommands:
         from netsim.docker.imageinspect import image_inspect
 
         return image_inspect(self.daemon, image)
+
+    # -- registries ----------------------------------------------------------------
+    def pull_error(self, reference: str) -> str:
+        """Return the daemon's answer to pulling REFERENCE in the scenario's world."""
+        from netsim.docker.registry import hub_pull_error, local_refused_error, registry_host
+
+        registry = registry_host(image_repository(reference))
+        if registry is not None:
+            return daemon_error(local_refused_error(registry))
+        upstream = self.daemon.upstream
+        if upstream is None:
+            raise DockerError("the daemon has no upstream to pull from")
+        return daemon_error(hub_pull_error(upstream, self.daemon.lookup_port()))
+
+    def _registry_listens(self, reference: str) -> bool:
+        """Return whether a ``localhost:PORT/...`` registry has a published port behind it."""
+        from netsim.docker.registry import registry_host
+
+        registry = registry_host(image_repository(reference))
+        if registry is None or not registry.startswith("localhost:"):
+            return registry is not None
+        port = registry.partition(":")[2]
+        return any(
+            str(mapping.host_port) == port
+            for container in self.daemon.containers
+            if container.running
+            for mapping in container.ports
+        )
+
+    def _cmd_pull(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.client import not_simulated
+
+        if len(command.args) != 1:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker pull",
+                    "exactly 1 argument",
+                    "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
+                    "Download an image from a registry",
+                ),
+            )
+        reference = command.args[0]
+        if self._registry_listens(reference):
+            return not_simulated("docker pull")
+        # The CLI says so when it adds the tag itself.
+        note = "Using default tag: latest\n" if image_repository(reference) == reference else ""
+        return _output(1, note, self.pull_error(reference) + "\n")
+
+    def _cmd_search(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.registry import hub_search_error
+
+        if len(command.args) != 1:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker search",
+                    "exactly 1 argument",
+                    "docker search [OPTIONS] TERM",
+                    "Search Docker Hub for images",
+                ),
+            )
+        upstream = self.daemon.upstream
+        if upstream is None:
+            raise DockerError("the daemon has no upstream to search")
+        error = hub_search_error(upstream, command.args[0], self.daemon.lookup_port())
+        return _output(1, "", daemon_error(error) + "\n")
+
+    def _cmd_push(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.client import not_simulated
+        from netsim.docker.registry import registry_host
+
+        if len(command.args) != 1:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker push",
+                    "exactly 1 argument",
+                    "docker push [OPTIONS] NAME[:TAG]",
+                    "Upload an image to a registry",
+                ),
+            )
+        reference = command.args[0]
+        repository = image_repository(reference)
+        if registry_host(repository) is None or self.daemon.image_store.find(reference):
+            # Pushing what exists, or to Docker Hub, is not modelled.
+            return not_simulated("docker push")
+        return _output(
+            1,
+            f"The push refers to repository [{repository}]\n",
+            f"An image does not exist locally with the tag: {repository}\n",
+        )
 
     # -- docker commit ------------------------------------------------------------
     def _cmd_commit(self, command: DockerCommand) -> CommandOutput:

@@ -90,6 +90,14 @@ def image_config(
     return DECLARED_ENTRYPOINT, DECLARED_COMMAND
 
 
+class ImageNotLocal(DockerError):
+    """``docker run``/``create`` names an image the host does not have (the CLI then pulls)."""
+
+    def __init__(self, reference: str) -> None:
+        self.reference = normalise_reference(reference)
+        super().__init__(f"Unable to find image '{self.reference}' locally", status=404)
+
+
 @dataclass(slots=True)
 class Image:
     """One local image: its tags, configuration and where it came from."""
@@ -135,6 +143,8 @@ class ImageStore:
     images: list[Image] = field(default_factory=list)
     container_images: dict[str, Image] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
+    complete: bool = False
+    """The store lists every local image (the scenario said which under local-images)."""
 
     def image_id(self, image: Image) -> str:
         """Return an image's 64-hex ID."""
@@ -208,8 +218,8 @@ class ImageStore:
         self.images.remove(image)
 
     def was_removed(self, reference: str) -> bool:
-        """Return whether REFERENCE named a local image that is gone."""
-        return normalise_reference(reference) in self.removed
+        """Return whether REFERENCE is known not to be local (removed, or never listed)."""
+        return self.complete or normalise_reference(reference) in self.removed
 
     def listing(self) -> list[Image]:
         """Return the images newest first, as ``docker images`` orders them."""
@@ -221,11 +231,19 @@ def scenario_image_references(scenario: Scenario) -> dict[str, ImageSpec]:
 
     In the order first named, each with its spec; a reference without a tag
     is the ``:latest`` one, as the CLI makes it. These are the images the
-    host has before step 0 (the real replay imports exactly these).
+    host has before step 0 (the real replay imports exactly these), unless
+    the scenario lists them itself under ``local-images:``.
     """
     from netsim.docker.commandline import run_image
 
     found: dict[str, ImageSpec] = {}
+    if scenario.local_images is not None:
+        # The scenario says which images the host has (scenario-format.md, local-images).
+        for local in scenario.local_images:
+            spec = find_image(local, scenario.images)
+            if spec is not None:
+                found[normalise_reference(local)] = spec
+        return found
     for step in scenario.steps:
         if not isinstance(step, CommandStep) or step.on != "host":
             continue
@@ -288,6 +306,7 @@ def _standin_has(program: str) -> bool:
 
 __all__ = [
     "Image",
+    "ImageNotLocal",
     "ImageStore",
     "check_reference",
     "image_config",

@@ -64,7 +64,19 @@ from netsim.scenario.yamlsource import (
     quote,
 )
 
-TOP_KEYS = ("name", "description", "engine", "daemon", "host", "machines", "images", "steps")
+TOP_KEYS = (
+    "name",
+    "description",
+    "engine",
+    "daemon",
+    "host",
+    "machines",
+    "images",
+    "local-images",
+    "steps",
+)
+# A reference as `local-images:` takes it: [registry/]name[:tag], lowercase.
+LOCAL_IMAGE = re.compile(r"[a-z0-9][a-z0-9._/-]*(?::[0-9]+/[a-z0-9._/-]+)?(?::[\w][\w.-]*)?")
 DAEMON_KEYS = ("icc", "userland-proxy", "ip-forward", "bip", "default-address-pools")
 POOL_KEYS = ("base", "size")
 HOST_KEYS = ("address", "listen")
@@ -354,6 +366,9 @@ class _ScenarioReader:
         host = self.host(top["host"][1]) if "host" in top else HostSpec()
         machines = self.machines(top["machines"][1], host) if "machines" in top else ()
         images = self.images(top["images"][1]) if "images" in top else ()
+        local_images = (
+            self.local_images(top["local-images"][1], images) if "local-images" in top else None
+        )
         steps = self.steps(top["steps"][1], machines, images)
         return Scenario(
             path=self.file,
@@ -365,7 +380,30 @@ class _ScenarioReader:
             host=host,
             machines=machines,
             images=images,
+            local_images=local_images,
         )
+
+    def local_images(self, node: Node, images: tuple[ImageSpec, ...]) -> tuple[str, ...]:
+        """Read ``local-images:``: the images the host has before step 0."""
+        if self.is_null(node, "local-images"):
+            return ()
+        found: list[str] = []
+        for index, item in enumerate(
+            self.sequence(node, "local-images", "a list of image references")
+        ):
+            key = f"local-images[{index}]"
+            reference = self.string(item, key, "an image reference such as busybox:latest")
+            if not LOCAL_IMAGE.fullmatch(reference):
+                raise self.error(
+                    item,
+                    key,
+                    f"expected an image reference such as busybox:latest, got {quote(reference)}",
+                )
+            problem = self.checks.image_problem(f"docker run {reference}", images, ())
+            if problem is not None:
+                raise self.error(item, key, problem)
+            found.append(reference)
+        return tuple(found)
 
     def name(self, node: Node) -> str:
         name = self.string(node, "name", "a name of lowercase letters, digits and '-'")

@@ -157,6 +157,8 @@ class Scenario:
     host: HostSpec = field(default_factory=HostSpec)
     machines: tuple[MachineSpec, ...] = ()
     images: tuple[ImageSpec, ...] = ()
+    local_images: tuple[str, ...] | None = None
+    """The images the host has before step 0; None: every image the steps run."""
 
     @property
     def lan(self) -> IPv4Network:

@@ -16,6 +16,7 @@ is replaced (real-docker.md, "Replaying a scenario"):
 - ``docker ps`` durations (``Up 2 seconds``, ``Less than a second ago``...),
   with the table re-aligned as the CLI aligns it;
 - RFC 3339 timestamps and ``"Pid": N`` in inspect output;
+- the source port of the daemon's DNS lookup in a pull or search error;
 - the peer port of a probe (``172.17.0.1:40412`` → ``172.17.0.1:*``);
 - the line order of ``docker port`` (Go map order in 20.10), and of a
   container's ``env`` (link variables of port ranges, Go map order in both);
@@ -56,6 +57,8 @@ DURATION = re.compile(
     r"|weeks?|months?|years?))"
 )
 PORT_PEER = re.compile(r":\d+$")
+# The daemon's DNS lookups (a pull or search without Docker Hub) use a random source port.
+LOOKUP_PORT = re.compile(r"(read udp [\d.]+:)\d+(->)")
 # 28.5 binds a published port for IPv4 and IPv6 at once; which clash it reports is random.
 BIND_FAMILY = re.compile(r"Bind for (?:0\.0\.0\.0|::):(\d+) failed")
 PING_TIME = re.compile(r"\btime[=<][\d.]+ ?ms\b|\btime \d+ms\b")
@@ -161,6 +164,7 @@ class Normaliser:
             text = LIST_COUNTERS.sub(r"\1<n> <n> ", text)
         text = DNS_PORT.sub(r"\1<port>", text)
         text = DNS_SPORT.sub(r"\1<port>\2", text)
+        text = LOOKUP_PORT.sub(r"\1<port>\2", text)
         if self.engine in PROFILES and PROFILES[self.engine].binds_port_families_in_random_order:
             text = BIND_FAMILY.sub(r"Bind for <0.0.0.0 or ::>:\1 failed", text)
         text = PING_TIME.sub("time=<t> ms", text)

@@ -280,3 +280,12 @@ def test_2850_port_clash_family_is_hidden_but_not_2010s() -> None:
     older = dict(_result(_command(0, clash)), engine="20.10")
     assert "<0.0.0.0 or ::>:8080" in normalise_result(newer)["steps"][0]["stdout"]
     assert normalise_result(older)["steps"][0]["stdout"] == clash
+
+
+def test_the_source_port_of_a_failed_pull_lookup_is_normalised() -> None:
+    from netsim.verify.normalise import Normaliser
+
+    text = (
+        "lookup registry-1.docker.io on 192.168.1.1:53: read udp 192.168.1.10:40502->192.168.1.1:53"
+    )
+    assert Normaliser().text(text).endswith("read udp 192.168.1.10:<port>->192.168.1.1:53")

@@ -197,3 +197,13 @@ def test_busybox_words_its_syntax_errors_its_own_way() -> None:
 def test_an_overlong_line_is_refused() -> None:
     with pytest.raises(CommandError, match="longer than 100000"):
         parse_line("x" * 100_001)
+
+
+def test_a_command_substitution_becomes_words_of_the_command() -> None:
+    files = NodeFiles({"/ids": "a1\nb2\n"})
+    assert _netsim("echo $(cat /ids) end", files) == CommandOutput(0, "a1 b2 end\n")
+    assert _netsim("echo x $(cat /nope)", files) == CommandOutput(
+        0, "x\n", "cat: /nope: No such file or directory\n"
+    )
+    with pytest.raises(CommandError, match="end of file unexpected"):
+        parse_line("echo $(cat /ids")

@@ -50,6 +50,10 @@ def not_simulated(what: str) -> CommandOutput:
     return CommandOutput(NOT_SIMULATED_EXIT_CODE, "", f"netsim: '{what}' is not simulated\n")
 
 
+# A container whose process is one of these ends as soon as it has run.
+_SHELLS = frozenset({"sh", "ash", "bash"})
+_ONE_SHOT = frozenset({"echo", "true", "false", "env", "hostname"})
+
 # Runs a command line inside a container (for exec and attached run): argv -> output.
 ContainerExec = Callable[[Container, list[str], list[str]], CommandOutput]
 
@@ -115,6 +119,8 @@ class DockerClient(ImageCommands):
             ipv4_address=ipv4,
             auto_remove=command.flag("rm"),
             detached=command.flag("detach"),
+            stdin_open=command.flag("interactive"),
+            tty=command.flag("tty"),
         )
 
     def _missing_args(
@@ -199,6 +205,7 @@ class DockerClient(ImageCommands):
             # With -d the CLI has printed the new ID before it asks for the start.
             return CommandOutput(error.exit_code, container.id + "\n" if detached else "", stderr)
         if detached:
+            self._settle(container)
             return CommandOutput(0, container.id + "\n", warnings)
         if command.args[1:]:
             output = self.execute_in(container, list(command.args[1:]), [])
@@ -251,7 +258,34 @@ class DockerClient(ImageCommands):
         return CommandOutput(code, "".join(r + "\n" for r in out), stderr)
 
     def _cmd_start(self, command: DockerCommand) -> CommandOutput:
-        return self._each_container(command, self.daemon.start_container, "start")
+        def start(container: Container) -> None:
+            self.daemon.start_container(container)
+            self._settle(container)
+
+        return self._each_container(command, start, "start")
+
+    def _settle(self, container: Container) -> None:
+        """Let a started container's process run to its end if it ends at once.
+
+        A shell without ``-i`` or ``-t`` reads an empty input and exits 0, as
+        ``docker run -d ubuntu`` does; ``sh -c LINE`` and the one-shot
+        programs netsim models run their course. Everything else keeps running.
+        """
+        argv = list(container.command_line)
+        if not argv or container.listens:
+            return
+        program = argv[0].rsplit("/", 1)[-1]
+        if program in _SHELLS and "-c" not in argv[1:2]:
+            if container.stdin_open or container.tty:
+                return
+            output = CommandOutput(0)
+        elif program in _SHELLS or program in _ONE_SHOT:
+            output = self.execute_in(container, argv, [])
+            if output.exit_code == NOT_SIMULATED_EXIT_CODE:
+                return
+        else:
+            return
+        self.daemon.stop_container(container, exit_code=output.exit_code)
 
     def _cmd_stop(self, command: DockerCommand) -> CommandOutput:
         return self._each_container(command, self._stop, "")

@@ -432,6 +432,8 @@ class Daemon:
             auto_remove=request.auto_remove,
             listens=listens,
             detached=request.detached,
+            stdin_open=request.stdin_open,
+            tty=request.tty,
         )
         self.containers.append(container)
         self.image_store.note_container(container.id, request.image)
@@ -1124,3 +1126,5 @@ class ContainerRequest:
     ipv4_address: IPv4Address | None = None
     auto_remove: bool = False
     detached: bool = True
+    stdin_open: bool = False
+    tty: bool = False

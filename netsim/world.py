@@ -319,6 +319,7 @@ def build_world(
     world.client = DockerClient(
         daemon=world.daemon,
         execute_in=lambda container, argv, env: shell(world, container, argv, env),
+        host_files=world.written_files.setdefault(HOST, {}),
     )
     preload(world.daemon.image_store, scenario_image_references(scenario), CATALOG)
     world.daemon.image_store.complete = scenario.local_images is not None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, ip_network
 from typing import Any
 
@@ -64,9 +64,14 @@ class DockerClient(ImageCommands):
 
     daemon: Daemon
     execute_in: ContainerExec
+    host_files: dict[str, str] = field(default_factory=dict)
+    """The host's files the CLI reads and writes (save -o, load -i, export -o, import)."""
+    stdin: str = ""
+    """What the command reads on its standard input (``docker load < FILE``)."""
 
-    def run(self, argv: list[str]) -> CommandOutput:
-        """Run ``docker ARGS...`` and return what the CLI prints."""
+    def run(self, argv: list[str], stdin: str = "") -> CommandOutput:
+        """Run ``docker ARGS...`` (reading STDIN) and return what the CLI prints."""
+        self.stdin = stdin
         try:
             path, typed = command_path(argv)
         except UsageError as error:

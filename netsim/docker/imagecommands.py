@@ -48,8 +48,16 @@ def _created_at(seconds: float, *, layout: str) -> str:
 
 
 def _split_tag(name: str) -> tuple[str, str]:
+    if name == "<none>:<none>":
+        return "<none>", "<none>"
     repository = image_repository(name)
     return repository, name[len(repository) + 1 :]
+
+
+# What `docker save` and `docker export` write in netsim: a text that names
+# what the real tar would hold (netsim has no file system to archive).
+IMAGE_ARCHIVE = "netsim image archive: "
+CONTAINER_ARCHIVE = "netsim container archive: "
 
 
 class ImageCommands:
@@ -57,6 +65,8 @@ class ImageCommands:
 
     __slots__ = ()
     daemon: Daemon
+    host_files: dict[str, str]
+    stdin: str
 
     def _image_error(self, reference: str) -> str:
         return self.daemon.profile.image_lookup_error(reference, normalise_reference(reference))
@@ -87,6 +97,9 @@ class ImageCommands:
             patterns.append(value)
         rows: list[tuple[Image, str]] = []
         for image in store.listing():
+            if not image.tags and not patterns:
+                # An untagged image lists as <none>:<none> (both engines).
+                rows.append((image, "<none>:<none>"))
             for tag in image.tags:
                 if all(_reference_matches(tag, pattern) for pattern in patterns):
                     rows.append((image, tag))
@@ -362,6 +375,173 @@ class ImageCommands:
         from netsim.docker.imageinspect import image_inspect
 
         return image_inspect(self.daemon, image)
+
+    # -- save / load / export / import ----------------------------------------------
+    def _write_or_print(self, command: DockerCommand, text: str) -> CommandOutput:
+        path = command.value("output")
+        if path:
+            if path != "/dev/null":
+                self.host_files[path] = text
+            return _output(0)
+        return _output(0, text)
+
+    def _cmd_save(self, command: DockerCommand) -> CommandOutput:
+        if not command.args:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker save",
+                    "at least 1 argument",
+                    "docker save [OPTIONS] IMAGE [IMAGE...]",
+                    "Save one or more images to a tar archive (streamed to STDOUT by default)",
+                ),
+            )
+        store = self.daemon.image_store
+        lines: list[str] = []
+        for reference in command.args:
+            image = store.find(reference)
+            if image is None:
+                # The daemon names the reference as typed here (both engines).
+                return _output(1, "", daemon_error(f"No such image: {reference}") + "\n")
+            store.archived[image.key] = replace(image, tags=list(image.tags))
+            named = (
+                normalise_reference(reference)
+                if reference in image.tags or (normalise_reference(reference) in image.tags)
+                else ""
+            )
+            lines.append(f"{IMAGE_ARCHIVE}{image.key}\t{named}\n")
+        return self._write_or_print(command, "".join(lines))
+
+    def _cmd_load(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.client import not_simulated
+
+        if command.args:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.no_args_error(
+                    "docker load",
+                    "docker load [OPTIONS]",
+                    "Load an image from a tar archive or STDIN",
+                ),
+            )
+        path = command.value("input")
+        if path:
+            text = self.host_files.get(path)
+            if text is None:
+                return _output(1, "", f"open {path}: no such file or directory\n")
+        else:
+            text = self.stdin
+        store = self.daemon.image_store
+        out: list[str] = []
+        for line in text.splitlines():
+            if not line.startswith(IMAGE_ARCHIVE):
+                return not_simulated("docker load")
+            key, _, tag = line[len(IMAGE_ARCHIVE) :].partition("\t")
+            saved = store.archived.get(key)
+            if saved is None:
+                return not_simulated("docker load")
+            image = next((i for i in store.images if i.key == key), None)
+            if image is None:
+                image = store.add(replace(saved, tags=[]))
+            if tag:
+                store.tag(image, tag)
+                out.append(f"Loaded image: {tag}")
+            else:
+                out.append(f"Loaded image ID: sha256:{store.image_id(image)}")
+        if not out:
+            return not_simulated("docker load")
+        return _output(0, "".join(o + "\n" for o in out))
+
+    def _cmd_export(self, command: DockerCommand) -> CommandOutput:
+        if len(command.args) != 1:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker export",
+                    "exactly 1 argument",
+                    "docker export [OPTIONS] CONTAINER",
+                    "Export a container's filesystem as a tar archive",
+                ),
+            )
+        try:
+            container = self.daemon.find_container(command.args[0])
+        except DockerError as error:
+            return _output(1, "", daemon_error(error.message) + "\n")
+        return self._write_or_print(command, f"{CONTAINER_ARCHIVE}{container.id}\n")
+
+    def _cmd_import(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.client import not_simulated
+
+        if not 1 <= len(command.args) <= 2:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker import",
+                    "at least 1 and at most 2 arguments",
+                    "docker import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
+                    "Import the contents from a tarball to create a filesystem image",
+                ),
+            )
+        source = command.args[0]
+        text = self.stdin if source == "-" else self.host_files.get(source)
+        if text is None or not text.startswith(CONTAINER_ARCHIVE) or command.values("change"):
+            return not_simulated("docker import")
+        reference = command.args[1] if len(command.args) > 1 else None
+        if reference is not None:
+            try:
+                check_reference(
+                    reference, names_repository=self.daemon.profile.names_bad_repository
+                )
+            except DockerError as error:
+                return _output(1, "", daemon_error(error.message) + "\n")
+        store = self.daemon.image_store
+        container_id = text[len(CONTAINER_ARCHIVE) :].strip()
+        base = next((c.image for c in self.daemon.containers if c.id == container_id), None)
+        if base is None:
+            return not_simulated("docker import")
+        key = f"import:{len(store.images)}:{container_id}"
+        image = store.add(
+            Image(
+                key=key,
+                spec=replace(base, name=key, entrypoint=None, command=()),
+                tags=[normalise_reference(reference)] if reference else [],
+                created=self.daemon.clock,
+                entrypoint=None,
+                cmd=(),
+                env=(),
+                comment=command.value("message") or "Imported from -",
+            )
+        )
+        return _output(0, f"sha256:{store.image_id(image)}\n")
+
+    def _cmd_logs(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.client import not_simulated
+
+        if len(command.args) != 1:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker logs",
+                    "exactly 1 argument",
+                    "docker logs [OPTIONS] CONTAINER",
+                    "Fetch the logs of a container",
+                ),
+            )
+        try:
+            container = self.daemon.find_container(command.args[0])
+        except DockerError as error:
+            return _output(1, "", daemon_error(error.message) + "\n")
+        program = container.command_line[0].rsplit("/", 1)[-1] if container.command_line else ""
+        if program in ("sleep", "sh", "ash", "bash") and not container.tty:
+            # These print nothing unless given a line to run (checked on both engines).
+            if program == "sleep" or "-c" not in container.command_line[1:2]:
+                return _output(0)
+        return not_simulated("docker logs")
 
     # -- registries ----------------------------------------------------------------
     def pull_error(self, reference: str) -> str:

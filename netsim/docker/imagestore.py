@@ -143,6 +143,8 @@ class ImageStore:
     images: list[Image] = field(default_factory=list)
     container_images: dict[str, Image] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
+    archived: dict[str, Image] = field(default_factory=dict)
+    """Images written by ``docker save``, by key, as they were then (for ``docker load``)."""
     complete: bool = False
     """The store lists every local image (the scenario said which under local-images)."""
 

@@ -39,7 +39,7 @@ HOST_PROGRAMS_NOT_SIMULATED = frozenset(
     "apt apt-get arp basename bash bc bridge chmod chown comm cp curl date dd df dirname dmesg "
     "dpkg du ebtables env expand expr file find fold free id ifconfig ip6tables ip6tables-save "
     "iptables-restore join journalctl jq kill ln ls lsof md5sum mkdir mount mv netstat nl "
-    "nproc nsenter od paste perl pgrep pkill printf ps python3 readlink realpath rm rmdir route "
+    "nproc nsenter od paste perl pgrep pkill printf ps python3 readlink realpath rmdir route "
     "scp sed seq service sha256sum sleep split ss ssh stat systemctl tac tar tc tee test timeout "
     "top touch tr umount uname unshare uptime vi watch wget which whoami xargs yes".split()
 )
@@ -71,7 +71,7 @@ def _host_program(
     namespace = world.host if node == "host" else world.machines[node]
     program = argv[0]
     if program == "docker" and node == "host":
-        return world.client.run(argv)
+        return world.client.run(argv, stdin)
     filtered = run_filter(argv, stdin, files.read, busybox=False)
     if filtered is not None:
         return filtered
@@ -94,9 +94,31 @@ def _host_program(
         return CommandOutput(0)
     if program == "false":
         return CommandOutput(1)
+    if program == "rm":
+        return _rm(argv, files)
     if program in HOST_PROGRAMS_NOT_SIMULATED or program in ("docker", "sh", "dash"):
         return not_simulated(program)
     return CommandOutput(127, "", f"sh: 1: {program}: not found\n")
+
+
+def _rm(argv: list[str], files: NodeFiles) -> CommandOutput:
+    """Remove files a shell wrote (GNU rm's ``-f`` and its missing-file error)."""
+    options = [a for a in argv[1:] if a.startswith("-") and a != "-"]
+    paths = [a for a in argv[1:] if not (a.startswith("-") and a != "-")]
+    if any(o not in ("-f", "--force") for o in options):
+        return not_simulated(" ".join(argv))
+    force = bool(options)
+    errors = ""
+    for path in paths:
+        if path in files.written:
+            del files.written[path]
+        elif path in files.fixed:
+            return not_simulated("rm")
+        elif not force:
+            errors += f"rm: cannot remove '{path}': No such file or directory\n"
+    if not paths and not force:
+        return CommandOutput(1, "", "rm: missing operand\nTry 'rm --help' for more information.\n")
+    return CommandOutput(1 if errors else 0, "", errors)
 
 
 def _echo(argv: list[str]) -> CommandOutput:

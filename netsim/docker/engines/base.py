@@ -304,6 +304,10 @@ class EngineProfile:
         """Return how ``docker rmi`` and ``docker image inspect`` report a missing image."""
         raise NotImplementedError
 
+    def no_args_error(self, name: str, usage: str, summary: str) -> str:
+        """Return the CLI's text when a command that takes no arguments gets some."""
+        raise NotImplementedError
+
     def unknown_command_error(self, path: str) -> str:
         """Return the CLI's text for ``docker PATH`` when no such command exists."""
         raise NotImplementedError

@@ -349,6 +349,13 @@ class ClassicProfile(EngineProfile):
         """Return CLI 20.10's own ``Error: No such image: X``, X as typed."""
         return f"Error: No such image: {reference}"
 
+    def no_args_error(self, name: str, usage: str, summary: str) -> str:
+        """Return CLI 20.10's ``"docker load" accepts no arguments.`` (checked on 20.10.24)."""
+        return (
+            f"\"{name}\" accepts no arguments.\nSee '{name} --help'.\n\n"
+            f"Usage:  {usage}\n\n{summary}\n"
+        )
+
     def unknown_command_error(self, path: str) -> str:
         """Return CLI 20.10's ``docker: 'foo' is not a docker command.`` (checked on 20.10.24)."""
         return f"docker: '{path.split()[0]}' is not a docker command.\nSee 'docker --help'\n"

@@ -408,6 +408,13 @@ class ModernProfile(EngineProfile):
         """Pass the daemon's answer on, with the reference normalised (``nginx:latest``)."""
         return daemon_error(f"No such image: {normalised}")
 
+    def no_args_error(self, name: str, usage: str, summary: str) -> str:
+        """Return CLI 28's ``docker: 'docker load' accepts no arguments`` (checked on 28.5.2)."""
+        return (
+            f"docker: '{name}' accepts no arguments\n\nUsage:  {usage}\n\n"
+            f"Run '{name} --help' for more information\n"
+        )
+
     def unknown_command_error(self, path: str) -> str:
         """Return CLI 28's ``docker: unknown command: docker foo`` (checked on 28.5.2)."""
         return (

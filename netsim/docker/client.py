@@ -216,6 +216,7 @@ class DockerClient(ImageCommands):
             output = self.execute_in(container, list(command.args[1:]), [])
             self.daemon.stop_container(container, exit_code=output.exit_code)
             return output
+        self._settle(container)
         return CommandOutput(0, "")
 
     def _cmd_create(self, command: DockerCommand) -> CommandOutput:
@@ -301,7 +302,10 @@ class DockerClient(ImageCommands):
     @staticmethod
     def _stop_code(container: Container) -> int:
         # A service from the catalog exits cleanly on SIGTERM; a bare `sleep`
-        # as PID 1 ignores it and is killed after the timeout (137).
+        # or a shell as PID 1 ignores it and is killed after the timeout (137).
+        line = container.command_line
+        if line and line[0].rsplit("/", 1)[-1] in _SHELLS:
+            return 137
         return 0 if container.listens or container.cmd == container.image.command else 137
 
     def _cmd_restart(self, command: DockerCommand) -> CommandOutput:

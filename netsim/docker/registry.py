@@ -49,10 +49,14 @@ def hub_search_error(upstream: Upstream, term: str, source_port: int) -> str:
     return f'Get "https://{HUB_INDEX}/v1/search?q={quote(term)}&n=25": {reason}'
 
 
+# The names Docker Hub goes by in a reference.
+HUB_NAMES = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
+
+
 def registry_host(repository: str) -> str | None:
     """Return the registry host a repository names (``localhost:5000``), or None for the Hub."""
     first, sep, _ = repository.partition("/")
-    if sep and ("." in first or ":" in first or first == "localhost"):
+    if sep and ("." in first or ":" in first or first == "localhost") and first not in HUB_NAMES:
         return first
     return None
 

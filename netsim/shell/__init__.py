@@ -96,6 +96,12 @@ def _host_program(
         return CommandOutput(1)
     if program == "rm":
         return _rm(argv, files)
+    if program == "exit":
+        # Each step is its own shell, so `exit` ends just that line.
+        status = argv[1] if len(argv) > 1 else "0"
+        if not status.isdigit():
+            return CommandOutput(2, "", f"sh: 1: exit: Illegal number: {status}\n")
+        return CommandOutput(int(status) % 256)
     if program in HOST_PROGRAMS_NOT_SIMULATED or program in ("docker", "sh", "dash"):
         return not_simulated(program)
     return CommandOutput(127, "", f"sh: 1: {program}: not found\n")

@@ -202,7 +202,7 @@ class Normaliser:
             if step.get("kind") == "command":
                 step["stdout"] = self.text(step.get("stdout", ""))
                 step["stderr"] = self.text(step.get("stderr", ""))
-                if _is_docker_ps(step.get("command", "")):
+                if _is_docker_ps(step.get("command", "")) or _lists_images(step["command"]):
                     # `docker ps --format '{{.Status}}'` prints durations outside a table.
                     step["stdout"] = DURATION.sub("<duration>", step["stdout"])
                 if _is_docker_port(step.get("command", "")):
@@ -245,6 +245,11 @@ def _is_docker_ps(command: str) -> bool:
         ["docker", "container", "list"],
         ["docker", "container", "ps"],
     )
+
+
+def _lists_images(command: str) -> bool:
+    """Return whether a command lists images or their history (durations outside a table)."""
+    return command.startswith(("docker images", "docker image ls", "docker history"))
 
 
 def _is_docker_port(command: str) -> bool:

@@ -81,6 +81,10 @@ FLAG_TABLES: Mapping[str, FlagTable] = MappingProxyType(
         "history": _flags("format platform", "human/H no-trunc quiet/q help"),
         "image inspect": _flags("format/f platform", "help"),
         "commit": _flags("author/a change/c message/m", "pause/p help"),
+        "build": _flags(
+            "tag/t file/f build-arg label network target platform iidfile cache-from",
+            "no-cache pull quiet/q rm force-rm help",
+        ),
         "save": _flags("output/o platform", "help"),
         "load": _flags("input/i platform", "quiet/q help"),
         "export": _flags("output/o", "help"),

@@ -98,8 +98,10 @@ class ImageCommands:
         rows: list[tuple[Image, str]] = []
         for image in store.listing():
             if not image.tags and not patterns:
-                # An untagged image lists as <none>:<none> (both engines).
-                rows.append((image, "<none>:<none>"))
+                # An untagged image lists as <none>:<none> (both engines); one that
+                # other images build on (a build's intermediate step) only with -a.
+                if command.flag("all") or not store.children(image):
+                    rows.append((image, "<none>:<none>"))
             for tag in image.tags:
                 if all(_reference_matches(tag, pattern) for pattern in patterns):
                     rows.append((image, tag))
@@ -544,17 +546,31 @@ class ImageCommands:
         return not_simulated("docker logs")
 
     # -- registries ----------------------------------------------------------------
-    def pull_error(self, reference: str) -> str:
-        """Return the daemon's answer to pulling REFERENCE in the scenario's world."""
+    def pull_error(self, reference: str, *, bare: bool = False) -> str:
+        """Return the daemon's answer to pulling REFERENCE in the scenario's world.
+
+        ``bare``: without the CLI's ``Error response from daemon:`` (a build's FROM).
+        """
         from netsim.docker.registry import hub_pull_error, local_refused_error, registry_host
 
         registry = registry_host(image_repository(reference))
         if registry is not None:
-            return daemon_error(local_refused_error(registry))
-        upstream = self.daemon.upstream
-        if upstream is None:
-            raise DockerError("the daemon has no upstream to pull from")
-        return daemon_error(hub_pull_error(upstream, self.daemon.lookup_port()))
+            message = local_refused_error(registry)
+        else:
+            upstream = self.daemon.upstream
+            if upstream is None:
+                raise DockerError("the daemon has no upstream to pull from")
+            message = hub_pull_error(upstream, self.daemon.lookup_port())
+        return message + "\n" if bare else daemon_error(message)
+
+    def _cmd_build(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.build import build
+        from netsim.docker.client import DockerClient, not_simulated
+
+        if command.args != ("-",) or command.given("file") or not isinstance(self, DockerClient):
+            # A build context on disk is not modelled: only a Dockerfile on stdin.
+            return not_simulated("docker build")
+        return build(self, self.stdin, command.value("tag"))
 
     def _registry_listens(self, reference: str) -> bool:
         """Return whether a ``localhost:PORT/...`` registry has a published port behind it."""

@@ -20,7 +20,7 @@ def image_problem(
     """Return why a ``docker run``/``create`` line names an image netsim cannot run, or None.
 
     An image runs when it is in netsim's catalog, declared under ``images:``,
-    or made by an earlier host command (``docker commit``, ``docker tag``).
+    or made by an earlier host command (``docker commit``, ``tag``, ``build -t``).
     """
     try:
         argv = shlex.split(command)
@@ -40,7 +40,7 @@ def image_problem(
 
 
 def made_images(commands: tuple[str, ...]) -> set[str]:
-    """Return the image references (``repo:tag``) that docker commit or tag lines make."""
+    """Return the image references (``repo:tag``) that docker commit, tag or build lines make."""
     made: set[str] = set()
     for line in commands:
         for part in line.replace("&&", ";").replace("||", ";").split(";"):
@@ -56,6 +56,8 @@ def made_images(commands: tuple[str, ...]) -> set[str]:
                 continue
             if parsed.path in ("commit", "tag") and len(parsed.args) == 2:
                 made.add(normalise_reference(parsed.args[1]))
+            elif parsed.path == "build" and parsed.value("tag"):
+                made.add(normalise_reference(parsed.value("tag") or ""))
     return made
 
 

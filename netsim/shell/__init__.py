@@ -242,6 +242,13 @@ def _container_shell(
         return not_simulated(" ".join(argv[:2]))
 
     def run_program(words: list[str], program_stdin: str) -> CommandOutput:
+        if words[0] == ":":
+            return CommandOutput(0)
+        if words[0] == "exit":
+            status = words[1] if len(words) > 1 else "0"
+            if not status.isdigit():
+                return CommandOutput(2, "", f"sh: exit: Illegal number: {status}\n")
+            return CommandOutput(int(status) % 256)
         if not has_program(container.image, words[0]):
             return CommandOutput(127, "", f"sh: {words[0]}: not found\n")
         return _container_program(world, container, words, env, program_stdin, files)

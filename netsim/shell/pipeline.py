@@ -59,6 +59,9 @@ def run_line(
         code = result.exit_code
         out.append(result.stdout)
         err.append(result.stderr)
+        if len(pipeline.commands) == 1 and pipeline.commands[0].argv[:1] == ("exit",):
+            # `exit` ends the shell, and the rest of the line with it.
+            break
     return CommandOutput(code, "".join(out), "".join(err))
 
 

@@ -37,7 +37,7 @@ def _run(world: World, line: str, on: str = "host") -> tuple[int, str, str]:
         ("docker stats --no-stream", "docker stats"),
         ("docker volume ls", "docker volume ls"),
         ("docker container stats box", "docker container stats"),
-        ("docker logs box", "docker logs"),
+        ("docker system df", "docker system df"),
         ("docker version", "docker version"),
         ("docker network prune -f", "docker network prune"),
         ("docker exec box nslookup db", "nslookup"),
@@ -110,3 +110,44 @@ def test_the_command_table_knows_the_real_cli_commands_and_only_those() -> None:
     assert is_docker_command("image prune")
     assert not is_docker_command("image frobnicate")
     assert not is_docker_command("frobnicate")
+
+
+def test_debian_based_images_have_bash_and_busybox_does_not() -> None:
+    world = _world("28.5")
+    _run(world, "docker run -d --name db mysql:5.6.35")
+    assert _run(world, "docker exec db bash -c 'echo in bash'") == (0, "in bash\n", "")
+    assert _run(world, "docker exec box bash")[0] == 127
+
+
+def test_logs_of_a_quiet_process_are_empty_and_of_a_service_not_simulated() -> None:
+    world = _world("28.5")
+    assert _run(world, "docker logs box") == (0, "", "")
+    _run(world, "docker run -d --name web nginx")
+    assert _run(world, "docker logs web")[0] == NOT_SIMULATED_EXIT_CODE
+
+
+def test_a_shell_without_a_terminal_ends_at_once_and_with_one_stays_up() -> None:
+    world = _world("20.10")
+    _run(world, "docker run -d --name plain ubuntu")
+    _run(world, "docker run -d -t --name tty ubuntu")
+    _run(world, "docker run -d --name once busybox sh -c 'exit 3'")
+    assert _run(world, "docker ps -a --format '{{.Names}} {{.State}}' | sort") == (
+        0,
+        "box running\nonce exited\nplain exited\ntty running\n",
+        "",
+    )
+    assert _run(world, "docker inspect once --format '{{.State.ExitCode}}'") == (0, "3\n", "")
+    assert _run(world, "docker inspect tty --format '{{.Config.Tty}}'") == (0, "true\n", "")
+    _run(world, "docker stop tty")
+    assert _run(world, "docker inspect tty --format '{{.State.ExitCode}}'") == (0, "137\n", "")
+
+
+def test_it_without_a_terminal_is_refused_as_the_cli_refuses_it() -> None:
+    world = _world("28.5")
+    assert _run(world, "docker exec -it box sh") == (1, "", "the input device is not a TTY\n")
+    assert _run(world, "docker run -it --rm busybox sh") == (
+        1,
+        "",
+        "the input device is not a TTY\n",
+    )
+    assert _run(world, "docker exec -t box echo hi") == (0, "hi\n", "")

@@ -207,3 +207,16 @@ def test_a_command_substitution_becomes_words_of_the_command() -> None:
     )
     with pytest.raises(CommandError, match="end of file unexpected"):
         parse_line("echo $(cat /ids")
+
+
+def test_exit_ends_the_rest_of_the_line() -> None:
+    files = NodeFiles({})
+
+    def run_program(argv: list[str], stdin: str) -> CommandOutput:
+        if argv[0] == "exit":
+            return CommandOutput(int(argv[1]))
+        return CommandOutput(0, " ".join(argv[1:]) + "\n")
+
+    assert run_line("echo a; exit 3; echo b", run_program, files, busybox=True) == CommandOutput(
+        3, "a\n"
+    )

@@ -101,6 +101,10 @@ class EngineProfile:
     """What ``docker exec`` of a missing program exits with (126 on 20.10, 127 on 28.5)."""
     docker_version: str
     """The daemon's version as its API reports it (image inspect's DockerVersion)."""
+    legacy_builder_banner: str
+    """What ``docker build`` writes on stderr first (28.5's legacy-builder deprecation)."""
+    build_removed_format: str
+    """The build's line after a step's intermediate container goes (``{}``: its short ID)."""
     names_bad_repository: bool
     """An upper-case reference's error names the repository (28.5: ``(library/BadName)``)."""
     image_inspect_container_config: bool

@@ -60,6 +60,8 @@ class ClassicProfile(EngineProfile):
         "/sys/firmware",
     )
     docker_version = "20.10.24+dfsg1"
+    legacy_builder_banner = ""
+    build_removed_format = "Removing intermediate container {}"
     names_bad_repository = False
     image_inspect_container_config = True
     image_list_counts_containers = False

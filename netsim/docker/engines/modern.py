@@ -65,6 +65,12 @@ class ModernProfile(EngineProfile):
         "/sys/devices/virtual/powercap",
     )
     docker_version = "28.5.2+dfsg4"
+    legacy_builder_banner = (
+        "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n"
+        "            Install the buildx component to build images with BuildKit:\n"
+        "            https://docs.docker.com/go/buildx/\n\n"
+    )
+    build_removed_format = " ---> Removed intermediate container {}"
     names_bad_repository = True
     image_inspect_container_config = False
     image_list_counts_containers = True

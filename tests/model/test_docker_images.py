@@ -135,3 +135,30 @@ def test_a_run_of_an_image_no_earlier_line_makes_is_refused_at_load() -> None:
     with pytest.raises(ScenarioError, match=r'unknown image "snap:1"'):
         load_scenario_text(SCENARIO + "  - docker run snap:1\n")
     load_scenario_text(SCENARIO + "  - docker commit web snap:1\n  - docker run snap:1\n")
+
+
+def test_build_from_stdin_makes_a_tagged_image_with_the_dockerfiles_config() -> None:
+    world = _world("20.10")
+    lines = ["FROM busybox", "EXPOSE 8000", "RUN echo hi", 'CMD ["sleep", "60"]']
+    _run(world, f"echo '{lines[0]}' > /tmp/Dockerfile")
+    for line in lines[1:]:
+        _run(world, f"echo '{line}' >> /tmp/Dockerfile")
+    code, out, err = _run(world, "docker build -t app:1 - < /tmp/Dockerfile")
+    assert (code, err) == (0, "")
+    assert "Step 3/4 : RUN echo hi\n ---> Running in " in out
+    assert "\nhi\nRemoving intermediate container " in out
+    assert out.endswith("Successfully tagged app:1\n")
+    assert _run(world, "docker inspect app:1 --format '{{.Config.Cmd}} {{.Config.ExposedPorts}}'")[
+        1
+    ] == ("[sleep 60] map[8000/tcp:{}]\n")
+    # The intermediate images list only with -a.
+    assert "<none>" not in _run(world, "docker images")[1]
+    assert "<none>" in _run(world, "docker images -a")[1]
+
+
+def test_build_of_a_context_directory_is_not_simulated() -> None:
+    assert _run(_world(), "docker build -t app .") == (
+        NOT_SIMULATED_EXIT_CODE,
+        "",
+        "netsim: 'docker build' is not simulated\n",
+    )

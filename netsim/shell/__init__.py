@@ -102,6 +102,14 @@ def _host_program(
         if not status.isdigit():
             return CommandOutput(2, "", f"sh: 1: exit: Illegal number: {status}\n")
         return CommandOutput(int(status) % 256)
+    if program in ("sh", "dash") and argv[1:2] == ["-c"] and len(argv) > 2:
+        # A dash of its own: the line runs in this node's shell.
+        return run_line(
+            argv[2],
+            lambda words, inner_stdin: _host_program(world, node, words, inner_stdin, files),
+            files,
+            busybox=False,
+        )
     if program in HOST_PROGRAMS_NOT_SIMULATED or program in ("docker", "sh", "dash"):
         return not_simulated(program)
     return CommandOutput(127, "", f"sh: 1: {program}: not found\n")

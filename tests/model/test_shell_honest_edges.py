@@ -151,3 +151,12 @@ def test_it_without_a_terminal_is_refused_as_the_cli_refuses_it() -> None:
         "the input device is not a TTY\n",
     )
     assert _run(world, "docker exec -t box echo hi") == (0, "hi\n", "")
+
+
+def test_sh_c_on_the_host_runs_its_line_in_dash() -> None:
+    world = _world("28.5")
+    assert _run(world, "sh -c 'echo hi | grep -c h && nosuch'") == (
+        127,
+        "1\n",
+        "sh: 1: nosuch: not found\n",
+    )

@@ -15,7 +15,10 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from netsim.docker.client import CommandOutput, DockerClient
 from netsim.docker.daemon import Daemon
 from netsim.docker.engines import EngineProfile, profile_for
+from netsim.docker.images import CATALOG
+from netsim.docker.imagestore import preload, scenario_image_references
 from netsim.docker.model import Container
+from netsim.docker.registry import Upstream
 from netsim.errors import IptablesError
 from netsim.kernel.iptables import Command
 from netsim.kernel.namespace import NetworkNamespace, Route
@@ -200,6 +203,8 @@ class World:
     container_namespaces: dict[str, NetworkNamespace] = field(default_factory=dict)
     # iptables command lines parsed once for every container sandbox (default resolver).
     parsed_iptables: dict[tuple[str, ...], Command] = field(default_factory=dict)
+    # What shells wrote with `>`/`>>`: node or container ID -> path -> text.
+    written_files: dict[str, dict[str, str]] = field(default_factory=dict)
     daemon: Daemon = field(init=False)
     client: DockerClient = field(init=False)
 
@@ -321,6 +326,10 @@ def build_world(
         execute_in=lambda container, argv, env: shell(world, container, argv, env),
         compose_files=scenario.compose,
         workdir=scenario.workdir,
+        host_files=world.written_files.setdefault(HOST, {}),
     )
+    preload(world.daemon.image_store, scenario_image_references(scenario), CATALOG)
+    world.daemon.image_store.complete = scenario.local_images is not None
+    world.daemon.upstream = Upstream(scenario.host.address.ip, scenario.nameserver)
     world.daemon.start()
     return world

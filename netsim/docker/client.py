@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, ip_network
 from typing import Any
 
-from netsim.docker.commandline import DockerCommand, UsageError, parse_docker
+from netsim.docker.commandline import (
+    DOCKER_COMMANDS,
+    DockerCommand,
+    UsageError,
+    command_path,
+    is_docker_command,
+    parse_docker,
+)
 from netsim.docker.daemon import ContainerRequest, Daemon
 from netsim.docker.engines.base import daemon_error
+from netsim.docker.imagecommands import ImageCommands
+from netsim.docker.imagestore import ImageNotLocal
 from netsim.docker.model import Container
 from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
 from netsim.errors import DockerError
@@ -31,12 +40,27 @@ class CommandOutput:
     stderr: str = ""
 
 
+# What a command netsim knows exists but does not model exits with: sysexits.h's
+# EX_UNAVAILABLE, which neither docker (1, 125-127) nor a shell (1, 2, 126, 127)
+# uses, so a reader of the JSON can tell "not simulated" from a real failure.
+NOT_SIMULATED_EXIT_CODE = 69
+
+
+def not_simulated(what: str) -> CommandOutput:
+    """Return netsim's answer for a real command it does not model (``docker stats``)."""
+    return CommandOutput(NOT_SIMULATED_EXIT_CODE, "", f"netsim: '{what}' is not simulated\n")
+
+
+# A container whose process is one of these ends as soon as it has run.
+_SHELLS = frozenset({"sh", "ash", "bash"})
+_ONE_SHOT = frozenset({"echo", "true", "false", "env", "hostname"})
+
 # Runs a command line inside a container (for exec and attached run): argv -> output.
 ContainerExec = Callable[[Container, list[str], list[str]], CommandOutput]
 
 
 @dataclass(slots=True)
-class DockerClient:
+class DockerClient(ImageCommands):
     """The docker command of the host, talking to one daemon."""
 
     daemon: Daemon
@@ -45,19 +69,32 @@ class DockerClient:
     compose_files: tuple[ComposeFile, ...] = ()
     workdir: str = "/"
 
-    def run(self, argv: list[str]) -> CommandOutput:
-        """Run ``docker ARGS...`` and return what the CLI prints."""
+    host_files: dict[str, str] = field(default_factory=dict)
+    """The host's files the CLI reads and writes (save -o, load -i, export -o, import)."""
+    stdin: str = ""
+    """What the command reads on its standard input (``docker load < FILE``)."""
+
+    def run(self, argv: list[str], stdin: str = "") -> CommandOutput:
+        """Run ``docker ARGS...`` (reading STDIN) and return what the CLI prints."""
+        self.stdin = stdin
         if len(argv) > 1 and argv[1] == "compose":
             return self._compose(argv[2:])
+        try:
+            path, typed = command_path(argv)
+        except UsageError as error:
+            return self._usage_error(error)
+        handler = getattr(self, "_cmd_" + path.replace(" ", "_"), None)
+        if handler is None:
+            if is_docker_command(path):
+                return not_simulated(f"docker {typed}")
+            if path.split()[0] not in DOCKER_COMMANDS:
+                return CommandOutput(1, "", self.daemon.profile.unknown_command_error(path))
         try:
             command = parse_docker(argv)
         except UsageError as error:
             return self._usage_error(error)
-        handler = getattr(self, "_cmd_" + command.path.replace(" ", "_"), None)
         if handler is None:
-            return CommandOutput(
-                1, "", f"docker: '{command.path}' is not a docker command.\nSee 'docker --help'\n"
-            )
+            return not_simulated(f"docker {typed}")
         result: CommandOutput = handler(command)
         return result
 
@@ -106,6 +143,8 @@ class DockerClient:
             ipv4_address=ipv4,
             auto_remove=command.flag("rm"),
             detached=command.flag("detach"),
+            stdin_open=command.flag("interactive"),
+            tty=command.flag("tty"),
         )
 
     def _missing_args(
@@ -164,8 +203,16 @@ class DockerClient:
         warnings = ""
         if mode == "host" and command.values("publish"):
             warnings = "WARNING: Published ports are discarded when using host network mode\n"
+        if command.flag("interactive") and command.flag("tty"):
+            # A replay's standard input is not a terminal (checked on both engines).
+            return CommandOutput(1, "", "the input device is not a TTY\n")
         try:
             container = self.daemon.create_container(self._request(command))
+        except ImageNotLocal as error:
+            pulled = self.pull_error(error.reference)
+            return CommandOutput(
+                125, "", f"{error.message}\n" + profile.run_error(pulled, at_create=True)
+            )
         except DockerError as error:
             return CommandOutput(
                 125, "", profile.run_error(daemon_error(error.message), at_create=True)
@@ -182,11 +229,13 @@ class DockerClient:
             # With -d the CLI has printed the new ID before it asks for the start.
             return CommandOutput(error.exit_code, container.id + "\n" if detached else "", stderr)
         if detached:
+            self._settle(container)
             return CommandOutput(0, container.id + "\n", warnings)
         if command.args[1:]:
             output = self.execute_in(container, list(command.args[1:]), [])
             self.daemon.stop_container(container, exit_code=output.exit_code)
             return output
+        self._settle(container)
         return CommandOutput(0, "")
 
     def _cmd_create(self, command: DockerCommand) -> CommandOutput:
@@ -199,6 +248,9 @@ class DockerClient:
             )
         try:
             container = self.daemon.create_container(self._request(command))
+        except ImageNotLocal as error:
+            pulled = self.pull_error(error.reference)
+            return CommandOutput(1, "", f"{error.message}\n{pulled}\n")
         except DockerError as error:
             return CommandOutput(125, "", f"{daemon_error(error.message)}\n")
         return CommandOutput(0, container.id + "\n")
@@ -231,7 +283,34 @@ class DockerClient:
         return CommandOutput(code, "".join(r + "\n" for r in out), stderr)
 
     def _cmd_start(self, command: DockerCommand) -> CommandOutput:
-        return self._each_container(command, self.daemon.start_container, "start")
+        def start(container: Container) -> None:
+            self.daemon.start_container(container)
+            self._settle(container)
+
+        return self._each_container(command, start, "start")
+
+    def _settle(self, container: Container) -> None:
+        """Let a started container's process run to its end if it ends at once.
+
+        A shell without ``-i`` or ``-t`` reads an empty input and exits 0, as
+        ``docker run -d ubuntu`` does; ``sh -c LINE`` and the one-shot
+        programs netsim models run their course. Everything else keeps running.
+        """
+        argv = list(container.command_line)
+        if not argv or container.listens:
+            return
+        program = argv[0].rsplit("/", 1)[-1]
+        if program in _SHELLS and "-c" not in argv[1:2]:
+            if container.stdin_open or container.tty:
+                return
+            output = CommandOutput(0)
+        elif program in _SHELLS or program in _ONE_SHOT:
+            output = self.execute_in(container, argv, [])
+            if output.exit_code == NOT_SIMULATED_EXIT_CODE:
+                return
+        else:
+            return
+        self.daemon.stop_container(container, exit_code=output.exit_code)
 
     def _cmd_stop(self, command: DockerCommand) -> CommandOutput:
         return self._each_container(command, self._stop, "")
@@ -242,7 +321,10 @@ class DockerClient:
     @staticmethod
     def _stop_code(container: Container) -> int:
         # A service from the catalog exits cleanly on SIGTERM; a bare `sleep`
-        # as PID 1 ignores it and is killed after the timeout (137).
+        # or a shell as PID 1 ignores it and is killed after the timeout (137).
+        line = container.command_line
+        if line and line[0].rsplit("/", 1)[-1] in _SHELLS:
+            return 137
         return 0 if container.listens or container.cmd == container.image.command else 137
 
     def _cmd_restart(self, command: DockerCommand) -> CommandOutput:
@@ -359,11 +441,21 @@ class DockerClient:
         for ref in command.args:
             try:
                 objects.append(container_inspect(self.daemon, self.daemon.find_container(ref)))
+                continue
             except DockerError:
-                try:
-                    objects.append(network_inspect(self.daemon, self.daemon.find_network(ref)))
-                except DockerError:
-                    errors.append(f"Error: No such object: {ref}")
+                pass
+            # dockerd's inspect tries a container, then an image, then a network.
+            try:
+                image = self.daemon.image_store.find(ref)
+            except DockerError:
+                image = None
+            if image is not None:
+                objects.append(self.image_inspect(image))
+                continue
+            try:
+                objects.append(network_inspect(self.daemon, self.daemon.find_network(ref)))
+            except DockerError:
+                errors.append(f"Error: No such object: {ref}")
         return self._print_objects(objects, errors, command.value("format"))
 
     def _print_objects(
@@ -376,7 +468,8 @@ class DockerClient:
                 parsed = parse_template(template)
             except TemplateError as error:
                 return CommandOutput(64, "", f"template parsing error: {error}\n")
-            out = ""
+            # With a template and nothing found the CLI still ends its (empty) output.
+            out = "" if objects else "\n"
             for obj in objects:
                 try:
                     out += (
@@ -411,6 +504,8 @@ class DockerClient:
             return CommandOutput(
                 1, "", daemon_error(self.daemon.profile.exec_not_running_error(container)) + "\n"
             )
+        if command.flag("interactive") and command.flag("tty"):
+            return CommandOutput(1, "", "the input device is not a TTY\n")
         return self.execute_in(container, list(command.args[1:]), command.values("env"))
 
     # -- networks --------------------------------------------------------------
@@ -626,4 +721,4 @@ def _indent_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-__all__ = ["CommandOutput", "DockerClient"]
+__all__ = ["NOT_SIMULATED_EXIT_CODE", "CommandOutput", "DockerClient", "not_simulated"]

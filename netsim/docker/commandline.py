@@ -75,6 +75,23 @@ FLAG_TABLES: Mapping[str, FlagTable] = MappingProxyType(
         "network rm": _flags("", "force/f help"),
         "network prune": _flags("filter", "force/f help"),
         "version": _flags("format/f", "help"),
+        "images": _flags("filter/f format", "all/a digests no-trunc quiet/q tree help"),
+        "tag": _flags("", "help"),
+        "rmi": _flags("platform", "force/f no-prune help"),
+        "history": _flags("format platform", "human/H no-trunc quiet/q help"),
+        "image inspect": _flags("format/f platform", "help"),
+        "commit": _flags("author/a change/c message/m", "pause/p help"),
+        "build": _flags(
+            "tag/t file/f build-arg label network target platform iidfile cache-from",
+            "no-cache pull quiet/q rm force-rm help",
+        ),
+        "save": _flags("output/o platform", "help"),
+        "load": _flags("input/i platform", "quiet/q help"),
+        "export": _flags("output/o", "help"),
+        "import": _flags("change/c message/m platform", "help"),
+        "pull": _flags("platform", "all-tags/a disable-content-trust quiet/q help"),
+        "push": _flags("platform", "all-tags/a disable-content-trust quiet/q help"),
+        "search": _flags("filter/f format limit", "no-trunc help"),
         "info": _flags("format/f", "help"),
     }
 )
@@ -97,8 +114,50 @@ ALIASES: Mapping[tuple[str, ...], str] = MappingProxyType(
         ("container", "inspect"): "inspect",
         ("container", "exec"): "exec",
         ("container", "logs"): "logs",
+        ("container", "commit"): "commit",
+        ("container", "export"): "export",
+        ("image", "ls"): "images",
+        ("image", "list"): "images",
+        ("image", "rm"): "rmi",
+        ("image", "remove"): "rmi",
+        ("image", "tag"): "tag",
+        ("image", "history"): "history",
+        ("image", "pull"): "pull",
+        ("image", "push"): "push",
+        ("image", "save"): "save",
+        ("image", "load"): "load",
+        ("image", "import"): "import",
+        ("image", "build"): "build",
         ("network", "list"): "network ls",
         ("network", "remove"): "network rm",
+    }
+)
+
+# Every command the docker CLI knows, top level and management commands with
+# their subcommands, from `docker --help` and `docker X --help` of CLI 28.5.2
+# (20.10.24 lists the same ones, plus `completion`). netsim answers a known
+# command it does not model with "not simulated", never with "unknown command".
+DOCKER_COMMANDS: frozenset[str] = frozenset(
+    "attach build builder checkpoint commit completion config container context cp create "
+    "diff events exec export history image images import info inspect kill load login logout "
+    "logs manifest network node pause plugin port ps pull push rename restart rm rmi run save "
+    "search secret service stack start stats stop swarm system tag top trust unpause update "
+    "version volume wait".split()
+)
+MANAGEMENT_SUBCOMMANDS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "image": frozenset(
+            "build history import inspect load ls list prune pull push rm remove save tag".split()
+        ),
+        "container": frozenset(
+            "attach commit cp create diff exec export inspect kill logs ls list ps pause port "
+            "prune rename restart rm remove run start stats stop top unpause update wait".split()
+        ),
+        "volume": frozenset("create inspect ls list prune rm remove update".split()),
+        "system": frozenset("df events info prune".split()),
+        "network": frozenset("connect create disconnect inspect ls list prune rm remove".split()),
+        "builder": frozenset("build prune".split()),
+        "context": frozenset("create export import inspect ls rm show update use".split()),
     }
 )
 
@@ -189,11 +248,33 @@ def _subcommand(argv: Sequence[str]) -> tuple[str, int]:
     if i >= len(argv):
         raise UsageError("missing subcommand", "")
     first = argv[i]
-    if first in ("network", "container") and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+    if first in MANAGEMENT_SUBCOMMANDS and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
         pair = (first, argv[i + 1])
         path = ALIASES.get(pair, f"{first} {argv[i + 1]}")
         return path, i + 2
     return first, i + 1
+
+
+def command_path(argv: Sequence[str]) -> tuple[str, str]:
+    """Return the canonical subcommand path of ``docker ...`` argv and the words typed for it.
+
+    ``docker image ls`` gives ``("images", "image ls")``.
+
+    Raises:
+        UsageError: an unknown global flag, or no subcommand at all.
+    """
+    path, start = _subcommand(argv)
+    paired = start >= 3 and argv[start - 2] in MANAGEMENT_SUBCOMMANDS
+    return path, " ".join(argv[start - 2 if paired else start - 1 : start])
+
+
+def is_docker_command(path: str) -> bool:
+    """Return whether PATH (``stats``, ``volume ls``) is a command the real docker CLI has."""
+    words = path.split()
+    if not words or words[0] not in DOCKER_COMMANDS:
+        return False
+    subcommands = MANAGEMENT_SUBCOMMANDS.get(words[0])
+    return subcommands is None or len(words) == 1 or words[1] in subcommands
 
 
 def parse_docker(argv: Sequence[str]) -> DockerCommand:

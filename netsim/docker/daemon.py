@@ -16,6 +16,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 from netsim.docker.engines import EngineProfile
 from netsim.docker.engines.base import DaemonOptions, RuleCommand, to_delete
 from netsim.docker.images import IMAGE_PATH_ENV, find_image, has_program
+from netsim.docker.imagestore import ImageNotLocal, ImageStore
 from netsim.docker.ipam import BUILTIN_POOLS, AddressPool, SubnetAllocator, pool_subnets
 from netsim.docker.model import (
     Container,
@@ -33,6 +34,7 @@ from netsim.docker.ports import (
     parse_expose,
     parse_publish,
 )
+from netsim.docker.registry import Upstream
 from netsim.errors import DockerError, IptablesError
 from netsim.scenario.spec import DaemonSpec, ImageSpec
 
@@ -78,6 +80,9 @@ class Daemon:
     # scan every container of a big host (dockerd keeps a name index too).
     _by_name: dict[str, Container] = field(default_factory=dict)
     _next_pid: int = 1000
+    image_store: ImageStore = field(init=False)
+    upstream: Upstream | None = None
+    _next_lookup_port: int = 40000
 
     def __post_init__(self) -> None:
         self.options = DaemonOptions(
@@ -90,6 +95,7 @@ class Daemon:
         pools = self.spec.default_address_pools or BUILTIN_POOLS
         self.subnets = SubnetAllocator(pools=pools, rotating=self.profile.rotating_subnets)
         self.ports = PortAllocator(shared_unspecified=self.profile.shared_port_maps)
+        self.image_store = ImageStore(new_id=self.image_id)
 
     # -- identifiers ---------------------------------------------------------
     def new_id(self) -> str:
@@ -104,6 +110,11 @@ class Daemon:
         if name not in self._image_ids:
             self._image_ids[name] = self.new_id()
         return self._image_ids[name]
+
+    def lookup_port(self) -> int:
+        """Return the source port of the daemon's next DNS lookup (deterministic, not Go's)."""
+        self._next_lookup_port += 1
+        return self._next_lookup_port
 
     def now(self) -> str:
         """Return the simulated time as Docker's timestamp."""
@@ -297,9 +308,7 @@ class Daemon:
         Raises:
             DockerError: name conflict or invalid name, bad link, bad network options.
         """
-        image = find_image(request.image, self.images)
-        if image is None:
-            raise DockerError(f"Unable to find image '{request.image}' locally", status=404)
+        image = self.image_spec(request.image)
         name = request.name or self._generated_name()
         if not _NAME_RE.match(name):
             raise DockerError(
@@ -460,10 +469,31 @@ class Daemon:
             labels=dict(request.labels),
             extra_hosts=request.extra_hosts,
             dns=request.dns,
+            stdin_open=request.stdin_open,
+            tty=request.tty,
         )
         self.containers.append(container)
         self._by_name[container.name] = container
+        self.image_store.note_container(container.id, request.image)
         return container
+
+    def image_spec(self, reference: str) -> ImageSpec:
+        """Return what a container of the local image REFERENCE runs.
+
+        An image the store has never held but netsim knows (the catalog or
+        ``images:``) is local, as the real replay imports every image a
+        scenario names; one removed since (``docker rmi``) is not.
+
+        Raises:
+            DockerError: the image is not local.
+        """
+        stored = self.image_store.find(reference)
+        if stored is not None:
+            return stored.spec
+        image = find_image(reference, self.images)
+        if image is None or self.image_store.was_removed(reference):
+            raise ImageNotLocal(reference)
+        return image
 
     def _generated_name(self) -> str:
         left = ("admiring", "brave", "clever", "eager", "focused", "gifted", "happy", "keen")
@@ -916,6 +946,7 @@ class Daemon:
         if container in self.containers:
             self.containers.remove(container)
             del self._by_name[container.name]
+            self.image_store.forget_container(container.id)
 
     # -- networks -------------------------------------------------------------
     def create_network(
@@ -1162,3 +1193,5 @@ class ContainerRequest:
     extra_hosts: tuple[str, ...] | None = None
     dns: tuple[str, ...] | None = ()
     endpoint_ipam: bool = False  # Compose always sends an (empty) IPAMConfig
+    stdin_open: bool = False
+    tty: bool = False

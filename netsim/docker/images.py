@@ -59,11 +59,27 @@ def find_image(reference: str, extra: tuple[ImageSpec, ...] = ()) -> ImageSpec |
     return None
 
 
+# Images with a shell of their own beyond busybox's: the official images of
+# these catalog names are Debian- or Ubuntu-based and ship bash (and the real
+# replay gives every stand-in a `bash` that runs busybox sh). busybox and
+# alpine have no bash.
+IMAGES_WITH_BASH = frozenset(
+    {"mysql", "mariadb", "postgres", "redis", "nginx", "httpd", "tomcat", "ubuntu", "debian"}
+)
+
+
 def image_programs(image: ImageSpec) -> frozenset[str]:
-    """Return the program names an image has on ``$PATH`` (busybox applets and its service)."""
+    """Return the program names an image has on ``$PATH`` (busybox applets and its service).
+
+    Every image is netsim's busybox 1.35 stand-in (the applets of
+    ``busybox.py``), as the real replay builds it, plus its own service and,
+    for the Debian-based catalog images, ``bash``.
+    """
     from netsim.docker.busybox import BUSYBOX_APPLETS
 
     own = {words[0].rsplit("/", 1)[-1] for words in (image.entrypoint, image.command) if words}
+    if image.name in IMAGES_WITH_BASH:
+        own.add("bash")
     return BUSYBOX_APPLETS | own
 
 

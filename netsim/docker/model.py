@@ -110,6 +110,10 @@ class Container:
     auto_remove: bool
     listens: tuple[tuple[int, str], ...]
     detached: bool = True
+    stdin_open: bool = False
+    """``-i``: the container's standard input stays open."""
+    tty: bool = False
+    """``-t``: the container has a terminal."""
     state: str = "created"
     exit_code: int = 0
     pid: int = 0

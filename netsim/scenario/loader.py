@@ -90,9 +90,12 @@ TOP_KEYS = (
     "machines",
     "images",
     "compose",
+    "local-images",
     "steps",
 )
 COMPOSE_HOME = "/root"
+# A reference as `local-images:` takes it: [registry/]name[:tag], lowercase.
+LOCAL_IMAGE = re.compile(r"[a-z0-9][a-z0-9._/-]*(?::[0-9]+/[a-z0-9._/-]+)?(?::[\w][\w.-]*)?")
 DAEMON_KEYS = ("icc", "userland-proxy", "ip-forward", "bip", "default-address-pools")
 POOL_KEYS = ("base", "size")
 HOST_KEYS = ("address", "listen")
@@ -125,14 +128,15 @@ class ScenarioChecks:
     """What the loader checks with knowledge of the layers above it, handed in by them.
 
     ``engines`` are the engine profiles' names; ``image_problem(command,
-    images)`` returns why a ``docker run``/``create`` line names an image
-    netsim cannot run (``None`` when it can); ``packet_syntax(text)`` raises
+    images, earlier)`` returns why a ``docker run``/``create`` line names an
+    image netsim cannot run (``None`` when it can; ``earlier`` are the host's
+    commands before it, which may make the image); ``packet_syntax(text)`` raises
     ``PacketSyntaxError`` for a packet that scapy's notation cannot build.
     ``netsim.session.SCENARIO_CHECKS`` is the full set.
     """
 
     engines: tuple[str, ...]
-    image_problem: Callable[[str, tuple[ImageSpec, ...]], str | None]
+    image_problem: Callable[[str, tuple[ImageSpec, ...], tuple[str, ...]], str | None]
     packet_syntax: Callable[[str], object]
 
 
@@ -233,7 +237,7 @@ def _assumed_images(
     """
     listens: dict[str, set[tuple[int, str]]] = {}
     for service in spec.services:
-        if checks.image_problem(f"docker run {shlex.quote(service.image)}", ()) is None:
+        if checks.image_problem(f"docker run {shlex.quote(service.image)}", (), ()) is None:
             continue
         ports = listens.setdefault(_repository_of(service.image), set())
         for text in (*service.ports, *service.expose):
@@ -283,7 +287,7 @@ def _check_compose_images(
 ) -> None:
     """Refuse a Compose service whose image netsim cannot run."""
     for service in spec.services:
-        problem = checks.image_problem(f"docker run {shlex.quote(service.image)}", images)
+        problem = checks.image_problem(f"docker run {shlex.quote(service.image)}", images, ())
         if problem is not None:
             raise ScenarioError(
                 problem,
@@ -301,6 +305,8 @@ class _ScenarioReader:
         self.doc = document
         self.file = document.file
         self.checks = checks
+        # The host's commands so far: an image a step runs may come from one (commit, tag).
+        self.host_commands: list[str] = []
 
     # ---- generic shapes ------------------------------------------------
 
@@ -520,6 +526,9 @@ class _ScenarioReader:
         compose_files = (
             self.compose_files(top["compose"][1], name, images) if "compose" in top else ()
         )
+        local_images = (
+            self.local_images(top["local-images"][1], images) if "local-images" in top else None
+        )
         steps = self.steps(top["steps"][1], machines, images)
         return Scenario(
             path=self.file,
@@ -532,6 +541,7 @@ class _ScenarioReader:
             machines=machines,
             images=images,
             compose=compose_files,
+            local_images=local_images,
         )
 
     def compose_files(
@@ -597,6 +607,28 @@ class _ScenarioReader:
             )
         _check_compose_images(self.doc, spec, self.checks, images, prefix)
         return spec
+
+    def local_images(self, node: Node, images: tuple[ImageSpec, ...]) -> tuple[str, ...]:
+        """Read ``local-images:``: the images the host has before step 0."""
+        if self.is_null(node, "local-images"):
+            return ()
+        found: list[str] = []
+        for index, item in enumerate(
+            self.sequence(node, "local-images", "a list of image references")
+        ):
+            key = f"local-images[{index}]"
+            reference = self.string(item, key, "an image reference such as busybox:latest")
+            if not LOCAL_IMAGE.fullmatch(reference):
+                raise self.error(
+                    item,
+                    key,
+                    f"expected an image reference such as busybox:latest, got {quote(reference)}",
+                )
+            problem = self.checks.image_problem(f"docker run {reference}", images, ())
+            if problem is not None:
+                raise self.error(item, key, problem)
+            found.append(reference)
+        return tuple(found)
 
     def name(self, node: Node) -> str:
         name = self.string(node, "name", "a name of lowercase letters, digits and '-'")
@@ -890,9 +922,10 @@ class _ScenarioReader:
         self, node: Node, key: str, command: str, images: tuple[ImageSpec, ...]
     ) -> None:
         """Refuse ``docker run``/``create`` of an image netsim cannot run."""
-        problem = self.checks.image_problem(command, images)
+        problem = self.checks.image_problem(command, images, tuple(self.host_commands))
         if problem is not None:
             raise self.error(node, key, problem)
+        self.host_commands.append(command)
 
     def mapping_step(
         self,

@@ -185,6 +185,9 @@ class Scenario:
         """Return the host shell's working directory: the first Compose project's folder."""
         return self.compose[0].directory if self.compose else "/"
 
+    local_images: tuple[str, ...] | None = None
+    """The images the host has before step 0; None: every image the steps run."""
+
     @property
     def lan(self) -> IPv4Network:
         """Return the LAN's subnet (the host's)."""

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 from netsim.dataplane.packets import parse_layers
-from netsim.docker.commandline import run_image
+from netsim.docker.commandline import UsageError, parse_docker, run_image
 from netsim.docker.engines import engine_names
 from netsim.docker.images import CATALOG, find_image
+from netsim.docker.imagestore import normalise_reference
 from netsim.scenario.loader import ScenarioChecks
 from netsim.scenario.spec import ImageSpec
 from netsim.scenario.words import split_words
 from netsim.scenario.yamlsource import quote
 
 
-def image_problem(command: str, images: tuple[ImageSpec, ...]) -> str | None:
+def image_problem(
+    command: str, images: tuple[ImageSpec, ...], earlier: tuple[str, ...] = ()
+) -> str | None:
     """Return why a ``docker run``/``create`` line names an image netsim cannot run, or None.
 
-    An image runs when it is in netsim's catalog or declared under ``images:``.
+    An image runs when it is in netsim's catalog, declared under ``images:``,
+    or made by an earlier host command (``docker commit``, ``tag``, ``build -t``).
     """
-    image = run_image(split_words(command))
+    try:
+        argv = split_words(command)
+    except ValueError:
+        return None
+    image = run_image(argv)
     if image is None or find_image(image, images) is not None:
+        return None
+    if normalise_reference(image) in made_images(earlier):
         return None
     catalog = ", ".join(spec.name for spec in CATALOG)
     return (
@@ -26,6 +36,28 @@ def image_problem(command: str, images: tuple[ImageSpec, ...]) -> str | None:
         f"or declare it under images:, e.g. images: {{{image}: {{expose: [8000/tcp], "
         "listen: [8000/tcp]}}}}"
     )
+
+
+def made_images(commands: tuple[str, ...]) -> set[str]:
+    """Return the image references (``repo:tag``) that docker commit, tag or build lines make."""
+    made: set[str] = set()
+    for line in commands:
+        for part in line.replace("&&", ";").replace("||", ";").split(";"):
+            try:
+                argv = split_words(part)
+            except ValueError:
+                continue
+            if argv[:1] != ["docker"]:
+                continue
+            try:
+                parsed = parse_docker(argv)
+            except UsageError:
+                continue
+            if parsed.path in ("commit", "tag") and len(parsed.args) == 2:
+                made.add(normalise_reference(parsed.args[1]))
+            elif parsed.path == "build" and parsed.value("tag"):
+                made.add(normalise_reference(parsed.value("tag") or ""))
+    return made
 
 
 SCENARIO_CHECKS = ScenarioChecks(

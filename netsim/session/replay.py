@@ -28,7 +28,7 @@ from netsim.results.run import (
 )
 from netsim.scenario.spec import CommandExpectation, CommandStep, PacketStep, ProbeStep
 from netsim.session.snapshot import snapshot_topology
-from netsim.shell import run_on_node, split_command
+from netsim.shell import run_on_node
 from netsim.world import HOST, World
 
 SECONDS_PER_STEP = 1.0
@@ -86,10 +86,9 @@ def check_output(
 def _command_output(world: World, step: CommandStep) -> CommandOutput:
     if step.on == HOST or step.on in world.machines:
         return run_on_node(world, step.on, step.command)
-    argv = split_command(step.command)
-    if isinstance(argv, CommandOutput):
-        return argv
-    return world.client.run(["docker", "exec", step.on, *argv])
+    # Exactly `docker exec NAME CMD` typed on the host, as the real-engine
+    # replay types it: a `|` in CMD is the host shell's pipe.
+    return run_on_node(world, HOST, f"docker exec {step.on} {step.command}")
 
 
 def send_packet_step(world: World, step: PacketStep) -> PacketRecord:

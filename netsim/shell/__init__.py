@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from netsim.docker.client import CommandOutput
+from netsim.docker.client import CommandOutput, not_simulated
 from netsim.docker.files import container_environment, container_hosts, container_resolv_conf
 from netsim.docker.images import has_program
 from netsim.docker.model import Container
 from netsim.kernel.commands import ip_command, sysctl_command
 from netsim.scenario.words import split_words
+from netsim.shell.filters import run_filter
+from netsim.shell.pipeline import NodeFiles, run_line
 
 if TYPE_CHECKING:
     from netsim.kernel.namespace import NetworkNamespace
@@ -29,17 +31,50 @@ def split_command(line: str) -> list[str] | CommandOutput:
         return CommandOutput(2, "", "sh: 1: Syntax error: Unterminated quoted string\n")
 
 
+# Programs the Docker host has (Debian 12 with coreutils, findutils, procps,
+# iproute2, util-linux, curl, as on the real-engine harness's host; checked
+# with `command -v` there) that netsim does not model: they say so instead of
+# pretending. A name in neither list is not found, as dash reports it.
+HOST_PROGRAMS_NOT_SIMULATED = frozenset(
+    "apt apt-get arp basename bash bc bridge chmod chown comm cp curl date dd df dirname dmesg "
+    "dpkg du ebtables env expand expr file find fold free id ifconfig ip6tables ip6tables-save "
+    "iptables-restore join journalctl jq kill ln ls lsof md5sum mkdir mount mv netstat nl "
+    "nproc nsenter od paste perl pgrep pkill printf ps python3 readlink realpath rmdir route "
+    "scp sed seq service sha256sum sleep split ss ssh stat systemctl tac tar tc tee test timeout "
+    "top touch tr umount uname unshare uptime vi watch wget which whoami xargs yes".split()
+)
+
+
+def host_files(world: World, node: str) -> NodeFiles:
+    """Return the files a host or machine shell reads and writes."""
+    fixed = {
+        "/etc/hosts": world.etc_hosts,
+        "/etc/resolv.conf": world.resolv_conf,
+        "/etc/hostname": f"{node}\n",
+    }
+    return NodeFiles(fixed, world.written_files.setdefault(node, {}))
+
+
 def run_on_node(world: World, node: str, line: str) -> CommandOutput:
-    """Run a command line typed on the host or a machine."""
-    argv = split_command(line)
-    if isinstance(argv, CommandOutput):
-        return argv
-    if not argv:
-        return CommandOutput(0)
+    """Run a command line typed on the host or a machine (dash: lists, pipes, redirections)."""
+    files = host_files(world, node)
+
+    def run_program(argv: list[str], stdin: str) -> CommandOutput:
+        return _host_program(world, node, argv, stdin, files)
+
+    return run_line(line, run_program, files, busybox=False)
+
+
+def _host_program(
+    world: World, node: str, argv: list[str], stdin: str, files: NodeFiles
+) -> CommandOutput:
     namespace = world.host if node == "host" else world.machines[node]
     program = argv[0]
     if program == "docker" and node == "host":
-        return world.client.run(argv)
+        return world.client.run(argv, stdin)
+    filtered = run_filter(argv, stdin, files.read, busybox=False)
+    if filtered is not None:
+        return filtered
     if program == "iptables":
         code, out, err = namespace.netfilter.execute(argv[1:])
         return CommandOutput(code, out, err)
@@ -53,20 +88,58 @@ def run_on_node(world: World, node: str, line: str) -> CommandOutput:
         return CommandOutput(code, out, err)
     if program == "hostname":
         return CommandOutput(0, f"{node}\n")
-    if program == "cat":
-        files = {
-            "/etc/hosts": world.etc_hosts,
-            "/etc/resolv.conf": world.resolv_conf,
-            "/etc/hostname": f"{node}\n",
-        }
-        return _cat(argv, files, busybox=False)
     if program == "echo":
-        return CommandOutput(0, " ".join(argv[1:]) + "\n")
+        return _echo(argv)
     if program in ("true", ":"):
         return CommandOutput(0)
     if program == "false":
         return CommandOutput(1)
+    if program == "rm":
+        return _rm(argv, files)
+    if program == "exit":
+        # Each step is its own shell, so `exit` ends just that line.
+        status = argv[1] if len(argv) > 1 else "0"
+        if not status.isdigit():
+            return CommandOutput(2, "", f"sh: 1: exit: Illegal number: {status}\n")
+        return CommandOutput(int(status) % 256)
+    if program in ("sh", "dash") and argv[1:2] == ["-c"] and len(argv) > 2:
+        # A dash of its own: the line runs in this node's shell.
+        return run_line(
+            argv[2],
+            lambda words, inner_stdin: _host_program(world, node, words, inner_stdin, files),
+            files,
+            busybox=False,
+        )
+    if program in HOST_PROGRAMS_NOT_SIMULATED or program in ("docker", "sh", "dash"):
+        return not_simulated(program)
     return CommandOutput(127, "", f"sh: 1: {program}: not found\n")
+
+
+def _rm(argv: list[str], files: NodeFiles) -> CommandOutput:
+    """Remove files a shell wrote (GNU rm's ``-f`` and its missing-file error)."""
+    options = [a for a in argv[1:] if a.startswith("-") and a != "-"]
+    paths = [a for a in argv[1:] if not (a.startswith("-") and a != "-")]
+    if any(o not in ("-f", "--force") for o in options):
+        return not_simulated(" ".join(argv))
+    force = bool(options)
+    errors = ""
+    for path in paths:
+        if path in files.written:
+            del files.written[path]
+        elif path in files.fixed:
+            return not_simulated("rm")
+        elif not force:
+            errors += f"rm: cannot remove '{path}': No such file or directory\n"
+    if not paths and not force:
+        return CommandOutput(1, "", "rm: missing operand\nTry 'rm --help' for more information.\n")
+    return CommandOutput(1 if errors else 0, "", errors)
+
+
+def _echo(argv: list[str]) -> CommandOutput:
+    words = argv[1:]
+    if words[:1] == ["-n"]:
+        return CommandOutput(0, " ".join(words[1:]))
+    return CommandOutput(0, " ".join(words) + "\n")
 
 
 def _ip(namespace: NetworkNamespace, argv: list[str], *, flavor: str) -> CommandOutput:
@@ -76,19 +149,36 @@ def _ip(namespace: NetworkNamespace, argv: list[str], *, flavor: str) -> Command
     return CommandOutput(code, out, err)
 
 
-def _cat(argv: list[str], files: dict[str, str], *, busybox: bool) -> CommandOutput:
-    out: list[str] = []
-    errors: list[str] = []
-    for path in argv[1:]:
-        if path in files:
-            out.append(files[path])
-        else:
-            errors.append(
-                f"cat: can't open '{path}': No such file or directory\n"
-                if busybox
-                else f"cat: {path}: No such file or directory\n"
-            )
-    return CommandOutput(1 if errors else 0, "".join(out), "".join(errors))
+def container_files(world: World, container: Container) -> NodeFiles:
+    """Return the files netsim models in a container, and what its shells wrote."""
+    if container.network_mode == "host":
+        hosts, resolv = world.etc_hosts, world.resolv_conf
+    else:
+        hosts = container_hosts(world.daemon, container)
+        resolv = container_resolv_conf(world.daemon, container, world.resolv_conf)
+    fixed = {
+        "/etc/hosts": hosts,
+        "/etc/resolv.conf": resolv,
+        "/etc/hostname": container.hostname + "\n",
+    }
+    return NodeFiles(fixed, world.written_files.setdefault(container.id, {}))
+
+
+# busybox nc 1.35 (Debian's busybox-static, which the images run) has no -z:
+# what it prints for `nc -zv HOST PORT`, checked on both engines.
+_BUSYBOX_NC_USAGE = (
+    "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\n"
+    "Usage: nc [-iN] [-wN] [-l] [-p PORT] [-f FILE|IPADDR PORT] [-e PROG]\n\n"
+    "Open a pipe to IP:PORT or FILE\n\n"
+    "\t-l\tListen mode, for inbound connects\n"
+    "\t\t(use -ll with -e for persistent server)\n"
+    "\t-p PORT\tLocal port\n"
+    "\t-w SEC\tConnect timeout\n"
+    "\t-i SEC\tDelay interval for lines sent\n"
+    "\t-f FILE\tUse file (ala /dev/ttyS0) instead of network\n"
+    "\t-e PROG\tRun PROG after connect\n"
+)
+_SHELLS = frozenset({"sh", "ash", "bash"})
 
 
 def run_in_container(
@@ -99,23 +189,28 @@ def run_in_container(
     if not has_program(container.image, program):
         # runc's message reaches the client on the exec's output stream, with CRLF.
         return CommandOutput(world.profile.exec_not_found_exit_code, _exec_not_found(program), "")
-    daemon = world.daemon
+    files = container_files(world, container)
+    return _container_program(world, container, argv, env, "", files)
+
+
+def _container_program(
+    world: World,
+    container: Container,
+    argv: list[str],
+    env: list[str],
+    stdin: str,
+    files: NodeFiles,
+) -> CommandOutput:
+    program = argv[0].rsplit("/", 1)[-1]
+    if program in _SHELLS:
+        return _container_shell(world, container, argv, env, stdin, files)
     if program == "env":
         return CommandOutput(0, "".join(e + "\n" for e in container_environment(container, env)))
     if program == "hostname":
         return CommandOutput(0, container.hostname + "\n")
-    if program == "cat":
-        if container.network_mode == "host":
-            hosts, resolv = world.etc_hosts, world.resolv_conf
-        else:
-            hosts = container_hosts(daemon, container)
-            resolv = container_resolv_conf(daemon, container, world.resolv_conf)
-        files = {
-            "/etc/hosts": hosts,
-            "/etc/resolv.conf": resolv,
-            "/etc/hostname": container.hostname + "\n",
-        }
-        return _cat(argv, files, busybox=True)
+    filtered = run_filter(argv, stdin, files.read, busybox=True)
+    if filtered is not None:
+        return filtered
     if program == "ip":
         namespace = world.container_namespaces.get(container.id)
         if namespace is None:
@@ -126,12 +221,47 @@ def run_in_container(
 
         return run_ping(world, container.name, argv)
     if program == "echo":
-        return CommandOutput(0, " ".join(argv[1:]) + "\n")
+        return _echo(argv)
     if program == "true":
         return CommandOutput(0)
     if program == "false":
         return CommandOutput(1)
-    return CommandOutput(0)
+    if program == "nc" and any(a.startswith("-") and "z" in a for a in argv[1:]):
+        return CommandOutput(1, "", "nc: invalid option -- 'z'\n" + _BUSYBOX_NC_USAGE)
+    return not_simulated(program)
+
+
+def _container_shell(
+    world: World,
+    container: Container,
+    argv: list[str],
+    env: list[str],
+    stdin: str,
+    files: NodeFiles,
+) -> CommandOutput:
+    """Run ``sh [-c LINE]`` as busybox ash does (the images' ``bash`` is ash too)."""
+    if len(argv) == 1:
+        # No -c: the shell reads its standard input, which a script's exec
+        # does not give (no -i), and exits 0 at its end.
+        line = stdin
+    elif argv[1] == "-c" and len(argv) > 2:
+        line = argv[2]
+    else:
+        return not_simulated(" ".join(argv[:2]))
+
+    def run_program(words: list[str], program_stdin: str) -> CommandOutput:
+        if words[0] == ":":
+            return CommandOutput(0)
+        if words[0] == "exit":
+            status = words[1] if len(words) > 1 else "0"
+            if not status.isdigit():
+                return CommandOutput(2, "", f"sh: exit: Illegal number: {status}\n")
+            return CommandOutput(int(status) % 256)
+        if not has_program(container.image, words[0]):
+            return CommandOutput(127, "", f"sh: {words[0]}: not found\n")
+        return _container_program(world, container, words, env, program_stdin, files)
+
+    return run_line(line, run_program, files, busybox=True)
 
 
 def _exec_not_found(program: str) -> str:

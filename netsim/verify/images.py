@@ -19,10 +19,9 @@ import tarfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from netsim.docker.commandline import run_image
-from netsim.docker.images import CATALOG, IMAGE_PATH_ENV, find_image, image_repository
-from netsim.scenario.spec import CommandStep, ImageSpec, Scenario
-from netsim.scenario.words import split_words
+from netsim.docker.images import CATALOG, IMAGE_PATH_ENV, image_repository
+from netsim.docker.imagestore import scenario_image_references
+from netsim.scenario.spec import ImageSpec, Scenario
 
 BUSYBOX = Path("/bin/busybox")
 SERVICE_SCRIPT = b"""#!/bin/sh
@@ -48,35 +47,9 @@ def image_config(image: ImageSpec) -> tuple[tuple[str, ...] | None, tuple[str, .
 def image_references(scenario: Scenario) -> dict[str, ImageSpec]:
     """Return every image reference the scenario's docker run/create steps name, with its spec.
 
-    A reference without a tag is the ``:latest`` one, as the CLI makes it.
+    The simulator's image store starts with exactly these (``scenario_image_references``).
     """
-    found: dict[str, ImageSpec] = {}
-    for step in scenario.steps:
-        if not isinstance(step, CommandStep) or step.on != "host":
-            continue
-        try:
-            argv = split_words(step.command)
-        except ValueError:
-            continue
-        reference = run_image(argv)
-        if reference is None:
-            continue
-        spec = find_image(reference, scenario.images)
-        if spec is None:
-            continue
-        if ":" not in reference.rsplit("/", 1)[-1] and "@" not in reference:
-            reference += ":latest"
-        found[reference] = spec
-    for service in (s for c in scenario.compose for s in c.services):
-        # Compose asks for the image as written, ``:latest`` when untagged.
-        spec = find_image(service.image, scenario.images)
-        reference = service.image
-        if spec is None:
-            continue
-        if ":" not in reference.rsplit("/", 1)[-1] and "@" not in reference:
-            reference += ":latest"
-        found[reference] = spec
-    return found
+    return scenario_image_references(scenario)
 
 
 def _add(

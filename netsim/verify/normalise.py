@@ -19,6 +19,7 @@ is replaced (real-docker.md, "Replaying a scenario"):
   the operations of one dependency level concurrently, so their lines
   interleave at random; they are compared sorted;
 - RFC 3339 timestamps and ``"Pid": N`` in inspect output;
+- the source port of the daemon's DNS lookup in a pull or search error;
 - the peer port of a probe (``172.17.0.1:40412`` → ``172.17.0.1:*``);
 - the line order of ``docker port`` (Go map order in 20.10), and of a
   container's ``env`` (link variables of port ranges, Go map order in both);
@@ -59,11 +60,13 @@ DURATION = re.compile(
     r"|weeks?|months?|years?))"
 )
 PORT_PEER = re.compile(r":\d+$")
+# The daemon's DNS lookups (a pull or search without Docker Hub) use a random source port.
+LOOKUP_PORT = re.compile(r"(read udp [\d.]+:)\d+(->)")
 # 28.5 binds a published port for IPv4 and IPv6 at once; which clash it reports is random.
 BIND_FAMILY = re.compile(r"Bind for (?:0\.0\.0\.0|::):(\d+) failed")
 PING_TIME = re.compile(r"\btime[=<][\d.]+ ?ms\b|\btime \d+ms\b")
 PING_RTT = re.compile(r"= [\d.]+/[\d.]+/[\d.]+(?:/[\d.]+)? ms")
-TABLE_HEADERS = ("CONTAINER ID", "NETWORK ID")
+TABLE_HEADERS = ("CONTAINER ID", "NETWORK ID", "REPOSITORY   ", "IMAGE      ")
 # `docker compose ps`: NAME first, padded to the widest name.
 COMPOSE_PS_HEADER = re.compile(r"NAME +IMAGE +COMMAND +SERVICE ")
 # IPv4 ranges whose 02:42:<address> MACs 20.10 derives from a container's address.
@@ -166,6 +169,7 @@ class Normaliser:
             text = LIST_COUNTERS.sub(r"\1<n> <n> ", text)
         text = DNS_PORT.sub(r"\1<port>", text)
         text = DNS_SPORT.sub(r"\1<port>\2", text)
+        text = LOOKUP_PORT.sub(r"\1<port>\2", text)
         if self.engine in PROFILES and PROFILES[self.engine].binds_port_families_in_random_order:
             text = BIND_FAMILY.sub(r"Bind for <0.0.0.0 or ::>:\1 failed", text)
         text = PING_TIME.sub("time=<t> ms", text)
@@ -203,7 +207,7 @@ class Normaliser:
             if step.get("kind") == "command":
                 step["stdout"] = self.text(step.get("stdout", ""))
                 step["stderr"] = self.text(step.get("stderr", ""))
-                if _is_docker_ps(step.get("command", "")):
+                if _is_docker_ps(step.get("command", "")) or _lists_images(step["command"]):
                     # `docker ps --format '{{.Status}}'` prints durations outside a table.
                     step["stdout"] = DURATION.sub("<duration>", step["stdout"])
                 if _is_compose(step.get("command", "")):
@@ -262,6 +266,11 @@ def _is_compose(command: str) -> bool:
     except ValueError:
         return False
     return words[:2] == ["docker", "compose"]
+
+
+def _lists_images(command: str) -> bool:
+    """Return whether a command lists images or their history (durations outside a table)."""
+    return command.startswith(("docker images", "docker image ls", "docker history"))
 
 
 def _is_docker_port(command: str) -> bool:

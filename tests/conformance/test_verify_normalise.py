@@ -291,3 +291,12 @@ def test_why_and_expectations_are_netsims_own_and_not_compared() -> None:
     real = _result(_command(0, "x\n"), probe)
     assert [step.agrees for step in compare_results(real, simulated)] == [True, True]
     assert [step.agrees for step in compare_results(simulated, real)] == [True, True]
+
+
+def test_the_source_port_of_a_failed_pull_lookup_is_normalised() -> None:
+    from netsim.verify.normalise import Normaliser
+
+    text = (
+        "lookup registry-1.docker.io on 192.168.1.1:53: read udp 192.168.1.10:40502->192.168.1.1:53"
+    )
+    assert Normaliser().text(text).endswith("read udp 192.168.1.10:<port>->192.168.1.1:53")

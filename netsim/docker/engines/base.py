@@ -99,6 +99,18 @@ class EngineProfile:
     """HostConfig.MaskedPaths of a default container (28.5 adds /proc/interrupts and powercap)."""
     exec_not_found_exit_code: int
     """What ``docker exec`` of a missing program exits with (126 on 20.10, 127 on 28.5)."""
+    docker_version: str
+    """The daemon's version as its API reports it (image inspect's DockerVersion)."""
+    legacy_builder_banner: str
+    """What ``docker build`` writes on stderr first (28.5's legacy-builder deprecation)."""
+    build_removed_format: str
+    """The build's line after a step's intermediate container goes (``{}``: its short ID)."""
+    names_bad_repository: bool
+    """An upper-case reference's error names the repository (28.5: ``(library/BadName)``)."""
+    image_inspect_container_config: bool
+    """Image inspect lists Container, ContainerConfig, VirtualSize and the full Config (20.10)."""
+    image_list_counts_containers: bool
+    """``docker images --format {{.Containers}}`` counts containers (28.5; 20.10 says N/A)."""
     pool_overlap_message: str
     """The error for a ``--subnet`` overlapping another network's (28.5: invalid pool request)."""
     host_disconnect_message: str
@@ -305,6 +317,18 @@ class EngineProfile:
 
     def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:
         """Return the CLI's text when a command has too few or too many arguments."""
+        raise NotImplementedError
+
+    def image_lookup_error(self, reference: str, normalised: str) -> str:
+        """Return how ``docker rmi`` and ``docker image inspect`` report a missing image."""
+        raise NotImplementedError
+
+    def no_args_error(self, name: str, usage: str, summary: str) -> str:
+        """Return the CLI's text when a command that takes no arguments gets some."""
+        raise NotImplementedError
+
+    def unknown_command_error(self, path: str) -> str:
+        """Return the CLI's text for ``docker PATH`` when no such command exists."""
         raise NotImplementedError
 
     def lookup_error(self, message: str) -> str:

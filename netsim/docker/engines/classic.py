@@ -62,6 +62,12 @@ class ClassicProfile(EngineProfile):
         "/proc/scsi",
         "/sys/firmware",
     )
+    docker_version = "20.10.24+dfsg1"
+    legacy_builder_banner = ""
+    build_removed_format = "Removing intermediate container {}"
+    names_bad_repository = False
+    image_inspect_container_config = True
+    image_list_counts_containers = False
     exec_not_found_exit_code = 126
     pool_overlap_message = "Pool overlaps with other one on this address space"
     template_range_over_int = False
@@ -362,6 +368,21 @@ class ClassicProfile(EngineProfile):
         return (
             f"\"{name}\" requires {needed}.\nSee '{name} --help'.\n\nUsage:  {usage}\n\n{summary}\n"
         )
+
+    def image_lookup_error(self, reference: str, normalised: str) -> str:
+        """Return CLI 20.10's own ``Error: No such image: X``, X as typed."""
+        return f"Error: No such image: {reference}"
+
+    def no_args_error(self, name: str, usage: str, summary: str) -> str:
+        """Return CLI 20.10's ``"docker load" accepts no arguments.`` (checked on 20.10.24)."""
+        return (
+            f"\"{name}\" accepts no arguments.\nSee '{name} --help'.\n\n"
+            f"Usage:  {usage}\n\n{summary}\n"
+        )
+
+    def unknown_command_error(self, path: str) -> str:
+        """Return CLI 20.10's ``docker: 'foo' is not a docker command.`` (checked on 20.10.24)."""
+        return f"docker: '{path.split()[0]}' is not a docker command.\nSee 'docker --help'\n"
 
     def lookup_error(self, message: str) -> str:
         """Return CLI 20.10's own ``Error: No such container: X``."""

@@ -67,6 +67,16 @@ class ModernProfile(EngineProfile):
         "/sys/firmware",
         "/sys/devices/virtual/powercap",
     )
+    docker_version = "28.5.2+dfsg4"
+    legacy_builder_banner = (
+        "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n"
+        "            Install the buildx component to build images with BuildKit:\n"
+        "            https://docs.docker.com/go/buildx/\n\n"
+    )
+    build_removed_format = " ---> Removed intermediate container {}"
+    names_bad_repository = True
+    image_inspect_container_config = False
+    image_list_counts_containers = True
     exec_not_found_exit_code = 127
     pool_overlap_message = (
         "invalid pool request: Pool overlaps with other one on this address space"
@@ -415,6 +425,24 @@ class ModernProfile(EngineProfile):
         return (
             f"docker: '{name}' requires {needed}\n\nUsage:  {usage}\n\n"
             f"See '{name} --help' for more information\n"
+        )
+
+    def image_lookup_error(self, reference: str, normalised: str) -> str:
+        """Pass the daemon's answer on, with the reference normalised (``nginx:latest``)."""
+        return daemon_error(f"No such image: {normalised}")
+
+    def no_args_error(self, name: str, usage: str, summary: str) -> str:
+        """Return CLI 28's ``docker: 'docker load' accepts no arguments`` (checked on 28.5.2)."""
+        return (
+            f"docker: '{name}' accepts no arguments\n\nUsage:  {usage}\n\n"
+            f"Run '{name} --help' for more information\n"
+        )
+
+    def unknown_command_error(self, path: str) -> str:
+        """Return CLI 28's ``docker: unknown command: docker foo`` (checked on 28.5.2)."""
+        return (
+            f"docker: unknown command: docker {path.split()[0]}\n\n"
+            "Run 'docker --help' for more information\n"
         )
 
     def lookup_error(self, message: str) -> str:

@@ -1,0 +1,812 @@
+"""The docker CLI's image commands: images, tag, rmi, history, image inspect, commit.
+
+Formats and messages are what CLI 20.10.24 and 28.5.2 print against their
+daemons, checked with ``python -m netsim.verify run`` on both engines; where
+the two differ the engine profile decides.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+import json
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from netsim.docker.commandline import DockerCommand
+from netsim.docker.daemon import EPOCH, Daemon
+from netsim.docker.engines.base import daemon_error
+from netsim.docker.images import image_repository
+from netsim.docker.imagestore import Image, check_reference, normalise_reference
+from netsim.errors import DockerError
+from netsim.scenario.words import split_words
+
+if TYPE_CHECKING:
+    from netsim.docker.client import CommandOutput
+
+
+def _output(code: int, stdout: str = "", stderr: str = "") -> CommandOutput:
+    from netsim.docker.client import CommandOutput
+
+    return CommandOutput(code, stdout, stderr)
+
+
+def human_size(size_bytes: float) -> str:
+    """Return go-units' HumanSizeWithPrecision(size, 3): decimal units, 3 significant digits."""
+    units = ("B", "kB", "MB", "GB", "TB", "PB")
+    size = float(size_bytes)
+    unit = 0
+    while size >= 1000 and unit < len(units) - 1:
+        size /= 1000
+        unit += 1
+    return f"{size:.3g}{units[unit]}"
+
+
+def _created_at(seconds: float, *, layout: str) -> str:
+    moment = datetime.datetime.fromtimestamp(EPOCH + seconds, tz=datetime.UTC)
+    return moment.strftime(layout)
+
+
+def _split_tag(name: str) -> tuple[str, str]:
+    if name == "<none>:<none>":
+        return "<none>", "<none>"
+    repository = image_repository(name)
+    return repository, name[len(repository) + 1 :]
+
+
+# What `docker save` and `docker export` write in netsim: a text that names
+# what the real tar would hold (netsim has no file system to archive).
+IMAGE_ARCHIVE = "netsim image archive: "
+CONTAINER_ARCHIVE = "netsim container archive: "
+
+
+class ImageCommands:
+    """The image commands of the docker CLI, mixed into ``DockerClient``."""
+
+    __slots__ = ()
+    daemon: Daemon
+    host_files: dict[str, str]
+    stdin: str
+
+    def _image_error(self, reference: str) -> str:
+        return self.daemon.profile.image_lookup_error(reference, normalise_reference(reference))
+
+    def _find_for_daemon(self, reference: str) -> Image:
+        """Look an image up as the daemon does for tag, history and commit's source."""
+        image = self.daemon.image_store.find(reference)
+        if image is None:
+            raise DockerError(f"No such image: {normalise_reference(reference)}", status=404)
+        return image
+
+    # -- docker images ---------------------------------------------------------
+    def _cmd_images(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.formatting import human_duration, tabwrite
+
+        if len(command.args) > 1:
+            return self._too_many(
+                command, "at most 1 argument", "[REPOSITORY[:TAG]]", "List images"
+            )
+        store = self.daemon.image_store
+        patterns = list(command.args)
+        for item in command.values("filter"):
+            key, _, value = item.partition("=")
+            if key != "reference":
+                from netsim.docker.client import not_simulated
+
+                return not_simulated(f"docker images --filter {key}")
+            patterns.append(value)
+        rows: list[tuple[Image, str]] = []
+        for image in store.listing():
+            if not image.tags and not patterns:
+                # An untagged image lists as <none>:<none> (both engines); one that
+                # other images build on (a build's intermediate step) only with -a.
+                if command.flag("all") or not store.children(image):
+                    rows.append((image, "<none>:<none>"))
+            for tag in image.tags:
+                if all(_reference_matches(tag, pattern) for pattern in patterns):
+                    rows.append((image, tag))
+        no_trunc = command.flag("no-trunc")
+        now = self.daemon.clock
+
+        def image_id(image: Image) -> str:
+            full = "sha256:" + store.image_id(image)
+            return full if no_trunc else full[7:19]
+
+        if command.flag("quiet"):
+            seen: list[str] = []
+            for image, _ in rows:
+                if image_id(image) not in seen:
+                    seen.append(image_id(image))
+            return _output(0, "".join(i + "\n" for i in seen))
+        template = command.value("format")
+        if template and not template.startswith("table"):
+            from netsim.gotemplate import render_template
+
+            lines = []
+            for image, tag in rows:
+                repository, tag_name = _split_tag(tag)
+                users = len(store.users(image))
+                fields = {
+                    "Containers": (
+                        str(users) if self.daemon.profile.image_list_counts_containers else "N/A"
+                    ),
+                    "CreatedAt": _created_at(image.created, layout="%Y-%m-%d %H:%M:%S +0000 UTC"),
+                    "CreatedSince": human_duration(now - image.created) + " ago",
+                    "Digest": "<none>",
+                    "ID": image_id(image),
+                    "Repository": repository,
+                    "SharedSize": "N/A",
+                    "Size": human_size(image.size_bytes),
+                    "Tag": tag_name,
+                    "UniqueSize": "N/A",
+                    "VirtualSize": _virtual_size(image.size_bytes),
+                }
+                lines.append(render_template(template, fields) + "\n")
+            return _output(0, "".join(lines))
+        digests = command.flag("digests")
+        header = ["REPOSITORY", "TAG"] + (["DIGEST"] if digests else [])
+        table = [[*header, "IMAGE ID", "CREATED", "SIZE"]]
+        for image, tag in rows:
+            repository, tag_name = _split_tag(tag)
+            table.append(
+                [repository, tag_name]
+                + (["<none>"] if digests else [])
+                + [
+                    image_id(image),
+                    human_duration(now - image.created) + " ago",
+                    human_size(image.size_bytes),
+                ]
+            )
+        return _output(0, tabwrite(table))
+
+    def _too_many(
+        self, command: DockerCommand, needed: str, usage_args: str, summary: str
+    ) -> CommandOutput:
+        name = f"docker {command.path}"
+        return _output(
+            1,
+            "",
+            self.daemon.profile.missing_args_error(
+                name, needed, f"{name} [OPTIONS] {usage_args}", summary
+            ),
+        )
+
+    # -- docker tag ---------------------------------------------------------------
+    def _cmd_tag(self, command: DockerCommand) -> CommandOutput:
+        if len(command.args) != 2:
+            name = "docker tag"
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    name,
+                    "exactly 2 arguments",
+                    "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+                    "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+                ),
+            )
+        source, target = command.args
+        try:
+            check_reference(target, names_repository=self.daemon.profile.names_bad_repository)
+        except DockerError as error:
+            return _output(
+                1,
+                "",
+                f'Error parsing reference: "{target}" is not a valid repository/tag: '
+                f"{error.message}\n",
+            )
+        try:
+            image = self._find_for_daemon(source)
+        except DockerError as error:
+            return _output(1, "", daemon_error(error.message) + "\n")
+        self.daemon.image_store.tag(image, target)
+        return _output(0)
+
+    # -- docker rmi ---------------------------------------------------------------
+    def _cmd_rmi(self, command: DockerCommand) -> CommandOutput:
+        if not command.args:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker rmi",
+                    "at least 1 argument",
+                    "docker rmi [OPTIONS] IMAGE [IMAGE...]",
+                    "Remove one or more images",
+                ),
+            )
+        force = command.flag("force")
+        out: list[str] = []
+        errors: list[str] = []
+        for reference in command.args:
+            try:
+                image = self.daemon.image_store.find(reference)
+            except DockerError as error:
+                errors.append(daemon_error(error.message))
+                continue
+            if image is None:
+                errors.append(self._image_error(reference))
+                continue
+            try:
+                out += self._remove_image(image, reference, force=force)
+            except DockerError as error:
+                errors.append(daemon_error(error.message))
+        # `rmi -f` exits 0 even when an image was not there (both engines).
+        code = 1 if errors and not force else 0
+        return _output(code, "".join(o + "\n" for o in out), "".join(e + "\n" for e in errors))
+
+    def _remove_image(self, image: Image, reference: str, *, force: bool) -> list[str]:
+        store = self.daemon.image_store
+        name = normalise_reference(reference)
+        by_tag = name in image.tags
+        users = store.users(image)
+        image_id = store.image_id(image)
+        if by_tag and (len(image.tags) > 1 or force or not users):
+            store.untag(image, name)
+            lines = [f"Untagged: {name}"]
+            if image.tags or (users and not force):
+                return lines
+        elif by_tag:
+            raise DockerError(
+                f'conflict: unable to remove repository reference "{reference}" (must force) - '
+                f"container {users[0][:12]} is using its referenced image {image_id[:12]}",
+                status=409,
+            )
+        else:
+            if len(image.tags) > 1 and not force:
+                raise DockerError(
+                    f"conflict: unable to delete {image_id[:12]} (must be forced) - image is "
+                    "referenced in multiple repositories",
+                    status=409,
+                )
+            if users and not force:
+                raise DockerError(
+                    f"conflict: unable to delete {image_id[:12]} (must be forced) - image is "
+                    f"being used by stopped container {users[0][:12]}",
+                    status=409,
+                )
+            lines = []
+            for tag in list(image.tags):
+                store.untag(image, tag)
+                lines.append(f"Untagged: {tag}")
+        if store.children(image):
+            return lines
+        store.remove(image)
+        lines.append(f"Deleted: sha256:{image_id}")
+        if not store.images:
+            # Every stand-in shares one root layer; the last image takes it along.
+            lines.append(f"Deleted: sha256:{store.new_id('layer:standin')}")
+        return lines
+
+    # -- docker history -----------------------------------------------------------
+    def _cmd_history(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.formatting import human_duration, tabwrite
+
+        if len(command.args) != 1:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker history",
+                    "exactly 1 argument",
+                    "docker history [OPTIONS] IMAGE",
+                    "Show the history of an image",
+                ),
+            )
+        try:
+            image = self._find_for_daemon(command.args[0])
+        except DockerError as error:
+            return _output(1, "", daemon_error(error.message) + "\n")
+        store = self.daemon.image_store
+        no_trunc = command.flag("no-trunc")
+        now = self.daemon.clock
+        chain = image.history()
+
+        def image_id(entry: Image) -> str:
+            full = "sha256:" + store.image_id(entry)
+            return full if no_trunc else full[7:19]
+
+        if command.flag("quiet"):
+            return _output(0, "".join(image_id(entry) + "\n" for entry in chain))
+        template = command.value("format")
+        if template and not template.startswith("table"):
+            from netsim.gotemplate import render_template
+
+            lines = []
+            for entry in chain:
+                fields = {
+                    "Comment": entry.comment,
+                    "CreatedAt": _created_at(entry.created, layout="%Y-%m-%dT%H:%M:%SZ"),
+                    "CreatedBy": entry.created_by,
+                    "CreatedSince": human_duration(now - entry.created) + " ago",
+                    "ID": image_id(entry),
+                    "Size": human_size(entry.layer_size_bytes),
+                }
+                lines.append(render_template(template, fields) + "\n")
+            return _output(0, "".join(lines))
+        table = [["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"]]
+        for entry in chain:
+            created_by = entry.created_by
+            if not no_trunc and len(created_by) > 45:
+                created_by = created_by[:44] + "…"
+            table.append(
+                [
+                    image_id(entry),
+                    human_duration(now - entry.created) + " ago",
+                    created_by,
+                    human_size(entry.layer_size_bytes),
+                    entry.comment,
+                ]
+            )
+        return _output(0, tabwrite(table))
+
+    # -- docker image inspect -----------------------------------------------------
+    def _cmd_image_inspect(self, command: DockerCommand) -> CommandOutput:
+        if not command.args:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker image inspect",
+                    "at least 1 argument",
+                    "docker image inspect [OPTIONS] IMAGE [IMAGE...]",
+                    "Display detailed information on one or more images",
+                ),
+            )
+        objects: list[Any] = []
+        errors: list[str] = []
+        for reference in command.args:
+            try:
+                image = self.daemon.image_store.find(reference)
+            except DockerError as error:
+                errors.append(daemon_error(error.message))
+                continue
+            if image is None:
+                errors.append(self._image_error(reference))
+                continue
+            objects.append(self.image_inspect(image))
+        return self._print_objects(objects, errors, command.value("format"))
+
+    def _print_objects(
+        self, objects: list[Any], errors: list[str], template: str | None
+    ) -> CommandOutput:
+        raise NotImplementedError
+
+    def image_inspect(self, image: Image) -> Any:
+        """Return the value ``docker image inspect`` prints for IMAGE in this engine's layout."""
+        from netsim.docker.imageinspect import image_inspect
+
+        return image_inspect(self.daemon, image)
+
+    # -- save / load / export / import ----------------------------------------------
+    def _write_or_print(self, command: DockerCommand, text: str) -> CommandOutput:
+        path = command.value("output")
+        if path:
+            if path != "/dev/null":
+                self.host_files[path] = text
+            return _output(0)
+        return _output(0, text)
+
+    def _cmd_save(self, command: DockerCommand) -> CommandOutput:
+        if not command.args:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker save",
+                    "at least 1 argument",
+                    "docker save [OPTIONS] IMAGE [IMAGE...]",
+                    "Save one or more images to a tar archive (streamed to STDOUT by default)",
+                ),
+            )
+        store = self.daemon.image_store
+        lines: list[str] = []
+        for reference in command.args:
+            image = store.find(reference)
+            if image is None:
+                # The daemon names the reference as typed here (both engines).
+                return _output(1, "", daemon_error(f"No such image: {reference}") + "\n")
+            store.archived[image.key] = replace(image, tags=list(image.tags))
+            named = (
+                normalise_reference(reference)
+                if reference in image.tags or (normalise_reference(reference) in image.tags)
+                else ""
+            )
+            lines.append(f"{IMAGE_ARCHIVE}{image.key}\t{named}\n")
+        return self._write_or_print(command, "".join(lines))
+
+    def _cmd_load(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.client import not_simulated
+
+        if command.args:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.no_args_error(
+                    "docker load",
+                    "docker load [OPTIONS]",
+                    "Load an image from a tar archive or STDIN",
+                ),
+            )
+        path = command.value("input")
+        if path:
+            text = self.host_files.get(path)
+            if text is None:
+                return _output(1, "", f"open {path}: no such file or directory\n")
+        else:
+            text = self.stdin
+        store = self.daemon.image_store
+        out: list[str] = []
+        for line in text.splitlines():
+            if not line.startswith(IMAGE_ARCHIVE):
+                return not_simulated("docker load")
+            key, _, tag = line[len(IMAGE_ARCHIVE) :].partition("\t")
+            saved = store.archived.get(key)
+            if saved is None:
+                return not_simulated("docker load")
+            image = next((i for i in store.images if i.key == key), None)
+            if image is None:
+                image = store.add(replace(saved, tags=[]))
+            if tag:
+                store.tag(image, tag)
+                out.append(f"Loaded image: {tag}")
+            else:
+                out.append(f"Loaded image ID: sha256:{store.image_id(image)}")
+        if not out:
+            return not_simulated("docker load")
+        return _output(0, "".join(o + "\n" for o in out))
+
+    def _cmd_export(self, command: DockerCommand) -> CommandOutput:
+        if len(command.args) != 1:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker export",
+                    "exactly 1 argument",
+                    "docker export [OPTIONS] CONTAINER",
+                    "Export a container's filesystem as a tar archive",
+                ),
+            )
+        try:
+            container = self.daemon.find_container(command.args[0])
+        except DockerError as error:
+            return _output(1, "", daemon_error(error.message) + "\n")
+        return self._write_or_print(command, f"{CONTAINER_ARCHIVE}{container.id}\n")
+
+    def _cmd_import(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.client import not_simulated
+
+        if not 1 <= len(command.args) <= 2:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker import",
+                    "at least 1 and at most 2 arguments",
+                    "docker import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
+                    "Import the contents from a tarball to create a filesystem image",
+                ),
+            )
+        source = command.args[0]
+        text = self.stdin if source == "-" else self.host_files.get(source)
+        if text is None or not text.startswith(CONTAINER_ARCHIVE) or command.values("change"):
+            return not_simulated("docker import")
+        reference = command.args[1] if len(command.args) > 1 else None
+        if reference is not None:
+            try:
+                check_reference(
+                    reference, names_repository=self.daemon.profile.names_bad_repository
+                )
+            except DockerError as error:
+                return _output(1, "", daemon_error(error.message) + "\n")
+        store = self.daemon.image_store
+        container_id = text[len(CONTAINER_ARCHIVE) :].strip()
+        base = next((c.image for c in self.daemon.containers if c.id == container_id), None)
+        if base is None:
+            return not_simulated("docker import")
+        key = f"import:{len(store.images)}:{container_id}"
+        image = store.add(
+            Image(
+                key=key,
+                spec=replace(base, name=key, entrypoint=None, command=()),
+                tags=[normalise_reference(reference)] if reference else [],
+                created=self.daemon.clock,
+                entrypoint=None,
+                cmd=(),
+                env=(),
+                comment=command.value("message") or "Imported from -",
+            )
+        )
+        return _output(0, f"sha256:{store.image_id(image)}\n")
+
+    def _cmd_logs(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.client import not_simulated
+
+        if len(command.args) != 1:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker logs",
+                    "exactly 1 argument",
+                    "docker logs [OPTIONS] CONTAINER",
+                    "Fetch the logs of a container",
+                ),
+            )
+        try:
+            container = self.daemon.find_container(command.args[0])
+        except DockerError as error:
+            return _output(1, "", daemon_error(error.message) + "\n")
+        program = container.command_line[0].rsplit("/", 1)[-1] if container.command_line else ""
+        if program in ("sleep", "sh", "ash", "bash") and not container.tty:
+            # These print nothing unless given a line to run (checked on both engines).
+            if program == "sleep" or "-c" not in container.command_line[1:2]:
+                return _output(0)
+        return not_simulated("docker logs")
+
+    # -- registries ----------------------------------------------------------------
+    def pull_error(self, reference: str, *, bare: bool = False) -> str:
+        """Return the daemon's answer to pulling REFERENCE in the scenario's world.
+
+        ``bare``: without the CLI's ``Error response from daemon:`` (a build's FROM).
+        """
+        from netsim.docker.registry import hub_pull_error, local_refused_error, registry_host
+
+        registry = registry_host(image_repository(reference))
+        if registry is not None:
+            message = local_refused_error(registry)
+        else:
+            upstream = self.daemon.upstream
+            if upstream is None:
+                raise DockerError("the daemon has no upstream to pull from")
+            message = hub_pull_error(upstream, self.daemon.lookup_port())
+        return message + "\n" if bare else daemon_error(message)
+
+    def _cmd_build(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.build import build
+        from netsim.docker.client import DockerClient, not_simulated
+
+        if command.args != ("-",) or command.given("file") or not isinstance(self, DockerClient):
+            # A build context on disk is not modelled: only a Dockerfile on stdin.
+            return not_simulated("docker build")
+        return build(self, self.stdin, command.value("tag"))
+
+    def _registry_listens(self, reference: str) -> bool:
+        """Return whether a ``localhost:PORT/...`` registry has a published port behind it."""
+        from netsim.docker.registry import registry_host
+
+        registry = registry_host(image_repository(reference))
+        if registry is None or not registry.startswith("localhost:"):
+            return registry is not None
+        port = registry.partition(":")[2]
+        return any(
+            str(mapping.host_port) == port
+            for container in self.daemon.containers
+            if container.running
+            for mapping in container.ports
+        )
+
+    def _cmd_pull(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.client import not_simulated
+
+        if len(command.args) != 1:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker pull",
+                    "exactly 1 argument",
+                    "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
+                    "Download an image from a registry",
+                ),
+            )
+        reference = command.args[0]
+        if self._registry_listens(reference):
+            return not_simulated("docker pull")
+        # The CLI says so when it adds the tag itself.
+        note = "Using default tag: latest\n" if image_repository(reference) == reference else ""
+        return _output(1, note, self.pull_error(reference) + "\n")
+
+    def _cmd_search(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.registry import hub_search_error
+
+        if len(command.args) != 1:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker search",
+                    "exactly 1 argument",
+                    "docker search [OPTIONS] TERM",
+                    "Search Docker Hub for images",
+                ),
+            )
+        upstream = self.daemon.upstream
+        if upstream is None:
+            raise DockerError("the daemon has no upstream to search")
+        error = hub_search_error(upstream, command.args[0], self.daemon.lookup_port())
+        return _output(1, "", daemon_error(error) + "\n")
+
+    def _cmd_push(self, command: DockerCommand) -> CommandOutput:
+        from netsim.docker.client import not_simulated
+        from netsim.docker.registry import registry_host
+
+        if len(command.args) != 1:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker push",
+                    "exactly 1 argument",
+                    "docker push [OPTIONS] NAME[:TAG]",
+                    "Upload an image to a registry",
+                ),
+            )
+        reference = command.args[0]
+        repository = image_repository(reference)
+        if registry_host(repository) is None or self.daemon.image_store.find(reference):
+            # Pushing what exists, or to Docker Hub, is not modelled.
+            return not_simulated("docker push")
+        return _output(
+            1,
+            f"The push refers to repository [{repository}]\n",
+            f"An image does not exist locally with the tag: {repository}\n",
+        )
+
+    # -- docker commit ------------------------------------------------------------
+    def _cmd_commit(self, command: DockerCommand) -> CommandOutput:
+        if not 1 <= len(command.args) <= 2:
+            return _output(
+                1,
+                "",
+                self.daemon.profile.missing_args_error(
+                    "docker commit",
+                    "at least 1 and at most 2 arguments",
+                    "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
+                    "Create a new image from a container's changes",
+                ),
+            )
+        reference = command.args[1] if len(command.args) > 1 else None
+        if reference is not None:
+            try:
+                check_reference(
+                    reference, names_repository=self.daemon.profile.names_bad_repository
+                )
+            except DockerError as error:
+                return _output(
+                    1,
+                    "",
+                    f'Error parsing reference: "{reference}" is not a valid repository/tag: '
+                    f"{error.message}\n",
+                )
+        try:
+            container = self.daemon.find_container(command.args[0])
+        except DockerError as error:
+            return _output(1, "", daemon_error(error.message) + "\n")
+        store = self.daemon.image_store
+        parent = store.container_images.get(container.id)
+        if parent is None:
+            parent = store.find(container.image_ref)
+        if parent is None:
+            return _output(1, "", daemon_error(f"No such image: {container.image_ref}") + "\n")
+        try:
+            changed = _apply_changes(
+                command.values("change"),
+                entrypoint=container.entrypoint,
+                cmd=container.cmd,
+                env=tuple(container.env),
+                exposed=parent.exposed,
+            )
+        except DockerError as error:
+            return _output(1, "", daemon_error(error.message) + "\n")
+        entrypoint, cmd, env, exposed, labels = changed
+        key = f"commit:{len(store.images)}:{container.id}"
+        spec = replace(
+            container.image,
+            name=key,
+            entrypoint=entrypoint,
+            command=cmd,
+        )
+        image = Image(
+            key=key,
+            spec=spec,
+            tags=[normalise_reference(reference)] if reference else [],
+            created=self.daemon.clock,
+            entrypoint=entrypoint,
+            cmd=cmd,
+            env=env,
+            exposed=exposed,
+            layer_size_bytes=0,
+            comment=command.value("message") or "",
+            # Both engines show the container's Cmd, without its entrypoint.
+            created_by=" ".join(container.cmd or ()),
+            author=command.value("author") or "",
+            parent=parent,
+            container_id=container.id,
+            labels=labels,
+        )
+        store.add(image)
+        return _output(0, f"sha256:{store.image_id(image)}\n")
+
+
+def _virtual_size(size_bytes: int) -> str:
+    # docker images' VirtualSize field keeps four significant digits ("1.982MB").
+    units = ("B", "kB", "MB", "GB", "TB", "PB")
+    size = float(size_bytes)
+    unit = 0
+    while size >= 1000 and unit < len(units) - 1:
+        size /= 1000
+        unit += 1
+    return f"{size:.4g}{units[unit]}"
+
+
+def _reference_matches(tag: str, pattern: str) -> bool:
+    """Return whether a tag matches a ``docker images REPO[:TAG]`` argument (globs allowed)."""
+    repository, tag_name = _split_tag(tag)
+    if image_repository(pattern) == pattern:
+        return fnmatch.fnmatchcase(repository, pattern)
+    pattern_repository, pattern_tag = _split_tag(pattern)
+    return fnmatch.fnmatchcase(repository, pattern_repository) and fnmatch.fnmatchcase(
+        tag_name, pattern_tag
+    )
+
+
+def _apply_changes(
+    changes: list[str],
+    *,
+    entrypoint: tuple[str, ...] | None,
+    cmd: tuple[str, ...] | None,
+    env: tuple[str, ...],
+    exposed: tuple[str, ...],
+) -> tuple[
+    tuple[str, ...] | None,
+    tuple[str, ...] | None,
+    tuple[str, ...],
+    tuple[str, ...],
+    dict[str, str],
+]:
+    """Apply ``commit --change`` Dockerfile instructions (CMD ENTRYPOINT ENV EXPOSE LABEL).
+
+    Raises:
+        DockerError: an instruction commit does not accept, worded as dockerd does.
+    """
+    labels: dict[str, str] = {}
+    env_list = list(env)
+    exposed_list = list(exposed)
+    for change in changes:
+        instruction, _, rest = change.strip().partition(" ")
+        word = instruction.upper()
+        rest = rest.strip()
+        if word in ("CMD", "ENTRYPOINT"):
+            if rest.startswith("["):
+                try:
+                    value = tuple(str(v) for v in json.loads(rest))
+                except (ValueError, TypeError):
+                    value = ("/bin/sh", "-c", rest)
+            else:
+                value = ("/bin/sh", "-c", rest)
+            if word == "CMD":
+                cmd = value
+            else:
+                entrypoint = value
+        elif word == "ENV":
+            key, sep, val = rest.partition("=")
+            if not sep:
+                key, _, val = rest.partition(" ")
+            env_list = [e for e in env_list if e.split("=", 1)[0] != key] + [f"{key}={val}"]
+        elif word == "EXPOSE":
+            for port in rest.split():
+                text = port if "/" in port else f"{port}/tcp"
+                if text not in exposed_list:
+                    exposed_list.append(text)
+        elif word == "LABEL":
+            for item in split_words(rest):
+                key, _, val = item.partition("=")
+                labels[key] = val
+        elif word in ("VOLUME", "USER", "WORKDIR", "ONBUILD", "STOPSIGNAL"):
+            # Accepted by dockerd's commit; netsim does not show these fields.
+            continue
+        else:
+            raise DockerError(f"{instruction} is not a valid change command", status=400)
+    return entrypoint, cmd, tuple(env_list), tuple(sorted(exposed_list)), labels

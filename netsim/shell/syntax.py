@@ -20,8 +20,9 @@ from netsim.errors import CommandError
 _OPERATORS = ("&&", "||", ">>", ";;", ";", "|", ">", "<", "&")
 _CONNECTORS = frozenset({"&&", "||", ";"})
 _REDIRECTIONS = frozenset({">", ">>", "<", "2>", "2>>", "2>&1"})
-# Bound on what one line may hold, so a hostile line cannot make the reader spin.
-MAX_LINE_CHARS = 100_000
+# Bound on what one line may hold (a scenario file holds at most 1 MiB, so only
+# text made at run time can reach it); reading is linear below it.
+MAX_LINE_CHARS = 4_000_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,11 @@ sim-diff [FILE...] [--engine V]
                             compare the simulator (netsim.session) with the recorded ground
                             truth and print the disagreements as known_differences.yaml
                             entries, for review (needs no root)
+fuzz --count N --seed S [--engine 20.10,28.5] [--steps K] [--minimise] [--save DIR]
+     [--keep DIR] [--recorded DIR]
+                            differential fuzzing: N generated scenarios (seeds S..S+N-1)
+                            replayed on the real engines and on netsim, compared step by
+                            step; prints a table of disagreement classes, exits 1 on any
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from typing import Any
 from netsim.docker.engines import engine_names
 from netsim.errors import NetsimError
 from netsim.session import load_scenario, replay
+from netsim.verify.differential import format_table
 from netsim.verify.engines import find_engine, setup_engines, unavailable_reason
+from netsim.verify.fuzzrun import FuzzOptions, run_fuzz
 from netsim.verify.normalise import compare_results, format_disagreements
 from netsim.verify.record import (
     SCENARIO_DIR,
@@ -161,6 +168,52 @@ def _cmd_sim_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine_list(text: str) -> tuple[str, ...]:
+    """Parse ``--engine 20.10,28.5``."""
+    engines = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [engine for engine in engines if engine not in ENGINES]
+    if unknown or not engines:
+        raise argparse.ArgumentTypeError(
+            f"unknown engine {', '.join(unknown) or repr(text)}: choose from {', '.join(ENGINES)}"
+        )
+    return engines
+
+
+def _cmd_fuzz(args: argparse.Namespace) -> int:
+    if args.count < 1 or args.steps < 1:
+        print("fuzz: --count and --steps must be at least 1", file=sys.stderr)
+        return 2
+    if args.recorded and args.minimise:
+        print("fuzz: --minimise needs the live engines, not --recorded", file=sys.stderr)
+        return 2
+    options = FuzzOptions(
+        count=args.count,
+        seed=args.seed,
+        engines=args.engine,
+        steps=args.steps,
+        minimise=args.minimise,
+        save=Path(args.save) if args.save else None,
+        keep=Path(args.keep) if args.keep else None,
+        recorded=Path(args.recorded) if args.recorded else None,
+    )
+    if not options.recorded:
+        for engine in options.engines:
+            reason = unavailable_reason(engine)
+            if reason:
+                print(f"fuzz: Docker {engine} cannot run here: {reason}", file=sys.stderr)
+                return 2
+    report = run_fuzz(options, _progress)
+    for engine in options.engines:
+        agreed, total = report.steps.get(engine, [0, 0])
+        print(
+            f"Docker {engine}: {report.scenarios.get(engine, 0)} scenarios, "
+            f"{report.disagreeing.get(engine, 0)} disagree; steps agree {agreed}/{total}"
+        )
+    if report.counts:
+        print(format_table(report.counts))
+    return 1 if report.counts else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the harness's argument parser."""
     parser = argparse.ArgumentParser(
@@ -203,6 +256,26 @@ def build_parser() -> argparse.ArgumentParser:
     sim_diff.add_argument("files", nargs="*")
     sim_diff.add_argument("--engine", action="append", choices=ENGINES)
     sim_diff.set_defaults(handler=_cmd_sim_diff)
+    fuzz = commands.add_parser("fuzz", help="differential fuzzing against the real engines")
+    fuzz.add_argument("--count", type=int, default=10, help="how many scenarios (default 10)")
+    fuzz.add_argument("--seed", type=int, default=0, help="the first seed (default 0)")
+    fuzz.add_argument(
+        "--engine", type=_engine_list, default=ENGINES, help="engines, comma-separated"
+    )
+    fuzz.add_argument("--steps", type=int, default=20, help="steps per scenario (default 20)")
+    fuzz.add_argument(
+        "--minimise", action="store_true", help="shrink each disagreeing scenario (with --save)"
+    )
+    fuzz.add_argument(
+        "--save", metavar="DIR", help="save disagreeing scenarios and their recordings in DIR"
+    )
+    fuzz.add_argument(
+        "--keep", metavar="DIR", help="keep every scenario with its real recordings in DIR"
+    )
+    fuzz.add_argument(
+        "--recorded", metavar="DIR", help="compare with a --keep run's recordings, no engines"
+    )
+    fuzz.set_defaults(handler=_cmd_fuzz)
     return parser
 
 

@@ -42,6 +42,7 @@ from netsim.verify.record import (
     load_recorded,
     provenance,
     recorded_path,
+    recording_root,
     write_result,
 )
 from netsim.verify.replay import replay_scenario
@@ -123,7 +124,7 @@ def _cmd_record(args: argparse.Namespace) -> int:
                         continue
                     print(f"{scenario.name} on {version}: unstable, recorded the first replay")
             result["recorded"] = provenance(file, find_engine(version))
-            path = write_result(result, recorded_path(scenario.name, version))
+            path = write_result(result, recorded_path(scenario.name, version, recording_root(file)))
             print(f"{scenario.name} on {version}: {took:.1f} s -> {path}")
     return status
 
@@ -146,7 +147,7 @@ def _cmd_sim_diff(args: argparse.Namespace) -> int:
     for version in args.engine or ENGINES:
         for file in files:
             scenario = load_scenario(str(file))
-            truth = load_recorded(scenario.name, version)
+            truth = load_recorded(scenario.name, version, recording_root(file))
             if truth is None:
                 print(f"# {scenario.name} on {version}: no recording")
                 continue

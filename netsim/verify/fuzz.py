@@ -154,7 +154,7 @@ class _Builder:
     def pick(self, items: list[_Container] | list[_Network]) -> _Container | _Network | None:
         if not items:
             return None
-        chosen: _Container | _Network = self.rng.choice(items)
+        chosen: _Container | _Network = self.rng.choice(list[_Container | _Network](items))
         return chosen
 
     def port(self) -> int:

@@ -34,6 +34,12 @@ from netsim.verify.replay import replay_scenario
 
 RealReplay = Callable[[Scenario, str], dict[str, Any]]
 Say = Callable[[str], None]
+Stamp = Callable[[Path, str], dict[str, str]]
+
+
+def engine_provenance(scenario_file: Path, engine: str) -> dict[str, str]:
+    """Return a recording's provenance on a real engine (record.provenance)."""
+    return provenance(scenario_file, find_engine(engine))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,19 +90,28 @@ def _kept(directory: Path) -> RealReplay:
 
 
 def _record(
-    scenario: Generated, engines: tuple[str, ...], directory: Path, real: RealReplay
+    scenario: Generated, engines: tuple[str, ...], directory: Path, real: RealReplay, stamp: Stamp
 ) -> None:
     """Save a scenario and each engine's real result in the found/ layout."""
     path = save_scenario(scenario, directory)
     loaded = load_scenario_text(scenario.text, str(path))
     for engine in engines:
         result = real(loaded, engine)
-        result["recorded"] = provenance(path, find_engine(engine))
+        result = dict(result, recorded=stamp(path, engine))
         write_result(result, recorded_path(scenario.name, engine, directory / "recorded"))
 
 
-def run_fuzz(options: FuzzOptions, say: Say, real: RealReplay | None = None) -> FuzzReport:
+def run_fuzz(
+    options: FuzzOptions,
+    say: Say,
+    real: RealReplay | None = None,
+    stamp: Stamp = engine_provenance,
+) -> FuzzReport:
     """Run the differential fuzzing ``options`` describe; return what it found.
+
+    ``real`` replays a scenario on a real engine (default: a live replay, or
+    the kept recordings with ``options.recorded``); ``stamp`` gives a saved
+    recording's provenance.
 
     Raises:
         VerifyError: an engine cannot run, or a kept run lacks a recording.
@@ -136,13 +151,13 @@ def run_fuzz(options: FuzzOptions, say: Say, real: RealReplay | None = None) -> 
         if options.keep and not options.recorded:
             path = save_scenario(generated, options.keep)
             for engine, truth in results.items():
-                kept = dict(truth, recorded=provenance(path, find_engine(engine)))
+                kept = dict(truth, recorded=stamp(path, engine))
                 write_result(kept, recorded_path(generated.name, engine, options.keep / "recorded"))
         if found and options.save:
             smallest = generated
             if options.minimise:
                 smallest = _minimise(generated, found, real, say)
-            _record(smallest, options.engines, options.save, real)
+            _record(smallest, options.engines, options.save, real, stamp)
             report.saved.append(options.save / f"{smallest.name}.yaml")
             say(f"  saved {options.save / smallest.name}.yaml ({len(smallest.steps)} steps)")
     return report

@@ -8,7 +8,7 @@ returns a non-zero exit code; nothing here raises for a refusal.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, ip_network
 from typing import Any
@@ -16,9 +16,16 @@ from typing import Any
 from netsim.docker.commandline import DockerCommand, UsageError, parse_docker
 from netsim.docker.daemon import ContainerRequest, Daemon
 from netsim.docker.engines.base import daemon_error
-from netsim.docker.model import Container
+from netsim.docker.model import Container, Network
 from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
 from netsim.errors import DockerError
+
+FLAG_ERRORS = (
+    "unknown flag",
+    "unknown shorthand flag",
+    "flag needs an argument",
+    "invalid argument",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +51,7 @@ class DockerClient:
     def run(self, argv: list[str]) -> CommandOutput:
         """Run ``docker ARGS...`` and return what the CLI prints."""
         try:
-            command = parse_docker(argv)
+            command = parse_docker(argv, self.daemon.profile.cli_lacks_flags)
         except UsageError as error:
             return self._usage_error(error)
         handler = getattr(self, "_cmd_" + command.path.replace(" ", "_"), None)
@@ -65,7 +72,9 @@ class DockerClient:
 
     def _usage_error(self, error: UsageError) -> CommandOutput:
         name = f"docker {error.command}".strip()
-        code = 125 if error.command in ("run", "create") else 1
+        # Cobra's flag errors are the CLI's status 125 in every command.
+        flag_error = error.message.startswith(FLAG_ERRORS)
+        code = 125 if error.command in ("run", "create") or flag_error else 1
         return CommandOutput(code, "", self.daemon.profile.usage_error(name, error.message))
 
     # -- containers -----------------------------------------------------------
@@ -79,7 +88,7 @@ class DockerClient:
             entrypoint=(entrypoint_text,) if entrypoint_text else None,
             env=tuple(command.values("env")),
             hostname=command.value("hostname"),
-            publish=tuple(command.values("publish")),
+            publish=tuple(standard_publish(spec) for spec in command.values("publish")),
             publish_all=command.flag("publish-all"),
             expose=tuple(command.values("expose")),
             links=tuple(command.values("link")),
@@ -121,7 +130,7 @@ class DockerClient:
                 )
         try:
             for spec in command.values("publish"):
-                parse_publish(spec)
+                parse_publish(standard_publish(spec))
         except DockerError as error:
             # The CLI parses -p itself and refuses before asking the daemon.
             return CommandOutput(125, "", profile.run_error(error.message, at_create=True))
@@ -434,6 +443,10 @@ class DockerClient:
         from netsim.docker.formatting import format_network_ls
 
         networks = sorted(self.daemon.networks, key=lambda n: n.name)
+        try:
+            networks = [n for n in networks if _network_matches(n, command.values("filter"))]
+        except ValueError as error:
+            return CommandOutput(1, "", daemon_error(str(error)) + "\n")
         if command.flag("quiet"):
             return CommandOutput(0, "".join(n.short_id + "\n" for n in networks))
         return CommandOutput(
@@ -509,7 +522,13 @@ class DockerClient:
         errors: list[str] = []
         for ref in command.args:
             try:
-                self.daemon.remove_network(self.daemon.find_network(ref))
+                network = self.daemon.find_network(ref)
+            except DockerError as error:
+                if not command.flag("force"):  # -f (28.5): a missing network is no failure
+                    errors.append(self.daemon.profile.network_lookup_error(ref, error.message))
+                continue
+            try:
+                self.daemon.remove_network(network)
             except DockerError as error:
                 errors.append(daemon_error(error.message))
                 continue
@@ -520,6 +539,72 @@ class DockerClient:
         return CommandOutput(
             1 if errors else 0, "".join(r + "\n" for r in out), "".join(e + "\n" for e in errors)
         )
+
+
+NETWORK_FILTERS = ("driver", "name", "id", "type", "label", "scope")
+BUILTIN_NETWORKS = ("bridge", "host", "none")
+
+
+def _network_matches(network: Network, filters: list[str]) -> bool:
+    """Return whether a network passes ``network ls --filter`` (values of one key are ORed).
+
+    Raises:
+        ValueError: a filter that is not KEY=VALUE or whose key ``network ls`` lacks.
+    """
+    wanted: dict[str, list[str]] = {}
+    for text in filters:
+        key, equals, value = text.partition("=")
+        if not equals:
+            raise ValueError(f"bad format of filter (expected name=value): {text}")
+        if key not in NETWORK_FILTERS:
+            raise ValueError(f"invalid filter '{key}'")
+        wanted.setdefault(key, []).append(value)
+    return all(
+        any(_network_filter(network, key, value) for value in values)
+        for key, values in wanted.items()
+    )
+
+
+def _network_filter(network: Network, key: str, value: str) -> bool:
+    """Return whether a network passes one ``KEY=VALUE`` filter of ``network ls``."""
+    if key == "driver":
+        return network.driver == value
+    if key == "name":
+        return value in network.name
+    if key == "id":
+        return network.id.startswith(value)
+    if key == "type":
+        return ("builtin" if network.name in BUILTIN_NETWORKS else "custom") == value
+    if key == "scope":
+        return value == "local"
+    return _label_matches(network.labels, value)
+
+
+def _label_matches(labels: Mapping[str, str], text: str) -> bool:
+    key, equals, value = text.partition("=")
+    return key in labels and (not equals or labels[key] == value)
+
+
+def standard_publish(spec: str) -> str:
+    """Return a ``-p`` value in the short notation, as the CLI rewrites the long syntax.
+
+    ``published=8081,target=80[,protocol=udp]`` → ``8081:80/udp`` (``mode=`` and
+    unknown keys are ignored; the protocol defaults to tcp).
+
+    Raises:
+        DockerError: a field of the long syntax is not ``name=value``.
+    """
+    if "=" not in spec:
+        return spec
+    fields = {"protocol": "tcp"}
+    for field in spec.split(","):
+        name, equals, value = field.partition("=")
+        if not equals:
+            raise DockerError(
+                f"invalid publish opts format (should be name=value but got '{field}')"
+            )
+        fields[name] = value
+    return f"{fields.get('published', '')}:{fields.get('target', '')}/{fields['protocol']}"
 
 
 def _key_value(text: str) -> tuple[str, str]:

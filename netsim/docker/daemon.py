@@ -8,6 +8,7 @@ pairs, addresses, routes, sysctls and iptables rules. Refusals raise
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 from dataclasses import dataclass, field
@@ -342,6 +343,14 @@ class Daemon:
                     "with user configured subnets",
                     status=400,
                 )
+            if network is not None and network.subnet is not None:
+                if request.ipv4_address not in network.subnet:
+                    raise DockerError(
+                        self.profile.address_outside_subnets_error(
+                            request.ipv4_address, network_name
+                        ),
+                        status=400,
+                    )
         if mode == "host" and request.links:
             raise DockerError(
                 "conflicting options: host type networking can't be used with "
@@ -529,6 +538,10 @@ class Daemon:
             raise DockerError(
                 "user specified IP address is supported only when connecting to "
                 "networks with user configured subnets"
+            )
+        if requested is not None and requested not in network.subnet:
+            raise DockerError(
+                self.profile.address_outside_subnets_error(requested, network.name), status=400
             )
         try:
             address = network.pool.allocate(requested)
@@ -798,7 +811,11 @@ class Daemon:
         return list(merged.values())
 
     def _update_parents(self, child: Container) -> None:
-        """Rewrite links' addresses in running parents when a child starts (20.10 and 28)."""
+        """Rewrite links' addresses in running parents when a child starts (20.10 and 28).
+
+        Both the parents' /etc/hosts and the link variables ``docker exec env``
+        shows follow the child's new address.
+        """
         endpoint = child.endpoints.get("bridge")
         if endpoint is None:
             return
@@ -813,6 +830,8 @@ class Daemon:
                         else (ip, names)
                         for ip, names in parent.hosts_entries
                     ]
+                    with contextlib.suppress(DockerError):  # another link's child is gone
+                        parent.link_env = self._link_env(parent)
 
     def stop_container(
         self, container: Container, *, exit_code: int = 0, restarting: bool = False

@@ -163,14 +163,60 @@ _PS_HEADERS = (
 def format_ps(containers: list[Container], daemon: Daemon, template: str | None) -> str:
     """Return ``docker ps``'s output for the containers (newest first)."""
     rows = [_ps_fields(c, daemon) for c in containers]
-    if template and not template.startswith("table"):
-        from netsim.gotemplate import render_template  # only for --format
+    return format_listing(rows, template, PS_HEADERS, [key for key, _ in _PS_HEADERS])
 
-        return "".join(render_template(template, row) + "\n" for row in rows)
-    table = [[header for _, header in _PS_HEADERS]]
-    for row in rows:
-        table.append([row[key] for key, _ in _PS_HEADERS])
-    return tabwrite(table)
+
+# The header of each field in a `table` format, as the docker CLI names them.
+PS_HEADERS = dict(_PS_HEADERS) | {
+    "CreatedAt": "CREATED AT",
+    "State": "STATE",
+    "Networks": "NETWORKS",
+    "Size": "SIZE",
+    "Labels": "LABELS",
+    "Mounts": "MOUNTS",
+}
+NETWORK_HEADERS = {
+    "ID": "NETWORK ID",
+    "Name": "NAME",
+    "Driver": "DRIVER",
+    "Scope": "SCOPE",
+    "IPv6": "IPV6",
+    "Internal": "INTERNAL",
+    "CreatedAt": "CREATED AT",
+    "Labels": "LABELS",
+}
+
+
+def format_listing(
+    rows: list[dict[str, str]],
+    template: str | None,
+    headers: dict[str, str],
+    default: list[str],
+) -> str:
+    """Return a listing (``ps``, ``network ls``) as the docker CLI's formatter prints it.
+
+    Without ``--format`` (or with a bare ``table``) the default columns; with
+    ``table TEMPLATE`` a header row (each field's header) and a row per item,
+    laid out by tabwriter; otherwise one rendered line per item. As the CLI
+    does, the template is trimmed of spaces and its ``\\t`` and ``\\n`` become a
+    tab and a newline.
+    """
+    text = template or "table"
+    table = text.startswith("table")
+    if table:
+        text = text[len("table") :]
+    text = text.strip(" ").replace("\\t", "\t").replace("\\n", "\n")
+    if table and not text:
+        grid = [[headers[key] for key in default]]
+        grid += [[row[key] for key in default] for row in rows]
+        return tabwrite(grid)
+    from netsim.gotemplate import render_template  # only for --format
+
+    if not table:
+        return "".join(render_template(text, row) + "\n" for row in rows)
+    header = {key: headers.get(key, key.upper()) for key in (rows[0] if rows else headers)}
+    lines = [render_template(text, header)] + [render_template(text, row) for row in rows]
+    return tabwrite([line.split("\t") for line in "\n".join(lines).split("\n")])
 
 
 def format_network_ls(networks: list[Network], template: str | None, no_trunc: bool) -> str:
@@ -187,10 +233,4 @@ def format_network_ls(networks: list[Network], template: str | None, no_trunc: b
                 "Internal": str(network.internal).lower(),
             }
         )
-    if template and not template.startswith("table"):
-        from netsim.gotemplate import render_template  # only for --format
-
-        return "".join(render_template(template, row) + "\n" for row in rows)
-    table = [["NETWORK ID", "NAME", "DRIVER", "SCOPE"]]
-    table += [[r["ID"], r["Name"], r["Driver"], r["Scope"]] for r in rows]
-    return tabwrite(table)
+    return format_listing(rows, template, NETWORK_HEADERS, ["ID", "Name", "Driver", "Scope"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface
 
@@ -141,6 +142,8 @@ class EngineProfile:
     """A port clash names the IPv4 or the IPv6 binding, whichever the daemon tried first (28.5)."""
     network_rm_reports_exit_status: bool
     """``docker network rm`` ends a failure with its own ``exit status 1`` line (28.5)."""
+    cli_lacks_flags: Mapping[str, frozenset[str]]
+    """Flags this CLI does not have, by command (20.10's ``network rm`` has no ``--force``)."""
 
     # -- iptables recipes --------------------------------------------------
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:
@@ -254,6 +257,14 @@ class EngineProfile:
 
     def requested_address_error(self, pool_message: str) -> str:
         """Return the daemon's error when the pool refuses a requested ``--ip``."""
+        raise NotImplementedError
+
+    def address_outside_subnets_error(self, address: IPv4Address, network: str) -> str:
+        """Return the daemon's error for an ``--ip`` in none of the network's subnets.
+
+        28.5 refuses it when the container is created (``refuses_ip_without_user_subnet_at_create``
+        engines check the endpoint settings then); 20.10 when it joins the network.
+        """
         raise NotImplementedError
 
     def join_missing_error(self, reference: str) -> str:

@@ -443,10 +443,21 @@ class DockerClient:
         from netsim.docker.formatting import format_network_ls
 
         networks = sorted(self.daemon.networks, key=lambda n: n.name)
-        try:
-            networks = [n for n in networks if _network_matches(n, command.values("filter"))]
-        except ValueError as error:
-            return CommandOutput(1, "", daemon_error(str(error)) + "\n")
+        filters = command.values("filter")
+        for text in filters:
+            key, equals, _ = text.partition("=")
+            if not equals:
+                return self._usage_error(
+                    UsageError(
+                        f'invalid argument "{text}" for "-f, --filter" flag: '
+                        "bad format of filter (expected name=value)",
+                        "network ls",
+                    )
+                )
+            if key not in NETWORK_FILTERS:
+                message = self.daemon.profile.invalid_filter_error(key)
+                return CommandOutput(1, "", daemon_error(message) + "\n")
+        networks = [n for n in networks if _network_matches(n, filters)]
         if command.flag("quiet"):
             return CommandOutput(0, "".join(n.short_id + "\n" for n in networks))
         return CommandOutput(
@@ -546,18 +557,13 @@ BUILTIN_NETWORKS = ("bridge", "host", "none")
 
 
 def _network_matches(network: Network, filters: list[str]) -> bool:
-    """Return whether a network passes ``network ls --filter`` (values of one key are ORed).
+    """Return whether a network passes ``network ls --filter`` KEY=VALUEs (checked already).
 
-    Raises:
-        ValueError: a filter that is not KEY=VALUE or whose key ``network ls`` lacks.
+    Values of one key are ORed, keys ANDed.
     """
     wanted: dict[str, list[str]] = {}
     for text in filters:
-        key, equals, value = text.partition("=")
-        if not equals:
-            raise ValueError(f"bad format of filter (expected name=value): {text}")
-        if key not in NETWORK_FILTERS:
-            raise ValueError(f"invalid filter '{key}'")
+        key, _, value = text.partition("=")
         wanted.setdefault(key, []).append(value)
     return all(
         any(_network_filter(network, key, value) for value in values)

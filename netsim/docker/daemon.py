@@ -541,7 +541,7 @@ class Daemon:
             )
         if requested is not None and requested not in network.subnet:
             raise DockerError(
-                self.profile.address_outside_subnets_error(requested, network.name), status=400
+                self.profile.address_outside_subnets_error(requested, None), status=400
             )
         try:
             address = network.pool.allocate(requested)

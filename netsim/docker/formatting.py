@@ -68,11 +68,7 @@ class _Port:
 def displayable_ports(container: Container, profile: EngineProfile) -> str:
     """Return the PORTS column for a container, host addresses written as the CLI does."""
     ports: list[_Port] = []
-    if (
-        container.running
-        and container.network_mode not in ("host", "none")
-        and not container.network_mode.startswith("container:")
-    ):
+    if container.shows_ports:
         published = {(m.container_port, m.proto) for m in container.ports}
         for number, proto in container.exposed:
             if (number, proto) not in published:

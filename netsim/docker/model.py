@@ -130,6 +130,19 @@ class Container:
         return self.id[:12]
 
     @property
+    def shows_ports(self) -> bool:
+        """Return whether the container reports its ports (NetworkSettings.Ports, ps PORTS).
+
+        Docker lists exposed and published ports from the endpoint that gives
+        the container external connectivity; a container running only on
+        ``--internal`` networks (or host, none, container:) has none to show.
+        """
+        return self.running and any(
+            endpoint.network.is_bridge and not endpoint.network.internal
+            for endpoint in self.endpoints.values()
+        )
+
+    @property
     def running(self) -> bool:
         """Return whether the container runs."""
         return self.state == "running"

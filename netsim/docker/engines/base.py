@@ -259,12 +259,16 @@ class EngineProfile:
         """Return the daemon's error when the pool refuses a requested ``--ip``."""
         raise NotImplementedError
 
-    def address_outside_subnets_error(self, address: IPv4Address, network: str) -> str:
+    def address_outside_subnets_error(self, address: IPv4Address, network: str | None) -> str:
         """Return the daemon's error for an ``--ip`` in none of the network's subnets.
 
-        28.5 refuses it when the container is created (``refuses_ip_without_user_subnet_at_create``
-        engines check the endpoint settings then); 20.10 when it joins the network.
+        28.5 refuses it when the container is created (naming ``network``) or
+        connected (``network`` None); 20.10 when the endpoint joins.
         """
+        raise NotImplementedError
+
+    def invalid_filter_error(self, key: str) -> str:
+        """Return the daemon's refusal of a ``--filter`` key a listing lacks."""
         raise NotImplementedError
 
     def join_missing_error(self, reference: str) -> str:

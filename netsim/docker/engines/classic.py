@@ -292,9 +292,13 @@ class ClassicProfile(EngineProfile):
         """Pass the endpoint failure on as it is."""
         return text
 
-    def address_outside_subnets_error(self, address: IPv4Address, network: str) -> str:
+    def address_outside_subnets_error(self, address: IPv4Address, network: str | None) -> str:
         """Return 20.10's ``Invalid address``, raised as the endpoint joins."""
         return f"Invalid address {address}: It does not belong to any of this network's subnets"
+
+    def invalid_filter_error(self, key: str) -> str:
+        """Return 20.10's capitalised ``Invalid filter``."""
+        return f"Invalid filter '{key}'"
 
     def requested_address_error(self, pool_message: str) -> str:
         """Pass IPAM's own message on (``Requested address is out of range``)."""

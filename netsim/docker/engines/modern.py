@@ -343,12 +343,17 @@ class ModernProfile(EngineProfile):
         """Prefix endpoint failures as 28.0.1+ does."""
         return f"failed to set up container networking: {text}"
 
-    def address_outside_subnets_error(self, address: IPv4Address, network: str) -> str:
-        """Return 28's endpoint-settings refusal (at create, and at connect)."""
+    def address_outside_subnets_error(self, address: IPv4Address, network: str | None) -> str:
+        """Return 28's endpoint-settings refusal (``invalid config for network N`` at create)."""
+        prefix = f"invalid config for network {network}: " if network else ""
         return (
-            f"invalid config for network {network}: invalid endpoint settings:\n"
+            f"{prefix}invalid endpoint settings:\n"
             f"no configured subnet or ip-range contain the IP address {address}"
         )
+
+    def invalid_filter_error(self, key: str) -> str:
+        """Return 28's lower-case ``invalid filter``."""
+        return f"invalid filter '{key}'"
 
     def requested_address_error(self, pool_message: str) -> str:
         """Reword IPAM's out-of-range refusal in lower case; pass other refusals on."""

@@ -1021,11 +1021,13 @@ class Daemon:
             aliases=aliases, ipv4_address=ipv4_address, connected=True
         )
         if container.running:
+            before = self._gateway_endpoint(container)
             try:
                 self._join(container, network)
             except DockerError:
                 del container.networks[network.name]
                 raise
+            self._move_gateway(container, before)
             if network.user_defined and container.dns_ports is None:
                 self._setup_embedded_dns(container)
             endpoint = container.endpoints[network.name]
@@ -1055,33 +1057,61 @@ class Daemon:
         container.network_ids.pop(network.name, None)
         endpoint = container.endpoints.get(network.name)
         if endpoint is not None:
-            move_ports = bool(container.ports) and network.name == self._gateway_network(container)
-            if move_ports:
-                # Leaving the network that carries the published ports revokes them ...
-                self._remove_rules(self._installed.pop(container.id + "/ports", []))
-                for mapping in container.ports:
-                    self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
-                container.ports = []
-            had_route = endpoint.ifname == "eth0" or network.name == self._gateway_network(
-                container
-            )
+            before = self._gateway_endpoint(container)
+            if before is endpoint:
+                # Leaving the network that carries the published ports revokes them.
+                self._revoke_ports(container)
             self._leave(container, endpoint)
-            remaining = [e for e in container.endpoints.values() if not e.network.internal]
-            if had_route and remaining and remaining[0].network.gateway is not None:
-                # The default route moves to the next network's gateway.
-                self.plumbing.set_default_route(
-                    container.id, remaining[0].network.gateway, remaining[0].ifname
-                )
-            if move_ports and remaining:
-                # ... and they are programmed again on the new gateway endpoint.
-                self._publish(container, remaining[0].network)
+            self._move_gateway(container, None if before is endpoint else before)
             container.hosts_entries = [
                 entry for entry in container.hosts_entries if entry[0] != str(endpoint.address.ip)
             ]
 
-    def _gateway_network(self, container: Container) -> str | None:
-        """Return the network whose endpoint carries the default route and published ports."""
-        return next(iter(container.endpoints), None)
+    def _gateway_endpoint(self, container: Container) -> Endpoint | None:
+        """Return the endpoint that carries the default route and the published ports.
+
+        Both engines order a sandbox's endpoints (libnetwork's ``Less``):
+        endpoints on internal networks last, then by network name; the first
+        with a gateway is the gateway endpoint. An internal network gives none
+        on 28.5 (no default route there), but does on 20.10.
+        """
+        candidates = [
+            e
+            for e in container.endpoints.values()
+            if e.network.is_bridge
+            and e.network.gateway is not None
+            and (self.profile.internal_keeps_default_route or not e.network.internal)
+        ]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda e: (e.network.internal, e.network.name))
+
+    def _revoke_ports(self, container: Container) -> None:
+        """Remove a container's port mappings: rules and host ports."""
+        self._remove_rules(self._installed.pop(container.id + "/ports", []))
+        for mapping in container.ports:
+            self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
+        container.ports = []
+
+    def _move_gateway(self, container: Container, before: Endpoint | None) -> None:
+        """After a connect or disconnect, move the default route and ports if the gateway moved.
+
+        ``before`` is the gateway endpoint before the change (None when it was
+        the one that left). The default route is replaced by the new gateway
+        endpoint's, and the published ports are programmed on it (libnetwork's
+        external connectivity follows the gateway endpoint).
+        """
+        after = self._gateway_endpoint(container)
+        if after is before:
+            return
+        if before is not None:
+            self._revoke_ports(container)
+        if after is None:
+            return
+        assert after.network.gateway is not None
+        self.plumbing.set_default_route(container.id, after.network.gateway, after.ifname)
+        if (container.publish or container.publish_all) and not after.network.internal:
+            self._publish(container, after.network)
 
 
 def _owner_of(networks: list[Network], bridge_name: str) -> str:

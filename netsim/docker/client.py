@@ -392,6 +392,11 @@ class DockerClient:
             return CommandOutput(
                 1, "", daemon_error(self.daemon.profile.exec_not_running_error(container)) + "\n"
             )
+        try:
+            for link in container.links:
+                self.daemon.check_link_running(container, link.child_name, link.alias)
+        except DockerError as error:
+            return CommandOutput(1, "", daemon_error(error.message) + "\n")
         return self.execute_in(container, list(command.args[1:]), command.values("env"))
 
     # -- networks --------------------------------------------------------------

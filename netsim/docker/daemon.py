@@ -463,11 +463,7 @@ class Daemon:
                 raise DockerError(self.profile.join_not_running_error(reference, found))
         for link in container.links:
             child = self.find_container(link.child_name)
-            if not child.running:
-                raise DockerError(
-                    f"Cannot link to a non running container: /{child.name} AS "
-                    f"/{container.name}/{link.alias}"
-                )
+            self.check_link_running(container, link.child_name, link.alias)
             if "bridge" not in child.endpoints:
                 raise DockerError(
                     f"Cannot link to /{child.name}, as it does not belong to the default network"
@@ -526,6 +522,22 @@ class Daemon:
         container.finished_time = ""
         container.link_env = self._link_env(container)
         self._update_parents(container)
+
+    def check_link_running(self, container: Container, child_name: str, alias: str) -> None:
+        """Refuse a link whose target exists but does not run.
+
+        Both engines check this when the parent starts, and again on every
+        ``docker exec`` in the parent (the exec's environment holds the links).
+
+        Raises:
+            DockerError: ``Cannot link to a non running container``.
+        """
+        child = self._container_or_none(child_name)
+        if child is not None and not child.running:
+            raise DockerError(
+                f"Cannot link to a non running container: /{child.name} AS "
+                f"/{container.name}/{alias}"
+            )
 
     def _join(self, container: Container, network: Network) -> None:
         """Create the endpoint: address, MAC, veth into the container, rules."""

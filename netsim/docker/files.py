@@ -20,7 +20,16 @@ _GENERATED = (
 
 
 def container_hosts(daemon: Daemon, container: Container) -> str:
-    """Return the container's /etc/hosts."""
+    """Return the container's /etc/hosts.
+
+    A container in another's namespace (``--network container:X``) shares X's
+    hosts file, with what X's own connects later add to it.
+    """
+    mode = container.network_mode
+    if mode.startswith("container:"):
+        target = next((c for c in daemon.containers if c.id == mode.split(":", 1)[1]), None)
+        if target is not None and target is not container:
+            return container_hosts(daemon, target)
     entries = "".join(f"{ip}\t{names}\n" for ip, names in container.hosts_entries)
     return daemon.profile.hosts_head + entries
 

@@ -174,8 +174,12 @@ def run_fuzz(
 def _minimise(
     generated: Generated, found: list[Difference], real: RealReplay, say: Say
 ) -> Generated:
-    """Shrink a disagreeing scenario while any engine keeps one of its disagreement classes."""
-    targets = {difference.engine: difference.classes for difference in found}
+    """Shrink a disagreeing scenario while it keeps one of its disagreement classes.
+
+    The oracle asks the first engine that disagreed only (a replay costs
+    seconds); the smallest scenario is then recorded on every engine.
+    """
+    targets = {found[0].engine: found[0].classes}
 
     def still_disagrees(candidate: Generated) -> bool:
         scenario = load_scenario_text(candidate.text, f"<{candidate.name}>")
@@ -187,7 +191,7 @@ def _minimise(
                 return True
         return False
 
-    last = max(d.first_disagreement or 0 for d in found)
+    last = found[0].first_disagreement or 0
     start = generated
     shorter = truncate_after(generated, last)
     if len(shorter.steps) < len(generated.steps) and still_disagrees(shorter):

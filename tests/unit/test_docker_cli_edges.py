@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shlex
 from ipaddress import IPv4Address
 
 import pytest
 
+from netsim.docker.client import CommandOutput
 from netsim.docker.commandline import UsageError, parse_docker
 from netsim.errors import DockerError
 from netsim.session import load_scenario_text, open_world
+from netsim.world import World
 
 WORLD = """\
 name: edges
@@ -17,13 +20,11 @@ steps:
 """
 
 
-def _world(engine: str):  # type: ignore[no-untyped-def]
+def _world(engine: str) -> World:
     return open_world(load_scenario_text(WORLD), engine=engine)
 
 
-def _docker(world, line: str):  # type: ignore[no-untyped-def]
-    import shlex
-
+def _docker(world: World, line: str) -> CommandOutput:
     return world.client.run(shlex.split(line))
 
 

@@ -687,7 +687,9 @@ class Daemon:
                     for host_ip in host_ips:
                         mapping = PortMapping(request.container_port, request.proto, host_ip, port)
                         mappings.append(mapping)
-                        if self.plumbing.host_port_in_use(request.proto, port):
+                        if self.plumbing.host_port_in_use(request.proto, port) or (
+                            self._proxy_holds(container, mapping)
+                        ):
                             # The allocator does not know the host's own sockets;
                             # the bind of the host port is what fails.
                             raise DockerError(
@@ -712,6 +714,29 @@ class Daemon:
             ) from None
         container.ports = mappings
         self._installed[container.id + "/ports"] = rules
+
+    def _proxy_holds(self, container: Container, mapping: PortMapping) -> bool:
+        """Return whether another container's docker-proxy already listens where this binds.
+
+        The port allocator keeps each host address apart (20.10), but the
+        proxies' sockets clash: one on 0.0.0.0:P holds P on every IPv4
+        address of the host, so a proxy for 127.0.0.1:P cannot bind.
+        """
+        if not self.options.userland_proxy:
+            return False
+        for other in self.containers:
+            if other is container or not other.running:
+                continue
+            for held in other.ports:
+                if (held.proto, held.host_port) != (mapping.proto, mapping.host_port):
+                    continue
+                if held.host_ip.version != mapping.host_ip.version:
+                    continue
+                if held.host_ip == mapping.host_ip:
+                    continue  # the allocator refuses that one itself
+                if held.host_ip.is_unspecified or mapping.host_ip.is_unspecified:
+                    return True
+        return False
 
     def _binding_families(self, request: PortRequest) -> list[list[HostIp]]:
         """Return the host-address groups one request binds (0.0.0.0 and :: for no address)."""

@@ -89,9 +89,11 @@ class Generated:
     steps: tuple[GeneratedStep, ...]
     comment: str = ""
 
-    def with_steps(self, steps: tuple[GeneratedStep, ...], name: str | None = None) -> Generated:
-        """Return the same scenario with other steps (and optionally another name)."""
-        return Generated(name or self.name, self.daemon, steps, self.comment)
+    def with_steps(self, steps: tuple[GeneratedStep, ...], comment: str | None = None) -> Generated:
+        """Return the same scenario with other steps (and optionally another comment)."""
+        return Generated(
+            self.name, self.daemon, steps, self.comment if comment is None else comment
+        )
 
     @property
     def text(self) -> str:

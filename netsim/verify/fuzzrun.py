@@ -197,4 +197,6 @@ def _minimise(
     if len(shorter.steps) < len(generated.steps) and still_disagrees(shorter):
         start = shorter
     say(f"  minimising {generated.name} from {len(start.steps)} steps")
-    return minimise(start, still_disagrees, progress=say)
+    smallest = minimise(start, still_disagrees, progress=say)
+    comment = f"{generated.comment}; minimised to {len(smallest.steps)} steps"
+    return smallest.with_steps(smallest.steps, comment)

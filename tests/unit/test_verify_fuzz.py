@@ -168,6 +168,8 @@ def test_fuzz_classifies_minimises_and_saves_a_disagreement(tmp_path: Path) -> N
         ("docker ps", "stdout"),
         ("docker ps -a", "stdout"),
     }
+    saved_text = (tmp_path / f"fuzz-{seed}.yaml").read_text()
+    assert saved_text.splitlines()[0].endswith("; minimised to 1 steps")
     saved = load_scenario(str(tmp_path / f"fuzz-{seed}.yaml"))
     assert [str(getattr(s, "command", "")) for s in saved.steps] in (
         ["docker ps"],

@@ -417,6 +417,7 @@ class Daemon:
             image_ref=request.image,
             image=image,
             created=self.now(),
+            created_at=self.clock,
             path=process[0] if process else "",
             args=tuple(process[1:]),
             entrypoint=entrypoint,

@@ -142,7 +142,8 @@ def _ps_fields(container: Container, daemon: Daemon) -> dict[str, str]:
 
 
 def _created_seconds(container: Container) -> float:
-    return container.started_at if container.started_at else 0.0
+    """Return when the container was created (a Created one ages too)."""
+    return container.created_at
 
 
 _PS_HEADERS = (

@@ -119,6 +119,7 @@ class Container:
     interfaces_made: int = 0  # 20.10 numbers a sandbox's ethN by this counter
     dns_ports: tuple[int, int] | None = None  # (tcp, udp) of the embedded DNS in the sandbox
     hosts_entries: list[tuple[str, str]] = field(default_factory=list)
+    created_at: float = 0.0  # the daemon's clock at create: what ps's CREATED counts from
     started_at: float = 0.0
     finished_at: float = 0.0
     started_time: str = ""

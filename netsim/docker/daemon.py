@@ -39,6 +39,7 @@ from netsim.scenario.spec import DaemonSpec, ImageSpec
 
 DEFAULT_BIP = IPv4Interface("172.17.0.1/16")
 _NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+MAX_ALLOCATE_PORT_ATTEMPTS = 10  # libnetwork's bridge driver, for a port it picks
 EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z: simulated time starts here
 
 
@@ -682,9 +683,7 @@ class Daemon:
         try:
             for request in requests:
                 for host_ips in self._binding_families(request):
-                    port = self.ports.request(
-                        host_ips, request.proto, request.host_port_start, request.host_port_end
-                    )
+                    port = self._request_port(container, request, host_ips)
                     for host_ip in host_ips:
                         mapping = PortMapping(request.container_port, request.proto, host_ip, port)
                         mappings.append(mapping)
@@ -715,6 +714,31 @@ class Daemon:
             ) from None
         container.ports = mappings
         self._installed[container.id + "/ports"] = rules
+
+    def _request_port(
+        self, container: Container, request: PortRequest, host_ips: list[HostIp]
+    ) -> int:
+        """Allocate a host port; an ephemeral one whose proxy could not bind is tried again.
+
+        The bridge driver retries a port it chose itself up to 10 times
+        (``maxAllocatePortAttempts``); the allocator moves on each time.
+        """
+        for _ in range(MAX_ALLOCATE_PORT_ATTEMPTS - 1):
+            port = self.ports.request(
+                host_ips, request.proto, request.host_port_start, request.host_port_end
+            )
+            if request.host_port_start is not None or not any(
+                self._proxy_holds(
+                    container, PortMapping(request.container_port, request.proto, ip, port)
+                )
+                for ip in host_ips
+            ):
+                return port
+            for ip in host_ips:
+                self.ports.release(ip, request.proto, port)
+        return self.ports.request(
+            host_ips, request.proto, request.host_port_start, request.host_port_end
+        )
 
     def _proxy_holds(self, container: Container, mapping: PortMapping) -> bool:
         """Return whether another container's docker-proxy already listens where this binds.

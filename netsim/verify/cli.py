@@ -184,8 +184,8 @@ def _cmd_fuzz(args: argparse.Namespace) -> int:
     if args.count < 1 or args.steps < 1:
         print("fuzz: --count and --steps must be at least 1", file=sys.stderr)
         return 2
-    if args.recorded and args.minimise:
-        print("fuzz: --minimise needs the live engines, not --recorded", file=sys.stderr)
+    if args.recorded and (args.minimise or args.save):
+        print("fuzz: --minimise and --save need the live engines, not --recorded", file=sys.stderr)
         return 2
     options = FuzzOptions(
         count=args.count,

@@ -43,7 +43,9 @@ INSPECT_TEMPLATES = (
 )
 NETWORK_TEMPLATES = (
     "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}} {{.IPRange}}{{end}} {{.Internal}}",
-    "{{range $k, $v := .Containers}}{{$v.Name}} {{$v.IPv4Address}} {{end}}",
+    # Not `range .Containers`: Go ranges over that map in the order of the
+    # (random) container IDs, so two replays list the containers differently.
+    "{{len .Containers}} {{.Name}} {{.Internal}} {{.EnableIPv6}}",
     "{{.Driver}} {{.Scope}} {{json .Options}}",
 )
 TABLE_LISTINGS = (

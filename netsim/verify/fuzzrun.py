@@ -127,7 +127,13 @@ def run_fuzz(
     for number in range(options.count):
         seed = options.seed + number
         generated = generate(seed, options.steps)
-        scenario = load_scenario_text(generated.text, f"<seed {seed}>")
+        text = generated.text
+        kept_file = options.recorded / f"{generated.name}.yaml" if options.recorded else None
+        if kept_file is not None and kept_file.exists() and kept_file.read_text() != text:
+            # What was replayed is what counts; the generator has changed since.
+            say(f"  {kept_file}: the kept scenario differs from seed {seed}'s; using it")
+            text = kept_file.read_text()
+        scenario = load_scenario_text(text, f"<seed {seed}>")
         found: list[Difference] = []
         results: dict[str, dict[str, Any]] = {}
         for engine in options.engines:

@@ -199,6 +199,11 @@ def test_kept_runs_are_rechecked_without_engines(tmp_path: Path) -> None:
     assert kept["scenario"] == "fuzz-5"
     again = FuzzOptions(count=1, seed=5, engines=("20.10",), steps=10, recorded=tmp_path)
     assert run_fuzz(again, lambda _: None).counts == {}
+    kept_file = tmp_path / "fuzz-5.yaml"
+    kept_file.write_text(kept_file.read_text() + "# replayed before the grammar changed\n")
+    notes: list[str] = []
+    assert run_fuzz(again, notes.append).counts == {}
+    assert "the kept scenario differs from seed 5's; using it" in notes[0]
     missing = FuzzOptions(count=1, seed=6, engines=("20.10",), steps=10, recorded=tmp_path)
     lines: list[str] = []
     assert run_fuzz(missing, lines.append).scenarios == {}
@@ -214,3 +219,23 @@ def test_disagreements_name_the_field() -> None:
     difference = disagreements(truth, simulated, "28.5")
     assert difference.first_disagreement == command["index"]
     assert {field for _, field in difference.classes} == {"exit_code"}
+
+
+def test_the_fuzz_command_refuses_what_needs_live_engines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from netsim.verify.cli import main
+
+    code = main(["fuzz", "--count", "1", "--recorded", str(tmp_path), "--minimise"])
+    assert code == 2
+    assert "need the live engines, not --recorded" in capsys.readouterr().err
+    assert main(["fuzz", "--count", "0"]) == 2
+    assert "--count and --steps must be at least 1" in capsys.readouterr().err
+
+
+def test_the_fuzz_command_refuses_an_unknown_engine(capsys: pytest.CaptureFixture[str]) -> None:
+    from netsim.verify.cli import main
+
+    with pytest.raises(SystemExit, match="2"):
+        main(["fuzz", "--engine", "19.03"])
+    assert "unknown engine 19.03: choose from 20.10, 28.5" in capsys.readouterr().err

@@ -7,6 +7,7 @@ run FILE --engine V [--json OUT] [--twice]
                             again and checks the two agree after normalisation
 record (--all | FILE...) [--engine V] [--check-twice]
                             replay and write tests/conformance/recorded/<engine>/<name>.json
+                            (a file outside scenarios/, such as found/, records beside it)
 compare A.json B.json       compare two results step by step after normalisation
 sim-diff [FILE...] [--engine V]
                             compare the simulator (netsim.session) with the recorded ground
@@ -38,6 +39,7 @@ from netsim.verify.engines import find_engine, setup_engines, unavailable_reason
 from netsim.verify.fuzzrun import FuzzOptions, run_fuzz
 from netsim.verify.normalise import compare_results, format_disagreements
 from netsim.verify.record import (
+    FOUND_DIR,
     SCENARIO_DIR,
     load_recorded,
     provenance,
@@ -104,7 +106,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_record(args: argparse.Namespace) -> int:
-    files = sorted(SCENARIO_DIR.glob("*.yaml")) if args.all else [Path(f) for f in args.files]
+    every = sorted(SCENARIO_DIR.glob("*.yaml")) + sorted(FOUND_DIR.glob("*.yaml"))
+    files = every if args.all else [Path(f) for f in args.files]
     if not files:
         print("nothing to record: give scenario files or --all", file=sys.stderr)
         return 2
@@ -141,7 +144,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_sim_diff(args: argparse.Namespace) -> int:
-    files = [Path(f) for f in args.files] or sorted(SCENARIO_DIR.glob("*.yaml"))
+    files = [Path(f) for f in args.files] or (
+        sorted(SCENARIO_DIR.glob("*.yaml")) + sorted(FOUND_DIR.glob("*.yaml"))
+    )
     totals: dict[str, list[int]] = {}
     entries: list[str] = []
     for version in args.engine or ENGINES:
@@ -238,7 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_cmd_run)
     record = commands.add_parser("record", help="re-record the ground truth")
     record.add_argument("files", nargs="*")
-    record.add_argument("--all", action="store_true", help="every scenarios/*.yaml")
+    record.add_argument(
+        "--all",
+        action="store_true",
+        help="every scenarios/*.yaml and tests/conformance/found/*.yaml",
+    )
     record.add_argument("--engine", action="append", choices=ENGINES)
     record.add_argument(
         "--check-twice", action="store_true", help="replay each twice; record only when both agree"

@@ -447,7 +447,8 @@ class DockerClient:
     def _cmd_network_ls(self, command: DockerCommand) -> CommandOutput:
         from netsim.docker.formatting import format_network_ls
 
-        networks = sorted(self.daemon.networks, key=lambda n: n.name)
+        # The CLI sorts by name naturally (net2 before net11).
+        networks = sorted(self.daemon.networks, key=lambda n: _natural_key(n.name))
         filters = command.values("filter")
         for text in filters:
             key, equals, _ = text.partition("=")

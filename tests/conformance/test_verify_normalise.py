@@ -280,3 +280,19 @@ def test_2850_port_clash_family_is_hidden_but_not_2010s() -> None:
     older = dict(_result(_command(0, clash)), engine="20.10")
     assert "<0.0.0.0 or ::>:8080" in normalise_result(newer)["steps"][0]["stdout"]
     assert normalise_result(older)["steps"][0]["stdout"] == clash
+
+
+def test_the_endpoints_of_a_network_in_use_are_compared_in_name_order() -> None:
+    def removal(*names: str) -> dict[str, Any]:
+        step = _command(0, "", command="docker network rm n1", exit_code=1)
+        listed = ", ".join(f'name:"{name}" id:"{name[-1] * 12}"' for name in names)
+        step["stderr"] = (
+            "Error response from daemon: error while removing network: network n1 has "
+            f"active endpoints ({listed})\nexit status 1\n"
+        )
+        return _result(step)
+
+    (same,) = compare_results(removal("c1", "c2", "c5"), removal("c5", "c1", "c2"))
+    assert same.agrees
+    (other,) = compare_results(removal("c1", "c2"), removal("c1", "c3"))
+    assert not other.agrees

@@ -526,7 +526,7 @@ class Daemon:
         self._update_parents(container)
 
     def check_link_running(self, container: Container, child_name: str, alias: str) -> None:
-        """Refuse a link whose target exists but does not run.
+        """Refuse a link whose target does not run (stopped, or removed since).
 
         Both engines check this when the parent starts, and again on every
         ``docker exec`` in the parent (the exec's environment holds the links).
@@ -535,9 +535,9 @@ class Daemon:
             DockerError: ``Cannot link to a non running container``.
         """
         child = self._container_or_none(child_name)
-        if child is not None and not child.running:
+        if child is None or not child.running:
             raise DockerError(
-                f"Cannot link to a non running container: /{child.name} AS "
+                f"Cannot link to a non running container: /{child_name} AS "
                 f"/{container.name}/{alias}"
             )
 

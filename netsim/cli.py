@@ -456,6 +456,10 @@ def _cmd_trace(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     scenario = load_scenario(args.file)
     _compose_notes(scenario, stderr)
     run, record = trace(scenario, args.probe, engine=args.engine, seed=args.seed, proto=args.proto)
+    if record.result is None:
+        # The probe could not be sent at all (its source is not running): nothing to trace.
+        stderr.write(f"netsim trace: {record.error}\n")
+        return EXIT_EXPECTATION
     stdout.write(
         f"# trace {record.probe} after the steps of {scenario.name} "
         f"(Docker {run.engine}, simulated)\n"

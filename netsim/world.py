@@ -184,7 +184,17 @@ class HostPlumbing:
         self.world.container_namespaces[owner].netfilter.apply(list(argv))
 
     def detach_endpoint(self, owner: str, host_veth: str) -> None:
-        """Delete the endpoint's veth pair (its peer goes with it)."""
+        """Delete the endpoint's veth pair (its peer goes with it).
+
+        As libnetwork does, the container's end first moves back to the host
+        namespace, then the pair is deleted. Its sandbox ifindex (2 for eth0)
+        is taken on the host, so the move uses up a host ifindex: the next
+        veth on a 28.5 host is one higher than without it (20.10's container
+        ends came from the host and get their own free index back).
+        """
+        peer = self.host.interface(host_veth).peer
+        if peer is not None and peer.namespace is not self.host:
+            peer.namespace.move_link(peer.name, self.host, "x" + host_veth[4:])
         self.host.delete_link(host_veth)
 
 

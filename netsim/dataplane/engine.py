@@ -412,6 +412,10 @@ class Simulation(IPv4Stack):
         if not bridge.admin_up:
             self.drop(node, f"bridge {bridge.name} is down", frame)
             return
+        if self.capture:
+            # `tcpdump -i docker0` (promiscuous) sees every frame a port brings
+            # into the bridge: the replies to the host, and bridged traffic too.
+            self.captures.append(Capture(self.env.now, node.label, bridge.name, "rx", frame))
         table = self.fdb(bridge)
         if not _is_group(frame.src_mac):
             table[frame.src_mac] = port

@@ -47,6 +47,10 @@ def destinations_of(world: World) -> tuple[Destination, ...]:
     for container in world.daemon.containers:
         if not container.running:
             continue
+        if container.network_mode == "host":
+            # Its service listens in the host's namespace, on the host's address.
+            for number, proto in container.listens:
+                out.append(Destination(container.name, host_ip, number, proto))
         for endpoint in container.endpoints.values():
             for number, proto in container.listens:
                 out.append(Destination(container.name, endpoint.address.ip, number, proto))

@@ -8,7 +8,7 @@ returns a non-zero exit code; nothing here raises for a refusal.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, ip_network
 from typing import Any
@@ -25,10 +25,17 @@ from netsim.docker.daemon import ContainerRequest, Daemon
 from netsim.docker.engines.base import daemon_error
 from netsim.docker.imagecommands import ImageCommands
 from netsim.docker.imagestore import ImageNotLocal
-from netsim.docker.model import Container
+from netsim.docker.model import Container, Network
 from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
 from netsim.errors import DockerError
 from netsim.scenario.compose import ComposeFile
+
+FLAG_ERRORS = (
+    "unknown flag",
+    "unknown shorthand flag",
+    "flag needs an argument",
+    "invalid argument",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +97,7 @@ class DockerClient(ImageCommands):
             if path.split()[0] not in DOCKER_COMMANDS:
                 return CommandOutput(1, "", self.daemon.profile.unknown_command_error(path))
         try:
-            command = parse_docker(argv)
+            command = parse_docker(argv, self.daemon.profile.cli_lacks_flags)
         except UsageError as error:
             return self._usage_error(error)
         if handler is None:
@@ -120,7 +127,9 @@ class DockerClient(ImageCommands):
 
     def _usage_error(self, error: UsageError) -> CommandOutput:
         name = f"docker {error.command}".strip()
-        code = 125 if error.command in ("run", "create") else 1
+        # Cobra's flag errors are the CLI's status 125 in every command.
+        flag_error = error.message.startswith(FLAG_ERRORS)
+        code = 125 if error.command in ("run", "create") or flag_error else 1
         return CommandOutput(code, "", self.daemon.profile.usage_error(name, error.message))
 
     # -- containers -----------------------------------------------------------
@@ -134,7 +143,7 @@ class DockerClient(ImageCommands):
             entrypoint=(entrypoint_text,) if entrypoint_text else None,
             env=tuple(command.values("env")),
             hostname=command.value("hostname"),
-            publish=tuple(command.values("publish")),
+            publish=tuple(standard_publish(spec) for spec in command.values("publish")),
             publish_all=command.flag("publish-all"),
             expose=tuple(command.values("expose")),
             links=tuple(command.values("link")),
@@ -178,7 +187,7 @@ class DockerClient(ImageCommands):
                 )
         try:
             for spec in command.values("publish"):
-                parse_publish(spec)
+                parse_publish(standard_publish(spec))
         except DockerError as error:
             # The CLI parses -p itself and refuses before asking the daemon.
             return CommandOutput(125, "", profile.run_error(error.message, at_create=True))
@@ -506,6 +515,11 @@ class DockerClient(ImageCommands):
             )
         if command.flag("interactive") and command.flag("tty"):
             return CommandOutput(1, "", "the input device is not a TTY\n")
+        try:
+            for link in container.links:
+                self.daemon.check_link_running(container, link.child_name, link.alias)
+        except DockerError as error:
+            return CommandOutput(1, "", daemon_error(error.message) + "\n")
         return self.execute_in(container, list(command.args[1:]), command.values("env"))
 
     # -- networks --------------------------------------------------------------
@@ -557,7 +571,23 @@ class DockerClient(ImageCommands):
     def _cmd_network_ls(self, command: DockerCommand) -> CommandOutput:
         from netsim.docker.formatting import format_network_ls
 
-        networks = sorted(self.daemon.networks, key=lambda n: n.name)
+        # The CLI sorts by name naturally (net2 before net11).
+        networks = sorted(self.daemon.networks, key=lambda n: _natural_key(n.name))
+        filters = command.values("filter")
+        for text in filters:
+            key, equals, _ = text.partition("=")
+            if not equals:
+                return self._usage_error(
+                    UsageError(
+                        f'invalid argument "{text}" for "-f, --filter" flag: '
+                        "bad format of filter (expected name=value)",
+                        "network ls",
+                    )
+                )
+            if key not in NETWORK_FILTERS:
+                message = self.daemon.profile.invalid_filter_error(key)
+                return CommandOutput(1, "", daemon_error(message) + "\n")
+        networks = [n for n in networks if _network_matches(n, filters)]
         if command.flag("quiet"):
             return CommandOutput(0, "".join(n.short_id + "\n" for n in networks))
         from netsim.docker.formatting import FormatError
@@ -642,7 +672,13 @@ class DockerClient(ImageCommands):
         errors: list[str] = []
         for ref in command.args:
             try:
-                self.daemon.remove_network(self.daemon.find_network(ref))
+                network = self.daemon.find_network(ref)
+            except DockerError as error:
+                if not command.flag("force"):  # -f (28.5): a missing network is no failure
+                    errors.append(self.daemon.profile.network_lookup_error(ref, error.message))
+                continue
+            try:
+                self.daemon.remove_network(network)
             except DockerError as error:
                 errors.append(daemon_error(error.message))
                 continue
@@ -653,6 +689,67 @@ class DockerClient(ImageCommands):
         return CommandOutput(
             1 if errors else 0, "".join(r + "\n" for r in out), "".join(e + "\n" for e in errors)
         )
+
+
+NETWORK_FILTERS = ("driver", "name", "id", "type", "label", "scope")
+BUILTIN_NETWORKS = ("bridge", "host", "none")
+
+
+def _network_matches(network: Network, filters: list[str]) -> bool:
+    """Return whether a network passes ``network ls --filter`` KEY=VALUEs (checked already).
+
+    Values of one key are ORed, keys ANDed.
+    """
+    wanted: dict[str, list[str]] = {}
+    for text in filters:
+        key, _, value = text.partition("=")
+        wanted.setdefault(key, []).append(value)
+    return all(
+        any(_network_filter(network, key, value) for value in values)
+        for key, values in wanted.items()
+    )
+
+
+def _network_filter(network: Network, key: str, value: str) -> bool:
+    """Return whether a network passes one ``KEY=VALUE`` filter of ``network ls``."""
+    if key == "driver":
+        return network.driver == value
+    if key == "name":
+        return value in network.name
+    if key == "id":
+        return network.id.startswith(value)
+    if key == "type":
+        return ("builtin" if network.name in BUILTIN_NETWORKS else "custom") == value
+    if key == "scope":
+        return value == "local"
+    return _label_matches(network.labels, value)
+
+
+def _label_matches(labels: Mapping[str, str], text: str) -> bool:
+    key, equals, value = text.partition("=")
+    return key in labels and (not equals or labels[key] == value)
+
+
+def standard_publish(spec: str) -> str:
+    """Return a ``-p`` value in the short notation, as the CLI rewrites the long syntax.
+
+    ``published=8081,target=80[,protocol=udp]`` → ``8081:80/udp`` (``mode=`` and
+    unknown keys are ignored; the protocol defaults to tcp).
+
+    Raises:
+        DockerError: a field of the long syntax is not ``name=value``.
+    """
+    if "=" not in spec:
+        return spec
+    fields = {"protocol": "tcp"}
+    for part in spec.split(","):
+        name, equals, value = part.partition("=")
+        if not equals:
+            raise DockerError(
+                f"invalid publish opts format (should be name=value but got '{part}')"
+            )
+        fields[name] = value
+    return f"{fields.get('published', '')}:{fields.get('target', '')}/{fields['protocol']}"
 
 
 def _key_value(text: str) -> tuple[str, str]:

@@ -277,8 +277,12 @@ def is_docker_command(path: str) -> bool:
     return subcommands is None or len(words) == 1 or words[1] in subcommands
 
 
-def parse_docker(argv: Sequence[str]) -> DockerCommand:
+def parse_docker(
+    argv: Sequence[str], lacking: Mapping[str, frozenset[str]] = MappingProxyType({})
+) -> DockerCommand:
     """Parse ``docker ...`` argv (``argv[0]`` is ``docker``) into a DockerCommand.
+
+    ``lacking`` names flags this CLI version does not have, by command path.
 
     Raises:
         UsageError: an unknown command or flag, or a flag without its value,
@@ -288,6 +292,8 @@ def parse_docker(argv: Sequence[str]) -> DockerCommand:
     table = FLAG_TABLES.get(path)
     if table is None:
         raise UsageError(f"unknown command: {path}", path)
+    if path in lacking:
+        table = {name: spec for name, spec in table.items() if name not in lacking[path]}
     shorts = {short: name for name, (short, _) in table.items() if short}
     options: list[tuple[str, str]] = []
     args: list[str] = []

@@ -8,6 +8,7 @@ pairs, addresses, routes, sysctls and iptables rules. Refusals raise
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ MAX_LINK_NAME = 15
 
 DEFAULT_BIP = IPv4Interface("172.17.0.1/16")
 _NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+MAX_ALLOCATE_PORT_ATTEMPTS = 10  # libnetwork's bridge driver, for a port it picks
 EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z: simulated time starts here
 
 
@@ -384,6 +386,14 @@ class Daemon:
                     "with user configured subnets",
                     status=400,
                 )
+            if network is not None and network.subnet is not None:
+                if request.ipv4_address not in network.subnet:
+                    raise DockerError(
+                        self.profile.address_outside_subnets_error(
+                            request.ipv4_address, network_name
+                        ),
+                        status=400,
+                    )
         if mode == "host" and request.links:
             raise DockerError(
                 "conflicting options: host type networking can't be used with "
@@ -451,6 +461,7 @@ class Daemon:
             image_ref=request.image,
             image=image,
             created=self.now(),
+            created_at=self.clock,
             path=process[0] if process else "",
             args=tuple(process[1:]),
             entrypoint=entrypoint,
@@ -522,11 +533,7 @@ class Daemon:
                 raise DockerError(self.profile.join_not_running_error(reference, found))
         for link in container.links:
             child = self.find_container(link.child_name)
-            if not child.running:
-                raise DockerError(
-                    f"Cannot link to a non running container: /{child.name} AS "
-                    f"/{container.name}/{link.alias}"
-                )
+            self.check_link_running(container, link.child_name, link.alias)
             if "bridge" not in child.endpoints:
                 raise DockerError(
                     f"Cannot link to /{child.name}, as it does not belong to the default network"
@@ -586,6 +593,22 @@ class Daemon:
         container.link_env = self._link_env(container)
         self._update_parents(container)
 
+    def check_link_running(self, container: Container, child_name: str, alias: str) -> None:
+        """Refuse a link whose target does not run (stopped, or removed since).
+
+        Both engines check this when the parent starts, and again on every
+        ``docker exec`` in the parent (the exec's environment holds the links).
+
+        Raises:
+            DockerError: ``Cannot link to a non running container``.
+        """
+        child = self._container_or_none(child_name)
+        if child is None or not child.running:
+            raise DockerError(
+                f"Cannot link to a non running container: /{child_name} AS "
+                f"/{container.name}/{alias}"
+            )
+
     def _join(self, container: Container, network: Network) -> None:
         """Create the endpoint: address, MAC, veth into the container, rules."""
         assert network.pool is not None and network.subnet is not None
@@ -597,6 +620,10 @@ class Daemon:
             raise DockerError(
                 "user specified IP address is supported only when connecting to "
                 "networks with user configured subnets"
+            )
+        if requested is not None and requested not in network.subnet:
+            raise DockerError(
+                self.profile.address_outside_subnets_error(requested, None), status=400
             )
         try:
             address = network.pool.allocate(requested)
@@ -728,13 +755,13 @@ class Daemon:
             # and taken out again; the rules that do go in, go in the same order.
             for request in requests:
                 for host_ips in self._binding_families(request):
-                    port = self.ports.request(
-                        host_ips, request.proto, request.host_port_start, request.host_port_end
-                    )
+                    port = self._request_port(container, request, host_ips)
                     for host_ip in host_ips:
                         mapping = PortMapping(request.container_port, request.proto, host_ip, port)
                         mappings.append(mapping)
-                        if self.plumbing.host_port_in_use(request.proto, port):
+                        if self.plumbing.host_port_in_use(request.proto, port) or (
+                            self._proxy_holds(container, mapping)
+                        ):
                             # The allocator does not know the host's own sockets;
                             # the bind of the host port is what fails.
                             raise DockerError(
@@ -760,6 +787,54 @@ class Daemon:
             ) from None
         container.ports = mappings
         self._installed[container.id + "/ports"] = rules
+
+    def _request_port(
+        self, container: Container, request: PortRequest, host_ips: list[HostIp]
+    ) -> int:
+        """Allocate a host port; an ephemeral one whose proxy could not bind is tried again.
+
+        The bridge driver retries a port it chose itself up to 10 times
+        (``maxAllocatePortAttempts``); the allocator moves on each time.
+        """
+        for _ in range(MAX_ALLOCATE_PORT_ATTEMPTS - 1):
+            port = self.ports.request(
+                host_ips, request.proto, request.host_port_start, request.host_port_end
+            )
+            if request.host_port_start is not None or not any(
+                self._proxy_holds(
+                    container, PortMapping(request.container_port, request.proto, ip, port)
+                )
+                for ip in host_ips
+            ):
+                return port
+            for ip in host_ips:
+                self.ports.release(ip, request.proto, port)
+        return self.ports.request(
+            host_ips, request.proto, request.host_port_start, request.host_port_end
+        )
+
+    def _proxy_holds(self, container: Container, mapping: PortMapping) -> bool:
+        """Return whether another container's docker-proxy already listens where this binds.
+
+        The port allocator keeps each host address apart (20.10), but the
+        proxies' sockets clash: one on 0.0.0.0:P holds P on every IPv4
+        address of the host, so a proxy for 127.0.0.1:P cannot bind.
+        """
+        if not self.options.userland_proxy:
+            return False
+        for other in self.containers:
+            if other is container or not other.running:
+                continue
+            for held in other.ports:
+                if (held.proto, held.host_port) != (mapping.proto, mapping.host_port):
+                    continue
+                if held.host_ip.version != mapping.host_ip.version:
+                    continue
+                if held.host_ip == mapping.host_ip:
+                    continue  # the allocator refuses that one itself
+                if held.host_ip.is_unspecified or mapping.host_ip.is_unspecified:
+                    return True
+        return False
 
     def _binding_families(self, request: PortRequest) -> list[list[HostIp]]:
         """Return the host-address groups one request binds (0.0.0.0 and :: for no address)."""
@@ -875,7 +950,11 @@ class Daemon:
         return list(merged.values())
 
     def _update_parents(self, child: Container) -> None:
-        """Rewrite links' addresses in running parents when a child starts (20.10 and 28)."""
+        """Rewrite links' addresses in running parents when a child starts (20.10 and 28).
+
+        Both the parents' /etc/hosts and the link variables ``docker exec env``
+        shows follow the child's new address.
+        """
         endpoint = child.endpoints.get("bridge")
         if endpoint is None:
             return
@@ -890,6 +969,8 @@ class Daemon:
                         else (ip, names)
                         for ip, names in parent.hosts_entries
                     ]
+                    with contextlib.suppress(DockerError):  # another link's child is gone
+                        parent.link_env = self._link_env(parent)
 
     def stop_container(
         self, container: Container, *, exit_code: int = 0, restarting: bool = False
@@ -1094,11 +1175,13 @@ class Daemon:
             driver_opts_sent=cli_request,
         )
         if container.running:
+            before = self._gateway_endpoint(container)
             try:
                 self._join(container, network)
             except DockerError:
                 del container.networks[network.name]
                 raise
+            self._move_gateway(container, before)
             if network.user_defined and container.dns_ports is None:
                 self._setup_embedded_dns(container)
             endpoint = container.endpoints[network.name]
@@ -1128,33 +1211,61 @@ class Daemon:
         container.network_ids.pop(network.name, None)
         endpoint = container.endpoints.get(network.name)
         if endpoint is not None:
-            move_ports = bool(container.ports) and network.name == self._gateway_network(container)
-            if move_ports:
-                # Leaving the network that carries the published ports revokes them ...
-                self._remove_rules(self._installed.pop(container.id + "/ports", []))
-                for mapping in container.ports:
-                    self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
-                container.ports = []
-            had_route = endpoint.ifname == "eth0" or network.name == self._gateway_network(
-                container
-            )
+            before = self._gateway_endpoint(container)
+            if before is endpoint:
+                # Leaving the network that carries the published ports revokes them.
+                self._revoke_ports(container)
             self._leave(container, endpoint)
-            remaining = [e for e in container.endpoints.values() if not e.network.internal]
-            if had_route and remaining and remaining[0].network.gateway is not None:
-                # The default route moves to the next network's gateway.
-                self.plumbing.set_default_route(
-                    container.id, remaining[0].network.gateway, remaining[0].ifname
-                )
-            if move_ports and remaining:
-                # ... and they are programmed again on the new gateway endpoint.
-                self._publish(container, remaining[0].network)
+            self._move_gateway(container, None if before is endpoint else before)
             container.hosts_entries = [
                 entry for entry in container.hosts_entries if entry[0] != str(endpoint.address.ip)
             ]
 
-    def _gateway_network(self, container: Container) -> str | None:
-        """Return the network whose endpoint carries the default route and published ports."""
-        return next(iter(container.endpoints), None)
+    def _gateway_endpoint(self, container: Container) -> Endpoint | None:
+        """Return the endpoint that carries the default route and the published ports.
+
+        Both engines order a sandbox's endpoints (libnetwork's ``Less``):
+        endpoints on internal networks last, then by network name; the first
+        with a gateway is the gateway endpoint. An internal network gives none
+        on 28.5 (no default route there), but does on 20.10.
+        """
+        candidates = [
+            e
+            for e in container.endpoints.values()
+            if e.network.is_bridge
+            and e.network.gateway is not None
+            and (self.profile.internal_keeps_default_route or not e.network.internal)
+        ]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda e: (e.network.internal, e.network.name))
+
+    def _revoke_ports(self, container: Container) -> None:
+        """Remove a container's port mappings: rules and host ports."""
+        self._remove_rules(self._installed.pop(container.id + "/ports", []))
+        for mapping in container.ports:
+            self.ports.release(mapping.host_ip, mapping.proto, mapping.host_port)
+        container.ports = []
+
+    def _move_gateway(self, container: Container, before: Endpoint | None) -> None:
+        """After a connect or disconnect, move the default route and ports if the gateway moved.
+
+        ``before`` is the gateway endpoint before the change (None when it was
+        the one that left). The default route is replaced by the new gateway
+        endpoint's, and the published ports are programmed on it (libnetwork's
+        external connectivity follows the gateway endpoint).
+        """
+        after = self._gateway_endpoint(container)
+        if after is before:
+            return
+        if before is not None:
+            self._revoke_ports(container)
+        if after is None:
+            return
+        assert after.network.gateway is not None
+        self.plumbing.set_default_route(container.id, after.network.gateway, after.ifname)
+        if (container.publish or container.publish_all) and not after.network.internal:
+            self._publish(container, after.network)
 
 
 def _owner_of(networks: list[Network], bridge_name: str) -> str:

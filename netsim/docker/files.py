@@ -22,15 +22,14 @@ _GENERATED = (
 def container_hosts(daemon: Daemon, container: Container) -> str:
     """Return the container's /etc/hosts.
 
-    A container in ``container:X`` network mode shares X's hosts file (the
-    daemon points its HostsPath at X's; seen with Compose's
-    ``network_mode: service:`` on 20.10 and 28.5).
+    A container in another's namespace (``--network container:X``) shares X's
+    hosts file, with what X's own connects later add to it.
     """
-    if container.network_mode.startswith("container:"):
-        target_id = container.network_mode.split(":", 1)[1]
-        target = next((c for c in daemon.containers if c.id == target_id), None)
+    mode = container.network_mode
+    if mode.startswith("container:"):
+        target = next((c for c in daemon.containers if c.id == mode.split(":", 1)[1]), None)
         if target is not None and target is not container:
-            container = target
+            return container_hosts(daemon, target)
     entries = "".join(f"{ip}\t{names}\n" for ip, names in container.hosts_entries)
     return daemon.profile.hosts_head + entries
 

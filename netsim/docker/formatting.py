@@ -74,11 +74,7 @@ def displayable_ports(
     ``join`` overrides how the profile's CLI writes ``host:port``.
     """
     ports: list[_Port] = []
-    if (
-        container.running
-        and container.network_mode not in ("host", "none")
-        and not container.network_mode.startswith("container:")
-    ):
+    if container.shows_ports:
         published = {(m.container_port, m.proto) for m in container.ports}
         for number, proto in container.exposed if container.exposes_ports else ():
             if (number, proto) not in published:
@@ -152,7 +148,8 @@ def _ps_fields(container: Container, daemon: Daemon) -> dict[str, str]:
 
 
 def _created_seconds(container: Container) -> float:
-    return container.started_at if container.started_at else 0.0
+    """Return when the container was created (a Created one ages too)."""
+    return container.created_at
 
 
 _PS_HEADERS = (

@@ -103,11 +103,7 @@ def _binding(host_ip: str, host_port: str) -> GoStruct:
 
 def _ports(container: Container) -> GoMap:
     ports: GoMap = GoMap()
-    if (
-        not container.running
-        or container.network_mode in ("host", "none")
-        or container.network_mode.startswith("container:")
-    ):
+    if not container.shows_ports:
         return ports
     if container.exposes_ports:
         for port, proto in container.exposed:

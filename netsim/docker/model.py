@@ -128,6 +128,7 @@ class Container:
     interfaces_made: int = 0  # 20.10 numbers a sandbox's ethN by this counter
     dns_ports: tuple[int, int] | None = None  # (tcp, udp) of the embedded DNS in the sandbox
     hosts_entries: list[tuple[str, str]] = field(default_factory=list)
+    created_at: float = 0.0  # the daemon's clock at create: what ps's CREATED counts from
     started_at: float = 0.0
     finished_at: float = 0.0
     started_time: str = ""
@@ -140,6 +141,19 @@ class Container:
     def short_id(self) -> str:
         """Return the 12-hex short ID (also the default hostname)."""
         return self.id[:12]
+
+    @property
+    def shows_ports(self) -> bool:
+        """Return whether the container reports its ports (NetworkSettings.Ports, ps PORTS).
+
+        Docker lists exposed and published ports from the endpoint that gives
+        the container external connectivity; a container running only on
+        ``--internal`` networks (or host, none, container:) has none to show.
+        """
+        return self.running and any(
+            endpoint.network.is_bridge and not endpoint.network.internal
+            for endpoint in self.endpoints.values()
+        )
 
     @property
     def running(self) -> bool:

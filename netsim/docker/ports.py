@@ -98,6 +98,12 @@ def parse_publish(spec: str) -> list[PortRequest]:
             raw_ip = ":".join(parts[:-2])
             host_port_text, container_text = parts[-2], parts[-1]
     host_ip: HostIp | None = None
+    if ":" in raw_ip and not spec.startswith("["):
+        # go-connections strips brackets with net.SplitHostPort(ip + ":"), which
+        # refuses an unbracketed address with colons (``-p :::80``, ``-p ::1:80:80``).
+        raise DockerError(
+            f"Invalid ip address {raw_ip}: address {raw_ip}:: too many colons in address"
+        )
     if raw_ip:
         try:
             host_ip = ip_address(raw_ip)

@@ -8,11 +8,17 @@ run FILE --engine V [--json OUT] [--twice]
                             again and checks the two agree after normalisation
 record (--all | FILE...) [--engine V] [--check-twice]
                             replay and write tests/conformance/recorded/<engine>/<name>.json
+                            (a file outside scenarios/, such as found/, records beside it)
 compare A.json B.json       compare two results step by step after normalisation
 sim-diff [FILE...] [--engine V]
                             compare the simulator (netsim.session) with the recorded ground
                             truth and print the disagreements as known_differences.yaml
                             entries, for review (needs no root)
+fuzz --count N --seed S [--engine 20.10,28.5] [--steps K] [--minimise] [--save DIR]
+     [--keep DIR] [--recorded DIR]
+                            differential fuzzing: N generated scenarios (seeds S..S+N-1)
+                            replayed on the real engines and on netsim, compared step by
+                            step; prints a table of disagreement classes, exits 1 on any
 """
 
 from __future__ import annotations
@@ -29,19 +35,23 @@ from typing import Any
 from netsim.docker.engines import engine_names
 from netsim.errors import NetsimError, VerifyError
 from netsim.session import load_scenario, replay
+from netsim.verify.differential import format_table
 from netsim.verify.engines import (
     compose_unavailable_reason,
     find_engine,
     setup_engines,
     unavailable_reason,
 )
+from netsim.verify.fuzzrun import FuzzOptions, run_fuzz
 from netsim.verify.normalise import compare_results, format_disagreements
 from netsim.verify.record import (
+    FOUND_DIR,
     SCENARIO_DIR,
     load_recorded,
     provenance,
     read_result,
     recorded_path,
+    recording_root,
     write_result,
 )
 from netsim.verify.replay import replay_scenario
@@ -110,7 +120,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_record(args: argparse.Namespace) -> int:
-    files = sorted(SCENARIO_DIR.glob("*.yaml")) if args.all else [Path(f) for f in args.files]
+    every = sorted(SCENARIO_DIR.glob("*.yaml")) + sorted(FOUND_DIR.glob("*.yaml"))
+    files = every if args.all else [Path(f) for f in args.files]
     if not files:
         print("nothing to record: give scenario files or --all", file=sys.stderr)
         return 2
@@ -130,7 +141,7 @@ def _cmd_record(args: argparse.Namespace) -> int:
                         continue
                     print(f"{scenario.name} on {version}: unstable, recorded the first replay")
             result["recorded"] = provenance(file, find_engine(version))
-            path = write_result(result, recorded_path(scenario.name, version))
+            path = write_result(result, recorded_path(scenario.name, version, recording_root(file)))
             print(f"{scenario.name} on {version}: {took:.1f} s -> {path}")
     return status
 
@@ -147,13 +158,15 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_sim_diff(args: argparse.Namespace) -> int:
-    files = [Path(f) for f in args.files] or sorted(SCENARIO_DIR.glob("*.yaml"))
+    files = [Path(f) for f in args.files] or (
+        sorted(SCENARIO_DIR.glob("*.yaml")) + sorted(FOUND_DIR.glob("*.yaml"))
+    )
     totals: dict[str, list[int]] = {}
     entries: list[str] = []
     for version in args.engine or ENGINES:
         for file in files:
             scenario = load_scenario(str(file))
-            truth = load_recorded(scenario.name, version)
+            truth = load_recorded(scenario.name, version, recording_root(file))
             if truth is None:
                 print(f"# {scenario.name} on {version}: no recording")
                 continue
@@ -173,6 +186,52 @@ def _cmd_sim_diff(args: argparse.Namespace) -> int:
     for version, (agreed, total_steps) in totals.items():
         print(f"# Docker {version}: agreement: {agreed}/{total_steps} steps")
     return 0
+
+
+def _engine_list(text: str) -> tuple[str, ...]:
+    """Parse ``--engine 20.10,28.5``."""
+    engines = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [engine for engine in engines if engine not in ENGINES]
+    if unknown or not engines:
+        raise argparse.ArgumentTypeError(
+            f"unknown engine {', '.join(unknown) or repr(text)}: choose from {', '.join(ENGINES)}"
+        )
+    return engines
+
+
+def _cmd_fuzz(args: argparse.Namespace) -> int:
+    if args.count < 1 or args.steps < 1:
+        print("fuzz: --count and --steps must be at least 1", file=sys.stderr)
+        return 2
+    if args.recorded and (args.minimise or args.save):
+        print("fuzz: --minimise and --save need the live engines, not --recorded", file=sys.stderr)
+        return 2
+    options = FuzzOptions(
+        count=args.count,
+        seed=args.seed,
+        engines=args.engine,
+        steps=args.steps,
+        minimise=args.minimise,
+        save=Path(args.save) if args.save else None,
+        keep=Path(args.keep) if args.keep else None,
+        recorded=Path(args.recorded) if args.recorded else None,
+    )
+    if not options.recorded:
+        for engine in options.engines:
+            reason = unavailable_reason(engine)
+            if reason:
+                print(f"fuzz: Docker {engine} cannot run here: {reason}", file=sys.stderr)
+                return 2
+    report = run_fuzz(options, _progress)
+    for engine in options.engines:
+        agreed, total = report.steps.get(engine, [0, 0])
+        print(
+            f"Docker {engine}: {report.scenarios.get(engine, 0)} scenarios, "
+            f"{report.disagreeing.get(engine, 0)} disagree; steps agree {agreed}/{total}"
+        )
+    if report.counts:
+        print(format_table(report.counts))
+    return 1 if report.counts else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -200,7 +259,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_cmd_run)
     record = commands.add_parser("record", help="re-record the ground truth")
     record.add_argument("files", nargs="*")
-    record.add_argument("--all", action="store_true", help="every scenarios/*.yaml")
+    record.add_argument(
+        "--all",
+        action="store_true",
+        help="every scenarios/*.yaml and tests/conformance/found/*.yaml",
+    )
     record.add_argument("--engine", action="append", choices=ENGINES)
     record.add_argument(
         "--check-twice", action="store_true", help="replay each twice; record only when both agree"
@@ -219,6 +282,26 @@ def build_parser() -> argparse.ArgumentParser:
     sim_diff.add_argument("files", nargs="*")
     sim_diff.add_argument("--engine", action="append", choices=ENGINES)
     sim_diff.set_defaults(handler=_cmd_sim_diff)
+    fuzz = commands.add_parser("fuzz", help="differential fuzzing against the real engines")
+    fuzz.add_argument("--count", type=int, default=10, help="how many scenarios (default 10)")
+    fuzz.add_argument("--seed", type=int, default=0, help="the first seed (default 0)")
+    fuzz.add_argument(
+        "--engine", type=_engine_list, default=ENGINES, help="engines, comma-separated"
+    )
+    fuzz.add_argument("--steps", type=int, default=20, help="steps per scenario (default 20)")
+    fuzz.add_argument(
+        "--minimise", action="store_true", help="shrink each disagreeing scenario (with --save)"
+    )
+    fuzz.add_argument(
+        "--save", metavar="DIR", help="save disagreeing scenarios and their recordings in DIR"
+    )
+    fuzz.add_argument(
+        "--keep", metavar="DIR", help="keep every scenario with its real recordings in DIR"
+    )
+    fuzz.add_argument(
+        "--recorded", metavar="DIR", help="compare with a --keep run's recordings, no engines"
+    )
+    fuzz.set_defaults(handler=_cmd_fuzz)
     return parser
 
 

@@ -24,6 +24,8 @@ is replaced (real-docker.md, "Replaying a scenario"):
 - the line order of ``docker port`` (Go map order in 20.10), and of a
   container's ``env`` (link variables of port ranges, Go map order in both);
 - ping's round-trip times;
+- the order of the endpoints 28.5 lists when a network in use cannot be removed
+  (``has active endpoints (name:"c2" id:"...", ...)``, Go map order), sorted by name;
 - in 28.5 only, which address family a port clash names (``Bind for 0.0.0.0:P`` or
   ``Bind for :::P``: both are bound at once and either may report first).
 
@@ -64,6 +66,8 @@ PORT_PEER = re.compile(r":\d+$")
 LOOKUP_PORT = re.compile(r"(read udp [\d.]+:)\d+(->)")
 # 28.5 binds a published port for IPv4 and IPv6 at once; which clash it reports is random.
 BIND_FAMILY = re.compile(r"Bind for (?:0\.0\.0\.0|::):(\d+) failed")
+ACTIVE_ENDPOINTS = re.compile(r"(has active endpoints \()([^)]*)\)")
+ENDPOINT_ENTRY = re.compile(r'name:"[^"]*" id:"[^"]*"')
 PING_TIME = re.compile(r"\btime[=<][\d.]+ ?ms\b|\btime \d+ms\b")
 PING_RTT = re.compile(r"= [\d.]+/[\d.]+/[\d.]+(?:/[\d.]+)? ms")
 TABLE_HEADERS = ("CONTAINER ID", "NETWORK ID", "REPOSITORY   ", "IMAGE      ")
@@ -206,7 +210,7 @@ class Normaliser:
         for step in normal.get("steps", []):
             if step.get("kind") == "command":
                 step["stdout"] = self.text(step.get("stdout", ""))
-                step["stderr"] = self.text(step.get("stderr", ""))
+                step["stderr"] = self.text(_sorted_endpoints(step.get("stderr", "")))
                 if _is_docker_ps(step.get("command", "")) or _lists_images(step["command"]):
                     # `docker ps --format '{{.Status}}'` prints durations outside a table.
                     step["stdout"] = DURATION.sub("<duration>", step["stdout"])
@@ -289,6 +293,21 @@ def _is_env(step: dict[str, Any]) -> bool:
     except ValueError:
         return False
     return words[-1:] == ["env"] and (step.get("on") != "host" or words[:2] == ["docker", "exec"])
+
+
+def _sorted_endpoints(text: str) -> str:
+    """Return text with 28.5's ``has active endpoints (...)`` list sorted by container name.
+
+    The daemon lists a network's endpoints in Go map order: two replays of the
+    same scenario print them in different orders. Sorted before the IDs are
+    numbered, so each name keeps its own ID.
+    """
+
+    def sort(match: re.Match[str]) -> str:
+        entries = ENDPOINT_ENTRY.findall(match.group(2))
+        return match.group(1) + ", ".join(sorted(entries)) + ")"
+
+    return ACTIVE_ENDPOINTS.sub(sort, text)
 
 
 def _sorted_lines(text: str) -> str:

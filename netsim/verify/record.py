@@ -22,6 +22,19 @@ from netsim.verify.engines import Engine
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = REPO_ROOT / "scenarios"
 RECORDED_DIR = REPO_ROOT / "tests" / "conformance" / "recorded"
+FOUND_DIR = REPO_ROOT / "tests" / "conformance" / "found"
+
+
+def recording_root(scenario_file: Path) -> Path:
+    """Return where a scenario file's recordings live.
+
+    scenarios/*.yaml → tests/conformance/recorded/; any other directory (such
+    as tests/conformance/found/, where the fuzzer saves what it found) keeps
+    its recordings beside it, in ``<dir>/recorded/<engine>/``.
+    """
+    if scenario_file.resolve().parent == SCENARIO_DIR.resolve():
+        return RECORDED_DIR
+    return scenario_file.parent / "recorded"
 
 
 def recorded_path(scenario_name: str, engine: str, root: Path = RECORDED_DIR) -> Path:

@@ -135,6 +135,36 @@ def test_trace_refuses_a_bad_probe_with_exit_2() -> None:
     assert "--probe" in err and "->" in err and "Traceback" not in err
 
 
+HOST_AND_STOPPED = """\
+name: host-and-stopped
+steps:
+  - docker run -d --name web nginx
+  - docker run -d --name hostnet --network host nginx
+  - docker run -d --name stopped redis
+  - docker stop stopped
+"""
+
+
+def test_trace_from_a_stopped_container_is_an_error(tmp_path: Path) -> None:
+    scenario = tmp_path / "host-and-stopped.yaml"
+    scenario.write_text(HOST_AND_STOPPED)
+    code, out, err = run("trace", str(scenario), "--probe", "stopped -> web:80")
+    assert (code, out) == (1, "")
+    assert err == "netsim trace: probe source stopped is not running\n"
+
+
+def test_reach_includes_containers_on_the_host_network(tmp_path: Path) -> None:
+    scenario = tmp_path / "host-and-stopped.yaml"
+    scenario.write_text(HOST_AND_STOPPED)
+    target = tmp_path / "reach.json"
+    code, out, _ = run("reach", str(scenario), "--json", str(target))
+    assert code == 0
+    assert "hostnet 192.168.1.10:80/tcp" in out.splitlines()[0]
+    cells = [c for c in json.loads(target.read_text())["cells"] if c["served_by"] == "hostnet"]
+    assert {c["from"] for c in cells} == {"host", "web", "hostnet"}
+    assert {c["result"] for c in cells} == {"open"}
+
+
 def test_reach_prints_a_matrix_and_json(tmp_path: Path) -> None:
     target = tmp_path / "reach.json"
     code, out, _ = run("reach", str(PORT_MAPPING), "--json", str(target))

@@ -20,14 +20,17 @@ from netsim.verify.normalise import StepComparison, compare_results, format_disa
 
 KNOWN_DIFFERENCES = Path(__file__).with_name("known_differences.yaml")
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCENARIO_FILES = sorted((REPO_ROOT / "scenarios").glob("*.yaml"))
+# The curated scenarios, then what the fuzzer found (python -m netsim.verify fuzz --save).
+SCENARIO_FILES = sorted((REPO_ROOT / "scenarios").glob("*.yaml")) + sorted(
+    (REPO_ROOT / "tests" / "conformance" / "found").glob("*.yaml")
+)
 AGREEMENT_KEY = pytest.StashKey[dict[str, list[int]]]()
 LIVE_KEY = pytest.StashKey[dict[tuple[str, str], Any]]()
 
 
 def scenario_id(path: Path) -> str:
-    """Return a test id for a scenario file."""
-    return path.stem
+    """Return a test id for a scenario file (found/ ones say so)."""
+    return f"found/{path.stem}" if path.parent.name == "found" else path.stem
 
 
 def load(path: Path) -> Scenario:

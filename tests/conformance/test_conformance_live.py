@@ -25,9 +25,11 @@ from conformance_support import (
 
 from netsim.docker.engines import engine_names
 from netsim.scenario.spec import Scenario
+from netsim.verify.differential import format_table
 from netsim.verify.engines import unavailable_reason
+from netsim.verify.fuzzrun import FuzzOptions, run_fuzz
 from netsim.verify.normalise import compare_results, format_disagreements
-from netsim.verify.record import load_recorded
+from netsim.verify.record import load_recorded, recording_root
 from netsim.verify.replay import replay_scenario
 
 ENGINES = engine_names()
@@ -62,7 +64,7 @@ def test_live_engine_matches_recording(
 ) -> None:
     """A live replay agrees with the recorded ground truth after normalisation."""
     result = live(path, engine)
-    recorded = load_recorded(path.stem, engine)
+    recorded = load_recorded(path.stem, engine, recording_root(path))
     if recorded is None:
         pytest.fail(f"no recording of {path.name} on Docker {engine}")
     comparison = compare_results(recorded, result)
@@ -94,3 +96,19 @@ def test_simulator_matches_live_engine(
     )
     count_agreement(f"Docker {engine} (live)", verdict.agreed, verdict.total)
     assert verdict.ok, verdict.problems
+
+
+FUZZ_SAMPLE = (0, 1, 2)
+
+
+@pytest.mark.parametrize("seed", FUZZ_SAMPLE)
+def test_generated_scenarios_agree_with_live_engines(seed: int) -> None:
+    """A small seeded sample of generated scenarios agrees with both live engines."""
+    for engine in ENGINES:
+        reason = unavailable_reason(engine)
+        if reason:
+            pytest.skip(f"Docker {engine} cannot run here: {reason}")
+    lines: list[str] = []
+    options = FuzzOptions(count=1, seed=seed, engines=ENGINES, steps=20)
+    report = run_fuzz(options, lines.append)
+    assert not report.counts, "\n".join(lines) + "\n" + format_table(report.counts)

@@ -17,18 +17,18 @@ from conformance_support import SCENARIO_FILES, judge, load, load_known_differen
 
 from netsim.docker.engines import engine_names
 from netsim.scenario.spec import Scenario
-from netsim.verify.record import load_recorded
+from netsim.verify.record import REPO_ROOT, load_recorded, recording_root
 
 ENGINES = engine_names()
 
 
 def _recorded(path: Path, engine: str) -> dict[str, Any]:
     """Return the recording of a scenario file, failing when it is missing or stale."""
-    recorded = load_recorded(path.stem, engine)
+    recorded = load_recorded(path.stem, engine, recording_root(path))
     if recorded is None:
         pytest.fail(
             f"no ground truth for {path.name} on Docker {engine}: run "
-            f"python -m netsim.verify record {path.relative_to(path.parents[1])} "
+            f"python -m netsim.verify record {path.relative_to(REPO_ROOT)} "
             f"--engine {engine} (as root)"
         )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -37,7 +37,7 @@ def _recorded(path: Path, engine: str) -> dict[str, Any]:
         pytest.fail(
             f"the recording of {path.name} on Docker {engine} was made from another "
             f"version of the file: re-record with python -m netsim.verify record "
-            f"scenarios/{path.name} --engine {engine} (as root)"
+            f"{path.relative_to(REPO_ROOT)} --engine {engine} (as root)"
         )
     return recorded
 

@@ -300,3 +300,19 @@ def test_the_source_port_of_a_failed_pull_lookup_is_normalised() -> None:
         "lookup registry-1.docker.io on 192.168.1.1:53: read udp 192.168.1.10:40502->192.168.1.1:53"
     )
     assert Normaliser().text(text).endswith("read udp 192.168.1.10:<port>->192.168.1.1:53")
+
+
+def test_the_endpoints_of_a_network_in_use_are_compared_in_name_order() -> None:
+    def removal(*names: str) -> dict[str, Any]:
+        step = _command(0, "", command="docker network rm n1", exit_code=1)
+        listed = ", ".join(f'name:"{name}" id:"{name[-1] * 12}"' for name in names)
+        step["stderr"] = (
+            "Error response from daemon: error while removing network: network n1 has "
+            f"active endpoints ({listed})\nexit status 1\n"
+        )
+        return _result(step)
+
+    (same,) = compare_results(removal("c1", "c2", "c5"), removal("c5", "c1", "c2"))
+    assert same.agrees
+    (other,) = compare_results(removal("c1", "c2"), removal("c1", "c3"))
+    assert not other.agrees

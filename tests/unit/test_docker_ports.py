@@ -46,6 +46,8 @@ def test_parse_ipv6_host_address():
         ("x:80", "Invalid hostPort: x"),
         ("80:80/icmp", "invalid proto: icmp"),
         ("1.2.3.999:80:80", "invalid IP address: 1.2.3.999"),
+        (":::80", "Invalid ip address :: address ::: too many colons in address"),
+        ("::1:8080:80", "Invalid ip address ::1: address ::1:: too many colons in address"),
         ("8000-8002:80-81", "Invalid ranges specified for container and host Ports"),
     ],
 )
@@ -95,3 +97,13 @@ def test_range_has_its_own_cursor():
     assert allocator.request([V4], "tcp", 8000, 8002) == 8000
     assert allocator.request([V4], "tcp", 8000, 8002) == 8001
     assert allocator.request([V4], "tcp", None, None) == 32768
+
+
+def test_the_long_publish_syntax_becomes_the_short_one():
+    from netsim.docker.client import standard_publish
+
+    assert standard_publish("published=8081,target=80") == "8081:80/tcp"
+    assert standard_publish("target=53,published=5353,protocol=udp,mode=host") == "5353:53/udp"
+    assert standard_publish("8080:80") == "8080:80"
+    with pytest.raises(DockerError, match=r"should be name=value but got 'target'"):
+        standard_publish("published=8082,target")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface
 
@@ -159,6 +160,8 @@ class EngineProfile:
     """A port clash names the IPv4 or the IPv6 binding, whichever the daemon tried first (28.5)."""
     network_rm_reports_exit_status: bool
     """``docker network rm`` ends a failure with its own ``exit status 1`` line (28.5)."""
+    cli_lacks_flags: Mapping[str, frozenset[str]]
+    """Flags this CLI does not have, by command (20.10's ``network rm`` has no ``--force``)."""
 
     # -- iptables recipes --------------------------------------------------
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:
@@ -281,6 +284,18 @@ class EngineProfile:
 
     def requested_address_error(self, pool_message: str) -> str:
         """Return the daemon's error when the pool refuses a requested ``--ip``."""
+        raise NotImplementedError
+
+    def address_outside_subnets_error(self, address: IPv4Address, network: str | None) -> str:
+        """Return the daemon's error for an ``--ip`` in none of the network's subnets.
+
+        28.5 refuses it when the container is created (naming ``network``) or
+        connected (``network`` None); 20.10 when the endpoint joins.
+        """
+        raise NotImplementedError
+
+    def invalid_filter_error(self, key: str) -> str:
+        """Return the daemon's refusal of a ``--filter`` key a listing lacks."""
         raise NotImplementedError
 
     def join_missing_error(self, reference: str) -> str:

@@ -8,7 +8,9 @@ Rule order comes from replaying libnetwork's calls: per network
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from ipaddress import IPv4Address, IPv4Interface
+from types import MappingProxyType
 
 from netsim.docker.engines.base import (
     DaemonOptions,
@@ -96,6 +98,9 @@ class ClassicProfile(EngineProfile):
     brackets_ipv6_hosts = False
     binds_port_families_in_random_order = False
     network_rm_reports_exit_status = False
+    cli_lacks_flags: Mapping[str, frozenset[str]] = MappingProxyType(
+        {"network rm": frozenset({"force"})}
+    )
 
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:
         """Create nat DOCKER and filter DOCKER and the isolation chains (with RETURN)."""
@@ -314,6 +319,14 @@ class ClassicProfile(EngineProfile):
     def networking_error(self, text: str) -> str:
         """Pass the endpoint failure on as it is."""
         return text
+
+    def address_outside_subnets_error(self, address: IPv4Address, network: str | None) -> str:
+        """Return 20.10's ``Invalid address``, raised as the endpoint joins."""
+        return f"Invalid address {address}: It does not belong to any of this network's subnets"
+
+    def invalid_filter_error(self, key: str) -> str:
+        """Return 20.10's capitalised ``Invalid filter``."""
+        return f"Invalid filter '{key}'"
 
     def requested_address_error(self, pool_message: str) -> str:
         """Pass IPAM's own message on (``Requested address is out of range``)."""

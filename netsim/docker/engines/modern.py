@@ -9,7 +9,9 @@ bridge.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from ipaddress import IPv4Address, IPv4Interface
+from types import MappingProxyType
 
 from netsim.docker.engines.base import (
     DaemonOptions,
@@ -105,6 +107,7 @@ class ModernProfile(EngineProfile):
     brackets_ipv6_hosts = True
     binds_port_families_in_random_order = True
     network_rm_reports_exit_status = True
+    cli_lacks_flags: Mapping[str, frozenset[str]] = MappingProxyType({})
 
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:
         """Create the nat and filter chains and FORWARD's two jumps."""
@@ -366,6 +369,18 @@ class ModernProfile(EngineProfile):
     def networking_error(self, text: str) -> str:
         """Prefix endpoint failures as 28.0.1+ does."""
         return f"failed to set up container networking: {text}"
+
+    def address_outside_subnets_error(self, address: IPv4Address, network: str | None) -> str:
+        """Return 28's endpoint-settings refusal (``invalid config for network N`` at create)."""
+        prefix = f"invalid config for network {network}: " if network else ""
+        return (
+            f"{prefix}invalid endpoint settings:\n"
+            f"no configured subnet or ip-range contain the IP address {address}"
+        )
+
+    def invalid_filter_error(self, key: str) -> str:
+        """Return 28's lower-case ``invalid filter``."""
+        return f"invalid filter '{key}'"
 
     def requested_address_error(self, pool_message: str) -> str:
         """Reword IPAM's out-of-range refusal in lower case; pass other refusals on."""

@@ -340,3 +340,71 @@ def test_a_billion_range_iterations_get_gos_answer_or_netsims_limit(
     assert records[1].exit_code == 1
     assert records[1].stderr.startswith("template parsing error: template: :1:")
     assert records[1].stderr.endswith(stderr)
+
+
+# -- -p numbers as Go's ParseUint reads them -----------------------------
+
+PUBLISH_SPECS = [
+    "+80",
+    "8080:+80",
+    '" 80"',
+    "8_0",
+    "\u0668\u0660",  # Arabic-Indic digits 80
+    "0080",
+    "8080:0080",
+    "1-2-3",
+    "80-",
+    "65536",
+    "0",
+    "0:80",
+    "00000000000000000080",
+    "+8090:80",
+    "9080-9081:80-81-82",
+    "\uff18\uff10",  # fullwidth digits 80
+    "80/TCP",
+    '"80 "',
+]
+# Replayed on both real engines with ``python -m netsim.verify run``: the
+# exit codes, and what ps prints of the containers that started.
+PUBLISH_EXITS = [125, 125, 125, 125, 125, 0, 0, 0, 125, 125, 0, 0, 0, 125, 0, 125, 0, 125]
+PUBLISH_PS = (
+    "c16 0.0.0.0:32774->80/tcp, [::]:32774->80/tcp\n"
+    "c14 0.0.0.0:9080->80/tcp, [::]:9080->80/tcp, 0.0.0.0:9081->81/tcp, [::]:9081->81/tcp\n"
+    "c12 0.0.0.0:32773->80/tcp, [::]:32773->80/tcp\n"
+    "c11 0.0.0.0:32772->80/tcp, [::]:32772->80/tcp\n"
+    "c10 80/tcp, 0.0.0.0:32771->0/tcp, [::]:32771->0/tcp\n"
+    "c7 80/tcp, 0.0.0.0:32769->1/tcp, [::]:32769->1/tcp, 0.0.0.0:32770->2/tcp, [::]:32770->2/tcp\n"
+    "c6 0.0.0.0:8080->80/tcp, [::]:8080->80/tcp\n"
+    "c5 0.0.0.0:32768->80/tcp, [::]:32768->80/tcp\n"
+)
+
+
+# 20.10 writes IPv6 as ":::" and took the range's two ports the other way round.
+PUBLISH_PS_20 = (
+    PUBLISH_PS.replace("[::]", "::")
+    .replace("32769->1/tcp", "32770->1/tcp")
+    .replace("32770->2/tcp", "32769->2/tcp")
+)
+
+
+@pytest.mark.parametrize(
+    ("engine", "invalid", "ps"),
+    [
+        ("20.10", "docker: Invalid containerPort: +80.\nSee 'docker run --help'.\n", PUBLISH_PS_20),
+        (
+            "28.5",
+            "docker: Invalid containerPort: +80\n\nRun 'docker run --help' for more information\n",
+            PUBLISH_PS,
+        ),
+    ],
+)
+def test_publish_numbers_are_read_as_both_engines_read_them(
+    engine: str, invalid: str, ps: str
+) -> None:
+    steps = [f"docker run -d --name c{i} -p {spec} nginx" for i, spec in enumerate(PUBLISH_SPECS)]
+    records = _records([*steps, "docker ps -a --format '{{.Names}} {{.Ports}}'"], engine)
+    assert [record.exit_code for record in records[:-1]] == PUBLISH_EXITS
+    assert records[0].stderr == invalid
+    assert records[13].stderr.startswith("docker: Invalid hostPort: +8090")
+    assert records[4].stderr.startswith("docker: Invalid containerPort: \u0668\u0660")
+    assert records[-1].stdout == ps

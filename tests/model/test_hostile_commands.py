@@ -8,9 +8,11 @@ throwaway network namespace.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from bounds_support import within_limits
 
 from netsim.cli import main
 from netsim.errors import ScenarioError
+from netsim.render.transcript import format_transcript
 from netsim.results.run import CommandRecord, ProbeRecord
 from netsim.scenario.loader import MAX_MACHINES
 from netsim.session import load_scenario, load_scenario_text, replay
@@ -408,3 +411,101 @@ def test_publish_numbers_are_read_as_both_engines_read_them(
     assert records[13].stderr.startswith("docker: Invalid hostPort: +8090")
     assert records[4].stderr.startswith("docker: Invalid containerPort: \u0668\u0660")
     assert records[-1].stdout == ps
+
+
+# -- every input the issue names, end to end within the bounds --------------
+
+REPO = Path(__file__).resolve().parents[2]
+# The example scenarios made of the issue's inputs: jump/goto loops, chains
+# flushed under the daemon, templates past their edges.
+BOUNDED_SCENARIOS = ("iptables-loops", "iptables-flushed", "format-errors")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name", BOUNDED_SCENARIOS)
+def test_the_issues_scenarios_replay_to_their_goldens_within_the_bounds(
+    name: str, engine: str
+) -> None:
+    with within_limits():
+        run = replay(load_scenario(REPO / "scenarios" / f"{name}.yaml"), engine)
+        text = format_transcript(run)
+    golden = REPO / "tests" / "scenario" / "golden" / engine / f"{name}.txt"
+    assert text == golden.read_text(encoding="utf-8")
+
+
+BROKEN = sorted((REPO / "tests" / "adapter" / "broken").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda path: path.stem)
+def test_every_broken_scenario_is_refused_by_netsim_check_within_the_bounds(path: Path) -> None:
+    # Wrong packet field types and ranges, deep unary nesting, lone
+    # surrogates, huge numbers, empty steps, tags, tabs...: one clear line.
+    out, err = io.StringIO(), io.StringIO()
+    with within_limits():
+        code = main(["check", str(path)], stdout=out, stderr=err)
+    assert (code, out.getvalue()) == (2, "")
+    assert err.getvalue().startswith(f"netsim: {path}")
+    assert err.getvalue().count("\n") == 1
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_port_published_with_dynamic_host_ports_is_answered_within_the_bounds(
+    engine: str,
+) -> None:
+    records = _records(
+        ["docker run -d --name wide -p 1-65535 nginx", "iptables -t nat -S DOCKER"], engine
+    )
+    assert records[0].exit_code == 125
+    assert "all ports are allocated" in records[0].stderr
+    assert records[1].stdout == "-N DOCKER\n-A DOCKER -i docker0 -j RETURN\n"
+
+
+def test_iproute2_refusals_are_answered_within_the_bounds() -> None:
+    records = _records(
+        [
+            "ip link add br0 type bridge",
+            "ip link set br0 master br0",
+            "ip route add 10.9.0.0/24 via lo",
+            "ip route add 10.9.0.0/24 via 10.1.0.1 src eth0",
+            "ip route add 10.9.0.0/24 dev eth0 metric",
+            "ip addr add 10.2.0.1/24 broadcast on dev eth0",
+        ]
+    )
+    assert [(r.exit_code, r.stderr) for r in records[1:]] == [
+        (2, "Error: Can not enslave a bridge to a bridge.\n"),
+        (1, 'Error: inet address is expected rather than "lo".\n'),
+        (1, 'Error: inet address is expected rather than "eth0".\n'),
+        (255, 'Command line is not complete. Try option "help"\n'),
+        (1, 'Error: inet address is expected rather than "on".\n'),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "{missing}"], "cannot read"),
+        (["compare", "{missing}", "{missing}"], "cannot read"),
+        (["compare", "{deep}", "{deep}"], "JSON nested too deeply"),
+        (["compare", "{bad}", "{bad}"], "not JSON"),
+        (["compare", "{shape}", "{shape}"], "not a result"),
+    ],
+)
+def test_verify_subcommands_refuse_bad_files_within_the_bounds(
+    tmp_path: Path, argv: list[str], message: str
+) -> None:
+    from netsim.verify.cli import main as verify_main
+
+    files = {"deep": "[" * 100_000, "bad": '{"steps": [\n', "shape": "[1, 2]"}
+    names = {"missing": str(tmp_path / "missing.yaml")}
+    for name, text in files.items():
+        (tmp_path / f"{name}.json").write_text(text)
+        names[name] = str(tmp_path / f"{name}.json")
+    out, err = io.StringIO(), io.StringIO()
+    handler = signal.getsignal(signal.SIGTERM)  # the harness sets its own
+    try:
+        with within_limits(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = verify_main([arg.format(**names) for arg in argv])
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    assert code == 2
+    assert message in err.getvalue()

@@ -53,14 +53,31 @@ class PortMapping:
         return f"{self.container_port}/{self.proto}"
 
 
+def _port_number(text: str) -> int | None:
+    """Read a port as Go's ``strconv.ParseUint(text, 10, 16)`` does, or None.
+
+    Only ASCII digits: no sign, space, underscore or other script's digits;
+    any number of leading zeros.
+    """
+    if not text.isascii() or not text.isdigit():
+        return None
+    digits = text.lstrip("0") or "0"
+    if len(digits) > 5:
+        return None
+    value = int(digits)
+    return value if value <= 65535 else None
+
+
 def _parse_range(text: str, what: str, spec: str) -> tuple[int, int]:
-    start_text, dash, end_text = text.partition("-")
-    try:
-        start = int(start_text)
-        end = int(end_text) if dash else start
-    except ValueError:
-        raise DockerError(f"Invalid {what}: {text}") from None
-    if not (0 <= start <= 65535 and 0 <= end <= 65535) or end < start:
+    """Read ``80`` or ``8000-8010`` as go-connections ``nat.ParsePortRange`` does.
+
+    Like it, a range reads the first two parts between dashes and ignores
+    the rest (``1-2-3`` is ``1-2``, as both engines publish it).
+    """
+    parts = text.split("-")
+    start = _port_number(parts[0])
+    end = _port_number(parts[1]) if len(parts) > 1 else start
+    if start is None or end is None or end < start:
         raise DockerError(f"Invalid {what}: {text}")
     return start, end
 

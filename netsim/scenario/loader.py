@@ -80,7 +80,7 @@ from netsim.scenario.yamlsource import (
 
 # netsim's limit on machines in one scenario (documented in
 # docs/scenario-format.md): building the LAN costs time with every machine.
-MAX_MACHINES = 250
+MAX_MACHINES = 1000
 TOP_KEYS = (
     "name",
     "description",

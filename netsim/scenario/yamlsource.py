@@ -6,15 +6,29 @@ below refuses a file before it can cost much time or memory: the composer
 never expands aliases (a node referenced twice is the same object) and the
 loader walks only the shapes a scenario allows, charging every visit to a
 budget, so "billion laughs" documents fail fast with a clear message.
+
+Speed: when PyYAML has libyaml, the scanner and parser are libyaml's (C) and
+only the composer, which counts nodes, aliases and depth, is Python; a
+megabyte file then reads in a fraction of a second instead of seconds. Any
+YAML error met that way is read again with the pure-Python parser, so every
+message, line and column is the one PyYAML itself gives; the characters are
+checked first, as the pure reader does, so the first problem reported is the
+same on both paths.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import Reader
+from yaml.resolver import Resolver
 
 from netsim.errors import ScenarioError
 
@@ -50,18 +64,16 @@ class _LimitExceeded(Exception):
         self.mark = mark
 
 
-class _LimitedLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types
-    """Compose YAML nodes, refusing documents that are too deep or too large."""
+class _Limits:
+    """Counts nodes, aliases and depth as a composer builds nodes (a mixin)."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.netsim_depth = 0
-        self.netsim_nodes = 0
-        self.netsim_aliases = 0
+    netsim_depth = 0
+    netsim_nodes = 0
+    netsim_aliases = 0
 
     def compose_node(self, parent: Node | None, index: object) -> Node:
         """Compose one node, counting nodes, aliases and nesting depth."""
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[attr-defined]  # from the parser
         if isinstance(event, yaml.AliasEvent):
             self.netsim_aliases += 1
             if self.netsim_aliases > MAX_ALIASES:
@@ -73,9 +85,90 @@ class _LimitedLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no 
         try:
             if self.netsim_depth > MAX_DEPTH:
                 raise _LimitExceeded(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
-            return super().compose_node(parent, index)
+            node: Node = super().compose_node(parent, index)  # type: ignore[misc]
+            return node
         finally:
             self.netsim_depth -= 1
+
+
+class _LimitedLoader(_Limits, yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types
+    """Compose YAML nodes with PyYAML's pure-Python parser, within the limits."""
+
+
+# libyaml's parser, when this PyYAML was built with it (None otherwise).
+def _libyaml_parser() -> Any:
+    try:
+        from yaml.cyaml import CParser
+    except ImportError:  # PyYAML without libyaml: the pure parser does it all
+        return None
+    return CParser
+
+
+_CParser: Any = _libyaml_parser()
+
+
+# A block scalar's header as PyYAML reads it: indicator, chomping and
+# indentation in either order, then spaces and maybe a comment.
+_BLOCK_HEADER = re.compile(r"[|>](?:[+-][1-9]?|[1-9][+-]?)?(?: +(?:#.*)?)?")
+# Characters libyaml and PyYAML treat differently (tabs as separators, a
+# byte order mark inside the text, Unicode line breaks): the pure parser reads them.
+_PURE_ONLY = re.compile("[\t\ufeff\x85\u2028\u2029]")
+
+
+class _Reread(Exception):
+    """The libyaml path met a YAML error: read the text again with the pure parser."""
+
+
+def _fast_loader() -> type | None:
+    """Return a loader class with libyaml's parser and the counting composer."""
+    if _CParser is None:
+        return None
+
+    class _FastLoader(_Limits, Composer, _CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+        """libyaml events, composed by PyYAML's Composer within the limits.
+
+        Where libyaml reads a construct otherwise than PyYAML (tags, a '?'
+        inside a flow collection's plain scalar, block scalar headers
+        PyYAML refuses, an empty value at the end of the text), the text is
+        read again with the pure parser.
+        """
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            self.netsim_text = stream
+            self.netsim_flow = 0
+
+        def compose_node(self, parent: Node | None, index: object) -> Node:
+            event = self.peek_event()
+            if getattr(event, "tag", None) is not None:
+                raise _Reread
+            flow = 0
+            if isinstance(event, yaml.ScalarEvent):
+                if not event.style and self.netsim_flow and "?" in event.value:
+                    raise _Reread
+                if not event.value and event.start_mark.index >= len(self.netsim_text):
+                    raise _Reread  # an empty value at the very end: libyaml puts it a line on
+                if event.style in ("|", ">"):
+                    start = event.start_mark.index
+                    end = self.netsim_text.find("\n", start)
+                    header = self.netsim_text[start : None if end < 0 else end]
+                    if not _BLOCK_HEADER.fullmatch(header):
+                        raise _Reread
+            elif isinstance(event, yaml.CollectionStartEvent) and event.flow_style:
+                flow = 1
+            self.netsim_flow += flow
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.netsim_flow -= flow
+
+    return _FastLoader
+
+
+_FAST_LOADER = _fast_loader()
 
 
 def line_of(node: Node) -> int:
@@ -148,7 +241,7 @@ class Document:
 
     file: str
     root: Node | None
-    loader: _LimitedLoader
+    loader: SafeConstructor
     visits: int = 0
 
     def error(self, node: Node | None, key: str, message: str) -> ScenarioError:
@@ -289,9 +382,22 @@ def compose(text: str, file: str) -> Document:
             f"the text is longer than {MAX_BYTES // 1024} KiB; a scenario is a short YAML file",
             file=file,
         )
+    if _FAST_LOADER is not None and not _PURE_ONLY.search(text):
+        try:
+            Reader(text)  # the pure reader's character check, so it is reported first
+            return _compose_with(_FAST_LOADER, text, file, fast=True)
+        except _Reread:
+            pass
+        except yaml.YAMLError as exc:  # a character the reader refuses
+            raise _yaml_error(exc, text, file) from None
+    return _compose_with(_LimitedLoader, text, file, fast=False)
+
+
+def _compose_with(loader_class: type, text: str, file: str, *, fast: bool) -> Document:
+    """Compose ``text`` with one loader; on the fast path, a YAML error asks for a re-read."""
     loader = None
     try:
-        loader = _LimitedLoader(text)  # the reader checks the characters right away
+        loader = loader_class(text)  # the pure reader checks the characters right away
         root = loader.get_single_node()
     except _LimitExceeded as exc:
         raise ScenarioError(
@@ -299,10 +405,14 @@ def compose(text: str, file: str) -> Document:
             file=file,
             line=_mark_line(exc.mark),
         ) from None
-    except yaml.YAMLError as exc:
-        raise _yaml_error(exc, text, file) from None
-    except RecursionError:  # belt and braces: MAX_DEPTH should stop this first
-        raise ScenarioError("the YAML is nested too deeply", file=file) from None
+    except (yaml.YAMLError, UnicodeError, RecursionError) as exc:
+        if fast:  # libyaml words its errors its own way: let PyYAML say it
+            raise _Reread from None
+        if isinstance(exc, yaml.YAMLError):
+            raise _yaml_error(exc, text, file) from None
+        if isinstance(exc, RecursionError):  # belt and braces: MAX_DEPTH stops this first
+            raise ScenarioError("the YAML is nested too deeply", file=file) from None
+        raise
     finally:
         if loader is not None:
             loader.dispose()

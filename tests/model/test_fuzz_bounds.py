@@ -24,6 +24,7 @@ from netsim.kernel.commands import ip_command
 from netsim.kernel.evaluate import EvalContext, PacketView
 from netsim.kernel.namespace import NetworkNamespace
 from netsim.kernel.netfilter import Netfilter
+from netsim.scenario import yamlsource
 from netsim.session import load_scenario_text, replay
 
 FUZZ = settings(
@@ -105,3 +106,26 @@ def test_whole_scenarios_end_to_end(rng: random.Random) -> None:
         # A scenario that loads is valid: it must replay to its end.
         run = replay(scenario, probes=True)
     assert [step.index for step in run.steps] == [step.index for step in scenario.steps]
+
+
+def _read_both(text: str) -> tuple[str, str]:
+    """Load ``text`` with libyaml's parser and with PyYAML's own: the result or the error."""
+    answers = []
+    for fast in (yamlsource._FAST_LOADER, None):
+        saved = yamlsource._FAST_LOADER
+        yamlsource._FAST_LOADER = fast
+        try:
+            answers.append(repr(load_scenario_text(text, "fuzz.yaml")))
+        except ScenarioError as exc:
+            answers.append(str(exc))
+        finally:
+            yamlsource._FAST_LOADER = saved
+    return answers[0], answers[1]
+
+
+@pytest.mark.skipif(yamlsource._FAST_LOADER is None, reason="this PyYAML has no libyaml")
+@FUZZ
+@given(RANDOMS)
+def test_whole_scenarios_load_alike_with_libyaml_and_pyyaml(rng: random.Random) -> None:
+    fast, pure = _read_both(scenario_text(rng))
+    assert fast == pure

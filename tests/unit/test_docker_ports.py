@@ -4,7 +4,7 @@ from ipaddress import ip_address
 
 import pytest
 
-from netsim.docker.ports import PortAllocator, parse_publish
+from netsim.docker.ports import PortAllocator, parse_expose, parse_publish
 from netsim.errors import DockerError
 
 V4 = ip_address("0.0.0.0")
@@ -54,6 +54,57 @@ def test_parse_ipv6_host_address():
 def test_parse_errors(spec, message):
     with pytest.raises(DockerError, match=message):
         parse_publish(spec)
+
+
+# What both engines (20.10 and 28.5, replayed with ``python -m netsim.verify
+# run``) do with odd numbers: Go's ParseUint takes ASCII digits only.
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("+80", r"Invalid containerPort: \+80$"),
+        ("8080:+80", r"Invalid containerPort: \+80$"),
+        ("+8090:80", r"Invalid hostPort: \+8090$"),
+        (" 80", "Invalid containerPort:  80$"),
+        ("80 ", "Invalid containerPort: 80 $"),
+        ("8_0", "Invalid containerPort: 8_0$"),
+        ("\u0668\u0660", "Invalid containerPort: \u0668\u0660$"),  # Arabic-Indic 80
+        ("\uff18\uff10", "Invalid containerPort: \uff18\uff10$"),  # fullwidth 80
+        ("80-", "Invalid containerPort: 80-$"),
+        ("-80", "Invalid containerPort: -80$"),
+        ("65536", "Invalid containerPort: 65536$"),
+        ("0" * 5000 + "65536", "Invalid containerPort: 0000"),
+        ("9" * 5000, "Invalid containerPort: 9999"),
+        ("81-80", "Invalid containerPort: 81-80$"),
+    ],
+)
+def test_port_numbers_are_read_as_gos_parseuint(spec, message):
+    with pytest.raises(DockerError, match=message):
+        parse_publish(spec)
+
+
+@pytest.mark.parametrize(
+    ("spec", "ports"),
+    [
+        ("0080", [(80, None, None)]),
+        ("8080:0080", [(80, 8080, 8080)]),
+        ("00000000000000000080", [(80, None, None)]),
+        ("0" * 5000 + "80", [(80, None, None)]),
+        ("0", [(0, None, None)]),
+        ("0:80", [(80, 0, 0)]),
+        # nat.ParsePortRange reads the first two parts between dashes
+        ("1-2-3", [(1, None, None), (2, None, None)]),
+        ("9080-9081:80-81-82", [(80, 9080, 9080), (81, 9081, 9081)]),
+    ],
+)
+def test_leading_zeros_and_extra_dashes_are_accepted_as_docker_does(spec, ports):
+    requests = parse_publish(spec)
+    assert [(r.container_port, r.host_port_start, r.host_port_end) for r in requests] == ports
+
+
+def test_expose_reads_ports_the_same_way():
+    assert parse_expose("0080-0081/udp") == [(80, "udp"), (81, "udp")]
+    with pytest.raises(DockerError, match=r"invalid range format for --expose: \+80, error"):
+        parse_expose("+80")
 
 
 def test_explicit_port_clash_names_the_address():

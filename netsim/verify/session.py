@@ -119,18 +119,29 @@ def type_session(
         reader.join(10)
     stdout = b"".join(out).decode(errors="replace")
     stderr = b"".join(err).decode(errors="replace")
+    shown, records = split_typed(stdout, typed, code)
+    return code, shown, stderr, records
+
+
+def split_typed(
+    stdout: str, typed: tuple[str, ...], code: int
+) -> tuple[str, tuple[TypedCommand, ...]]:
+    """Return the shell's output without markers, and one record per typed line that ran.
+
+    ``stdout`` is what the harness read; CODE the session's exit code, the
+    status of a line that ended the shell (``exit``). Without the start
+    marker, the shell never ran: docker's output is returned as printed.
+    """
     if START + "\n" not in stdout:
-        return code, stdout.replace(BEGIN + "\n", ""), stderr, ()
-    before, _, rest = stdout.partition(START + "\n")
-    records = []
+        return stdout.replace(BEGIN + "\n", ""), ()
+    rest = stdout.partition(START + "\n")[2]
     parts = STATUS.split(rest)
-    # parts: out0, status0, out1, status1, ..., tail
+    # parts: output 0, status 0, output 1, status 1, ..., what came after
     ran = len(parts) // 2
-    for i in range(ran):
-        records.append(TypedCommand(typed[i], parts[2 * i], int(parts[2 * i + 1])))
+    records = [TypedCommand(typed[i], parts[2 * i], int(parts[2 * i + 1])) for i in range(ran)]
     if ran < len(typed):
         # The shell ended at this line (exit): its output is the rest.
         records.append(TypedCommand(typed[ran], parts[-1], code))
     # What the shell printed after the typed lines (at Ctrl-D) stays in stdout.
     shown = "".join(r.output for r in records) + (parts[-1] if ran == len(typed) else "")
-    return code, shown, stderr, tuple(records)
+    return shown, tuple(records)

@@ -8,7 +8,7 @@ import pytest
 
 from netsim.results.run import TypedCommand
 from netsim.verify.normalise import compare_results
-from netsim.verify.session import MARK, START, split_typed, untty_argv
+from netsim.verify.session import START, split_typed, untty_argv
 
 
 @pytest.mark.parametrize(
@@ -74,10 +74,6 @@ def test_output_without_a_final_newline_still_splits() -> None:
 def test_a_shell_that_never_started_gives_docker_output_and_no_lines() -> None:
     error = 'OCI runtime exec failed: exec: "bash": executable file not found\r\n'
     assert split_typed(error, ("hostname",), 127) == (error, ())
-
-
-def test_the_marker_keeps_the_status_for_the_next_line() -> None:
-    assert MARK.endswith("(exit $netsim_s)")
 
 
 def _step(stdout: str, session: list[dict[str, Any]] | None, code: int = 0) -> dict[str, Any]:

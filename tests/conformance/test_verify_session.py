@@ -129,3 +129,20 @@ def test_when_no_shell_started_the_whole_output_is_compared() -> None:
     real = _step("OCI runtime exec failed: B\r\n", [], 127)
     (comparison,) = compare_results(_result(sim), _result(real))
     assert [name for name, _, _ in comparison.differences] == ["stdout"]
+
+
+def test_ids_in_a_simulated_prompt_do_not_change_how_later_ids_are_numbered() -> None:
+    first, later = (
+        "21dc49dc2ddb",
+        "8effc043177a3fab37c1c51d81424a1c719132ed1f06eb17491c6a3d4f2c437f",
+    )
+    sim_session = _step(f"root@{first}:/# exit\nexit\n", [_typed("exit", "exit\n")])
+    real_session = _step("", [_typed("exit", "")])
+    sim_run = _step(later + "\n", None) | {"index": 1, "command": "docker run -d ubuntu"}
+    real_run = _step("0123456789ab" + later[12:] + "\n", None) | {
+        "index": 1,
+        "command": "docker run -d ubuntu",
+    }
+    sim = {"scenario": "s", "engine": "28.5", "steps": [sim_session, sim_run]}
+    real = {"scenario": "s", "engine": "28.5", "steps": [real_session, real_run]}
+    assert [c.agrees for c in compare_results(sim, real)] == [True, True]

@@ -557,10 +557,8 @@ class DockerClient(ImageCommands):
         for line in typed:
             screen.append(prompt + line + "\n")
             words = line.split()
-            if words and words[0] == "exit":
-                code = status
-                if len(words) > 1:
-                    code = int(words[1]) % 256 if words[1].isdigit() else 2
+            if words[:1] == ["exit"] and (len(words) == 1 or words[1].isdigit()):
+                code = int(words[1]) % 256 if len(words) > 1 else status
                 # bash says "exit" as it leaves; ash and dash say nothing.
                 out = "exit\n" if bash else ""
                 screen.append(out)

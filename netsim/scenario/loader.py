@@ -1177,12 +1177,15 @@ class _ScenarioReader:
 
 
 def _is_exit(line: str) -> bool:
-    """Return whether a typed line is the shell's ``exit [N]``, which ends a session."""
+    """Return whether a typed line is the shell's ``exit [N]``, which ends a session.
+
+    ``exit x`` does not: an interactive shell says ``Illegal number`` and stays.
+    """
     try:
         words = split_words(line)
     except ValueError:
         return False
-    return bool(words) and words[0] == "exit"
+    return bool(words) and words[0] == "exit" and (len(words) == 1 or words[1].isdigit())
 
 
 def _protocol(text: str) -> Protocol:

@@ -83,6 +83,11 @@ def session_problem(command: str) -> str | None:
             f"a session needs -it (an interactive shell on a terminal); {example}, "
             f"not {quote(command)}"
         )
+    if parsed.flag("detach"):
+        return (
+            "-d detaches: the shell gets no terminal and nothing is typed into it; "
+            "remove -d or session:"
+        )
     shell = parsed.args[1:]
     if parsed.path == "exec" and not shell:
         return f"docker exec needs a container and a shell; {example}"

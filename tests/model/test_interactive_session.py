@@ -39,6 +39,21 @@ def test_a_busybox_session_shows_ash_prompts_and_ends_at_exit() -> None:
     assert format_step(step) == "$ docker exec -it box sh\n" + step.stdout + "[exit 127]\n"
 
 
+def test_exit_with_a_bad_number_complains_and_the_session_goes_on() -> None:
+    *_, step = run_steps(
+        """\
+        - docker run -d --name box busybox sleep 3600
+        - run: docker exec -it box sh
+          session: [exit x, echo still here]
+        """
+    )
+    assert step.session == (
+        TypedCommand("exit x", "sh: exit: Illegal number: x\n", 2),
+        TypedCommand("echo still here", "still here\n", 0),
+    )
+    assert step.exit_code == 0
+
+
 def test_the_json_adds_session_and_keeps_every_contract_field() -> None:
     *_, step = run_steps(
         """\

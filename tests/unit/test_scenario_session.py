@@ -36,6 +36,11 @@ def test_the_typed_lines_are_read_in_order() -> None:
     assert step.session == ("hostname -i", "cat /etc/hosts | grep web", "exit 3")
 
 
+def test_exit_with_a_word_that_is_not_a_number_does_not_end_the_session() -> None:
+    step = load("- run: docker exec -it web sh\n  session: [exit x, hostname]\n")
+    assert step.session == ("exit x", "hostname")
+
+
 def test_a_step_without_session_has_none() -> None:
     assert load("- run: docker exec -it web sh\n").session is None
 
@@ -130,6 +135,12 @@ def test_interactive_shells_take_a_session(command: str) -> None:
             6,
             "steps[0].session[1]",
             'the session ended at "exit" (line 5); move this line before it or into a later step',
+        ),
+        (
+            "- run: docker run -dit busybox sh\n  session: [hostname]",
+            3,
+            "steps[0].run",
+            "-d detaches: the shell gets no terminal and nothing is typed into it",
         ),
         (
             "- run: docker exec -it web sh\n  sesion: [hostname]",

@@ -114,9 +114,16 @@ def type_session(
         code = process.wait(SESSION_TIMEOUT)
     except subprocess.TimeoutExpired as error:
         process.kill()
+        process.wait()
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
         raise VerifyError(f"session did not end in {SESSION_TIMEOUT:.0f} s: {argv}") from error
     for reader in readers:
         reader.join(10)
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
     stdout = b"".join(out).decode(errors="replace")
     stderr = b"".join(err).decode(errors="replace")
     shown, records = split_typed(stdout, typed, code)

@@ -54,6 +54,24 @@ def test_exit_with_a_bad_number_complains_and_the_session_goes_on() -> None:
     assert step.exit_code == 0
 
 
+def test_busybox_hostname_answers_its_options_as_busybox_does() -> None:
+    *_, step = run_steps(
+        """\
+        - docker run -d --name box --hostname box.example busybox sleep 3600
+        - run: docker exec -it box sh
+          session: [hostname -i, hostname -s, hostname -d, hostname new, hostname -x]
+        """
+    )
+    outputs = [(t.output.split("\n")[0], t.exit_code) for t in step.session or ()]
+    assert outputs == [
+        ("172.17.0.2", 0),
+        ("box", 0),
+        ("example", 0),
+        ("hostname: sethostname: Operation not permitted", 1),
+        ("hostname: invalid option -- 'x'", 1),
+    ]
+
+
 def test_the_json_adds_session_and_keeps_every_contract_field() -> None:
     *_, step = run_steps(
         """\

@@ -231,6 +231,11 @@ class DockerClient(ImageCommands):
             return CommandOutput(
                 125, "", profile.run_error(daemon_error(error.message), at_create=True)
             )
+        shell = list(container.command_line)
+        if session and (len(shell) != 1 or shell[0].rsplit("/", 1)[-1] not in _SHELLS):
+            # Only a shell is typed into; leave no container behind.
+            self.daemon.remove_container(container, force=True)
+            return not_simulated(f"a session in {' '.join(shell) or 'no command'}")
         detached = command.flag("detach")
         try:
             self.daemon.start_container(container)

@@ -162,6 +162,21 @@ def test_docker_run_it_runs_the_container_for_the_session_only() -> None:
     assert "gone" not in ps.stdout  # --rm removed it when the shell ended
 
 
+def test_a_session_in_an_image_whose_command_is_not_a_shell_is_not_simulated() -> None:
+    run, ps = run_steps(
+        """\
+        - run: docker run -it --name web nginx
+          session: [hostname]
+        - docker ps -a -q
+        """
+    )
+    assert (run.exit_code, run.stdout, run.session) == (69, "", ())
+    assert run.stderr == (
+        "netsim: 'a session in /docker-entrypoint.sh nginx -g daemon off;' is not simulated\n"
+    )
+    assert ps.stdout == ""  # nothing half-done: no container left behind
+
+
 def test_without_a_session_it_still_says_the_input_is_not_a_tty() -> None:
     _, step = run_steps(
         """\

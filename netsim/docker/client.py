@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Network, ip_network
 from typing import Any
 
@@ -28,6 +28,7 @@ from netsim.docker.imagestore import ImageNotLocal
 from netsim.docker.model import Container, Network
 from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
 from netsim.errors import DockerError
+from netsim.results.run import TypedCommand
 from netsim.scenario.compose import ComposeFile
 
 FLAG_ERRORS = (
@@ -45,6 +46,8 @@ class CommandOutput:
     exit_code: int
     stdout: str = ""
     stderr: str = ""
+    session: tuple[TypedCommand, ...] | None = None
+    """The lines typed in an interactive session and what each printed (``session:``)."""
 
 
 # What a command netsim knows exists but does not model exits with: sysexits.h's
@@ -80,6 +83,16 @@ class DockerClient(ImageCommands):
     """The host's files the CLI reads and writes (save -o, load -i, export -o, import)."""
     stdin: str = ""
     """What the command reads on its standard input (``docker load < FILE``)."""
+    typed: tuple[str, ...] | None = None
+    """The lines typed on the terminal of an ``-it`` command (a step's ``session:``)."""
+
+    def run_session(self, argv: list[str], typed: tuple[str, ...]) -> CommandOutput:
+        """Run ``docker exec -it``/``docker run -it`` on a terminal and type ``typed`` into it."""
+        self.typed = typed
+        try:
+            return self.run(argv)
+        finally:
+            self.typed = None
 
     def run(self, argv: list[str], stdin: str = "") -> CommandOutput:
         """Run ``docker ARGS...`` (reading STDIN) and return what the CLI prints."""
@@ -212,7 +225,8 @@ class DockerClient(ImageCommands):
         warnings = ""
         if mode == "host" and command.values("publish"):
             warnings = "WARNING: Published ports are discarded when using host network mode\n"
-        if command.flag("interactive") and command.flag("tty"):
+        session = command.flag("interactive") and command.flag("tty")
+        if session and self.typed is None:
             # A replay's standard input is not a terminal (checked on both engines).
             return CommandOutput(1, "", "the input device is not a TTY\n")
         try:
@@ -226,6 +240,11 @@ class DockerClient(ImageCommands):
             return CommandOutput(
                 125, "", profile.run_error(daemon_error(error.message), at_create=True)
             )
+        shell = list(container.command_line)
+        if session and (len(shell) != 1 or shell[0].rsplit("/", 1)[-1] not in _SHELLS):
+            # Only a shell is typed into; leave no container behind.
+            self.daemon.remove_container(container, force=True)
+            return not_simulated(f"a session in {' '.join(shell) or 'no command'}")
         detached = command.flag("detach")
         try:
             self.daemon.start_container(container)
@@ -240,6 +259,11 @@ class DockerClient(ImageCommands):
         if detached:
             self._settle(container)
             return CommandOutput(0, container.id + "\n", warnings)
+        if session:
+            # The foreground shell is the container's process: it ends with the session.
+            output = self._session(container, list(container.command_line), [])
+            self.daemon.stop_container(container, exit_code=output.exit_code)
+            return replace(output, stderr=warnings + output.stderr)
         if command.args[1:]:
             output = self.execute_in(container, list(command.args[1:]), [])
             self.daemon.stop_container(container, exit_code=output.exit_code)
@@ -514,13 +538,60 @@ class DockerClient(ImageCommands):
                 1, "", daemon_error(self.daemon.profile.exec_not_running_error(container)) + "\n"
             )
         if command.flag("interactive") and command.flag("tty"):
-            return CommandOutput(1, "", "the input device is not a TTY\n")
+            if self.typed is None:
+                return CommandOutput(1, "", "the input device is not a TTY\n")
         try:
             for link in container.links:
                 self.daemon.check_link_running(container, link.child_name, link.alias)
         except DockerError as error:
             return CommandOutput(1, "", daemon_error(error.message) + "\n")
+        if command.flag("interactive") and command.flag("tty"):
+            return self._session(container, list(command.args[1:]), command.values("env"))
         return self.execute_in(container, list(command.args[1:]), command.values("env"))
+
+    def _session(self, container: Container, shell: list[str], env: list[str]) -> CommandOutput:
+        """Type the session's lines into SHELL in CONTAINER, as a terminal shows them.
+
+        Each line runs as ``SHELL -c LINE`` (netsim keeps no shell state between
+        lines: variables and ``cd`` do not carry over). With a TTY the shell's
+        output and errors reach one screen, so the step's standard output is
+        the screen: the prompt, the line typed, what it printed. The session
+        ends at ``exit [N]`` or, at the end of the lines, as Ctrl-D does; its
+        exit code is N, or the last line's status.
+        """
+        from netsim.docker.prompts import shell_prompt
+
+        typed = self.typed or ()
+        if len(shell) != 1 or shell[0].rsplit("/", 1)[-1] not in _SHELLS:
+            return not_simulated(f"a session in {' '.join(shell) or 'no shell'}")
+        started = self.execute_in(container, shell, env)
+        if started.exit_code != 0:
+            # The shell is missing: runc's error, on the terminal (no session ran).
+            return CommandOutput(started.exit_code, started.stdout + started.stderr, "", ())
+        program = shell[0].rsplit("/", 1)[-1]
+        prompt = shell_prompt(container.image.name, program, container.hostname)
+        bash = program == "bash"
+        screen: list[str] = []
+        records: list[TypedCommand] = []
+        status = 0
+        for line in typed:
+            screen.append(prompt + line + "\n")
+            words = line.split()
+            if words[:1] == ["exit"] and (len(words) == 1 or words[1].isdigit()):
+                code = int(words[1]) % 256 if len(words) > 1 else status
+                # bash says "exit" as it leaves; ash and dash say nothing.
+                out = "exit\n" if bash else ""
+                screen.append(out)
+                records.append(TypedCommand(line, out, code))
+                return CommandOutput(code, "".join(screen), "", tuple(records))
+            done = self.execute_in(container, [shell[0], "-c", line], env)
+            status = done.exit_code
+            out = done.stdout + done.stderr
+            screen.append(out)
+            records.append(TypedCommand(line, out, status))
+        # Ctrl-D on an empty line: bash prints "exit", ash and dash end the line.
+        screen.append(prompt + ("exit\n" if bash else "\n"))
+        return CommandOutput(status, "".join(screen), "", tuple(records))
 
     # -- networks --------------------------------------------------------------
     def _cmd_network_create(self, command: DockerCommand) -> CommandOutput:

@@ -50,6 +50,24 @@ class ExpectationResult:
 
 
 @dataclass(frozen=True, slots=True)
+class TypedCommand:
+    """One line typed in an interactive session (``session:``) and what the terminal showed.
+
+    ``output`` is standard output and error as one terminal shows them;
+    ``exit_code`` is the shell's ``$?`` after the line (for ``exit``, the
+    session's exit code).
+    """
+
+    command: str
+    output: str
+    exit_code: int
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the typed line as the JSON result writes it."""
+        return {"command": self.command, "output": self.output, "exit_code": self.exit_code}
+
+
+@dataclass(frozen=True, slots=True)
 class CommandRecord:
     """A command typed on the host, a machine or in a container, and what it printed."""
 
@@ -60,6 +78,8 @@ class CommandRecord:
     stdout: str
     stderr: str
     checks: tuple[ExpectationResult, ...] = ()
+    session: tuple[TypedCommand, ...] | None = None
+    """The lines typed in an interactive session (``session:``); None for a plain command."""
 
     @property
     def passed(self) -> bool | None:
@@ -75,15 +95,25 @@ class CommandRecord:
 
     def as_json(self) -> dict[str, Any]:
         """Return the step as the contract's JSON writes it."""
-        return {
-            "index": self.index,
-            "kind": "command",
-            "on": self.on,
-            "command": self.command,
-            "exit_code": self.exit_code,
-            "stdout": self.stdout,
-            "stderr": self.stderr,
-        } | self.expectations_json()
+        return (
+            {
+                "index": self.index,
+                "kind": "command",
+                "on": self.on,
+                "command": self.command,
+                "exit_code": self.exit_code,
+                "stdout": self.stdout,
+                "stderr": self.stderr,
+            }
+            | self.session_json()
+            | self.expectations_json()
+        )
+
+    def session_json(self) -> dict[str, Any]:
+        """Return ``session`` (one entry per typed line) for an interactive step, else nothing."""
+        if self.session is None:
+            return {}
+        return {"session": [typed.as_json() for typed in self.session]}
 
     def expectations_json(self) -> dict[str, Any]:
         """Return ``expect`` (one entry per expectation) and ``passed``, when there are any."""

@@ -102,7 +102,7 @@ HOST_KEYS = ("address", "listen")
 MACHINE_KEYS = ("address", "listen")
 IMAGE_KEYS = ("expose", "listen", "entrypoint", "command")
 COMMAND_EXPECT_KEYS = ("expect_exit", "expect_stdout", "expect_contains", "expect_match")
-COMMAND_STEP_KEYS = ("on", "run", *COMMAND_EXPECT_KEYS)
+COMMAND_STEP_KEYS = ("on", "run", "session", *COMMAND_EXPECT_KEYS)
 PACKET_STEP_KEYS = ("packet", "from")
 PROBE_STEP_KEYS = ("probe", "expect", "proto")
 
@@ -138,6 +138,8 @@ class ScenarioChecks:
     engines: tuple[str, ...]
     image_problem: Callable[[str, tuple[ImageSpec, ...], tuple[str, ...]], str | None]
     packet_syntax: Callable[[str], object]
+    session_problem: Callable[[str], str | None] = lambda command: None
+    """Why a ``session:`` cannot follow this ``run:`` command (None when it can)."""
 
 
 def load_scenario(path: str | os.PathLike[str], *, checks: ScenarioChecks) -> Scenario:
@@ -979,9 +981,51 @@ class _ScenarioReader:
         if on == "host":  # the same as a string step
             self.check_image(run_node, f"{key}.run", command, images)
         expectations = self.command_expectations(keys, key)
+        session = None
+        if "session" in keys:
+            session = self.session(keys["session"][1], f"{key}.session", run_node, command, on)
         return CommandStep(
-            index=index, line=line, command=command, on=on, expectations=expectations
+            index=index,
+            line=line,
+            command=command,
+            on=on,
+            expectations=expectations,
+            session=session,
         )
+
+    def session(
+        self, node: Node, key: str, run_node: Node, command: str, on: str
+    ) -> tuple[str, ...]:
+        """Read ``session:``, the lines typed in the shell an ``-it`` command starts."""
+        if on != "host":
+            raise self.error(
+                node,
+                key,
+                f"a session is typed into `docker exec -it`/`docker run -it` on the host, "
+                f"not on {quote(on)}; remove on: and write run: docker exec -it {on} sh",
+            )
+        problem = self.checks.session_problem(command)
+        if problem is not None:
+            raise self.error(run_node, key.rsplit(".", 1)[0] + ".run", problem)
+        items = self.sequence(node, key, "a list of command lines typed in the shell")
+        if not items:
+            raise self.error(
+                node,
+                key,
+                "expected at least one typed line (to type nothing, remove session:)",
+            )
+        typed: list[str] = []
+        for i, item in enumerate(items):
+            where = f"{key}[{i}]"
+            if typed and _is_exit(typed[-1]):
+                raise self.error(
+                    item,
+                    where,
+                    f"the session ended at {quote(typed[-1])} (line {line_of(items[i - 1])}); "
+                    "move this line before it or into a later step",
+                )
+            typed.append(self.command(item, where))
+        return tuple(typed)
 
     def command_expectations(
         self, keys: dict[str, tuple[ScalarNode, Node]], key: str
@@ -1130,6 +1174,18 @@ class _ScenarioReader:
                     f"{quote(src)} is neither host, a machine nor a valid container name",
                 )
         return PacketStep(index=index, line=line, src=src, packet=text)
+
+
+def _is_exit(line: str) -> bool:
+    """Return whether a typed line is the shell's ``exit [N]``, which ends a session.
+
+    ``exit x`` does not: an interactive shell says ``Illegal number`` and stays.
+    """
+    try:
+        words = split_words(line)
+    except ValueError:
+        return False
+    return bool(words) and words[0] == "exit" and (len(words) == 1 or words[1].isdigit())
 
 
 def _protocol(text: str) -> Protocol:

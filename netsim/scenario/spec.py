@@ -119,6 +119,8 @@ class CommandStep:
     expect: str | None = None
     kind: Literal["command"] = "command"
     expectations: tuple[CommandExpectation, ...] = ()
+    session: tuple[str, ...] | None = None
+    """Lines typed in the interactive shell ``command`` starts (``session:``, an extension)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,48 @@ def made_images(commands: tuple[str, ...]) -> set[str]:
     return made
 
 
+# The shells a session can type into (busybox ash, dash, bash), by name or path.
+SESSION_SHELLS = frozenset({"sh", "ash", "bash"})
+
+
+def session_problem(command: str) -> str | None:
+    """Return why ``session:`` cannot follow ``command``, or None when it can.
+
+    A session types into the shell that ``docker exec -it NAME SHELL`` or
+    ``docker run -it ... IMAGE [SHELL]`` starts.
+    """
+    example = "expected docker exec -it NAME sh (or bash) or docker run -it IMAGE sh"
+    try:
+        argv = split_words(command)
+        parsed = parse_docker(argv) if argv[:1] == ["docker"] else None
+    except (ValueError, UsageError):
+        parsed = None
+    if parsed is None or parsed.path not in ("exec", "run"):
+        return f"a session follows a command that starts an interactive shell; {example}"
+    if not (parsed.flag("interactive") and parsed.flag("tty")):
+        return (
+            f"a session needs -it (an interactive shell on a terminal); {example}, "
+            f"not {quote(command)}"
+        )
+    if parsed.flag("detach"):
+        return (
+            "-d detaches: the shell gets no terminal and nothing is typed into it; "
+            "remove -d or session:"
+        )
+    shell = parsed.args[1:]
+    if parsed.path == "exec" and not shell:
+        return f"docker exec needs a container and a shell; {example}"
+    if shell and (len(shell) != 1 or shell[0].rsplit("/", 1)[-1] not in SESSION_SHELLS):
+        return (
+            f"a session types into a shell (sh, ash or bash without arguments), "
+            f"not {quote(' '.join(shell))}"
+        )
+    return None
+
+
 SCENARIO_CHECKS = ScenarioChecks(
-    engines=engine_names(), image_problem=image_problem, packet_syntax=parse_layers
+    engines=engine_names(),
+    image_problem=image_problem,
+    packet_syntax=parse_layers,
+    session_problem=session_problem,
 )

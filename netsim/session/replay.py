@@ -27,6 +27,7 @@ from netsim.results.run import (
     Why,
 )
 from netsim.scenario.spec import CommandExpectation, CommandStep, PacketStep, ProbeStep
+from netsim.scenario.words import split_words
 from netsim.session.snapshot import snapshot_topology
 from netsim.shell import run_on_node
 from netsim.world import HOST, World
@@ -49,6 +50,7 @@ def run_command(world: World, step: CommandStep) -> CommandRecord:
         output.stdout,
         output.stderr,
         check_output(step.expectations, output.exit_code, output.stdout),
+        output.session,
     )
 
 
@@ -84,6 +86,13 @@ def check_output(
 
 
 def _command_output(world: World, step: CommandStep) -> CommandOutput:
+    if step.session is not None:
+        # `docker exec -it`/`docker run -it` typed on the host's terminal (the
+        # loader checked the line is one docker command).
+        output = world.client.run_session(split_words(step.command), step.session)
+        if output.session is None:  # refused before a shell started
+            output = replace(output, session=())
+        return output
     if step.on == HOST or step.on in world.machines:
         return run_on_node(world, step.on, step.command)
     # Exactly `docker exec NAME CMD` typed on the host, as the real-engine

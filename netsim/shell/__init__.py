@@ -207,7 +207,7 @@ def _container_program(
     if program == "env":
         return CommandOutput(0, "".join(e + "\n" for e in container_environment(container, env)))
     if program == "hostname":
-        return CommandOutput(0, container.hostname + "\n")
+        return _hostname(argv, container.hostname, files)
     filtered = run_filter(argv, stdin, files.read, busybox=True)
     if filtered is not None:
         return filtered
@@ -229,6 +229,54 @@ def _container_program(
     if program == "nc" and any(a.startswith("-") and "z" in a for a in argv[1:]):
         return CommandOutput(1, "", "nc: invalid option -- 'z'\n" + _BUSYBOX_NC_USAGE)
     return not_simulated(program)
+
+
+# busybox 1.35 hostname's usage text (Debian's busybox-static), checked on 28.5.
+_BUSYBOX_HOSTNAME_USAGE = (
+    "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\n"
+    "Usage: hostname [-sidf] [HOSTNAME | -F FILE]\n\n"
+    "Show or set hostname or DNS domain name\n\n"
+    "\t-s\tShort\n"
+    "\t-i\tAddresses for the hostname\n"
+    "\t-d\tDNS domain name\n"
+    "\t-f\tFully qualified domain name\n"
+    "\t-F FILE\tUse FILE's content as hostname\n"
+)
+
+
+def _hostname(argv: list[str], hostname: str, files: NodeFiles) -> CommandOutput:
+    """Run busybox ``hostname [-s|-i|-d|-f]`` in a container (setting the name is refused).
+
+    ``-i`` prints the address of the hostname's first line in /etc/hosts, as
+    the lookup does; checked on 28.5 with busybox 1.35.
+    """
+    args = argv[1:]
+    if not args:
+        return CommandOutput(0, hostname + "\n")
+    if len(args) > 1 or args[0] not in ("-s", "-i", "-d", "-f"):
+        first = args[0]
+        if first.startswith("-") and len(first) > 1:
+            bad = next((c for c in first[1:] if c not in "sidf"), "")
+            if bad:
+                return CommandOutput(
+                    1, "", f"hostname: invalid option -- '{bad}'\n" + _BUSYBOX_HOSTNAME_USAGE
+                )
+            return not_simulated(" ".join(argv[:2]))
+        # An unprivileged container may not set its hostname.
+        return CommandOutput(1, "", "hostname: sethostname: Operation not permitted\n")
+    short, _, domain = hostname.partition(".")
+    if args[0] == "-s":
+        return CommandOutput(0, short + "\n")
+    if args[0] == "-f":
+        return CommandOutput(0, hostname + "\n")
+    if args[0] == "-d":
+        return CommandOutput(0, domain + "\n" if domain else "")
+    for line in (files.read("/etc/hosts") or "").splitlines():
+        fields = line.split()
+        if len(fields) > 1 and hostname in fields[1:]:
+            return CommandOutput(0, fields[0] + "\n")
+    # busybox herror text for a name it cannot look up (not checked on an engine).
+    return CommandOutput(1, "", f"hostname: {hostname}: Unknown host\n")
 
 
 def _container_shell(

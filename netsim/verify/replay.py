@@ -37,6 +37,7 @@ from netsim.scenario.spec import (
 from netsim.session.replay import check_output
 from netsim.verify.engines import Engine, compose_unavailable_reason, find_engine
 from netsim.verify.images import build_rootfs, image_config, image_references, import_argv
+from netsim.verify.session import type_session, untty_argv
 from netsim.verify.world import AGENT, World, stop_process
 
 # Longer than the kernel's ARP give-up (3 solicitations, 1 s apart), so that an
@@ -155,6 +156,8 @@ class Replay:
 
     def command(self, step: CommandStep) -> dict[str, Any]:
         """Run a command step where it belongs and record what it printed."""
+        if step.session is not None:
+            return self.session(step)
         if step.on == "host":
             done = self.world.run("host", step.command)
         elif step.on in self.world.nodes:
@@ -171,6 +174,24 @@ class Replay:
             done.stdout,
             done.stderr,
             check_output(step.expectations, done.exit_code, done.stdout),
+        ).as_json()
+
+    def session(self, step: CommandStep) -> dict[str, Any]:
+        """Type a step's ``session:`` lines into its shell (netsim/verify/session.py)."""
+        assert step.session is not None
+        argv, shell = untty_argv(step.command)
+        code, stdout, stderr, typed = type_session(
+            self.world.docker_argv(argv[1:]), shell, step.session
+        )
+        return CommandRecord(
+            step.index,
+            step.on,
+            step.command,
+            code,
+            stdout,
+            stderr,
+            check_output(step.expectations, code, stdout),
+            typed,
         ).as_json()
 
     # ----------------------------------------------------------- listeners

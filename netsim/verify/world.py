@@ -497,6 +497,10 @@ class World:
         argv = [*self.host.nsenter(), *self.shell_env(), "docker", *args]
         return self._capture(argv, timeout)
 
+    def docker_argv(self, args: list[str]) -> list[str]:
+        """Return the argv that runs the version's docker CLI on the host with ARGS."""
+        return [*self.host.nsenter(), *self.shell_env(), "docker", *args]
+
     @staticmethod
     def _capture(argv: list[str], timeout: float) -> CommandResult:
         """Run ``argv`` and return exit code, stdout and stderr exactly as printed."""

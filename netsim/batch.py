@@ -150,7 +150,7 @@ def run_batch(
     workers: int = 1,
     scheduler: str | None = None,
     progress: BatchProgress | None = None,
-    connect_timeout: float = 10.0,
+    connect_timeout: float = 30.0,  # Dask's own default; a loaded machine needs it
 ) -> Iterator[BatchResult]:
     """Yield every job's result in job order, running ``workers`` local processes or on Dask.
 

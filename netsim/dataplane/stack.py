@@ -393,22 +393,25 @@ class IPv4Stack:
     ) -> None:
         """Answer a rejected packet: a TCP RST (tcp-reset) or an ICMP error.
 
-        nf_send_reset attaches the rejected packet's connection to the RST
-        (``nf_ct_attach``), so the RST is translated back like a reply; an
-        ICMP error gets no such attachment (icmp_send).
+        Both answers belong to the rejected packet's connection, so NAT
+        translates them back like a reply: nf_send_reset attaches the
+        connection to the RST (``nf_ct_attach``), and the ICMP error quoting a
+        DNATed packet reaches its sender with the header it sent (seen on
+        20.10 and 28.5: a REJECT in DOCKER-USER makes a published UDP port
+        "closed" and a TCP one "refused", not a timeout).
         """
         payload = packet.payload
+        attached = None
+        if tracked.entry is not None:
+            back = REPLY if tracked.direction == ORIGINAL else ORIGINAL
+            attached = Tracked(tracked.entry, back, "RELATED")
         if reject_with == "tcp-reset":
             if isinstance(payload, TcpSegment) and not payload.flags & RST:
-                attached = None
-                if tracked.entry is not None:
-                    back = REPLY if tracked.direction == ORIGINAL else ORIGINAL
-                    attached = Tracked(tracked.entry, back, "RELATED")
                 self.transport.send_reset(node, packet, attached)
             return
         if is_icmp_error(packet):
             return
-        self.icmp_error(node, packet, ICMP_DEST_UNREACH, REJECT_CODES.get(reject_with, 3))
+        self.icmp_error(node, packet, ICMP_DEST_UNREACH, REJECT_CODES.get(reject_with, 3), attached)
 
     # -- IPv4 --------------------------------------------------------------------------
 
@@ -540,8 +543,19 @@ class IPv4Stack:
         self.neighbour_output(node, out, route.gateway or final.dst, final)
         return None
 
-    def icmp_error(self, node: Node, offending: IPv4Packet, icmp_type: int, code: int) -> None:
-        """icmp_send: tell the sender of ``offending`` what went wrong (never about an error)."""
+    def icmp_error(
+        self,
+        node: Node,
+        offending: IPv4Packet,
+        icmp_type: int,
+        code: int,
+        attached: Tracked | None = None,
+    ) -> None:
+        """icmp_send: tell the sender of ``offending`` what went wrong (never about an error).
+
+        ``attached`` is the offending packet's connection when REJECT sends the
+        error, so that NAT translates the quoted header back.
+        """
         if is_icmp_error(offending) or offending.src.is_unspecified:
             return
         source: IPv4Address | None = offending.dst
@@ -554,7 +568,7 @@ class IPv4Stack:
         error = IPv4Packet(
             source, offending.src, message, ident=node.next_ident(), dont_fragment=False, tos=0xC0
         )
-        self.ip_output(node, error)
+        self.ip_output(node, error, attached)
 
     # -- bridged IPv4 (br_netfilter) -------------------------------------------------------
 

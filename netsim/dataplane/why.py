@@ -64,10 +64,44 @@ def explain(result: str | None, events: Sequence[TraceEvent]) -> Why | None:
     drop = _last_drop(events)
     if drop is not None:
         return Why(result, f"{result}: {drop.reason} on {drop.node}", node=drop.node)
+    relayed = _proxy_failed(result, events)
+    if relayed is not None:
+        return relayed
     return Why(
         result,
         f"{result}: no answer within 5 s; the packets met no drop, nothing answered",
     )
+
+
+def _proxy_failed(result: str, events: Sequence[TraceEvent]) -> Why | None:
+    """Return why a datagram docker-proxy took got no answer: its own one failed.
+
+    The userland proxy relays UDP datagrams, not the ICMP errors its own
+    datagram meets, so the sender hears nothing (a timeout).
+    """
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if (
+            isinstance(event, SocketEvent)
+            and event.owner == PROXY_OWNER
+            and event.action == "error"
+        ):
+            answer = next(
+                (
+                    e.detail
+                    for e in reversed(events[:index])
+                    if isinstance(e, SocketEvent) and e.owner == "kernel" and e.detail
+                ),
+                event.detail,
+            )
+            return Why(
+                result,
+                f"{result}: docker-proxy on {event.node} took it and relayed it, and its own "
+                f"datagram was answered: {answer} ({event.detail}); the proxy passes no error "
+                "back, so the sender hears nothing",
+                node=event.node,
+            )
+    return None
 
 
 # -- dropped and rejected --------------------------------------------------------------

@@ -134,22 +134,37 @@ def credit_command(why: Why | None, records: Sequence[StepRecord]) -> Why | None
     """Name the step that added a deciding rule Docker did not write (DOCKER-USER, by hand).
 
     The step is the last successful ``iptables`` command before the probe that
-    names the rule's chain and target.
+    names the rule's chain and whose every word of the rule appears in the
+    rule as ``iptables -S`` prints it (which adds ``-m tcp``, ``/32`` and the
+    target's defaults); failing that, the last one naming its chain and target.
     """
     if why is None or why.cause not in ("docker-user", "rule") or not why.rule:
         return why
     target = why.rule.rsplit(" -j ", 1)[-1].split()[0] if " -j " in why.rule else ""
+    printed = set(why.rule.split())
+    candidates: list[CommandRecord] = []
     for record in reversed(records):
         if not isinstance(record, CommandRecord) or record.exit_code != 0:
             continue
         words = record.command.split()
         if "iptables" in words[:2] and why.chain in words and (not target or target in words):
-            return replace(
-                why,
-                command=record.command,
-                text=f"{why.text}; step {record.index} added it: `{record.command}`",
-            )
-    return why
+            candidates.append(record)
+    for record in candidates:
+        words = record.command.split()
+        spec = words[words.index(why.chain) + 1 :]
+        if spec[:1] and spec[0].isdigit():  # -I CHAIN N
+            spec = spec[1:]
+        if all(word in printed or f"{word}/32" in printed for word in spec):
+            return _credited(why, record)
+    return _credited(why, candidates[0]) if candidates else why
+
+
+def _credited(why: Why, record: CommandRecord) -> Why:
+    return replace(
+        why,
+        command=record.command,
+        text=f"{why.text}; step {record.index} added it: `{record.command}`",
+    )
 
 
 def replay_world(

@@ -87,6 +87,13 @@ def test_every_probe_that_did_not_get_through_names_what_the_trace_shows_decidin
             assert why.node == resets[-1].node
         elif record.result == "unresolved":
             assert why.text.startswith(f"unresolved: {record.target.split(':')[0]} is not")
+        elif record.result == "timeout":
+            # No drop: silence, or docker-proxy relayed a datagram whose error
+            # it does not pass back (reject-dnat's container-to-published UDP).
+            assert why.kind == "timeout", why.text
+            proxy = [e for e in record.events if isinstance(e, SocketEvent) and e.action == "error"]
+            if proxy:
+                assert why.text.startswith(f"timeout: docker-proxy on {proxy[-1].node}"), why.text
         else:
             assert why.kind == "no-route", why.text
 
@@ -153,6 +160,32 @@ def test_a_reject_rule_is_named_as_rejecting_and_the_probe_is_refused() -> None:
     why = why_of(run)
     assert why.kind == "rejected"
     assert why.text.startswith("rejected by DOCKER-USER #1 `-p tcp -m tcp --dport 80 -j REJECT")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_icmp_reject_of_published_traffic_reaches_its_sender_translated_back(
+    engine: str,
+) -> None:
+    # scenarios/reject-dnat.yaml, recorded on both engines: "closed" and
+    # "refused", where a quoted header left DNATed would make them timeouts.
+    run = run_of(
+        """\
+        - docker run -d --name dns -p 5353:53/udp nginx
+        - docker run -d --name web -p 8080:80 nginx
+        - iptables -I DOCKER-USER -p udp -j REJECT
+        - iptables -I DOCKER-USER -p tcp --dport 80 -j REJECT
+        - probe: laptop -> 192.168.1.10:5353/udp
+        - probe: laptop -> 192.168.1.10:8080/tcp
+        """,
+        engine=engine,
+    )
+    udp, tcp = run.probes
+    assert (udp.result, tcp.result) == ("closed", "refused")
+    assert udp.why is not None and tcp.why is not None
+    # Each rule is credited to the step that added it, not to the last one
+    # that names the same chain and target.
+    assert udp.why.command == "iptables -I DOCKER-USER -p udp -j REJECT"
+    assert tcp.why.command == "iptables -I DOCKER-USER -p tcp --dport 80 -j REJECT"
 
 
 def test_refused_names_the_address_nothing_listens_on() -> None:

@@ -18,6 +18,7 @@ Behaviour copied from iptables 1.8.9 (nf_tables backend, Debian 12's default
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -300,7 +301,9 @@ class Netfilter:
             )
 
     @staticmethod
-    def _check_jump_depth(table: Table, chain: Chain, before: list[RuleEntry], op: str) -> None:
+    def _check_jump_depth(
+        table: Table, chain: Chain, before: list[RuleEntry], op: str, rules: Sequence[Rule]
+    ) -> None:
         """Refuse a change that lets a built-in chain reach a loop or jump too deep.
 
         The kernel (nf_tables, checked on Linux 6.18 with iptables 1.8.9)
@@ -308,7 +311,13 @@ class Netfilter:
         jumps and gotos, and a chain reached at level 16 (its jump stack size)
         fails with EMLINK. A loop no built-in chain reaches is accepted;
         the rule that would make one reachable is refused and rolled back.
+        Every change is checked, so the table was valid before this one: rules
+        that jump nowhere add no path, and the walk (which reads every rule of
+        the table) is skipped for them, as replaying Docker's thousands of
+        ACCEPT and DNAT rules would otherwise grow with the square of their number.
         """
+        if all(rule.jump_target is None for rule in rules):
+            return
         if jump_height(table) < JUMP_STACK_SIZE:
             return
         chain.entries[:] = before
@@ -325,7 +334,7 @@ class Netfilter:
         for rule in cmd.rules:
             packets, bytes_ = cmd.counters or (0, 0)
             chain.entries.append(RuleEntry(rule, packets, bytes_))
-        self._check_jump_depth(table, chain, before, "APPEND")
+        self._check_jump_depth(table, chain, before, "APPEND", cmd.rules)
         table.initialized = True
         return ""
 
@@ -340,7 +349,7 @@ class Netfilter:
         before = list(chain.entries)
         for offset, rule in enumerate(cmd.rules):
             chain.entries.insert(position + offset, RuleEntry(rule, packets, bytes_))
-        self._check_jump_depth(table, chain, before, "INSERT")
+        self._check_jump_depth(table, chain, before, "INSERT", cmd.rules)
         table.initialized = True
         return ""
 
@@ -355,7 +364,7 @@ class Netfilter:
         packets, bytes_ = cmd.counters or (0, 0)
         before = list(chain.entries)
         chain.entries[cmd.rulenum - 1] = RuleEntry(cmd.rules[0], packets, bytes_)
-        self._check_jump_depth(table, chain, before, "REPLACE")
+        self._check_jump_depth(table, chain, before, "REPLACE", cmd.rules[:1])
         table.initialized = True
         return ""
 

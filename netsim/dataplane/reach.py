@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from array import array
+from collections import Counter
 from collections.abc import Callable
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any, cast
@@ -224,6 +225,11 @@ def flow_codes(
     Entry = tuple[str | None, str | None, int, int | None, str | None]
     memos: dict[int, dict[int, list[Entry]]] = {}
     templates: dict[int, _Template] = {}
+    # Related cells answered once per (source class, own destination?, group):
+    # result, served_by and the name of the answering cell's destination container.
+    related_memos: dict[int, dict[tuple[bool, int], tuple[str | None, str | None, str | None]]]
+    related_memos = {}
+    class_sizes = Counter(symmetry.classes.values())
     rows: list[array[int]] = []
     everything = range(width)
 
@@ -253,6 +259,9 @@ def flow_codes(
             rows.append(codes)
             continue
         related = _related(symmetry, mine, targets, by_address, by_port, loopback)
+        source_class = symmetry.classes[mine]
+        alone = class_sizes[source_class] == 1
+        related_memo = related_memos.setdefault(source_class, {})
         # The class's template row: each group's first memo entry, as the cells
         # whose memo list had that entry when the row began will read it. A
         # cell takes it unless it is "irregular": related to this source, its
@@ -278,9 +287,7 @@ def flow_codes(
                     template.by_dest.setdefault(rep_dest, []).append(index)
                     if dest_keys[index] == rep_source:
                         template.conflicts.append(index)
-            template.missing = [
-                i for i in template.missing if targets[i][4] not in template.filled
-            ]
+            template.missing = [i for i in template.missing if targets[i][4] not in template.filled]
         codes = array("I", template.codes)
         irregular = set(related)
         irregular.update(template.missing)
@@ -289,9 +296,34 @@ def flow_codes(
         for index in sorted(irregular):
             target, port, proto = asked[index]
             if index in related:
+                # A related cell is answered alone unless the swap that makes two
+                # sources alike maps it onto one already answered: a cell whose
+                # destination is the source's own namespace maps onto the same
+                # group's own cell of any source of its class (both swapped
+                # together); a source alone in its class (the host, a machine)
+                # is left in place by swapping two destination namespaces.
+                dest_key, cluster_id = dest_keys[index], targets[index][4]
+                own = dest_key == mine
+                if own or (alone and dest_key is not None):
+                    known = related_memo.get((own, cluster_id))
+                    if known is not None:
+                        result, served_by, rep_name = known
+                        if rep_name is not None and served_by == rep_name:
+                            served_by = dest_names[index]
+                        codes[index] = code(result, served_by)
+                        continue
                 pair_seed = from_bytes(row_seeds[index * 8 : index * 8 + 8], "little")
                 outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
                 codes[index] = code(outcome.result, outcome.served_by)
+                served_by = outcome.served_by
+                if (own and (served_by is None or served_by in own_names)) or (
+                    alone and dest_key is not None and not own and served_by not in own_names
+                ):
+                    related_memo[(own, cluster_id)] = (
+                        outcome.result,
+                        served_by,
+                        dest_names[index],
+                    )
                 continue
             # A representative cell (source i, destination at j) answers (k, l) when
             # i is not l and k is not j: each swap must leave the other pair alone.

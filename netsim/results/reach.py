@@ -17,8 +17,8 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import FrozenInstanceError, dataclass
-from itertools import chain
 from ipaddress import AddressValueError, IPv4Address
+from itertools import chain
 from typing import Any
 
 from netsim.results.topology import HOST, Topology
@@ -93,6 +93,9 @@ class ReachMatrix:
 
     sources: tuple[str, ...]
     destinations: tuple[Destination, ...]
+    _cells: tuple[ReachCell, ...] | None
+    _classes: tuple[Answer, ...] | None
+    _codes: tuple[array[int], ...] | None
 
     def __init__(
         self,
@@ -209,7 +212,9 @@ class ReachMatrix:
                 )
             numbered: dict[Answer, int] = {}
             flat = [numbered.setdefault((c.result, c.served_by), len(numbered)) for c in cells]
-            rows = tuple(array("I", flat[i * width : (i + 1) * width]) for i in range(len(self.sources)))
+            rows = tuple(
+                array("I", flat[i * width : (i + 1) * width]) for i in range(len(self.sources))
+            )
             return tuple(numbered), rows
         assert self._classes is not None
         # Renumber so classes come in order of first appearance, whatever order
@@ -273,9 +278,7 @@ class ReachMatrix:
         Results are counted over all cells, then per kind of destination
         (published host ports; the others).
         """
-        published = [
-            j for j, d in enumerate(self.destinations) if d.label.endswith(" (published)")
-        ]
+        published = [j for j, d in enumerate(self.destinations) if d.label.endswith(" (published)")]
         others = sorted(set(range(len(self.destinations))) - set(published))
         classes, rows = self.coded()
         # Codes counted per kind of destination, in C (map over the row, Counter's
@@ -329,9 +332,7 @@ class ReachMatrix:
         else:
             index = {(c.source, c.destination): c for c in self.cells}
             for source in self.sources:
-                rows.append(
-                    [source, *(str(index[(source, d)].result) for d in self.destinations)]
-                )
+                rows.append([source, *(str(index[(source, d)].result) for d in self.destinations)])
         widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
         return "".join(
             "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip()

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import FrozenInstanceError, dataclass
 from ipaddress import AddressValueError, IPv4Address
-from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from netsim.results.topology import HOST, Topology
@@ -89,13 +89,15 @@ class ReachMatrix:
     when sources, destinations and cells are.
     """
 
-    __slots__ = ("sources", "destinations", "_cells", "_classes", "_codes")
+    __slots__ = ("sources", "destinations", "_cells", "_classes", "_codes", "_ordered")
 
     sources: tuple[str, ...]
     destinations: tuple[Destination, ...]
     _cells: tuple[ReachCell, ...] | None
     _classes: tuple[Answer, ...] | None
     _codes: tuple[array[int], ...] | None
+    # True once ``_classes`` are in order of first appearance (``coded``).
+    _ordered: bool
 
     def __init__(
         self,
@@ -108,6 +110,7 @@ class ReachMatrix:
         object.__setattr__(self, "_cells", tuple(cells))
         object.__setattr__(self, "_classes", None)
         object.__setattr__(self, "_codes", None)
+        object.__setattr__(self, "_ordered", False)
 
     @classmethod
     def from_codes(
@@ -144,6 +147,7 @@ class ReachMatrix:
         object.__setattr__(matrix, "_cells", None)
         object.__setattr__(matrix, "_classes", tuple(classes))
         object.__setattr__(matrix, "_codes", tuple(rows))
+        object.__setattr__(matrix, "_ordered", False)
         return matrix
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -212,24 +216,39 @@ class ReachMatrix:
                 )
             numbered: dict[Answer, int] = {}
             flat = [numbered.setdefault((c.result, c.served_by), len(numbered)) for c in cells]
+            classes = tuple(numbered)
             rows = tuple(
                 array("I", flat[i * width : (i + 1) * width]) for i in range(len(self.sources))
             )
-            return tuple(numbered), rows
-        assert self._classes is not None
-        # Renumber so classes come in order of first appearance, whatever order
-        # the maker numbered them in: the compact JSON is then the same however made.
-        order = list(dict.fromkeys(chain.from_iterable(self._codes)))
-        if order == list(range(len(order))) and len(order) == len(self._classes):
+        elif not self._ordered:
+            assert self._classes is not None
+            # Renumbered so classes come in order of first appearance, whatever
+            # order the maker numbered them in: the compact JSON is then the same
+            # however the matrix was made. A row adds new classes rarely: its set
+            # less those seen (in C) says whether to look for their first places.
+            order: list[int] = []
+            seen: set[int] = set()
+            for row in self._codes:
+                new = set(row) - seen
+                if new:
+                    order.extend(sorted(new, key=row.index))
+                    seen |= new
+            classes, rows = self._classes, self._codes
+            if order != list(range(len(order))):
+                renumber = [0] * len(self._classes)
+                for number, old in enumerate(order):
+                    renumber[old] = number
+                remap = renumber.__getitem__
+                classes = tuple(self._classes[old] for old in order)
+                rows = tuple(array("I", map(remap, row)) for row in self._codes)
+            classes = classes[: len(order)]
+        else:
+            assert self._classes is not None
             return self._classes, self._codes
-        renumber = [0] * len(self._classes)
-        for new, old in enumerate(order):
-            renumber[old] = new
-        remap = renumber.__getitem__
-        return (
-            tuple(self._classes[old] for old in order),
-            tuple(array("I", map(remap, row)) for row in self._codes),
-        )
+        object.__setattr__(self, "_classes", classes)
+        object.__setattr__(self, "_codes", rows)
+        object.__setattr__(self, "_ordered", True)
+        return classes, rows
 
     @property
     def compact(self) -> bool:
@@ -287,9 +306,17 @@ class ReachMatrix:
             ("published host ports", Counter()),
             ("container, host and machine ports", Counter()),
         ]
+        pick = [
+            itemgetter(*columns) if len(columns) > 1 else None for columns in (published, others)
+        ]
         for row in rows:
-            by_kind[0][1].update(map(row.__getitem__, published))
-            by_kind[1][1].update(map(row.__getitem__, others))
+            for (_, counter), columns, picked in zip(
+                by_kind, (published, others), pick, strict=True
+            ):
+                if picked is not None:
+                    counter.update(picked(row))
+                elif columns:
+                    counter[row[columns[0]]] += 1
         total: Counter[str] = Counter()
         kinds: dict[str, Counter[str]] = {}
         for kind, codes in by_kind:

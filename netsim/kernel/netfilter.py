@@ -163,6 +163,11 @@ def jump_height(table: Table) -> int:
     )
 
 
+def _jumps(rules: Sequence[Rule]) -> bool:
+    """True when one of ``rules`` jumps or goes to a user chain (a change the depth check reads)."""
+    return any(rule.jump_target is not None for rule in rules)
+
+
 class Netfilter:
     """The netfilter tables of one namespace, driven by iptables command lines.
 
@@ -301,9 +306,7 @@ class Netfilter:
             )
 
     @staticmethod
-    def _check_jump_depth(
-        table: Table, chain: Chain, before: list[RuleEntry], op: str, rules: Sequence[Rule]
-    ) -> None:
+    def _check_jump_depth(table: Table, chain: Chain, before: list[RuleEntry], op: str) -> None:
         """Refuse a change that lets a built-in chain reach a loop or jump too deep.
 
         The kernel (nf_tables, checked on Linux 6.18 with iptables 1.8.9)
@@ -312,12 +315,11 @@ class Netfilter:
         fails with EMLINK. A loop no built-in chain reaches is accepted;
         the rule that would make one reachable is refused and rolled back.
         Every change is checked, so the table was valid before this one: rules
-        that jump nowhere add no path, and the walk (which reads every rule of
-        the table) is skipped for them, as replaying Docker's thousands of
-        ACCEPT and DNAT rules would otherwise grow with the square of their number.
+        that jump nowhere add no path, and callers skip the walk (which reads
+        every rule of the table) and the copy of the chain for them (see
+        ``_jumps``), as replaying Docker's thousands of ACCEPT and DNAT rules
+        would otherwise grow with the square of their number.
         """
-        if all(rule.jump_target is None for rule in rules):
-            return
         if jump_height(table) < JUMP_STACK_SIZE:
             return
         chain.entries[:] = before
@@ -330,11 +332,13 @@ class Netfilter:
         chain = self._writable_chain(table, cmd)
         for rule in cmd.rules:
             self._validate(table, chain, rule, "APPEND")
-        before = list(chain.entries)
+        jumps = _jumps(cmd.rules)
+        before = list(chain.entries) if jumps else []
         for rule in cmd.rules:
             packets, bytes_ = cmd.counters or (0, 0)
             chain.entries.append(RuleEntry(rule, packets, bytes_))
-        self._check_jump_depth(table, chain, before, "APPEND", cmd.rules)
+        if jumps:
+            self._check_jump_depth(table, chain, before, "APPEND")
         table.initialized = True
         return ""
 
@@ -346,10 +350,12 @@ class Netfilter:
         for rule in cmd.rules:
             self._validate(table, chain, rule, "INSERT")
         packets, bytes_ = cmd.counters or (0, 0)
-        before = list(chain.entries)
+        jumps = _jumps(cmd.rules)
+        before = list(chain.entries) if jumps else []
         for offset, rule in enumerate(cmd.rules):
             chain.entries.insert(position + offset, RuleEntry(rule, packets, bytes_))
-        self._check_jump_depth(table, chain, before, "INSERT", cmd.rules)
+        if jumps:
+            self._check_jump_depth(table, chain, before, "INSERT")
         table.initialized = True
         return ""
 
@@ -362,9 +368,11 @@ class Netfilter:
             raise resource_problem("Index of replacement too big.")
         self._validate(table, chain, cmd.rules[0], "REPLACE")
         packets, bytes_ = cmd.counters or (0, 0)
-        before = list(chain.entries)
+        jumps = _jumps(cmd.rules)
+        before = list(chain.entries) if jumps else []
         chain.entries[cmd.rulenum - 1] = RuleEntry(cmd.rules[0], packets, bytes_)
-        self._check_jump_depth(table, chain, before, "REPLACE", cmd.rules[:1])
+        if jumps:
+            self._check_jump_depth(table, chain, before, "REPLACE")
         table.initialized = True
         return ""
 

@@ -282,14 +282,26 @@ class ReachMatrix:
         }
 
     def _compact_json(self) -> dict[str, Any]:
+        head, rows = self.compact_parts()
+        return {**head, "codes": [row.tolist() for row in rows]}
+
+    def compact_parts(self) -> tuple[dict[str, Any], tuple[array[int], ...]]:
+        """Return the compact JSON without its ``codes``, and the rows of codes as arrays.
+
+        A writer streams the rows one by one: 200 million codes as Python
+        lists would take gigabytes.
+
+        Raises:
+            ValueError: the matrix was made from cells that are not every pair in order.
+        """
         classes, rows = self.coded()
-        return {
+        head = {
             "format": COMPACT_FORMAT,
             "sources": list(self.sources),
             "destinations": [{"label": d.label, "target": d.target} for d in self.destinations],
             "classes": [{"result": r, "served_by": s} for r, s in classes],
-            "codes": [row.tolist() for row in rows],
         }
+        return head, rows
 
     def summary(self) -> str:
         """Return what a large matrix says in a few lines: its size and its results counted.

@@ -21,6 +21,7 @@ def format_reach_json(matrix: ReachMatrix, *, compact: bool | None = None) -> st
     head = json.dumps(data, indent=2)
     # One row at a time, from its array: the whole matrix as lists of Python
     # ints would be gigabytes at 10,000 containers.
-    rows = ",\n".join("    [" + ",".join(map(str, row)) + "]" for row in codes)
+    text = [str(code) for code in range(len(data["classes"]))]
+    rows = ",\n".join("    [" + ",".join(map(text.__getitem__, row)) + "]" for row in codes)
     body = f',\n  "codes": [\n{rows}\n  ]\n}}\n' if codes else ',\n  "codes": []\n}\n'
     return head[: head.rindex("\n}")] + body

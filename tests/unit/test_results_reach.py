@@ -213,6 +213,7 @@ def test_a_matrix_made_from_codes_equals_the_one_made_from_its_cells() -> None:
 
 
 def test_a_matrix_from_codes_refuses_codes_that_do_not_fit() -> None:
+    from array import array
     from ipaddress import IPv4Address
 
     from netsim.results.reach import Destination, ReachMatrix, read_reach_json
@@ -225,6 +226,10 @@ def test_a_matrix_from_codes_refuses_codes_that_do_not_fit() -> None:
         ReachMatrix.from_codes(("host", "laptop"), (web,), classes, [[0], [0, 0]])
     with pytest.raises(ValueError, match=r"code 3 in the row of host has no class \(there are 1\)"):
         ReachMatrix.from_codes(("host",), (web,), classes, [[3]])
+    with pytest.raises(ValueError, match=r"code 7 in the row of host has no class \(there are 1\)"):
+        ReachMatrix.from_codes(("host",), (web,), classes, [array("I", [7])])
+    with pytest.raises(ValueError, match=r"code -1 in the row of host has no class"):
+        ReachMatrix.from_codes(("host",), (web,), classes, [[-1]])
     with pytest.raises(ValueError, match="the row of host holds a code that is not a number"):
         read_reach_json(
             {

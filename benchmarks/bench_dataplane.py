@@ -60,17 +60,26 @@ TARGET_SHARE = 0.15
 TARGET_COLD = 0.5
 
 
-def simpy_event_rate(events: int = 300_000) -> float:
-    """Return simpy timeouts-with-callback processed per second."""
-    env = simpy.Environment()
+def simpy_event_rate(events: int = 300_000, in_flight: int = 1_000) -> float:
+    """Return simpy timeouts-with-callback processed per second, in a steady state.
 
-    def nothing(_event: simpy.Event) -> None:
-        return None
+    ``in_flight`` timeouts are pending at any time (each one's callback
+    schedules the next), as in a running simulation: queueing all ``events``
+    at once would measure a 300,000-entry heap instead (about half the rate).
+    """
+    env = simpy.Environment()
+    left = events - in_flight
+
+    def again(_event: simpy.Event) -> None:
+        nonlocal left
+        if left > 0:
+            left -= 1
+            env.timeout(1e-6).callbacks.append(again)
 
     gc.collect()
     started = time.perf_counter()
-    for i in range(events):
-        env.timeout(i * 1e-6).callbacks.append(nothing)
+    for i in range(in_flight):
+        env.timeout(i * 1e-9).callbacks.append(again)
     env.run()
     return events / (time.perf_counter() - started)
 

@@ -21,7 +21,12 @@ part of the run, as in real traffic.
 
 Each timed row runs ``--repeat`` times (a fresh simulation each time, after a
 ``gc.collect()``) and shows the median, with the best in the notes: this
-machine is shared, so single runs swing by tens of percent.
+machine is shared, so single runs swing by tens of percent. The simpy ceiling
+and the TCP traffic are measured in turns (ceiling, traffic, ceiling,
+traffic, ...) in this one process, and the share of the ceiling is the median
+of each turn's own ratio: a burst of load from other processes then slows
+both sides of the same ratio instead of one row alone (issue 12 asks for at
+least ``TARGET_SHARE`` of the ceiling).
 """
 
 from __future__ import annotations
@@ -51,20 +56,30 @@ from netsim.session import load_scenario_text, open_world, replay_world  # noqa:
 from netsim.world import World  # noqa: E402
 
 TARGET_HOPS = 100_000
+TARGET_SHARE = 0.15
 TARGET_COLD = 0.5
 
 
-def simpy_event_rate(events: int = 300_000) -> float:
-    """Return simpy timeouts-with-callback processed per second."""
-    env = simpy.Environment()
+def simpy_event_rate(events: int = 300_000, in_flight: int = 1_000) -> float:
+    """Return simpy timeouts-with-callback processed per second, in a steady state.
 
-    def nothing(_event: simpy.Event) -> None:
-        return None
+    ``in_flight`` timeouts are pending at any time (each one's callback
+    schedules the next), as in a running simulation: queueing all ``events``
+    at once would measure a 300,000-entry heap instead (about half the rate).
+    """
+    env = simpy.Environment()
+    left = events - in_flight
+
+    def again(_event: simpy.Event) -> None:
+        nonlocal left
+        if left > 0:
+            left -= 1
+            env.timeout(1e-6).callbacks.append(again)
 
     gc.collect()
     started = time.perf_counter()
-    for i in range(events):
-        env.timeout(i * 1e-6).callbacks.append(nothing)
+    for i in range(in_flight):
+        env.timeout(i * 1e-9).callbacks.append(again)
     env.run()
     return events / (time.perf_counter() - started)
 
@@ -141,11 +156,25 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per row")
     parser.add_argument("--cold-runs", type=int, default=10)
     parser.add_argument("--quick", action="store_true", help="fewer ports and segments")
+    parser.add_argument("--no-cold", action="store_true", help="skip the cold-start rows")
     args = parser.parse_args()
     ports, segments = (10, 10) if args.quick else (args.ports, args.segments)
     repeat = max(1, args.repeat)
     rows: list[tuple[str, str, str]] = []
-    rates = [simpy_event_rate() for _ in range(repeat)]
+    started = time.perf_counter()
+    world = published_world(ports)
+    build = time.perf_counter() - started
+    # Interleaved: each turn measures the ceiling, then the traffic, and keeps
+    # their ratio; one warm-up turn first (caches, the allocator) is not kept.
+    simpy_event_rate(30_000)
+    _traffic(world, ports, 2)
+    rates: list[float] = []
+    runs = []
+    shares: list[float] = []
+    for _ in range(repeat):
+        rates.append(simpy_event_rate())
+        runs.append(_traffic(world, ports, segments))
+        shares.append(runs[-1][0] / runs[-1][1] / rates[-1])
     ceiling = statistics.median(rates)
     rows.append(
         (
@@ -154,20 +183,25 @@ def main() -> int:
             f"one event per hop could reach this; best {max(rates):,.0f}",
         )
     )
-    started = time.perf_counter()
-    world = published_world(ports)
-    build = time.perf_counter() - started
-    runs = [_traffic(world, ports, segments) for _ in range(repeat)]
     hop_rates = [hops / seconds for hops, seconds, _, _ in runs]
     hops, _, simulated, sim = runs[0]
     rate = statistics.median(hop_rates)
     verdict = "met" if rate >= TARGET_HOPS else "NOT met"
+    share = statistics.median(shares)
     rows.append(
         (
             f"steady TCP, {ports} published ports",
             f"{rate:,.0f} frame-hops/s",
-            f"target >= {TARGET_HOPS:,}: {verdict}; best {max(hop_rates):,.0f}; "
-            f"{rate / ceiling:.0%} of the simpy ceiling",
+            f"target >= {TARGET_HOPS:,}: {verdict}; best {max(hop_rates):,.0f}",
+        )
+    )
+    rows.append(
+        (
+            "  share of the simpy ceiling",
+            f"{share:.1%}",
+            f"target >= {TARGET_SHARE:.0%}: {'met' if share >= TARGET_SHARE else 'NOT met'}; "
+            f"median of {repeat} interleaved turns, each its own ratio "
+            f"({min(shares):.1%}-{max(shares):.1%})",
         )
     )
     env = sim.env
@@ -183,11 +217,15 @@ def main() -> int:
     compiled = "no .pyc" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "as configured"
     with tempfile.TemporaryDirectory() as cache:
         for label, times in (
-            (f"netsim run port-mapping (cold, {compiled})", cold_run(args.cold_runs)),
-            (
-                "netsim run port-mapping (cold, .pyc)",
-                cold_run(args.cold_runs, bytecode_cache=cache),
-            ),
+            ()
+            if args.no_cold
+            else (
+                (f"netsim run port-mapping (cold, {compiled})", cold_run(args.cold_runs)),
+                (
+                    "netsim run port-mapping (cold, .pyc)",
+                    cold_run(args.cold_runs, bytecode_cache=cache),
+                ),
+            )
         ):
             cold = statistics.median(times)
             verdict = "met" if cold < TARGET_COLD else "NOT met"

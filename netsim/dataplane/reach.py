@@ -11,13 +11,15 @@ plane, without trace recording).
 from __future__ import annotations
 
 import random
+from array import array
+from collections import Counter
 from collections.abc import Callable
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any, cast
 
 from netsim.dataplane.apps import proxy_bindings
 from netsim.dataplane.probe import simulate_probe
-from netsim.results.reach import Destination, ReachCell, ReachMatrix
+from netsim.results.reach import Answer, Destination, ReachCell, ReachMatrix
 from netsim.scenario.spec import ProbeProtocol, ProbeStep
 
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1}
@@ -84,8 +86,8 @@ def reach_matrix(
     sources = sources_of(world)
     destinations = destinations_of(world)
     if method == "flow":
-        answered = flow_cells(world, sources, destinations, seed, progress=progress)
-        return ReachMatrix(sources, destinations, answered)
+        classes, rows = flow_codes(world, sources, destinations, seed, progress=progress)
+        return ReachMatrix.from_codes(sources, destinations, classes, rows)
     if method != "packets":
         raise ValueError(f"unknown reach method {method!r}: expected 'flow' or 'packets'")
     rng = random.Random(seed)
@@ -114,7 +116,24 @@ def flow_cells(
     group: bool = True,
     progress: ReachProgress | None = None,
 ) -> tuple[ReachCell, ...]:
+    """Return ``flow_codes``'s answers as cells, row-major."""
+    classes, rows = flow_codes(world, sources, destinations, seed, group=group, progress=progress)
+    return ReachMatrix.from_codes(sources, destinations, classes, rows).cells
+
+
+def flow_codes(
+    world: World,
+    sources: tuple[str, ...],
+    destinations: tuple[Destination, ...],
+    seed: int,
+    *,
+    group: bool = True,
+    progress: ReachProgress | None = None,
+) -> tuple[tuple[Answer, ...], tuple[array[int], ...]]:
     """Answer every cell with the flow evaluator, once per group of interchangeable cells.
+
+    Returns the distinct answers (result, served_by) and one row of codes
+    (indexes into them) per source.
 
     Sources whose namespaces ``flow.symmetry_of`` finds interchangeable share
     one answer per destination, and so do container ports at interchangeable
@@ -197,66 +216,158 @@ def flow_cells(
     from_bytes = int.from_bytes
     width = len(targets)
     dest_names = [None if t[3] is None else names[t[3]][0] for t in targets]
+    dest_keys = [t[3] for t in targets]
     asked = [(str(d.address), d.port, d.proto) for d in destinations]
+    members: dict[int, list[int]] = {}
+    for index, target_row in enumerate(targets):
+        members.setdefault(target_row[4], []).append(index)
     probe = plane.probe
     Random = random.Random
+    numbered: dict[Answer, int] = {}
     # A memo entry: result, served_by, the representative's source namespace (i),
     # its destination's namespace (j) and the name of j's container.
     Entry = tuple[str | None, str | None, int, int | None, str | None]
     memos: dict[int, dict[int, list[Entry]]] = {}
-    cells: list[ReachCell] = []
-    append = cells.append
-    cell = ReachCell
-    for row, source in enumerate(sources):
-        if progress is not None and row:
-            progress(row, len(sources))
+    templates: dict[int, _Template] = {}
+    # Related cells answered once per (source class, own destination?, group):
+    # result, served_by and the name of the answering cell's destination container.
+    related_memos: dict[int, dict[tuple[bool, int], tuple[str | None, str | None, str | None]]]
+    related_memos = {}
+    class_sizes = Counter(symmetry.classes.values())
+    rows: list[array[int]] = []
+    everything = range(width)
+
+    def code(result: str | None, served_by: str | None) -> int:
+        return numbered.setdefault((result, served_by), len(numbered))
+
+    for row_number, source in enumerate(sources):
+        if progress is not None and row_number:
+            progress(row_number, len(sources))
         namespace = world.namespace_of(source)
         assert namespace is not None
         node = plane.node_of(namespace)
         mine = id(namespace)
-        related = (
-            _related(symmetry, mine, targets, by_address, by_port, loopback) if grouped else None
-        )
         memo = memos.setdefault(symmetry.classes[mine], {})
         own_names = names.get(mine, ())
         # Each cell's seed is the next 64 random bits, drawn for the whole row at
         # once (the same numbers, in the same order) and read only where a cell
         # is probed.
         row_seeds = getrandbits(width * 64).to_bytes(width * 8, "little") if width else b""
-        for index, (destination, _, _, dest_key, cluster_id) in enumerate(targets):
-            if related is not None and index not in related:
-                # A representative cell (source i, destination at j) answers (k, l) when
-                # i is not l and k is not j: each swap must leave the other pair alone.
-                # A few representatives per group cover every (k, l).
-                for result, served_by, rep_source, rep_dest, rep_name in memo.get(cluster_id, ()):
-                    if rep_source != dest_key and rep_dest != mine:
+        if not grouped:
+            codes = array("I", bytes(4 * width))
+            for index in everything:
+                target, port, proto = asked[index]
+                pair_seed = from_bytes(row_seeds[index * 8 : index * 8 + 8], "little")
+                outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
+                codes[index] = code(outcome.result, outcome.served_by)
+            rows.append(codes)
+            continue
+        related = _related(symmetry, mine, targets, by_address, by_port, loopback)
+        source_class = symmetry.classes[mine]
+        alone = class_sizes[source_class] == 1
+        related_memo = related_memos.setdefault(source_class, {})
+        # The class's template row: each group's first memo entry, as the cells
+        # whose memo list had that entry when the row began will read it. A
+        # cell takes it unless it is "irregular": related to this source, its
+        # group had no entry yet, the entry's destination namespace is this
+        # source's, or its source namespace is the cell's destination's. The
+        # irregular cells are answered one by one in order, as before; the
+        # rest copy the template (entries are only ever appended, so a first
+        # entry never changes).
+        template = templates.get(symmetry.classes[mine])
+        if template is None:
+            template = templates[symmetry.classes[mine]] = _Template(width)
+        if len(template.filled) != len(memo):
+            for cluster_id, entries in memo.items():
+                if cluster_id in template.filled:
+                    continue
+                template.filled.add(cluster_id)
+                result, served_by, rep_source, rep_dest, rep_name = entries[0]
+                swapped = rep_name is not None and served_by == rep_name
+                for index in members[cluster_id]:
+                    template.codes[index] = code(
+                        result, dest_names[index] if swapped else served_by
+                    )
+                    template.by_dest.setdefault(rep_dest, []).append(index)
+                    if dest_keys[index] == rep_source:
+                        template.conflicts.append(index)
+            template.missing = [i for i in template.missing if targets[i][4] not in template.filled]
+        codes = array("I", template.codes)
+        irregular = set(related)
+        irregular.update(template.missing)
+        irregular.update(template.conflicts)
+        irregular.update(template.by_dest.get(mine, ()))
+        for index in sorted(irregular):
+            target, port, proto = asked[index]
+            if index in related:
+                # A related cell is answered alone unless the swap that makes two
+                # sources alike maps it onto one already answered: a cell whose
+                # destination is the source's own namespace maps onto the same
+                # group's own cell of any source of its class (both swapped
+                # together); a source alone in its class (the host, a machine)
+                # is left in place by swapping two destination namespaces.
+                dest_key, cluster_id = dest_keys[index], targets[index][4]
+                own = dest_key == mine
+                if own or (alone and dest_key is not None):
+                    known = related_memo.get((own, cluster_id))
+                    if known is not None:
+                        result, served_by, rep_name = known
                         if rep_name is not None and served_by == rep_name:
                             served_by = dest_names[index]
-                        append(cell(source, destination, result, served_by))
-                        break
-                else:
-                    target, port, proto = asked[index]
-                    pair_seed = from_bytes(row_seeds[index * 8 : index * 8 + 8], "little")
-                    outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
-                    if outcome.served_by not in own_names:
-                        memo.setdefault(cluster_id, []).append(
-                            (
-                                outcome.result,
-                                outcome.served_by,
-                                mine,
-                                dest_key,
-                                dest_names[index],
-                            )
-                        )
-                    append(cell(source, destination, outcome.result, outcome.served_by))
+                        codes[index] = code(result, served_by)
+                        continue
+                pair_seed = from_bytes(row_seeds[index * 8 : index * 8 + 8], "little")
+                outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
+                codes[index] = code(outcome.result, outcome.served_by)
+                served_by = outcome.served_by
+                if (own and (served_by is None or served_by in own_names)) or (
+                    alone and dest_key is not None and not own and served_by not in own_names
+                ):
+                    related_memo[(own, cluster_id)] = (
+                        outcome.result,
+                        served_by,
+                        dest_names[index],
+                    )
                 continue
-            target, port, proto = asked[index]
-            pair_seed = from_bytes(row_seeds[index * 8 : index * 8 + 8], "little")
-            outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
-            append(cell(source, destination, outcome.result, outcome.served_by))
+            # A representative cell (source i, destination at j) answers (k, l) when
+            # i is not l and k is not j: each swap must leave the other pair alone.
+            # A few representatives per group cover every (k, l).
+            dest_key, cluster_id = dest_keys[index], targets[index][4]
+            for result, served_by, rep_source, rep_dest, rep_name in memo.get(cluster_id, ()):
+                if rep_source != dest_key and rep_dest != mine:
+                    if rep_name is not None and served_by == rep_name:
+                        served_by = dest_names[index]
+                    codes[index] = code(result, served_by)
+                    break
+            else:
+                pair_seed = from_bytes(row_seeds[index * 8 : index * 8 + 8], "little")
+                outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
+                if outcome.served_by not in own_names:
+                    memo.setdefault(cluster_id, []).append(
+                        (outcome.result, outcome.served_by, mine, dest_key, dest_names[index])
+                    )
+                codes[index] = code(outcome.result, outcome.served_by)
+        rows.append(codes)
     if progress is not None:
         progress(len(sources), len(sources))
-    return tuple(cells)
+    return tuple(numbered), tuple(rows)
+
+
+class _Template:
+    """A symmetry class's template row of codes, and the cells that may not copy it."""
+
+    __slots__ = ("codes", "filled", "missing", "by_dest", "conflicts")
+
+    def __init__(self, width: int) -> None:
+        self.codes = array("I", bytes(4 * width))
+        # Groups whose first memo entry the template holds.
+        self.filled: set[int] = set()
+        # Cells whose group has no entry yet.
+        self.missing: list[int] = list(range(width))
+        # Cells by their group's first entry's destination namespace.
+        self.by_dest: dict[int | None, list[int]] = {}
+        # Cells whose destination namespace is their group's first entry's source.
+        self.conflicts: list[int] = []
 
 
 def _related(

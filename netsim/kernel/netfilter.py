@@ -18,6 +18,7 @@ Behaviour copied from iptables 1.8.9 (nf_tables backend, Debian 12's default
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -160,6 +161,11 @@ def jump_height(table: Table) -> int:
     return max(
         (height(chain.name, 0) for chain in table.chains.values() if chain.builtin), default=0
     )
+
+
+def _jumps(rules: Sequence[Rule]) -> bool:
+    """True when one of ``rules`` jumps or goes to a user chain (a change the depth check reads)."""
+    return any(rule.jump_target is not None for rule in rules)
 
 
 class Netfilter:
@@ -308,6 +314,11 @@ class Netfilter:
         jumps and gotos, and a chain reached at level 16 (its jump stack size)
         fails with EMLINK. A loop no built-in chain reaches is accepted;
         the rule that would make one reachable is refused and rolled back.
+        Every change is checked, so the table was valid before this one: rules
+        that jump nowhere add no path, and callers skip the walk (which reads
+        every rule of the table) and the copy of the chain for them (see
+        ``_jumps``), as replaying Docker's thousands of ACCEPT and DNAT rules
+        would otherwise grow with the square of their number.
         """
         if jump_height(table) < JUMP_STACK_SIZE:
             return
@@ -321,11 +332,13 @@ class Netfilter:
         chain = self._writable_chain(table, cmd)
         for rule in cmd.rules:
             self._validate(table, chain, rule, "APPEND")
-        before = list(chain.entries)
+        jumps = _jumps(cmd.rules)
+        before = list(chain.entries) if jumps else []
         for rule in cmd.rules:
             packets, bytes_ = cmd.counters or (0, 0)
             chain.entries.append(RuleEntry(rule, packets, bytes_))
-        self._check_jump_depth(table, chain, before, "APPEND")
+        if jumps:
+            self._check_jump_depth(table, chain, before, "APPEND")
         table.initialized = True
         return ""
 
@@ -337,10 +350,12 @@ class Netfilter:
         for rule in cmd.rules:
             self._validate(table, chain, rule, "INSERT")
         packets, bytes_ = cmd.counters or (0, 0)
-        before = list(chain.entries)
+        jumps = _jumps(cmd.rules)
+        before = list(chain.entries) if jumps else []
         for offset, rule in enumerate(cmd.rules):
             chain.entries.insert(position + offset, RuleEntry(rule, packets, bytes_))
-        self._check_jump_depth(table, chain, before, "INSERT")
+        if jumps:
+            self._check_jump_depth(table, chain, before, "INSERT")
         table.initialized = True
         return ""
 
@@ -353,9 +368,11 @@ class Netfilter:
             raise resource_problem("Index of replacement too big.")
         self._validate(table, chain, cmd.rules[0], "REPLACE")
         packets, bytes_ = cmd.counters or (0, 0)
-        before = list(chain.entries)
+        jumps = _jumps(cmd.rules)
+        before = list(chain.entries) if jumps else []
         chain.entries[cmd.rulenum - 1] = RuleEntry(cmd.rules[0], packets, bytes_)
-        self._check_jump_depth(table, chain, before, "REPLACE")
+        if jumps:
+            self._check_jump_depth(table, chain, before, "REPLACE")
         table.initialized = True
         return ""
 

@@ -757,7 +757,8 @@ def parse_network(text: str, resolver: Resolver | None = None) -> IPv4Network | 
         prefix = bin(bits).count("1")
         if bits != (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF:
             return None  # non-contiguous masks are not modelled
-    return IPv4Network(f"{addr}/{prefix}", strict=False)
+    # From (int, prefix): the address is not parsed a second time from text.
+    return IPv4Network((int(addr), prefix), strict=False)
 
 
 def _expand_short_ipv4(text: str) -> str:

@@ -13,9 +13,10 @@ into one cell per pair of groups with the share of each result.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from ipaddress import AddressValueError, IPv4Address
 from typing import Any
 
@@ -71,18 +72,175 @@ COMPACT_CELLS = 100_000
 COMPACT_FORMAT = "netsim-reach-compact/1"
 
 
-@dataclass(frozen=True, slots=True)
+# One distinct answer a cell can have: (result, served_by).
+Answer = tuple[str | None, str | None]
+
+
 class ReachMatrix:
-    """All cells, sources and destinations in a stable order (row-major: source, destination)."""
+    """All cells, sources and destinations in a stable order (row-major: source, destination).
+
+    Made either from its cells (``ReachMatrix(sources, destinations, cells)``)
+    or, as the data plane and the compact JSON do, from a dense array of
+    codes (``ReachMatrix.from_codes``): one row per source of one index into
+    ``classes`` (the distinct answers) per destination. A matrix made from
+    codes builds its ``ReachCell`` values only when ``cells`` is first read:
+    two million frozen cells cost more than answering them. Immutable; equal
+    when sources, destinations and cells are.
+    """
+
+    __slots__ = ("sources", "destinations", "_cells", "_classes", "_codes", "_ordered")
 
     sources: tuple[str, ...]
     destinations: tuple[Destination, ...]
-    cells: tuple[ReachCell, ...]
+    _cells: tuple[ReachCell, ...] | None
+    _classes: tuple[Answer, ...] | None
+    _codes: tuple[array[int], ...] | None
+    # True once ``_classes`` are in order of first appearance (``coded``).
+    _ordered: bool
+
+    def __init__(
+        self,
+        sources: tuple[str, ...],
+        destinations: tuple[Destination, ...],
+        cells: tuple[ReachCell, ...],
+    ) -> None:
+        object.__setattr__(self, "sources", tuple(sources))
+        object.__setattr__(self, "destinations", tuple(destinations))
+        object.__setattr__(self, "_cells", tuple(cells))
+        object.__setattr__(self, "_classes", None)
+        object.__setattr__(self, "_codes", None)
+        object.__setattr__(self, "_ordered", False)
+
+    @classmethod
+    def from_codes(
+        cls,
+        sources: tuple[str, ...],
+        destinations: tuple[Destination, ...],
+        classes: Sequence[Answer],
+        codes: Sequence[Sequence[int]],
+    ) -> ReachMatrix:
+        """Return the matrix whose cell (i, j) is ``classes[codes[i][j]]``.
+
+        Raises:
+            ValueError: a row of the wrong length, or a code with no class.
+        """
+        if len(codes) != len(sources):
+            raise ValueError(f"reach matrix: {len(codes)} rows of codes for {len(sources)} sources")
+        rows: list[array[int]] = []
+        for source, row in zip(sources, codes, strict=True):
+            if len(row) != len(destinations):
+                raise ValueError(
+                    f"reach matrix: the row of {source} has {len(row)} codes for "
+                    f"{len(destinations)} destinations"
+                )
+            # An array of unsigned codes is checked by its largest code, read by
+            # numpy (a Python max over 20,000 codes a row costs seconds at scale).
+            coded = isinstance(row, array) and row.typecode == "I"
+            if isinstance(row, array) and coded:
+                bad = len(row) > 0 and _largest(row) >= len(classes)
+            else:
+                bad = bool(row) and (min(row) < 0 or max(row) >= len(classes))
+            if bad:
+                code = next(c for c in row if not 0 <= c < len(classes))
+                raise ValueError(
+                    f"reach matrix: code {code} in the row of {source} has no class "
+                    f"(there are {len(classes)})"
+                )
+            rows.append(row if isinstance(row, array) and coded else array("I", row))
+        matrix = cls.__new__(cls)
+        object.__setattr__(matrix, "sources", tuple(sources))
+        object.__setattr__(matrix, "destinations", tuple(destinations))
+        object.__setattr__(matrix, "_cells", None)
+        object.__setattr__(matrix, "_classes", tuple(classes))
+        object.__setattr__(matrix, "_codes", tuple(rows))
+        object.__setattr__(matrix, "_ordered", False)
+        return matrix
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ReachMatrix):
+            return NotImplemented
+        return (
+            self.sources == other.sources
+            and self.destinations == other.destinations
+            and self.cells == other.cells
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.sources, self.destinations, self.cells))
+
+    def __repr__(self) -> str:
+        return (
+            f"ReachMatrix({len(self.sources)} sources, {len(self.destinations)} destinations, "
+            f"{self.size} cells)"
+        )
+
+    @property
+    def size(self) -> int:
+        """Return how many cells the matrix holds (without building them)."""
+        if self._cells is not None:
+            return len(self._cells)
+        return len(self.sources) * len(self.destinations)
+
+    @property
+    def cells(self) -> tuple[ReachCell, ...]:
+        """Return every cell, row-major; built on first use for a matrix made from codes."""
+        if self._cells is None:
+            assert self._classes is not None and self._codes is not None
+            classes = self._classes
+            destinations = self.destinations
+            cell = ReachCell
+            out: list[ReachCell] = []
+            for source, row in zip(self.sources, self._codes, strict=True):
+                out.extend(
+                    cell(source, destination, *classes[code])
+                    for destination, code in zip(destinations, row, strict=True)
+                )
+            object.__setattr__(self, "_cells", tuple(out))
+        assert self._cells is not None
+        return self._cells
+
+    def coded(self) -> tuple[tuple[Answer, ...], tuple[array[int], ...]]:
+        """Return (classes, rows of codes), classes in order of first appearance (row-major).
+
+        Raises:
+            ValueError: the matrix was made from cells that are not every
+                (source, destination) pair in order.
+        """
+        if self._codes is None:
+            width = len(self.destinations)
+            cells = self.cells
+            if len(cells) != len(self.sources) * width:
+                raise ValueError(
+                    f"reach matrix: {len(cells)} cells for {len(self.sources)} sources and "
+                    f"{width} destinations; the compact form needs every pair in order"
+                )
+            numbered: dict[Answer, int] = {}
+            flat = [numbered.setdefault((c.result, c.served_by), len(numbered)) for c in cells]
+            classes = tuple(numbered)
+            rows = tuple(
+                array("I", flat[i * width : (i + 1) * width]) for i in range(len(self.sources))
+            )
+        elif not self._ordered:
+            assert self._classes is not None
+            classes, rows = _first_appearance(self._classes, self._codes)
+        else:
+            assert self._classes is not None
+            return self._classes, self._codes
+        object.__setattr__(self, "_classes", classes)
+        object.__setattr__(self, "_codes", rows)
+        object.__setattr__(self, "_ordered", True)
+        return classes, rows
 
     @property
     def compact(self) -> bool:
         """True when the matrix is large enough to be written compact and summarised."""
-        return len(self.cells) > COMPACT_CELLS
+        return self.size > COMPACT_CELLS
 
     def as_json(self, *, compact: bool | None = None) -> dict[str, Any]:
         """Return the JSON form of ``netsim reach --json``.
@@ -111,21 +269,26 @@ class ReachMatrix:
         }
 
     def _compact_json(self) -> dict[str, Any]:
-        width = len(self.destinations)
-        if len(self.cells) != len(self.sources) * width:
-            raise ValueError(
-                f"reach matrix: {len(self.cells)} cells for {len(self.sources)} sources and "
-                f"{width} destinations; the compact form needs every pair in order"
-            )
-        classes: dict[tuple[str | None, str | None], int] = {}
-        codes = [classes.setdefault((c.result, c.served_by), len(classes)) for c in self.cells]
-        return {
+        head, rows = self.compact_parts()
+        return {**head, "codes": [row.tolist() for row in rows]}
+
+    def compact_parts(self) -> tuple[dict[str, Any], tuple[array[int], ...]]:
+        """Return the compact JSON without its ``codes``, and the rows of codes as arrays.
+
+        A writer streams the rows one by one: 200 million codes as Python
+        lists would take gigabytes.
+
+        Raises:
+            ValueError: the matrix was made from cells that are not every pair in order.
+        """
+        classes, rows = self.coded()
+        head = {
             "format": COMPACT_FORMAT,
             "sources": list(self.sources),
             "destinations": [{"label": d.label, "target": d.target} for d in self.destinations],
             "classes": [{"result": r, "served_by": s} for r, s in classes],
-            "codes": [codes[i * width : (i + 1) * width] for i in range(len(self.sources))],
         }
+        return head, rows
 
     def summary(self) -> str:
         """Return what a large matrix says in a few lines: its size and its results counted.
@@ -133,18 +296,34 @@ class ReachMatrix:
         Results are counted over all cells, then per kind of destination
         (published host ports; the others).
         """
-        published = {id(d) for d in self.destinations if d.label.endswith(" (published)")}
-        # One pass counted in C, by the destination's identity (hashing the
-        # value costs more than counting): (destination, result).
-        pairs = Counter((id(c.destination), c.result) for c in self.cells)
+        published = [j for j, d in enumerate(self.destinations) if d.label.endswith(" (published)")]
+        others = sorted(set(range(len(self.destinations))) - set(published))
+        classes, rows = self.coded()
+        # Codes counted per kind of destination, a row at a time as a numpy view
+        # of its array (no copy), then read as results: no cell is built.
+        by_kind: list[tuple[str, Counter[int]]] = [
+            ("published host ports", Counter()),
+            ("container, host and machine ports", Counter()),
+        ]
+        import numpy as np  # here: only the summary of a matrix needs it
+
+        for (_, counter), columns in zip(by_kind, (published, others), strict=True):
+            if not columns:
+                continue
+            picked = np.asarray(columns, dtype=np.intp)
+            counts = np.zeros(len(classes), dtype=np.int64)
+            for row in rows:
+                counts += np.bincount(
+                    np.frombuffer(row, dtype=np.uint32)[picked], minlength=len(classes)
+                )
+            counter.update({code: n for code, n in enumerate(counts.tolist()) if n})
         total: Counter[str] = Counter()
         kinds: dict[str, Counter[str]] = {}
-        for (key, result), count in pairs.items():
-            kind = (
-                "published host ports" if key in published else "container, host and machine ports"
-            )
-            kinds.setdefault(kind, Counter())[str(result)] += count
-            total[str(result)] += count
+        for kind, codes in by_kind:
+            for code, count in codes.items():
+                result = str(classes[code][0])
+                kinds.setdefault(kind, Counter())[result] += count
+                total[result] += count
         rank = {name: i for i, name in enumerate(RESULT_ORDER)}
 
         def counted(counter: Counter[str]) -> str:
@@ -153,7 +332,7 @@ class ReachMatrix:
 
         lines = [
             f"{len(self.sources):,} sources x {len(self.destinations):,} destinations = "
-            f"{len(self.cells):,} cells"
+            f"{self.size:,} cells"
             + (
                 f" (more than {COMPACT_CELLS:,}: summarised; --json writes every cell)"
                 if self.compact
@@ -170,15 +349,17 @@ class ReachMatrix:
 
     def table(self) -> str:
         """Return the matrix as a text table: a row per source, a column per destination."""
-        index = {(c.source, c.destination): c for c in self.cells}
         header = ["from \\ to", *(f"{d.label} {d.target}" for d in self.destinations)]
         rows = [header]
-        for source in self.sources:
-            row = [source]
-            for destination in self.destinations:
-                cell = index[(source, destination)]
-                row.append(str(cell.result))
-            rows.append(row)
+        if self._codes is not None:
+            assert self._classes is not None
+            results = [str(result) for result, _ in self._classes]
+            for source, codes in zip(self.sources, self._codes, strict=True):
+                rows.append([source, *(results[code] for code in codes)])
+        else:
+            index = {(c.source, c.destination): c for c in self.cells}
+            for source in self.sources:
+                rows.append([source, *(str(index[(source, d)].result) for d in self.destinations)])
         widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
         return "".join(
             "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip()
@@ -219,24 +400,51 @@ def read_reach_json(data: Mapping[str, Any]) -> ReachMatrix:
         raise ValueError(f"reach matrix: unknown format {fmt!r}, expected {COMPACT_FORMAT!r}")
     classes = [(c["result"], c["served_by"]) for c in data["classes"]]
     rows = data["codes"]
-    if len(rows) != len(sources):
-        raise ValueError(f"reach matrix: {len(rows)} rows of codes for {len(sources)} sources")
-    out: list[ReachCell] = []
-    for source, row in zip(sources, rows, strict=True):
-        if len(row) != len(destinations):
-            raise ValueError(
-                f"reach matrix: the row of {source} has {len(row)} codes for "
-                f"{len(destinations)} destinations"
-            )
-        for destination, code in zip(destinations, row, strict=True):
-            if not 0 <= code < len(classes):
-                raise ValueError(
-                    f"reach matrix: code {code} in the row of {source} has no class "
-                    f"(there are {len(classes)})"
-                )
-            result, served_by = classes[code]
-            out.append(ReachCell(source, destination, result, served_by))
-    return ReachMatrix(sources, destinations, tuple(out))
+    for source, row in zip(sources, rows, strict=False):
+        if any(not isinstance(code, int) for code in row):
+            raise ValueError(f"reach matrix: the row of {source} holds a code that is not a number")
+    return ReachMatrix.from_codes(sources, destinations, classes, rows)
+
+
+def _largest(row: array[int]) -> int:
+    """Return the largest code of an array of unsigned codes (0 for none)."""
+    import numpy as np
+
+    return int(np.frombuffer(row, dtype=np.uint32).max()) if len(row) else 0
+
+
+def _first_appearance(
+    classes: tuple[Answer, ...], rows: tuple[array[int], ...]
+) -> tuple[tuple[Answer, ...], tuple[array[int], ...]]:
+    """Return classes and rows renumbered so classes come in order of first appearance.
+
+    Whatever order the maker numbered them in, the compact JSON is then the
+    same however the matrix was made. Each row is a numpy view of its array:
+    the codes it holds that no earlier row did are found with a mask of the
+    codes seen, so 200 million codes take seconds, not minutes.
+    """
+    import numpy as np
+
+    seen = np.zeros(len(classes), dtype=bool)
+    order: list[int] = []
+    for row in rows:
+        view = np.frombuffer(row, dtype=np.uint32)
+        new = view[~seen[view]]
+        if new.size:
+            fresh = list(dict.fromkeys(new.tolist()))
+            order.extend(fresh)
+            seen[fresh] = True
+    ordered = tuple(classes[old] for old in order)
+    if order == list(range(len(order))):
+        return ordered, rows
+    renumber = np.zeros(len(classes), dtype=np.uint32)
+    renumber[np.asarray(order, dtype=np.intp)] = np.arange(len(order), dtype=np.uint32)
+    out: list[array[int]] = []
+    for row in rows:
+        renumbered = array("I")
+        renumbered.frombytes(renumber[np.frombuffer(row, dtype=np.uint32)].tobytes())
+        out.append(renumbered)
+    return ordered, tuple(out)
 
 
 LAN_GROUP = "LAN"

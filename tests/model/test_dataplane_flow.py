@@ -263,3 +263,48 @@ def test_grouped_matrix_equals_packets_in_a_world_with_many_alike_containers() -
         world = open_world(load_scenario_text(text), engine=engine)
         replay_world(world, probes=False)
         assert _cells(reach_matrix(world)) == _cells(reach_matrix(world, method="packets"))
+
+
+def test_cells_of_a_source_with_itself_are_answered_once_per_class(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 12 containers in 3 classes, each publishing a port: the host's published
+    # cells (at its own address) and each container's cells to its own address
+    # and own published port are answered once per group, and still equal the
+    # cells answered one by one.
+    steps = "".join(f"  - docker network create n{k}\n" for k in range(3))
+    steps += "".join(
+        f"  - docker run -d --name c{i} --network n{i % 3} -p {9000 + i}:80 nginx\n"
+        for i in range(12)
+    )
+    text = f"name: alike\nmachines:\n  laptop: {{address: 192.168.1.20/24}}\nsteps:\n{steps}"
+    for engine in ENGINES:
+        world = open_world(load_scenario_text(text), engine=engine)
+        replay_world(world, probes=False)
+        sources, destinations = sources_of(world), destinations_of(world)
+        asked: list[str] = []
+        probe = FlowPlane.probe
+
+        def counted(
+            plane: FlowPlane,
+            source: str,
+            *args: Any,
+            asked: list[str] = asked,
+            probe: Any = probe,
+            **kwargs: Any,
+        ) -> Any:
+            asked.append(source)
+            return probe(plane, source, *args, **kwargs)
+
+        monkeypatch.setattr(FlowPlane, "probe", counted)
+        grouped = flow_cells(world, sources, destinations, 0)
+        per_source = {s: asked.count(s) for s in sources}
+        monkeypatch.setattr(FlowPlane, "probe", probe)
+        alone = flow_cells(world, sources, destinations, 0, group=False)
+        assert grouped == alone
+        # The host asks each group of published ports once, not each port; the
+        # first container of a class asks everything, the second asks the
+        # first's two cells (a new representative), the rest ask nothing: not
+        # even their own address or own published port.
+        assert per_source["host"] < len(destinations) - 12
+        assert [per_source[f"c{i}"] for i in range(3, 12)] == [2] * 3 + [0] * 6

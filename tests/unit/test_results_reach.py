@@ -182,3 +182,71 @@ def test_the_compact_form_of_sources_without_destinations_has_empty_rows() -> No
     data = lonely.as_json(compact=True)
     assert data["codes"] == [[], []]
     assert read_reach_json(data) == lonely
+
+
+def test_a_matrix_made_from_codes_equals_the_one_made_from_its_cells() -> None:
+    from ipaddress import IPv4Address
+
+    from netsim.results.reach import Destination, ReachCell, ReachMatrix
+
+    web = Destination("web", IPv4Address("172.17.0.2"), 80, "tcp")
+    db = Destination("db", IPv4Address("172.17.0.3"), 5432, "tcp")
+    # Classes numbered in an order that is not first appearance: the compact
+    # JSON still lists them as they first appear, as the cells' matrix does.
+    classes = [("timeout", None), ("open", "web"), ("open", "db")]
+    coded = ReachMatrix.from_codes(("host", "laptop"), (web, db), classes, [[1, 2], [1, 0]])
+    cells = ReachMatrix(
+        ("host", "laptop"),
+        (web, db),
+        (
+            ReachCell("host", web, "open", "web"),
+            ReachCell("host", db, "open", "db"),
+            ReachCell("laptop", web, "open", "web"),
+            ReachCell("laptop", db, "timeout", None),
+        ),
+    )
+    assert coded == cells and hash(coded) == hash(cells)
+    assert coded.as_json(compact=True) == cells.as_json(compact=True)
+    assert coded.as_json(compact=True)["codes"] == [[0, 1], [0, 2]]
+    assert coded.table() == cells.table() and coded.summary() == cells.summary()
+    assert coded.as_json(compact=False) == cells.as_json(compact=False)
+
+
+def test_a_matrix_from_codes_refuses_codes_that_do_not_fit() -> None:
+    from array import array
+    from ipaddress import IPv4Address
+
+    from netsim.results.reach import Destination, ReachMatrix, read_reach_json
+
+    web = Destination("web", IPv4Address("172.17.0.2"), 80, "tcp")
+    classes = [("open", "web")]
+    with pytest.raises(ValueError, match="1 rows of codes for 2 sources"):
+        ReachMatrix.from_codes(("host", "laptop"), (web,), classes, [[0]])
+    with pytest.raises(ValueError, match="the row of laptop has 2 codes for 1 destinations"):
+        ReachMatrix.from_codes(("host", "laptop"), (web,), classes, [[0], [0, 0]])
+    with pytest.raises(ValueError, match=r"code 3 in the row of host has no class \(there are 1\)"):
+        ReachMatrix.from_codes(("host",), (web,), classes, [[3]])
+    with pytest.raises(ValueError, match=r"code 7 in the row of host has no class \(there are 1\)"):
+        ReachMatrix.from_codes(("host",), (web,), classes, [array("I", [7])])
+    with pytest.raises(ValueError, match=r"code -1 in the row of host has no class"):
+        ReachMatrix.from_codes(("host",), (web,), classes, [[-1]])
+    with pytest.raises(ValueError, match="the row of host holds a code that is not a number"):
+        read_reach_json(
+            {
+                "format": "netsim-reach-compact/1",
+                "sources": ["host"],
+                "destinations": [{"label": "web", "target": "172.17.0.2:80/tcp"}],
+                "classes": [{"result": "open", "served_by": "web"}],
+                "codes": [["0"]],
+            }
+        )
+
+
+def test_a_matrix_is_frozen() -> None:
+    from dataclasses import FrozenInstanceError
+
+    from netsim.results.reach import ReachMatrix
+
+    empty = ReachMatrix((), (), ())
+    with pytest.raises(FrozenInstanceError, match="cannot assign to field 'sources'"):
+        empty.sources = ("host",)  # type: ignore[misc]

@@ -163,27 +163,21 @@ class ImageCommands:
         self, command: DockerCommand, needed: str, usage_args: str, summary: str
     ) -> CommandOutput:
         name = f"docker {command.path}"
-        return _output(
-            1,
-            "",
-            self.daemon.profile.missing_args_error(
-                name, needed, f"{name} [OPTIONS] {usage_args}", summary
-            ),
-        )
+        return self._arguments_error(name, needed, f"{name} [OPTIONS] {usage_args}", summary)
+
+    def _arguments_error(self, name: str, needed: str, usage: str, summary: str) -> CommandOutput:
+        """Return the CLI's answer to a wrong number of arguments (exit 1)."""
+        return _output(1, "", self.daemon.profile.missing_args_error(name, needed, usage, summary))
 
     # -- docker tag ---------------------------------------------------------------
     def _cmd_tag(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 2:
             name = "docker tag"
-            return _output(
-                1,
-                "",
-                self.daemon.profile.missing_args_error(
-                    name,
-                    "exactly 2 arguments",
-                    "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
-                    "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
-                ),
+            return self._arguments_error(
+                name,
+                "exactly 2 arguments",
+                "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+                "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
             )
         source, target = command.args
         try:
@@ -205,15 +199,11 @@ class ImageCommands:
     # -- docker rmi ---------------------------------------------------------------
     def _cmd_rmi(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return _output(
-                1,
-                "",
-                self.daemon.profile.missing_args_error(
-                    "docker rmi",
-                    "at least 1 argument",
-                    "docker rmi [OPTIONS] IMAGE [IMAGE...]",
-                    "Remove one or more images",
-                ),
+            return self._arguments_error(
+                "docker rmi",
+                "at least 1 argument",
+                "docker rmi [OPTIONS] IMAGE [IMAGE...]",
+                "Remove one or more images",
             )
         force = command.flag("force")
         out: list[str] = []
@@ -283,15 +273,11 @@ class ImageCommands:
         from netsim.docker.formatting import human_duration, tabwrite
 
         if len(command.args) != 1:
-            return _output(
-                1,
-                "",
-                self.daemon.profile.missing_args_error(
-                    "docker history",
-                    "exactly 1 argument",
-                    "docker history [OPTIONS] IMAGE",
-                    "Show the history of an image",
-                ),
+            return self._arguments_error(
+                "docker history",
+                "exactly 1 argument",
+                "docker history [OPTIONS] IMAGE",
+                "Show the history of an image",
             )
         try:
             image = self._find_for_daemon(command.args[0])
@@ -343,15 +329,11 @@ class ImageCommands:
     # -- docker image inspect -----------------------------------------------------
     def _cmd_image_inspect(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return _output(
-                1,
-                "",
-                self.daemon.profile.missing_args_error(
-                    "docker image inspect",
-                    "at least 1 argument",
-                    "docker image inspect [OPTIONS] IMAGE [IMAGE...]",
-                    "Display detailed information on one or more images",
-                ),
+            return self._arguments_error(
+                "docker image inspect",
+                "at least 1 argument",
+                "docker image inspect [OPTIONS] IMAGE [IMAGE...]",
+                "Display detailed information on one or more images",
             )
         objects: list[Any] = []
         errors: list[str] = []
@@ -389,15 +371,11 @@ class ImageCommands:
 
     def _cmd_save(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return _output(
-                1,
-                "",
-                self.daemon.profile.missing_args_error(
-                    "docker save",
-                    "at least 1 argument",
-                    "docker save [OPTIONS] IMAGE [IMAGE...]",
-                    "Save one or more images to a tar archive (streamed to STDOUT by default)",
-                ),
+            return self._arguments_error(
+                "docker save",
+                "at least 1 argument",
+                "docker save [OPTIONS] IMAGE [IMAGE...]",
+                "Save one or more images to a tar archive (streamed to STDOUT by default)",
             )
         store = self.daemon.image_store
         lines: list[str] = []
@@ -458,15 +436,11 @@ class ImageCommands:
 
     def _cmd_export(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 1:
-            return _output(
-                1,
-                "",
-                self.daemon.profile.missing_args_error(
-                    "docker export",
-                    "exactly 1 argument",
-                    "docker export [OPTIONS] CONTAINER",
-                    "Export a container's filesystem as a tar archive",
-                ),
+            return self._arguments_error(
+                "docker export",
+                "exactly 1 argument",
+                "docker export [OPTIONS] CONTAINER",
+                "Export a container's filesystem as a tar archive",
             )
         try:
             container = self.daemon.find_container(command.args[0])
@@ -478,15 +452,11 @@ class ImageCommands:
         from netsim.docker.client import not_simulated
 
         if not 1 <= len(command.args) <= 2:
-            return _output(
-                1,
-                "",
-                self.daemon.profile.missing_args_error(
-                    "docker import",
-                    "at least 1 and at most 2 arguments",
-                    "docker import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
-                    "Import the contents from a tarball to create a filesystem image",
-                ),
+            return self._arguments_error(
+                "docker import",
+                "at least 1 and at most 2 arguments",
+                "docker import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
+                "Import the contents from a tarball to create a filesystem image",
             )
         source = command.args[0]
         text = self.stdin if source == "-" else self.host_files.get(source)
@@ -524,15 +494,11 @@ class ImageCommands:
         from netsim.docker.client import not_simulated
 
         if len(command.args) != 1:
-            return _output(
-                1,
-                "",
-                self.daemon.profile.missing_args_error(
-                    "docker logs",
-                    "exactly 1 argument",
-                    "docker logs [OPTIONS] CONTAINER",
-                    "Fetch the logs of a container",
-                ),
+            return self._arguments_error(
+                "docker logs",
+                "exactly 1 argument",
+                "docker logs [OPTIONS] CONTAINER",
+                "Fetch the logs of a container",
             )
         try:
             container = self.daemon.find_container(command.args[0])
@@ -591,15 +557,11 @@ class ImageCommands:
         from netsim.docker.client import not_simulated
 
         if len(command.args) != 1:
-            return _output(
-                1,
-                "",
-                self.daemon.profile.missing_args_error(
-                    "docker pull",
-                    "exactly 1 argument",
-                    "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
-                    "Download an image from a registry",
-                ),
+            return self._arguments_error(
+                "docker pull",
+                "exactly 1 argument",
+                "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
+                "Download an image from a registry",
             )
         reference = command.args[0]
         if self._registry_listens(reference):
@@ -612,15 +574,11 @@ class ImageCommands:
         from netsim.docker.registry import hub_search_error
 
         if len(command.args) != 1:
-            return _output(
-                1,
-                "",
-                self.daemon.profile.missing_args_error(
-                    "docker search",
-                    "exactly 1 argument",
-                    "docker search [OPTIONS] TERM",
-                    "Search Docker Hub for images",
-                ),
+            return self._arguments_error(
+                "docker search",
+                "exactly 1 argument",
+                "docker search [OPTIONS] TERM",
+                "Search Docker Hub for images",
             )
         upstream = self.daemon.upstream
         if upstream is None:
@@ -633,15 +591,11 @@ class ImageCommands:
         from netsim.docker.registry import registry_host
 
         if len(command.args) != 1:
-            return _output(
-                1,
-                "",
-                self.daemon.profile.missing_args_error(
-                    "docker push",
-                    "exactly 1 argument",
-                    "docker push [OPTIONS] NAME[:TAG]",
-                    "Upload an image to a registry",
-                ),
+            return self._arguments_error(
+                "docker push",
+                "exactly 1 argument",
+                "docker push [OPTIONS] NAME[:TAG]",
+                "Upload an image to a registry",
             )
         reference = command.args[0]
         repository = image_repository(reference)
@@ -657,15 +611,11 @@ class ImageCommands:
     # -- docker commit ------------------------------------------------------------
     def _cmd_commit(self, command: DockerCommand) -> CommandOutput:
         if not 1 <= len(command.args) <= 2:
-            return _output(
-                1,
-                "",
-                self.daemon.profile.missing_args_error(
-                    "docker commit",
-                    "at least 1 and at most 2 arguments",
-                    "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
-                    "Create a new image from a container's changes",
-                ),
+            return self._arguments_error(
+                "docker commit",
+                "at least 1 and at most 2 arguments",
+                "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
+                "Create a new image from a container's changes",
             )
         reference = command.args[1] if len(command.args) > 1 else None
         if reference is not None:

@@ -491,25 +491,7 @@ def draw_reachability(matrix: GroupedMatrix, *, limit: int = MATRIX_LIMIT) -> Fi
         )
         _group_key(axes, names, matrix.networks, 0.3, 0.78, width)
         _group_bands(axes, left, top, row_groups, column_groups, grid_w, grid_h, matrix.networks)
-        for i, name in enumerate(rows):
-            axes.text(
-                left - 0.1,
-                top + (i + 0.5) * CELL,
-                name,
-                ha="right",
-                va="center",
-                fontsize=FONT_SIZE,
-            )
-        for j, name in enumerate(columns):
-            axes.text(
-                left + (j + 0.5) * CELL,
-                top - 0.1,
-                name,
-                ha="center",
-                va="bottom",
-                rotation=90,
-                fontsize=FONT_SIZE,
-            )
+        _axis_labels(axes, rows, columns, left, top, CELL, 0.1)
         for i, row in enumerate(matrix.results):
             for j, result in enumerate(row):
                 style = result_style(result)
@@ -537,6 +519,32 @@ def draw_reachability(matrix: GroupedMatrix, *, limit: int = MATRIX_LIMIT) -> Fi
                 )
         _result_legend(axes, 0.3, legend_top, width)
     return figure
+
+
+def _axis_labels(
+    axes: Any,
+    rows: list[str],
+    columns: list[str],
+    left: float,
+    top: float,
+    cell: float,
+    gap: float,
+) -> None:
+    """Write a matrix's row names left of it and its column names above it, turned upright."""
+    for i, name in enumerate(rows):
+        axes.text(
+            left - gap, top + (i + 0.5) * cell, name, ha="right", va="center", fontsize=FONT_SIZE
+        )
+    for j, name in enumerate(columns):
+        axes.text(
+            left + (j + 0.5) * cell,
+            top - gap,
+            name,
+            ha="center",
+            va="bottom",
+            rotation=90,
+            fontsize=FONT_SIZE,
+        )
 
 
 def _group_key_entries(names: list[str], width: float) -> list[tuple[str, float, int]]:
@@ -706,15 +714,8 @@ def _draw_aggregate(matrix: AggregateMatrix) -> Figure:
             va="top",
             color=NEUTRAL,
         )
-        for i, name in enumerate(rows):
-            axes.text(
-                left - 0.14,
-                top + (i + 0.5) * cell,
-                name,
-                ha="right",
-                va="center",
-                fontsize=FONT_SIZE,
-            )
+        _axis_labels(axes, rows, columns, left, top, cell, 0.14)
+        for i in range(len(rows)):
             colour = _network_colour(matrix.row_groups[i][0], matrix.networks)
             axes.add_patch(
                 Rectangle(
@@ -725,16 +726,7 @@ def _draw_aggregate(matrix: AggregateMatrix) -> Figure:
                     edgecolor="none",
                 )
             )
-        for j, name in enumerate(columns):
-            axes.text(
-                left + (j + 0.5) * cell,
-                top - 0.14,
-                name,
-                ha="center",
-                va="bottom",
-                rotation=90,
-                fontsize=FONT_SIZE,
-            )
+        for j in range(len(columns)):
             colour = _network_colour(matrix.column_groups[j][0], matrix.networks)
             axes.add_patch(
                 Rectangle(

@@ -55,6 +55,7 @@ from netsim.dataplane.frames import (
     PROTO_TCP,
     PROTO_UDP,
     RST,
+    FlowKey,
     IcmpMessage,
     IPv4Packet,
     TcpSegment,
@@ -93,8 +94,15 @@ Header = tuple[
     str,
     bool,
     bool,
+    str,
+    FlowKey | None,
+    FlowKey | None,
 ]
 """What netfilter decides on at a hook: ``PacketView``'s fields, in its order (``VIEW_FIELDS``)."""
+
+
+DIRECTION_NAMES = {ORIGINAL: "ORIGINAL", REPLY: "REPLY"}
+"""A packet's conntrack direction as ``-m conntrack --ctdir`` names it."""
 
 
 class IPv4Stack:
@@ -210,6 +218,11 @@ class IPv4Stack:
             tracked.state,
             entry is not None and entry.snat,
             entry is not None and entry.dnat,
+            "" if entry is None else DIRECTION_NAMES[tracked.direction],
+            # The tuples only where a rule reads them: they hold the client's
+            # port, which would otherwise split every verdict cache per flow.
+            entry.original if entry is not None and node.tuples_read[table] else None,
+            entry.reply if entry is not None and node.tuples_read[table] else None,
         )
         verdict = self.verdict(node, table, hook, header)
         if self.record:

@@ -335,14 +335,16 @@ class CtAddress:
     invert: bool = False
 
     def text(self, numeric: bool, resolver: Resolver | None) -> str:
-        """Return the address as conntrack_dump_addr prints it (``anywhere``, a host name)."""
+        """Return the address as conntrack_dump_addr prints it (``anywhere``, ``loopback/8``)."""
         addr = self.address.ip
         mask = "" if self.address.network.prefixlen == 32 else f"/{self.address.network.prefixlen}"
         if numeric or resolver is None:
             return f"{addr}{mask}"
         if int(addr) == 0:
             return "anywhere"
-        return f"{resolver.hosts.get(addr, str(addr))}{mask}"
+        # xtables_ipaddr_to_anyname: a host name first, then a network name.
+        name = resolver.hosts.get(addr) or resolver.networks.get(addr) or str(addr)
+        return f"{name}{mask}"
 
     def contains(self, address: IPv4Address) -> bool:
         """Return True when ``address`` agrees with the option's address under its mask."""

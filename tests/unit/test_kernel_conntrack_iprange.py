@@ -55,6 +55,11 @@ PRINTED = [
         "ctorigsrc localhost ctorigdstport 80 ctdir ORIGINAL",
     ),
     (
+        "-m conntrack --ctorigsrc 192.168.1.20 --ctorigdst 127.0.0.0/8 --ctreplsrc 127.0.0.1/32 -j RETURN",
+        "-A T -m conntrack --ctorigsrc 192.168.1.20 --ctorigdst 127.0.0.0/8 --ctreplsrc 127.0.0.1 -j RETURN",
+        "ctorigsrc laptop ctorigdst loopback/8 ctreplsrc localhost",
+    ),
+    (
         "-m conntrack --ctorigdst 0.0.0.0/0 --ctreplsrc 0.0.0.0 --ctorigsrcport 70000 -j RETURN",
         "-A T -m conntrack --ctorigdst 0.0.0.0/0 --ctreplsrc 0.0.0.0 --ctorigsrcport 4464 -j RETURN",
         "ctorigdst anywhere ctreplsrc anywhere ctorigsrcport 4464",

@@ -69,7 +69,13 @@ from netsim.dataplane.frames import (
     IPv4Packet,
     UdpDatagram,
 )
-from netsim.dataplane.matches import match_reads, rule_networks, rule_ports, rule_reads, target_known
+from netsim.dataplane.matches import (
+    match_reads,
+    rule_networks,
+    rule_ports,
+    rule_reads,
+    target_known,
+)
 from netsim.dataplane.names import (
     EMBEDDED_DNS,
     hosts_lookup,
@@ -189,7 +195,13 @@ class _Atoms:
         if key is None:
             return None
         proto, src, sport, dst, dport = key
-        return (proto, self.address(0, src), self.port(sport), self.address(1, dst), self.port(dport))
+        return (
+            proto,
+            self.address(0, src),
+            self.port(sport),
+            self.address(1, dst),
+            self.port(dport),
+        )
 
     def port(self, port: int | None) -> int | None:
         """Return the class of a port (the ranges its rules test split the port space)."""

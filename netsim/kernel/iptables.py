@@ -870,7 +870,9 @@ class _IprangeBuilder(_MatchBuilder):
         if ends[0] > ends[1]:
             # libxt_iprange warns and keeps the rule (it never matches).
             shown = f"{first_text}-{last_text if dash else first_text}"
-            parser.cmd.warnings.append(f"xt_iprange: range {shown} is reversed and will never match\n")
+            parser.cmd.warnings.append(
+                f"xt_iprange: range {shown} is reversed and will never match\n"
+            )
         self.fields[f"{side}_range"] = (ends[0], ends[1])
         self.fields[f"{side}_invert"] = invert
 

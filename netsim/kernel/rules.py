@@ -448,7 +448,7 @@ class IprangeMatch:
     name = "iprange"
 
     def save(self) -> str:
-        """Return the ``-S`` text (``! --src-range 10.0.0.5-10.0.0.5``; a single address doubled)."""
+        """Return the ``-S`` text (``! --src-range 10.0.0.5-10.0.0.5``: one address twice)."""
         out = ""
         if self.src_range is not None:
             first, last = self.src_range

@@ -114,9 +114,7 @@ def run_ping(world: World, source: str, argv: list[str]) -> CommandOutput:
                 # sendto() fails with ENETUNREACH and busybox dies at once
                 # (xsendto), as both engines showed from a --network none
                 # container and from 28.5's --internal network.
-                return CommandOutput(
-                    1, lines[0] + "\n", "ping: sendto: Network is unreachable\n"
-                )
+                return CommandOutput(1, lines[0] + "\n", "ping: sendto: Network is unreachable\n")
         if outcome.result == "reply" and address is not None:
             received += 1
             rtt_ms = _round_trip_ms(outcome)

@@ -149,9 +149,12 @@ SAMPLE_RULES = [
     "-A FORWARD -m addrtype --dst-type LOCAL -m comment --comment local -j LOG",
     "-A FORWARD -d 192.168.1.10/32 -i eth0 -j DROP",
     "-A FORWARD ! -s 172.17.0.0/16 -o lo -j REJECT --reject-with icmp-host-prohibited",
-    "-A FORWARD -m iprange --src-range 10.1.0.0-10.1.255.255 ! --dst-range 172.17.0.2-172.17.0.9 -j DROP",
-    "-A FORWARD -p tcp -m conntrack --ctorigdst 192.168.1.10 --ctorigdstport 8080 --ctdir ORIGINAL -j ACCEPT",
-    "-A FORWARD -m conntrack ! --ctproto udp --ctreplsrc 172.17.0.0/16 ! --ctreplsrcport 80 --ctdir REPLY -j DROP",
+    "-A FORWARD -m iprange --src-range 10.1.0.0-10.1.255.255 ! --dst-range 172.17.0.2-172.17.0.9"
+    " -j DROP",
+    "-A FORWARD -p tcp -m conntrack --ctorigdst 192.168.1.10 --ctorigdstport 8080 --ctdir ORIGINAL"
+    " -j ACCEPT",
+    "-A FORWARD -m conntrack ! --ctproto udp --ctreplsrc 172.17.0.0/16 ! --ctreplsrcport 80"
+    " --ctdir REPLY -j DROP",
     "-A FORWARD -m conntrack --ctstate NEW --ctorigsrc 10.1.2.3 -j REJECT",
 ]
 ADDRESSES = [

@@ -115,21 +115,45 @@ def test_a_reversed_range_warns_and_is_kept() -> None:
 REFUSED = [
     ("-m conntrack ! --ctdir ORIGINAL", 'conntrack: option "--ctdir" cannot be inverted.\n\n'),
     ("-m conntrack --ctdir sideways", 'conntrack: Bad value for "--ctdir" option: "sideways"\n'),
-    ("-m conntrack --ctdir ORIGINAL --ctdir REPLY", 'conntrack: option "--ctdir" can only be used once.\n\n'),
-    ("-m conntrack --ctstate NEW --ctstate ESTABLISHED", 'conntrack: option "--ctstate" can only be used once.\n\n'),
+    (
+        "-m conntrack --ctdir ORIGINAL --ctdir REPLY",
+        'conntrack: option "--ctdir" can only be used once.\n\n',
+    ),
+    (
+        "-m conntrack --ctstate NEW --ctstate ESTABLISHED",
+        'conntrack: option "--ctstate" can only be used once.\n\n',
+    ),
     ("-m conntrack --ctorigdst bogus", "getaddrinfo: Temporary failure in name resolution\n\n"),
     ("-m conntrack --ctorigsrc 1.2.3.4,5.6.7.8", "getaddrinfo: Name or service not known\n\n"),
-    ("-m conntrack --ctorigsrc 10.0.0.0/abc", 'conntrack: bad value for option "--ctorigsrc", neither a valid network mask nor valid CIDR (0-32).\n\n'),
+    (
+        "-m conntrack --ctorigsrc 10.0.0.0/abc",
+        'conntrack: bad value for option "--ctorigsrc", neither a valid network mask nor valid CIDR (0-32).\n\n',
+    ),
     ("-m conntrack --ctproto 256", 'unknown protocol "256" specified\n'),
     ("-m conntrack --ctorigdstport 80-90", 'Port "80-90" does not resolve to anything.\n\n'),
     ("-m conntrack --ctorigdstport 0x50", 'Port "0x50" does not resolve to anything.\n\n'),
-    ("-m conntrack --ctorigdstport 1:2:3", 'conntrack: Too many components for option "--ctorigdstport" (max: 2)\n\n'),
+    (
+        "-m conntrack --ctorigdstport 1:2:3",
+        'conntrack: Too many components for option "--ctorigdstport" (max: 2)\n\n',
+    ),
     ("-m iprange", "iprange match: You must specify `--src-range' or `--dst-range'\n"),
-    ("-m iprange --src-range 10.0.0.1/24", 'iprange: Bad value for "--src-range" option: "10.0.0.1/24"\n'),
+    (
+        "-m iprange --src-range 10.0.0.1/24",
+        'iprange: Bad value for "--src-range" option: "10.0.0.1/24"\n',
+    ),
     ("-m iprange --src-range 1.2.3.4-", 'iprange: Bad value for "--src-range" option: ""\n'),
-    ("-m iprange --src-range 10.0.0.1-10.0.0.2-10.0.0.3", 'iprange: Bad value for "--src-range" option: "10.0.0.2-10.0.0.3"\n'),
-    ("-m iprange --src-range localhost", 'iprange: Bad value for "--src-range" option: "localhost"\n'),
-    ("-m iprange --src-range 10.0.0.1 --src-range 10.0.0.2", 'iprange: option "--src-range" can only be used once.\n\n'),
+    (
+        "-m iprange --src-range 10.0.0.1-10.0.0.2-10.0.0.3",
+        'iprange: Bad value for "--src-range" option: "10.0.0.2-10.0.0.3"\n',
+    ),
+    (
+        "-m iprange --src-range localhost",
+        'iprange: Bad value for "--src-range" option: "localhost"\n',
+    ),
+    (
+        "-m iprange --src-range 10.0.0.1 --src-range 10.0.0.2",
+        'iprange: option "--src-range" can only be used once.\n\n',
+    ),
 ]
 
 
@@ -214,7 +238,11 @@ NO_CONNECTION = {"ct_direction": "", "ct_original": None, "ct_reply": None}
         ("-m conntrack ! --ctproto 0", packet(), True),
         # Without a connection only the state can match (conntrack_mt's early return).
         ("-m conntrack ! --ctorigdstport 1", packet(state="INVALID", **NO_CONNECTION), False),
-        ("-m conntrack --ctstate INVALID --ctorigdstport 1", packet(state="INVALID", **NO_CONNECTION), True),
+        (
+            "-m conntrack --ctstate INVALID --ctorigdstport 1",
+            packet(state="INVALID", **NO_CONNECTION),
+            True,
+        ),
         ("-m conntrack --ctstate NEW --ctorigdstport 1", packet(), False),
         # iprange: both ends inside; a reversed range never matches.
         ("-m iprange --src-range 192.168.1.20-192.168.1.29", packet(), True),

@@ -204,6 +204,11 @@ class IPv4Stack:
         else:
             protocol, sport, dport = PROTO_UDP, payload.sport, payload.dport
             itype = icode = flags = None
+        # The tuples only where a rule reads them: they hold the client's port,
+        # which would otherwise split every verdict cache per flow.
+        original = reply = None
+        if entry is not None and node.tuples_read[table]:
+            original, reply = entry.original, entry.reply
         header: Header = (
             packet.src,
             packet.dst,
@@ -219,10 +224,8 @@ class IPv4Stack:
             entry is not None and entry.snat,
             entry is not None and entry.dnat,
             "" if entry is None else DIRECTION_NAMES[tracked.direction],
-            # The tuples only where a rule reads them: they hold the client's
-            # port, which would otherwise split every verdict cache per flow.
-            entry.original if entry is not None and node.tuples_read[table] else None,
-            entry.reply if entry is not None and node.tuples_read[table] else None,
+            original,
+            reply,
         )
         verdict = self.verdict(node, table, hook, header)
         if self.record:

@@ -733,14 +733,18 @@ class _ConntrackBuilder(_MatchBuilder):
             self.addresses.append(CtAddress(option[2:], address, invert))
 
     def _states(self, value: str, invert: bool) -> None:
-        # libxt_conntrack and libxt_state compare state names case-insensitively.
+        # libxt_conntrack and libxt_state take a state by any case-insensitive
+        # prefix of its name (strncasecmp: "est" is ESTABLISHED, as observed);
+        # a bad part is named with the rest of the list after it.
+        names = CT_STATES if self.name == "conntrack" else CT_STATES[:5]
+        word = "ctstate" if self.name == "conntrack" else "state"
         wanted = set()
-        for part in value.split(","):
-            upper = part.upper()
-            if upper not in CT_STATES or (self.name == "state" and upper in ("SNAT", "DNAT")):
-                word = "ctstate" if self.name == "conntrack" else "state"
-                raise parameter_problem(f'Bad {word} "{part}"')
-            wanted.add(upper)
+        parts = value.split(",")
+        for index, part in enumerate(parts):
+            found = next((n for n in names if part and n.startswith(part.upper())), None)
+            if found is None:
+                raise parameter_problem(f'Bad {word} "{",".join(parts[index:])}"')
+            wanted.add(found)
         self.states = tuple(state for state in CT_STATES if state in wanted)
         self.invert = invert
 

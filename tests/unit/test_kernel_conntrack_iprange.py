@@ -75,6 +75,11 @@ PRINTED = [
         "ctstate NEW ctproto 6 ctorigdstport 80 ctdir ORIGINAL",
     ),
     (
+        "-m state --state new,Established -m conntrack --ctstate est,N -j RETURN",
+        "-A T -m state --state NEW,ESTABLISHED -m conntrack --ctstate NEW,ESTABLISHED -j RETURN",
+        "state NEW,ESTABLISHED ctstate NEW,ESTABLISHED",
+    ),
+    (
         "-m iprange -i eth0 ! --src-range 192.0.2.1-192.0.2.3 -j DROP",
         "-A T -i eth0 -m iprange ! --src-range 192.0.2.1-192.0.2.3 -j DROP",
         "source IP range ! 192.0.2.1-192.0.2.3",
@@ -130,6 +135,11 @@ REFUSED = [
         'conntrack: bad value for option "--ctorigsrc", neither a valid network mask nor valid CIDR (0-32).\n\n',
     ),
     ("-m conntrack --ctproto 256", 'unknown protocol "256" specified\n'),
+    ("-m conntrack --ctstate newx", 'Bad ctstate "newx"\n'),
+    ("-m conntrack --ctstate NEW,", 'Bad ctstate ""\n'),
+    ("-m conntrack --ctstate NEW,bogus,EST", 'Bad ctstate "bogus,EST"\n'),
+    ("-m state --state snat", 'Bad state "snat"\n'),
+    ("-m conntrack --ctdir orig", 'conntrack: Bad value for "--ctdir" option: "orig"\n'),
     ("-m conntrack --ctorigdstport 80-90", 'Port "80-90" does not resolve to anything.\n\n'),
     ("-m conntrack --ctorigdstport 0x50", 'Port "0x50" does not resolve to anything.\n\n'),
     (

@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from types import MappingProxyType
 
 from netsim.docker.client import CommandOutput, DockerClient
 from netsim.docker.daemon import Daemon
@@ -22,6 +23,7 @@ from netsim.docker.registry import Upstream
 from netsim.errors import IptablesError
 from netsim.kernel.iptables import Command
 from netsim.kernel.namespace import NetworkNamespace, Route
+from netsim.kernel.rules import Resolver
 from netsim.results.topology import LAN_NODE
 from netsim.scenario.spec import Scenario
 
@@ -265,14 +267,16 @@ class World:
 
 
 def _lan_node(
-    lan: NetworkNamespace, name: str, address: IPv4Interface, number: int
+    lan: NetworkNamespace, name: str, address: IPv4Interface, number: int, resolver: Resolver
 ) -> NetworkNamespace:
     """Make a node's namespace with its eth0 on the LAN (a veth from the LAN's bridge).
 
     Wired as the real-engine replay wires it: ``ip link add pN type veth peer
     name eth0 netns NODE``, the MAC and address set as plain ``ip`` commands do.
+    ``resolver`` holds the names of the world's /etc/hosts, which ``iptables
+    -L`` without ``-n`` shows and conntrack's address options accept.
     """
-    namespace = NetworkNamespace(name, registered_name=name)
+    namespace = NetworkNamespace(name, registered_name=name, resolver=resolver)
     bring_up_loopback(namespace)
     port = f"p{number}"
     lan.add_veth(
@@ -287,6 +291,18 @@ def _lan_node(
     namespace.add_address("eth0", address, broadcast=None)
     namespace.set_up("eth0")
     return namespace
+
+
+def _hosts_resolver(scenario: Scenario) -> Resolver:
+    """Return the names of the world's /etc/hosts (``World.etc_hosts``), first line first."""
+    default = Resolver.default()
+    hosts = dict(default.hosts)
+    for address, name in (
+        (scenario.host.address.ip, HOST),
+        *((m.address.ip, m.name) for m in scenario.machines),
+    ):
+        hosts.setdefault(address, name)
+    return Resolver(hosts=MappingProxyType(hosts), networks=default.networks)
 
 
 def _lan_port_mac(address: IPv4Interface) -> str:
@@ -309,9 +325,11 @@ def build_world(
     bring_up_loopback(lan)
     lan.add_bridge("lan0", mac="02:01:00:00:00:00", mac_explicit=False)
     lan.set_up("lan0")
-    host = _lan_node(lan, HOST, scenario.host.address, 0)
+    resolver = _hosts_resolver(scenario)
+    host = _lan_node(lan, HOST, scenario.host.address, 0, resolver)
     machines = {
-        m.name: _lan_node(lan, m.name, m.address, i + 1) for i, m in enumerate(scenario.machines)
+        m.name: _lan_node(lan, m.name, m.address, i + 1, resolver)
+        for i, m in enumerate(scenario.machines)
     }
     world = World(
         scenario=scenario,

@@ -69,7 +69,13 @@ from netsim.dataplane.frames import (
     IPv4Packet,
     UdpDatagram,
 )
-from netsim.dataplane.matches import rule_ports, rule_reads, target_known
+from netsim.dataplane.matches import (
+    match_reads,
+    rule_networks,
+    rule_ports,
+    rule_reads,
+    target_known,
+)
 from netsim.dataplane.names import (
     EMBEDDED_DNS,
     hosts_lookup,
@@ -147,9 +153,13 @@ class _Atoms:
                         elif net.prefixlen:
                             networks[role].add(net)
                     ranges = rule_ports(rule)
-                    if ranges is None:
+                    blocks = rule_networks(rule)
+                    if ranges is None or blocks is None:
                         distinct = True
                         continue
+                    for block in blocks:  # iprange, conntrack tuples: either role
+                        networks[0].add(block)
+                        networks[1].add(block)
                     for port_range in ranges:
                         bounds.add(port_range.first)
                         bounds.add(port_range.last + 1)
@@ -179,6 +189,19 @@ class _Atoms:
             )
             self._cache[key] = found
         return found
+
+    def tuple_class(self, key: tuple[int, IPv4Address, int, IPv4Address, int] | None) -> object:
+        """Return the class of a connection's tuple (None when the walk does not carry it)."""
+        if key is None:
+            return None
+        proto, src, sport, dst, dport = key
+        return (
+            proto,
+            self.address(0, src),
+            self.port(sport),
+            self.address(1, dst),
+            self.port(dport),
+        )
 
     def port(self, port: int | None) -> int | None:
         """Return the class of a port (the ranges its rules test split the port space)."""
@@ -353,7 +376,9 @@ class FlowPlane:
             atoms.address(1, header[1]),
             atoms.port(header[3]),
             atoms.port(header[4]),
-            header[5:],
+            header[5:14],
+            atoms.tuple_class(header[14]),
+            atoms.tuple_class(header[15]),
         )
         cache = self._verdicts[id(node)]
         verdict = cache.get(key)
@@ -804,6 +829,11 @@ def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], 
                         elif isinstance(match, MultiportMatch):
                             for port_range in match.ports:
                                 ranges.add((match.protocol, port_range.first, port_range.last))
+                        else:  # conntrack's tuple ports: any protocol
+                            reads = match_reads(match)
+                            for port_range in reads.ports if reads is not None else ():
+                                for proto in ("tcp", "udp"):
+                                    ranges.add((proto, port_range.first, port_range.last))
                     target = rule.target
                     if isinstance(target, NatTarget | PortsTarget) and target.ports is not None:
                         for proto in ("tcp", "udp"):
@@ -940,6 +970,10 @@ def _chain_views(
     named: list[tuple[IPv4Address, frozenset[int], object, int]] = []
     common: set[int] | None = None
     for rule in rules:
+        # An address block a match tests (iprange, conntrack tuples) may tell
+        # members apart in ways the templates below do not see.
+        for block in rule_networks(rule) or ():
+            unsafe.update(a for a in members if a in block)
         mentioned: dict[IPv4Address, set[int]] = {}
         for role, net, inverted in (
             (0, rule.source, rule.source_invert),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from ipaddress import IPv4Network, summarize_address_range
 from typing import Any
 
 from netsim.dataplane.conntrack import DST_MANIP, SRC_MANIP
@@ -31,6 +32,7 @@ from netsim.kernel.rules import (
     CommentMatch,
     ConntrackMatch,
     IcmpMatch,
+    IprangeMatch,
     LogTarget,
     MultiportMatch,
     NatTarget,
@@ -57,15 +59,26 @@ VIEW_FIELDS = (
     "ct_state",
     "ct_snat",
     "ct_dnat",
+    "ct_direction",
+    "ct_original",
+    "ct_reply",
 )
+TUPLE_FIELDS = frozenset({"ct_original", "ct_reply"})
+"""The fields that carry a connection's tuples (filled in only where a rule reads them)."""
 
 
 @dataclass(frozen=True, slots=True)
 class MatchReads:
-    """What one match reads of a packet: view fields, and the port ranges it tests."""
+    """What one match reads of a packet: view fields, the port ranges and address sets it tests.
+
+    ``networks`` are the address blocks a match tells apart, of the packet or
+    of its connection's tuples (an ``-m iprange`` range as the CIDR blocks
+    that cover it); ``ports`` likewise for ports.
+    """
 
     fields: frozenset[str]
     ports: tuple[PortRange, ...] = ()
+    networks: tuple[IPv4Network, ...] = ()
 
 
 def _fields(*names: str) -> frozenset[str]:
@@ -91,6 +104,11 @@ _ADDRTYPE_FIELDS = {
 }
 _ICMP = _fields("protocol", "icmp_type", "icmp_code")
 _CONNTRACK = _fields("ct_state", "ct_snat", "ct_dnat")
+_IPRANGE_FIELDS = {
+    (src, dst): _fields(*(["src"] if src else []), *(["dst"] if dst else []))
+    for src in (False, True)
+    for dst in (False, True)
+}
 _MULTIPORT = _fields("protocol", "sport", "dport")
 _NOTHING = _fields()
 
@@ -109,19 +127,61 @@ def _no_ports(_match: object) -> tuple[PortRange, ...]:
     return ()
 
 
-# For each match class: the view fields an instance reads, and the port ranges it tests.
+def _no_networks(_match: object) -> tuple[IPv4Network, ...]:
+    return ()
+
+
+def _conntrack_fields(match: ConntrackMatch) -> frozenset[str]:
+    fields = set(_CONNTRACK) if match.states else set()
+    if match.reads_tuples:
+        fields.add("ct_direction")
+    if match.proto is not None or match.addresses or match.ports:
+        fields |= TUPLE_FIELDS
+    return frozenset(fields)
+
+
+def _conntrack_ports(match: ConntrackMatch) -> tuple[PortRange, ...]:
+    # A reversed range never matches: no port in it to tell apart.
+    return tuple(PortRange(p.first, p.last) for p in match.ports if p.first <= p.last)
+
+
+def _conntrack_networks(match: ConntrackMatch) -> tuple[IPv4Network, ...]:
+    return tuple(item.address.network for item in match.addresses)
+
+
+def _iprange_networks(match: IprangeMatch) -> tuple[IPv4Network, ...]:
+    out: list[IPv4Network] = []
+    for ends in (match.src_range, match.dst_range):
+        if ends is not None and ends[0] <= ends[1]:
+            out += summarize_address_range(ends[0], ends[1])
+    return tuple(out)
+
+
+# For each match class: the view fields an instance reads, the port ranges and the
+# address blocks it tests.
 _READERS: dict[
-    type, tuple[Callable[[Any], frozenset[str]], Callable[[Any], tuple[PortRange, ...]]]
+    type,
+    tuple[
+        Callable[[Any], frozenset[str]],
+        Callable[[Any], tuple[PortRange, ...]],
+        Callable[[Any], tuple[IPv4Network, ...]],
+    ],
 ] = {
-    PortMatch: (_port_match, _port_ranges),
-    IcmpMatch: (lambda _match: _ICMP, _no_ports),
-    ConntrackMatch: (lambda _match: _CONNTRACK, _no_ports),
+    PortMatch: (_port_match, _port_ranges, _no_networks),
+    IcmpMatch: (lambda _match: _ICMP, _no_ports, _no_networks),
+    ConntrackMatch: (_conntrack_fields, _conntrack_ports, _conntrack_networks),
     AddrtypeMatch: (
         lambda match: _ADDRTYPE_FIELDS[(bool(match.src_types), bool(match.dst_types))],
         _no_ports,
+        _no_networks,
     ),
-    MultiportMatch: (lambda _match: _MULTIPORT, lambda match: match.ports),
-    CommentMatch: (lambda _match: _NOTHING, _no_ports),
+    MultiportMatch: (lambda _match: _MULTIPORT, lambda match: match.ports, _no_networks),
+    CommentMatch: (lambda _match: _NOTHING, _no_ports, _no_networks),
+    IprangeMatch: (
+        lambda match: _IPRANGE_FIELDS[(match.src_range is not None, match.dst_range is not None)],
+        _no_ports,
+        _iprange_networks,
+    ),
 }
 
 KNOWN_MATCHES: frozenset[type] = frozenset(_READERS)
@@ -133,8 +193,8 @@ def match_reads(match: object) -> MatchReads | None:
     reader = _READERS.get(type(match))
     if reader is None:
         return None
-    fields, ports = reader
-    return MatchReads(fields(match), ports(match))
+    fields, ports, networks = reader
+    return MatchReads(fields(match), ports(match), networks(match))
 
 
 def rules_read(rules: Iterable[Rule]) -> frozenset[str] | None:
@@ -169,6 +229,17 @@ def rules_read(rules: Iterable[Rule]) -> frozenset[str] | None:
 def rule_reads(rule: Rule) -> frozenset[str] | None:
     """Return the view fields ``rule`` can decide on, or None when a match is unknown."""
     return rules_read((rule,))
+
+
+def rule_networks(rule: Rule) -> tuple[IPv4Network, ...] | None:
+    """Return the address blocks ``rule``'s matches test, or None when a match is unknown."""
+    out: list[IPv4Network] = []
+    for match in rule.matches:
+        reader = _READERS.get(type(match))
+        if reader is None:
+            return None
+        out += reader[2](match)
+    return tuple(out)
 
 
 def rule_ports(rule: Rule) -> tuple[PortRange, ...] | None:

@@ -21,7 +21,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from netsim.dataplane.conntrack import ConntrackTable
-from netsim.dataplane.matches import VIEW_FIELDS, rules_read
+from netsim.dataplane.matches import TUPLE_FIELDS, VIEW_FIELDS, rules_read
 from netsim.kernel.evaluate import EvalContext, PacketView, Verdict
 from netsim.kernel.namespace import Interface, NetworkNamespace, Route
 from netsim.kernel.netfilter import Chain, Netfilter, RuleEntry, Table
@@ -104,6 +104,11 @@ class Node:
         )
         self.key_of: dict[str, Callable[[Header], object]] = PerTable(
             lambda name: key_getter(self.relevant[name])
+        )
+        # Whether some rule of the table reads a connection's tuples (``-m
+        # conntrack --ctorigdst`` and the like): only then does a walk carry them.
+        self.tuples_read: dict[str, bool] = PerTable(
+            lambda name: bool(self.relevant[name] & TUPLE_FIELDS)
         )
         self._routes: dict[IPv4Address, RouteResult | None] = {}
         self._route_ids: dict[int, tuple[IPv4Address, RouteResult | None]] = {}

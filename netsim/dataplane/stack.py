@@ -55,6 +55,7 @@ from netsim.dataplane.frames import (
     PROTO_TCP,
     PROTO_UDP,
     RST,
+    FlowKey,
     IcmpMessage,
     IPv4Packet,
     TcpSegment,
@@ -93,8 +94,15 @@ Header = tuple[
     str,
     bool,
     bool,
+    str,
+    FlowKey | None,
+    FlowKey | None,
 ]
 """What netfilter decides on at a hook: ``PacketView``'s fields, in its order (``VIEW_FIELDS``)."""
+
+
+DIRECTION_NAMES = {ORIGINAL: "ORIGINAL", REPLY: "REPLY"}
+"""A packet's conntrack direction as ``-m conntrack --ctdir`` names it."""
 
 
 class IPv4Stack:
@@ -196,6 +204,11 @@ class IPv4Stack:
         else:
             protocol, sport, dport = PROTO_UDP, payload.sport, payload.dport
             itype = icode = flags = None
+        # The tuples only where a rule reads them: they hold the client's port,
+        # which would otherwise split every verdict cache per flow.
+        original = reply = None
+        if entry is not None and node.tuples_read[table]:
+            original, reply = entry.original, entry.reply
         header: Header = (
             packet.src,
             packet.dst,
@@ -210,6 +223,9 @@ class IPv4Stack:
             tracked.state,
             entry is not None and entry.snat,
             entry is not None and entry.dnat,
+            "" if entry is None else DIRECTION_NAMES[tracked.direction],
+            original,
+            reply,
         )
         verdict = self.verdict(node, table, hook, header)
         if self.record:

@@ -24,6 +24,7 @@ from netsim.kernel.rules import (
     CommentMatch,
     ConntrackMatch,
     IcmpMatch,
+    IprangeMatch,
     LogTarget,
     Match,
     MultiportMatch,
@@ -49,7 +50,12 @@ class PacketView:
     ``ct_state`` is the conntrack state the data plane computed (``NEW``,
     ``ESTABLISHED``, ``RELATED``, ``INVALID`` or ``UNTRACKED``); ``ct_snat`` and
     ``ct_dnat`` say whether the connection was NATed (conntrack's virtual
-    ``SNAT``/``DNAT`` states). Interfaces are ``""`` where the hook has none.
+    ``SNAT``/``DNAT`` states). ``ct_direction`` is ``ORIGINAL`` or ``REPLY``
+    (``""`` when the packet has no connection: INVALID, UNTRACKED), and
+    ``ct_original``/``ct_reply`` the connection's tuples (protocol, source,
+    source port, destination, destination port; the reply tuple as NAT bound
+    it); the data plane fills the tuples in only where a rule reads them.
+    Interfaces are ``""`` where the hook has none.
     """
 
     src: IPv4Address
@@ -65,6 +71,9 @@ class PacketView:
     ct_state: str = "NEW"
     ct_snat: bool = False
     ct_dnat: bool = False
+    ct_direction: str = ""
+    ct_original: tuple[int, IPv4Address, int, IPv4Address, int] | None = None
+    ct_reply: tuple[int, IPv4Address, int, IPv4Address, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,13 +177,7 @@ def match_matches(match: Match, packet: PacketView, context: EvalContext) -> boo
             return False
         return match.matches(packet.icmp_type, packet.icmp_code) != match.invert
     if isinstance(match, ConntrackMatch):
-        states = set(match.states)
-        hit = (
-            packet.ct_state in states
-            or ("SNAT" in states and packet.ct_snat)
-            or ("DNAT" in states and packet.ct_dnat)
-        )
-        return hit != match.invert
+        return conntrack_matches(match, packet)
     if isinstance(match, AddrtypeMatch):
         if match.src_types:
             hit = bool(context.address_types(packet.src) & set(match.src_types))
@@ -192,7 +195,48 @@ def match_matches(match: Match, packet: PacketView, context: EvalContext) -> boo
         return match.matches(packet.sport, packet.dport) != match.invert
     if isinstance(match, CommentMatch):
         return True
+    if isinstance(match, IprangeMatch):
+        return match.matches(packet.src, packet.dst)
     raise TypeError(f"unknown match {match!r}")
+
+
+def conntrack_matches(match: ConntrackMatch, packet: PacketView) -> bool:
+    """Return True when ``-m conntrack`` accepts ``packet`` (xt_conntrack's conntrack_mt).
+
+    The state is tested first; a packet without a connection then matches only
+    when a state was given (and passed); the other options read the
+    connection's direction and its original and reply tuples.
+    """
+    if match.states:
+        states = match.states
+        hit = (
+            packet.ct_state in states
+            or ("SNAT" in states and packet.ct_snat)
+            or ("DNAT" in states and packet.ct_dnat)
+        )
+        if hit == match.invert:
+            return False
+    if not match.reads_tuples:
+        return True
+    if not packet.ct_direction:
+        return bool(match.states)
+    if match.direction is not None and packet.ct_direction != match.direction:
+        return False
+    original, reply = packet.ct_original, packet.ct_reply
+    assert original is not None and reply is not None, "tuples not filled in"
+    for item in match.addresses:
+        tuple_ = original if item.option.startswith("orig") else reply
+        address = tuple_[1] if item.option.endswith("src") else tuple_[3]
+        if item.contains(address) == item.invert:
+            return False
+    if match.proto is not None and (original[0] == match.proto) == match.proto_invert:
+        return False
+    for ports in match.ports:
+        tuple_ = original if ports.option.startswith("orig") else reply
+        port = tuple_[2] if ports.option.endswith("srcport") else tuple_[4]
+        if ports.contains(port) == ports.invert:
+            return False
+    return True
 
 
 def evaluate(

@@ -12,7 +12,7 @@ scratch network namespace on Debian 12): parameter problems exit 2 with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from netsim.errors import IptablesError
 from netsim.kernel import netbase
@@ -21,6 +21,9 @@ from netsim.kernel.rules import (
     ANY_NETWORK,
     BUILTIN_VERDICTS,
     CHAIN_PROTOCOLS,
+    CT_ADDRESS_OPTIONS,
+    CT_DIRECTIONS,
+    CT_PORT_OPTIONS,
     CT_STATES,
     ICMP_ALIASES,
     ICMP_CODES,
@@ -35,7 +38,10 @@ from netsim.kernel.rules import (
     ChecksumTarget,
     CommentMatch,
     ConntrackMatch,
+    CtAddress,
+    CtPorts,
     IcmpMatch,
+    IprangeMatch,
     LogTarget,
     Match,
     MultiportMatch,
@@ -53,6 +59,7 @@ from netsim.kernel.rules import (
 PROGRAM = "iptables v1.8.9 (nf_tables)"
 TRY_HELP = "Try `iptables -h' or 'iptables --help' for more information."
 IFNAMSIZ = 16
+NOT_SIMULATED_EXIT_CODE = 69  # what netsim answers for a real option it does not model
 MAX_CHAIN_NAME = 28  # "must be under 29 chars" (XT_EXTENSION_MAXNAMELEN - 1)
 
 
@@ -175,6 +182,7 @@ class Command:
     exact: bool = False
     line_numbers: bool = False
     zero_after_list: bool = False
+    warnings: list[str] = field(default_factory=list)  # lines for stderr on success
 
 
 def parse_command(argv: list[str], resolver: Resolver | None = None) -> Command:
@@ -277,7 +285,9 @@ class _Parser:
         if self.spec.target is not None and self.spec.target.accepts(name):
             self.spec.target.option(name, self, self._take_invert())
             return
-        for builder in self.spec.matches:
+        # The latest loaded match that knows the option takes it (a second
+        # `-m conntrack` gets the options after it, as observed).
+        for builder in reversed(self.spec.matches):
             if builder.accepts(name):
                 builder.option(name, self, self._take_invert())
                 return
@@ -348,7 +358,7 @@ class _Parser:
             assert value is not None
             if self.invert:
                 raise parameter_problem("unexpected ! flag before --match")
-            builder = _match_builder(value, spec.protocol)
+            builder = _match_builder(value, spec.protocol, self.resolver)
             if isinstance(builder, _PortBuilder) and any(m.name == value for m in spec.matches):
                 pass  # iptables 1.8.9 keeps a single tcp/udp match (observed)
             else:
@@ -665,29 +675,223 @@ def parse_icmp_type(text: str, invert: bool = False) -> IcmpMatch:
 
 
 class _ConntrackBuilder(_MatchBuilder):
-    def __init__(self, module: str) -> None:
+    """``-m conntrack`` (libxt_conntrack revision 3) or ``-m state``.
+
+    ``--ctstatus`` and ``--ctexpire`` are not modelled: netsim says so rather
+    than keep a rule it could not evaluate.
+    """
+
+    def __init__(self, module: str, resolver: Resolver) -> None:
         self.name = module
-        self.options = ("ctstate",) if module == "conntrack" else ("state",)
+        self.resolver = resolver
+        if module == "conntrack":
+            self.options = (
+                "ctstate",
+                "ctproto",
+                *(f"ct{o}" for o in CT_ADDRESS_OPTIONS),
+                *(f"ct{o}" for o in CT_PORT_OPTIONS),
+                "ctdir",
+                "ctstatus",
+                "ctexpire",
+            )
+        else:
+            self.options = ("state",)
         self.states: tuple[str, ...] | None = None
         self.invert = False
+        self.seen: set[str] = set()
+        self.fields: dict[str, object] = {}
+        self.addresses: list[CtAddress] = []
+        self.ports: list[CtPorts] = []
 
     def option(self, option: str, parser: _Parser, invert: bool) -> None:
+        if self.name == "conntrack":
+            if option in ("ctstatus", "ctexpire"):
+                raise IptablesError(
+                    f"netsim: 'iptables -m conntrack --{option}' is not simulated",
+                    exit_code=NOT_SIMULATED_EXIT_CODE,
+                )
+            if invert and option == "ctdir":
+                raise parameter_problem('conntrack: option "--ctdir" cannot be inverted.\n')
+            if option in self.seen:
+                raise parameter_problem(f'conntrack: option "--{option}" can only be used once.\n')
+            self.seen.add(option)
         value = parser._take_required(f"--{option}", None)
+        if option in ("ctstate", "state"):
+            self._states(value, invert)
+        elif option == "ctproto":
+            self.fields["proto"] = parse_protocol(value)
+            self.fields["proto_invert"] = invert
+        elif option == "ctdir":
+            if value.upper() not in CT_DIRECTIONS:
+                raise parameter_problem(f'conntrack: Bad value for "--ctdir" option: "{value}"')
+            self.fields["direction"] = value.upper()
+        elif option.endswith("port"):
+            first, last = _parse_ct_ports(option, value)
+            self.ports.append(CtPorts(option[2:], first, last, invert))
+        else:
+            address = _parse_ct_address(option, value, self.resolver)
+            self.addresses.append(CtAddress(option[2:], address, invert))
+
+    def _states(self, value: str, invert: bool) -> None:
+        # libxt_conntrack and libxt_state take a state by any case-insensitive
+        # prefix of its name (strncasecmp: "est" is ESTABLISHED, as observed);
+        # a bad part is named with the rest of the list after it.
+        names = CT_STATES if self.name == "conntrack" else CT_STATES[:5]
+        word = "ctstate" if self.name == "conntrack" else "state"
         wanted = set()
-        for part in value.split(","):
-            if part not in CT_STATES or (self.name == "state" and part in ("SNAT", "DNAT")):
-                word = "ctstate" if self.name == "conntrack" else "state"
-                raise parameter_problem(f'Bad {word} "{part}"')
-            wanted.add(part)
+        parts = value.split(",")
+        for index, part in enumerate(parts):
+            found = next((n for n in names if part and n.startswith(part.upper())), None)
+            if found is None:
+                raise parameter_problem(f'Bad {word} "{",".join(parts[index:])}"')
+            wanted.add(found)
         self.states = tuple(state for state in CT_STATES if state in wanted)
         self.invert = invert
 
     def build(self, protocol: int, protocol_invert: bool) -> Match:
-        if self.states is None:
+        if self.states is None and not self.seen:
             if self.name == "state":
                 raise parameter_problem('state: option "--state" must be specified\n')
             raise parameter_problem("conntrack: At least one option is required")
-        return ConntrackMatch(self.states, self.invert, self.name)
+        addresses = tuple(
+            sorted(self.addresses, key=lambda item: CT_ADDRESS_OPTIONS.index(item.option))
+        )
+        ports = tuple(sorted(self.ports, key=lambda item: CT_PORT_OPTIONS.index(item.option)))
+        return ConntrackMatch(
+            self.states or (),
+            self.invert,
+            self.name,
+            addresses=addresses,
+            ports=ports,
+            **self.fields,  # type: ignore[arg-type]
+        )
+
+
+def _parse_ct_address(option: str, text: str, resolver: Resolver) -> IPv4Interface:
+    """Parse a conntrack address option as libxtables' host/mask type does.
+
+    The address goes through getaddrinfo (``10.1`` is 10.0.0.1, as inet_aton
+    reads it; a name from /etc/hosts); the mask is a prefix length (above 32
+    it means /32, as observed) or a dotted mask (a non-contiguous one came
+    out as /32 on the real iptables too).
+    """
+    host, slash, mask_text = text.partition("/")
+    address = _inet_aton(host)
+    if address is None:
+        for known, name in resolver.hosts.items():
+            if name == host:
+                address = known
+                break
+    if address is None:
+        if host and all(ch.isalnum() or ch in "-._" for ch in host):
+            reason = "Temporary failure in name resolution"  # no DNS server answers
+        else:
+            reason = "Name or service not known"
+        raise parameter_problem(f"getaddrinfo: {reason}\n")
+    prefix = 32
+    if slash:
+        number = _digits(mask_text)
+        if number is not None:
+            prefix = min(number, 32)
+        else:
+            try:
+                bits = int(IPv4Address(mask_text))
+            except ValueError:
+                raise parameter_problem(
+                    f'conntrack: bad value for option "--{option}", neither a valid network '
+                    "mask nor valid CIDR (0-32).\n"
+                ) from None
+            ones = bin(bits).count("1")
+            contiguous = bits == (0xFFFFFFFF << (32 - ones)) & 0xFFFFFFFF
+            prefix = ones if contiguous else 32
+    return IPv4Interface((int(address), prefix))
+
+
+def _inet_aton(text: str) -> IPv4Address | None:
+    """Read a dotted address as inet_aton does (``10.1`` is 10.0.0.1), decimal parts only."""
+    parts = text.split(".")
+    if not text or len(parts) > 4 or not all(p.isdigit() and p.isascii() for p in parts):
+        return None
+    numbers = [int(p) for p in parts]
+    *head, last = numbers
+    if any(n > 255 for n in head) or last >= 1 << (8 * (5 - len(parts))):
+        return None
+    value = 0
+    for n in head:
+        value = value << 8 | n
+    return IPv4Address(value << (8 * (5 - len(parts))) | last)
+
+
+def _parse_ct_ports(option: str, text: str) -> tuple[int, int]:
+    """Parse ``PORT[:PORT]`` as libxtables' port-range type does for conntrack.
+
+    A number goes through getaddrinfo's service lookup, which keeps its low 16
+    bits (``70000`` is 4464, as observed); a name comes from /etc/services; an
+    empty end is 0 or 65535.
+    """
+    parts = text.split(":")
+    if len(parts) > 2:
+        raise parameter_problem(
+            f'conntrack: Too many components for option "--{option}" (max: 2)\n'
+        )
+    values = []
+    for index, part in enumerate(parts):
+        if not part:
+            values.append(0 if index == 0 else 65535)
+            continue
+        number = _digits(part)
+        if number is not None:
+            values.append(number % 65536)
+        elif part in netbase.TCP_SERVICES:
+            values.append(netbase.TCP_SERVICES[part])
+        elif part in netbase.UDP_SERVICES:
+            values.append(netbase.UDP_SERVICES[part])
+        else:
+            raise parameter_problem(f'Port "{part}" does not resolve to anything.\n')
+    return values[0], values[-1]
+
+
+class _IprangeBuilder(_MatchBuilder):
+    name = "iprange"
+    options = ("src-range", "dst-range")
+
+    def __init__(self) -> None:
+        self.fields: dict[str, object] = {}
+        self.warnings: list[str] = []
+
+    def option(self, option: str, parser: _Parser, invert: bool) -> None:
+        side = option[:3]
+        if f"{side}_range" in self.fields:
+            raise parameter_problem(f'iprange: option "--{option}" can only be used once.\n')
+        value = parser._take_required(f"--{option}", None)
+        first_text, dash, last_text = value.partition("-")
+        ends = []
+        for part in (first_text, last_text if dash else first_text):
+            address = _numeric_address(part)
+            if address is None:
+                raise parameter_problem(f'iprange: Bad value for "--{option}" option: "{part}"')
+            ends.append(address)
+        if ends[0] > ends[1]:
+            # libxt_iprange warns and keeps the rule (it never matches).
+            shown = f"{first_text}-{last_text if dash else first_text}"
+            parser.cmd.warnings.append(
+                f"xt_iprange: range {shown} is reversed and will never match\n"
+            )
+        self.fields[f"{side}_range"] = (ends[0], ends[1])
+        self.fields[f"{side}_invert"] = invert
+
+    def build(self, protocol: int, protocol_invert: bool) -> Match:
+        if not self.fields:
+            raise parameter_problem(
+                "iprange match: You must specify `--src-range' or `--dst-range'"
+            )
+        return IprangeMatch(**self.fields)  # type: ignore[arg-type]
+
+
+def _numeric_address(text: str) -> IPv4Address | None:
+    """Read an address as xtables_numeric_to_ipaddr does (``10.1`` is 10.1.0.0; no names)."""
+    network = parse_network(text) if "/" not in text else None
+    return None if network is None else network.network_address
 
 
 class _AddrtypeBuilder(_MatchBuilder):
@@ -778,13 +982,15 @@ class _CommentBuilder(_MatchBuilder):
         return CommentMatch(self.comment)
 
 
-def _match_builder(name: str, protocol: int | None) -> _MatchBuilder:
+def _match_builder(name: str, protocol: int | None, resolver: Resolver) -> _MatchBuilder:
     if name in ("tcp", "udp", "sctp"):
         return _PortBuilder(name)
     if name == "icmp":
         return _IcmpBuilder()
     if name in ("conntrack", "state"):
-        return _ConntrackBuilder(name)
+        return _ConntrackBuilder(name, resolver)
+    if name == "iprange":
+        return _IprangeBuilder()
     if name == "addrtype":
         return _AddrtypeBuilder()
     if name == "multiport":

@@ -249,7 +249,8 @@ class Netfilter:
             (exit code, stdout, stderr) exactly as iptables 1.8.9 prints them.
         """
         try:
-            return 0, self.apply(argv), ""
+            cmd = self._parse(argv)
+            return 0, self._run(cmd), "".join(cmd.warnings)
         except IptablesError as err:
             return err.exit_code, "", str(err) + "\n"
 
@@ -259,7 +260,9 @@ class Netfilter:
         Raises:
             IptablesError: iptables' message and exit code when it fails.
         """
-        cmd = self._parse(argv)
+        return self._run(self._parse(argv))
+
+    def _run(self, cmd: Command) -> str:
         if cmd.command == "h":
             return HELP_TEXT
         if cmd.command == "V":
@@ -586,7 +589,7 @@ class Netfilter:
         out += f"{network_listing(rule.source, fmt.numeric, self.resolver):<19} "
         out += "!" if rule.destination_invert else " "
         out += f"{network_listing(rule.destination, fmt.numeric, self.resolver):<19} "
-        return out + rule.listing_tail(fmt.numeric)
+        return out + rule.listing_tail(fmt.numeric, self.resolver)
 
     # -- iptables-save ---------------------------------------------------------
 

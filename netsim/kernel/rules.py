@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from types import MappingProxyType
 
 from netsim.kernel import netbase
@@ -316,28 +316,170 @@ class IcmpMatch:
         return self.code_min <= code <= self.code_max
 
 
+# libxt_conntrack's address and port options, in the order -S and -L print them.
+CT_ADDRESS_OPTIONS = ("origsrc", "origdst", "replsrc", "repldst")
+CT_PORT_OPTIONS = ("origsrcport", "origdstport", "replsrcport", "repldstport")
+CT_DIRECTIONS = ("ORIGINAL", "REPLY")
+
+
+@dataclass(frozen=True, slots=True)
+class CtAddress:
+    """``[!] --ctorigsrc|--ctorigdst|--ctreplsrc|--ctrepldst ADDRESS[/MASK]``.
+
+    The address keeps its host bits (``10.0.0.1/8`` prints as given); the
+    kernel compares ``(tuple ^ address) & mask``, so they never matter.
+    """
+
+    option: str  # one of CT_ADDRESS_OPTIONS
+    address: IPv4Interface
+    invert: bool = False
+
+    def text(self, numeric: bool, resolver: Resolver | None) -> str:
+        """Return the address as conntrack_dump_addr prints it (``anywhere``, ``loopback/8``)."""
+        addr = self.address.ip
+        mask = "" if self.address.network.prefixlen == 32 else f"/{self.address.network.prefixlen}"
+        if numeric or resolver is None:
+            return f"{addr}{mask}"
+        if int(addr) == 0:
+            return "anywhere"
+        # xtables_ipaddr_to_anyname: a host name first, then a network name.
+        name = resolver.hosts.get(addr) or resolver.networks.get(addr) or str(addr)
+        return f"{name}{mask}"
+
+    def contains(self, address: IPv4Address) -> bool:
+        """Return True when ``address`` agrees with the option's address under its mask."""
+        return address in self.address.network
+
+
+@dataclass(frozen=True, slots=True)
+class CtPorts:
+    """``[!] --ctorigsrcport|... PORT[:PORT]`` (revision 3: a range, kept as given)."""
+
+    option: str  # one of CT_PORT_OPTIONS
+    first: int
+    last: int
+    invert: bool = False
+
+    def text(self) -> str:
+        """Return ``80`` or ``1000:2000`` (a zero upper end prints the lower alone)."""
+        if self.last == 0 or self.first == self.last:
+            return str(self.first)
+        return f"{self.first}:{self.last}"
+
+    def contains(self, port: int) -> bool:
+        """Return True when ``port`` lies between the ends (never for a reversed range)."""
+        return self.first <= port <= self.last
+
+
 @dataclass(frozen=True, slots=True)
 class ConntrackMatch:
-    """``-m conntrack --ctstate`` (or ``-m state --state`` when ``module`` is "state")."""
+    """``-m conntrack`` (or ``-m state --state`` when ``module`` is "state").
+
+    ``states`` is empty when ``--ctstate`` was not given. The other options
+    read the connection's tuples: ``proto`` its protocol, ``addresses`` and
+    ``ports`` the original or reply tuple, ``direction`` which of the two the
+    packet travels (xt_conntrack's conntrack_mt).
+    """
 
     states: tuple[str, ...]
     invert: bool = False
     module: str = "conntrack"
+    proto: int | None = None
+    proto_invert: bool = False
+    addresses: tuple[CtAddress, ...] = ()
+    ports: tuple[CtPorts, ...] = ()
+    direction: str | None = None  # "ORIGINAL" or "REPLY"
 
     @property
     def name(self) -> str:
         """The match module name."""
         return self.module
 
+    @property
+    def reads_tuples(self) -> bool:
+        """True when an option reads the connection's tuples or direction, not its state."""
+        return (
+            self.proto is not None
+            or bool(self.addresses)
+            or bool(self.ports)
+            or self.direction is not None
+        )
+
     def save(self) -> str:
         """Return the ``-S`` text of the options."""
-        option = "--ctstate" if self.module == "conntrack" else "--state"
-        return f"{_bang(self.invert)} {option} {','.join(self.states)}"
+        if self.module == "state":
+            return f"{_bang(self.invert)} --state {','.join(self.states)}"
+        return self._dump("--ct", True, None)
+
+    def listing(self, numeric: bool, resolver: Resolver | None = None) -> str:
+        """Return the ``-L`` text (``ctstate RELATED,ESTABLISHED ctorigdstport 80``)."""
+        if self.module == "state":
+            return f"{' !' if self.invert else ''} state {','.join(self.states)}"
+        return self._dump("ct", numeric, resolver)
+
+    def _dump(self, prefix: str, numeric: bool, resolver: Resolver | None) -> str:
+        # libxt_conntrack's conntrack_dump: one order for -S (prefix --ct) and -L (ct).
+        out = ""
+        if self.states:
+            out += f"{_bang(self.invert)} {prefix}state {','.join(self.states)}"
+        if self.proto is not None:
+            out += f"{_bang(self.proto_invert)} {prefix}proto {self.proto}"
+        for option in CT_ADDRESS_OPTIONS:
+            for item in self.addresses:
+                if item.option == option:
+                    out += f"{_bang(item.invert)} {prefix}{option} {item.text(numeric, resolver)}"
+        for option in CT_PORT_OPTIONS:
+            for ports in self.ports:
+                if ports.option == option:
+                    out += f"{_bang(ports.invert)} {prefix}{option} {ports.text()}"
+        if self.direction is not None:
+            out += f" {prefix}dir {self.direction}"
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class IprangeMatch:
+    """``-m iprange [!] --src-range A[-B] [!] --dst-range A[-B]`` (inclusive, numeric only)."""
+
+    src_range: tuple[IPv4Address, IPv4Address] | None = None
+    src_invert: bool = False
+    dst_range: tuple[IPv4Address, IPv4Address] | None = None
+    dst_invert: bool = False
+    name = "iprange"
+
+    def save(self) -> str:
+        """Return the ``-S`` text (``! --src-range 10.0.0.5-10.0.0.5``: one address twice)."""
+        out = ""
+        if self.src_range is not None:
+            first, last = self.src_range
+            out += f"{_bang(self.src_invert)} --src-range {first}-{last}"
+        if self.dst_range is not None:
+            first, last = self.dst_range
+            out += f"{_bang(self.dst_invert)} --dst-range {first}-{last}"
+        return out
 
     def listing(self, numeric: bool) -> str:
-        """Return the ``-L`` text (``ctstate RELATED,ESTABLISHED``)."""
-        word = "ctstate" if self.module == "conntrack" else "state"
-        return f"{' !' if self.invert else ''} {word} {','.join(self.states)}"
+        """Return the ``-L`` text (``source IP range ! 192.0.2.1-192.0.2.3``), never names."""
+        out = ""
+        if self.src_range is not None:
+            first, last = self.src_range
+            out += f" source IP range{_bang(self.src_invert)} {first}-{last}"
+        if self.dst_range is not None:
+            first, last = self.dst_range
+            out += f" destination IP range{_bang(self.dst_invert)} {first}-{last}"
+        return out
+
+    def matches(self, src: IPv4Address, dst: IPv4Address) -> bool:
+        """Return True when the packet's addresses fall in (or, inverted, out of) the ranges."""
+        if self.src_range is not None:
+            first, last = self.src_range
+            if (first <= src <= last) == self.src_invert:
+                return False
+        if self.dst_range is not None:
+            first, last = self.dst_range
+            if (first <= dst <= last) == self.dst_invert:
+                return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,7 +567,15 @@ class CommentMatch:
         return f" /* {self.comment} */"
 
 
-Match = PortMatch | IcmpMatch | ConntrackMatch | AddrtypeMatch | MultiportMatch | CommentMatch
+Match = (
+    PortMatch
+    | IcmpMatch
+    | ConntrackMatch
+    | AddrtypeMatch
+    | MultiportMatch
+    | CommentMatch
+    | IprangeMatch
+)
 
 
 # --- targets -----------------------------------------------------------------
@@ -668,11 +818,17 @@ class Rule:
             return str(self.protocol)
         return protocol_name(self.protocol) or str(self.protocol)
 
-    def listing_tail(self, numeric: bool) -> str:
-        """Return what follows the destination column: ``[goto] ``, matches, target text."""
+    def listing_tail(self, numeric: bool, resolver: Resolver | None = None) -> str:
+        """Return what follows the destination column: ``[goto] ``, matches, target text.
+
+        ``resolver`` names the addresses of conntrack options without ``-n``.
+        """
         out = "[goto] " if self.goto else ""
         for match in self.matches:
-            out += match.listing(numeric)
+            if isinstance(match, ConntrackMatch):
+                out += match.listing(numeric, resolver)
+            else:
+                out += match.listing(numeric)
         out += self.target.listing(numeric)
         return out
 

@@ -275,8 +275,10 @@ def _hostname(argv: list[str], hostname: str, files: NodeFiles) -> CommandOutput
         fields = line.split()
         if len(fields) > 1 and hostname in fields[1:]:
             return CommandOutput(0, fields[0] + "\n")
-    # busybox herror text for a name it cannot look up (not checked on an engine).
-    return CommandOutput(1, "", f"hostname: {hostname}: Unknown host\n")
+    # Not in /etc/hosts (a --network none container): the DNS lookup after it
+    # cannot reach a server, and busybox prints herror's TRY_AGAIN text, as
+    # both engines showed.
+    return CommandOutput(1, "", f"hostname: {hostname}: Host name lookup failure\n")
 
 
 def _container_shell(

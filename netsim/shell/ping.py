@@ -59,6 +59,14 @@ def _parse(argv: list[str]) -> tuple[int, str] | None:
     return (count, host) if host else None
 
 
+def _no_route(world: World, source: str, address: IPv4Address) -> bool:
+    """Return True when the source has no route to ``address`` (nor holds it)."""
+    namespace = world.namespace_of(source)
+    if namespace is None or namespace.is_local(address):
+        return False
+    return namespace.route_lookup(address) is None
+
+
 def _ttl(world: World, source: str, address: IPv4Address) -> int:
     """Return the TTL a reply arrives with: 64, less one per router on the way."""
     namespace = world.namespace_of(source)
@@ -102,6 +110,11 @@ def run_ping(world: World, source: str, argv: list[str]) -> CommandOutput:
         address = outcome.address or address
         if address is not None and not lines:
             lines.append(f"PING {host} ({address}): 56 data bytes")
+            if _no_route(world, source, address):
+                # sendto() fails with ENETUNREACH and busybox dies at once
+                # (xsendto), as both engines showed from a --network none
+                # container and from 28.5's --internal network.
+                return CommandOutput(1, lines[0] + "\n", "ping: sendto: Network is unreachable\n")
         if outcome.result == "reply" and address is not None:
             received += 1
             rtt_ms = _round_trip_ms(outcome)

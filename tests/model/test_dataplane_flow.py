@@ -265,6 +265,30 @@ def test_grouped_matrix_equals_packets_in_a_world_with_many_alike_containers() -
         assert _cells(reach_matrix(world)) == _cells(reach_matrix(world, method="packets"))
 
 
+def test_rules_on_address_ranges_and_connection_tuples_split_the_classes() -> None:
+    # -m iprange naming two of the alike containers, -m conntrack naming one
+    # published port and one container's replies: grouping must still answer
+    # every cell as packets do.
+    steps = "".join(f"  - docker network create n{k}\n" for k in range(3))
+    steps += "".join(
+        f"  - docker run -d --name c{i} --network n{i % 3} -p {9000 + i}:80 nginx\n"
+        for i in range(12)
+    )
+    steps += (
+        "  - iptables -I DOCKER-USER -m iprange --dst-range 172.19.0.3-172.19.0.4 -j DROP\n"
+        "  - iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport 9004 --ctdir ORIGINAL"
+        " -j DROP\n"
+        "  - iptables -I DOCKER-USER -m conntrack --ctdir REPLY --ctreplsrc 172.20.0.2 -j DROP\n"
+    )
+    text = f"name: ranges\nmachines:\n  laptop: {{address: 192.168.1.20/24}}\nsteps:\n{steps}"
+    for engine in ENGINES:
+        world = open_world(load_scenario_text(text), engine=engine)
+        replay_world(world, probes=False)
+        cells = _cells(reach_matrix(world))
+        assert cells == _cells(reach_matrix(world, method="packets"))
+        assert {c[2] for c in cells if c[0] == "laptop"} >= {"open", "timeout"}
+
+
 def test_cells_of_a_source_with_itself_are_answered_once_per_class(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

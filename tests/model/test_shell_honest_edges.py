@@ -46,6 +46,8 @@ def _run(world: World, line: str, on: str = "host") -> tuple[int, str, str]:
         ("docker exec box sh -c 'nslookup db'", "nslookup"),
         ("ls /", "ls"),
         ("ps aux", "ps"),
+        # A LOG rule's lines go to the kernel log, which netsim does not keep.
+        ("dmesg", "dmesg"),
         ("sed -n 1p /etc/hosts", "sed"),
         ("cat /etc/hosts | grep -P x", "grep -P x"),
     ],

@@ -149,10 +149,26 @@ SAMPLE_RULES = [
     "-A FORWARD -m addrtype --dst-type LOCAL -m comment --comment local -j LOG",
     "-A FORWARD -d 192.168.1.10/32 -i eth0 -j DROP",
     "-A FORWARD ! -s 172.17.0.0/16 -o lo -j REJECT --reject-with icmp-host-prohibited",
+    "-A FORWARD -m iprange --src-range 10.1.0.0-10.1.255.255 ! --dst-range 172.17.0.2-172.17.0.9"
+    " -j DROP",
+    "-A FORWARD -p tcp -m conntrack --ctorigdst 192.168.1.10 --ctorigdstport 8080 --ctdir ORIGINAL"
+    " -j ACCEPT",
+    "-A FORWARD -m conntrack ! --ctproto udp --ctreplsrc 172.17.0.0/16 ! --ctreplsrcport 80"
+    " --ctdir REPLY -j DROP",
+    "-A FORWARD -m conntrack --ctstate NEW --ctorigsrc 10.1.2.3 -j REJECT",
 ]
 ADDRESSES = [
     IPv4Address(a)
-    for a in ("10.1.2.3", "10.9.9.9", "192.168.1.10", "192.168.1.20", "172.17.0.2", "127.0.0.1")
+    for a in (
+        "10.1.2.3",
+        "10.1.9.9",
+        "10.9.9.9",
+        "192.168.1.10",
+        "192.168.1.20",
+        "172.17.0.2",
+        "172.17.0.12",
+        "127.0.0.1",
+    )
 ]
 CONTEXT = EvalContext(local_networks=(IPv4Network("127.0.0.0/8"), IPv4Network("192.168.1.10/32")))
 
@@ -177,9 +193,29 @@ def _views(rng: random.Random, count: int) -> list[PacketView]:
                 ct_state=rng.choice(("NEW", "ESTABLISHED", "RELATED")),
                 ct_snat=rng.random() < 0.3,
                 ct_dnat=rng.random() < 0.3,
+                **_connection(rng, protocol),
             )
         )
     return out
+
+
+def _connection(rng: random.Random, protocol: int) -> dict[str, Any]:
+    """Return a view's conntrack direction and tuples (none: a packet without a connection)."""
+    direction = rng.choice(("", "ORIGINAL", "REPLY"))
+    if not direction:
+        return {}
+
+    def tuple_() -> tuple[int, IPv4Address, int, IPv4Address, int]:
+        ports = (53, 80, 1500, 8080, 40000)
+        return (
+            rng.choice((protocol, 6, 17)),
+            rng.choice(ADDRESSES),
+            rng.choice(ports),
+            rng.choice(ADDRESSES),
+            rng.choice(ports),
+        )
+
+    return {"ct_direction": direction, "ct_original": tuple_(), "ct_reply": tuple_()}
 
 
 def test_the_sample_rules_hold_every_kernel_match() -> None:
@@ -214,7 +250,9 @@ def test_views_a_path_treats_alike_get_the_same_verdict() -> None:
             atoms.address(1, view.dst),
             atoms.port(view.sport),
             atoms.port(view.dport),
-            header[5:],
+            header[5:14],
+            atoms.tuple_class(header[14]),
+            atoms.tuple_class(header[15]),
         )
         assert flow_keys.setdefault(flow_key, (verdict.action, verdict.reject_with)) == (
             verdict.action,

@@ -697,7 +697,15 @@ class ImageCommands:
         tag = normalise_reference(reference)[len(repository) + 1 :]
         layer = store.new_id("layer:standin")[:12]
         known = reached.layers.setdefault(path, set())
-        status = "Layer already exists" if layer in known else "Pushed"
+        elsewhere = [other for other, layers in reached.layers.items() if layer in layers]
+        if layer in known:
+            status = "Layer already exists"
+        elif elsewhere:
+            # The daemon asks the registry to mount a layer it pushed to another
+            # repository there (both engines).
+            status = f"Mounted from {elsewhere[0]}"
+        else:
+            status = "Pushed"
         known.add(layer)
         reached.manifests[f"{path}:{tag}"] = image
         digest = store.manifest_digest(image)

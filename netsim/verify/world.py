@@ -440,6 +440,8 @@ class World:
         config = self.work / f"registry-{name}.yml"
         config.write_text(REGISTRY_CONFIG.format(storage=storage))
         log_path = self.work / f"registry-{name}.log"
+        # A restarted container's registry appends to the same log: wait for its own line.
+        start = log_path.stat().st_size if log_path.exists() else 0
         with open(log_path, "ab") as log:
             registry = subprocess.Popen(
                 ["nsenter", f"--net={netns_path}", str(binary), "serve", str(config)],
@@ -451,7 +453,7 @@ class World:
                 start_new_session=True,
             )
         deadline = time.monotonic() + 30.0
-        while "listening on" not in log_path.read_text(errors="replace"):
+        while b"listening on" not in log_path.read_bytes()[start:]:
             if registry.poll() is not None or time.monotonic() > deadline:
                 stop_process(registry)
                 raise VerifyError(

@@ -36,8 +36,7 @@ def test_a_lan_address_without_arp_answer_has_no_route() -> None:
     connection = Connection("unreachable", IPv4Address("192.168.1.99"))
     error = dial_error("192.168.1.99:5000", connection, UPSTREAM, 0)
     assert error == (
-        'Get "https://192.168.1.99:5000/v2/": dial tcp 192.168.1.99:5000: '
-        "connect: no route to host"
+        'Get "https://192.168.1.99:5000/v2/": dial tcp 192.168.1.99:5000: connect: no route to host'
     )
 
 

@@ -1065,7 +1065,7 @@ def _structure(
 
 
 def _kind(program: Program | None) -> str:
-    """Return what a program's socket does: serve, silent, dns (dockerd) or proxy; client for none."""
+    """Return what a program's socket does: serve, silent, dns (dockerd), proxy; client for none."""
     if isinstance(program, Listen):
         # A registry's HTTP server says nothing until asked (apps.Listen.answers).
         return "serve" if program.answers else "silent"

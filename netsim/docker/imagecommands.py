@@ -549,6 +549,7 @@ class ImageCommands:
         dial = getattr(self, "dial", None)
         if dial is None:
             return None
+        insecure = self.daemon.spec.insecure_registries or ()
         name, _, port_text = registry.partition(":")
         port = int(port_text) if port_text.isdigit() else 443
         # Go dials localhost at [::1] first; netsim's data plane is IPv4, where
@@ -559,13 +560,13 @@ class ImageCommands:
             if upstream is None:
                 raise DockerError("the daemon has no upstream to resolve names with")
             source_port = self.daemon.lookup_port() if connection.result == "unresolved" else 0
-            return dial_error(registry, connection, upstream, source_port)
+            return dial_error(registry, connection, upstream, source_port, insecure)
         container = next(
             (c for c in self.daemon.containers if c.name == connection.served_by), None
         )
         if container is None or container.image.name != REGISTRY_IMAGE:
             return None
-        if not is_insecure(registry):
+        if not is_insecure(registry, insecure, connection.address):
             return https_error(registry)
         return self.daemon.image_store.registry_of(container.id)
 

@@ -120,18 +120,35 @@ class RegistryContents:
     layers: dict[str, set[str]] = field(default_factory=dict)
 
 
-def is_insecure(host: str) -> bool:
-    """Return whether the daemon speaks plain HTTP to HOST[:PORT] (127.0.0.0/8 and localhost)."""
+def is_insecure(
+    host: str, insecure: tuple[str, ...] = (), resolved: IPv4Address | None = None
+) -> bool:
+    """Return whether the daemon speaks plain HTTP to HOST[:PORT].
+
+    It does to localhost and 127.0.0.0/8 always, and to what ``insecure``
+    (``--insecure-registry``) names: the same ``HOST:PORT``, or a subnet that
+    holds the host's address (a name's, ``resolved``, as the daemon looks it up).
+    """
     name = host.rpartition(":")[0] if ":" in host else host
-    if name == "localhost":
+    if name == "localhost" or host in insecure:
         return True
     try:
-        return ip_address(name) in LOOPBACK
+        address = ip_address(name)
     except ValueError:
-        return False
+        if resolved is None:
+            return False
+        address = resolved
+    subnets = [IPv4Network(entry, strict=False) for entry in insecure if "/" in entry]
+    return address in LOOPBACK or any(address in subnet for subnet in subnets)
 
 
-def dial_error(registry: str, connection: Connection, upstream: Upstream, source_port: int) -> str:
+def dial_error(
+    registry: str,
+    connection: Connection,
+    upstream: Upstream,
+    source_port: int,
+    insecure: tuple[str, ...] = (),
+) -> str:
     """Return the daemon's error when its connection to REGISTRY failed.
 
     Go dials ``localhost`` at ``[::1]`` first and reports that address; a name
@@ -140,7 +157,8 @@ def dial_error(registry: str, connection: Connection, upstream: Upstream, source
     """
     name, _, port = registry.partition(":")
     port = port or "443"
-    url = f'Get "{"http" if is_insecure(registry) else "https"}://{registry}/v2/"'
+    plain = is_insecure(registry, insecure, connection.address)
+    url = f'Get "{"http" if plain else "https"}://{registry}/v2/"'
     if connection.result == "unresolved":
         return f"{url}: {lookup_timeout(upstream, name, source_port)}"
     target = "[::1]" if name == "localhost" else str(connection.address or name)

@@ -677,4 +677,6 @@ def daemon_flags(scenario: Scenario) -> list[str]:
         flags.append(f"--bip={daemon.bip}")
     for pool in daemon.default_address_pools or ():
         flags.append(f"--default-address-pool=base={pool.base},size={pool.size}")
+    for registry in daemon.insecure_registries or ():
+        flags.append(f"--insecure-registry={registry}")
     return flags

@@ -52,3 +52,20 @@ def test_https_to_a_plain_http_registry() -> None:
     assert https_error("172.17.0.2:5000").endswith(
         "http: server gave HTTP response to HTTPS client"
     )
+
+
+@pytest.mark.parametrize(
+    ("registry", "resolved", "insecure"),
+    [
+        ("172.17.0.2:5000", None, True),
+        ("172.17.0.3:5000", None, False),
+        ("192.168.1.99:5000", None, True),
+        ("laptop:5000", IPv4Address("192.168.1.20"), True),
+        ("laptop:5000", None, False),
+    ],
+)
+def test_insecure_registries_name_a_registry_or_a_subnet(
+    registry: str, resolved: IPv4Address | None, insecure: bool
+) -> None:
+    listed = ("172.17.0.2:5000", "192.168.1.0/24")
+    assert is_insecure(registry, listed, resolved) is insecure

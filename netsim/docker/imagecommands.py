@@ -537,7 +537,9 @@ class ImageCommands:
             return not_simulated("docker build")
         return build(self, self.stdin, command.value("tag"))
 
-    def _reach_registry(self, registry: str) -> RegistryContents | str | None:
+    def _reach_registry(
+        self, registry: str, *, pushing: bool = False
+    ) -> RegistryContents | str | None:
         """Connect to REGISTRY (``HOST:PORT``) over the network as the daemon does.
 
         Returns what the registry container that answered holds, the daemon's
@@ -560,7 +562,15 @@ class ImageCommands:
             if upstream is None:
                 raise DockerError("the daemon has no upstream to resolve names with")
             source_port = self.daemon.lookup_port() if connection.result == "unresolved" else 0
-            return dial_error(registry, connection, upstream, source_port, insecure)
+            return dial_error(
+                registry,
+                connection,
+                upstream,
+                source_port,
+                insecure,
+                pushing=pushing,
+                deadline=self.daemon.profile.push_timeout_is_deadline,
+            )
         container = next(
             (c for c in self.daemon.containers if c.name == connection.served_by), None
         )
@@ -688,7 +698,7 @@ class ImageCommands:
             return _output(1, head, f"An image does not exist locally with the tag: {repository}\n")
         if image.parent is not None:
             return not_simulated("docker push of an image with more than one layer")
-        reached = self._reach_registry(registry)
+        reached = self._reach_registry(registry, pushing=True)
         if reached is None:
             return not_simulated("docker push")
         if isinstance(reached, str):

@@ -148,6 +148,9 @@ def dial_error(
     upstream: Upstream,
     source_port: int,
     insecure: tuple[str, ...] = (),
+    *,
+    pushing: bool = False,
+    deadline: bool = False,
 ) -> str:
     """Return the daemon's error when its connection to REGISTRY failed.
 
@@ -167,7 +170,16 @@ def dial_error(
         "unreachable": "connect: no route to host",
     }.get(connection.result)
     if reason is None:
-        # Not checked on a real engine: Go's dialer giving up.
+        # No answer to the SYN: the HTTP client's timeout ends a pull; a push ends
+        # on the dial's timeout (20.10) or its context's deadline (``deadline``,
+        # 28.5). Checked on both engines with a machine dropping the SYNs.
+        if not pushing:
+            return (
+                f"{url}: net/http: request canceled while waiting for connection "
+                "(Client.Timeout exceeded while awaiting headers)"
+            )
+        if deadline:
+            return f"{url}: context deadline exceeded"
         return f"{url}: dial tcp {target}:{port}: i/o timeout"
     return f"{url}: dial tcp {target}:{port}: {reason}"
 

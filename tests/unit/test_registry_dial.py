@@ -69,3 +69,13 @@ def test_insecure_registries_name_a_registry_or_a_subnet(
 ) -> None:
     listed = ("172.17.0.2:5000", "192.168.1.0/24")
     assert is_insecure(registry, listed, resolved) is insecure
+
+
+def test_no_answer_ends_a_pull_on_the_http_timeout_and_a_push_by_engine() -> None:
+    connection = Connection("timeout", IPv4Address("192.168.1.20"))
+    pull = dial_error("192.168.1.20:5000", connection, UPSTREAM, 0)
+    assert pull.endswith("(Client.Timeout exceeded while awaiting headers)")
+    push_2010 = dial_error("192.168.1.20:5000", connection, UPSTREAM, 0, pushing=True)
+    assert push_2010.endswith("dial tcp 192.168.1.20:5000: i/o timeout")
+    push_285 = dial_error("192.168.1.20:5000", connection, UPSTREAM, 0, pushing=True, deadline=True)
+    assert push_285 == 'Get "https://192.168.1.20:5000/v2/": context deadline exceeded'

@@ -3,7 +3,9 @@
 The listeners behave as the real replay's ``agent.py listen`` does: each TCP
 connection and UDP datagram is answered with one line ``NAME LOCAL PEER`` —
 who served it, the address it saw as its own and the client's. That line is
-how a probe learns where DNAT, MASQUERADE or docker-proxy took it.
+how a probe learns where DNAT, MASQUERADE or docker-proxy took it. A
+registry container's listener is the exception: an HTTP server waits for a
+request and says nothing, as the real replay's registry does.
 
 docker-proxy (one per published IPv4 binding while the userland proxy is on)
 accepts on the host port and dials the container from the host's namespace,

@@ -172,8 +172,8 @@ def dial_error(
     if reason is None:
         # No answer to the SYN: the HTTP client's timeout ends a pull; a push ends
         # on the dial's timeout (20.10) or its context's deadline (``deadline``,
-        # 28.5). Checked on both engines with a machine dropping the SYNs; 28.5's
-        # push sometimes reports the HTTP client's timeout instead (a race).
+        # 28.5). Checked on both engines with a machine dropping the SYNs; the
+        # timers fire together and either engine may name another (a race).
         if not pushing:
             return (
                 f"{url}: net/http: request canceled while waiting for connection "

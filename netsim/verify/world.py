@@ -51,7 +51,7 @@ DAEMON_START_TIMEOUT = 60.0
 # The host's and machines' own shell: Debian's /bin/sh (dash), as a person's host has.
 SHELL = ("sh", "-c")
 # Processes a replay leaves behind only if it is killed outright; see sweep_stale_worlds().
-STALE_COMMANDS = ("sleep 2147483647", "dockerd", "containerd")
+STALE_COMMANDS = ("sleep 2147483647", "dockerd", "containerd", "docker-registry serve")
 # The distribution registry as the registry:2 image configures it (storage on
 # the filesystem, :5000), quieter: no access log.
 REGISTRY_CONFIG = """version: 0.1
@@ -452,6 +452,7 @@ class World:
                 text=True,
                 start_new_session=True,
             )
+        self._note_pid(registry.pid)
         deadline = time.monotonic() + 30.0
         while b"listening on" not in log_path.read_bytes()[start:]:
             if registry.poll() is not None or time.monotonic() > deadline:

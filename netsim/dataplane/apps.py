@@ -3,7 +3,9 @@
 The listeners behave as the real replay's ``agent.py listen`` does: each TCP
 connection and UDP datagram is answered with one line ``NAME LOCAL PEER`` —
 who served it, the address it saw as its own and the client's. That line is
-how a probe learns where DNAT, MASQUERADE or docker-proxy took it.
+how a probe learns where DNAT, MASQUERADE or docker-proxy took it. A
+registry container's listener is the exception: an HTTP server waits for a
+request and says nothing, as the real replay's registry does.
 
 docker-proxy (one per published IPv4 binding while the userland proxy is on)
 accepts on the host port and dials the container from the host's namespace,
@@ -33,6 +35,7 @@ from netsim.dataplane.frames import (
 from netsim.dataplane.names import EMBEDDED_DNS, embedded_lookup
 from netsim.dataplane.sockets import TcpConnection, Transport, UdpSocket
 from netsim.docker.files import uses_embedded_dns
+from netsim.docker.registry import REGISTRY_IMAGE
 
 if TYPE_CHECKING:
     from netsim.dataplane.engine import Simulation
@@ -64,6 +67,8 @@ class Listen:
     namespace: NetworkNamespace
     owner: str
     ports: tuple[tuple[int, str], ...]
+    answers: bool = True
+    """False for a registry container: an HTTP server waits for a request and says nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +105,8 @@ def programs(world: World) -> list[Program]:
         if namespace is None:
             continue
         if container.listens:
-            out.append(Listen(namespace, container.name, container.listens))
+            answers = container.image.name != REGISTRY_IMAGE
+            out.append(Listen(namespace, container.name, container.listens, answers))
         if (
             id(namespace) not in dns_started
             and container.network_mode != "host"
@@ -208,7 +214,8 @@ def listen_ports(sim: Simulation, node: Node, program: Listen) -> None:
     owner = program.owner
 
     def accepted(conn: TcpConnection) -> None:
-        answer_connection(transport, conn)
+        if program.answers:
+            answer_connection(transport, conn)
 
     def datagram(sock: UdpSocket, packet: IPv4Packet) -> None:
         answer_datagram(transport, sock, packet)

@@ -1099,9 +1099,10 @@ def _structure(
 
 
 def _kind(program: Program | None) -> str:
-    """Return what a program's socket does: serve, dns (dockerd) or proxy; client for none."""
+    """Return what a program's socket does: serve, silent, dns (dockerd), proxy; client for none."""
     if isinstance(program, Listen):
-        return "serve"
+        # A registry's HTTP server says nothing until asked (apps.Listen.answers).
+        return "serve" if program.answers else "silent"
     if isinstance(program, EmbeddedDns):
         return "dns"
     return "client" if program is None else "proxy"
@@ -1387,7 +1388,7 @@ class _FlowTransport(Transport):
         program = conn.listener.program
         if isinstance(program, ProxyBinding):
             self.run.later(0.0, self._relay_tcp, conn, program)
-        else:
+        elif not isinstance(program, Listen) or program.answers:
             answer_connection(self, conn)
 
     def _relay_tcp(self, client: TcpConnection, binding: ProxyBinding) -> None:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from netsim.dataplane.apps import dns_query, install
+from netsim.dataplane.apps import PROXY, dns_query, install
 from netsim.dataplane.engine import Capture, EngineConfig, Simulation, simpy_event
 from netsim.dataplane.frames import DnsMessage, IPv4Packet, UdpDatagram
 from netsim.dataplane.names import (
@@ -47,6 +47,7 @@ from netsim.dataplane.why import explain
 from netsim.results.run import Why
 
 if TYPE_CHECKING:
+    from netsim.docker.registry import Connection
     from netsim.scenario.spec import ProbeStep
     from netsim.world import World
 
@@ -114,6 +115,27 @@ def simulate_probe(
         tuple(sim.captures),
         explain(answer.result, events) if record else None,
     )
+
+
+def dial_registry(world: World, host: str, port: int) -> Connection:
+    """Connect from the Docker host to HOST:PORT as the daemon does to a registry.
+
+    The connection is a probe's: resolved with the host's /etc/hosts (the
+    world's nameserver does not exist), then a TCP handshake through the
+    host's stack, docker-proxy or DNAT. ``served_by`` is the container whose
+    listener completed the handshake (the last one past any docker-proxy).
+    """
+    from netsim.docker.registry import Connection
+    from netsim.scenario.spec import ProbeStep
+
+    step = ProbeStep(index=0, line=0, src="host", dst=host, port=port, proto="tcp")
+    outcome = simulate_probe(world, step, record=True, rng=world.step_rng(0, "registry"))
+    served = [
+        event.owner
+        for event in outcome.events
+        if isinstance(event, SocketEvent) and event.action == "SYN-ACK" and event.owner != PROXY
+    ]
+    return Connection(str(outcome.result), outcome.address, served[-1] if served else None)
 
 
 def _note(sim: Simulation, node: Node, action: str, detail: str = "") -> None:

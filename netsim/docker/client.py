@@ -24,9 +24,10 @@ from netsim.docker.commandline import (
 from netsim.docker.daemon import ContainerRequest, Daemon
 from netsim.docker.engines.base import daemon_error
 from netsim.docker.imagecommands import ImageCommands
-from netsim.docker.imagestore import ImageNotLocal
+from netsim.docker.imagestore import ImageNotLocal, normalise_reference
 from netsim.docker.model import Container, Network
 from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
+from netsim.docker.registry import RegistryDial
 from netsim.errors import DockerError
 from netsim.results.run import TypedCommand
 from netsim.scenario.compose import ComposeFile
@@ -85,6 +86,8 @@ class DockerClient(ImageCommands):
     """What the command reads on its standard input (``docker load < FILE``)."""
     typed: tuple[str, ...] | None = None
     """The lines typed on the terminal of an ``-it`` command (a step's ``session:``)."""
+    dial: RegistryDial | None = None
+    """How the daemon connects to a registry over the network (set by whoever builds the world)."""
 
     def run_session(self, argv: list[str], typed: tuple[str, ...]) -> CommandOutput:
         """Run ``docker exec -it``/``docker run -it`` on a terminal and type ``typed`` into it."""
@@ -177,7 +180,36 @@ class DockerClient(ImageCommands):
             1, "", self.daemon.profile.missing_args_error(name, needed, usage, summary)
         )
 
+    def _pull_missing(self, command: DockerCommand) -> str:
+        """Pull a run/create's image from a registry container when it is not local.
+
+        Returns what the CLI prints on stderr for it ("Unable to find image"
+        and the pull's progress), or "" when nothing was pulled.
+        """
+        if not command.args:
+            return ""
+        reference = command.args[0]
+        try:
+            self.daemon.image_spec(reference)
+            return ""
+        except DockerError:
+            pass
+        fetched = self.pull_for_run(reference)
+        if fetched is None:
+            return ""
+        return f"Unable to find image '{normalise_reference(reference)}' locally\n{fetched}"
+
     def _cmd_run(self, command: DockerCommand) -> CommandOutput:
+        note = self._pull_missing(command)
+        output = self._run_container(command)
+        return replace(output, stderr=note + output.stderr) if note else output
+
+    def _cmd_create(self, command: DockerCommand) -> CommandOutput:
+        note = self._pull_missing(command)
+        output = self._create_container(command)
+        return replace(output, stderr=note + output.stderr) if note else output
+
+    def _run_container(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
             return self._missing_args(
                 command,
@@ -271,7 +303,7 @@ class DockerClient(ImageCommands):
         self._settle(container)
         return CommandOutput(0, "")
 
-    def _cmd_create(self, command: DockerCommand) -> CommandOutput:
+    def _create_container(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
             return self._missing_args(
                 command,

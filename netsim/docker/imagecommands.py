@@ -18,6 +18,7 @@ from netsim.docker.daemon import EPOCH, Daemon
 from netsim.docker.engines.base import daemon_error
 from netsim.docker.images import image_repository
 from netsim.docker.imagestore import Image, check_reference, normalise_reference
+from netsim.docker.registry import RegistryContents
 from netsim.errors import DockerError
 from netsim.scenario.words import split_words
 
@@ -132,7 +133,7 @@ class ImageCommands:
                     ),
                     "CreatedAt": _created_at(image.created, layout="%Y-%m-%d %H:%M:%S +0000 UTC"),
                     "CreatedSince": human_duration(now - image.created) + " ago",
-                    "Digest": "<none>",
+                    "Digest": image.digest_of(repository) or "<none>",
                     "ID": image_id(image),
                     "Repository": repository,
                     "SharedSize": "N/A",
@@ -150,7 +151,7 @@ class ImageCommands:
             repository, tag_name = _split_tag(tag)
             table.append(
                 [repository, tag_name]
-                + (["<none>"] if digests else [])
+                + ([image.digest_of(repository) or "<none>"] if digests else [])
                 + [
                     image_id(image),
                     human_duration(now - image.created) + " ago",
@@ -232,8 +233,7 @@ class ImageCommands:
         users = store.users(image)
         image_id = store.image_id(image)
         if by_tag and (len(image.tags) > 1 or force or not users):
-            store.untag(image, name)
-            lines = [f"Untagged: {name}"]
+            lines = [f"Untagged: {gone}" for gone in store.untag(image, name)]
             if image.tags or (users and not force):
                 return lines
         elif by_tag:
@@ -257,8 +257,7 @@ class ImageCommands:
                 )
             lines = []
             for tag in list(image.tags):
-                store.untag(image, tag)
-                lines.append(f"Untagged: {tag}")
+                lines += [f"Untagged: {gone}" for gone in store.untag(image, tag)]
         if store.children(image):
             return lines
         store.remove(image)
@@ -538,23 +537,52 @@ class ImageCommands:
             return not_simulated("docker build")
         return build(self, self.stdin, command.value("tag"))
 
-    def _registry_listens(self, reference: str) -> bool:
-        """Return whether a ``localhost:PORT/...`` registry has a published port behind it."""
-        from netsim.docker.registry import registry_host
+    def _reach_registry(
+        self, registry: str, *, pushing: bool = False
+    ) -> RegistryContents | str | None:
+        """Connect to REGISTRY (``HOST:PORT``) over the network as the daemon does.
 
-        registry = registry_host(image_repository(reference))
-        if registry is None or not registry.startswith("localhost:"):
-            return registry is not None
-        port = registry.partition(":")[2]
-        return any(
-            str(mapping.host_port) == port
-            for container in self.daemon.containers
-            if container.running
-            for mapping in container.ports
+        Returns what the registry container that answered holds, the daemon's
+        error when it cannot be used, or None when what answered is not
+        modelled (no network to dial, or a service that is not a registry).
+        """
+        from netsim.docker.registry import REGISTRY_IMAGE, dial_error, https_error, is_insecure
+
+        dial = getattr(self, "dial", None)
+        if dial is None:
+            return None
+        insecure = self.daemon.spec.insecure_registries or ()
+        name, _, port_text = registry.partition(":")
+        port = int(port_text) if port_text.isdigit() else 443
+        # Go dials localhost at [::1] first; netsim's data plane is IPv4, where
+        # docker-proxy (or the DNAT rule) serves the same published port.
+        connection = dial("127.0.0.1" if name == "localhost" else name, port)
+        if connection.result != "open":
+            upstream = self.daemon.upstream
+            if upstream is None:
+                raise DockerError("the daemon has no upstream to resolve names with")
+            source_port = self.daemon.lookup_port() if connection.result == "unresolved" else 0
+            return dial_error(
+                registry,
+                connection,
+                upstream,
+                source_port,
+                insecure,
+                pushing=pushing,
+                deadline=self.daemon.profile.push_timeout_is_deadline,
+            )
+        container = next(
+            (c for c in self.daemon.containers if c.name == connection.served_by), None
         )
+        if container is None or container.image.name != REGISTRY_IMAGE:
+            return None
+        if not is_insecure(registry, insecure, connection.address):
+            return https_error(registry)
+        return self.daemon.image_store.registry_of(container.id)
 
     def _cmd_pull(self, command: DockerCommand) -> CommandOutput:
         from netsim.docker.client import not_simulated
+        from netsim.docker.registry import registry_host
 
         if len(command.args) != 1:
             return self._arguments_error(
@@ -564,11 +592,71 @@ class ImageCommands:
                 "Download an image from a registry",
             )
         reference = command.args[0]
-        if self._registry_listens(reference):
-            return not_simulated("docker pull")
         # The CLI says so when it adds the tag itself.
         note = "Using default tag: latest\n" if image_repository(reference) == reference else ""
-        return _output(1, note, self.pull_error(reference) + "\n")
+        registry = registry_host(image_repository(reference))
+        if registry is None:
+            return _output(1, note, self.pull_error(reference) + "\n")
+        reached = self._reach_registry(registry)
+        if reached is None:
+            return not_simulated("docker pull")
+        if isinstance(reached, str):
+            return _output(1, note, daemon_error(reached) + "\n")
+        pulled = self._pull_from(reached, reference)
+        if isinstance(pulled, str):
+            return _output(1, note, daemon_error(pulled) + "\n")
+        return _output(0, note + "".join(line + "\n" for line in pulled))
+
+    def _pull_from(self, registry: RegistryContents, reference: str) -> list[str] | str:
+        """Pull REFERENCE from a registry container's contents into the local store.
+
+        Returns the CLI's progress lines (both engines print the same), or the
+        registry's refusal. The stand-in layer is always local already (every
+        stand-in image has it), so it is never downloaded.
+        """
+        store = self.daemon.image_store
+        name = normalise_reference(reference)
+        repository = image_repository(name)
+        path = repository.partition("/")[2]
+        tag = name[len(repository) + 1 :]
+        image = registry.manifests.get(f"{path}:{tag}")
+        if image is None:
+            return f"manifest for {name} not found: manifest unknown: manifest unknown"
+        lines = [f"{tag}: Pulling from {path}"]
+        local = next((i for i in store.images if i.key == image.key), None)
+        if local is None:
+            lines.append(f"{store.new_id('blob:standin')[:12]}: Already exists")
+            local = store.add(replace(image, tags=[], digests=[], parent=None))
+        digest = store.manifest_digest(image)
+        lines.append(f"Digest: {digest}")
+        if name in local.tags:
+            lines.append(f"Status: Image is up to date for {name}")
+        else:
+            store.tag(local, name)
+            lines.append(f"Status: Downloaded newer image for {name}")
+        if f"{repository}@{digest}" not in local.digests:
+            local.digests.append(f"{repository}@{digest}")
+        return [*lines, name]
+
+    def pull_for_run(self, reference: str) -> str | None:
+        """Pull a missing image from a registry container before ``docker run``/``create``.
+
+        Returns the lines the CLI prints on stderr once it has the image, or
+        None when it cannot have it (the caller prints the pull's error).
+        """
+        from netsim.docker.registry import registry_host
+
+        registry = registry_host(image_repository(reference))
+        if registry is None:
+            return None
+        reached = self._reach_registry(registry)
+        if not isinstance(reached, RegistryContents):
+            return None
+        pulled = self._pull_from(reached, reference)
+        if isinstance(pulled, str):
+            return None
+        # The CLI prints the progress, not the final reference line.
+        return "".join(line + "\n" for line in pulled[:-1])
 
     def _cmd_search(self, command: DockerCommand) -> CommandOutput:
         from netsim.docker.registry import hub_search_error
@@ -588,7 +676,7 @@ class ImageCommands:
 
     def _cmd_push(self, command: DockerCommand) -> CommandOutput:
         from netsim.docker.client import not_simulated
-        from netsim.docker.registry import registry_host
+        from netsim.docker.registry import MANIFEST_SIZE_BYTES, registry_host
 
         if len(command.args) != 1:
             return self._arguments_error(
@@ -599,13 +687,46 @@ class ImageCommands:
             )
         reference = command.args[0]
         repository = image_repository(reference)
-        if registry_host(repository) is None or self.daemon.image_store.find(reference):
-            # Pushing what exists, or to Docker Hub, is not modelled.
+        registry = registry_host(repository)
+        if registry is None:
+            # Pushing to Docker Hub is not modelled.
             return not_simulated("docker push")
+        head = f"The push refers to repository [{repository}]\n"
+        store = self.daemon.image_store
+        image = store.find(normalise_reference(reference))
+        if image is None:
+            return _output(1, head, f"An image does not exist locally with the tag: {repository}\n")
+        if image.parent is not None:
+            return not_simulated("docker push of an image with more than one layer")
+        reached = self._reach_registry(registry, pushing=True)
+        if reached is None:
+            return not_simulated("docker push")
+        if isinstance(reached, str):
+            # The CLI prints the daemon's error as it is, without "Error response from daemon".
+            return _output(1, head, reached + "\n")
+        path = repository.partition("/")[2]
+        tag = normalise_reference(reference)[len(repository) + 1 :]
+        layer = store.new_id("layer:standin")[:12]
+        known = reached.layers.setdefault(path, set())
+        elsewhere = [other for other, layers in reached.layers.items() if layer in layers]
+        if layer in known:
+            status = "Layer already exists"
+        elif elsewhere:
+            # The daemon asks the registry to mount a layer it pushed to another
+            # repository there (both engines).
+            status = f"Mounted from {elsewhere[0]}"
+        else:
+            status = "Pushed"
+        known.add(layer)
+        reached.manifests[f"{path}:{tag}"] = image
+        digest = store.manifest_digest(image)
+        if f"{repository}@{digest}" not in image.digests:
+            image.digests.append(f"{repository}@{digest}")
         return _output(
-            1,
-            f"The push refers to repository [{repository}]\n",
-            f"An image does not exist locally with the tag: {repository}\n",
+            0,
+            head
+            + f"{layer}: Preparing\n{layer}: {status}\n"
+            + f"{tag}: digest: {digest} size: {MANIFEST_SIZE_BYTES}\n",
         )
 
     # -- docker commit ------------------------------------------------------------

@@ -105,7 +105,7 @@ def image_inspect(daemon: Daemon, image: Image) -> Any:
     head: dict[str, object] = {
         "Id": "sha256:" + store.image_id(image),
         "RepoTags": list(image.tags),
-        "RepoDigests": [],
+        "RepoDigests": list(image.digests),
         "Parent": parent,
         "Comment": image.comment,
         "Created": _timestamp(image.created),

@@ -30,6 +30,11 @@ CATALOG: tuple[ImageSpec, ...] = (
     _image("alpine", (), None, ("/bin/sh",)),
     _image("ubuntu", (), None, ("/bin/bash",)),
     _image("debian", (), None, ("bash",)),
+    # The distribution registry (registry:2): the real replay serves Debian's
+    # docker-registry 2.8 in the container's namespace (netsim/verify/replay.py).
+    _image(
+        "registry", (PortSpec(5000),), ("/entrypoint.sh",), ("/etc/docker/registry/config.yml",)
+    ),
 )
 
 

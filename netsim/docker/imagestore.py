@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from netsim.docker.images import IMAGE_PATH_ENV, find_image, image_repository
+from netsim.docker.registry import RegistryContents
 from netsim.errors import DockerError
 from netsim.scenario.spec import CommandStep, ImageSpec, Scenario
 from netsim.scenario.words import split_words
@@ -118,6 +119,16 @@ class Image:
     parent: Image | None = None
     container_id: str = ""
     labels: dict[str, str] = field(default_factory=dict)
+    digests: list[str] = field(default_factory=list)
+    """``REPOSITORY@sha256:...`` references from a push or pull (RepoDigests)."""
+
+    def digest_of(self, repository: str) -> str | None:
+        """Return the ``sha256:...`` digest this image has in REPOSITORY, if pushed or pulled."""
+        for reference in self.digests:
+            name, _, digest = reference.partition("@")
+            if name == repository:
+                return digest
+        return None
 
     @property
     def size_bytes(self) -> int:
@@ -147,6 +158,16 @@ class ImageStore:
     """Images written by ``docker save``, by key, as they were then (for ``docker load``)."""
     complete: bool = False
     """The store lists every local image (the scenario said which under local-images)."""
+    registries: dict[str, RegistryContents] = field(default_factory=dict)
+    """What each registry container holds, by container ID (its volume)."""
+
+    def registry_of(self, container_id: str) -> RegistryContents:
+        """Return what the registry container CONTAINER_ID holds (empty at first)."""
+        return self.registries.setdefault(container_id, RegistryContents())
+
+    def manifest_digest(self, image: Image) -> str:
+        """Return the ``sha256:...`` digest of IMAGE's manifest in a registry."""
+        return "sha256:" + self.new_id(f"manifest:{image.key}")
 
     def image_id(self, image: Image) -> str:
         """Return an image's 64-hex ID."""
@@ -199,8 +220,9 @@ class ImageStore:
             self.container_images[container_id] = image
 
     def forget_container(self, container_id: str) -> None:
-        """Forget a removed container."""
+        """Forget a removed container (and, for a registry, its volume's contents)."""
         self.container_images.pop(container_id, None)
+        self.registries.pop(container_id, None)
 
     def users(self, image: Image) -> list[str]:
         """Return the IDs of the containers created from IMAGE, oldest first."""
@@ -210,10 +232,21 @@ class ImageStore:
         """Return the images whose parent is IMAGE."""
         return [other for other in self.images if other.parent is image]
 
-    def untag(self, image: Image, tag: str) -> None:
-        """Take TAG off IMAGE; the tag no longer names a local image."""
+    def untag(self, image: Image, tag: str) -> list[str]:
+        """Take TAG off IMAGE; the tag no longer names a local image.
+
+        Returns the references untagged: TAG, then the repository's digest
+        reference once no tag of that repository is left (both engines).
+        """
         image.tags.remove(tag)
         self.removed.add(tag)
+        repository = image_repository(tag)
+        if any(image_repository(other) == repository for other in image.tags):
+            return [tag]
+        gone = [d for d in image.digests if d.partition("@")[0] == repository]
+        for digest in gone:
+            image.digests.remove(digest)
+        return [tag, *gone]
 
     def remove(self, image: Image) -> None:
         """Delete an image from the store."""

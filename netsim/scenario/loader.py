@@ -96,7 +96,18 @@ TOP_KEYS = (
 COMPOSE_HOME = "/root"
 # A reference as `local-images:` takes it: [registry/]name[:tag], lowercase.
 LOCAL_IMAGE = re.compile(r"[a-z0-9][a-z0-9._/-]*(?::[0-9]+/[a-z0-9._/-]+)?(?::[\w][\w.-]*)?")
-DAEMON_KEYS = ("icc", "userland-proxy", "ip-forward", "bip", "default-address-pools")
+DAEMON_KEYS = (
+    "icc",
+    "userland-proxy",
+    "ip-forward",
+    "bip",
+    "default-address-pools",
+    "insecure-registries",
+)
+# An --insecure-registry entry: HOST[:PORT] (a name or an IPv4 address) or a CIDR subnet.
+INSECURE_REGISTRY = re.compile(
+    r"(?:[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]{1,5})?|[0-9]{1,3}(?:\.[0-9]{1,3}){3}/[0-9]{1,2})"
+)
 POOL_KEYS = ("base", "size")
 HOST_KEYS = ("address", "listen")
 MACHINE_KEYS = ("address", "listen")
@@ -666,7 +677,27 @@ class _ScenarioReader:
             values["bip"] = bip
         if "default-address-pools" in keys:
             values["default_address_pools"] = self.pools(keys["default-address-pools"][1])
+        if "insecure-registries" in keys:
+            values["insecure_registries"] = self.insecure_registries(keys["insecure-registries"][1])
         return DaemonSpec(**values)  # type: ignore[arg-type]
+
+    def insecure_registries(self, node: Node) -> tuple[str, ...]:
+        key = "daemon.insecure-registries"
+        found = []
+        for index, item in enumerate(
+            self.sequence(node, key, "a list of HOST:PORT or CIDR subnets")
+        ):
+            item_key = f"{key}[{index}]"
+            text = self.string(item, item_key, "a registry HOST:PORT or a CIDR subnet")
+            if not INSECURE_REGISTRY.fullmatch(text):
+                raise self.error(
+                    item,
+                    item_key,
+                    f"expected a registry such as 192.168.1.20:5000 or a subnet such as "
+                    f"192.168.1.0/24, got {quote(text)}",
+                )
+            found.append(text)
+        return tuple(found)
 
     def pools(self, node: Node) -> tuple[AddressPoolSpec, ...]:
         key = "daemon.default-address-pools"

@@ -57,6 +57,8 @@ class DaemonSpec:
     ip_forward: bool | None = None
     bip: IPv4Interface | None = None
     default_address_pools: tuple[AddressPoolSpec, ...] | None = None
+    insecure_registries: tuple[str, ...] | None = None
+    """``--insecure-registry``: ``HOST:PORT`` names or CIDR subnets spoken to in plain HTTP."""
 
 
 @dataclass(frozen=True, slots=True)

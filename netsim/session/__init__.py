@@ -70,7 +70,12 @@ def load_scenario_text(text: str, path: str = "<string>") -> Scenario:
 
 def open_world(scenario: Scenario, *, engine: str | None = None, seed: int = 0) -> World:
     """Build a scenario's world with netsim's shell behind ``docker exec``, daemon started."""
-    return build_world(scenario, shell=run_in_container, engine=engine, seed=seed)
+    from netsim.dataplane.probe import dial_registry
+
+    world = build_world(scenario, shell=run_in_container, engine=engine, seed=seed)
+    # The daemon reaches registries over the simulated network (docker/registry.py).
+    world.client.dial = lambda host, port: dial_registry(world, host, port)
+    return world
 
 
 class Session:

@@ -8,7 +8,9 @@ libc, containerd and runc (real-docker.md, "Getting the engines").
 Docker Compose v2 (Debian's ``docker-compose`` 2.26 from trixie) is unpacked
 the same way and linked as a CLI plugin into each engine's own DOCKER_CONFIG
 folder (``cli-plugins/docker-compose``), so ``docker compose`` runs with each
-version's CLI.
+version's CLI. The distribution registry 2.8 (Debian 12's ``docker-registry``)
+is unpacked the same way; the replay serves it as the ``registry`` image's
+service (real-docker.md, "A registry").
 
 The package archive's address is read from the machine's own
 ``/etc/apt/sources.list.d/debian.sources`` at run time; no host name is
@@ -35,6 +37,9 @@ NEW_SUITES = ("trixie", "forky", "sid")
 PACKAGE_VERSION_285 = "28.5.2+dfsg4-5"
 PACKAGE_VERSION_COMPOSE = "2.26.1-4"
 COMPOSE_BANNER = "Docker Compose version 2.26."
+PACKAGE_VERSION_REGISTRY = "2.8.2+ds1-1"
+# `docker-registry --version` prints its own path, then this.
+REGISTRY_BANNER = "github.com/docker/distribution 2.8."
 # Tools a replay needs on the machine, besides the engines themselves.
 REQUIRED_TOOLS = ("containerd", "runc", "iptables", "ip", "nsenter", "unshare", "busybox")
 SYSTEM_PATH = "/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -176,6 +181,55 @@ def compose_unavailable_reason(version: str, cache_root: Path = CACHE_ROOT) -> s
     if not plugin.exists() or plugin.resolve() != binary.resolve():
         return f"{plugin} does not point at {binary}: run python -m netsim.verify setup"
     return None
+
+
+def registry_binary(cache_root: Path = CACHE_ROOT) -> Path:
+    """Return where the unpacked distribution registry binary lives (it may not exist yet)."""
+    return cache_root / "registry" / "usr" / "bin" / "docker-registry"
+
+
+def registry_unavailable_reason(cache_root: Path = CACHE_ROOT) -> str | None:
+    """Return why the distribution registry cannot run here, or ``None`` when it can."""
+    binary = registry_binary(cache_root)
+    if REGISTRY_BANNER not in _version_of(binary):
+        return (
+            f"the distribution registry 2.8 is not set up ({binary}): "
+            "run python -m netsim.verify setup"
+        )
+    return None
+
+
+def _setup_registry(cache_root: Path, progress: Progress) -> None:
+    """Unpack Debian 12's ``docker-registry`` (the distribution registry 2.8) once."""
+    binary = registry_binary(cache_root)
+    if registry_unavailable_reason(cache_root) is None:
+        progress("distribution registry already unpacked in " + str(binary.parent))
+        return
+    root = cache_root / "registry"
+    debs = cache_root / "apt" / "registry-debs"
+    debs.mkdir(parents=True, exist_ok=True)
+    for stale in debs.glob("*.deb"):
+        stale.unlink()
+    # The machine's own suite carries it: its own apt configuration is enough.
+    wanted = f"docker-registry={PACKAGE_VERSION_REGISTRY}"
+    progress(f"$ apt-get download {wanted}")
+    done = subprocess.run(
+        ["apt-get", "-oAPT::Sandbox::User=root", "download", wanted],
+        cwd=debs,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise VerifyError("apt-get download failed:\n" + (done.stdout + done.stderr)[-2000:])
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    for deb in sorted(debs.glob("*.deb")):
+        _run(["dpkg", "-x", str(deb), str(root)], progress)
+    reason = registry_unavailable_reason(cache_root)
+    if reason:
+        raise VerifyError(reason)
 
 
 def debian_archive_uri(sources: Path = DEBIAN_SOURCES) -> str:
@@ -327,6 +381,7 @@ def setup_engines(
         progress(f"== Docker {version}")
         REAL_ENGINES[version].setup(engine, cache_root, progress)
         _setup_compose(engine, cache_root, progress)
+        _setup_registry(cache_root, progress)
         reason = unavailable_reason(version, cache_root)
         if reason:
             raise VerifyError(reason)

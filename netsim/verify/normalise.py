@@ -20,6 +20,10 @@ is replaced (real-docker.md, "Replaying a scenario"):
   interleave at random; they are compared sorted;
 - RFC 3339 timestamps and ``"Pid": N`` in inspect output;
 - the source port of the daemon's DNS lookup in a pull or search error;
+- how a request to a registry that never answers the SYN ends: the HTTP
+  client's timeout, the context's deadline or the dial's ``i/o timeout``
+  fire together after 30 s, and both engines name either from one replay to
+  the next (seen for pulls and pushes in recordings of registry-errors.yaml);
 - the peer port of a probe (``172.17.0.1:40412`` → ``172.17.0.1:*``);
 - the line order of ``docker port`` (Go map order in 20.10), and of a
   container's ``env`` (link variables of port ranges, Go map order in both);
@@ -64,6 +68,12 @@ DURATION = re.compile(
 PORT_PEER = re.compile(r":\d+$")
 # The daemon's DNS lookups (a pull or search without Docker Hub) use a random source port.
 LOOKUP_PORT = re.compile(r"(read udp [\d.]+:)\d+(->)")
+# A registry request whose connection got no answer: which 30 s timer fired first.
+REGISTRY_TIMEOUT = re.compile(
+    r'(/v2/": )(?:net/http: request canceled while waiting for connection '
+    r"\(Client\.Timeout exceeded while awaiting headers\)|context deadline exceeded"
+    r"|dial tcp [\d.]+:\d+: i/o timeout)"
+)
 # 28.5 binds a published port for IPv4 and IPv6 at once; which clash it reports is random.
 BIND_FAMILY = re.compile(r"Bind for (?:0\.0\.0\.0|::):(\d+) failed")
 ACTIVE_ENDPOINTS = re.compile(r"(has active endpoints \()([^)]*)\)")
@@ -174,6 +184,7 @@ class Normaliser:
         text = DNS_PORT.sub(r"\1<port>", text)
         text = DNS_SPORT.sub(r"\1<port>\2", text)
         text = LOOKUP_PORT.sub(r"\1<port>\2", text)
+        text = REGISTRY_TIMEOUT.sub(r"\1<registry timeout>", text)
         if self.engine in PROFILES and PROFILES[self.engine].binds_port_families_in_random_order:
             text = BIND_FAMILY.sub(r"Bind for <0.0.0.0 or ::>:\1 failed", text)
         text = PING_TIME.sub("time=<t> ms", text)

@@ -44,8 +44,11 @@ from netsim.verify.world import AGENT, World, stop_process
 # address nobody holds on a connected subnet reports "unreachable", not "timeout".
 PROBE_TIMEOUT = 5.0
 EMBEDDED_DNS = "127.0.0.11"
+# The catalog image whose service is the distribution registry, served by Debian's
+# docker-registry 2.8 in the container's namespace (real-docker.md, "A registry").
+REGISTRY_IMAGE = "registry"
 INSPECT_FORMAT = (
-    "{{json .Name}}\t{{.State.Pid}}\t{{json .Config.Image}}\t{{json .Config.Entrypoint}}"
+    "{{.Id}}\t{{json .Name}}\t{{.State.Pid}}\t{{json .Config.Image}}\t{{json .Config.Entrypoint}}"
     "\t{{json .Config.Cmd}}"
 )
 
@@ -196,8 +199,12 @@ class Replay:
 
     # ----------------------------------------------------------- listeners
 
-    def running_containers(self) -> list[tuple[str, int, tuple[PortSpec, ...]]]:
-        """Return (name, pid, listened ports) of every running container."""
+    def running_containers(self) -> list[tuple[str, int, tuple[PortSpec, ...], str]]:
+        """Return (name, pid, listened ports, registry storage) of every running container.
+
+        The storage folder is empty but for a container that runs the registry
+        image's service.
+        """
         ids = self.world.docker(["ps", "-q", "--no-trunc"]).stdout.split()
         if not ids:
             return []
@@ -205,19 +212,25 @@ class Replay:
         found = []
         for line in done.stdout.splitlines():
             fields = line.split("\t")
-            if len(fields) != 5:
+            if len(fields) != 6:
                 continue
-            name = json.loads(fields[0]).lstrip("/")
-            pid = int(fields[1])
-            image = find_image(json.loads(fields[2]), self.scenario.images)
-            ports = container_listens(image, json.loads(fields[3]), json.loads(fields[4]))
+            name = json.loads(fields[1]).lstrip("/")
+            pid = int(fields[2])
+            image = find_image(json.loads(fields[3]), self.scenario.images)
+            ports = container_listens(image, json.loads(fields[4]), json.loads(fields[5]))
+            storage = ""
+            if ports and image is not None and image.name == REGISTRY_IMAGE:
+                # Keyed by container ID: the registry's volume lives as long as its container.
+                storage = str(self.world.work / "registries" / fields[0])
             if pid > 0:
-                found.append((name, pid, ports))
+                found.append((name, pid, ports, storage))
         return found
 
     def refresh_listeners(self) -> None:
         """Start, restart or stop container listeners to match the running containers."""
-        running = {name: (pid, ports) for name, pid, ports in self.running_containers()}
+        running = {
+            name: (pid, ports, storage) for name, pid, ports, storage in self.running_containers()
+        }
         for name in list(self.listeners):
             listener = self.listeners[name]
             if (
@@ -227,9 +240,13 @@ class Replay:
             ):
                 stop_process(listener.process)
                 del self.listeners[name]
-        for name, (pid, ports) in running.items():
+        for name, (pid, ports, storage) in running.items():
             if ports and name not in self.listeners:
-                process = self.world.start_listener(f"/proc/{pid}/ns/net", name, ports)
+                netns = f"/proc/{pid}/ns/net"
+                if storage:
+                    process = self.world.start_registry(netns, name, Path(storage))
+                else:
+                    process = self.world.start_listener(netns, name, ports)
                 self.listeners[name] = ContainerListener(pid, process)
 
     # -------------------------------------------------------------- probes

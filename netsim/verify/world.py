@@ -34,7 +34,12 @@ from pathlib import Path
 
 from netsim.errors import VerifyError
 from netsim.scenario.spec import PortSpec, Scenario
-from netsim.verify.engines import SYSTEM_PATH, Engine
+from netsim.verify.engines import (
+    SYSTEM_PATH,
+    Engine,
+    registry_binary,
+    registry_unavailable_reason,
+)
 
 WORK_ROOT = Path("/var/tmp/netsim-verify")
 NETNS_DIR = Path("/var/run/netns")
@@ -46,7 +51,22 @@ DAEMON_START_TIMEOUT = 60.0
 # The host's and machines' own shell: Debian's /bin/sh (dash), as a person's host has.
 SHELL = ("sh", "-c")
 # Processes a replay leaves behind only if it is killed outright; see sweep_stale_worlds().
-STALE_COMMANDS = ("sleep 2147483647", "dockerd", "containerd")
+STALE_COMMANDS = ("sleep 2147483647", "dockerd", "containerd", "docker-registry serve")
+# The distribution registry as the registry:2 image configures it (storage on
+# the filesystem, :5000), quieter: no access log.
+REGISTRY_CONFIG = """version: 0.1
+log:
+  level: info
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: {storage}
+  delete:
+    enabled: true
+http:
+  addr: :5000
+"""
 
 # Runs inside the new mount and UTS namespaces; "$1" is the work folder, "$2"
 # the hostname, "$3" "docker" for the Docker host, "$4" the folder the anchor
@@ -406,6 +426,43 @@ class World:
             raise VerifyError(f"listener for {name} did not start: {log_path.read_text().strip()}")
         return listener
 
+    def start_registry(self, netns_path: str, name: str, storage: Path) -> subprocess.Popen[str]:
+        """Serve the distribution registry on :5000 in a network namespace; wait until it serves.
+
+        Its blobs and manifests live in ``storage``, which outlives the process,
+        as a registry container's volume outlives a restart.
+        """
+        binary = registry_binary()
+        reason = registry_unavailable_reason()
+        if reason:
+            raise VerifyError(reason)
+        storage.mkdir(parents=True, exist_ok=True)
+        config = self.work / f"registry-{name}.yml"
+        config.write_text(REGISTRY_CONFIG.format(storage=storage))
+        log_path = self.work / f"registry-{name}.log"
+        # A restarted container's registry appends to the same log: wait for its own line.
+        start = log_path.stat().st_size if log_path.exists() else 0
+        with open(log_path, "ab") as log:
+            registry = subprocess.Popen(
+                ["nsenter", f"--net={netns_path}", str(binary), "serve", str(config)],
+                cwd="/",
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                text=True,
+                start_new_session=True,
+            )
+        self._note_pid(registry.pid)
+        deadline = time.monotonic() + 30.0
+        while b"listening on" not in log_path.read_bytes()[start:]:
+            if registry.poll() is not None or time.monotonic() > deadline:
+                stop_process(registry)
+                raise VerifyError(
+                    f"registry for {name} did not start: {log_path.read_text().strip()[-2000:]}"
+                )
+            time.sleep(0.05)
+        return registry
+
     def _start_dockerd(self) -> None:
         """Start the engine's dockerd in the host's namespaces with the scenario's flags."""
         argv = [
@@ -621,4 +678,6 @@ def daemon_flags(scenario: Scenario) -> list[str]:
         flags.append(f"--bip={daemon.bip}")
     for pool in daemon.default_address_pools or ():
         flags.append(f"--default-address-pool=base={pool.base},size={pool.size}")
+    for registry in daemon.insecure_registries or ():
+        flags.append(f"--insecure-registry={registry}")
     return flags

@@ -302,6 +302,32 @@ def test_the_source_port_of_a_failed_pull_lookup_is_normalised() -> None:
     assert Normaliser().text(text).endswith("read udp 192.168.1.10:<port>->192.168.1.1:53")
 
 
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "net/http: request canceled while waiting for connection "
+        "(Client.Timeout exceeded while awaiting headers)",
+        "context deadline exceeded",
+        "dial tcp 192.168.1.20:5000: i/o timeout",
+    ],
+)
+def test_which_registry_timeout_fired_is_normalised(ending: str) -> None:
+    from netsim.verify.normalise import Normaliser
+
+    text = f'Get "https://192.168.1.20:5000/v2/": {ending}'
+    assert Normaliser().text(text) == 'Get "https://192.168.1.20:5000/v2/": <registry timeout>'
+
+
+def test_a_refused_registry_is_not_normalised_as_a_timeout() -> None:
+    from netsim.verify.normalise import Normaliser
+
+    text = (
+        'Get "https://192.168.1.20:5000/v2/": '
+        "dial tcp 192.168.1.20:5000: connect: connection refused"
+    )
+    assert Normaliser().text(text) == text
+
+
 def test_the_endpoints_of_a_network_in_use_are_compared_in_name_order() -> None:
     def removal(*names: str) -> dict[str, Any]:
         step = _command(0, "", command="docker network rm n1", exit_code=1)

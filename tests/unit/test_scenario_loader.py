@@ -321,6 +321,13 @@ ERRORS = [
         "not a valid IPv4 address with prefix",
     ),
     (
+        "name: x\ndaemon:\n  insecure-registries: ['http://reg:5000']\n" + S,
+        3,
+        "daemon.insecure-registries[0]",
+        "expected a registry such as 192.168.1.20:5000 or a subnet such as 192.168.1.0/24, "
+        'got "http://reg:5000"',
+    ),
+    (
         "name: x\ndaemon:\n  default-address-pools:\n    - {base: 10.0.0.0/8, size: 4}\n" + S,
         4,
         "daemon.default-address-pools[0].size",

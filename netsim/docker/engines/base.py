@@ -112,6 +112,9 @@ class EngineProfile:
     """Image inspect lists Container, ContainerConfig, VirtualSize and the full Config (20.10)."""
     image_list_counts_containers: bool
     """``docker images --format {{.Containers}}`` counts containers (28.5; 20.10 says N/A)."""
+    push_timeout_is_deadline: bool
+    """A push to a registry that never answers the SYN fails with ``context deadline
+    exceeded`` (28.5); 20.10 reports the dial's ``i/o timeout``."""
     pool_overlap_message: str
     """The error for a ``--subnet`` overlapping another network's (28.5: invalid pool request)."""
     host_disconnect_message: str

@@ -70,6 +70,7 @@ class ClassicProfile(EngineProfile):
     names_bad_repository = False
     image_inspect_container_config = True
     image_list_counts_containers = False
+    push_timeout_is_deadline = False
     exec_not_found_exit_code = 126
     pool_overlap_message = "Pool overlaps with other one on this address space"
     template_range_over_int = False

@@ -79,6 +79,7 @@ class ModernProfile(EngineProfile):
     names_bad_repository = True
     image_inspect_container_config = False
     image_list_counts_containers = True
+    push_timeout_is_deadline = True
     exec_not_found_exit_code = 127
     pool_overlap_message = (
         "invalid pool request: Pool overlaps with other one on this address space"

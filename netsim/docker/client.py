@@ -584,7 +584,8 @@ class DockerClient(ImageCommands):
                 screen.append(out)
                 records.append(TypedCommand(line, out, code))
                 return CommandOutput(code, "".join(screen), "", tuple(records))
-            done = self.execute_in(container, [shell[0], "-c", line], env)
+            # A line typed at the prompt is read by an interactive shell.
+            done = self.execute_in(container, [shell[0], "-i", "-c", line], env)
             status = done.exit_code
             out = done.stdout + done.stderr
             screen.append(out)

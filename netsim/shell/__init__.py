@@ -226,6 +226,8 @@ def _container_program(
         from netsim.shell.ping import run_ping
 
         return run_ping(world, container.name, argv)
+    if program == "nslookup" and len(argv) == 2 and not argv[1].startswith("-"):
+        return _nslookup(world, container, argv[1])
     if program == "echo":
         return _echo(argv)
     if program == "true":
@@ -235,6 +237,33 @@ def _container_program(
     if program == "nc" and any(a.startswith("-") and "z" in a for a in argv[1:]):
         return CommandOutput(1, "", "nc: invalid option -- 'z'\n" + _BUSYBOX_NC_USAGE)
     return not_simulated(program)
+
+
+def _nslookup(world: World, container: Container, name: str) -> CommandOutput:
+    """Run busybox 1.35 ``nslookup NAME``: ask the resolv.conf nameserver for A and AAAA.
+
+    nslookup reads no /etc/hosts. On a user-defined network the server is the
+    embedded DNS: a name it knows gets its A answer and an empty AAAA answer
+    (busybox prints the two in the order the answers arrive; netsim prints A
+    first, as most replays show); a name it does not know is forwarded to the
+    host's nameserver, which the world does not have, and times out. On the
+    default bridge the copied host nameserver does not exist either. Checked
+    on 20.10 and 28.5. An address (a reverse lookup) is not simulated.
+    """
+    from netsim.dataplane.names import embedded_lookup, parse_address, resolver_of
+
+    if parse_address(name) is not None:
+        return not_simulated(f"nslookup {name}")
+    timed_out = ";; connection timed out; no servers could be reached\n\n"
+    if not resolver_of(world, container.name).embedded_dns:
+        return CommandOutput(1, timed_out)
+    header = "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n"
+    address = embedded_lookup(world, container, name)
+    if address is None:
+        first = header if world.profile.embedded_dns_answers_unresolvable else ""
+        return CommandOutput(1, first + timed_out)
+    answer = f"Non-authoritative answer:\nName:\t{name}\nAddress: {address}\n\n"
+    return CommandOutput(0, header + answer + "Non-authoritative answer:\n\n")
 
 
 # busybox 1.35 hostname's usage text (Debian's busybox-static), checked on 28.5.

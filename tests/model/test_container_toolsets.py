@@ -1,4 +1,4 @@
-"""Containers behave like their images: what exec finds, and each shell's words for what it does not."""
+"""Containers behave like their images: what exec finds, and how each shell says what is not."""
 
 from __future__ import annotations
 
@@ -114,3 +114,35 @@ def test_a_coreutils_filter_in_a_debian_image_speaks_gnu() -> None:
     )
     assert step.exit_code == 2
     assert step.stderr == "grep: /etc/nosuch: No such file or directory\n"
+
+
+HEADER = "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n"
+TIMED_OUT = ";; connection timed out; no servers could be reached\n\n"
+
+
+@pytest.mark.parametrize(("engine", "first"), [("20.10", ""), ("28.5", HEADER)])
+def test_busybox_nslookup_asks_the_embedded_dns_and_reads_no_hosts_file(
+    engine: str, first: str
+) -> None:
+    *_, found, unknown, bridge, reverse = run_steps(
+        """\
+        - docker network create appnet
+        - docker run -d --name db --network appnet redis
+        - docker run -d --name box --network appnet busybox sleep 3600
+        - docker run -d --name lone busybox sleep 3600
+        - docker exec box nslookup db
+        - docker exec box nslookup nosuch
+        - docker exec lone nslookup db
+        - docker exec box nslookup 172.18.0.2
+        """,
+        engine,
+    )
+    assert (found.exit_code, found.stdout) == (
+        0,
+        HEADER + "Non-authoritative answer:\nName:\tdb\nAddress: 172.18.0.2\n\n"
+        "Non-authoritative answer:\n\n",
+    )
+    assert (unknown.exit_code, unknown.stdout) == (1, first + TIMED_OUT)
+    # On the default bridge the server is the host's nameserver, which does not exist.
+    assert (bridge.exit_code, bridge.stdout) == (1, TIMED_OUT)
+    assert reverse.exit_code == 69

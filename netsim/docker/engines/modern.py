@@ -80,6 +80,7 @@ class ModernProfile(EngineProfile):
     image_inspect_container_config = False
     image_list_counts_containers = True
     exec_not_found_exit_code = 127
+    embedded_dns_answers_unresolvable = True
     pool_overlap_message = (
         "invalid pool request: Pool overlaps with other one on this address space"
     )

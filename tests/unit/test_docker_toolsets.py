@@ -76,3 +76,29 @@ def test_the_debian_program_list_is_what_dpkg_lists_for_the_packages() -> None:
         if path.rsplit("/", 1)[0] in PATH_DIRECTORIES
     }
     assert names | set(DEBIAN_ALTERNATIVES) == DEBIAN_PROGRAMS
+
+
+@pytest.mark.skipif(shutil.which("dpkg") is None, reason="needs a Debian host's dpkg")
+def test_the_harness_debian_image_has_exactly_the_toolsets_programs(tmp_path: object) -> None:
+    import tarfile
+    from pathlib import Path
+
+    from netsim.verify.images import build_debian_rootfs
+
+    assert isinstance(tmp_path, Path)
+    done = subprocess.run(["dpkg", "-L", *DEBIAN_PACKAGES], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip("this host lacks a package of debian:bookworm-slim")
+    nginx = _image("nginx")
+    with tarfile.open(build_debian_rootfs(tmp_path / "rootfs.tar", [nginx])) as tar:
+        members = {m.name: m for m in tar.getmembers()}
+    # bookworm merges /bin into /usr/bin.
+    assert members["bin"].issym() and members["bin"].linkname == "usr/bin"
+    on_path = {
+        name.rsplit("/", 1)[1]
+        for name in members
+        if name.rsplit("/", 1)[0] in ("usr/bin", "usr/sbin", "usr/local/bin")
+    }
+    # The stand-in services (the entrypoint is at /) are the only additions.
+    assert on_path == DEBIAN_PROGRAMS | {"nginx"}
+    assert "docker-entrypoint.sh" in members

@@ -479,7 +479,9 @@ class ImageCommands:
         image = store.add(
             Image(
                 key=key,
-                spec=replace(base, name=key, entrypoint=None, command=()),
+                spec=replace(
+                    base, name=key, entrypoint=None, command=(), base=base.base or base.name
+                ),
                 tags=[normalise_reference(reference)] if reference else [],
                 created=self.daemon.clock,
                 entrypoint=None,
@@ -657,6 +659,7 @@ class ImageCommands:
             name=key,
             entrypoint=entrypoint,
             command=cmd,
+            base=container.image.base or container.image.name,
         )
         image = Image(
             key=key,

@@ -69,7 +69,8 @@ IMAGES_WITH_BASH = DEBIAN_IMAGES
 def image_toolset(image: ImageSpec) -> Toolset:
     """Return what IMAGE has on ``$PATH``: its toolset plus its own entrypoint and command."""
     own = {words[0].rsplit("/", 1)[-1] for words in (image.entrypoint, image.command) if words}
-    return toolset_for(image.name, frozenset(own))
+    # An image made from another (commit, build, import) has its file system.
+    return toolset_for(image.base or image.name, frozenset(own))
 
 
 def image_programs(image: ImageSpec) -> frozenset[str]:

@@ -146,3 +146,22 @@ def test_busybox_nslookup_asks_the_embedded_dns_and_reads_no_hosts_file(
     # On the default bridge the server is the host's nameserver, which does not exist.
     assert (bridge.exit_code, bridge.stdout) == (1, TIMED_OUT)
     assert reverse.exit_code == 69
+
+
+def test_an_image_made_from_a_container_has_its_programs() -> None:
+    *_, bash_in_copy, ip_in_copy, ip_in_busybox_copy = run_steps(
+        """\
+        - docker run -d --name src nginx
+        - docker commit src copy:1
+        - docker run -d --name c1 copy:1
+        - docker run -d --name bsrc busybox sleep 3600
+        - docker commit bsrc bcopy:1
+        - docker run -d --name c2 bcopy:1
+        - docker exec c1 bash -c 'echo bash here'
+        - docker exec c1 ip addr
+        - docker exec c2 ip route
+        """
+    )
+    assert (bash_in_copy.exit_code, bash_in_copy.stdout) == (0, "bash here\n")
+    assert ip_in_copy.exit_code == 127
+    assert ip_in_busybox_copy.exit_code == 0

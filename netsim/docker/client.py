@@ -252,7 +252,9 @@ class DockerClient(ImageCommands):
             if container.auto_remove:
                 self.daemon.remove_container(container, force=True)
             stderr = profile.run_error(daemon_error(error.message), at_create=False)
-            if not detached:
+            # With --rm the CLI waits for the removal instead, and logs nothing
+            # (20.10, checked in container-toolsets).
+            if not detached and not container.auto_remove:
                 stderr += profile.wait_cancelled_note(self.daemon.now_seconds())
             # With -d the CLI has printed the new ID before it asks for the start.
             return CommandOutput(error.exit_code, container.id + "\n" if detached else "", stderr)

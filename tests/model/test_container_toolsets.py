@@ -165,3 +165,16 @@ def test_an_image_made_from_a_container_has_its_programs() -> None:
     assert (bash_in_copy.exit_code, bash_in_copy.stdout) == (0, "bash here\n")
     assert ip_in_copy.exit_code == 127
     assert ip_in_busybox_copy.exit_code == 0
+
+
+def test_a_removed_container_that_could_not_start_logs_no_wait_error_on_20_10() -> None:
+    rm, kept = run_steps(
+        """\
+        - docker run --rm debian ping -c 1 127.0.0.1
+        - docker run debian ping -c 1 127.0.0.1
+        """,
+        "20.10",
+    )
+    assert rm.exit_code == kept.exit_code == 127
+    assert "error waiting for container" not in rm.stderr
+    assert "error waiting for container: context canceled" in kept.stderr

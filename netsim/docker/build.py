@@ -165,7 +165,13 @@ def build(client: DockerClient, dockerfile: str, tag: str | None) -> CommandOutp
             replace(
                 image,
                 key=key,
-                spec=replace(image.spec, name=key, entrypoint=entrypoint, command=cmd),
+                spec=replace(
+                    image.spec,
+                    name=key,
+                    entrypoint=entrypoint,
+                    command=cmd,
+                    base=image.spec.base or image.spec.name,
+                ),
                 tags=[],
                 created=daemon.clock,
                 entrypoint=entrypoint,

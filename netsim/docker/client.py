@@ -284,7 +284,9 @@ class DockerClient(ImageCommands):
             if container.auto_remove:
                 self.daemon.remove_container(container, force=True)
             stderr = profile.run_error(daemon_error(error.message), at_create=False)
-            if not detached:
+            # With --rm the CLI waits for the removal instead, and logs nothing
+            # (20.10, checked in container-toolsets).
+            if not detached and not container.auto_remove:
                 stderr += profile.wait_cancelled_note(self.daemon.now_seconds())
             # With -d the CLI has printed the new ID before it asks for the start.
             return CommandOutput(error.exit_code, container.id + "\n" if detached else "", stderr)
@@ -616,7 +618,8 @@ class DockerClient(ImageCommands):
                 screen.append(out)
                 records.append(TypedCommand(line, out, code))
                 return CommandOutput(code, "".join(screen), "", tuple(records))
-            done = self.execute_in(container, [shell[0], "-c", line], env)
+            # A line typed at the prompt is read by an interactive shell.
+            done = self.execute_in(container, [shell[0], "-i", "-c", line], env)
             status = done.exit_code
             out = done.stdout + done.stderr
             screen.append(out)

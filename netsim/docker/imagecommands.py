@@ -478,7 +478,9 @@ class ImageCommands:
         image = store.add(
             Image(
                 key=key,
-                spec=replace(base, name=key, entrypoint=None, command=()),
+                spec=replace(
+                    base, name=key, entrypoint=None, command=(), base=base.base or base.name
+                ),
                 tags=[normalise_reference(reference)] if reference else [],
                 created=self.daemon.clock,
                 entrypoint=None,
@@ -778,6 +780,7 @@ class ImageCommands:
             name=key,
             entrypoint=entrypoint,
             command=cmd,
+            base=container.image.base or container.image.name,
         )
         image = Image(
             key=key,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from netsim.docker.toolsets import DEBIAN_IMAGES, Toolset, toolset_for
 from netsim.scenario.spec import ImageSpec, PortSpec
 
 IMAGE_PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -64,30 +65,24 @@ def find_image(reference: str, extra: tuple[ImageSpec, ...] = ()) -> ImageSpec |
     return None
 
 
-# Images with a shell of their own beyond busybox's: the official images of
-# these catalog names are Debian- or Ubuntu-based and ship bash (and the real
-# replay gives every stand-in a `bash` that runs busybox sh). busybox and
-# alpine have no bash.
-IMAGES_WITH_BASH = frozenset(
-    {"mysql", "mariadb", "postgres", "redis", "nginx", "httpd", "tomcat", "ubuntu", "debian"}
-)
+# Images whose `bash` is GNU bash and `sh` is dash: the Debian- and
+# Ubuntu-based official images (netsim/docker/toolsets.py says where each
+# toolset's facts come from). busybox and alpine have ash and no bash.
+IMAGES_WITH_BASH = DEBIAN_IMAGES
+
+
+def image_toolset(image: ImageSpec) -> Toolset:
+    """Return what IMAGE has on ``$PATH``: its toolset plus its own entrypoint and command."""
+    own = {words[0].rsplit("/", 1)[-1] for words in (image.entrypoint, image.command) if words}
+    # An image made from another (commit, build, import) has its file system.
+    return toolset_for(image.base or image.name, frozenset(own))
 
 
 def image_programs(image: ImageSpec) -> frozenset[str]:
-    """Return the program names an image has on ``$PATH`` (busybox applets and its service).
-
-    Every image is netsim's busybox 1.35 stand-in (the applets of
-    ``busybox.py``), as the real replay builds it, plus its own service and,
-    for the Debian-based catalog images, ``bash``.
-    """
-    from netsim.docker.busybox import BUSYBOX_APPLETS
-
-    own = {words[0].rsplit("/", 1)[-1] for words in (image.entrypoint, image.command) if words}
-    if image.name in IMAGES_WITH_BASH:
-        own.add("bash")
-    return BUSYBOX_APPLETS | own
+    """Return the program names an image has on ``$PATH``."""
+    return image_toolset(image).programs
 
 
 def has_program(image: ImageSpec, program: str) -> bool:
     """Return whether PROGRAM (a name or a path) can be started in a container of IMAGE."""
-    return program.rsplit("/", 1)[-1] in image_programs(image)
+    return image_toolset(image).has(program)

@@ -4,9 +4,10 @@ By default the host already has every image a scenario's ``docker run`` and
 ``docker create`` lines name, as the real-engine replay imports them before it
 replays (``netsim/verify/images.py``): one image per reference, imported in
 the order the scenario first names them, half a second apart. netsim's images
-are those stand-ins (busybox 1.35 with a link per applet and a script per
+are those stand-ins (busybox 1.35 with a link per applet, or for the
+Debian-based images debian:bookworm-slim's package files, and a script per
 service), so their size, history and comment are the stand-ins' as both
-engines print them: 1.98MB, one layer, ``Imported from -``.
+engines print them: 1.98MB or 72.1MB, one layer, ``Imported from -``.
 
 Image IDs come from the daemon's ID source when first shown, as container
 IDs do, so a scenario that never looks at an image draws nothing and keeps
@@ -19,18 +20,21 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from netsim.docker.images import IMAGE_PATH_ENV, find_image, image_repository
+from netsim.docker.images import IMAGE_PATH_ENV, find_image, image_repository, image_toolset
 from netsim.docker.registry import RegistryContents
 from netsim.errors import DockerError
 from netsim.scenario.spec import CommandStep, ImageSpec, Scenario
 from netsim.scenario.words import split_words
 
-# The stand-in root filesystem's size in bytes without service scripts, as both
-# engines report it (1.98MB): busybox 1.35 with its links, the bash alias,
-# /etc/passwd and /etc/group. Each service script the scenario's images need
-# (netsim/verify/images.py SERVICE_SCRIPT) adds its 156 bytes; one root
-# filesystem serves all of a scenario's images.
-STANDIN_SIZE_BYTES = 1_982_324
+# The stand-in root filesystems' sizes in bytes without service scripts, as
+# both engines report them: busybox 1.35 with its links, /etc/passwd and
+# /etc/group (1.98MB); for the Debian-based images, the files of
+# debian:bookworm-slim's packages as Debian 12.11 installs them (72.1MB; it
+# moves with the host's package versions). Each service script the
+# scenario's images need (netsim/verify/images.py SERVICE_SCRIPT) adds its
+# 156 bytes; one root filesystem of each kind serves all of a scenario's images.
+STANDIN_SIZE_BYTES = 1_982_296
+DEBIAN_STANDIN_SIZE_BYTES = 72_069_638
 SERVICE_SCRIPT_BYTES = 156
 # The real replay imports one image about every half second before step 0.
 IMPORT_INTERVAL_SECONDS = 0.5
@@ -317,13 +321,18 @@ def preload(
     """Put the scenario's images in the store, imported before step 0 in the given order."""
     catalog = tuple(catalog)
     count = len(references)
-    scripts: set[str] = set()
+    scripts: dict[bool, set[str]] = {True: set(), False: set()}
     for spec in references.values():
+        busybox = image_toolset(spec).busybox
         for words in image_config(spec, catalog):
-            if words and not _standin_has(words[0]):
-                scripts.add(words[0])
-    size = STANDIN_SIZE_BYTES + SERVICE_SCRIPT_BYTES * len(scripts)
+            if words and not _standin_has(words[0], busybox):
+                scripts[busybox].add(words[0])
+    sizes = {
+        True: STANDIN_SIZE_BYTES + SERVICE_SCRIPT_BYTES * len(scripts[True]),
+        False: DEBIAN_STANDIN_SIZE_BYTES + SERVICE_SCRIPT_BYTES * len(scripts[False]),
+    }
     for position, (reference, spec) in enumerate(references.items()):
+        size = sizes[image_toolset(spec).busybox]
         entrypoint, cmd = image_config(spec, catalog)
         created = start - (count - position) * IMPORT_INTERVAL_SECONDS
         store.add(
@@ -340,12 +349,12 @@ def preload(
         )
 
 
-def _standin_has(program: str) -> bool:
-    """Return whether the stand-in root filesystem has PROGRAM without a service script."""
+def _standin_has(program: str, busybox: bool) -> bool:
+    """Return whether a stand-in root filesystem has PROGRAM without a service script."""
     from netsim.docker.busybox import BUSYBOX_APPLETS
 
     name = program.rsplit("/", 1)[-1]
-    return name in BUSYBOX_APPLETS or name == "bash"
+    return name in BUSYBOX_APPLETS if busybox else name in ("sh", "bash")
 
 
 __all__ = [

@@ -84,6 +84,9 @@ class ImageSpec:
 
     ``name`` is the repository part (before ``:tag``), which decides the image.
     ``entrypoint``/``command`` are ``None`` when the image has none.
+    ``base`` names the image whose file system (and so programs) an image
+    made by ``docker commit``, ``build`` or ``import`` has; None for the
+    image's own.
     """
 
     name: str
@@ -91,6 +94,7 @@ class ImageSpec:
     listen: tuple[PortSpec, ...] = ()
     entrypoint: tuple[str, ...] | None = None
     command: tuple[str, ...] | None = None
+    base: str | None = None
 
 
 ExpectationKind = Literal["exit", "stdout", "contains", "match"]

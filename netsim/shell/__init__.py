@@ -1,8 +1,11 @@
 """The shell on every node: run a command line as the real tools would print it.
 
 The host and the machines run Debian's tools (iproute2, iptables 1.8.9); a
-container runs what ``docker exec`` starts in a busybox image, without a
-shell in between. Unknown commands fail as the real system fails.
+container runs what ``docker exec`` starts in its image, without a shell in
+between: busybox applets in busybox and alpine, Debian's programs (bash,
+dash as ``sh``, coreutils) in the Debian-based images
+(``netsim/docker/toolsets.py``). Unknown commands fail as the real system
+fails.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from netsim.docker.client import CommandOutput, not_simulated
 from netsim.docker.files import container_environment, container_hosts, container_resolv_conf
-from netsim.docker.images import has_program
+from netsim.docker.images import has_program, image_toolset
 from netsim.docker.model import Container
 from netsim.kernel.commands import ip_command, sysctl_command
 from netsim.scenario.words import split_words
@@ -178,7 +181,7 @@ _BUSYBOX_NC_USAGE = (
     "\t-f FILE\tUse file (ala /dev/ttyS0) instead of network\n"
     "\t-e PROG\tRun PROG after connect\n"
 )
-_SHELLS = frozenset({"sh", "ash", "bash"})
+_SHELLS = frozenset({"sh", "ash", "bash", "dash", "rbash"})
 
 
 def run_in_container(
@@ -202,13 +205,16 @@ def _container_program(
     files: NodeFiles,
 ) -> CommandOutput:
     program = argv[0].rsplit("/", 1)[-1]
+    busybox = image_toolset(container.image).busybox
     if program in _SHELLS:
         return _container_shell(world, container, argv, env, stdin, files)
     if program == "env":
         return CommandOutput(0, "".join(e + "\n" for e in container_environment(container, env)))
     if program == "hostname":
-        return _hostname(argv, container.hostname, files)
-    filtered = run_filter(argv, stdin, files.read, busybox=True)
+        if busybox:
+            return _hostname(argv, container.hostname, files)
+        return _gnu_hostname(argv, container.hostname, files)
+    filtered = run_filter(argv, stdin, files.read, busybox=busybox)
     if filtered is not None:
         return filtered
     if program == "ip":
@@ -220,6 +226,8 @@ def _container_program(
         from netsim.shell.ping import run_ping
 
         return run_ping(world, container.name, argv)
+    if program == "nslookup" and len(argv) == 2 and not argv[1].startswith("-"):
+        return _nslookup(world, container, argv[1])
     if program == "echo":
         return _echo(argv)
     if program == "true":
@@ -229,6 +237,33 @@ def _container_program(
     if program == "nc" and any(a.startswith("-") and "z" in a for a in argv[1:]):
         return CommandOutput(1, "", "nc: invalid option -- 'z'\n" + _BUSYBOX_NC_USAGE)
     return not_simulated(program)
+
+
+def _nslookup(world: World, container: Container, name: str) -> CommandOutput:
+    """Run busybox 1.35 ``nslookup NAME``: ask the resolv.conf nameserver for A and AAAA.
+
+    nslookup reads no /etc/hosts. On a user-defined network the server is the
+    embedded DNS: a name it knows gets its A answer and an empty AAAA answer
+    (busybox prints the two in the order the answers arrive; netsim prints A
+    first, as most replays show); a name it does not know is forwarded to the
+    host's nameserver, which the world does not have, and times out. On the
+    default bridge the copied host nameserver does not exist either. Checked
+    on 20.10 and 28.5. An address (a reverse lookup) is not simulated.
+    """
+    from netsim.dataplane.names import embedded_lookup, parse_address, resolver_of
+
+    if parse_address(name) is not None:
+        return not_simulated(f"nslookup {name}")
+    timed_out = ";; connection timed out; no servers could be reached\n\n"
+    if not resolver_of(world, container.name).embedded_dns:
+        return CommandOutput(1, timed_out)
+    header = "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n"
+    address = embedded_lookup(world, container, name)
+    if address is None:
+        first = header if world.profile.embedded_dns_answers_unresolvable else ""
+        return CommandOutput(1, first + timed_out)
+    answer = f"Non-authoritative answer:\nName:\t{name}\nAddress: {address}\n\n"
+    return CommandOutput(0, header + answer + "Non-authoritative answer:\n\n")
 
 
 # busybox 1.35 hostname's usage text (Debian's busybox-static), checked on 28.5.
@@ -281,6 +316,60 @@ def _hostname(argv: list[str], hostname: str, files: NodeFiles) -> CommandOutput
     return CommandOutput(1, "", f"hostname: {hostname}: Host name lookup failure\n")
 
 
+def _gnu_hostname(argv: list[str], hostname: str, files: NodeFiles) -> CommandOutput:
+    """Run Debian's ``hostname [-s|-f|-d|-i]`` (hostname 3.23) in a container.
+
+    The long name and the addresses come from /etc/hosts, the only source a
+    container's resolver has for its own name: ``-f`` is the first name of
+    the hostname's line, ``-i`` every address of the lines naming it.
+    Setting the name and other options say they are not simulated.
+    """
+    args = argv[1:]
+    if not args:
+        return CommandOutput(0, hostname + "\n")
+    if len(args) > 1 or args[0] not in ("-s", "-i", "-d", "-f"):
+        return not_simulated(" ".join(argv))
+    lines = [line.split() for line in (files.read("/etc/hosts") or "").splitlines()]
+    matching = [f for f in lines if len(f) > 1 and not f[0].startswith("#") and hostname in f[1:]]
+    if args[0] == "-s":
+        return CommandOutput(0, hostname.split(".", 1)[0] + "\n")
+    if not matching:
+        return not_simulated(" ".join(argv))
+    fqdn = matching[0][1]
+    if args[0] == "-f":
+        return CommandOutput(0, fqdn + "\n")
+    if args[0] == "-d":
+        return CommandOutput(0, (fqdn.split(".", 1)[1] if "." in fqdn else "") + "\n")
+    return CommandOutput(0, " ".join(f[0] for f in matching) + "\n")
+
+
+def _shell_flavor(container: Container, program: str) -> str:
+    """Return which shell PROGRAM is in the container's image: ``ash``, ``dash`` or ``bash``."""
+    if image_toolset(container.image).busybox:
+        return "ash"
+    return "bash" if program in ("bash", "rbash") else "dash"
+
+
+def _not_found(flavor: str, shell: str, word: str, interactive: bool) -> str:
+    """Return what the shell says about a command it cannot find (status 127)."""
+    if flavor == "ash":
+        return f"sh: {word}: not found\n"
+    if flavor == "dash":
+        return f"{shell}: 1: {word}: not found\n"
+    # bash numbers the line only when it is not interactive.
+    where = "" if interactive else "line 1: "
+    return f"{shell}: {where}{word}: command not found\n"
+
+
+def _bad_exit(flavor: str, shell: str, status: str) -> CommandOutput:
+    """Return the shell's answer to ``exit`` with a non-numeric status."""
+    if flavor == "ash":
+        return CommandOutput(2, "", f"sh: exit: Illegal number: {status}\n")
+    if flavor == "dash":
+        return CommandOutput(2, "", f"{shell}: 1: exit: Illegal number: {status}\n")
+    return CommandOutput(2, "", f"{shell}: line 1: exit: {status}: numeric argument required\n")
+
+
 def _container_shell(
     world: World,
     container: Container,
@@ -289,13 +378,24 @@ def _container_shell(
     stdin: str,
     files: NodeFiles,
 ) -> CommandOutput:
-    """Run ``sh [-c LINE]`` as busybox ash does (the images' ``bash`` is ash too)."""
-    if len(argv) == 1:
+    """Run ``sh [-i] [-c LINE]`` as the image's shell does.
+
+    busybox and alpine run busybox ash; the Debian-based images run dash as
+    ``sh`` and GNU bash 5.2 as ``bash``. ``-i`` (an interactive session's
+    line) changes how bash words a missing command.
+    """
+    shell = argv[0]
+    flavor = _shell_flavor(container, shell.rsplit("/", 1)[-1])
+    args = argv[1:]
+    interactive = args[:1] == ["-i"]
+    if interactive:
+        args = args[1:]
+    if not args:
         # No -c: the shell reads its standard input, which a script's exec
         # does not give (no -i), and exits 0 at its end.
         line = stdin
-    elif argv[1] == "-c" and len(argv) > 2:
-        line = argv[2]
+    elif args[0] == "-c" and len(args) > 1:
+        line = args[1]
     else:
         return not_simulated(" ".join(argv[:2]))
 
@@ -305,13 +405,13 @@ def _container_shell(
         if words[0] == "exit":
             status = words[1] if len(words) > 1 else "0"
             if not status.isdigit():
-                return CommandOutput(2, "", f"sh: exit: Illegal number: {status}\n")
+                return _bad_exit(flavor, shell, status)
             return CommandOutput(int(status) % 256)
         if not has_program(container.image, words[0]):
-            return CommandOutput(127, "", f"sh: {words[0]}: not found\n")
+            return CommandOutput(127, "", _not_found(flavor, shell, words[0], interactive))
         return _container_program(world, container, words, env, program_stdin, files)
 
-    return run_line(line, run_program, files, busybox=True)
+    return run_line(line, run_program, files, busybox=flavor == "ash")
 
 
 def _exec_not_found(program: str) -> str:

@@ -1,7 +1,13 @@
-"""Make the images a scenario uses, without a registry: busybox plus stand-in services.
+"""Make the images a scenario uses, without a registry: stand-in root filesystems.
 
-Every image is the same small root filesystem (busybox-static with a link per
-applet, as the busybox image has) imported with ``docker import`` and the
+Each image is one of two root filesystems (netsim/docker/toolsets.py says
+which image gets which, and where the facts come from): busybox-static with
+a link per applet, as the busybox image has, for busybox, alpine and the
+images a scenario declares; and, for the Debian-based catalog images
+(mysql, nginx, ubuntu...), the files of debian:bookworm-slim's packages
+copied from this Debian 12 host (``dpkg -L``), so bash, dash and coreutils
+are the real ones and ``ip``, ``ping`` or ``iptables`` are missing as they
+are in the official images. Each is imported with ``docker import`` and the
 catalog's configuration (EXPOSE, ENTRYPOINT, CMD and ``Env`` PATH), so that
 ``docker inspect``, ``docker ps`` and ``docker run`` without a command see what
 they would see with the official images. Each catalog service (``mysqld``,
@@ -19,8 +25,9 @@ import tarfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from netsim.docker.images import CATALOG, IMAGE_PATH_ENV, image_repository
+from netsim.docker.images import CATALOG, IMAGE_PATH_ENV, image_repository, image_toolset
 from netsim.docker.imagestore import scenario_image_references
+from netsim.docker.toolsets import DEBIAN_ALTERNATIVES, DEBIAN_PACKAGES
 from netsim.scenario.spec import ImageSpec, Scenario
 
 BUSYBOX = Path("/bin/busybox")
@@ -29,8 +36,18 @@ SERVICE_SCRIPT = b"""#!/bin/sh
 trap 'exit 0' TERM INT
 while :; do sleep 3600 & wait $!; done
 """
-# Commands the images run that busybox has no applet for.
-SHELL_ALIASES = {"bash": b'#!/bin/sh\nexec /bin/sh "$@"\n'}
+# Shells the images run that need no stand-in script: busybox has ash as sh,
+# the Debian root filesystem has bash and dash.
+SHELL_ALIASES = frozenset({"sh", "bash"})
+# Package files a container never reads; leaving them out keeps the image small.
+DEBIAN_SKIPPED = (
+    "/usr/share/doc/",
+    "/usr/share/man/",
+    "/usr/share/info/",
+    "/usr/share/locale/",
+    "/usr/share/lintian/",
+    "/usr/share/zoneinfo/",
+)
 DEFAULT_DECLARED_ENTRYPOINT = ("docker-entrypoint.sh",)
 DEFAULT_DECLARED_COMMAND = ("serve",)
 
@@ -120,11 +137,70 @@ def build_rootfs(destination: Path, images: Iterable[ImageSpec]) -> Path:
         _add(tar, "bin/busybox", data=BUSYBOX.read_bytes())
         for applet in sorted(applets - {"busybox"}):
             _add(tar, f"bin/{applet}", link="busybox")
-        for name, script in SHELL_ALIASES.items():
-            _add(tar, f"bin/{name}", data=script)
         for path in sorted(_service_paths(images, applets)):
             _add(tar, path, data=SERVICE_SCRIPT)
         _add(tar, "etc/passwd", data=b"root:x:0:0:root:/root:/bin/sh\n", mode=0o644)
+        _add(tar, "etc/group", data=b"root:x:0:\n", mode=0o644)
+        for empty in ("etc/hosts", "etc/resolv.conf", "etc/hostname"):
+            _add(tar, empty, data=b"", mode=0o644)
+    return destination
+
+
+def is_debian(image: ImageSpec) -> bool:
+    """Return whether IMAGE gets the Debian root filesystem (else the busybox one)."""
+    return not image_toolset(image).busybox
+
+
+def _debian_paths() -> list[str]:
+    """Return the paths of debian:bookworm-slim's package files on this host, sorted."""
+    listing = subprocess.run(
+        ["dpkg", "-L", *DEBIAN_PACKAGES], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    return sorted(
+        {p for p in listing if p.startswith("/") and p != "/." and not p.startswith(DEBIAN_SKIPPED)}
+    )
+
+
+def build_debian_rootfs(destination: Path, images: Iterable[ImageSpec]) -> Path:
+    """Write the Debian-based images' root filesystem as a tar file at ``destination``.
+
+    /bin, /sbin and /lib are links into /usr, as in bookworm (usr-is-merged).
+    """
+    own = {"etc/passwd", "etc/group", "etc/hosts", "etc/resolv.conf", "etc/hostname"}
+    added: set[str] = {"bin", "sbin", "lib", "lib64", "tmp", *own}
+    with tarfile.open(destination, "w") as tar:
+        for directory in ("dev", "proc", "sys", "tmp", "root", "run", "var", "etc", "usr"):
+            added.add(directory)
+            _add(tar, directory, directory=True, mode=0o1777 if directory == "tmp" else 0o755)
+        for merged in ("bin", "sbin", "lib", "lib64"):
+            _add(tar, merged, link=f"usr/{merged}")
+        for path in _debian_paths():
+            source = Path(path)
+            name = str(source.resolve().relative_to("/")) if source.is_dir() else None
+            if name is not None:
+                # Directories: add the real one (a merged /bin is /usr/bin).
+                if name not in added:
+                    added.add(name)
+                    _add(tar, name, directory=True)
+                continue
+            parent = str(source.parent.resolve().relative_to("/"))
+            name = f"{parent}/{source.name}"
+            if name in added or not (source.is_symlink() or source.is_file()):
+                continue
+            added.add(name)
+            if source.is_symlink():
+                _add(tar, name, link=str(source.readlink()))
+            else:
+                _add(tar, name, data=source.read_bytes(), mode=source.stat().st_mode & 0o7777)
+        for link, target in DEBIAN_ALTERNATIVES.items():
+            if f"usr/bin/{link}" not in added:
+                _add(tar, f"usr/bin/{link}", link=target)
+        for path in sorted(_service_paths(images, set())):
+            if path not in added and path.rsplit("/", 1)[-1] not in ("bash", "sh"):
+                added.add(path)
+                _add(tar, path, data=SERVICE_SCRIPT)
+        # base-passwd and base-files write these from their maintainer scripts.
+        _add(tar, "etc/passwd", data=b"root:x:0:0:root:/root:/bin/bash\n", mode=0o644)
         _add(tar, "etc/group", data=b"root:x:0:\n", mode=0o644)
         for empty in ("etc/hosts", "etc/resolv.conf", "etc/hostname"):
             _add(tar, empty, data=b"", mode=0o644)

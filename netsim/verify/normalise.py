@@ -228,10 +228,6 @@ class Normaliser:
                 step["stderr"] = self.text(_sorted_endpoints(step.get("stderr", "")))
                 for typed in step.get("session") or ():
                     typed["output"] = self.text(typed.get("output", ""))
-                    if typed.get("command", "").split()[:1] == ["exit"]:
-                        # bash says "exit" as it leaves; the harness's stand-in bash is
-                        # busybox sh, which says nothing (netsim/verify/session.py).
-                        typed["output"] = ""
                 if _is_docker_ps(step.get("command", "")) or _lists_images(step["command"]):
                     # `docker ps --format '{{.Status}}'` prints durations outside a table.
                     step["stdout"] = DURATION.sub("<duration>", step["stdout"])

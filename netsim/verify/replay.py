@@ -36,7 +36,14 @@ from netsim.scenario.spec import (
 )
 from netsim.session.replay import check_output
 from netsim.verify.engines import Engine, compose_unavailable_reason, find_engine
-from netsim.verify.images import build_rootfs, image_config, image_references, import_argv
+from netsim.verify.images import (
+    build_debian_rootfs,
+    build_rootfs,
+    image_config,
+    image_references,
+    import_argv,
+    is_debian,
+)
 from netsim.verify.session import type_session, untty_argv
 from netsim.verify.world import AGENT, World, stop_process
 
@@ -139,16 +146,21 @@ class Replay:
         references = image_references(self.scenario)
         if not references:
             return
-        rootfs = build_rootfs(
-            self.world.work / "rootfs.tar",
-            {spec.name: spec for spec in references.values()}.values(),
+        specs = {spec.name: spec for spec in references.values()}.values()
+        busybox = [spec for spec in specs if not is_debian(spec)]
+        debian = [spec for spec in specs if is_debian(spec)]
+        rootfs = build_rootfs(self.world.work / "rootfs.tar", busybox) if busybox else None
+        debian_rootfs = (
+            build_debian_rootfs(self.world.work / "debian-rootfs.tar", debian) if debian else None
         )
         made: dict[str, str] = {}
         for reference, spec in references.items():
             if spec.name in made:
                 done = self.world.docker(["tag", made[spec.name], reference])
             else:
-                argv = import_argv(spec, rootfs, reference)
+                tar = debian_rootfs if is_debian(spec) else rootfs
+                assert tar is not None
+                argv = import_argv(spec, tar, reference)
                 done = self.world.docker(argv[1:])
                 made[spec.name] = reference
             if done.exit_code != 0:

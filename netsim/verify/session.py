@@ -96,7 +96,9 @@ def type_session(
         reader.start()
     program = shell.rsplit("/", 1)[-1] or "sh"
     try:
-        process.stdin.write(f"echo {BEGIN}; exec {program} -i 2>&1\n".encode())
+        # bash without a terminal would still echo each line through readline.
+        options = "--noediting -i" if program == "bash" else "-i"
+        process.stdin.write(f"echo {BEGIN}; exec {program} {options} 2>&1\n".encode())
         process.stdin.flush()
         ready.wait(SESSION_TIMEOUT)
         if process.poll() is None and BEGIN.encode() in b"".join(out):

@@ -91,7 +91,7 @@ def test_commit_makes_an_image_with_the_containers_config_and_its_history() -> N
         1
     ] == ("me|a note|[top]\n")
     history = _run(world, "docker history --format '{{.CreatedBy}}|{{.Size}}|{{.Comment}}' snap:1")
-    assert history == (0, "nginx -g daemon off;|0B|a note\n|1.98MB|Imported from -\n", "")
+    assert history == (0, "nginx -g daemon off;|0B|a note\n|72.1MB|Imported from -\n", "")
     # The committed image runs, with its own command.
     assert _run(world, "docker run -d --name snap snap:1")[0] == 0
 

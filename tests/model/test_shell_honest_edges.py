@@ -40,10 +40,10 @@ def _run(world: World, line: str, on: str = "host") -> tuple[int, str, str]:
         ("docker system df", "docker system df"),
         ("docker version", "docker version"),
         ("docker network prune -f", "docker network prune"),
-        ("docker exec box nslookup db", "nslookup"),
+        ("docker exec box nslookup -type=mx db", "nslookup"),
         ("docker exec box wget -O- http://172.17.0.1/", "wget"),
         ("docker exec box ls /", "ls"),
-        ("docker exec box sh -c 'nslookup db'", "nslookup"),
+        ("docker exec box sh -c 'nslookup 172.17.0.2'", "nslookup 172.17.0.2"),
         ("ls /", "ls"),
         ("ps aux", "ps"),
         # A LOG rule's lines go to the kernel log, which netsim does not keep.

@@ -8,6 +8,7 @@ from netsim.docker.busybox import BUSYBOX_APPLETS
 from netsim.docker.imagecommands import human_size
 from netsim.docker.images import CATALOG
 from netsim.docker.imagestore import (
+    DEBIAN_STANDIN_SIZE_BYTES,
     SERVICE_SCRIPT_BYTES,
     STANDIN_SIZE_BYTES,
     Image,
@@ -88,8 +89,10 @@ def test_preload_imports_in_order_half_a_second_apart_with_the_standins_size() -
         (["busybox:latest"], -0.5),
         (["nginx:latest"], -1.0),
     ]
-    # nginx needs two service scripts (/docker-entrypoint.sh and nginx); busybox none.
-    assert store.images[0].size_bytes == STANDIN_SIZE_BYTES + 2 * SERVICE_SCRIPT_BYTES
+    # nginx (the Debian stand-in) needs two service scripts (/docker-entrypoint.sh
+    # and nginx); busybox none.
+    assert store.images[0].size_bytes == DEBIAN_STANDIN_SIZE_BYTES + 2 * SERVICE_SCRIPT_BYTES
+    assert store.images[1].size_bytes == STANDIN_SIZE_BYTES
 
 
 def test_the_standin_facts_agree_with_the_real_replays_image_builder() -> None:

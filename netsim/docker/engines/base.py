@@ -100,6 +100,10 @@ class EngineProfile:
     """HostConfig.MaskedPaths of a default container (28.5 adds /proc/interrupts and powercap)."""
     exec_not_found_exit_code: int
     """What ``docker exec`` of a missing program exits with (126 on 20.10, 127 on 28.5)."""
+    embedded_dns_answers_unresolvable: bool
+    """The embedded DNS answers one of busybox nslookup's two queries for a name it must
+    forward to a nameserver that does not exist (28.5: nslookup prints its Server header
+    before timing out; 20.10 answers neither)."""
     docker_version: str
     """The daemon's version as its API reports it (image inspect's DockerVersion)."""
     legacy_builder_banner: str

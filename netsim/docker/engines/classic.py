@@ -72,6 +72,7 @@ class ClassicProfile(EngineProfile):
     image_list_counts_containers = False
     push_timeout_is_deadline = False
     exec_not_found_exit_code = 126
+    embedded_dns_answers_unresolvable = False
     pool_overlap_message = "Pool overlaps with other one on this address space"
     template_range_over_int = False
     bridge_name_range_message = (

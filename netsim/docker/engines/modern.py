@@ -81,6 +81,7 @@ class ModernProfile(EngineProfile):
     image_list_counts_containers = True
     push_timeout_is_deadline = True
     exec_not_found_exit_code = 127
+    embedded_dns_answers_unresolvable = True
     pool_overlap_message = (
         "invalid pool request: Pool overlaps with other one on this address space"
     )

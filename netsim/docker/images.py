@@ -73,7 +73,10 @@ IMAGES_WITH_BASH = DEBIAN_IMAGES
 
 def image_toolset(image: ImageSpec) -> Toolset:
     """Return what IMAGE has on ``$PATH``: its toolset plus its own entrypoint and command."""
-    own = {words[0].rsplit("/", 1)[-1] for words in (image.entrypoint, image.command) if words}
+    # The command's first word is a program only when there is no entrypoint
+    # (registry:2's command is its configuration file, given to /entrypoint.sh).
+    first = image.entrypoint or image.command
+    own = {first[0].rsplit("/", 1)[-1]} if first else set()
     # An image made from another (commit, build, import) has its file system.
     return toolset_for(image.base or image.name, frozenset(own))
 

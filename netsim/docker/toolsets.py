@@ -150,6 +150,9 @@ IMAGE_PROGRAMS: dict[str, frozenset[str]] = {
         "catalina.sh startup.sh shutdown.sh version.sh configtest.sh java keytool jfr curl "
         "wget".split()
     ),
+    # distribution/distribution-library-image Dockerfile: alpine with /bin/registry
+    # and /entrypoint.sh added.
+    "registry": frozenset("entrypoint.sh registry".split()),
 }
 
 DEBIAN_IMAGES = frozenset(
@@ -180,9 +183,6 @@ DEBIAN_TOOLSET = Toolset("debian", DEBIAN_PROGRAMS)
 
 def toolset_for(image_name: str, own: frozenset[str] = frozenset()) -> Toolset:
     """Return the toolset of the image named IMAGE_NAME, with OWN programs (its service) added."""
-    if image_name in DEBIAN_IMAGES:
-        base = DEBIAN_TOOLSET
-        own = own | IMAGE_PROGRAMS.get(image_name, frozenset())
-    else:
-        base = BUSYBOX_TOOLSET
+    base = DEBIAN_TOOLSET if image_name in DEBIAN_IMAGES else BUSYBOX_TOOLSET
+    own = own | IMAGE_PROGRAMS.get(image_name, frozenset())
     return Toolset(base.kind, base.programs | own) if own else base

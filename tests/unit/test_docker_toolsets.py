@@ -51,12 +51,21 @@ def test_service_images_have_their_own_programs_and_their_service() -> None:
     assert image_toolset(_image("tomcat")).has("wget")
     assert not image_toolset(_image("debian")).has("curl")
     assert image_toolset(_image("redis")).has("redis-cli")
-    # The entrypoint and command an image runs are always there.
+    # The program an image starts is always there: its entrypoint, else its command.
     for spec in CATALOG:
-        for words in (spec.entrypoint, spec.command):
-            if words:
-                assert image_toolset(spec).has(words[0]), spec.name
-    assert set(IMAGE_PROGRAMS) <= DEBIAN_IMAGES
+        first = spec.entrypoint or spec.command
+        if first:
+            assert image_toolset(spec).has(first[0]), spec.name
+    assert set(IMAGE_PROGRAMS) <= DEBIAN_IMAGES | {"registry"}
+
+
+def test_the_registry_image_is_alpine_with_the_registry_and_no_program_named_by_its_command() -> None:
+    toolset = image_toolset(_image("registry"))
+    assert toolset.busybox
+    assert toolset.has("/bin/registry") and toolset.has("/entrypoint.sh") and toolset.has("ip")
+    # Its command is the configuration file that /entrypoint.sh is given.
+    assert not toolset.has("config.yml")
+    assert not toolset.has("bash")
 
 
 def test_an_image_netsim_does_not_know_is_a_busybox_standin() -> None:

@@ -59,7 +59,7 @@ def test_service_images_have_their_own_programs_and_their_service() -> None:
     assert set(IMAGE_PROGRAMS) <= DEBIAN_IMAGES | {"registry"}
 
 
-def test_the_registry_image_is_alpine_with_the_registry_and_no_program_named_by_its_command() -> None:
+def test_the_registry_image_is_alpine_with_the_registry_binary() -> None:
     toolset = image_toolset(_image("registry"))
     assert toolset.busybox
     assert toolset.has("/bin/registry") and toolset.has("/entrypoint.sh") and toolset.has("ip")

@@ -323,30 +323,38 @@ class Simulation(IPv4Stack):
         ``queued`` is time the frame already spent in a bridge before this port;
         it is added to the crossing so one event covers both.
         """
-        node = self._nodes.get(id(iface.namespace)) or self.node_of(iface.namespace)
         self.frames_sent += 1
         if self.frames_sent > self.config.max_frames:
             if not self.storm:
                 self.storm = True
-                self.drop(node, "frame budget exhausted (a loop or a storm)", frame)
+                self.drop(self.node_of(iface.namespace), "frame budget exhausted (a loop or a storm)", frame)
             return
         if self.record:
             self.events.append(
-                FrameEvent(self.env.now, node.label, iface.name, "tx", frame.payload.summary())
+                FrameEvent(
+                    self.env.now,
+                    self.node_of(iface.namespace).label,
+                    iface.name,
+                    "tx",
+                    frame.payload.summary(),
+                )
             )
         if self.capture:
-            self.captures.append(Capture(self.env.now, node.label, iface.name, "tx", frame))
+            label = self.node_of(iface.namespace).label
+            self.captures.append(Capture(self.env.now, label, iface.name, "tx", frame))
+        kind = iface.kind
+        if kind == "veth" and iface.admin_up:  # the common case first: one veth crossing
+            peer = iface.peer
+            if peer is None or not peer.admin_up:
+                self.drop(self.node_of(iface.namespace), f"{iface.name}: no carrier", frame)
+                return
+            self.env.arrive(queued + self.config.veth_delay, self._receive, (peer, frame))
+            return
+        node = self.node_of(iface.namespace)
         if not iface.admin_up:
             self.drop(node, f"{iface.name} is down", frame)
             return
-        kind = iface.kind
-        if kind == "veth":
-            peer = iface.peer
-            if peer is None or not peer.admin_up:
-                self.drop(node, f"{iface.name}: no carrier", frame)
-                return
-            self.env.arrive(queued + self.config.veth_delay, self._receive, (peer, frame))
-        elif kind == "bridge":
+        if kind == "bridge":
             assert isinstance(iface, Bridge)
             self.bridge_output(node, iface, frame)
         elif kind == "loopback":
@@ -578,6 +586,7 @@ class Simulation(IPv4Stack):
                 verdict = node.netfilter.evaluate(table, hook, view, node.context)
                 node.verdicts[(table, hook, view)] = verdict
             known = node.walks[key] = (verdict, accounting_plan(node.netfilter, verdict))
+            node.plans[id(verdict)] = known
         verdict, counted = known
         if self.account:
             # Netfilter.account's counting (60 bytes a packet), with the chains
@@ -586,6 +595,13 @@ class Simulation(IPv4Stack):
                 item.packets += 1
                 item.bytes += 60
         return verdict
+
+    def count(self, node: Node, verdict: Verdict) -> None:
+        """Bump the counters of a verdict ``verdict`` gave on this node before."""
+        if self.account:
+            for item in node.plans[id(verdict)][1]:
+                item.packets += 1
+                item.bytes += 60
 
     def loop_back(self, node: Node, packet: IPv4Packet) -> None:
         """Hand a packet sent to ``lo`` back to this namespace's input path."""

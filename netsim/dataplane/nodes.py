@@ -95,6 +95,8 @@ class Node:
         # build on a hit), the fields no rule of the table reads left out; the
         # value carries the counters the verdict bumps.
         self.walks: dict[tuple[object, ...], tuple[Verdict, tuple[Counted, ...]]] = {}
+        # The same pairs by the verdict's id (the pair keeps the verdict alive).
+        self.plans: dict[int, tuple[Verdict, tuple[Counted, ...]]] = {}
         # Per table, worked out when a packet first walks it (most nodes of a big
         # world see no packet): the fields some rule reads, and the function that
         # picks them out of a header (``stack.Header``) as the cache's key.

@@ -126,6 +126,13 @@ class IPv4Stack:
         """Return the conntrack table of ``node``'s namespace."""
         raise NotImplementedError
 
+    def count(self, node: Node, verdict: Verdict) -> None:
+        """Bump the counters a packet with ``verdict`` passed, when this path keeps them.
+
+        ``verdict`` came from ``verdict`` on this node earlier; ``walk`` calls
+        this instead when it reuses that verdict for the same connection.
+        """
+
     def neighbour_output(self, node: Node, out: str, hop: IPv4Address, packet: IPv4Packet) -> None:
         """Send ``packet`` to ``hop`` on interface ``out`` (neighbour resolution first)."""
         raise NotImplementedError
@@ -196,6 +203,47 @@ class IPv4Stack:
         else:
             protocol, sport, dport = PROTO_UDP, payload.sport, payload.dport
             itype = icode = flags = None
+        memo = None
+        if entry is not None and tracked.state != "RELATED":
+            # A connection's packets of one direction and state reach a hook with
+            # the same addresses and ports (the tuple conntrack found them by,
+            # then the connection's own NAT bindings), so its verdicts are kept on
+            # the connection under what else the header holds: no addresses to
+            # hash. An ICMP error (RELATED) carries addresses of its own.
+            memo = (
+                table,
+                hook,
+                tracked.direction,
+                tracked.state,
+                flags,
+                itype,
+                icode,
+                in_if,
+                out_if,
+                entry.snat,
+                entry.dnat,
+            )
+            walks = entry.walks
+            if walks is None:
+                walks = entry.walks = {}
+            verdict = walks.get(memo)
+            if verdict is not None:
+                self.count(node, verdict)
+                if self.record:
+                    self.events.append(
+                        ChainWalk(
+                            self.clock(),
+                            node.label,
+                            hook,
+                            table,
+                            hook,
+                            verdict.action,
+                            verdict.trace,
+                            in_if,
+                            out_if,
+                        )
+                    )
+                return verdict
         header: Header = (
             packet.src,
             packet.dst,
@@ -212,6 +260,8 @@ class IPv4Stack:
             entry is not None and entry.dnat,
         )
         verdict = self.verdict(node, table, hook, header)
+        if memo is not None:
+            walks[memo] = verdict
         if self.record:
             self.events.append(
                 ChainWalk(
@@ -257,11 +307,12 @@ class IPv4Stack:
     ) -> IPv4Packet | None:
         """Consult the nat table once per connection and manip, then translate the packet."""
         entry = tracked.entry
+        if entry is None:
+            return packet
         kind = ""
         if (
-            entry is not None
+            tracked.state == "NEW"
             and tracked.direction == ORIGINAL
-            and tracked.state == "NEW"
             and not (entry.dst_done if manip == DST_MANIP else entry.src_done)
         ):
             verdict = self.walk(node, hook, "nat", packet, tracked, in_if, out_if)
@@ -283,8 +334,8 @@ class IPv4Stack:
                     bind(entry, manip, address, port)
                     if manip == SRC_MANIP:
                         self.avoid_clash(node, entry)
-        if entry is None:
-            return packet
+        elif not (entry.snat or entry.dnat):
+            return packet  # nothing to rewrite: most connections have no NAT binding
         new = translate(packet, tracked, manip)
         if (
             new is not packet

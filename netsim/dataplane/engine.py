@@ -39,6 +39,7 @@ from netsim.dataplane.frames import (
     Frame,
     IPv4Packet,
 )
+from netsim.dataplane.frames import frame as make_frame
 from netsim.dataplane.nodes import Node, accounting_plan
 from netsim.dataplane.stack import Header, IPv4Stack
 from netsim.dataplane.trace import (
@@ -529,7 +530,7 @@ class Simulation(IPv4Stack):
         new, tracked, hop = pre
         if hop is None:
             if new is not packet:
-                frame = Frame(frame.src_mac, frame.dst_mac, new)
+                frame = make_frame(frame.src_mac, frame.dst_mac, new)
             self._bridged_finish(node, bridge, outs, frame, tracked)
             return
 
@@ -563,7 +564,9 @@ class Simulation(IPv4Stack):
         final = self.bridge_forward(node, bridge.name, packet, tracked)
         if final is None:
             return
-        out_frame = frame if final is packet else Frame(frame.src_mac, frame.dst_mac, final)
+        out_frame = (
+            frame if final is packet else make_frame(frame.src_mac, frame.dst_mac, final)
+        )
         for out in outs:
             self.transmit(out, out_frame, self.config.bridge_delay)
 
@@ -625,13 +628,13 @@ class Simulation(IPv4Stack):
         if iface is None:
             self.drop(node, f"no interface {out}", packet)
             return
-        mac = node.neighbours.get((out, hop))
+        mac = node.neighbour(out, hop)
         if mac is not None:  # the common case, without the closures below
-            self.transmit(iface, Frame(iface.mac, mac, packet))
+            self.transmit(iface, make_frame(iface.mac, mac, packet))
             return
 
         def send(mac: str) -> None:
-            self.transmit(iface, Frame(iface.mac, mac, packet))
+            self.transmit(iface, make_frame(iface.mac, mac, packet))
 
         self.neighbour_resolve(node, iface, hop, send, lambda: self.link_failure(node, packet))
 
@@ -644,7 +647,7 @@ class Simulation(IPv4Stack):
         failed: Callable[[], None],
     ) -> None:
         """Call ``resolved(mac)`` once ``hop`` answers ARP on ``iface``, or ``failed()``."""
-        mac = node.neighbours.get((iface.name, hop))
+        mac = node.neighbour(iface.name, hop)
         if mac is not None:
             resolved(mac)
             return
@@ -688,10 +691,10 @@ class Simulation(IPv4Stack):
         """arp_process: answer requests for local addresses, learn from replies."""
         if arp.op == ARP_REQUEST:
             target = arp.target_ip
-            if not node.owns_on(iface.name, target) or int(target) >> 24 == 127:
+            if not node.owns_on(iface.name, target):  # never for 127/8
                 return
             if not arp.sender_ip.is_unspecified:
-                node.neighbours[(iface.name, arp.sender_ip)] = arp.sender_mac
+                node.learn(iface.name, arp.sender_ip, arp.sender_mac)
             if self.record:
                 self.note(
                     NeighbourEvent(self.env.now, node.label, iface.name, target, "reply", iface.mac)
@@ -703,7 +706,7 @@ class Simulation(IPv4Stack):
         pending = self._pending.get(key)
         if pending is None and (iface.name, arp.sender_ip) not in node.neighbours:
             return  # unsolicited replies do not create entries (arp_accept=0)
-        node.neighbours[(iface.name, arp.sender_ip)] = arp.sender_mac
+        node.learn(iface.name, arp.sender_ip, arp.sender_mac)
         self.note(
             NeighbourEvent(
                 self.env.now, node.label, iface.name, arp.sender_ip, "resolved", arp.sender_mac

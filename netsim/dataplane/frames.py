@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from ipaddress import IPv4Address
+from typing import cast
 
 BROADCAST_MAC = "ff:ff:ff:ff:ff:ff"
 ZERO_MAC = "00:00:00:00:00:00"
@@ -193,7 +194,7 @@ class IPv4Packet:
         payload = self.payload
         if sport is not None or dport is not None:
             if isinstance(payload, TcpSegment):
-                payload = TcpSegment(
+                payload = tcp_segment(
                     payload.sport if sport is None else sport,
                     payload.dport if dport is None else dport,
                     payload.seq,
@@ -208,11 +209,11 @@ class IPv4Packet:
                     payload.dport if dport is None else dport,
                     payload.data,
                 )
-        return IPv4Packet(src, dst, payload, self.ttl, self.ident, self.dont_fragment, self.tos)
+        return ipv4_packet(src, dst, payload, self.ttl, self.ident, self.dont_fragment, self.tos)
 
     def forwarded(self) -> IPv4Packet:
         """Return the copy a router sends on: the TTL one lower."""
-        return IPv4Packet(
+        return ipv4_packet(
             self.src, self.dst, self.payload, self.ttl - 1, self.ident, self.dont_fragment, self.tos
         )
 
@@ -262,6 +263,77 @@ class Frame:
     def summary(self) -> str:
         """Return a one-line description (MACs and tcpdump's text)."""
         return f"{self.src_mac} > {self.dst_mac}, {self.payload.summary()}"
+
+
+# -- the packet path's copies -----------------------------------------------------
+#
+# A frozen dataclass's __init__ sets every field through object.__setattr__,
+# several times the cost of a plain slot store, and the packet path makes a few
+# headers per hop (a segment, its IPv4 header, NAT's and forwarding's copies, a
+# frame). These builders fill a plain object with the same slots and then make
+# it an instance of the frozen class: what they return is an ordinary frozen
+# value (equal, hashable, immutable), as the unit tests check against the
+# dataclass constructor. Arguments are every field, in the dataclass's order.
+
+
+class _TcpSegmentDraft:
+    __slots__ = TcpSegment.__slots__
+
+
+class _IPv4PacketDraft:
+    __slots__ = IPv4Packet.__slots__
+
+
+class _FrameDraft:
+    __slots__ = Frame.__slots__
+
+
+def tcp_segment(
+    sport: int, dport: int, seq: int, ack: int, flags: int, window: int, data: bytes
+) -> TcpSegment:
+    """Return ``TcpSegment(sport, dport, seq, ack, flags, window, data)``, built fast."""
+    draft = _TcpSegmentDraft()
+    draft.sport = sport
+    draft.dport = dport
+    draft.seq = seq
+    draft.ack = ack
+    draft.flags = flags
+    draft.window = window
+    draft.data = data
+    draft.__class__ = TcpSegment  # type: ignore[assignment]
+    return cast(TcpSegment, draft)
+
+
+def ipv4_packet(
+    src: IPv4Address,
+    dst: IPv4Address,
+    payload: L4,
+    ttl: int,
+    ident: int,
+    dont_fragment: bool,
+    tos: int,
+) -> IPv4Packet:
+    """Return ``IPv4Packet(src, dst, payload, ttl, ident, dont_fragment, tos)``, built fast."""
+    draft = _IPv4PacketDraft()
+    draft.src = src
+    draft.dst = dst
+    draft.payload = payload
+    draft.ttl = ttl
+    draft.ident = ident
+    draft.dont_fragment = dont_fragment
+    draft.tos = tos
+    draft.__class__ = IPv4Packet  # type: ignore[assignment]
+    return cast(IPv4Packet, draft)
+
+
+def frame(src_mac: str, dst_mac: str, payload: ArpPacket | IPv4Packet) -> Frame:
+    """Return ``Frame(src_mac, dst_mac, payload)``, built fast."""
+    draft = _FrameDraft()
+    draft.src_mac = src_mac
+    draft.dst_mac = dst_mac
+    draft.payload = payload
+    draft.__class__ = Frame  # type: ignore[assignment]
+    return cast(Frame, draft)
 
 
 FlowKey = tuple[int, IPv4Address, int, IPv4Address, int]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from netsim.dataplane.frames import (
     ACK,
+    DEFAULT_TTL,
     FIN,
     ICMP_DEST_UNREACH,
     ICMP_ECHO_REPLY,
@@ -36,12 +37,15 @@ from netsim.dataplane.frames import (
     PSH,
     RST,
     SYN,
+    TCP_WINDOW,
     DnsMessage,
     IcmpMessage,
     IPv4Packet,
     TcpSegment,
     UdpDatagram,
     endpoint,
+    ipv4_packet,
+    tcp_segment,
 )
 from netsim.dataplane.trace import SocketEvent
 
@@ -347,16 +351,19 @@ class Transport:
 
     def send_segment(self, conn: TcpConnection, flags: int, data: bytes = b"") -> str | None:
         """Send one segment on ``conn``; return an errno when output failed at once."""
-        segment = TcpSegment(
+        segment = tcp_segment(
             conn.local[1],
             conn.remote[1],
             conn.snd_nxt,
             conn.rcv_nxt if flags & ACK else 0,
             flags,
-            data=data,
+            TCP_WINDOW,
+            data,
         )
         conn.snd_nxt = (conn.snd_nxt + len(data) + (1 if flags & (SYN | FIN) else 0)) & 0xFFFFFFFF
-        packet = IPv4Packet(conn.local[0], conn.remote[0], segment, ident=conn.node.next_ident())
+        packet = ipv4_packet(
+            conn.local[0], conn.remote[0], segment, DEFAULT_TTL, conn.node.next_ident(), True, 0
+        )
         return self.stack.ip_output(conn.node, packet)
 
     def acknowledge(self, conn: TcpConnection) -> None:

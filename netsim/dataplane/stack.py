@@ -479,10 +479,10 @@ class IPv4Stack:
     ) -> None:
         """ip_rcv_finish: route the packet to a local socket or forward it."""
         if in_if != "lo" and not node.route_localnet(in_if):
-            if int(packet.src) >> 24 == 127:
+            if node.is_loopback(packet.src):
                 self.drop(node, f"martian source {packet.src} on {in_if}", packet)
                 return
-            if int(packet.dst) >> 24 == 127:
+            if node.is_loopback(packet.dst):
                 self.drop(
                     node,
                     f"martian destination {packet.dst} on {in_if} (route_localnet is 0)",
@@ -498,12 +498,15 @@ class IPv4Stack:
 
     def local_deliver(self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked) -> None:
         """ip_local_deliver: mangle, filter and nat INPUT, then the transport layer."""
-        if not self.filter_hook(node, "INPUT", packet, tracked, in_if, ""):
+        if node.filter_tables["INPUT"] and not self.filter_hook(
+            node, "INPUT", packet, tracked, in_if, ""
+        ):
             return
         new = self.nat_hook(node, "INPUT", packet, tracked, SRC_MANIP, in_if, "")
         if new is None:
             return
-        self.conntrack_of(node).confirm(tracked)
+        if tracked.created:  # only a connection's first packet confirms it
+            self.conntrack_of(node).confirm(tracked)
         self.transport.deliver(node, new)
 
     def forward(self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked) -> None:
@@ -526,12 +529,15 @@ class IPv4Stack:
             return
         packet = packet.forwarded()
         out = route.interface
-        if not self.filter_hook(node, "FORWARD", packet, tracked, in_if, out):
+        if node.filter_tables["FORWARD"] and not self.filter_hook(
+            node, "FORWARD", packet, tracked, in_if, out
+        ):
             return
         final = self.postrouting(node, packet, tracked, out)
         if final is None:
             return
-        self.conntrack_of(node).confirm(tracked)
+        if tracked.created:  # only a connection's first packet confirms it
+            self.conntrack_of(node).confirm(tracked)
         self.neighbour_output(node, out, route.gateway or final.dst, final)
 
     def ip_output(
@@ -577,9 +583,11 @@ class IPv4Stack:
             if self.record:
                 action = "local" if route.local else "output (rerouted after DNAT)"
                 self.note_route(node, new.dst, action, route, new.src)
-        if not self.filter_hook(node, "OUTPUT", new, tracked, "", out):
+        if node.filter_tables["OUTPUT"] and not self.filter_hook(
+            node, "OUTPUT", new, tracked, "", out
+        ):
             return "EPERM"
-        if out != "lo" and int(new.src) >> 24 == 127 and not node.route_localnet(out):
+        if out != "lo" and node.is_loopback(new.src) and not node.route_localnet(out):
             self.drop(
                 node, f"source {new.src} may not leave through {out} (route_localnet is 0)", new
             )
@@ -587,7 +595,8 @@ class IPv4Stack:
         final = self.postrouting(node, new, tracked, out)
         if final is None:
             return "EPERM"
-        self.conntrack_of(node).confirm(tracked)
+        if tracked.created:  # only a connection's first packet confirms it
+            self.conntrack_of(node).confirm(tracked)
         if out == "lo":
             self.loop_back(node, final)
             return None
@@ -659,10 +668,13 @@ class IPv4Stack:
         self, node: Node, bridge: str, packet: IPv4Packet, tracked: Tracked
     ) -> IPv4Packet | None:
         """FORWARD and POSTROUTING on a bridged packet; the packet to send, or None."""
-        if not self.filter_hook(node, "FORWARD", packet, tracked, bridge, bridge):
+        if node.filter_tables["FORWARD"] and not self.filter_hook(
+            node, "FORWARD", packet, tracked, bridge, bridge
+        ):
             return None
         final = self.postrouting(node, packet, tracked, bridge)
         if final is None:
             return None
-        self.conntrack_of(node).confirm(tracked)
+        if tracked.created:  # only a connection's first packet confirms it
+            self.conntrack_of(node).confirm(tracked)
         return final

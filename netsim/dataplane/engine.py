@@ -425,9 +425,10 @@ class Simulation(IPv4Stack):
             # `tcpdump -i docker0` (promiscuous) sees every frame a port brings
             # into the bridge: the replies to the host, and bridged traffic too.
             self.captures.append(Capture(self.env.now, node.label, bridge.name, "rx", frame))
-        table = self.fdb(bridge)
-        if not _is_group(frame.src_mac):
-            table[frame.src_mac] = port
+        table = self._fdb.get(id(bridge)) or self.fdb(bridge)
+        src = frame.src_mac
+        if src[1] not in _ODD_HEX:  # not a group address (_is_group)
+            table[src] = port
         dst = frame.dst_mac
         record = self.record
         if dst == bridge.mac:
@@ -435,9 +436,8 @@ class Simulation(IPv4Stack):
                 self._decide(node, bridge, port, dst, "local")
             self.netif_receive(node, bridge, frame)
             return
-        ports = self.bridge_ports(bridge)
         if _is_group(dst):
-            outs = [p for p in ports if p is not port]
+            outs = [p for p in self.bridge_ports(bridge) if p is not port]
             if record:
                 self._decide(
                     node, bridge, port, dst, "flood", outs, "broadcast; also up to the host"
@@ -448,7 +448,7 @@ class Simulation(IPv4Stack):
             return
         known = table.get(dst)
         if known is None:
-            outs = [p for p in ports if p is not port]
+            outs = [p for p in self.bridge_ports(bridge) if p is not port]
             if record:
                 self._decide(node, bridge, port, dst, "flood", outs, "unknown destination MAC")
         elif known is port and not port.hairpin:
@@ -580,17 +580,26 @@ class Simulation(IPv4Stack):
         under the header fields some rule of the table reads (``Node.key_of``),
         so a flow's ports and flags mostly make no new walk.
         """
-        key = (table, hook, node.key_of[table](header))
-        known = node.walks.get(key)
+        # First by the header with its addresses by identity (a flow's packets carry
+        # the same address objects, and IPv4Address hashes in Python); the value
+        # keeps both objects alive, so their ids stay theirs.
+        src = header[0]
+        dst = header[1]
+        seen = (table, hook, id(src), id(dst), header[2:])
+        known = node.seen.get(seen)
         if known is None:
-            view = PacketView(*header)
-            verdict = node.verdicts.get((table, hook, view))
-            if verdict is None:
-                verdict = node.netfilter.evaluate(table, hook, view, node.context)
-                node.verdicts[(table, hook, view)] = verdict
-            known = node.walks[key] = (verdict, accounting_plan(node.netfilter, verdict))
-            node.plans[id(verdict)] = known
-        verdict, counted = known
+            key = (table, hook, node.key_of[table](header))
+            plan = node.walks.get(key)
+            if plan is None:
+                view = PacketView(*header)
+                verdict = node.verdicts.get((table, hook, view))
+                if verdict is None:
+                    verdict = node.netfilter.evaluate(table, hook, view, node.context)
+                    node.verdicts[(table, hook, view)] = verdict
+                plan = node.walks[key] = (verdict, accounting_plan(node.netfilter, verdict))
+                node.plans[id(verdict)] = plan
+            known = node.seen[seen] = (plan[0], plan[1], src, dst)
+        verdict, counted, _, _ = known
         if self.account:
             # Netfilter.account's counting (60 bytes a packet), with the chains
             # and rules looked up once per verdict.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from ipaddress import IPv4Address
-from typing import cast
 
 BROADCAST_MAC = "ff:ff:ff:ff:ff:ff"
 ZERO_MAC = "00:00:00:00:00:00"
@@ -301,7 +300,7 @@ def tcp_segment(
     draft.window = window
     draft.data = data
     draft.__class__ = TcpSegment  # type: ignore[assignment]
-    return cast(TcpSegment, draft)
+    return draft  # type: ignore[return-value]
 
 
 def ipv4_packet(
@@ -323,7 +322,7 @@ def ipv4_packet(
     draft.dont_fragment = dont_fragment
     draft.tos = tos
     draft.__class__ = IPv4Packet  # type: ignore[assignment]
-    return cast(IPv4Packet, draft)
+    return draft  # type: ignore[return-value]
 
 
 def frame(src_mac: str, dst_mac: str, payload: ArpPacket | IPv4Packet) -> Frame:
@@ -333,7 +332,7 @@ def frame(src_mac: str, dst_mac: str, payload: ArpPacket | IPv4Packet) -> Frame:
     draft.dst_mac = dst_mac
     draft.payload = payload
     draft.__class__ = Frame  # type: ignore[assignment]
-    return cast(Frame, draft)
+    return draft  # type: ignore[return-value]
 
 
 FlowKey = tuple[int, IPv4Address, int, IPv4Address, int]

@@ -98,6 +98,10 @@ class Node:
         # build on a hit), the fields no rule of the table reads left out; the
         # value carries the counters the verdict bumps.
         self.walks: dict[tuple[object, ...], tuple[Verdict, tuple[Counted, ...]]] = {}
+        # In front of it, the same answers by the whole header with its addresses
+        # by identity (``Simulation.verdict``); each value holds the two addresses.
+        self.seen: dict[tuple[object, ...], tuple[Verdict, tuple[Counted, ...], object, object]]
+        self.seen = {}
         # The same pairs by the verdict's id (the pair keeps the verdict alive).
         self.plans: dict[int, tuple[Verdict, tuple[Counted, ...]]] = {}
         # Per table, worked out when a packet first walks it (most nodes of a big

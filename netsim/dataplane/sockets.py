@@ -263,6 +263,13 @@ class Transport:
         self.record = stack.record
         self.listeners: dict[tuple[int, int], list[TcpListener]] = {}
         self.connections: dict[tuple[int, IPv4Address, int, IPv4Address, int], TcpConnection] = {}
+        # The same connections by the ids of the address objects a segment carried
+        # (a flow's segments carry the same ones, and IPv4Address hashes in
+        # Python); each value keeps both addresses alive. Emptied whenever
+        # ``connections`` changes.
+        self._by_ids: dict[
+            tuple[int, int, int, int, int], tuple[IPv4Address, IPv4Address, TcpConnection]
+        ] = {}
         self.udp: dict[tuple[int, int], list[UdpSocket]] = {}
         self.pings: dict[tuple[int, int], PingSocket] = {}
 
@@ -336,6 +343,7 @@ class Transport:
         conn = TcpConnection(node, local, (destination, port), owner, isn, self.signal())
         conn.state = "SYN_SENT"
         self.connections[(id(node), *local, destination, port)] = conn
+        self._by_ids.clear()
         if self.record:
             self.note(node, owner, "connect", f"{conn.local_text} -> {conn.remote_text}")
         error = self.send_segment(conn, SYN)
@@ -401,6 +409,7 @@ class Transport:
     def _fail(self, conn: TcpConnection, reason: str) -> None:
         conn.state = "CLOSED"
         self.connections.pop((id(conn.node), *conn.local, *conn.remote), None)
+        self._by_ids.clear()
         if not conn.outcome.triggered:
             conn.outcome.succeed(reason)
         self._wake(conn, reason)
@@ -413,9 +422,17 @@ class Transport:
         """tcp_v4_rcv: hand the segment to its connection or listener, or reset."""
         segment = packet.payload
         assert isinstance(segment, TcpSegment)
-        key = (id(node), packet.dst, segment.dport, packet.src, segment.sport)
+        dst = packet.dst
+        src = packet.src
+        fast = (id(node), id(dst), segment.dport, id(src), segment.sport)
+        known = self._by_ids.get(fast)
+        if known is not None:
+            self._segment(known[2], segment)
+            return
+        key = (id(node), dst, segment.dport, src, segment.sport)
         conn = self.connections.get(key)
         if conn is not None:
+            self._by_ids[fast] = (dst, src, conn)
             self._segment(conn, segment)
             return
         if segment.flags & RST:
@@ -436,6 +453,7 @@ class Transport:
                 child.listener = listener
                 child.rcv_nxt = (segment.seq + 1) & 0xFFFFFFFF
                 self.connections[key] = child
+                self._by_ids.clear()
                 if self.record:
                     self.note(
                         node,

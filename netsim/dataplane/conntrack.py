@@ -129,7 +129,7 @@ class ConntrackTable:
         """Find or start the connection of ``packet`` (nf_conntrack_in)."""
         payload = packet.payload
         if isinstance(payload, TcpSegment):
-            key: FlowKey = (PROTO_TCP, packet.src, payload.sport, packet.dst, payload.dport)
+            proto, sport, dport = PROTO_TCP, payload.sport, payload.dport
         elif isinstance(payload, IcmpMessage):
             if payload.quoted is not None:
                 # icmp_error_message: the error travels opposite to the quoted packet,
@@ -141,15 +141,15 @@ class ConntrackTable:
                 return Tracked(entry, direction, "RELATED")
             if payload.type not in (0, 8):
                 return UNTRACKED
-            key = flow_key(packet)
+            proto, sport, dport = PROTO_ICMP, payload.ident, payload.ident  # as flow_key
         else:
-            key = (PROTO_UDP, packet.src, payload.sport, packet.dst, payload.dport)
+            proto, sport, dport = PROTO_UDP, payload.sport, payload.dport
+        src = packet.src
+        dst = packet.dst
         # find(), inlined: every packet at every namespace comes here.
         found = None
-        bucket = self._by_ports.get((key[0], key[2], key[4]))
+        bucket = self._by_ports.get((proto, sport, dport))
         if bucket is not None:
-            src = key[1]
-            dst = key[3]
             for other_src, other_dst, pair in bucket:
                 if (other_src is src or other_src == src) and (
                     other_dst is dst or other_dst == dst
@@ -178,7 +178,9 @@ class ConntrackTable:
             return INVALID
         if isinstance(payload, IcmpMessage) and payload.type == 0:
             return INVALID
-        return Tracked(ConntrackEntry(key), ORIGINAL, "NEW", created=True)
+        return Tracked(
+            ConntrackEntry((proto, src, sport, dst, dport)), ORIGINAL, "NEW", created=True
+        )
 
     def confirm(self, tracked: Tracked) -> None:
         """Put a new entry in the table once its first packet passed (nf_conntrack_confirm)."""

@@ -283,6 +283,8 @@ class Simulation(IPv4Stack):
                 self.lan.append(link)
         self.transport: Transport = Transport(self, self.env.event)
         self._receive = self.receive  # bound once: one arrival per frame-hop uses it
+        self._max_frames = self.config.max_frames
+        self._veth_delay = self.config.veth_delay
 
     # -- nodes -----------------------------------------------------------------
 
@@ -325,10 +327,14 @@ class Simulation(IPv4Stack):
         it is added to the crossing so one event covers both.
         """
         self.frames_sent += 1
-        if self.frames_sent > self.config.max_frames:
+        if self.frames_sent > self._max_frames:
             if not self.storm:
                 self.storm = True
-                self.drop(self.node_of(iface.namespace), "frame budget exhausted (a loop or a storm)", frame)
+                self.drop(
+                    self.node_of(iface.namespace),
+                    "frame budget exhausted (a loop or a storm)",
+                    frame,
+                )
             return
         if self.record:
             self.events.append(
@@ -349,7 +355,7 @@ class Simulation(IPv4Stack):
             if peer is None or not peer.admin_up:
                 self.drop(self.node_of(iface.namespace), f"{iface.name}: no carrier", frame)
                 return
-            self.env.arrive(queued + self.config.veth_delay, self._receive, (peer, frame))
+            self.env.arrive(queued + self._veth_delay, self._receive, (peer, frame))
             return
         node = self.node_of(iface.namespace)
         if not iface.admin_up:
@@ -564,9 +570,7 @@ class Simulation(IPv4Stack):
         final = self.bridge_forward(node, bridge.name, packet, tracked)
         if final is None:
             return
-        out_frame = (
-            frame if final is packet else make_frame(frame.src_mac, frame.dst_mac, final)
-        )
+        out_frame = frame if final is packet else make_frame(frame.src_mac, frame.dst_mac, final)
         for out in outs:
             self.transmit(out, out_frame, self.config.bridge_delay)
 

@@ -645,7 +645,7 @@ class IPv4Stack:
         if pre is None:
             return None
         new, tracked = pre
-        if new.dst == packet.dst:
+        if new is packet or new.dst == packet.dst:
             return new, tracked, None
         route = node.route(new.dst)
         if route is None or route.local or route.interface != bridge:

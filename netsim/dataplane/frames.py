@@ -277,14 +277,31 @@ class Frame:
 
 class _TcpSegmentDraft:
     __slots__ = TcpSegment.__slots__
+    sport: int
+    dport: int
+    seq: int
+    ack: int
+    flags: int
+    window: int
+    data: bytes
 
 
 class _IPv4PacketDraft:
     __slots__ = IPv4Packet.__slots__
+    src: IPv4Address
+    dst: IPv4Address
+    payload: L4
+    ttl: int
+    ident: int
+    dont_fragment: bool
+    tos: int
 
 
 class _FrameDraft:
     __slots__ = Frame.__slots__
+    src_mac: str
+    dst_mac: str
+    payload: ArpPacket | IPv4Packet
 
 
 def tcp_segment(

@@ -203,7 +203,8 @@ class IPv4Stack:
         else:
             protocol, sport, dport = PROTO_UDP, payload.sport, payload.dport
             itype = icode = flags = None
-        memo = None
+        memo: tuple[object, ...] = ()
+        walks: dict[tuple[object, ...], Verdict] | None = None
         if entry is not None and tracked.state != "RELATED":
             # A connection's packets of one direction and state reach a hook with
             # the same addresses and ports (the tuple conntrack found them by,
@@ -225,7 +226,8 @@ class IPv4Stack:
             )
             walks = entry.walks
             if walks is None:
-                walks = entry.walks = {}
+                walks = {}
+                entry.walks = walks
             verdict = walks.get(memo)
             if verdict is not None:
                 self.count(node, verdict)
@@ -260,7 +262,7 @@ class IPv4Stack:
             entry is not None and entry.dnat,
         )
         verdict = self.verdict(node, table, hook, header)
-        if memo is not None:
+        if walks is not None:
             walks[memo] = verdict
         if self.record:
             self.events.append(

@@ -442,7 +442,7 @@ class Simulation(IPv4Stack):
                 self._decide(node, bridge, port, dst, "local")
             self.netif_receive(node, bridge, frame)
             return
-        if _is_group(dst):
+        if dst[1] in _ODD_HEX:  # a group address (_is_group)
             outs = [p for p in self.bridge_ports(bridge) if p is not port]
             if record:
                 self._decide(

@@ -405,6 +405,9 @@ class IPv4Stack:
             if verdict is not None and verdict.action != "ACCEPT":
                 self.drop(node, "mangle PREROUTING dropped it", packet)
                 return None
+        entry = tracked.entry
+        if entry is None or not (entry.snat or entry.dnat or tracked.state == "NEW"):
+            return packet, tracked  # no NAT to consult or apply: nat_hook would change nothing
         new = self.nat_hook(node, "PREROUTING", packet, tracked, DST_MANIP, in_if, "")
         if new is None:
             return None
@@ -439,6 +442,9 @@ class IPv4Stack:
             if verdict is not None and verdict.action != "ACCEPT":
                 self.drop(node, "mangle POSTROUTING dropped it", packet)
                 return None
+        entry = tracked.entry
+        if entry is None or not (entry.snat or entry.dnat or tracked.state == "NEW"):
+            return packet  # no NAT to consult or apply: nat_hook would change nothing
         return self.nat_hook(node, "POSTROUTING", packet, tracked, SRC_MANIP, "", out_if)
 
     def reject(
@@ -504,7 +510,11 @@ class IPv4Stack:
             node, "INPUT", packet, tracked, in_if, ""
         ):
             return
-        new = self.nat_hook(node, "INPUT", packet, tracked, SRC_MANIP, in_if, "")
+        entry = tracked.entry
+        if entry is None or not (entry.snat or entry.dnat or tracked.state == "NEW"):
+            new: IPv4Packet | None = packet  # as nat_hook would leave it
+        else:
+            new = self.nat_hook(node, "INPUT", packet, tracked, SRC_MANIP, in_if, "")
         if new is None:
             return
         if tracked.created:  # only a connection's first packet confirms it
@@ -573,7 +583,11 @@ class IPv4Stack:
             if verdict is not None and verdict.action != "ACCEPT":
                 self.drop(node, "mangle OUTPUT dropped it", packet)
                 return "EPERM"
-        new = self.nat_hook(node, "OUTPUT", packet, tracked, DST_MANIP, "", out)
+        entry = tracked.entry
+        if entry is None or not (entry.snat or entry.dnat or tracked.state == "NEW"):
+            new: IPv4Packet | None = packet  # as nat_hook would leave it
+        else:
+            new = self.nat_hook(node, "OUTPUT", packet, tracked, DST_MANIP, "", out)
         if new is None:
             return "EPERM"
         if new is not packet and new.dst != packet.dst:  # ip_route_me_harder

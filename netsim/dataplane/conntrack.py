@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
+from typing import TYPE_CHECKING
 
 from netsim.dataplane.frames import (
     ACK,
@@ -37,6 +38,9 @@ from netsim.dataplane.frames import (
     TcpSegment,
     flow_key,
 )
+
+if TYPE_CHECKING:
+    from netsim.kernel.evaluate import Verdict
 
 ORIGINAL = "original"
 REPLY = "reply"
@@ -65,6 +69,7 @@ class ConntrackEntry:
         "as_new",
         "as_established",
         "as_reply",
+        "walks",
     )
 
     def __init__(self, original: FlowKey) -> None:
@@ -81,6 +86,9 @@ class ConntrackEntry:
         self.as_new: Tracked | None = None
         self.as_established: Tracked | None = None
         self.as_reply: Tracked | None = None
+        # Chain verdicts met by this connection's packets (``IPv4Stack.walk``),
+        # made on first use.
+        self.walks: dict[tuple[object, ...], Verdict] | None = None
 
     def tuple_of(self, direction: str) -> FlowKey:
         """Return the tuple of ``direction``."""
@@ -121,7 +129,7 @@ class ConntrackTable:
         """Find or start the connection of ``packet`` (nf_conntrack_in)."""
         payload = packet.payload
         if isinstance(payload, TcpSegment):
-            key: FlowKey = (PROTO_TCP, packet.src, payload.sport, packet.dst, payload.dport)
+            proto, sport, dport = PROTO_TCP, payload.sport, payload.dport
         elif isinstance(payload, IcmpMessage):
             if payload.quoted is not None:
                 # icmp_error_message: the error travels opposite to the quoted packet,
@@ -133,10 +141,21 @@ class ConntrackTable:
                 return Tracked(entry, direction, "RELATED")
             if payload.type not in (0, 8):
                 return UNTRACKED
-            key = flow_key(packet)
+            proto, sport, dport = PROTO_ICMP, payload.ident, payload.ident  # as flow_key
         else:
-            key = (PROTO_UDP, packet.src, payload.sport, packet.dst, payload.dport)
-        found = self.find(key)
+            proto, sport, dport = PROTO_UDP, payload.sport, payload.dport
+        src = packet.src
+        dst = packet.dst
+        # find(), inlined: every packet at every namespace comes here.
+        found = None
+        bucket = self._by_ports.get((proto, sport, dport))
+        if bucket is not None:
+            for other_src, other_dst, pair in bucket:
+                if (other_src is src or other_src == src) and (
+                    other_dst is dst or other_dst == dst
+                ):
+                    found = pair
+                    break
         if found is not None:
             entry, direction = found
             if direction == REPLY:
@@ -159,7 +178,9 @@ class ConntrackTable:
             return INVALID
         if isinstance(payload, IcmpMessage) and payload.type == 0:
             return INVALID
-        return Tracked(ConntrackEntry(key), ORIGINAL, "NEW", created=True)
+        return Tracked(
+            ConntrackEntry((proto, src, sport, dst, dport)), ORIGINAL, "NEW", created=True
+        )
 
     def confirm(self, tracked: Tracked) -> None:
         """Put a new entry in the table once its first packet passed (nf_conntrack_confirm)."""

@@ -39,6 +39,7 @@ from netsim.dataplane.frames import (
     Frame,
     IPv4Packet,
 )
+from netsim.dataplane.frames import frame as make_frame
 from netsim.dataplane.nodes import Node, accounting_plan
 from netsim.dataplane.stack import Header, IPv4Stack
 from netsim.dataplane.trace import (
@@ -282,6 +283,8 @@ class Simulation(IPv4Stack):
                 self.lan.append(link)
         self.transport: Transport = Transport(self, self.env.event)
         self._receive = self.receive  # bound once: one arrival per frame-hop uses it
+        self._max_frames = self.config.max_frames
+        self._veth_delay = self.config.veth_delay
 
     # -- nodes -----------------------------------------------------------------
 
@@ -323,30 +326,42 @@ class Simulation(IPv4Stack):
         ``queued`` is time the frame already spent in a bridge before this port;
         it is added to the crossing so one event covers both.
         """
-        node = self._nodes.get(id(iface.namespace)) or self.node_of(iface.namespace)
         self.frames_sent += 1
-        if self.frames_sent > self.config.max_frames:
+        if self.frames_sent > self._max_frames:
             if not self.storm:
                 self.storm = True
-                self.drop(node, "frame budget exhausted (a loop or a storm)", frame)
+                self.drop(
+                    self.node_of(iface.namespace),
+                    "frame budget exhausted (a loop or a storm)",
+                    frame,
+                )
             return
         if self.record:
             self.events.append(
-                FrameEvent(self.env.now, node.label, iface.name, "tx", frame.payload.summary())
+                FrameEvent(
+                    self.env.now,
+                    self.node_of(iface.namespace).label,
+                    iface.name,
+                    "tx",
+                    frame.payload.summary(),
+                )
             )
         if self.capture:
-            self.captures.append(Capture(self.env.now, node.label, iface.name, "tx", frame))
+            label = self.node_of(iface.namespace).label
+            self.captures.append(Capture(self.env.now, label, iface.name, "tx", frame))
+        kind = iface.kind
+        if kind == "veth" and iface.admin_up:  # the common case first: one veth crossing
+            peer = iface.peer
+            if peer is None or not peer.admin_up:
+                self.drop(self.node_of(iface.namespace), f"{iface.name}: no carrier", frame)
+                return
+            self.env.arrive(queued + self._veth_delay, self._receive, (peer, frame))
+            return
+        node = self.node_of(iface.namespace)
         if not iface.admin_up:
             self.drop(node, f"{iface.name} is down", frame)
             return
-        kind = iface.kind
-        if kind == "veth":
-            peer = iface.peer
-            if peer is None or not peer.admin_up:
-                self.drop(node, f"{iface.name}: no carrier", frame)
-                return
-            self.env.arrive(queued + self.config.veth_delay, self._receive, (peer, frame))
-        elif kind == "bridge":
+        if kind == "bridge":
             assert isinstance(iface, Bridge)
             self.bridge_output(node, iface, frame)
         elif kind == "loopback":
@@ -416,9 +431,10 @@ class Simulation(IPv4Stack):
             # `tcpdump -i docker0` (promiscuous) sees every frame a port brings
             # into the bridge: the replies to the host, and bridged traffic too.
             self.captures.append(Capture(self.env.now, node.label, bridge.name, "rx", frame))
-        table = self.fdb(bridge)
-        if not _is_group(frame.src_mac):
-            table[frame.src_mac] = port
+        table = self._fdb.get(id(bridge)) or self.fdb(bridge)
+        src = frame.src_mac
+        if src[1] not in _ODD_HEX:  # not a group address (_is_group)
+            table[src] = port
         dst = frame.dst_mac
         record = self.record
         if dst == bridge.mac:
@@ -426,9 +442,8 @@ class Simulation(IPv4Stack):
                 self._decide(node, bridge, port, dst, "local")
             self.netif_receive(node, bridge, frame)
             return
-        ports = self.bridge_ports(bridge)
-        if _is_group(dst):
-            outs = [p for p in ports if p is not port]
+        if dst[1] in _ODD_HEX:  # a group address (_is_group)
+            outs = [p for p in self.bridge_ports(bridge) if p is not port]
             if record:
                 self._decide(
                     node, bridge, port, dst, "flood", outs, "broadcast; also up to the host"
@@ -439,7 +454,7 @@ class Simulation(IPv4Stack):
             return
         known = table.get(dst)
         if known is None:
-            outs = [p for p in ports if p is not port]
+            outs = [p for p in self.bridge_ports(bridge) if p is not port]
             if record:
                 self._decide(node, bridge, port, dst, "flood", outs, "unknown destination MAC")
         elif known is port and not port.hairpin:
@@ -521,7 +536,7 @@ class Simulation(IPv4Stack):
         new, tracked, hop = pre
         if hop is None:
             if new is not packet:
-                frame = Frame(frame.src_mac, frame.dst_mac, new)
+                frame = make_frame(frame.src_mac, frame.dst_mac, new)
             self._bridged_finish(node, bridge, outs, frame, tracked)
             return
 
@@ -555,7 +570,7 @@ class Simulation(IPv4Stack):
         final = self.bridge_forward(node, bridge.name, packet, tracked)
         if final is None:
             return
-        out_frame = frame if final is packet else Frame(frame.src_mac, frame.dst_mac, final)
+        out_frame = frame if final is packet else make_frame(frame.src_mac, frame.dst_mac, final)
         for out in outs:
             self.transmit(out, out_frame, self.config.bridge_delay)
 
@@ -569,16 +584,26 @@ class Simulation(IPv4Stack):
         under the header fields some rule of the table reads (``Node.key_of``),
         so a flow's ports and flags mostly make no new walk.
         """
-        key = (table, hook, node.key_of[table](header))
-        known = node.walks.get(key)
+        # First by the header with its addresses by identity (a flow's packets carry
+        # the same address objects, and IPv4Address hashes in Python); the value
+        # keeps both objects alive, so their ids stay theirs.
+        src = header[0]
+        dst = header[1]
+        seen = (table, hook, id(src), id(dst), header[2:])
+        known = node.seen.get(seen)
         if known is None:
-            view = PacketView(*header)
-            verdict = node.verdicts.get((table, hook, view))
-            if verdict is None:
-                verdict = node.netfilter.evaluate(table, hook, view, node.context)
-                node.verdicts[(table, hook, view)] = verdict
-            known = node.walks[key] = (verdict, accounting_plan(node.netfilter, verdict))
-        verdict, counted = known
+            key = (table, hook, node.key_of[table](header))
+            plan = node.walks.get(key)
+            if plan is None:
+                view = PacketView(*header)
+                verdict = node.verdicts.get((table, hook, view))
+                if verdict is None:
+                    verdict = node.netfilter.evaluate(table, hook, view, node.context)
+                    node.verdicts[(table, hook, view)] = verdict
+                plan = node.walks[key] = (verdict, accounting_plan(node.netfilter, verdict))
+                node.plans[id(verdict)] = plan
+            known = node.seen[seen] = (plan[0], plan[1], src, dst)
+        verdict, counted, _, _ = known
         if self.account:
             # Netfilter.account's counting (60 bytes a packet), with the chains
             # and rules looked up once per verdict.
@@ -586,6 +611,13 @@ class Simulation(IPv4Stack):
                 item.packets += 1
                 item.bytes += 60
         return verdict
+
+    def count(self, node: Node, verdict: Verdict) -> None:
+        """Bump the counters of a verdict ``verdict`` gave on this node before."""
+        if self.account:
+            for item in node.plans[id(verdict)][1]:
+                item.packets += 1
+                item.bytes += 60
 
     def loop_back(self, node: Node, packet: IPv4Packet) -> None:
         """Hand a packet sent to ``lo`` back to this namespace's input path."""
@@ -609,13 +641,13 @@ class Simulation(IPv4Stack):
         if iface is None:
             self.drop(node, f"no interface {out}", packet)
             return
-        mac = node.neighbours.get((out, hop))
+        mac = node.neighbour(out, hop)
         if mac is not None:  # the common case, without the closures below
-            self.transmit(iface, Frame(iface.mac, mac, packet))
+            self.transmit(iface, make_frame(iface.mac, mac, packet))
             return
 
         def send(mac: str) -> None:
-            self.transmit(iface, Frame(iface.mac, mac, packet))
+            self.transmit(iface, make_frame(iface.mac, mac, packet))
 
         self.neighbour_resolve(node, iface, hop, send, lambda: self.link_failure(node, packet))
 
@@ -628,7 +660,7 @@ class Simulation(IPv4Stack):
         failed: Callable[[], None],
     ) -> None:
         """Call ``resolved(mac)`` once ``hop`` answers ARP on ``iface``, or ``failed()``."""
-        mac = node.neighbours.get((iface.name, hop))
+        mac = node.neighbour(iface.name, hop)
         if mac is not None:
             resolved(mac)
             return
@@ -672,10 +704,10 @@ class Simulation(IPv4Stack):
         """arp_process: answer requests for local addresses, learn from replies."""
         if arp.op == ARP_REQUEST:
             target = arp.target_ip
-            if not node.owns_on(iface.name, target) or int(target) >> 24 == 127:
+            if not node.owns_on(iface.name, target):  # never for 127/8
                 return
             if not arp.sender_ip.is_unspecified:
-                node.neighbours[(iface.name, arp.sender_ip)] = arp.sender_mac
+                node.learn(iface.name, arp.sender_ip, arp.sender_mac)
             if self.record:
                 self.note(
                     NeighbourEvent(self.env.now, node.label, iface.name, target, "reply", iface.mac)
@@ -687,7 +719,7 @@ class Simulation(IPv4Stack):
         pending = self._pending.get(key)
         if pending is None and (iface.name, arp.sender_ip) not in node.neighbours:
             return  # unsolicited replies do not create entries (arp_accept=0)
-        node.neighbours[(iface.name, arp.sender_ip)] = arp.sender_mac
+        node.learn(iface.name, arp.sender_ip, arp.sender_mac)
         self.note(
             NeighbourEvent(
                 self.env.now, node.label, iface.name, arp.sender_ip, "resolved", arp.sender_mac

@@ -90,11 +90,20 @@ class Node:
         self.sysctls = namespace.sysctls
         self.conntrack = ConntrackTable()
         self.neighbours: dict[tuple[str, IPv4Address], str] = {}
+        # neighbours by (interface, id(address)), as is_local's memo: the value
+        # keeps the address alive. Emptied whenever an entry is learnt.
+        self._neighbour_ids: dict[tuple[str, int], tuple[IPv4Address, str]] = {}
         self.verdicts: dict[tuple[str, str, PacketView], Verdict] = {}
         # walk cache: the key is the view's fields as a tuple (no PacketView to
         # build on a hit), the fields no rule of the table reads left out; the
         # value carries the counters the verdict bumps.
         self.walks: dict[tuple[object, ...], tuple[Verdict, tuple[Counted, ...]]] = {}
+        # In front of it, the same answers by the whole header with its addresses
+        # by identity (``Simulation.verdict``); each value holds the two addresses.
+        self.seen: dict[tuple[object, ...], tuple[Verdict, tuple[Counted, ...], object, object]]
+        self.seen = {}
+        # The same pairs by the verdict's id (the pair keeps the verdict alive).
+        self.plans: dict[int, tuple[Verdict, tuple[Counted, ...]]] = {}
         # Per table, worked out when a packet first walks it (most nodes of a big
         # world see no packet): the fields some rule reads, and the function that
         # picks them out of a header (``stack.Header``) as the cache's key.
@@ -112,7 +121,7 @@ class Node:
         )
         self._routes: dict[IPv4Address, RouteResult | None] = {}
         self._route_ids: dict[int, tuple[IPv4Address, RouteResult | None]] = {}
-        self._local_ids: dict[int, tuple[IPv4Address, bool]] = {}
+        self._local_ids: dict[int, tuple[IPv4Address, bool, bool]] = {}
         self._flags: dict[tuple[str, bool], bool] = {}
         self._forwarding: dict[str, bool] = {}
         self._route_localnet: dict[str, bool] = {}
@@ -165,11 +174,40 @@ class Node:
         # stays its own): a flow's packets carry the same address objects, and
         # IPv4Address hashes in Python.
         known = self._local_ids.get(id(address))
-        if known is not None and known[0] is address:
+        if known is None or known[0] is not address:
+            known = self._remember(address)
+        return known[1]
+
+    def is_loopback(self, address: IPv4Address) -> bool:
+        """Return True for an address in 127/8 (memo as in ``is_local``)."""
+        known = self._local_ids.get(id(address))
+        if known is None or known[0] is not address:
+            known = self._remember(address)
+        return known[2]
+
+    def _remember(self, address: IPv4Address) -> tuple[IPv4Address, bool, bool]:
+        loopback = int(address) >> 24 == 127
+        known = self._local_ids[id(address)] = (
+            address,
+            address in self.local or loopback,
+            loopback,
+        )
+        return known
+
+    def neighbour(self, interface: str, address: IPv4Address) -> str | None:
+        """Return the MAC the ARP table holds for ``address`` on ``interface``, or None."""
+        known = self._neighbour_ids.get((interface, id(address)))
+        if known is not None:
             return known[1]
-        value = address in self.local or int(address) >> 24 == 127
-        self._local_ids[id(address)] = (address, value)
-        return value
+        mac = self.neighbours.get((interface, address))
+        if mac is not None:
+            self._neighbour_ids[(interface, id(address))] = (address, mac)
+        return mac
+
+    def learn(self, interface: str, address: IPv4Address, mac: str) -> None:
+        """Put ``address`` at ``mac`` on ``interface`` in the ARP table."""
+        self.neighbours[(interface, address)] = mac
+        self._neighbour_ids.clear()
 
     def flag(self, key: str, default: bool = False) -> bool:
         """Return a sysctl as a boolean (``default`` when the key does not exist)."""
@@ -272,8 +310,11 @@ class Node:
         return addresses[0] if addresses else None
 
     def owns_on(self, interface: str, address: IPv4Address) -> bool:
-        """Return True when ``address`` is local (ARP answers for any local address)."""
-        return address in self.local
+        """Return True when ``address`` is local and outside 127/8 (ARP answers for those)."""
+        known = self._local_ids.get(id(address))
+        if known is None or known[0] is not address:
+            known = self._remember(address)
+        return known[1] and not known[2]
 
 
 def accounting_plan(netfilter: Netfilter, verdict: Verdict) -> tuple[Counted, ...]:

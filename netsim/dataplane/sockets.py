@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from netsim.dataplane.frames import (
     ACK,
+    DEFAULT_TTL,
     FIN,
     ICMP_DEST_UNREACH,
     ICMP_ECHO_REPLY,
@@ -36,6 +37,7 @@ from netsim.dataplane.frames import (
     PSH,
     RST,
     SYN,
+    TCP_WINDOW,
     DnsMessage,
     IcmpMessage,
     IPv4Packet,
@@ -259,6 +261,13 @@ class Transport:
         self.record = stack.record
         self.listeners: dict[tuple[int, int], list[TcpListener]] = {}
         self.connections: dict[tuple[int, IPv4Address, int, IPv4Address, int], TcpConnection] = {}
+        # The same connections by the ids of the address objects a segment carried
+        # (a flow's segments carry the same ones, and IPv4Address hashes in
+        # Python); each value keeps both addresses alive. Emptied whenever
+        # ``connections`` changes.
+        self._by_ids: dict[
+            tuple[int, int, int, int, int], tuple[IPv4Address, IPv4Address, TcpConnection]
+        ] = {}
         self.udp: dict[tuple[int, int], list[UdpSocket]] = {}
         self.pings: dict[tuple[int, int], PingSocket] = {}
 
@@ -332,6 +341,7 @@ class Transport:
         conn = TcpConnection(node, local, (destination, port), owner, isn, self.signal())
         conn.state = "SYN_SENT"
         self.connections[(id(node), *local, destination, port)] = conn
+        self._by_ids.clear()
         if self.record:
             self.note(node, owner, "connect", f"{conn.local_text} -> {conn.remote_text}")
         error = self.send_segment(conn, SYN)
@@ -353,10 +363,13 @@ class Transport:
             conn.snd_nxt,
             conn.rcv_nxt if flags & ACK else 0,
             flags,
-            data=data,
+            TCP_WINDOW,
+            data,
         )
         conn.snd_nxt = (conn.snd_nxt + len(data) + (1 if flags & (SYN | FIN) else 0)) & 0xFFFFFFFF
-        packet = IPv4Packet(conn.local[0], conn.remote[0], segment, ident=conn.node.next_ident())
+        packet = IPv4Packet(
+            conn.local[0], conn.remote[0], segment, DEFAULT_TTL, conn.node.next_ident(), True, 0
+        )
         return self.stack.ip_output(conn.node, packet)
 
     def acknowledge(self, conn: TcpConnection) -> None:
@@ -394,6 +407,7 @@ class Transport:
     def _fail(self, conn: TcpConnection, reason: str) -> None:
         conn.state = "CLOSED"
         self.connections.pop((id(conn.node), *conn.local, *conn.remote), None)
+        self._by_ids.clear()
         if not conn.outcome.triggered:
             conn.outcome.succeed(reason)
         self._wake(conn, reason)
@@ -406,9 +420,17 @@ class Transport:
         """tcp_v4_rcv: hand the segment to its connection or listener, or reset."""
         segment = packet.payload
         assert isinstance(segment, TcpSegment)
-        key = (id(node), packet.dst, segment.dport, packet.src, segment.sport)
+        dst = packet.dst
+        src = packet.src
+        fast = (id(node), id(dst), segment.dport, id(src), segment.sport)
+        known = self._by_ids.get(fast)
+        if known is not None:
+            self._segment(known[2], segment)
+            return
+        key = (id(node), dst, segment.dport, src, segment.sport)
         conn = self.connections.get(key)
         if conn is not None:
+            self._by_ids[fast] = (dst, src, conn)
             self._segment(conn, segment)
             return
         if segment.flags & RST:
@@ -429,6 +451,7 @@ class Transport:
                 child.listener = listener
                 child.rcv_nxt = (segment.seq + 1) & 0xFFFFFFFF
                 self.connections[key] = child
+                self._by_ids.clear()
                 if self.record:
                     self.note(
                         node,

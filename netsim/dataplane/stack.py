@@ -134,6 +134,13 @@ class IPv4Stack:
         """Return the conntrack table of ``node``'s namespace."""
         raise NotImplementedError
 
+    def count(self, node: Node, verdict: Verdict) -> None:
+        """Bump the counters a packet with ``verdict`` passed, when this path keeps them.
+
+        ``verdict`` came from ``verdict`` on this node earlier; ``walk`` calls
+        this instead when it reuses that verdict for the same connection.
+        """
+
     def neighbour_output(self, node: Node, out: str, hop: IPv4Address, packet: IPv4Packet) -> None:
         """Send ``packet`` to ``hop`` on interface ``out`` (neighbour resolution first)."""
         raise NotImplementedError
@@ -209,6 +216,49 @@ class IPv4Stack:
         original = reply = None
         if entry is not None and node.tuples_read[table]:
             original, reply = entry.original, entry.reply
+        memo: tuple[object, ...] = ()
+        walks: dict[tuple[object, ...], Verdict] | None = None
+        if entry is not None and tracked.state != "RELATED":
+            # A connection's packets of one direction and state reach a hook with
+            # the same addresses and ports (the tuple conntrack found them by,
+            # then the connection's own NAT bindings), so its verdicts are kept on
+            # the connection under what else the header holds: no addresses to
+            # hash. An ICMP error (RELATED) carries addresses of its own.
+            memo = (
+                table,
+                hook,
+                tracked.direction,
+                tracked.state,
+                flags,
+                itype,
+                icode,
+                in_if,
+                out_if,
+                entry.snat,
+                entry.dnat,
+            )
+            walks = entry.walks
+            if walks is None:
+                walks = {}
+                entry.walks = walks
+            verdict = walks.get(memo)
+            if verdict is not None:
+                self.count(node, verdict)
+                if self.record:
+                    self.events.append(
+                        ChainWalk(
+                            self.clock(),
+                            node.label,
+                            hook,
+                            table,
+                            hook,
+                            verdict.action,
+                            verdict.trace,
+                            in_if,
+                            out_if,
+                        )
+                    )
+                return verdict
         header: Header = (
             packet.src,
             packet.dst,
@@ -228,6 +278,8 @@ class IPv4Stack:
             reply,
         )
         verdict = self.verdict(node, table, hook, header)
+        if walks is not None:
+            walks[memo] = verdict
         if self.record:
             self.events.append(
                 ChainWalk(
@@ -273,11 +325,12 @@ class IPv4Stack:
     ) -> IPv4Packet | None:
         """Consult the nat table once per connection and manip, then translate the packet."""
         entry = tracked.entry
+        if entry is None:
+            return packet
         kind = ""
         if (
-            entry is not None
+            tracked.state == "NEW"
             and tracked.direction == ORIGINAL
-            and tracked.state == "NEW"
             and not (entry.dst_done if manip == DST_MANIP else entry.src_done)
         ):
             verdict = self.walk(node, hook, "nat", packet, tracked, in_if, out_if)
@@ -299,8 +352,8 @@ class IPv4Stack:
                     bind(entry, manip, address, port)
                     if manip == SRC_MANIP:
                         self.avoid_clash(node, entry)
-        if entry is None:
-            return packet
+        elif not (entry.snat or entry.dnat):
+            return packet  # nothing to rewrite: most connections have no NAT binding
         new = translate(packet, tracked, manip)
         if (
             new is not packet
@@ -368,6 +421,9 @@ class IPv4Stack:
             if verdict is not None and verdict.action != "ACCEPT":
                 self.drop(node, "mangle PREROUTING dropped it", packet)
                 return None
+        entry = tracked.entry
+        if entry is None or not (entry.snat or entry.dnat or tracked.state == "NEW"):
+            return packet, tracked  # no NAT to consult or apply: nat_hook would change nothing
         new = self.nat_hook(node, "PREROUTING", packet, tracked, DST_MANIP, in_if, "")
         if new is None:
             return None
@@ -402,6 +458,9 @@ class IPv4Stack:
             if verdict is not None and verdict.action != "ACCEPT":
                 self.drop(node, "mangle POSTROUTING dropped it", packet)
                 return None
+        entry = tracked.entry
+        if entry is None or not (entry.snat or entry.dnat or tracked.state == "NEW"):
+            return packet  # no NAT to consult or apply: nat_hook would change nothing
         return self.nat_hook(node, "POSTROUTING", packet, tracked, SRC_MANIP, "", out_if)
 
     def reject(
@@ -444,10 +503,10 @@ class IPv4Stack:
     ) -> None:
         """ip_rcv_finish: route the packet to a local socket or forward it."""
         if in_if != "lo" and not node.route_localnet(in_if):
-            if int(packet.src) >> 24 == 127:
+            if node.is_loopback(packet.src):
                 self.drop(node, f"martian source {packet.src} on {in_if}", packet)
                 return
-            if int(packet.dst) >> 24 == 127:
+            if node.is_loopback(packet.dst):
                 self.drop(
                     node,
                     f"martian destination {packet.dst} on {in_if} (route_localnet is 0)",
@@ -463,12 +522,19 @@ class IPv4Stack:
 
     def local_deliver(self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked) -> None:
         """ip_local_deliver: mangle, filter and nat INPUT, then the transport layer."""
-        if not self.filter_hook(node, "INPUT", packet, tracked, in_if, ""):
+        if node.filter_tables["INPUT"] and not self.filter_hook(
+            node, "INPUT", packet, tracked, in_if, ""
+        ):
             return
-        new = self.nat_hook(node, "INPUT", packet, tracked, SRC_MANIP, in_if, "")
+        entry = tracked.entry
+        if entry is None or not (entry.snat or entry.dnat or tracked.state == "NEW"):
+            new: IPv4Packet | None = packet  # as nat_hook would leave it
+        else:
+            new = self.nat_hook(node, "INPUT", packet, tracked, SRC_MANIP, in_if, "")
         if new is None:
             return
-        self.conntrack_of(node).confirm(tracked)
+        if tracked.created:  # only a connection's first packet confirms it
+            self.conntrack_of(node).confirm(tracked)
         self.transport.deliver(node, new)
 
     def forward(self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked) -> None:
@@ -491,12 +557,15 @@ class IPv4Stack:
             return
         packet = packet.forwarded()
         out = route.interface
-        if not self.filter_hook(node, "FORWARD", packet, tracked, in_if, out):
+        if node.filter_tables["FORWARD"] and not self.filter_hook(
+            node, "FORWARD", packet, tracked, in_if, out
+        ):
             return
         final = self.postrouting(node, packet, tracked, out)
         if final is None:
             return
-        self.conntrack_of(node).confirm(tracked)
+        if tracked.created:  # only a connection's first packet confirms it
+            self.conntrack_of(node).confirm(tracked)
         self.neighbour_output(node, out, route.gateway or final.dst, final)
 
     def ip_output(
@@ -530,7 +599,11 @@ class IPv4Stack:
             if verdict is not None and verdict.action != "ACCEPT":
                 self.drop(node, "mangle OUTPUT dropped it", packet)
                 return "EPERM"
-        new = self.nat_hook(node, "OUTPUT", packet, tracked, DST_MANIP, "", out)
+        entry = tracked.entry
+        if entry is None or not (entry.snat or entry.dnat or tracked.state == "NEW"):
+            new: IPv4Packet | None = packet  # as nat_hook would leave it
+        else:
+            new = self.nat_hook(node, "OUTPUT", packet, tracked, DST_MANIP, "", out)
         if new is None:
             return "EPERM"
         if new is not packet and new.dst != packet.dst:  # ip_route_me_harder
@@ -542,9 +615,11 @@ class IPv4Stack:
             if self.record:
                 action = "local" if route.local else "output (rerouted after DNAT)"
                 self.note_route(node, new.dst, action, route, new.src)
-        if not self.filter_hook(node, "OUTPUT", new, tracked, "", out):
+        if node.filter_tables["OUTPUT"] and not self.filter_hook(
+            node, "OUTPUT", new, tracked, "", out
+        ):
             return "EPERM"
-        if out != "lo" and int(new.src) >> 24 == 127 and not node.route_localnet(out):
+        if out != "lo" and node.is_loopback(new.src) and not node.route_localnet(out):
             self.drop(
                 node, f"source {new.src} may not leave through {out} (route_localnet is 0)", new
             )
@@ -552,7 +627,8 @@ class IPv4Stack:
         final = self.postrouting(node, new, tracked, out)
         if final is None:
             return "EPERM"
-        self.conntrack_of(node).confirm(tracked)
+        if tracked.created:  # only a connection's first packet confirms it
+            self.conntrack_of(node).confirm(tracked)
         if out == "lo":
             self.loop_back(node, final)
             return None
@@ -601,7 +677,7 @@ class IPv4Stack:
         if pre is None:
             return None
         new, tracked = pre
-        if new.dst == packet.dst:
+        if new is packet or new.dst == packet.dst:
             return new, tracked, None
         route = node.route(new.dst)
         if route is None or route.local or route.interface != bridge:
@@ -624,10 +700,13 @@ class IPv4Stack:
         self, node: Node, bridge: str, packet: IPv4Packet, tracked: Tracked
     ) -> IPv4Packet | None:
         """FORWARD and POSTROUTING on a bridged packet; the packet to send, or None."""
-        if not self.filter_hook(node, "FORWARD", packet, tracked, bridge, bridge):
+        if node.filter_tables["FORWARD"] and not self.filter_hook(
+            node, "FORWARD", packet, tracked, bridge, bridge
+        ):
             return None
         final = self.postrouting(node, packet, tracked, bridge)
         if final is None:
             return None
-        self.conntrack_of(node).confirm(tracked)
+        if tracked.created:  # only a connection's first packet confirms it
+            self.conntrack_of(node).confirm(tracked)
         return final

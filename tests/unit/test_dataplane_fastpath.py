@@ -5,7 +5,9 @@
 * the header copies NAT and forwarding make equal ``dataclasses.replace``;
 * the verdict cache's key leaves out only fields no rule reads, and the
   counters it bumps are those ``Netfilter.account`` bumps;
-* conntrack's port index finds what the tuple dict finds.
+* conntrack's port index finds what the tuple dict finds;
+* the header builders make the values the frozen constructors make, and the
+  verdicts kept on a connection are those a walk of the whole ruleset gives.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from typing import Any
 import pytest
 import simpy
 
-from netsim.dataplane.conntrack import ConntrackTable
-from netsim.dataplane.engine import LinkEnvironment
+from netsim.dataplane.apps import install
+from netsim.dataplane.conntrack import ConntrackTable, Tracked
+from netsim.dataplane.engine import LinkEnvironment, Simulation
 from netsim.dataplane.frames import (
     ACK,
     PSH,
@@ -33,7 +36,7 @@ from netsim.dataplane.frames import (
     UdpDatagram,
 )
 from netsim.dataplane.nodes import VIEW_FIELDS, Node, accounting_plan, relevant_fields
-from netsim.kernel.evaluate import PacketView
+from netsim.kernel.evaluate import PacketView, Verdict
 from netsim.kernel.netfilter import Chain, RuleEntry, Table
 from netsim.kernel.rules import Rule, Target
 from netsim.session import load_scenario_text, open_world, replay_world
@@ -298,3 +301,83 @@ def test_conntrack_port_index_finds_what_the_tuple_dict_finds():
     key = (6, me, 7, me, 7)
     assert self_table.find(key) == self_table.entries[key]
     assert self_table.entries[key][1] == "reply"
+
+
+class _CheckedSimulation(Simulation):
+    """A simulation that checks every chain verdict against a walk of the whole ruleset."""
+
+    checked = 0
+    kept = 0
+
+    def count(self, node: Node, verdict: Verdict) -> None:
+        self.kept += 1  # a verdict kept on the connection was used
+        super().count(node, verdict)
+
+    def walk(
+        self,
+        node: Node,
+        hook: str,
+        table: str,
+        packet: IPv4Packet,
+        tracked: Tracked,
+        in_if: str,
+        out_if: str,
+    ) -> Verdict | None:
+        got = super().walk(node, hook, table, packet, tracked, in_if, out_if)
+        if got is None:
+            return got
+        payload = packet.payload
+        entry = tracked.entry
+        view = PacketView(
+            src=packet.src,
+            dst=packet.dst,
+            protocol=packet.protocol,
+            sport=packet.sport,
+            dport=packet.dport,
+            icmp_type=payload.type if isinstance(payload, IcmpMessage) else None,
+            icmp_code=payload.code if isinstance(payload, IcmpMessage) else None,
+            tcp_flags=payload.flags if isinstance(payload, TcpSegment) else None,
+            in_interface=in_if,
+            out_interface=out_if,
+            ct_state=tracked.state,
+            ct_snat=entry is not None and entry.snat,
+            ct_dnat=entry is not None and entry.dnat,
+        )
+        assert got == node.netfilter.evaluate(table, hook, view, node.context), view
+        self.checked += 1
+        return got
+
+
+def test_verdicts_kept_on_a_connection_are_those_of_a_full_walk(world: World):
+    """Published ports (DNAT), outbound traffic (MASQUERADE), refusals and REJECTs."""
+    sim = _CheckedSimulation(world, rng=random.Random(2), record=True)
+    install(sim)
+    laptop = sim.machines["laptop"]
+    web = sim.node_of(world.container_namespaces[world.container("web").id])
+    outcomes = []
+
+    def client(node: Node, address: A, port: int) -> Generator[simpy.Event, Any, None]:
+        conn = sim.transport.connect(node, address, port, "test")
+        assert not isinstance(conn, str)
+        outcome = yield conn.outcome
+        outcomes.append(outcome)
+        if outcome == "open":
+            for _ in range(10):
+                sim.transport.send(conn, b"x" * 10)
+                yield sim.env.timeout(0.001)
+
+    host = A("192.168.1.10")
+    for node, address, port in (
+        (laptop, host, 8080),
+        (laptop, host, 8080),
+        (laptop, host, 9000),
+        (laptop, host, 81),
+        (web, A("192.168.1.20"), 22),
+        (web, host, 8080),
+    ):
+        sim.env.process(client(node, address, port))
+    sim.run()
+    # 81: nothing published; 9000: published, nothing listens; 22: nothing on the laptop
+    assert sorted(outcomes) == ["ECONNREFUSED"] * 3 + ["open"] * 3
+    assert sim.checked > 60
+    assert sim.kept > 20

@@ -39,7 +39,6 @@ from netsim.dataplane.frames import (
     Frame,
     IPv4Packet,
 )
-from netsim.dataplane.frames import frame as make_frame
 from netsim.dataplane.nodes import Node, accounting_plan
 from netsim.dataplane.stack import Header, IPv4Stack
 from netsim.dataplane.trace import (
@@ -536,7 +535,7 @@ class Simulation(IPv4Stack):
         new, tracked, hop = pre
         if hop is None:
             if new is not packet:
-                frame = make_frame(frame.src_mac, frame.dst_mac, new)
+                frame = Frame(frame.src_mac, frame.dst_mac, new)
             self._bridged_finish(node, bridge, outs, frame, tracked)
             return
 
@@ -570,7 +569,7 @@ class Simulation(IPv4Stack):
         final = self.bridge_forward(node, bridge.name, packet, tracked)
         if final is None:
             return
-        out_frame = frame if final is packet else make_frame(frame.src_mac, frame.dst_mac, final)
+        out_frame = frame if final is packet else Frame(frame.src_mac, frame.dst_mac, final)
         for out in outs:
             self.transmit(out, out_frame, self.config.bridge_delay)
 
@@ -643,11 +642,11 @@ class Simulation(IPv4Stack):
             return
         mac = node.neighbour(out, hop)
         if mac is not None:  # the common case, without the closures below
-            self.transmit(iface, make_frame(iface.mac, mac, packet))
+            self.transmit(iface, Frame(iface.mac, mac, packet))
             return
 
         def send(mac: str) -> None:
-            self.transmit(iface, make_frame(iface.mac, mac, packet))
+            self.transmit(iface, Frame(iface.mac, mac, packet))
 
         self.neighbour_resolve(node, iface, hop, send, lambda: self.link_failure(node, packet))
 

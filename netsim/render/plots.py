@@ -824,7 +824,7 @@ def plot_all(pictures: Pictures, out_dir: Path, fmt: Format = "png") -> list[Pat
     name = topology.scenario
     written = [plot_topology(topology, out_dir / f"{name}-topology.{fmt}", fmt)]
     written.append(plot_reachability(pictures.matrix, out_dir / f"{name}-reach.{fmt}", fmt))
-    traffic = build_traffic(pictures.run.probes)
+    traffic = build_traffic(pictures.run.steps)
     written.append(plot_traffic(topology, traffic, out_dir / f"{name}-traffic.{fmt}", fmt))
     for number, record in enumerate(pictures.paths, start=1):
         path = probe_path(record)

@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from netsim.dataplane.engine import Capture
 from netsim.dataplane.packets import send_packet
 from netsim.dataplane.probe import ProbeOutcome, simulate_probe
-from netsim.dataplane.engine import Capture
 from netsim.dataplane.trace import FrameEvent, TraceEvent, describe
 from netsim.docker.client import CommandOutput
 from netsim.errors import NetsimError

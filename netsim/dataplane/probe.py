@@ -131,9 +131,10 @@ def dial_registry(world: World, host: str, port: int) -> Connection:
     from netsim.scenario.spec import ProbeStep
 
     step = ProbeStep(index=0, line=0, src="host", dst=host, port=port, proto="tcp")
-    outcome = simulate_probe(
-        world, step, record=True, capture=True, rng=world.step_rng(0, "registry")
-    )
+    # Each connection its own ephemeral port: seeded by the step (the run's
+    # clock) and by how many connections the step made before it.
+    rng = world.step_rng(round(world.daemon.clock), f"registry/{len(world.connections)}")
+    outcome = simulate_probe(world, step, record=True, capture=True, rng=rng)
     world.connections.append(outcome)
     served = [
         event.owner

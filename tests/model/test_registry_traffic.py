@@ -73,6 +73,7 @@ def test_a_pcap_of_the_push_pull_scenario_holds_port_5000_both_ways(tmp_path: Pa
     syns = [p for p in loopback if TCP in p and int(p[TCP].flags) == SYN]
     assert len(syns) == 10
     assert {(p[IP].dst, p[TCP].dport) for p in syns} == {("127.0.0.1", 5000)}
+    assert len({p[TCP].sport for p in syns}) == 10  # a connection, an ephemeral port
     bridge = rdpcap(str(paths["host-docker0.pcap"]))
     to_registry = [p for p in bridge if TCP in p and p[TCP].dport == 5000]
     replies = [p for p in bridge if TCP in p and p[TCP].sport == 5000]

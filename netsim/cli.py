@@ -135,7 +135,10 @@ def _parser() -> argparse.ArgumentParser:
         "--pcap",
         metavar="DIR",
         type=_output_folder,
-        help="write the probes' traffic to DIR, one pcap per interface",
+        help=(
+            "write the frames of the probes and of registry pushes and pulls to DIR, "
+            "one pcap per interface"
+        ),
     )
 
     trace = commands.add_parser(

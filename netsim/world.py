@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from netsim.docker.client import CommandOutput, DockerClient
 from netsim.docker.daemon import Daemon
@@ -26,6 +27,9 @@ from netsim.kernel.namespace import NetworkNamespace, Route
 from netsim.kernel.rules import Resolver
 from netsim.results.topology import LAN_NODE
 from netsim.scenario.spec import Scenario
+
+if TYPE_CHECKING:
+    from netsim.dataplane.probe import ProbeOutcome
 
 HOST = "host"
 
@@ -217,6 +221,9 @@ class World:
     parsed_iptables: dict[tuple[str, ...], Command] = field(default_factory=dict)
     # What shells wrote with `>`/`>>`: node or container ID -> path -> text.
     written_files: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The data plane's outcome of each connection the daemon made for a command
+    # (to a registry), oldest first; the command's record takes them.
+    connections: list[ProbeOutcome] = field(default_factory=list)
     daemon: Daemon = field(init=False)
     client: DockerClient = field(init=False)
 

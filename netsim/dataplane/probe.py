@@ -124,12 +124,18 @@ def dial_registry(world: World, host: str, port: int) -> Connection:
     world's nameserver does not exist), then a TCP handshake through the
     host's stack, docker-proxy or DNAT. ``served_by`` is the container whose
     listener completed the handshake (the last one past any docker-proxy).
+    The outcome, with its trace and frames, is kept in ``world.connections``
+    for the record of the command that dialled.
     """
     from netsim.docker.registry import Connection
     from netsim.scenario.spec import ProbeStep
 
     step = ProbeStep(index=0, line=0, src="host", dst=host, port=port, proto="tcp")
-    outcome = simulate_probe(world, step, record=True, rng=world.step_rng(0, "registry"))
+    # Each connection its own ephemeral port: seeded by the step (the run's
+    # clock) and by how many connections the step made before it.
+    rng = world.step_rng(round(world.daemon.clock), f"registry/{len(world.connections)}")
+    outcome = simulate_probe(world, step, record=True, capture=True, rng=rng)
+    world.connections.append(outcome)
     served = [
         event.owner
         for event in outcome.events

@@ -57,8 +57,10 @@ def write_pcaps(
 
 
 def write_run_pcaps(directory: str | Path, run: Run) -> list[Path]:
-    """Write every frame the run's probes put on the wire, timed from the run's start."""
-    captures = (
-        replace(c, time=c.time + probe.start) for probe in run.probes for c in probe.captures
-    )
+    """Write every frame the run put on the wire, timed from the run's start.
+
+    That is the probes' frames and those of the connections commands made
+    (a push or pull to a registry container).
+    """
+    captures = (replace(c, time=c.time + start) for start, frames in run.captured for c in frames)
     return write_pcaps(directory, captures)

@@ -353,7 +353,7 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
                 subsequent_indent="     ",
             )
     total_packets = sum(p for p, _ in per_wire.values())
-    what = f"probe {path.probe}" if path is not None else "the run's probes"
+    what = f"probe {path.probe}" if path is not None else "the run's probes and pushes/pulls"
     title_note = f"frames of {what}: {total_packets} wire crossings; dotted: none"
     notes_h = (len(notes) + 2) * LINE_SPACING * FONT_SIZE / 72 + 0.3
     width = max(layout.width, text_size(tuple(notes) or ("",))[0] + 0.7)
@@ -824,7 +824,7 @@ def plot_all(pictures: Pictures, out_dir: Path, fmt: Format = "png") -> list[Pat
     name = topology.scenario
     written = [plot_topology(topology, out_dir / f"{name}-topology.{fmt}", fmt)]
     written.append(plot_reachability(pictures.matrix, out_dir / f"{name}-reach.{fmt}", fmt))
-    traffic = build_traffic(pictures.run.probes)
+    traffic = build_traffic(pictures.run.steps)
     written.append(plot_traffic(topology, traffic, out_dir / f"{name}-traffic.{fmt}", fmt))
     for number, record in enumerate(pictures.paths, start=1):
         path = probe_path(record)

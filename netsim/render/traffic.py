@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from netsim.render.topology import Wire
-from netsim.results.run import ProbeRecord
+from netsim.results.run import PacketRecord, ProbeRecord, StepRecord
 
 
 class FrameSeen(Protocol):
@@ -157,9 +157,15 @@ def frame_size(seen: Any) -> int:
     return len(render(seen.frame))
 
 
-def build_traffic(records: Iterable[ProbeRecord]) -> Traffic:
-    """Return the packets and bytes of every interface over the run's probes."""
-    return count_frames((c for r in records for c in r.captures), frame_size)
+def build_traffic(records: Iterable[StepRecord]) -> Traffic:
+    """Return the packets and bytes of every interface over the run's steps.
+
+    That is the probes' frames and those of the connections commands made
+    (a push or pull to a registry container); packet steps keep no frames.
+    """
+    return count_frames(
+        (c for r in records if not isinstance(r, PacketRecord) for c in r.captures), frame_size
+    )
 
 
 def probe_path(record: ProbeRecord) -> ProbePath:

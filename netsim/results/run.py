@@ -69,7 +69,13 @@ class TypedCommand:
 
 @dataclass(frozen=True, slots=True)
 class CommandRecord:
-    """A command typed on the host, a machine or in a container, and what it printed."""
+    """A command typed on the host, a machine or in a container, and what it printed.
+
+    ``events`` and ``captures`` are the trace and frames of the connections
+    the daemon made over the network for it (a ``docker push`` or ``pull``
+    to a registry container), one after the other, timed from ``start``, the
+    run's clock when the command ran. The JSON result does not carry them.
+    """
 
     index: int
     on: str
@@ -80,6 +86,9 @@ class CommandRecord:
     checks: tuple[ExpectationResult, ...] = ()
     session: tuple[TypedCommand, ...] | None = None
     """The lines typed in an interactive session (``session:``); None for a plain command."""
+    start: float = 0.0
+    events: tuple[TraceEvent, ...] = ()
+    captures: tuple[Capture, ...] = ()
 
     @property
     def passed(self) -> bool | None:
@@ -272,6 +281,15 @@ class Run:
     def probes(self) -> tuple[ProbeRecord, ...]:
         """Return the probe records, in step order."""
         return tuple(s for s in self.steps if isinstance(s, ProbeRecord))
+
+    @property
+    def captured(self) -> tuple[tuple[float, tuple[Capture, ...]], ...]:
+        """Return (start, frames) of every probe and command that put frames on the wire."""
+        return tuple(
+            (s.start, s.captures)
+            for s in self.steps
+            if isinstance(s, ProbeRecord | CommandRecord) and s.captures
+        )
 
     @property
     def failed(self) -> tuple[ProbeRecord | CommandRecord, ...]:

@@ -12,9 +12,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from netsim.dataplane.engine import Capture
 from netsim.dataplane.packets import send_packet
 from netsim.dataplane.probe import ProbeOutcome, simulate_probe
-from netsim.dataplane.trace import FrameEvent, describe
+from netsim.dataplane.trace import FrameEvent, TraceEvent, describe
 from netsim.docker.client import CommandOutput
 from netsim.errors import NetsimError
 from netsim.results.run import (
@@ -40,8 +41,15 @@ ProbeAnswer = Callable[[World, ProbeStep], ProbeOutcome]
 
 
 def run_command(world: World, step: CommandStep) -> CommandRecord:
-    """Run a command step where it is typed; return what it printed and its checks."""
+    """Run a command step where it is typed; return what it printed and its checks.
+
+    The record keeps the trace and frames of the connections the daemon made
+    for the command (``world.connections``), each timed after the one before.
+    """
+    world.connections.clear()
     output = _command_output(world, step)
+    events, captures = _connections_traffic(world.connections)
+    world.connections.clear()
     return CommandRecord(
         step.index,
         step.on,
@@ -51,7 +59,28 @@ def run_command(world: World, step: CommandStep) -> CommandRecord:
         output.stderr,
         check_output(step.expectations, output.exit_code, output.stdout),
         output.session,
+        world.daemon.clock,
+        events,
+        captures,
     )
+
+
+def _connections_traffic(
+    outcomes: Sequence[ProbeOutcome],
+) -> tuple[tuple[TraceEvent, ...], tuple[Capture, ...]]:
+    """Return the events and frames of connections made one after the other.
+
+    Each connection ran in a simulation of its own, timed from 0: the next
+    one is moved to start where the one before ended.
+    """
+    events: list[TraceEvent] = []
+    captures: list[Capture] = []
+    offset = 0.0
+    for outcome in outcomes:
+        events += [replace(e, time=e.time + offset) for e in outcome.events]
+        captures += [replace(c, time=c.time + offset) for c in outcome.captures]
+        offset = max((x.time for x in (*events, *captures)), default=offset)
+    return tuple(events), tuple(captures)
 
 
 def _first_line(text: str) -> str:

@@ -85,4 +85,8 @@ def image_programs(image: ImageSpec) -> frozenset[str]:
 
 def has_program(image: ImageSpec, program: str) -> bool:
     """Return whether PROGRAM (a name or a path) can be started in a container of IMAGE."""
-    return program.rsplit("/", 1)[-1] in image_programs(image)
+    from netsim.docker.busybox import BUSYBOX_APPLETS
+
+    # The applets first: asked on every ``docker run``, without building the union.
+    name = program.rsplit("/", 1)[-1]
+    return name in BUSYBOX_APPLETS or name in image_programs(image)

@@ -267,6 +267,7 @@ def command_path(argv: Sequence[str]) -> tuple[str, str]:
     paired = start >= 3 and argv[start - 2] in MANAGEMENT_SUBCOMMANDS
     return path, " ".join(argv[start - 2 if paired else start - 1 : start])
 
+
 # Each command's one-letter flags, by command path (``p`` -> ``publish``).
 _SHORTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {

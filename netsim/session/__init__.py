@@ -157,13 +157,16 @@ class Session:
         seed: int | None = None,
         method: str = "flow",
         progress: ReachProgress | None = None,
+        rows: range | None = None,
     ) -> ReachMatrix:
         """Return every source against every destination, the world left as it was.
 
         ``progress`` is told (sources done, sources) after each source's row.
+        ``rows`` asks for a slice of the sources only (a shard; see
+        ``reach_matrix``).
         """
         seed = self.seed if seed is None else seed
-        return reach_matrix(self.world, seed=seed, method=method, progress=progress)
+        return reach_matrix(self.world, seed=seed, method=method, progress=progress, rows=rows)
 
     def topology(self) -> Topology:
         """Return the network as it is now."""

@@ -33,6 +33,7 @@ from netsim.session.replay import (
     SECONDS_PER_STEP,
     StepCallback,
     credit_command,
+    fewer_collections,
     probe_record,
     replay_world,
     run_command,
@@ -166,7 +167,8 @@ class Session:
         ``reach_matrix``).
         """
         seed = self.seed if seed is None else seed
-        return reach_matrix(self.world, seed=seed, method=method, progress=progress, rows=rows)
+        with fewer_collections():
+            return reach_matrix(self.world, seed=seed, method=method, progress=progress, rows=rows)
 
     def topology(self) -> Topology:
         """Return the network as it is now."""

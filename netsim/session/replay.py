@@ -189,13 +189,17 @@ def replay_world(
     probe record keeps the frames the probe put on the wire. ``probe`` answers
     the probe steps instead of ``simulate_probe`` (tests compare evaluators).
     """
-    with _fewer_collections():
+    with fewer_collections():
         return _replay_steps(world, probes, capture, progress, probe)
 
 
 @contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Raise the collector's young-generation threshold for the block, then restore it."""
+def fewer_collections() -> Iterator[None]:
+    """Raise the collector's young-generation threshold for the block, then restore it.
+
+    A replay and a reach matrix build or walk many long-lived objects (rules,
+    interfaces, namespaces) and free few.
+    """
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], REPLAY_GC_THRESHOLD), *thresholds[1:])
     try:

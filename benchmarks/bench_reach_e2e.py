@@ -1,11 +1,12 @@
 """Benchmark ``netsim reach FILE --json OUT`` end to end and check a sample against packet probes.
 
-    python benchmarks/bench_reach_e2e.py [--sizes 1000] [--networks 10] [--sample 100]
+    python benchmarks/bench_reach_e2e.py [--sizes 1000] [--networks 10] [--sample 100] [--shards N]
 
 For each size, writes the scale scenario (``benchmarks/scale_scenario.py``),
 runs ``python -m netsim reach FILE --json OUT`` as a user would (process
-start to exit, replay included) and prints wall seconds, the child's CPU
-seconds, the cells, the JSON form and its size. Then it reads the JSON back
+start to exit, replay included; with ``--shards N``, N worker processes
+that each replay) and prints wall seconds, the CPU seconds of the child and
+its workers, the cells, the JSON form and its size. Then it reads the JSON back
 (``read_reach_json``; a compact document's rows only where a sampled cell
 is), replays the file once more in this process and sends ``--sample``
 random cells as packet-level probes, each with the seed the packet-level
@@ -108,6 +109,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000")
     parser.add_argument("--networks", type=int, default=10)
     parser.add_argument("--sample", type=int, default=100)
+    parser.add_argument(
+        "--shards", type=int, default=1, help="pass --shards N to netsim reach (N processes)"
+    )
     args = parser.parse_args()
     print(
         f"{'containers':>10}  {'wall s':>7}  {'CPU s':>6}  {'cells':>12}  {'form':<8}  "
@@ -121,7 +125,8 @@ def main() -> int:
             cpu = children_cpu()
             started = time.perf_counter()
             subprocess.run(
-                [sys.executable, "-m", "netsim", "reach", str(path), "--json", str(out)],
+                [sys.executable, "-m", "netsim", "reach", str(path), "--json", str(out)]
+                + (["--shards", str(args.shards)] if args.shards > 1 else []),
                 cwd=ROOT,
                 check=True,
                 stdout=subprocess.DEVNULL,

@@ -155,7 +155,10 @@ def main() -> int:
                     agree += (outcome.result, outcome.served_by) == answer(index)
         target = TARGETS.get(size)
         verdict = (
-            "" if target is None else f"<= {target:g} s: {'met' if wall <= target else 'NOT met'}"
+            ""
+            if target is None
+            else f"<= {target:g} s: {'met' if wall <= target else 'NOT met'} "
+            f"(CPU: {'met' if cpu <= target else 'NOT met'})"
         )
         print(
             f"{size:>10,}  {wall:>7.1f}  {cpu:>6.1f}  {cells:>12,}  {form:<8}  "

@@ -17,6 +17,12 @@ to a scheduler a course or a docs site already runs (``dask scheduler`` +
 store and a much larger install for what is here a map over independent,
 CPU-bound jobs with small results. Nothing in this module imports Dask
 unless a scheduler address is given.
+
+A large ``netsim reach`` shards its sources the same way
+(``reach_sharded``): each shard replays the scenario in its worker, answers
+its slice of the sources (``reach_matrix(rows=...)``) and hands back its
+rows of codes; the caller joins them in order (``ReachMatrix.joined``), and
+the matrix, its text and its JSON are the unsharded run's, byte for byte.
 """
 
 from __future__ import annotations
@@ -28,9 +34,15 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from netsim.errors import NetsimError
+
+if TYPE_CHECKING:
+    from netsim.results.reach import Answer, Destination, ReachMatrix
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 TASKS = ("run", "reach", "plot")
 # Told (jobs done, jobs in all) after each job.
@@ -167,30 +179,121 @@ def run_batch(
     a ``LocalCluster``'s), jobs go to that cluster's workers, which must be
     able to import netsim; ``workers`` is then ignored.
     """
-    total = len(jobs)
+    yield from _map_in_order(run_job, jobs, workers, scheduler, progress, connect_timeout)
+
+
+@dataclass(frozen=True, slots=True)
+class ReachShard:
+    """One slice of a ``reach``'s sources: shard ``index`` of ``shards``, on one engine."""
+
+    path: str
+    engine: str | None
+    seed: int
+    index: int
+    shards: int
+
+
+# What a shard hands back: its sources, the destinations, its distinct answers
+# and its rows of codes as bytes (unsigned 32-bit, native order).
+ShardRows = tuple[
+    tuple[str, ...], tuple["Destination", ...], tuple["Answer", ...], tuple[bytes, ...]
+]
+
+
+def run_reach_shard(shard: ReachShard) -> ShardRows:
+    """Replay the scenario and answer this shard's slice of the sources.
+
+    The sources (as many as the replay leaves) are cut into ``shards``
+    slices of nearly equal size, in order; shard ``index`` answers slice
+    ``index``.
+    """
+    from netsim.dataplane.reach import sources_of
+    from netsim.session import Session, load_scenario
+
+    session = Session(load_scenario(shard.path), engine=shard.engine, seed=shard.seed)
+    session.replay(probes=False)
+    count = len(sources_of(session.world))
+    start = count * shard.index // shard.shards
+    stop = count * (shard.index + 1) // shard.shards
+    matrix = session.reach(rows=range(start, stop))
+    classes, rows = matrix.coded()
+    return matrix.sources, matrix.destinations, classes, tuple(row.tobytes() for row in rows)
+
+
+def reach_sharded(
+    path: str | Path,
+    shards: int,
+    *,
+    engine: str | None = None,
+    seed: int = 0,
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: BatchProgress | None = None,
+    connect_timeout: float = 30.0,
+) -> ReachMatrix:
+    """Return a scenario's reachability matrix answered in ``shards`` slices of its sources.
+
+    The slices run on ``workers`` local processes (1: this process, one
+    after another) or on the Dask cluster at ``scheduler``; each worker
+    replays the scenario itself. The matrix equals ``netsim.session.reach``'s.
+
+    Raises:
+        ValueError: ``shards`` below 1.
+        NetsimError: the scenario is invalid, or the scheduler cannot be reached.
+    """
+    from array import array
+
+    from netsim.results.reach import ReachMatrix
+
+    if shards < 1:
+        raise ValueError(f"reach: shards must be 1 or more, got {shards}")
+    jobs = [ReachShard(str(path), engine, seed, index, shards) for index in range(shards)]
+    parts = []
+    for sources, destinations, classes, rows in _map_in_order(
+        run_reach_shard, jobs, workers, scheduler, progress, connect_timeout
+    ):
+        codes = []
+        for data in rows:
+            row = array("I")
+            row.frombytes(data)
+            codes.append(row)
+        parts.append(ReachMatrix.from_codes(sources, destinations, classes, codes))
+    return ReachMatrix.joined(parts)
+
+
+def _map_in_order(
+    function: Callable[[_Item], _Result],
+    items: Sequence[_Item],
+    workers: int,
+    scheduler: str | None,
+    progress: BatchProgress | None,
+    connect_timeout: float,
+) -> Iterator[_Result]:
+    """Yield ``function(item)`` for every item, in order, on this process, a pool or Dask."""
+    total = len(items)
     if scheduler is not None:
-        yield from _on_dask(jobs, scheduler, progress, connect_timeout)
+        yield from _on_dask(function, items, scheduler, progress, connect_timeout)
         return
     if workers <= 1:
-        for done, job in enumerate(jobs, start=1):
-            result = run_job(job)
+        for done, item in enumerate(items, start=1):
+            result = function(item)
             if progress is not None:
                 progress(done, total)
             yield result
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_job, job) for job in jobs]
+        futures = [pool.submit(function, item) for item in items]
         yield from _in_order(futures, progress)
 
 
 def _in_order(
-    futures: Sequence[Future[BatchResult]], progress: BatchProgress | None
-) -> Iterator[BatchResult]:
+    futures: Sequence[Future[_Result]], progress: BatchProgress | None
+) -> Iterator[_Result]:
     """Yield results in submission order while telling progress as each one finishes."""
     done = 0
     total = len(futures)
 
-    def finished(_future: Future[BatchResult]) -> None:
+    def finished(_future: Future[_Result]) -> None:
         nonlocal done
         done += 1
         if progress is not None:
@@ -203,11 +306,12 @@ def _in_order(
 
 
 def _on_dask(
-    jobs: Sequence[BatchJob],
+    function: Callable[[_Item], _Result],
+    items: Sequence[_Item],
     scheduler: str,
     progress: BatchProgress | None,
     connect_timeout: float,
-) -> Iterator[BatchResult]:
+) -> Iterator[_Result]:
     try:
         from dask.distributed import Client, as_completed
     except ImportError:
@@ -221,16 +325,16 @@ def _on_dask(
             f"netsim batch: cannot reach the scheduler at {scheduler}: {error}"
         ) from None
     with client:
-        futures = client.map(run_job, list(jobs), pure=False)
-        results: dict[int, BatchResult] = {}
+        futures = client.map(function, list(items), pure=False)
+        position = {future.key: index for index, future in enumerate(futures)}
+        results: dict[int, _Result] = {}
         finished = as_completed(futures)  # type: ignore[no-untyped-call]
         for done, future in enumerate(finished, start=1):
-            result: BatchResult = future.result()
-            results[result.job.index] = result
+            results[position[future.key]] = future.result()
             if progress is not None:
-                progress(done, len(jobs))
-        for job in jobs:
-            yield results[job.index]
+                progress(done, len(items))
+        for index in range(len(items)):
+            yield results[index]
 
 
 def write_batch(

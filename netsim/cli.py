@@ -184,7 +184,8 @@ def _parser() -> argparse.ArgumentParser:
         "containers) and print the matrix.",
         epilog="examples:\n  netsim reach scenarios/two-networks.yaml\n"
         "  netsim reach scenarios/icc-disabled.yaml --json reach.json\n"
-        "  netsim reach big.yaml --json reach.json --form compact --progress\n\n"
+        "  netsim reach big.yaml --json reach.json --form compact --progress\n"
+        "  netsim reach big.yaml --json reach.json --shards 4 --jobs 2\n\n"
         "Above 100,000 cells the JSON is the compact form (docs/scenario-format.md) and\n"
         "the text a summary; netsim.results.reach.read_reach_json reads either form.\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -206,6 +207,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     reach.add_argument("--engine", choices=engines, help="Docker version to reproduce")
     reach.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+    reach.add_argument(
+        "--shards",
+        type=int,
+        default=1,
+        help="answer the sources in this many slices, each replaying the scenario in its "
+        "own worker; the output is the same (default 1: no slices)",
+    )
+    reach.add_argument(
+        "--jobs",
+        type=int,
+        help="local worker processes for the shards (default: one per shard)",
+    )
+    reach.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a Dask scheduler to run the shards on"
+    )
 
     plot = commands.add_parser(
         "plot",
@@ -476,17 +492,34 @@ def _cmd_reach(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.session import load_scenario, reach
 
     _refuse_overwriting_input(args.json, args.file)
+    for option, value in (("--shards", args.shards), ("--jobs", args.jobs)):
+        if value is not None and value < 1:
+            stderr.write(f"netsim: reach {option}: expected 1 or more, got {value}\n")
+            return EXIT_INVALID
     scenario = load_scenario(args.file)
     _compose_notes(scenario, stderr)
     with _progress_bars(stderr, shown=args.progress) as bar:
-        steps = bar("steps")
-        _, matrix = reach(
-            scenario,
-            engine=args.engine,
-            seed=args.seed,
-            progress=bar("sources"),
-            replay_progress=None if steps is None else lambda i, n, _: steps(i + 1, n),
-        )
+        if args.shards > 1 or args.scheduler:
+            from netsim.batch import reach_sharded
+
+            matrix = reach_sharded(
+                args.file,
+                args.shards,
+                engine=args.engine,
+                seed=args.seed,
+                workers=args.shards if args.jobs is None else args.jobs,
+                scheduler=args.scheduler,
+                progress=bar("shards"),
+            )
+        else:
+            steps = bar("steps")
+            _, matrix = reach(
+                scenario,
+                engine=args.engine,
+                seed=args.seed,
+                progress=bar("sources"),
+                replay_progress=None if steps is None else lambda i, n, _: steps(i + 1, n),
+            )
     if args.json != "-":
         stdout.write(matrix.text())
     if args.json:

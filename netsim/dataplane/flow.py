@@ -928,9 +928,14 @@ def port_classes(plane: FlowPlane, symmetry: Symmetry) -> dict[tuple[str, int], 
 
 def loopback_only(rule: Rule) -> bool:
     """Return True when a rule can only match packets from or to a 127/8 address."""
-    return (not rule.source_invert and rule.source.subnet_of(LOOPBACK_NET)) or (
-        not rule.destination_invert and rule.destination.subnet_of(LOOPBACK_NET)
+    return (not rule.source_invert and _in_loopback_net(rule.source)) or (
+        not rule.destination_invert and _in_loopback_net(rule.destination)
     )
+
+
+def _in_loopback_net(network: IPv4Network) -> bool:
+    """Return ``network.subnet_of(127.0.0.0/8)``, from its integers (asked per rule, per node)."""
+    return network.prefixlen >= 8 and int(network.network_address) >> 24 == 127
 
 
 def _loopback(address: IPv4Address | None) -> bool:

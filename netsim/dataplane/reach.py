@@ -76,18 +76,28 @@ def reach_matrix(
     seed: int = 0,
     method: str = "flow",
     progress: ReachProgress | None = None,
+    rows: range | None = None,
 ) -> ReachMatrix:
     """Probe every destination from every source; the world is left as it was.
 
     ``method`` is ``flow`` (the flow evaluator, grouped; the default) or
     ``packets`` (one packet-level simulation per cell). Both give the same cells.
-    ``progress`` is told after each source's row.
+    ``progress`` is told after each source's row. ``rows`` (flow only) asks
+    for those sources' rows alone, by their place among all sources: a
+    matrix of that slice of sources whose cells are the full matrix's (a
+    shard, see ``ReachMatrix.joined``).
     """
     sources = sources_of(world)
     destinations = destinations_of(world)
     if method == "flow":
-        classes, rows = flow_codes(world, sources, destinations, seed, progress=progress)
-        return ReachMatrix.from_codes(sources, destinations, classes, rows)
+        classes, codes = flow_codes(
+            world, sources, destinations, seed, progress=progress, rows=rows
+        )
+        if rows is not None:
+            sources = sources[rows.start : rows.stop]
+        return ReachMatrix.from_codes(sources, destinations, classes, codes)
+    if rows is not None:
+        raise ValueError("reach: only the flow method answers a slice of the sources")
     if method != "packets":
         raise ValueError(f"unknown reach method {method!r}: expected 'flow' or 'packets'")
     rng = random.Random(seed)
@@ -129,11 +139,17 @@ def flow_codes(
     *,
     group: bool = True,
     progress: ReachProgress | None = None,
+    rows: range | None = None,
 ) -> tuple[tuple[Answer, ...], tuple[array[int], ...]]:
     """Answer every cell with the flow evaluator, once per group of interchangeable cells.
 
     Returns the distinct answers (result, served_by) and one row of codes
-    (indexes into them) per source.
+    (indexes into them) per source; with ``rows`` (a range of step 1), only
+    the rows of those sources. A cell's answer does not depend on which
+    cells were asked before it (the grouping only reuses answers that any
+    member of a group would give), and the random numbers of the rows
+    before ``rows`` are drawn and dropped, so each row is the same as in
+    the whole matrix.
 
     Sources whose namespaces ``flow.symmetry_of`` finds interchangeable share
     one answer per destination, and so do container ports at interchangeable
@@ -234,15 +250,25 @@ def flow_codes(
     related_memos: dict[int, dict[tuple[bool, int], tuple[str | None, str | None, str | None]]]
     related_memos = {}
     class_sizes = Counter(symmetry.classes.values())
-    rows: list[array[int]] = []
+    wanted = range(len(sources)) if rows is None else rows
+    if wanted.step != 1 or wanted.start < 0 or wanted.stop > len(sources):
+        raise ValueError(
+            f"reach: rows {wanted.start}..{wanted.stop} (step {wanted.step}) are not a "
+            f"slice of the {len(sources)} sources"
+        )
+    answered: list[array[int]] = []
     everything = range(width)
 
     def code(result: str | None, served_by: str | None) -> int:
         return numbered.setdefault((result, served_by), len(numbered))
 
-    for row_number, source in enumerate(sources):
-        if progress is not None and row_number:
-            progress(row_number, len(sources))
+    if width:
+        for _ in range(wanted.start):
+            getrandbits(width * 64)
+    for row_number in wanted:
+        source = sources[row_number]
+        if progress is not None and row_number > wanted.start:
+            progress(row_number - wanted.start, len(wanted))
         namespace = world.namespace_of(source)
         assert namespace is not None
         node = plane.node_of(namespace)
@@ -260,7 +286,7 @@ def flow_codes(
                 pair_seed = from_bytes(row_seeds[index * 8 : index * 8 + 8], "little")
                 outcome = probe(source, target, port, proto, rng=Random(pair_seed), node=node)
                 codes[index] = code(outcome.result, outcome.served_by)
-            rows.append(codes)
+            answered.append(codes)
             continue
         related = _related(symmetry, mine, targets, by_address, by_port, loopback)
         source_class = symmetry.classes[mine]
@@ -347,10 +373,10 @@ def flow_codes(
                         (outcome.result, outcome.served_by, mine, dest_key, dest_names[index])
                     )
                 codes[index] = code(outcome.result, outcome.served_by)
-        rows.append(codes)
+        answered.append(codes)
     if progress is not None:
-        progress(len(sources), len(sources))
-    return tuple(numbered), tuple(rows)
+        progress(len(wanted), len(wanted))
+    return tuple(numbered), tuple(answered)
 
 
 class _Template:

@@ -268,6 +268,15 @@ def command_path(argv: Sequence[str]) -> tuple[str, str]:
     return path, " ".join(argv[start - 2 if paired else start - 1 : start])
 
 
+# Each command's one-letter flags, by command path (``p`` -> ``publish``).
+_SHORTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        path: MappingProxyType({short: name for name, (short, _) in table.items() if short})
+        for path, table in FLAG_TABLES.items()
+    }
+)
+
+
 def is_docker_command(path: str) -> bool:
     """Return whether PATH (``stats``, ``volume ls``) is a command the real docker CLI has."""
     words = path.split()
@@ -292,9 +301,12 @@ def parse_docker(
     table = FLAG_TABLES.get(path)
     if table is None:
         raise UsageError(f"unknown command: {path}", path)
+    shorts: Mapping[str, str]
     if path in lacking:
         table = {name: spec for name, spec in table.items() if name not in lacking[path]}
-    shorts = {short: name for name, (short, _) in table.items() if short}
+        shorts = {short: name for name, (short, _) in table.items() if short}
+    else:
+        shorts = _SHORTS[path]
     options: list[tuple[str, str]] = []
     args: list[str] = []
     i = start

@@ -822,6 +822,10 @@ class Daemon:
         """
         if not self.options.userland_proxy:
             return False
+        # Every published mapping is allocated, so a port no other address of the
+        # family holds cannot clash; this spares a scan of every container.
+        if not self.ports.held_elsewhere(mapping.host_ip, mapping.proto, mapping.host_port):
+            return False
         for other in self.containers:
             if other is container or not other.running:
                 continue

@@ -255,6 +255,14 @@ class PortAllocator:
                 return port
         raise DockerError("all ports are allocated")
 
+    def held_elsewhere(self, host_ip: HostIp, proto: str, port: int) -> bool:
+        """Return whether another address of ``host_ip``'s family has ``port`` allocated."""
+        for (ip, map_proto), used in self._by_address.items():
+            if map_proto == proto and port in used.used and ip != host_ip:
+                if ip.version == host_ip.version:
+                    return True
+        return False
+
     def release(self, host_ip: HostIp, proto: str, port: int) -> None:
         """Free a host port on one address."""
         self._map(host_ip, proto).used.discard(port)

@@ -38,6 +38,7 @@ know are busybox stand-ins, as the harness builds them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from netsim.docker.busybox import BUSYBOX_APPLETS
 
@@ -181,6 +182,7 @@ BUSYBOX_TOOLSET = Toolset("busybox", BUSYBOX_APPLETS)
 DEBIAN_TOOLSET = Toolset("debian", DEBIAN_PROGRAMS)
 
 
+@cache  # asked on every docker run and exec; the union is built once per image
 def toolset_for(image_name: str, own: frozenset[str] = frozenset()) -> Toolset:
     """Return the toolset of the image named IMAGE_NAME, with OWN programs (its service) added."""
     base = DEBIAN_TOOLSET if image_name in DEBIAN_IMAGES else BUSYBOX_TOOLSET

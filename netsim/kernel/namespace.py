@@ -858,8 +858,7 @@ class NetworkNamespace:
 
     def eval_context(self) -> EvalContext:
         """Return what netfilter's addrtype match needs to know about this namespace."""
-        local = tuple(r.destination for r in self.local_table() if r.type == "local")
-        broadcast = frozenset(
-            r.destination.network_address for r in self.local_table() if r.type == "broadcast"
-        )
+        table = self.local_table()
+        local = tuple(r.destination for r in table if r.type == "local")
+        broadcast = frozenset(r.destination.network_address for r in table if r.type == "broadcast")
         return EvalContext(local_networks=local, broadcast_addresses=broadcast)

@@ -156,6 +156,47 @@ class ReachMatrix:
         object.__setattr__(matrix, "_ordered", False)
         return matrix
 
+    @classmethod
+    def joined(cls, parts: Sequence[ReachMatrix]) -> ReachMatrix:
+        """Return the matrix of every part's sources, in order, over their common destinations.
+
+        A large ``reach`` answers its sources in shards (slices of the
+        sources, ``reach_matrix(rows=...)``); joined, they make the matrix
+        the whole would, and write the same JSON (classes are renumbered in
+        order of first appearance either way).
+
+        Raises:
+            ValueError: no parts, or parts over different destinations.
+        """
+        if not parts:
+            raise ValueError("reach matrix: nothing to join")
+        destinations = parts[0].destinations
+        numbered: dict[Answer, int] = {}
+        sources: list[str] = []
+        rows: list[array[int]] = []
+        import numpy as np
+
+        for part in parts:
+            if part.destinations != destinations:
+                raise ValueError(
+                    "reach matrix: the parts to join have different destinations "
+                    f"({len(part.destinations)} and {len(destinations)})"
+                )
+            if part._codes is None:
+                classes, codes = part.coded()
+            else:
+                assert part._classes is not None
+                classes, codes = part._classes, part._codes
+            renumber = np.array(
+                [numbered.setdefault(answer, len(numbered)) for answer in classes],
+                dtype=np.uint32,
+            )
+            sources.extend(part.sources)
+            for row in codes:
+                view = np.frombuffer(row, dtype=np.uint32)
+                rows.append(array("I", renumber[view].tobytes()) if len(row) else array("I"))
+        return cls.from_codes(tuple(sources), destinations, tuple(numbered), rows)
+
     def __setattr__(self, name: str, value: object) -> None:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 

@@ -33,6 +33,7 @@ from netsim.session.replay import (
     SECONDS_PER_STEP,
     StepCallback,
     credit_command,
+    fewer_collections,
     probe_record,
     replay_world,
     run_command,
@@ -162,13 +163,17 @@ class Session:
         seed: int | None = None,
         method: str = "flow",
         progress: ReachProgress | None = None,
+        rows: range | None = None,
     ) -> ReachMatrix:
         """Return every source against every destination, the world left as it was.
 
         ``progress`` is told (sources done, sources) after each source's row.
+        ``rows`` asks for a slice of the sources only (a shard; see
+        ``reach_matrix``).
         """
         seed = self.seed if seed is None else seed
-        return reach_matrix(self.world, seed=seed, method=method, progress=progress)
+        with fewer_collections():
+            return reach_matrix(self.world, seed=seed, method=method, progress=progress, rows=rows)
 
     def topology(self) -> Topology:
         """Return the network as it is now."""

@@ -111,3 +111,57 @@ def test_an_unreachable_scheduler_is_a_clear_error() -> None:
     jobs = batch_jobs(FILES[:1], [None], "run")
     with pytest.raises(NetsimError, match="cannot reach the scheduler at tcp://127.0.0.1:9"):
         list(run_batch(jobs, scheduler="tcp://127.0.0.1:9", connect_timeout=1.0))
+
+
+def _wide_file(tmp_path: Path) -> Path:
+    """Write a world of 12 alike containers on three networks: shards cut its classes."""
+    lines = ["name: wide", "machines:", "  laptop: {address: 192.168.1.20/24, listen: [22/tcp]}"]
+    lines += ["steps:"] + [f"  - docker network create net{k}" for k in range(3)]
+    lines += [
+        f"  - docker run -d --name c{i} --network net{i % 3} -p {20000 + i}:80 nginx"
+        for i in range(12)
+    ]
+    path = tmp_path / "wide.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _reach(path: Path, out: Path, *extra: str) -> tuple[str, bytes]:
+    code, stdout, err = run("reach", str(path), "--json", str(out), "--form", "compact", *extra)
+    assert (code, err) == (0, "")
+    return stdout, out.read_bytes()
+
+
+def test_a_reach_in_shards_on_local_processes_writes_what_one_process_writes(
+    tmp_path: Path,
+) -> None:
+    path = _wide_file(tmp_path)
+    whole = _reach(path, tmp_path / "whole.json")
+    assert _reach(path, tmp_path / "three.json", "--shards", "3", "--jobs", "2") == whole
+    assert _reach(path, tmp_path / "one-by-one.json", "--shards", "4", "--jobs", "1") == whole
+    assert json.loads(whole[1])["sources"][:3] == ["host", "laptop", "c0"]
+
+
+def test_a_reach_in_shards_on_a_dask_cluster_writes_the_same_bytes(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    path = _wide_file(tmp_path)
+    whole = _reach(path, tmp_path / "whole.json")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        sharded = _reach(
+            path,
+            tmp_path / "cluster.json",
+            "--shards",
+            "3",
+            "--scheduler",
+            cluster.scheduler_address,
+        )
+    assert sharded == whole
+
+
+@pytest.mark.parametrize("option", ["--shards", "--jobs"])
+def test_reach_refuses_fewer_than_one_shard_or_job(tmp_path: Path, option: str) -> None:
+    code, stdout, err = run("reach", str(FILES[0]), option, "0")
+    assert (code, stdout) == (2, "")
+    assert err == f"netsim: reach {option}: expected 1 or more, got 0\n"

@@ -39,9 +39,9 @@ def test_routing_loop_ends_with_ttl_and_time_exceeded():
     built.host.add_route(Route(target, "eth0", IPv4Address("192.168.1.20")))
     built.machines["laptop"].sysctls.set("net.ipv4.ip_forward", "1")
     built.host.netfilter.apply(["-P", "FORWARD", "ACCEPT"])  # Docker set DROP
-    started = time.perf_counter()
+    started = time.process_time()
     outcome = simulate_probe(built, ProbeStep(0, 1, "laptop", "10.1.2.3", 80))
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert outcome.result == "unreachable"  # ICMP time exceeded fails the connect
     assert any(isinstance(e, DropEvent) and e.reason == "TTL exceeded" for e in outcome.events)
 
@@ -72,9 +72,9 @@ def test_bridge_loop_storm_is_bounded_by_the_frame_budget():
         "00:00:00:00:00:00",
         IPv4Address("10.9.9.10"),
     )
-    started = time.perf_counter()
+    started = time.process_time()
     sim.transmit(port, Frame("02:00:00:00:09:09", BROADCAST_MAC, request))
     sim.run()
     assert sim.storm
     assert sim.frames_sent > 5000
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10

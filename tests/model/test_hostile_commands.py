@@ -13,7 +13,6 @@ import io
 import json
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -188,10 +187,8 @@ def test_a_million_character_word_is_split_promptly() -> None:
     # netsim's splitter takes it in linear time. YAML reading is timed apart.
     word = "a" * 1_000_000
     scenario = load_scenario_text(f"name: big\nsteps:\n  - echo {word}\n")
-    start = time.perf_counter()
-    with within_limits():
+    with within_limits():  # fails past 2 s of CPU
         run = replay(scenario, "28.5", probes=False)
-    assert time.perf_counter() - start < 2.0
     assert run.steps[0].stdout == word + "\n"  # type: ignore[union-attr]
 
 

@@ -85,7 +85,7 @@ def test_the_check_is_per_table():
 def test_a_long_unreachable_ladder_is_checked_quickly_and_without_deep_recursion():
     nf = Netfilter()
     _ladder(nf, 3000)
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(IptablesError, match="Too many links"):
         nf.apply(["-A", "INPUT", "-j", "c1"])
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0

@@ -57,6 +57,6 @@ def test_errors_are_shlexs(line: str, message: str) -> None:
     ],
 )
 def test_a_million_characters_take_well_under_a_second(line: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     _ours(line)
-    assert time.perf_counter() - start < 1.5
+    assert time.process_time() - start < 1.5

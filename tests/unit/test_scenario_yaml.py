@@ -125,9 +125,9 @@ def test_billion_laughs_fails_fast() -> None:
     lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
     text = "\n".join(lines) + "\nname: x\nsteps: *a9\n"
-    started = time.monotonic()
+    started = time.process_time()
     error = error_of(text)
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert error.key == "a0"  # unknown key, reported before anything is expanded
 
 
@@ -138,9 +138,9 @@ def test_aliases_fanning_out_through_images_hit_the_visit_budget() -> None:
         f"name: x\nsteps: [ls]\nhost:\n  listen: &ports [{ports}]\n"
         f"images:\n  img: &big {{expose: *ports, listen: *ports}}\n{images}\n"
     )
-    started = time.monotonic()
+    started = time.process_time()
     error = error_of(text)
-    assert time.monotonic() - started < 30
+    assert time.process_time() - started < 30
     assert "expands to more than 200000 values through aliases" in error.message
 
 

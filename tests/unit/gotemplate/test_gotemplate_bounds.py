@@ -21,11 +21,11 @@ from netsim.gotemplate.printing import MAX_TEXT
 
 
 def _fast(template: str) -> str:
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         return render_template(template, {"Name": "web"})
     finally:
-        assert time.perf_counter() - start < 2.0
+        assert time.process_time() - start < 2.0
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,13 @@
 
 ``netsim batch FILES... --out DIR`` turns every (file, engine) pair into a
 ``BatchJob`` and runs its task: ``run`` (the JSON result of ``netsim run
---json``), ``reach`` (the JSON of ``netsim reach --json``) or ``plot`` (the
-pictures of ``netsim plot``). A job runs in a worker and hands back what it
-wrote, as bytes, with one JSON line that says what happened; the caller
-writes the files and the lines, in job order, so the output does not depend
-on which worker ran what or when it finished: the same files on one process,
-four processes or a cluster, byte for byte.
+--json``), ``reach`` (the JSON of ``netsim reach --json``), ``plot`` (the
+pictures of ``netsim plot``) or ``grade`` (each file graded against one
+reference, the text and JSON of ``netsim grade REFERENCE FILE``). A job runs
+in a worker and hands back what it wrote, as bytes, with one JSON line that
+says what happened; the caller writes the files and the lines, in job order,
+so the output does not depend on which worker ran what or when it finished:
+the same files on one process, four processes or a cluster, byte for byte.
 
 Dask distributed rather than Ray: Dask is pure Python and installs in
 seconds with no daemon of its own (``pip install netsim[batch]``), a
@@ -44,19 +45,23 @@ if TYPE_CHECKING:
 _Item = TypeVar("_Item")
 _Result = TypeVar("_Result")
 
-TASKS = ("run", "reach", "plot")
+TASKS = ("run", "reach", "plot", "grade")
 # Told (jobs done, jobs in all) after each job.
 BatchProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
 class BatchJob:
-    """One scenario file on one engine (None: the file's own), with the task to run."""
+    """One scenario file on one engine (None: the file's own), with the task to run.
+
+    ``reference`` is the scenario a ``grade`` job grades the file against.
+    """
 
     index: int
     path: str
     engine: str | None
     task: str
+    reference: str | None = None
 
     @property
     def stem(self) -> str:
@@ -77,19 +82,26 @@ class BatchResult:
 
 
 def batch_jobs(
-    paths: Sequence[str | Path], engines: Sequence[str | None], task: str
+    paths: Sequence[str | Path],
+    engines: Sequence[str | None],
+    task: str,
+    reference: str | Path | None = None,
 ) -> tuple[BatchJob, ...]:
     """Return the jobs for every file on every engine, files first, in the order given.
 
     Raises:
-        ValueError: an unknown task, or no file or engine.
+        ValueError: an unknown task, no file or engine, or a reference missing
+            for ``grade`` or given for another task.
     """
     if task not in TASKS:
         raise ValueError(f"batch: unknown task {task!r}, expected one of {', '.join(TASKS)}")
     if not paths or not engines:
         raise ValueError("batch: give at least one scenario file and one engine")
+    if (task == "grade") != (reference is not None):
+        raise ValueError("batch: --reference REFERENCE goes with --task grade, and only with it")
     jobs = [(str(path), engine) for path in paths for engine in engines]
-    return tuple(BatchJob(i, path, engine, task) for i, (path, engine) in enumerate(jobs))
+    against = None if reference is None else str(reference)
+    return tuple(BatchJob(i, path, engine, task, against) for i, (path, engine) in enumerate(jobs))
 
 
 def run_job(job: BatchJob) -> BatchResult:
@@ -103,7 +115,7 @@ def run_job(job: BatchJob) -> BatchResult:
         scenario = load_scenario(job.path)
         engine = job.engine or scenario.engine
         line.update(scenario=scenario.name, engine=engine)
-        files, facts = _TASK_RUNNERS[job.task](scenario, engine, job.stem)
+        files, facts = _TASK_RUNNERS[job.task](scenario, engine, job)
     except NetsimError as error:
         line.update(ok=False, error=str(error))
         return BatchResult(job, json.dumps(line, sort_keys=True), (), False, False)
@@ -114,7 +126,7 @@ def run_job(job: BatchJob) -> BatchResult:
 
 
 def _run_task(
-    scenario: Any, engine: str, stem: str
+    scenario: Any, engine: str, job: BatchJob
 ) -> tuple[tuple[tuple[str, bytes], ...], dict[str, Any]]:
     from netsim.render.transcript import format_json
     from netsim.session import replay
@@ -122,11 +134,11 @@ def _run_task(
     run = replay(scenario, engine)
     data = format_json(run).encode("utf-8")
     facts = {"passed": run.passed, "steps": len(run.steps), "failed": len(run.failed)}
-    return ((f"{stem}.run.json", data),), facts
+    return ((f"{job.stem}.run.json", data),), facts
 
 
 def _reach_task(
-    scenario: Any, engine: str, stem: str
+    scenario: Any, engine: str, job: BatchJob
 ) -> tuple[tuple[tuple[str, bytes], ...], dict[str, Any]]:
     from collections import Counter
 
@@ -145,11 +157,11 @@ def _reach_task(
     for code, count in coded.items():
         counts[str(classes[code][0])] += count
     facts = {"cells": matrix.size, "results": dict(sorted(counts.items()))}
-    return ((f"{stem}.reach.json", data),), facts
+    return ((f"{job.stem}.reach.json", data),), facts
 
 
 def _plot_task(
-    scenario: Any, engine: str, stem: str
+    scenario: Any, engine: str, job: BatchJob
 ) -> tuple[tuple[tuple[str, bytes], ...], dict[str, Any]]:
     from netsim.render.plots import plot_all
     from netsim.session import pictures
@@ -157,11 +169,31 @@ def _plot_task(
     drawn = pictures(scenario, engine=engine)
     with tempfile.TemporaryDirectory(prefix="netsim-batch-") as scratch:
         written = plot_all(drawn, Path(scratch))
-        files = tuple((f"{stem}/{path.name}", path.read_bytes()) for path in written)
+        files = tuple((f"{job.stem}/{path.name}", path.read_bytes()) for path in written)
     return files, {"pictures": len(files)}
 
 
-_TASK_RUNNERS = {"run": _run_task, "reach": _reach_task, "plot": _plot_task}
+def _grade_task(
+    scenario: Any, engine: str, job: BatchJob
+) -> tuple[tuple[tuple[str, bytes], ...], dict[str, Any]]:
+    from netsim.render.grade import format_comparison, format_comparison_json
+    from netsim.session import load_scenario
+    from netsim.session.grade import compare
+
+    assert job.reference is not None  # batch_jobs gives every grade job its reference
+    reference = load_scenario(job.reference)
+    comparison = compare(reference, scenario, engine=engine)
+    text = format_comparison(comparison, ("reference", "student")).encode("utf-8")
+    data = format_comparison_json(comparison).encode("utf-8")
+    facts = {
+        "passed": comparison.passed,
+        "differences": comparison.differences,
+        "reference": reference.name,
+    }
+    return ((f"{job.stem}.grade.txt", text), (f"{job.stem}.grade.json", data)), facts
+
+
+_TASK_RUNNERS = {"run": _run_task, "reach": _reach_task, "plot": _plot_task, "grade": _grade_task}
 
 
 def run_batch(

@@ -289,13 +289,16 @@ def _parser() -> argparse.ArgumentParser:
         "batch",
         help="run many scenarios in parallel (local processes or a Dask cluster)",
         description="Run a task on every scenario file, on every engine given: 'run' writes "
-        "each JSON result, 'reach' each matrix, 'plot' each scenario's pictures. Writes "
+        "each JSON result, 'reach' each matrix, 'plot' each scenario's pictures, 'grade' "
+        "each file's grade against --reference (text and JSON, as netsim grade). Writes "
         "the files and DIR/results.jsonl (one JSON line per file and engine, in the order "
         "given, also printed); the output is the same whatever the workers.",
         epilog="examples:\n  netsim batch scenarios/*.yaml --engine 20.10,28.5 --jobs 4 --out out\n"
         "  netsim batch submissions/*.yaml --task reach --scheduler tcp://10.0.0.5:8786 "
-        "--out out\n\nexit code: 0 all ran and every expectation held, 1 an expectation "
-        "failed, 2 a file was invalid.\n",
+        "--out out\n  netsim batch submissions/*.yaml --task grade --reference "
+        "docs/exercises/publish-a-port.yaml --jobs 2 --out grades\n\nexit code: 0 all ran "
+        "and every expectation held (every grade passed), 1 an expectation failed, 2 a "
+        "file was invalid.\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     batch.add_argument("files", type=Path, nargs="+", help="scenario YAML files")
@@ -304,7 +307,13 @@ def _parser() -> argparse.ArgumentParser:
         "--engine",
         help=f"comma-separated Docker versions ({', '.join(engines)}); default: each file's own",
     )
-    batch.add_argument("--task", choices=("run", "reach", "plot"), default="run")
+    batch.add_argument("--task", choices=("run", "reach", "plot", "grade"), default="run")
+    batch.add_argument(
+        "--reference",
+        type=Path,
+        metavar="REFERENCE",
+        help="with --task grade: the reference scenario every file is graded against",
+    )
     batch.add_argument(
         "--jobs", type=int, default=1, help="local worker processes (default 1: this process)"
     )
@@ -563,6 +572,7 @@ def _progress_bars(
 
 def _cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from netsim.batch import batch_jobs, run_batch, write_batch
+    from netsim.session import load_scenario
 
     engines: list[str | None] = [None]
     if args.engine:
@@ -577,11 +587,18 @@ def _cmd_batch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.jobs < 1:
         stderr.write(f"netsim: batch --jobs: expected 1 or more, got {args.jobs}\n")
         return EXIT_INVALID
-    missing = [path for path in args.files if not path.is_file()]
+    if (args.task == "grade") != (args.reference is not None):
+        stderr.write(
+            "netsim: batch: --reference REFERENCE goes with --task grade, and only with it\n"
+        )
+        return EXIT_INVALID
+    missing = [path for path in [*args.files, args.reference] if path and not path.is_file()]
     if missing:
         stderr.write(f"netsim: batch: no such file: {missing[0]}\n")
         return EXIT_INVALID
-    jobs = batch_jobs(args.files, engines, args.task)
+    if args.reference is not None:
+        load_scenario(args.reference)  # an invalid reference is one error, not one per file
+    jobs = batch_jobs(args.files, engines, args.task, args.reference)
     with _progress_bars(stderr, shown=args.progress) as bar:
         results = run_batch(
             jobs, workers=args.jobs, scheduler=args.scheduler, progress=bar("scenarios")

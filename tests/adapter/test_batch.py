@@ -165,3 +165,78 @@ def test_reach_refuses_fewer_than_one_shard_or_job(tmp_path: Path, option: str) 
     code, stdout, err = run("reach", str(FILES[0]), option, "0")
     assert (code, stdout) == (2, "")
     assert err == f"netsim: reach {option}: expected 1 or more, got 0\n"
+
+
+# -- grade: many students' files against one reference ----------------------
+
+EXERCISES = ROOT / "docs" / "exercises"
+
+
+def _grade(out: Path, *extra: str) -> tuple[int, str, dict[str, bytes]]:
+    answers = sorted((EXERCISES / "answers").glob("publish-a-port-*.yaml"))
+    code, stdout, err = run(
+        "batch",
+        *map(str, answers),
+        str(EXERCISES / "publish-a-port.yaml"),
+        "--task",
+        "grade",
+        "--reference",
+        str(EXERCISES / "publish-a-port.yaml"),
+        "--engine",
+        "20.10,28.5",
+        "--out",
+        str(out),
+        *extra,
+    )
+    assert err == "", err
+    return code, stdout, _tree(out)
+
+
+def test_grade_writes_what_netsim_grade_prints_for_each_file_and_engine(tmp_path: Path) -> None:
+    code, stdout, files = _grade(tmp_path / "one")
+    assert code == 1  # the wrong answer fails; the reference graded against itself passes
+    lines = [json.loads(line) for line in stdout.splitlines()]
+    assert [(x["scenario"], x["engine"], x["passed"]) for x in lines] == [
+        ("answer-publish-a-port-no-p", "20.10", False),
+        ("answer-publish-a-port-no-p", "28.5", False),
+        ("exercise-publish-a-port", "20.10", True),
+        ("exercise-publish-a-port", "28.5", True),
+    ]
+    assert lines[0]["differences"] > 0 and lines[2]["differences"] == 0
+    reference = str(EXERCISES / "publish-a-port.yaml")
+    student = str(EXERCISES / "answers" / "publish-a-port-no-p.yaml")
+    for engine, index in (("20.10", 0), ("28.5", 1)):
+        stem = f"{index:04d}-publish-a-port-no-p-{engine}"
+        text = run("grade", reference, student, "--engine", engine)
+        data = run("grade", reference, student, "--engine", engine, "--json", "-")
+        assert text[0] == data[0] == 1
+        assert files[f"{stem}.grade.txt"].decode() == text[1]
+        assert files[f"{stem}.grade.json"].decode() == data[1]
+    two = _grade(tmp_path / "two", "--jobs", "2")
+    assert two == (code, stdout, files)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--task", "grade"], "--reference REFERENCE goes with --task grade"),
+        (["--reference", str(FILES[1])], "--reference REFERENCE goes with --task grade"),
+    ],
+)
+def test_grade_and_reference_go_together(tmp_path: Path, argv: list[str], message: str) -> None:
+    code, _, err = run("batch", str(FILES[0]), "--out", str(tmp_path / "o"), *argv)
+    assert code == 2 and message in err
+    assert not (tmp_path / "o").exists()
+    with pytest.raises(ValueError, match="goes with --task grade"):
+        batch_jobs(FILES, [None], "grade")
+
+
+def test_a_missing_or_invalid_reference_is_one_error(tmp_path: Path) -> None:
+    common = [str(FILES[0]), "--task", "grade", "--out", str(tmp_path / "o")]
+    code, _, err = run("batch", *common, "--reference", str(tmp_path / "nope.yaml"))
+    assert code == 2 and "no such file" in err and "nope.yaml" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nsteps:\n  - probe: a ->\n")
+    code, out, err = run("batch", *common, "--reference", str(bad))
+    assert code == 2 and str(bad) in err and out == ""
+    assert not (tmp_path / "o").exists()

@@ -11,8 +11,10 @@ The grammar keeps a model of the world it is building (which containers run,
 on which networks, with which published ports) so that most steps make sense,
 and avoids what two replays on one real engine do not agree on (evidence from
 ``python -m netsim.verify run --twice``): a stopped container on several
-networks is never started again (28.5 joins them in random order), and host
-ports are only published where no other container may hold them.
+networks is never started again (28.5 joins them in random order), host
+ports are only published where no other container may hold them, and the
+host's routes and docker0 are not listed right after a container joins or
+leaves a bridge (the carrier settles a moment later on a real host).
 """
 
 from __future__ import annotations
@@ -70,6 +72,22 @@ ADMIN_RULES = (
     "iptables -t nat -I PREROUTING -p tcp --dport 7777 -j DNAT --to-destination {address}:{cport}",
     "iptables -t nat -A POSTROUTING -s 10.99.0.0/16 -j MASQUERADE",
 )
+# A bridge's carrier follows its ports a moment later (the kernel's link
+# watcher), and with it the host's `linkdown` route flag and the bridge's
+# NO-CARRIER/state: right after a step that attaches or detaches a container
+# the real host may show either (seed 2051: `ip route` just after a bridge
+# emptied). These listings wait SETTLE_STEPS steps after such a step.
+CARRIER_LISTINGS = ("ip route", "ip addr show docker0")
+BRIDGE_CHANGES = (
+    "docker run",
+    "docker start",
+    "docker stop",
+    "docker restart",
+    "docker rm",
+    "docker network connect",
+    "docker network disconnect",
+)
+SETTLE_STEPS = 2
 CONTAINER_COMMANDS = ("ip addr", "ip route", "cat /etc/hosts", "env", "hostname")
 
 
@@ -142,6 +160,7 @@ class _Builder:
         self.host_ports = 8000
         self.subnets = 20
         self.user_rules = 0
+        self.bridge_changed = -SETTLE_STEPS - 1
 
     # ------------------------------------------------------------- helpers
 
@@ -150,7 +169,13 @@ class _Builder:
         return f"{prefix}{self.counter}"
 
     def add(self, value: str | dict[str, str], makes: set[str], needs: set[str]) -> None:
+        if isinstance(value, str) and value.startswith(BRIDGE_CHANGES):
+            self.bridge_changed = len(self.steps)
         self.steps.append(GeneratedStep(value, frozenset(makes), frozenset(needs)))
+
+    def link_settled(self) -> bool:
+        """Say whether the host's links had time to settle since a bridge last changed."""
+        return len(self.steps) - self.bridge_changed > SETTLE_STEPS
 
     def running(self, *modes: str) -> list[_Container]:
         return [c for c in self.containers.values() if c.running and (not modes or c.mode in modes)]
@@ -365,7 +390,10 @@ class _Builder:
         roll = self.rng.random()
         container = self.pick(list(self.containers.values()))
         if roll < 0.25:
-            self.add(self.rng.choice(TABLE_LISTINGS), set(), set())
+            listing = self.rng.choice(TABLE_LISTINGS)
+            if listing in CARRIER_LISTINGS and not self.link_settled():
+                return False
+            self.add(listing, set(), set())
         elif roll < 0.35:
             self.add(self.rng.choice(("docker ps", "docker ps -a")), set(), set())
         elif roll < 0.42:

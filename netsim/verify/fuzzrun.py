@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,7 @@ class FuzzReport:
     disagreeing: dict[str, int]
     steps: dict[str, list[int]]
     saved: list[Path]
+    failed: dict[str, int] = field(default_factory=dict)
 
 
 def simulate(scenario: Scenario, engine: str) -> dict[str, Any]:
@@ -91,6 +92,24 @@ def _kept(directory: Path) -> RealReplay:
         return data
 
     return read
+
+
+def _already_kept(
+    options: FuzzOptions, name: str, text: str, engine: str
+) -> dict[str, Any] | None:
+    """Return a live run's kept recording of this very scenario, if ``--keep`` holds one.
+
+    A stopped run started again with the same ``--keep`` goes on where it
+    stopped instead of replaying everything again.
+    """
+    if options.keep is None or options.recorded:
+        return None
+    scenario_file = options.keep / f"{name}.yaml"
+    path = recorded_path(name, engine, options.keep / "recorded")
+    if not (path.exists() and scenario_file.exists() and scenario_file.read_text() == text):
+        return None
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
 
 
 def _record(
@@ -137,10 +156,16 @@ def run_fuzz(
         found: list[Difference] = []
         results: dict[str, dict[str, Any]] = {}
         for engine in options.engines:
+            kept_before = _already_kept(options, generated.name, text, engine)
             try:
-                truth = real(scenario, engine)
+                truth = kept_before if kept_before is not None else real(scenario, engine)
             except KeptRunEnded as ended:
                 say(f"[{number + 1}/{options.count}] {generated.name} on {engine}: {ended}")
+                continue
+            except VerifyError as error:
+                # One engine failing one scenario must not end an hour-long run.
+                report.failed[engine] = report.failed.get(engine, 0) + 1
+                say(f"[{number + 1}/{options.count}] {generated.name} on {engine}: not replayed: {error}")
                 continue
             results[engine] = truth
             difference = disagreements(truth, simulate(scenario, engine), engine)

@@ -94,9 +94,7 @@ def _kept(directory: Path) -> RealReplay:
     return read
 
 
-def _already_kept(
-    options: FuzzOptions, name: str, text: str, engine: str
-) -> dict[str, Any] | None:
+def _already_kept(options: FuzzOptions, name: str, text: str, engine: str) -> dict[str, Any] | None:
     """Return a live run's kept recording of this very scenario, if ``--keep`` holds one.
 
     A stopped run started again with the same ``--keep`` goes on where it
@@ -165,7 +163,9 @@ def run_fuzz(
             except VerifyError as error:
                 # One engine failing one scenario must not end an hour-long run.
                 report.failed[engine] = report.failed.get(engine, 0) + 1
-                say(f"[{number + 1}/{options.count}] {generated.name} on {engine}: not replayed: {error}")
+                say(
+                    f"[{number + 1}/{options.count}] {generated.name} on {engine}: not replayed: {error}"
+                )
                 continue
             results[engine] = truth
             difference = disagreements(truth, simulate(scenario, engine), engine)

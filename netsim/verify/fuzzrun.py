@@ -163,9 +163,8 @@ def run_fuzz(
             except VerifyError as error:
                 # One engine failing one scenario must not end an hour-long run.
                 report.failed[engine] = report.failed.get(engine, 0) + 1
-                say(
-                    f"[{number + 1}/{options.count}] {generated.name} on {engine}: not replayed: {error}"
-                )
+                where = f"[{number + 1}/{options.count}] {generated.name} on {engine}"
+                say(f"{where}: not replayed: {error}")
                 continue
             results[engine] = truth
             difference = disagreements(truth, simulate(scenario, engine), engine)

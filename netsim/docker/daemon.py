@@ -1217,9 +1217,16 @@ class Daemon:
                 self._revoke_ports(container)
             self._leave(container, endpoint)
             self._move_gateway(container, None if before is endpoint else before)
-            container.hosts_entries = [
-                entry for entry in container.hosts_entries if entry[0] != str(endpoint.address.ip)
-            ]
+            container.hosts_entries = self._hosts_after_leave(container, endpoint)
+
+    def _hosts_after_leave(self, container: Container, endpoint: Endpoint) -> list[tuple[str, str]]:
+        """Return a container's /etc/hosts lines after it leaves ``endpoint``'s network."""
+        if self.profile.hosts_leave_by_short_id:
+            if not endpoint.network.user_defined:
+                return container.hosts_entries
+            return [entry for entry in container.hosts_entries if entry[1] != container.short_id]
+        address = str(endpoint.address.ip)
+        return [entry for entry in container.hosts_entries if entry[0] != address]
 
     def _gateway_endpoint(self, container: Container) -> Endpoint | None:
         """Return the endpoint that carries the default route and the published ports.

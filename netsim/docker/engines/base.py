@@ -94,6 +94,15 @@ class EngineProfile:
     # -- what the daemon writes and reports --------------------------------
     hosts_head: str
     """The fixed lines at the top of a container's /etc/hosts (28.5 writes fe00:: for fe00::0)."""
+    hosts_leave_by_short_id: bool
+    """Leaving a network drops the container's /etc/hosts lines the way 20.10 does.
+
+    20.10 deletes by the network's service names, matching each line's end:
+    leaving a user-defined network drops every own line that ends with the
+    container's short ID (its default hostname), whichever network it names;
+    leaving the default bridge, or with another hostname, drops none. 28.5
+    drops the leaving address's line only.
+    """
     annotates_resolv_conf: bool
     """Write a header and provenance comments into a container's /etc/resolv.conf (26+, so 28.5)."""
     masked_paths: tuple[str, ...]

@@ -51,6 +51,7 @@ class ClassicProfile(EngineProfile):
         "ff02::1\tip6-allnodes\n"
         "ff02::2\tip6-allrouters\n"
     )
+    hosts_leave_by_short_id = True
     annotates_resolv_conf = False
     masked_paths = (
         "/proc/asound",

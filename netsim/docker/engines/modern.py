@@ -54,6 +54,7 @@ class ModernProfile(EngineProfile):
         "ff02::1\tip6-allnodes\n"
         "ff02::2\tip6-allrouters\n"
     )
+    hosts_leave_by_short_id = False
     annotates_resolv_conf = True
     masked_paths = (
         "/proc/asound",

@@ -531,7 +531,11 @@ class Daemon:
                 raise DockerError(self.profile.join_missing_error(reference), status=404)
             if not found.running:
                 raise DockerError(self.profile.join_not_running_error(reference, found))
+        late_link_check = self.profile.checks_links_after_networking
         for link in container.links:
+            found_child = self._container_or_none(link.child_name)
+            if late_link_check and (found_child is None or not found_child.running):
+                continue  # refused once networking is up (below)
             child = self.find_container(link.child_name)
             self.check_link_running(container, link.child_name, link.alias)
             if "bridge" not in child.endpoints:
@@ -570,6 +574,13 @@ class Daemon:
             raise DockerError(
                 self.profile.networking_error(error.message), status=error.status
             ) from None
+        if late_link_check:
+            try:
+                for link in container.links:
+                    self.check_link_running(container, link.child_name, link.alias)
+            except DockerError:
+                self._release_network(container)
+                raise
         program = container.command_line[0] if container.command_line else ""
         if not has_program(container.image, program):
             # The runtime cannot start the process; networking is torn down
@@ -879,9 +890,9 @@ class Daemon:
         """Return the /etc/hosts lines after the defaults: links, then own addresses."""
         entries: list[tuple[str, str]] = []
         for link in container.links:
-            child = self.find_container(link.child_name)
-            endpoint = child.endpoints.get("bridge")
-            if endpoint is None:
+            child = self._container_or_none(link.child_name)
+            endpoint = child.endpoints.get("bridge") if child is not None else None
+            if child is None or endpoint is None:
                 continue
             names = f"{link.alias} {child.hostname}"
             if child.name != link.alias:
@@ -917,7 +928,7 @@ class Daemon:
                     and ports[j + 1][0] == ports[j][0] + 1
                 ):
                     j += 1
-                if j > i + 1:
+                if j - i + 1 >= self.profile.link_env_run_min:
                     first, proto = ports[i]
                     last = ports[j][0]
                     prefix = f"{alias}_PORT_{first}_{proto.upper()}"

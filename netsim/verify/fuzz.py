@@ -72,11 +72,14 @@ ADMIN_RULES = (
     "iptables -t nat -I PREROUTING -p tcp --dport 7777 -j DNAT --to-destination {address}:{cport}",
     "iptables -t nat -A POSTROUTING -s 10.99.0.0/16 -j MASQUERADE",
 )
-# A bridge's carrier follows its ports a moment later (the kernel's link
-# watcher), and with it the host's `linkdown` route flag and the bridge's
-# NO-CARRIER/state: right after a step that attaches or detaches a container
-# the real host may show either (seed 2051: `ip route` just after a bridge
-# emptied). These listings wait SETTLE_STEPS steps after such a step.
+# A bridge's carrier follows its ports a moment later, and with it the host's
+# `linkdown` route flag and the bridge's NO-CARRIER/state. When a bridge loses
+# its last container the flag comes seconds later, longer on a loaded host
+# (the container's namespace is torn down in the background): seed 2051 and
+# seed 3215 listed `ip route` one and three steps after a bridge emptied and
+# saw no `linkdown` yet, where a replay on an idle host shows it two steps
+# after. So once a bridge has emptied these listings are no longer made, and
+# after any step that attaches or detaches a container they wait SETTLE_STEPS.
 CARRIER_LISTINGS = ("ip route", "ip addr show docker0")
 BRIDGE_CHANGES = (
     "docker run",
@@ -161,6 +164,7 @@ class _Builder:
         self.subnets = 20
         self.user_rules = 0
         self.bridge_changed = -SETTLE_STEPS - 1
+        self.bridge_emptied = False
 
     # ------------------------------------------------------------- helpers
 
@@ -174,8 +178,21 @@ class _Builder:
         self.steps.append(GeneratedStep(value, frozenset(makes), frozenset(needs)))
 
     def link_settled(self) -> bool:
-        """Say whether the host's links had time to settle since a bridge last changed."""
-        return len(self.steps) - self.bridge_changed > SETTLE_STEPS
+        """Say whether the host's links have settled (see CARRIER_LISTINGS)."""
+        return not self.bridge_emptied and len(self.steps) - self.bridge_changed > SETTLE_STEPS
+
+    def leaving(self, container: _Container, networks: list[str]) -> None:
+        """Note a running container leaving ``networks``: a bridge it leaves empty."""
+        if not container.running or container.mode not in ("bridge", "user"):
+            return
+        for network in networks:
+            others = [
+                c
+                for c in self.running("bridge", "user")
+                if c is not container and network in c.networks
+            ]
+            if not others:
+                self.bridge_emptied = True
 
     def running(self, *modes: str) -> list[_Container]:
         return [c for c in self.containers.values() if c.running and (not modes or c.mode in modes)]
@@ -311,10 +328,12 @@ class _Builder:
         roll = self.rng.random()
         if roll < 0.2 and container.running and not several:
             # A container whose namespace another uses keeps it; restart is fine.
+            self.leaving(container, container.networks)
             self.add(f"docker restart {container.name}", set(), {container.name})
         elif roll < 0.45 and container.running and not several:
             if any(d.running for d in dependants):
                 return False
+            self.leaving(container, container.networks)
             container.running = False
             self.add(f"docker stop {container.name}", set(), {container.name})
         elif roll < 0.65 and not container.running and not several:
@@ -323,6 +342,7 @@ class _Builder:
         elif roll < 0.8:
             if any(d.running for d in dependants) and container.mode != "container":
                 return False
+            self.leaving(container, container.networks)
             del self.containers[container.name]
             self.add(f"docker rm -f {container.name}", set(), {container.name})
         else:
@@ -337,6 +357,7 @@ class _Builder:
         joinable = [n for n in self.networks.values() if n.name not in container.networks]
         if self.rng.random() < 0.3 and len(container.networks) > 1:
             network_name = self.rng.choice(container.networks)
+            self.leaving(container, [network_name])
             container.networks.remove(network_name)
             needs = {container.name} | ({network_name} if network_name != "bridge" else set())
             self.add(f"docker network disconnect {network_name} {container.name}", set(), needs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from netsim.verify.fuzz import (
     SETTLE_STEPS,
     Generated,
     GeneratedStep,
+    _Builder,
     generate,
 )
 from netsim.verify.fuzzrun import FuzzOptions, run_fuzz
@@ -259,6 +261,21 @@ def test_host_links_are_not_listed_right_after_a_bridge_changes() -> None:
                 before = steps[max(0, index - SETTLE_STEPS) : index]
                 assert not any(isinstance(v, str) and v.startswith(BRIDGE_CHANGES) for v in before)
     assert listed > 20
+
+
+def test_host_links_are_not_listed_once_a_bridge_has_emptied() -> None:
+    builder = _Builder(random.Random(0))
+    builder.run()
+    (only,) = builder.containers.values()
+    builder.add("docker ps", set(), set())
+    builder.add("docker ps", set(), set())
+    builder.add("docker ps", set(), set())
+    assert only.mode == "bridge" and builder.link_settled()
+    builder.leaving(only, only.networks)  # docker0 empties: never settled again
+    builder.add("docker ps", set(), set())
+    builder.add("docker ps", set(), set())
+    builder.add("docker ps", set(), set())
+    assert not builder.link_settled()
 
 
 def test_disagreements_name_the_field() -> None:

@@ -80,6 +80,15 @@ class EngineProfile:
     """Silently ignore ``--ip`` for a container on the default bridge (20.10)."""
     accepts_aliases_on_default_bridge: bool
     """Take ``--network-alias`` on the default bridge without a word (20.10)."""
+    checks_links_after_networking: bool
+    """Refuse a link to a stopped container only after the start set up networking (20.10).
+
+    20.10 builds the OCI spec, where the link check is, after the sandbox is
+    joined and the ports published, then tears it all down again: a refused
+    start uses up the ephemeral host ports it took. 28.5 refuses first.
+    """
+    link_env_run_min: int
+    """The fewest contiguous exposed ports a link's env names as a _START/_END run (3 or 2)."""
     refuses_ip_without_user_subnet_at_create: bool
     """Refuse ``--ip`` on a user network without ``--subnet`` at create, not at start (28.5)."""
     internal_keeps_default_route: bool

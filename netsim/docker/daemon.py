@@ -536,8 +536,9 @@ class Daemon:
             found_child = self._container_or_none(link.child_name)
             if late_link_check and (found_child is None or not found_child.running):
                 continue  # refused once networking is up (below)
-            child = self.find_container(link.child_name)
+            # A removed target is "non running" too (both engines).
             self.check_link_running(container, link.child_name, link.alias)
+            child = self.find_container(link.child_name)
             if "bridge" not in child.endpoints:
                 raise DockerError(
                     f"Cannot link to /{child.name}, as it does not belong to the default network"

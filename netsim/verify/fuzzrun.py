@@ -10,6 +10,7 @@ engine's recording (``--save DIR``, the layout of tests/conformance/found/).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,6 +90,9 @@ def _kept(directory: Path) -> RealReplay:
         if not path.exists():
             raise KeptRunEnded(f"{path}: not kept, skipped")
         data: dict[str, Any] = json.loads(path.read_text())
+        scenario_file = directory / f"{scenario.name}.yaml"
+        if scenario_file.exists() and not _recorded_from(data, scenario_file.read_text()):
+            raise KeptRunEnded(f"{path}: recorded from another version of the scenario, skipped")
         return data
 
     return read
@@ -107,7 +111,15 @@ def _already_kept(options: FuzzOptions, name: str, text: str, engine: str) -> di
     if not (path.exists() and scenario_file.exists() and scenario_file.read_text() == text):
         return None
     data: dict[str, Any] = json.loads(path.read_text())
-    return data
+    # Runs in parallel share the scenario file: the recording must be of this text.
+    return data if _recorded_from(data, text) else None
+
+
+def _recorded_from(data: dict[str, Any], text: str) -> bool:
+    """Say whether a kept recording was made from this scenario text (its provenance)."""
+    stamp = data.get("recorded")
+    digest = stamp.get("scenario_sha256") if isinstance(stamp, dict) else None
+    return digest is None or digest == hashlib.sha256(text.encode()).hexdigest()
 
 
 def _record(

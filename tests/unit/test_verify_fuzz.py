@@ -159,7 +159,7 @@ def _simulated(scenario: Scenario, engine: str) -> dict[str, Any]:
 
 
 def _stamp(path: Path, engine: str) -> dict[str, str]:
-    return {"scenario_sha256": "test", "dockerd": engine}
+    return {"scenario_sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "dockerd": engine}
 
 
 def test_fuzz_agrees_with_itself_and_reports_nothing() -> None:
@@ -244,6 +244,20 @@ def test_a_live_run_goes_on_past_a_failed_replay_and_resumes_from_what_it_kept(
     again = run_fuzz(options, lambda _: None, real=flaky_engine, stamp=_stamp)
     assert asked == [("fuzz-5", "28.5")]  # only what was not kept is replayed again
     assert again.scenarios == {"20.10": 2, "28.5": 1}
+    # A recording made from another text of the scenario (a parallel run
+    # rewrote the file) is replayed, not reused.
+    stale = tmp_path / "recorded" / "20.10" / "fuzz-5.json"
+    data = json.loads(stale.read_text())
+    data["recorded"]["scenario_sha256"] = "0" * 64
+    stale.write_text(json.dumps(data))
+    asked.clear()
+    run_fuzz(options, lambda _: None, real=flaky_engine, stamp=_stamp)
+    assert ("fuzz-5", "20.10") in asked and ("fuzz-4", "20.10") not in asked
+    stale.write_text(json.dumps(data))
+    recheck = FuzzOptions(count=1, seed=5, engines=("20.10",), steps=8, recorded=tmp_path)
+    notes: list[str] = []
+    assert run_fuzz(recheck, notes.append).scenarios == {}
+    assert notes[0].endswith("recorded from another version of the scenario, skipped")
     # A kept scenario the generator no longer makes is replayed, not reused.
     (tmp_path / "fuzz-4.yaml").write_text("# an older grammar's scenario\n")
     asked.clear()

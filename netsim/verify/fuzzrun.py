@@ -178,7 +178,8 @@ def run_fuzz(
                 where = f"[{number + 1}/{options.count}] {generated.name} on {engine}"
                 say(f"{where}: not replayed: {error}")
                 continue
-            results[engine] = truth
+            if kept_before is None:
+                results[engine] = truth
             difference = disagreements(truth, simulate(scenario, engine), engine)
             report.scenarios[engine] = report.scenarios.get(engine, 0) + 1
             totals = report.steps.setdefault(engine, [0, 0])

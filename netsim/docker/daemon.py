@@ -537,7 +537,7 @@ class Daemon:
             if late_link_check and (found_child is None or not found_child.running):
                 continue  # refused once networking is up (below)
             # A removed target is "non running" too (both engines).
-            self.check_link_running(container, link.child_name, link.alias)
+            self._check_link_at_start(container, link.child_name, link.alias)
             child = self.find_container(link.child_name)
             if "bridge" not in child.endpoints:
                 raise DockerError(
@@ -578,7 +578,7 @@ class Daemon:
         if late_link_check:
             try:
                 for link in container.links:
-                    self.check_link_running(container, link.child_name, link.alias)
+                    self._check_link_at_start(container, link.child_name, link.alias)
             except DockerError:
                 self._release_network(container)
                 raise
@@ -604,6 +604,23 @@ class Daemon:
         container.finished_time = ""
         container.link_env = self._link_env(container)
         self._update_parents(container)
+
+    def _check_link_at_start(self, container: Container, child_name: str, alias: str) -> None:
+        """Refuse a start for a link target that does not run.
+
+        A start that fails leaves exit code 128 where it was 0 (containerStart's
+        cleanup; seed 3123 on both engines: ``Exited (128)`` after a refused
+        restart).
+
+        Raises:
+            DockerError: ``Cannot link to a non running container``.
+        """
+        try:
+            self.check_link_running(container, child_name, alias)
+        except DockerError:
+            if container.exit_code == 0:
+                container.exit_code = 128
+            raise
 
     def check_link_running(self, container: Container, child_name: str, alias: str) -> None:
         """Refuse a link whose target does not run (stopped, or removed since).

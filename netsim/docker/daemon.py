@@ -442,7 +442,9 @@ class Daemon:
             else None
         )
         if target is not None:
-            hostname = target.hostname
+            # Its own short ID until it starts and takes the target's
+            # (initializeNetworking; seed 3141 on both engines).
+            hostname = cid[:12]
         elif mode == "host":
             hostname = "host"
         else:
@@ -552,6 +554,7 @@ class Daemon:
             elif mode.startswith("container:"):
                 target = self.find_container(mode.split(":", 1)[1])
                 self.plumbing.share_namespace(container.id, target.id)
+                container.hostname = target.hostname
             else:
                 self.plumbing.create_namespace(container.id)
             for network in networks:

@@ -323,7 +323,11 @@ class DockerClient(ImageCommands):
         return CommandOutput(0, container.id + "\n")
 
     def _each_container(
-        self, command: DockerCommand, action: Callable[[Container], None], failure: str
+        self,
+        command: DockerCommand,
+        action: Callable[[Container], None],
+        failure: str,
+        prefix: str = "",
     ) -> CommandOutput:
         if not command.args:
             return self._missing_args(
@@ -337,7 +341,14 @@ class DockerClient(ImageCommands):
         failed: list[str] = []
         for ref in command.args:
             try:
-                action(self.daemon.find_container(ref))
+                container = self.daemon.find_container(ref)
+                try:
+                    action(container)
+                except DockerError as error:
+                    if prefix:
+                        # The daemon names what it was asked to do, by the name typed.
+                        raise DockerError(f"{prefix} {ref}: {error.message}") from None
+                    raise
             except DockerError as error:
                 errors.append(daemon_error(error.message))
                 failed.append(ref)
@@ -402,7 +413,7 @@ class DockerClient(ImageCommands):
             )
             self.daemon.start_container(container)
 
-        return self._each_container(command, restart, "")
+        return self._each_container(command, restart, "", "Cannot restart container")
 
     def _cmd_kill(self, command: DockerCommand) -> CommandOutput:
         if not command.args:

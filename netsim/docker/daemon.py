@@ -442,7 +442,9 @@ class Daemon:
             else None
         )
         if target is not None:
-            hostname = target.hostname
+            # Its own short ID until it starts and takes the target's
+            # (initializeNetworking; seed 3141 on both engines).
+            hostname = cid[:12]
         elif mode == "host":
             hostname = "host"
         else:
@@ -531,9 +533,14 @@ class Daemon:
                 raise DockerError(self.profile.join_missing_error(reference), status=404)
             if not found.running:
                 raise DockerError(self.profile.join_not_running_error(reference, found))
+        late_link_check = self.profile.checks_links_after_networking
         for link in container.links:
+            found_child = self._container_or_none(link.child_name)
+            if late_link_check and (found_child is None or not found_child.running):
+                continue  # refused once networking is up (below)
+            # A removed target is "non running" too (both engines).
+            self._check_link_at_start(container, link.child_name, link.alias)
             child = self.find_container(link.child_name)
-            self.check_link_running(container, link.child_name, link.alias)
             if "bridge" not in child.endpoints:
                 raise DockerError(
                     f"Cannot link to /{child.name}, as it does not belong to the default network"
@@ -547,6 +554,7 @@ class Daemon:
             elif mode.startswith("container:"):
                 target = self.find_container(mode.split(":", 1)[1])
                 self.plumbing.share_namespace(container.id, target.id)
+                container.hostname = target.hostname
             else:
                 self.plumbing.create_namespace(container.id)
             for network in networks:
@@ -570,6 +578,13 @@ class Daemon:
             raise DockerError(
                 self.profile.networking_error(error.message), status=error.status
             ) from None
+        if late_link_check:
+            try:
+                for link in container.links:
+                    self._check_link_at_start(container, link.child_name, link.alias)
+            except DockerError:
+                self._release_network(container)
+                raise
         program = container.command_line[0] if container.command_line else ""
         if not has_program(container.image, program):
             # The runtime cannot start the process; networking is torn down
@@ -592,6 +607,23 @@ class Daemon:
         container.finished_time = ""
         container.link_env = self._link_env(container)
         self._update_parents(container)
+
+    def _check_link_at_start(self, container: Container, child_name: str, alias: str) -> None:
+        """Refuse a start for a link target that does not run.
+
+        A start that fails leaves exit code 128 where it was 0 (containerStart's
+        cleanup; seed 3123 on both engines: ``Exited (128)`` after a refused
+        restart).
+
+        Raises:
+            DockerError: ``Cannot link to a non running container``.
+        """
+        try:
+            self.check_link_running(container, child_name, alias)
+        except DockerError:
+            if container.exit_code == 0:
+                container.exit_code = 128
+            raise
 
     def check_link_running(self, container: Container, child_name: str, alias: str) -> None:
         """Refuse a link whose target does not run (stopped, or removed since).
@@ -883,9 +915,9 @@ class Daemon:
         """Return the /etc/hosts lines after the defaults: links, then own addresses."""
         entries: list[tuple[str, str]] = []
         for link in container.links:
-            child = self.find_container(link.child_name)
-            endpoint = child.endpoints.get("bridge")
-            if endpoint is None:
+            child = self._container_or_none(link.child_name)
+            endpoint = child.endpoints.get("bridge") if child is not None else None
+            if child is None or endpoint is None:
                 continue
             names = f"{link.alias} {child.hostname}"
             if child.name != link.alias:
@@ -921,7 +953,7 @@ class Daemon:
                     and ports[j + 1][0] == ports[j][0] + 1
                 ):
                     j += 1
-                if j > i + 1:
+                if j - i + 1 >= self.profile.link_env_run_min:
                     first, proto = ports[i]
                     last = ports[j][0]
                     prefix = f"{alias}_PORT_{first}_{proto.upper()}"
@@ -1221,9 +1253,16 @@ class Daemon:
                 self._revoke_ports(container)
             self._leave(container, endpoint)
             self._move_gateway(container, None if before is endpoint else before)
-            container.hosts_entries = [
-                entry for entry in container.hosts_entries if entry[0] != str(endpoint.address.ip)
-            ]
+            container.hosts_entries = self._hosts_after_leave(container, endpoint)
+
+    def _hosts_after_leave(self, container: Container, endpoint: Endpoint) -> list[tuple[str, str]]:
+        """Return a container's /etc/hosts lines after it leaves ``endpoint``'s network."""
+        if self.profile.hosts_leave_by_short_id:
+            if not endpoint.network.user_defined:
+                return container.hosts_entries
+            return [entry for entry in container.hosts_entries if entry[1] != container.short_id]
+        address = str(endpoint.address.ip)
+        return [entry for entry in container.hosts_entries if entry[0] != address]
 
     def _gateway_endpoint(self, container: Container) -> Endpoint | None:
         """Return the endpoint that carries the default route and the published ports.

@@ -228,10 +228,11 @@ def _cmd_fuzz(args: argparse.Namespace) -> int:
         print(
             f"Docker {engine}: {report.scenarios.get(engine, 0)} scenarios, "
             f"{report.disagreeing.get(engine, 0)} disagree; steps agree {agreed}/{total}"
+            + (f"; {report.failed[engine]} not replayed" if report.failed.get(engine) else "")
         )
     if report.counts:
         print(format_table(report.counts))
-    return 1 if report.counts else 0
+    return 1 if report.counts or report.failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,8 +11,10 @@ The grammar keeps a model of the world it is building (which containers run,
 on which networks, with which published ports) so that most steps make sense,
 and avoids what two replays on one real engine do not agree on (evidence from
 ``python -m netsim.verify run --twice``): a stopped container on several
-networks is never started again (28.5 joins them in random order), and host
-ports are only published where no other container may hold them.
+networks is never started again (28.5 joins them in random order), host
+ports are only published where no other container may hold them, and the
+host's routes and docker0 are not listed right after a container joins or
+leaves a bridge (the carrier settles a moment later on a real host).
 """
 
 from __future__ import annotations
@@ -70,6 +72,25 @@ ADMIN_RULES = (
     "iptables -t nat -I PREROUTING -p tcp --dport 7777 -j DNAT --to-destination {address}:{cport}",
     "iptables -t nat -A POSTROUTING -s 10.99.0.0/16 -j MASQUERADE",
 )
+# A bridge's carrier follows its ports a moment later, and with it the host's
+# `linkdown` route flag and the bridge's NO-CARRIER/state. When a bridge loses
+# its last container the flag comes seconds later, longer on a loaded host
+# (the container's namespace is torn down in the background): seed 2051 and
+# seed 3215 listed `ip route` one and three steps after a bridge emptied and
+# saw no `linkdown` yet, where a replay on an idle host shows it two steps
+# after. So once a bridge has emptied these listings are no longer made, and
+# after any step that attaches or detaches a container they wait SETTLE_STEPS.
+CARRIER_LISTINGS = ("ip route", "ip addr show docker0")
+BRIDGE_CHANGES = (
+    "docker run",
+    "docker start",
+    "docker stop",
+    "docker restart",
+    "docker rm",
+    "docker network connect",
+    "docker network disconnect",
+)
+SETTLE_STEPS = 2
 CONTAINER_COMMANDS = ("ip addr", "ip route", "cat /etc/hosts", "env", "hostname")
 
 
@@ -130,11 +151,24 @@ class _Container:
     address: str | None = None  # a known fixed address (--ip)
 
 
+def _tcp_and_udp(container: _Container) -> bool:
+    """Say whether a container exposes one port number on both tcp and udp.
+
+    A service image exposes its port on tcp, and ``-p H:PORT/udp`` adds the
+    same number on udp. Docker orders a container's exposed ports with a
+    comparison that holds both ways for such a pair (``nat.SortPortMap``), so
+    the order of the link ACCEPT rules (icc=false) follows Go's random map
+    order: seed 3135 on 28.5 listed the udp pair first, netsim the tcp pair.
+    """
+    return container.image in SERVICE_PORTS and any(proto == "udp" for _, proto in container.ports)
+
+
 class _Builder:
     """The grammar's state while one scenario is generated."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, *, icc_off: bool = False) -> None:
         self.rng = rng
+        self.icc_off = icc_off
         self.networks: dict[str, _Network] = {}
         self.containers: dict[str, _Container] = {}
         self.steps: list[GeneratedStep] = []
@@ -142,6 +176,8 @@ class _Builder:
         self.host_ports = 8000
         self.subnets = 20
         self.user_rules = 0
+        self.bridge_changed = -SETTLE_STEPS - 1
+        self.bridge_emptied = False
 
     # ------------------------------------------------------------- helpers
 
@@ -150,7 +186,26 @@ class _Builder:
         return f"{prefix}{self.counter}"
 
     def add(self, value: str | dict[str, str], makes: set[str], needs: set[str]) -> None:
+        if isinstance(value, str) and value.startswith(BRIDGE_CHANGES):
+            self.bridge_changed = len(self.steps)
         self.steps.append(GeneratedStep(value, frozenset(makes), frozenset(needs)))
+
+    def link_settled(self) -> bool:
+        """Say whether the host's links have settled (see CARRIER_LISTINGS)."""
+        return not self.bridge_emptied and len(self.steps) - self.bridge_changed > SETTLE_STEPS
+
+    def leaving(self, container: _Container, networks: list[str]) -> None:
+        """Note a running container leaving ``networks``: a bridge it leaves empty."""
+        if not container.running or container.mode not in ("bridge", "user"):
+            return
+        for network in networks:
+            others = [
+                c
+                for c in self.running("bridge", "user")
+                if c is not container and network in c.networks
+            ]
+            if not others:
+                self.bridge_emptied = True
 
     def running(self, *modes: str) -> list[_Container]:
         return [c for c in self.containers.values() if c.running and (not modes or c.mode in modes)]
@@ -227,7 +282,11 @@ class _Builder:
                 argv.append(f"--ip {container.address}")
         else:
             container.networks.append("bridge")
-            linkable = [c for c in self.running("bridge") if c.networks == ["bridge"]]
+            linkable = [
+                c
+                for c in self.running("bridge")
+                if c.networks == ["bridge"] and not (self.icc_off and _tcp_and_udp(c))
+            ]
             if linkable and self.rng.random() < 0.4:
                 target = self.rng.choice(linkable)
                 needs.add(target.name)
@@ -286,10 +345,12 @@ class _Builder:
         roll = self.rng.random()
         if roll < 0.2 and container.running and not several:
             # A container whose namespace another uses keeps it; restart is fine.
+            self.leaving(container, container.networks)
             self.add(f"docker restart {container.name}", set(), {container.name})
         elif roll < 0.45 and container.running and not several:
             if any(d.running for d in dependants):
                 return False
+            self.leaving(container, container.networks)
             container.running = False
             self.add(f"docker stop {container.name}", set(), {container.name})
         elif roll < 0.65 and not container.running and not several:
@@ -298,6 +359,7 @@ class _Builder:
         elif roll < 0.8:
             if any(d.running for d in dependants) and container.mode != "container":
                 return False
+            self.leaving(container, container.networks)
             del self.containers[container.name]
             self.add(f"docker rm -f {container.name}", set(), {container.name})
         else:
@@ -312,6 +374,7 @@ class _Builder:
         joinable = [n for n in self.networks.values() if n.name not in container.networks]
         if self.rng.random() < 0.3 and len(container.networks) > 1:
             network_name = self.rng.choice(container.networks)
+            self.leaving(container, [network_name])
             container.networks.remove(network_name)
             needs = {container.name} | ({network_name} if network_name != "bridge" else set())
             self.add(f"docker network disconnect {network_name} {container.name}", set(), needs)
@@ -365,7 +428,10 @@ class _Builder:
         roll = self.rng.random()
         container = self.pick(list(self.containers.values()))
         if roll < 0.25:
-            self.add(self.rng.choice(TABLE_LISTINGS), set(), set())
+            listing = self.rng.choice(TABLE_LISTINGS)
+            if listing in CARRIER_LISTINGS and not self.link_settled():
+                return False
+            self.add(listing, set(), set())
         elif roll < 0.35:
             self.add(self.rng.choice(("docker ps", "docker ps -a")), set(), set())
         elif roll < 0.42:
@@ -464,7 +530,7 @@ def generate(seed: int, steps: int = 20) -> Generated:
         raise ValueError(f"a scenario needs at least one step, not {steps}")
     rng = random.Random(f"netsim-fuzz-{seed}")
     daemon = tuple(option for option in DAEMON_OPTIONS if rng.random() < 0.15)
-    builder = _Builder(rng)
+    builder = _Builder(rng, icc_off=("icc", False) in daemon)
     names = [name for name, _, _ in GRAMMAR]
     weights = [weight for _, weight, _ in GRAMMAR]
     actions = {name: action for name, _, action in GRAMMAR}

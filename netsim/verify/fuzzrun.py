@@ -10,9 +10,10 @@ engine's recording (``--save DIR``, the layout of tests/conformance/found/).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,7 @@ class FuzzReport:
     disagreeing: dict[str, int]
     steps: dict[str, list[int]]
     saved: list[Path]
+    failed: dict[str, int] = field(default_factory=dict)
 
 
 def simulate(scenario: Scenario, engine: str) -> dict[str, Any]:
@@ -88,9 +90,36 @@ def _kept(directory: Path) -> RealReplay:
         if not path.exists():
             raise KeptRunEnded(f"{path}: not kept, skipped")
         data: dict[str, Any] = json.loads(path.read_text())
+        scenario_file = directory / f"{scenario.name}.yaml"
+        if scenario_file.exists() and not _recorded_from(data, scenario_file.read_text()):
+            raise KeptRunEnded(f"{path}: recorded from another version of the scenario, skipped")
         return data
 
     return read
+
+
+def _already_kept(options: FuzzOptions, name: str, text: str, engine: str) -> dict[str, Any] | None:
+    """Return a live run's kept recording of this very scenario, if ``--keep`` holds one.
+
+    A stopped run started again with the same ``--keep`` goes on where it
+    stopped instead of replaying everything again.
+    """
+    if options.keep is None or options.recorded:
+        return None
+    scenario_file = options.keep / f"{name}.yaml"
+    path = recorded_path(name, engine, options.keep / "recorded")
+    if not (path.exists() and scenario_file.exists() and scenario_file.read_text() == text):
+        return None
+    data: dict[str, Any] = json.loads(path.read_text())
+    # Runs in parallel share the scenario file: the recording must be of this text.
+    return data if _recorded_from(data, text) else None
+
+
+def _recorded_from(data: dict[str, Any], text: str) -> bool:
+    """Say whether a kept recording was made from this scenario text (its provenance)."""
+    stamp = data.get("recorded")
+    digest = stamp.get("scenario_sha256") if isinstance(stamp, dict) else None
+    return digest is None or digest == hashlib.sha256(text.encode()).hexdigest()
 
 
 def _record(
@@ -137,12 +166,20 @@ def run_fuzz(
         found: list[Difference] = []
         results: dict[str, dict[str, Any]] = {}
         for engine in options.engines:
+            kept_before = _already_kept(options, generated.name, text, engine)
             try:
-                truth = real(scenario, engine)
+                truth = kept_before if kept_before is not None else real(scenario, engine)
             except KeptRunEnded as ended:
                 say(f"[{number + 1}/{options.count}] {generated.name} on {engine}: {ended}")
                 continue
-            results[engine] = truth
+            except VerifyError as error:
+                # One engine failing one scenario must not end an hour-long run.
+                report.failed[engine] = report.failed.get(engine, 0) + 1
+                where = f"[{number + 1}/{options.count}] {generated.name} on {engine}"
+                say(f"{where}: not replayed: {error}")
+                continue
+            if kept_before is None:
+                results[engine] = truth
             difference = disagreements(truth, simulate(scenario, engine), engine)
             report.scenarios[engine] = report.scenarios.get(engine, 0) + 1
             totals = report.steps.setdefault(engine, [0, 0])

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from netsim.errors import VerifyError
 from netsim.scenario.spec import Scenario
 from netsim.session import load_scenario, load_scenario_text, replay
 from netsim.verify.differential import (
@@ -18,7 +20,17 @@ from netsim.verify.differential import (
     minimise,
     without,
 )
-from netsim.verify.fuzz import DAEMON_OPTIONS, GRAMMAR, Generated, GeneratedStep, generate
+from netsim.verify.fuzz import (
+    BRIDGE_CHANGES,
+    CARRIER_LISTINGS,
+    DAEMON_OPTIONS,
+    GRAMMAR,
+    SETTLE_STEPS,
+    Generated,
+    GeneratedStep,
+    _Builder,
+    generate,
+)
 from netsim.verify.fuzzrun import FuzzOptions, run_fuzz
 from netsim.verify.record import load_recorded
 
@@ -147,7 +159,7 @@ def _simulated(scenario: Scenario, engine: str) -> dict[str, Any]:
 
 
 def _stamp(path: Path, engine: str) -> dict[str, str]:
-    return {"scenario_sha256": "test", "dockerd": engine}
+    return {"scenario_sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "dockerd": engine}
 
 
 def test_fuzz_agrees_with_itself_and_reports_nothing() -> None:
@@ -208,6 +220,76 @@ def test_kept_runs_are_rechecked_without_engines(tmp_path: Path) -> None:
     lines: list[str] = []
     assert run_fuzz(missing, lines.append).scenarios == {}
     assert lines[0].endswith("fuzz-6.json: not kept, skipped")
+
+
+def test_a_live_run_goes_on_past_a_failed_replay_and_resumes_from_what_it_kept(
+    tmp_path: Path,
+) -> None:
+    asked: list[tuple[str, str]] = []
+
+    def flaky_engine(scenario: Scenario, engine: str) -> dict[str, Any]:
+        asked.append((scenario.name, engine))
+        if scenario.name == "fuzz-5" and engine == "28.5":
+            raise VerifyError("command did not finish in 60 s: docker ps")
+        return _simulated(scenario, engine)
+
+    options = FuzzOptions(count=2, seed=4, engines=("20.10", "28.5"), steps=8, keep=tmp_path)
+    lines: list[str] = []
+    report = run_fuzz(options, lines.append, real=flaky_engine, stamp=_stamp)
+    assert report.failed == {"28.5": 1}
+    assert report.scenarios == {"20.10": 2, "28.5": 1}
+    assert "fuzz-5 on 28.5: not replayed: command did not finish in 60 s" in "\n".join(lines)
+    assert not (tmp_path / "recorded" / "28.5" / "fuzz-5.json").exists()
+    asked.clear()
+    again = run_fuzz(options, lambda _: None, real=flaky_engine, stamp=_stamp)
+    assert asked == [("fuzz-5", "28.5")]  # only what was not kept is replayed again
+    assert again.scenarios == {"20.10": 2, "28.5": 1}
+    # A recording made from another text of the scenario (a parallel run
+    # rewrote the file) is replayed, not reused.
+    stale = tmp_path / "recorded" / "20.10" / "fuzz-5.json"
+    data = json.loads(stale.read_text())
+    data["recorded"]["scenario_sha256"] = "0" * 64
+    stale.write_text(json.dumps(data))
+    asked.clear()
+    run_fuzz(options, lambda _: None, real=flaky_engine, stamp=_stamp)
+    assert ("fuzz-5", "20.10") in asked and ("fuzz-4", "20.10") not in asked
+    stale.write_text(json.dumps(data))
+    recheck = FuzzOptions(count=1, seed=5, engines=("20.10",), steps=8, recorded=tmp_path)
+    notes: list[str] = []
+    assert run_fuzz(recheck, notes.append).scenarios == {}
+    assert notes[0].endswith("recorded from another version of the scenario, skipped")
+    # A kept scenario the generator no longer makes is replayed, not reused.
+    (tmp_path / "fuzz-4.yaml").write_text("# an older grammar's scenario\n")
+    asked.clear()
+    run_fuzz(options, lambda _: None, real=flaky_engine, stamp=_stamp)
+    assert ("fuzz-4", "20.10") in asked
+
+
+def test_host_links_are_not_listed_right_after_a_bridge_changes() -> None:
+    listed = 0
+    for seed in SEEDS:
+        steps = [s.value for s in generate(seed, 30).steps]
+        for index, value in enumerate(steps):
+            if value in CARRIER_LISTINGS:
+                listed += 1
+                before = steps[max(0, index - SETTLE_STEPS) : index]
+                assert not any(isinstance(v, str) and v.startswith(BRIDGE_CHANGES) for v in before)
+    assert listed > 20
+
+
+def test_host_links_are_not_listed_once_a_bridge_has_emptied() -> None:
+    builder = _Builder(random.Random(0))
+    builder.run()
+    (only,) = builder.containers.values()
+    builder.add("docker ps", set(), set())
+    builder.add("docker ps", set(), set())
+    builder.add("docker ps", set(), set())
+    assert only.mode == "bridge" and builder.link_settled()
+    builder.leaving(only, only.networks)  # docker0 empties: never settled again
+    builder.add("docker ps", set(), set())
+    builder.add("docker ps", set(), set())
+    builder.add("docker ps", set(), set())
+    assert not builder.link_settled()
 
 
 def test_disagreements_name_the_field() -> None:

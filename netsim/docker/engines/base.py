@@ -80,6 +80,15 @@ class EngineProfile:
     """Silently ignore ``--ip`` for a container on the default bridge (20.10)."""
     accepts_aliases_on_default_bridge: bool
     """Take ``--network-alias`` on the default bridge without a word (20.10)."""
+    checks_links_after_networking: bool
+    """Refuse a link to a stopped container only after the start set up networking (20.10).
+
+    20.10 builds the OCI spec, where the link check is, after the sandbox is
+    joined and the ports published, then tears it all down again: a refused
+    start uses up the ephemeral host ports it took. 28.5 refuses first.
+    """
+    link_env_run_min: int
+    """The fewest contiguous exposed ports a link's env names as a _START/_END run (3 or 2)."""
     refuses_ip_without_user_subnet_at_create: bool
     """Refuse ``--ip`` on a user network without ``--subnet`` at create, not at start (28.5)."""
     internal_keeps_default_route: bool
@@ -94,6 +103,15 @@ class EngineProfile:
     # -- what the daemon writes and reports --------------------------------
     hosts_head: str
     """The fixed lines at the top of a container's /etc/hosts (28.5 writes fe00:: for fe00::0)."""
+    hosts_leave_by_short_id: bool
+    """Leaving a network drops the container's /etc/hosts lines the way 20.10 does.
+
+    20.10 deletes by the network's service names, matching each line's end:
+    leaving a user-defined network drops every own line that ends with the
+    container's short ID (its default hostname), whichever network it names;
+    leaving the default bridge, or with another hostname, drops none. 28.5
+    drops the leaving address's line only.
+    """
     annotates_resolv_conf: bool
     """Write a header and provenance comments into a container's /etc/resolv.conf (26+, so 28.5)."""
     masked_paths: tuple[str, ...]

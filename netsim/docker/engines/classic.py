@@ -37,6 +37,8 @@ class ClassicProfile(EngineProfile):
     mac_from_ip = True
     ignores_ip_on_default_bridge = True
     accepts_aliases_on_default_bridge = True
+    checks_links_after_networking = True
+    link_env_run_min = 3
     refuses_ip_without_user_subnet_at_create = False
     internal_keeps_default_route = True
     veth_in_sandbox = False
@@ -51,6 +53,7 @@ class ClassicProfile(EngineProfile):
         "ff02::1\tip6-allnodes\n"
         "ff02::2\tip6-allrouters\n"
     )
+    hosts_leave_by_short_id = True
     annotates_resolv_conf = False
     masked_paths = (
         "/proc/asound",

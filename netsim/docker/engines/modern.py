@@ -40,6 +40,8 @@ class ModernProfile(EngineProfile):
     mac_from_ip = False
     ignores_ip_on_default_bridge = False
     accepts_aliases_on_default_bridge = False
+    checks_links_after_networking = False
+    link_env_run_min = 2
     refuses_ip_without_user_subnet_at_create = True
     internal_keeps_default_route = False
     veth_in_sandbox = True
@@ -54,6 +56,7 @@ class ModernProfile(EngineProfile):
         "ff02::1\tip6-allnodes\n"
         "ff02::2\tip6-allrouters\n"
     )
+    hosts_leave_by_short_id = False
     annotates_resolv_conf = True
     masked_paths = (
         "/proc/asound",

@@ -452,7 +452,13 @@ class _Builder:
             command = self.rng.choice(CONTAINER_COMMANDS)
             if command == "env" and container.mode == "host":
                 return False
-            self.add(f"docker exec {container.name} {command}", set(), {container.name})
+            if command.startswith("ip ") and container.image != "busybox":
+                # The service images have no `ip` (netsim/docker/toolsets.py): a
+                # busybox container in the same network namespace lists it.
+                line = f"docker run --rm --network container:{container.name} busybox {command}"
+            else:
+                line = f"docker exec {container.name} {command}"
+            self.add(line, set(), {container.name})
         else:
             return False
         return True

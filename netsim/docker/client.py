@@ -587,7 +587,7 @@ class DockerClient(ImageCommands):
                 return CommandOutput(1, "", "the input device is not a TTY\n")
         try:
             for link in container.links:
-                self.daemon.check_link_running(container, link.child_name, link.alias)
+                self.daemon.check_link_running(container, link)
         except DockerError as error:
             return CommandOutput(1, "", daemon_error(error.message) + "\n")
         if command.flag("interactive") and command.flag("tty"):

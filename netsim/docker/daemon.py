@@ -409,7 +409,7 @@ class Daemon:
                 raise DockerError(
                     f"could not get container for {child_name}: {error.message}", status=404
                 ) from None
-            links.append(LinkRequest(child.name, alias or child_name))
+            links.append(LinkRequest(child.name, alias or child_name, child.id))
         publish: list[PortRequest] = []
         for spec in request.publish:
             publish.extend(parse_publish(spec))
@@ -525,6 +525,7 @@ class Daemon:
         """
         if container.running:
             return
+        container.listed_ports = None
         mode = container.network_mode
         if mode.startswith("container:"):
             reference = mode.split(":", 1)[1]
@@ -535,12 +536,12 @@ class Daemon:
                 raise DockerError(self.profile.join_not_running_error(reference, found))
         late_link_check = self.profile.checks_links_after_networking
         for link in container.links:
-            found_child = self._container_or_none(link.child_name)
+            found_child = self.link_target(link)
             if late_link_check and (found_child is None or not found_child.running):
                 continue  # refused once networking is up (below)
             # A removed target is "non running" too (both engines).
-            self._check_link_at_start(container, link.child_name, link.alias)
-            child = self.find_container(link.child_name)
+            self._check_link_at_start(container, link)
+            child = self._linked(link)
             if "bridge" not in child.endpoints:
                 raise DockerError(
                     f"Cannot link to /{child.name}, as it does not belong to the default network"
@@ -581,8 +582,10 @@ class Daemon:
         if late_link_check:
             try:
                 for link in container.links:
-                    self._check_link_at_start(container, link.child_name, link.alias)
+                    self._check_link_at_start(container, link)
             except DockerError:
+                # ps's view was saved with this attempt's ports (seen on 20.10).
+                container.listed_ports = tuple(container.ports)
                 self._release_network(container)
                 raise
         program = container.command_line[0] if container.command_line else ""
@@ -608,7 +611,7 @@ class Daemon:
         container.link_env = self._link_env(container)
         self._update_parents(container)
 
-    def _check_link_at_start(self, container: Container, child_name: str, alias: str) -> None:
+    def _check_link_at_start(self, container: Container, link: LinkRequest) -> None:
         """Refuse a start for a link target that does not run.
 
         A start that fails leaves exit code 128 where it was 0 (containerStart's
@@ -619,13 +622,26 @@ class Daemon:
             DockerError: ``Cannot link to a non running container``.
         """
         try:
-            self.check_link_running(container, child_name, alias)
+            self.check_link_running(container, link)
         except DockerError:
             if container.exit_code == 0:
                 container.exit_code = 128
             raise
 
-    def check_link_running(self, container: Container, child_name: str, alias: str) -> None:
+    def link_target(self, link: LinkRequest) -> Container | None:
+        """Return the container LINK points to, or None once it was removed."""
+        child = self._container_or_none(link.child_name)
+        if child is None or (link.child_id and child.id != link.child_id):
+            return None
+        return child
+
+    def _linked(self, link: LinkRequest) -> Container:
+        """Return the container LINK points to (checked to run before)."""
+        child = self.link_target(link)
+        assert child is not None, link
+        return child
+
+    def check_link_running(self, container: Container, link: LinkRequest) -> None:
         """Refuse a link whose target does not run (stopped, or removed since).
 
         Both engines check this when the parent starts, and again on every
@@ -634,11 +650,11 @@ class Daemon:
         Raises:
             DockerError: ``Cannot link to a non running container``.
         """
-        child = self._container_or_none(child_name)
+        child = self.link_target(link)
         if child is None or not child.running:
             raise DockerError(
-                f"Cannot link to a non running container: /{child_name} AS "
-                f"/{container.name}/{alias}"
+                f"Cannot link to a non running container: /{link.child_name} AS "
+                f"/{container.name}/{link.alias}"
             )
 
     def _join(self, container: Container, network: Network) -> None:
@@ -891,7 +907,7 @@ class Daemon:
         parent = container.endpoints["bridge"]
         rules: list[RuleCommand] = []
         for link in container.links:
-            child = self._container_or_none(link.child_name)
+            child = self.link_target(link)
             child_ep = child.endpoints.get("bridge") if child is not None else None
             if child is None or child_ep is None:
                 continue
@@ -915,7 +931,7 @@ class Daemon:
         """Return the /etc/hosts lines after the defaults: links, then own addresses."""
         entries: list[tuple[str, str]] = []
         for link in container.links:
-            child = self._container_or_none(link.child_name)
+            child = self.link_target(link)
             endpoint = child.endpoints.get("bridge") if child is not None else None
             if child is None or endpoint is None:
                 continue
@@ -935,7 +951,7 @@ class Daemon:
         """Return the environment variables the container's links define (links.go ToEnv)."""
         env: list[str] = []
         for link in container.links:
-            child = self.find_container(link.child_name)
+            child = self._linked(link)
             endpoint = child.endpoints.get("bridge")
             if endpoint is None:
                 continue
@@ -998,7 +1014,7 @@ class Daemon:
             if not parent.running:
                 continue
             for link in parent.links:
-                if link.child_name == child.name:
+                if link.child_id == child.id:
                     parent.hosts_entries = [
                         (str(endpoint.address.ip), names)
                         if names.split()[0] == link.alias

@@ -74,12 +74,14 @@ def displayable_ports(
     ``join`` overrides how the profile's CLI writes ``host:port``.
     """
     ports: list[_Port] = []
-    if container.shows_ports:
-        published = {(m.container_port, m.proto) for m in container.ports}
+    listed = container.listed_ports
+    if container.shows_ports or listed is not None:
+        mappings = container.ports if listed is None else listed
+        published = {(m.container_port, m.proto) for m in mappings}
         for number, proto in container.exposed if container.exposes_ports else ():
             if (number, proto) not in published:
                 ports.append(_Port(number, proto))
-        for m in container.ports:
+        for m in mappings:
             ports.append(_Port(m.container_port, m.proto, str(m.host_ip), m.host_port))
     ports.sort(key=lambda p: (p.private, p.ip, p.public, p.proto))
     join = join or profile.join_host_port

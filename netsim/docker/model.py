@@ -80,10 +80,15 @@ class Endpoint:
 
 @dataclass(slots=True)
 class LinkRequest:
-    """A legacy ``--link NAME:ALIAS`` of a container."""
+    """A legacy ``--link NAME:ALIAS`` of a container.
+
+    The link holds its target by ID: a new container given the removed
+    target's name is not linked (both engines refuse the start then).
+    """
 
     child_name: str
     alias: str
+    child_id: str = ""
 
 
 @dataclass(slots=True)
@@ -124,6 +129,10 @@ class Container:
     network_ids: dict[str, str] = field(default_factory=dict)
     endpoint_ids: dict[str, str] = field(default_factory=dict)
     ports: list[PortMapping] = field(default_factory=list)
+    # 20.10's `docker ps` view when a start was refused after networking came
+    # up (a link target not running): it lists that attempt's ports on the
+    # stopped container; None: ps shows the live state.
+    listed_ports: tuple[PortMapping, ...] | None = None
     link_env: list[str] = field(default_factory=list)
     interfaces_made: int = 0  # 20.10 numbers a sandbox's ethN by this counter
     dns_ports: tuple[int, int] | None = None  # (tcp, udp) of the embedded DNS in the sandbox

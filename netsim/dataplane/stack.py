@@ -241,45 +241,31 @@ class IPv4Stack:
             if walks is None:
                 walks = {}
                 entry.walks = walks
-            verdict = walks.get(memo)
-            if verdict is not None:
-                self.count(node, verdict)
-                if self.record:
-                    self.events.append(
-                        ChainWalk(
-                            self.clock(),
-                            node.label,
-                            hook,
-                            table,
-                            hook,
-                            verdict.action,
-                            verdict.trace,
-                            in_if,
-                            out_if,
-                        )
-                    )
-                return verdict
-        header: Header = (
-            packet.src,
-            packet.dst,
-            protocol,
-            sport,
-            dport,
-            itype,
-            icode,
-            flags,
-            in_if,
-            out_if,
-            tracked.state,
-            entry is not None and entry.snat,
-            entry is not None and entry.dnat,
-            "" if entry is None else DIRECTION_NAMES[tracked.direction],
-            original,
-            reply,
-        )
-        verdict = self.verdict(node, table, hook, header)
-        if walks is not None:
-            walks[memo] = verdict
+        verdict = walks.get(memo) if walks is not None else None
+        if verdict is not None:
+            self.count(node, verdict)
+        else:
+            header: Header = (
+                packet.src,
+                packet.dst,
+                protocol,
+                sport,
+                dport,
+                itype,
+                icode,
+                flags,
+                in_if,
+                out_if,
+                tracked.state,
+                entry is not None and entry.snat,
+                entry is not None and entry.dnat,
+                "" if entry is None else DIRECTION_NAMES[tracked.direction],
+                original,
+                reply,
+            )
+            verdict = self.verdict(node, table, hook, header)
+            if walks is not None:
+                walks[memo] = verdict
         if self.record:
             self.events.append(
                 ChainWalk(

@@ -58,13 +58,20 @@ def test_exec_refuses_while_a_link_target_is_stopped() -> None:
     ):
         assert _docker(world, line).exit_code == 0
     app = world.daemon.find_container("app")
+    (link,) = app.links
     with pytest.raises(DockerError, match=r"non running container: /db AS /app/data"):
-        world.daemon.check_link_running(app, "db", "data")
+        world.daemon.check_link_running(app, link)
     done = _docker(world, "docker exec app hostname")
     assert done.exit_code == 1 and "Cannot link to a non running container" in done.stderr
     _docker(world, "docker rm -f db")  # removed since: the same refusal (fuzz seed 2044)
     with pytest.raises(DockerError, match=r"non running container: /db AS /app/data"):
-        world.daemon.check_link_running(app, "db", "data")
+        world.daemon.check_link_running(app, link)
+    # A new container given the removed target's name is not the link's target
+    # (both engines refuse the start; found/link-refused-ports).
+    assert _docker(world, "docker run -d --name db redis").exit_code == 0
+    assert world.daemon.link_target(link) is None
+    with pytest.raises(DockerError, match=r"non running container: /db AS /app/data"):
+        world.daemon.check_link_running(app, link)
 
 
 @pytest.mark.parametrize(

@@ -104,9 +104,16 @@ def test_a_session_compares_each_line_not_the_screen() -> None:
         "root@a:/# hostname\nweb\nroot@a:/# exit\nexit\n",
         [_typed("hostname", "web\n"), _typed("exit", "exit\n")],
     )
-    real = _step("web\n", [_typed("hostname", "web\n"), _typed("exit", "")])
+    real = _step("web\nexit\n", [_typed("hostname", "web\n"), _typed("exit", "exit\n")])
     (comparison,) = compare_results(_result(sim), _result(real))
-    assert comparison.agrees  # bash's own "exit" is not the stand-in's to print
+    assert comparison.agrees  # the prompts differ; each line's output and status agree
+
+
+def test_what_bash_prints_as_it_exits_is_compared() -> None:
+    sim = _step("root@a:/# exit\n", [_typed("exit", "")])
+    real = _step("exit\n", [_typed("exit", "exit\n")])  # the harness runs real bash
+    (comparison,) = compare_results(_result(sim), _result(real))
+    assert [name for name, _, _ in comparison.differences] == ["session"]
 
 
 def test_a_line_whose_output_differs_disagrees() -> None:
@@ -137,7 +144,7 @@ def test_ids_in_a_simulated_prompt_do_not_change_how_later_ids_are_numbered() ->
         "8effc043177a3fab37c1c51d81424a1c719132ed1f06eb17491c6a3d4f2c437f",
     )
     sim_session = _step(f"root@{first}:/# exit\nexit\n", [_typed("exit", "exit\n")])
-    real_session = _step("", [_typed("exit", "")])
+    real_session = _step("exit\n", [_typed("exit", "exit\n")])
     sim_run = _step(later + "\n", None) | {"index": 1, "command": "docker run -d ubuntu"}
     real_run = _step("0123456789ab" + later[12:] + "\n", None) | {
         "index": 1,

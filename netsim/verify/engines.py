@@ -206,26 +206,17 @@ def _setup_registry(cache_root: Path, progress: Progress) -> None:
         progress("distribution registry already unpacked in " + str(binary.parent))
         return
     root = cache_root / "registry"
-    debs = cache_root / "apt" / "registry-debs"
-    debs.mkdir(parents=True, exist_ok=True)
-    for stale in debs.glob("*.deb"):
-        stale.unlink()
     # The machine's own suite carries it: its own apt configuration is enough.
-    wanted = f"docker-registry={PACKAGE_VERSION_REGISTRY}"
-    progress(f"$ apt-get download {wanted}")
-    done = subprocess.run(
-        ["apt-get", "-oAPT::Sandbox::User=root", "download", wanted],
-        cwd=debs,
-        capture_output=True,
-        text=True,
-        check=False,
+    debs = _apt_download(
+        cache_root / "apt" / "registry-debs",
+        [f"docker-registry={PACKAGE_VERSION_REGISTRY}"],
+        ["-oAPT::Sandbox::User=root"],
+        progress,
     )
-    if done.returncode != 0:
-        raise VerifyError("apt-get download failed:\n" + (done.stdout + done.stderr)[-2000:])
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    for deb in sorted(debs.glob("*.deb")):
+    for deb in debs:
         _run(["dpkg", "-x", str(deb), str(root)], progress)
     reason = registry_unavailable_reason(cache_root)
     if reason:
@@ -290,7 +281,6 @@ def _download_debs(cache_root: Path, wanted: list[str], progress: Progress) -> l
     lists = apt_dir / "lists"
     debs = apt_dir / "debs"
     (lists / "partial").mkdir(parents=True, exist_ok=True)
-    debs.mkdir(parents=True, exist_ok=True)
     uri = debian_archive_uri()
     keyring = "/usr/share/keyrings/debian-archive-keyring.gpg"
     source_list = apt_dir / "sources.list"
@@ -304,6 +294,14 @@ def _download_debs(cache_root: Path, wanted: list[str], progress: Progress) -> l
         "-oAPT::Sandbox::User=root",
     ]
     _run(["apt-get", *options, "update"], progress)
+    return _apt_download(debs, wanted, options, progress)
+
+
+def _apt_download(
+    debs: Path, wanted: list[str], options: list[str], progress: Progress
+) -> list[Path]:
+    """Download the packages WANTED (``name=version``) into DEBS, emptied first; return them."""
+    debs.mkdir(parents=True, exist_ok=True)
     for stale in debs.glob("*.deb"):
         stale.unlink()
     progress("$ apt-get download " + " ".join(wanted))

@@ -11,10 +11,10 @@ directory, or a RUN that fails is not simulated.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from netsim.docker.imagestore import ImageNotLocal, normalise_reference
+from netsim.docker.imagestore import ImageConfig, ImageNotLocal, normalise_reference
 from netsim.errors import DockerError
 from netsim.scenario.words import split_words
 
@@ -160,33 +160,8 @@ def build(client: DockerClient, dockerfile: str, tag: str | None) -> CommandOutp
                 out.append(result.stdout.rstrip("\n"))
         daemon.remove_container(container, force=True)
         out.append(profile.build_removed_format.format(container.short_id))
-        key = f"build:{len(store.images)}:{container.id}"
-        image = store.add(
-            replace(
-                image,
-                key=key,
-                spec=replace(
-                    image.spec,
-                    name=key,
-                    entrypoint=entrypoint,
-                    command=cmd,
-                    base=image.spec.base or image.spec.name,
-                ),
-                tags=[],
-                created=daemon.clock,
-                entrypoint=entrypoint,
-                cmd=cmd,
-                env=env,
-                exposed=exposed,
-                labels=labels,
-                layer_size_bytes=0,
-                comment="",
-                created_by=created_by,
-                author="",
-                parent=image,
-                container_id=container.id,
-            )
-        )
+        config = ImageConfig(entrypoint, cmd, env, exposed, labels, created_by)
+        image = store.derive(image, image.spec, "build", container.id, daemon.clock, config)
         out.append(f" ---> {store.image_id(image)[:12]}")
     short = store.image_id(image)[:12]
     out.append(f"Successfully built {short}")

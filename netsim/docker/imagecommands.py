@@ -17,7 +17,7 @@ from netsim.docker.commandline import DockerCommand
 from netsim.docker.daemon import EPOCH, Daemon
 from netsim.docker.engines.base import daemon_error
 from netsim.docker.images import image_repository
-from netsim.docker.imagestore import Image, check_reference, normalise_reference
+from netsim.docker.imagestore import Image, ImageConfig, check_reference, normalise_reference
 from netsim.docker.registry import RegistryContents
 from netsim.errors import DockerError
 from netsim.scenario.words import split_words
@@ -774,33 +774,26 @@ class ImageCommands:
         except DockerError as error:
             return _output(1, "", daemon_error(error.message) + "\n")
         entrypoint, cmd, env, exposed, labels = changed
-        key = f"commit:{len(store.images)}:{container.id}"
-        spec = replace(
-            container.image,
-            name=key,
-            entrypoint=entrypoint,
-            command=cmd,
-            base=container.image.base or container.image.name,
-        )
-        image = Image(
-            key=key,
-            spec=spec,
-            tags=[normalise_reference(reference)] if reference else [],
-            created=self.daemon.clock,
-            entrypoint=entrypoint,
-            cmd=cmd,
-            env=env,
-            exposed=exposed,
-            layer_size_bytes=0,
-            comment=command.value("message") or "",
+        config = ImageConfig(
+            entrypoint,
+            cmd,
+            env,
+            exposed,
+            labels,
             # Both engines show the container's Cmd, without its entrypoint.
             created_by=" ".join(container.cmd or ()),
-            author=command.value("author") or "",
-            parent=parent,
-            container_id=container.id,
-            labels=labels,
         )
-        store.add(image)
+        image = store.derive(
+            parent,
+            container.image,
+            "commit",
+            container.id,
+            self.daemon.clock,
+            config,
+            tags=[normalise_reference(reference)] if reference else [],
+            comment=command.value("message") or "",
+            author=command.value("author") or "",
+        )
         return _output(0, f"sha256:{store.image_id(image)}\n")
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from netsim.docker.images import IMAGE_PATH_ENV, find_image, image_repository, image_toolset
 from netsim.docker.registry import RegistryContents
@@ -103,6 +103,19 @@ class ImageNotLocal(DockerError):
         super().__init__(f"Unable to find image '{self.reference}' locally", status=404)
 
 
+@dataclass(frozen=True, slots=True)
+class ImageConfig:
+    """What a commit or a build step sets in the image it makes."""
+
+    entrypoint: tuple[str, ...] | None
+    cmd: tuple[str, ...] | None
+    env: tuple[str, ...]
+    exposed: tuple[str, ...]
+    labels: dict[str, str]
+    created_by: str
+    """The history line (``docker history``'s CREATED BY)."""
+
+
 @dataclass(slots=True)
 class Image:
     """One local image: its tags, configuration and where it came from."""
@@ -184,6 +197,51 @@ class ImageStore:
             self.removed.discard(tag)
         self.images.append(image)
         return image
+
+    def derive(
+        self,
+        parent: Image,
+        spec: ImageSpec,
+        how: str,
+        container_id: str,
+        created: float,
+        config: ImageConfig,
+        *,
+        tags: Iterable[str] = (),
+        comment: str = "",
+        author: str = "",
+    ) -> Image:
+        """Add and return the image ``docker commit`` or a build step (HOW) makes of a container.
+
+        It has an empty layer of its own on PARENT, SPEC's file system (so its
+        programs) and CONFIG; nothing of a registry (no RepoDigests).
+        """
+        key = f"{how}:{len(self.images)}:{container_id}"
+        return self.add(
+            Image(
+                key=key,
+                spec=replace(
+                    spec,
+                    name=key,
+                    entrypoint=config.entrypoint,
+                    command=config.cmd,
+                    base=spec.base or spec.name,
+                ),
+                tags=list(tags),
+                created=created,
+                entrypoint=config.entrypoint,
+                cmd=config.cmd,
+                env=config.env,
+                exposed=config.exposed,
+                layer_size_bytes=0,
+                comment=comment,
+                created_by=config.created_by,
+                author=author,
+                parent=parent,
+                container_id=container_id,
+                labels=dict(config.labels),
+            )
+        )
 
     def _untag_everywhere(self, tag: str) -> None:
         for other in self.images:

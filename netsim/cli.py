@@ -173,8 +173,7 @@ def _parser() -> argparse.ArgumentParser:
         help="one line per device crossed with the decision that mattered there "
         "(NAT, the accepting or dropping rule, the socket), then the result and why",
     )
-    trace.add_argument("--engine", choices=engines, help="Docker version to reproduce")
-    trace.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+    _add_world_options(trace, engines)
 
     reach = commands.add_parser(
         "reach",
@@ -205,8 +204,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show a progress bar on standard error even when it is not a terminal",
     )
-    reach.add_argument("--engine", choices=engines, help="Docker version to reproduce")
-    reach.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+    _add_world_options(reach, engines)
     reach.add_argument(
         "--shards",
         type=int,
@@ -246,8 +244,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="'SRC -> DST:PORT'",
         help="also draw this probe's path (repeatable)",
     )
-    plot.add_argument("--engine", choices=engines, help="Docker version to reproduce")
-    plot.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+    _add_world_options(plot, engines)
 
     diagram = commands.add_parser(
         "diagram",
@@ -326,6 +323,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_world_options(parser: argparse.ArgumentParser, engines: tuple[str, ...]) -> None:
+    """Add --engine and --seed, which every command that builds a world takes."""
+    parser.add_argument("--engine", choices=engines, help="Docker version to reproduce")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+
+
 def _add_report_parser(commands: argparse._SubParsersAction[Any], engines: tuple[str, ...]) -> None:
     report = commands.add_parser(
         "report",
@@ -342,8 +345,7 @@ def _add_report_parser(commands: argparse._SubParsersAction[Any], engines: tuple
     report.add_argument(
         "--out", type=Path, required=True, help="the HTML file to write (folders are made)"
     )
-    report.add_argument("--engine", choices=engines, help="Docker version to reproduce")
-    report.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+    _add_world_options(report, engines)
 
 
 def _add_comparison_parsers(
@@ -377,8 +379,7 @@ def _add_comparison_parsers(
         parser.add_argument(
             "--json", metavar="OUT", help="also write the comparison as JSON ('-': stdout only)"
         )
-        parser.add_argument("--engine", choices=engines, help="Docker version to reproduce")
-        parser.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+        _add_world_options(parser, engines)
 
 
 def _cmd_compare(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -658,8 +659,7 @@ def _add_shell_parser(commands: argparse._SubParsersAction[Any], engines: tuple[
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     shell.add_argument("file", type=Path, nargs="?", help="the scenario YAML file to start from")
-    shell.add_argument("--engine", choices=engines, help="Docker version to reproduce")
-    shell.add_argument("--seed", type=int, default=0, help="seed of the random choices")
+    _add_world_options(shell, engines)
 
 
 def _cmd_shell(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -8,6 +8,7 @@ returns a non-zero exit code; nothing here raises for a refusal.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Network, ip_network
@@ -61,6 +62,9 @@ def not_simulated(what: str) -> CommandOutput:
     """Return netsim's answer for a real command it does not model (``docker stats``)."""
     return CommandOutput(NOT_SIMULATED_EXIT_CODE, "", f"netsim: '{what}' is not simulated\n")
 
+
+# How dash begins an error about the line it read (``sh: 1: ip: not found``).
+_DASH_LINE_ONE = re.compile(r"^(sh|dash): 1: ", re.MULTILINE)
 
 # A container whose process is one of these ends as soon as it has run.
 _SHELLS = frozenset({"sh", "ash", "bash"})
@@ -633,6 +637,10 @@ class DockerClient(ImageCommands):
             done = self.execute_in(container, [shell[0], "-i", "-c", line], env)
             status = done.exit_code
             out = done.stdout + done.stderr
+            if not bash:
+                # dash numbers the input line it stops at: the session's Nth line
+                # (ash prints no number, so nothing matches).
+                out = _DASH_LINE_ONE.sub(rf"\g<1>: {len(records) + 1}: ", out)
             screen.append(out)
             records.append(TypedCommand(line, out, status))
         # Ctrl-D on an empty line: bash prints "exit", ash and dash end the line.

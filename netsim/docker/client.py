@@ -114,7 +114,8 @@ class DockerClient(ImageCommands):
         if handler is None:
             if is_docker_command(path):
                 return not_simulated(f"docker {typed}")
-            if path.split()[0] not in DOCKER_COMMANDS:
+            if path.split()[0] not in DOCKER_COMMANDS or " " in path:
+                # No such command, or no such subcommand of a management command.
                 return CommandOutput(1, "", self.daemon.profile.unknown_command_error(path))
         try:
             command = parse_docker(argv, self.daemon.profile.cli_lacks_flags)

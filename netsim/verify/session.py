@@ -144,9 +144,7 @@ def _typed_line_number(output: str, index: int) -> str:
     line after each typed line, so the shell read it as line 2 * (INDEX + 1).
     """
     read_as = str(2 * (index + 1))
-    return _DASH_LINE.sub(
-        lambda m: f"{m[1]}: {index + 1}: " if m[2] == read_as else m[0], output
-    )
+    return _DASH_LINE.sub(lambda m: f"{m[1]}: {index + 1}: " if m[2] == read_as else m[0], output)
 
 
 def split_typed(

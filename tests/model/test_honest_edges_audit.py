@@ -72,7 +72,9 @@ STDIN_READERS = frozenset({"cat", "head", "tail", "sort", "uniq", "less", "more"
 def _really_silent(where: str, argv: list[str]) -> bool:
     """Return whether the real ARGV prints nothing and exits 0 on WHERE (a node or ``docker``).
 
-    Each entry is a behaviour with its evidence:
+    Each entry is a behaviour with its evidence; the container and docker ones
+    are replayed on both engines in scenarios/silent-edges.yaml (recorded in
+    tests/conformance/recorded/*/silent-edges.json):
     - ``:`` and ``true`` with any arguments (POSIX: they ignore them).
     - ``exit`` with no status (the last status, 0 at the start).
     - a shell with no command reads its empty input and exits 0 (dash, bash and
@@ -81,8 +83,7 @@ def _really_silent(where: str, argv: list[str]) -> bool:
     - ``iptables-save`` on a machine whose kernel has no tables yet: iptables
       1.8.9 (nf_tables) in a fresh network namespace (``unshare -n
       iptables-save``) prints nothing and exits 0.
-    - ``docker port C`` of a container that publishes nothing: no lines, 0
-      (recorded on 28.5 in tests/conformance/recorded/28.5/internal-network.json).
+    - ``docker port C`` of a container that publishes nothing: no lines, 0.
     """
     program, args = argv[0], argv[1:]
     if program in (":", "true"):

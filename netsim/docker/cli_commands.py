@@ -1,12 +1,14 @@
 # ruff: noqa: E501  (the help text is kept as the CLI prints it)
-"""What the docker CLI knows: management commands, their subcommands, 20.10's help.
+"""What the docker CLI knows: management commands, their subcommands, their help.
 
 Taken from the real CLIs (20.10.24 and 28.5.2): ``docker --help`` and
 ``docker MANAGEMENT --help`` list the commands (the union of both versions is
 kept: netsim answers a command either CLI has with "not simulated", never
 with "unknown command"), and CLI 20.10 answers ``docker MANAGEMENT NOSUCH``
-with the management command's help on standard error (status 1), kept here
-as printed. Regenerate by running those commands; do not edit by hand.
+with the management command's help on standard error (status 1); ``docker
+MANAGEMENT`` alone prints help on standard error with status 0 (20.10 the
+same text, 28.5 its own). The texts are kept as printed. Regenerate by
+running those commands (no daemon is needed); do not edit by hand.
 """
 
 from __future__ import annotations
@@ -347,3 +349,217 @@ CLASSIC_MANAGEMENT_HELP: Mapping[str, str] = MappingProxyType(
         ),
     }
 )
+
+
+# CLI 28.5's answer to `docker MANAGEMENT` alone (standard error, status 0). With
+# a daemon, 28.5 hides what it cannot do there: the swarm-only commands (replayed:
+# `docker swarm` lists only init and join, `docker volume` no update), so those
+# are left out (service, stack, node, secret, config, checkpoint: "not
+# simulated"), volume's update line is dropped and swarm's text is the replayed
+# one; `builder` is left out too, as
+# its text depends on whether the buildx plugin is installed.
+MODERN_MANAGEMENT_HELP: Mapping[str, str] = MappingProxyType(
+    {
+        "container": (
+            "Usage:  docker container COMMAND\n"
+            "\n"
+            "Manage containers\n"
+            "\n"
+            "Commands:\n"
+            "  attach      Attach local standard input, output, and error streams to a running container\n"
+            "  commit      Create a new image from a container's changes\n"
+            "  cp          Copy files/folders between a container and the local filesystem\n"
+            "  create      Create a new container\n"
+            "  diff        Inspect changes to files or directories on a container's filesystem\n"
+            "  exec        Execute a command in a running container\n"
+            "  export      Export a container's filesystem as a tar archive\n"
+            "  inspect     Display detailed information on one or more containers\n"
+            "  kill        Kill one or more running containers\n"
+            "  logs        Fetch the logs of a container\n"
+            "  ls          List containers\n"
+            "  pause       Pause all processes within one or more containers\n"
+            "  port        List port mappings or a specific mapping for the container\n"
+            "  prune       Remove all stopped containers\n"
+            "  rename      Rename a container\n"
+            "  restart     Restart one or more containers\n"
+            "  rm          Remove one or more containers\n"
+            "  run         Create and run a new container from an image\n"
+            "  start       Start one or more stopped containers\n"
+            "  stats       Display a live stream of container(s) resource usage statistics\n"
+            "  stop        Stop one or more running containers\n"
+            "  top         Display the running processes of a container\n"
+            "  unpause     Unpause all processes within one or more containers\n"
+            "  update      Update configuration of one or more containers\n"
+            "  wait        Block until one or more containers stop, then print their exit codes\n"
+            "\n"
+            "Run 'docker container COMMAND --help' for more information on a command.\n"
+        ),
+        "context": (
+            "Usage:  docker context COMMAND\n"
+            "\n"
+            "Manage contexts\n"
+            "\n"
+            "Commands:\n"
+            "  create      Create a context\n"
+            "  export      Export a context to a tar archive FILE or a tar stream on STDOUT.\n"
+            "  import      Import a context from a tar or zip file\n"
+            "  inspect     Display detailed information on one or more contexts\n"
+            "  ls          List contexts\n"
+            "  rm          Remove one or more contexts\n"
+            "  show        Print the name of the current context\n"
+            "  update      Update a context\n"
+            "  use         Set the current docker context\n"
+            "\n"
+            "Run 'docker context COMMAND --help' for more information on a command.\n"
+        ),
+        "image": (
+            "Usage:  docker image COMMAND\n"
+            "\n"
+            "Manage images\n"
+            "\n"
+            "Commands:\n"
+            "  build       Build an image from a Dockerfile\n"
+            "  history     Show the history of an image\n"
+            "  import      Import the contents from a tarball to create a filesystem image\n"
+            "  inspect     Display detailed information on one or more images\n"
+            "  load        Load an image from a tar archive or STDIN\n"
+            "  ls          List images\n"
+            "  prune       Remove unused images\n"
+            "  pull        Download an image from a registry\n"
+            "  push        Upload an image to a registry\n"
+            "  rm          Remove one or more images\n"
+            "  save        Save one or more images to a tar archive (streamed to STDOUT by default)\n"
+            "  tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n"
+            "\n"
+            "Run 'docker image COMMAND --help' for more information on a command.\n"
+        ),
+        "manifest": (
+            "\n"
+            "Usage:  docker manifest COMMAND\n"
+            "\n"
+            "The **docker manifest** command has subcommands for managing image manifests and\n"
+            "manifest lists. A manifest list allows you to use one name to refer to the same image\n"
+            "built for multiple architectures.\n"
+            "\n"
+            "To see help for a subcommand, use:\n"
+            "\n"
+            "    docker manifest CMD --help\n"
+            "\n"
+            "For full details on using docker manifest lists, see the registry v2 specification.\n"
+            "\n"
+            "EXPERIMENTAL:\n"
+            "  docker manifest is an experimental feature.\n"
+            "  Experimental features provide early access to product functionality. These\n"
+            "  features may change between releases without warning, or can be removed from a\n"
+            "  future release. Learn more about experimental features in our documentation:\n"
+            "  https://docs.docker.com/go/experimental/\n"
+            "\n"
+            "Commands:\n"
+            "  annotate    Add additional information to a local image manifest\n"
+            "  create      Create a local manifest list for annotating and pushing to a registry\n"
+            "  inspect     Display an image manifest, or manifest list\n"
+            "  push        Push a manifest list to a repository\n"
+            "  rm          Delete one or more manifest lists from local storage\n"
+            "\n"
+            "Run 'docker manifest COMMAND --help' for more information on a command.\n"
+        ),
+        "network": (
+            "Usage:  docker network COMMAND\n"
+            "\n"
+            "Manage networks\n"
+            "\n"
+            "Commands:\n"
+            "  connect     Connect a container to a network\n"
+            "  create      Create a network\n"
+            "  disconnect  Disconnect a container from a network\n"
+            "  inspect     Display detailed information on one or more networks\n"
+            "  ls          List networks\n"
+            "  prune       Remove all unused networks\n"
+            "  rm          Remove one or more networks\n"
+            "\n"
+            "Run 'docker network COMMAND --help' for more information on a command.\n"
+        ),
+        "plugin": (
+            "Usage:  docker plugin COMMAND\n"
+            "\n"
+            "Manage plugins\n"
+            "\n"
+            "Commands:\n"
+            "  create      Create a plugin from a rootfs and configuration. Plugin data directory must contain config.json and rootfs directory.\n"
+            "  disable     Disable a plugin\n"
+            "  enable      Enable a plugin\n"
+            "  inspect     Display detailed information on one or more plugins\n"
+            "  install     Install a plugin\n"
+            "  ls          List plugins\n"
+            "  push        Push a plugin to a registry\n"
+            "  rm          Remove one or more plugins\n"
+            "  set         Change settings for a plugin\n"
+            "  upgrade     Upgrade an existing plugin\n"
+            "\n"
+            "Run 'docker plugin COMMAND --help' for more information on a command.\n"
+        ),
+        "swarm": (
+            "Usage:  docker swarm COMMAND\n"
+            "\n"
+            "Manage Swarm\n"
+            "\n"
+            "Commands:\n"
+            "  init        Initialize a swarm\n"
+            "  join        Join a swarm as a node and/or manager\n"
+            "\n"
+            "Run 'docker swarm COMMAND --help' for more information on a command.\n"
+        ),
+        "system": (
+            "Usage:  docker system COMMAND\n"
+            "\n"
+            "Manage Docker\n"
+            "\n"
+            "Commands:\n"
+            "  df          Show docker disk usage\n"
+            "  events      Get real time events from the server\n"
+            "  info        Display system-wide information\n"
+            "  prune       Remove unused data\n"
+            "\n"
+            "Run 'docker system COMMAND --help' for more information on a command.\n"
+        ),
+        "trust": (
+            "Usage:  docker trust COMMAND\n"
+            "\n"
+            "Manage trust on Docker images\n"
+            "\n"
+            "Management Commands:\n"
+            "  key         Manage keys for signing Docker images\n"
+            "  signer      Manage entities who can sign Docker images\n"
+            "\n"
+            "Commands:\n"
+            "  inspect     Return low-level information about keys and signatures\n"
+            "  revoke      Remove trust for an image\n"
+            "  sign        Sign an image\n"
+            "\n"
+            "Run 'docker trust COMMAND --help' for more information on a command.\n"
+        ),
+        "volume": (
+            "Usage:  docker volume COMMAND\n"
+            "\n"
+            "Manage volumes\n"
+            "\n"
+            "Commands:\n"
+            "  create      Create a volume\n"
+            "  inspect     Display detailed information on one or more volumes\n"
+            "  ls          List volumes\n"
+            "  prune       Remove unused local volumes\n"
+            "  rm          Remove one or more volumes\n"
+            "\n"
+            "Run 'docker volume COMMAND --help' for more information on a command.\n"
+        ),
+    }
+)
+
+
+def management_help(version: str, name: str) -> str | None:
+    """Return what ``docker NAME`` alone prints (stderr, status 0) on CLI VERSION, if known.
+
+    CLI 20.10 prints the same help as for an unknown subcommand; 28.5 its own.
+    """
+    table = CLASSIC_MANAGEMENT_HELP if version == "20.10" else MODERN_MANAGEMENT_HELP
+    return table.get(name)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Network, ip_network
 from typing import Any
 
+from netsim.docker.cli_commands import management_help
 from netsim.docker.commandline import (
     DOCKER_COMMANDS,
     DockerCommand,
@@ -111,6 +112,11 @@ class DockerClient(ImageCommands):
         except UsageError as error:
             return self._usage_error(error)
         handler = getattr(self, "_cmd_" + path.replace(" ", "_"), None)
+        if handler is None and argv[-1] == path:
+            # `docker network` alone: the CLI prints the command's help (status 0).
+            help_text = management_help(self.daemon.profile.version, path)
+            if help_text is not None:
+                return CommandOutput(0, "", help_text)
         if handler is None:
             if is_docker_command(path):
                 return not_simulated(f"docker {typed}")

@@ -219,3 +219,20 @@ def test_an_unknown_subcommand_prints_what_each_cli_prints() -> None:
     assert (code, out) == (1, "")
     assert err.startswith("\nUsage:  docker network COMMAND\n\nManage networks\n\nCommands:\n")
     assert err.endswith("Run 'docker network COMMAND --help' for more information on a command.\n")
+
+
+@pytest.mark.parametrize(("engine", "first"), [("20.10", "\nUsage:"), ("28.5", "Usage:")])
+def test_a_management_command_alone_prints_its_help(engine: str, first: str) -> None:
+    # Both CLIs print the help on standard error with status 0 (no daemon needed).
+    code, out, err = _run(_world(engine, ()), "docker network")
+    assert (code, out) == (0, "")
+    assert err.startswith(f"{first}  docker network COMMAND\n\nManage networks\n\nCommands:\n")
+    assert "  connect     Connect a container to a network\n" in err
+
+
+def test_28_5_builder_help_is_not_simulated_since_it_depends_on_buildx() -> None:
+    assert _run(_world("28.5", ()), "docker builder") == (
+        NOT_SIMULATED_EXIT_CODE,
+        "",
+        "netsim: 'docker builder' is not simulated\n",
+    )

@@ -554,12 +554,3 @@ MODERN_MANAGEMENT_HELP: Mapping[str, str] = MappingProxyType(
         ),
     }
 )
-
-
-def management_help(version: str, name: str) -> str | None:
-    """Return what ``docker NAME`` alone prints (stderr, status 0) on CLI VERSION, if known.
-
-    CLI 20.10 prints the same help as for an unknown subcommand; 28.5 its own.
-    """
-    table = CLASSIC_MANAGEMENT_HELP if version == "20.10" else MODERN_MANAGEMENT_HELP
-    return table.get(name)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Network, ip_network
 from typing import Any
 
-from netsim.docker.cli_commands import management_help
 from netsim.docker.commandline import (
     DOCKER_COMMANDS,
     DockerCommand,
@@ -114,7 +113,7 @@ class DockerClient(ImageCommands):
         handler = getattr(self, "_cmd_" + path.replace(" ", "_"), None)
         if handler is None and argv[-1] == path:
             # `docker network` alone: the CLI prints the command's help (status 0).
-            help_text = management_help(self.daemon.profile.version, path)
+            help_text = self.daemon.profile.management_help(path)
             if help_text is not None:
                 return CommandOutput(0, "", help_text)
         if handler is None:

@@ -117,11 +117,21 @@ def _run(world: World, line: str, on: str = "host") -> tuple[int, str, str]:
 
 
 def _problems(
-    world: World, line: str, on: str, where: str, argv: list[str], *, known: bool = False
+    world: World,
+    line: str,
+    on: str,
+    where: str,
+    argv: list[str],
+    *,
+    known: bool = False,
+    exists: bool = True,
 ) -> Iterator[str]:
     """Yield what is wrong with running LINE on ON (ARGV is the program's own argv).
 
-    KNOWN says the real CLI knows the docker command, so it may not be called unknown.
+    WHERE is the container or node ARGV's program exists on (``docker``: a
+    docker command); KNOWN says the real CLI knows that docker command, so it
+    may not be called unknown; EXISTS that the program is there, so it may
+    not be called missing.
     """
     try:
         code, out, err = _run(world, line, on)
@@ -134,6 +144,10 @@ def _problems(
         yield f"{on}$ {line}: 'not simulated' and exit {code} do not go together: {err!r}"
     if known and ("unknown command" in err or "is not a docker command" in err):
         yield f"{on}$ {line}: a real command called unknown: {err!r}"
+    # The program exists where it runs, so neither runc nor a shell may say it does not.
+    missing = (f'"{argv[0]}": executable file not found', f"{argv[0]}: not found")
+    if exists and where != "docker" and any(text in out + err for text in missing):
+        yield f"{on}$ {line}: an existing program called missing: {(out + err)!r}"
 
 
 def _variants(program: str) -> Iterator[list[str]]:
@@ -169,8 +183,10 @@ def test_no_program_on_the_host_or_a_machine_is_silent_by_accident(engine: str) 
         for program in sorted(programs):
             if program == "docker" and on == "host":
                 continue  # the docker commands have their own audit below
+            # A LAN machine is a Debian host without Docker.
+            exists = not (program == "docker" and on != "host")
             for argv in _variants(program):
-                problems += _problems(world, shlex.join(argv), on, on, argv)
+                problems += _problems(world, shlex.join(argv), on, on, argv, exists=exists)
     assert not problems, "\n".join(problems)
 
 

@@ -411,6 +411,12 @@ class ClassicProfile(EngineProfile):
             return CLASSIC_MANAGEMENT_HELP[words[0]]
         return f"docker: '{words[0]}' is not a docker command.\nSee 'docker --help'\n"
 
+    def management_help(self, name: str) -> str | None:
+        """Return CLI 20.10's help of a management command (the text it prints for a bad one)."""
+        from netsim.docker.cli_commands import CLASSIC_MANAGEMENT_HELP
+
+        return CLASSIC_MANAGEMENT_HELP.get(name)
+
     def lookup_error(self, message: str) -> str:
         """Return CLI 20.10's own ``Error: No such container: X``."""
         return f"Error: {message}"

@@ -473,6 +473,12 @@ class ModernProfile(EngineProfile):
             "Run 'docker --help' for more information\n"
         )
 
+    def management_help(self, name: str) -> str | None:
+        """Return CLI 28.5's help of a management command, as it prints it with a daemon."""
+        from netsim.docker.cli_commands import MODERN_MANAGEMENT_HELP
+
+        return MODERN_MANAGEMENT_HELP.get(name)
+
     def lookup_error(self, message: str) -> str:
         """Pass the daemon's answer on."""
         return daemon_error(message)

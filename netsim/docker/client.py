@@ -8,6 +8,7 @@ returns a non-zero exit code; nothing here raises for a refusal.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Network, ip_network
@@ -62,6 +63,9 @@ def not_simulated(what: str) -> CommandOutput:
     return CommandOutput(NOT_SIMULATED_EXIT_CODE, "", f"netsim: '{what}' is not simulated\n")
 
 
+# How dash begins an error about the line it read (``sh: 1: ip: not found``).
+_DASH_LINE_ONE = re.compile(r"^(sh|dash): 1: ", re.MULTILINE)
+
 # A container whose process is one of these ends as soon as it has run.
 _SHELLS = frozenset({"sh", "ash", "bash"})
 _ONE_SHOT = frozenset({"echo", "true", "false", "env", "hostname"})
@@ -107,10 +111,16 @@ class DockerClient(ImageCommands):
         except UsageError as error:
             return self._usage_error(error)
         handler = getattr(self, "_cmd_" + path.replace(" ", "_"), None)
+        if handler is None and argv[-1] == path:
+            # `docker network` alone: the CLI prints the command's help (status 0).
+            help_text = self.daemon.profile.management_help(path)
+            if help_text is not None:
+                return CommandOutput(0, "", help_text)
         if handler is None:
             if is_docker_command(path):
                 return not_simulated(f"docker {typed}")
-            if path.split()[0] not in DOCKER_COMMANDS:
+            if path.split()[0] not in DOCKER_COMMANDS or " " in path:
+                # No such command, or no such subcommand of a management command.
                 return CommandOutput(1, "", self.daemon.profile.unknown_command_error(path))
         try:
             command = parse_docker(argv, self.daemon.profile.cli_lacks_flags)
@@ -633,6 +643,10 @@ class DockerClient(ImageCommands):
             done = self.execute_in(container, [shell[0], "-i", "-c", line], env)
             status = done.exit_code
             out = done.stdout + done.stderr
+            if not bash:
+                # dash numbers the input line it stops at: the session's Nth line
+                # (ash prints no number, so nothing matches).
+                out = _DASH_LINE_ONE.sub(rf"\g<1>: {len(records) + 1}: ", out)
             screen.append(out)
             records.append(TypedCommand(line, out, status))
         # Ctrl-D on an empty line: bash prints "exit", ash and dash end the line.

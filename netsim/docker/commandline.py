@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from netsim.docker.cli_commands import REAL_SUBCOMMANDS
 from netsim.errors import NetsimError
 
 # Flags a subcommand knows: long name -> (shorthand or "", takes a value).
@@ -144,7 +145,7 @@ DOCKER_COMMANDS: frozenset[str] = frozenset(
     "search secret service stack start stats stop swarm system tag top trust unpause update "
     "version volume wait".split()
 )
-MANAGEMENT_SUBCOMMANDS: Mapping[str, frozenset[str]] = MappingProxyType(
+_MODELLED_SUBCOMMANDS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         "image": frozenset(
             "build history import inspect load ls list prune pull push rm remove save tag".split()
@@ -158,6 +159,15 @@ MANAGEMENT_SUBCOMMANDS: Mapping[str, frozenset[str]] = MappingProxyType(
         "network": frozenset("connect create disconnect inspect ls list prune rm remove".split()),
         "builder": frozenset("build prune".split()),
         "context": frozenset("create export import inspect ls rm show update use".split()),
+    }
+)
+# Every management command of either CLI (``docker swarm web`` is an unknown
+# command, ``docker swarm init`` one netsim does not model), with the hidden
+# aliases (``ls``/``list``, ``rm``/``remove``) of the ones netsim models.
+MANAGEMENT_SUBCOMMANDS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        name: REAL_SUBCOMMANDS.get(name, frozenset()) | _MODELLED_SUBCOMMANDS.get(name, frozenset())
+        for name in REAL_SUBCOMMANDS.keys() | _MODELLED_SUBCOMMANDS.keys()
     }
 )
 

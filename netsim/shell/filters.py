@@ -272,6 +272,9 @@ def _wc(context: _Context, args: list[str], stdin: str) -> CommandOutput:
     for name, text in inputs:
         counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode())}
         rows.append(([counts[k] for k in wanted], name if rest else ""))
+    if not rows:
+        # Every file was missing: wc prints only the errors (GNU and busybox).
+        return CommandOutput(1, "", errors)
     if len(rows) > 1:
         totals = [sum(row[0][k] for row in rows) for k in range(len(wanted))]
         rows.append((totals, "total"))

@@ -132,6 +132,21 @@ def type_session(
     return code, shown, stderr, records
 
 
+# dash names the line of its input an error is on (``sh: 3: ip: not found``).
+_DASH_LINE = re.compile(r"^(sh|dash): ([0-9]+): ", re.MULTILINE)
+
+
+def _typed_line_number(output: str, index: int) -> str:
+    """Return OUTPUT with dash's line numbers as a terminal shows them for typed line INDEX.
+
+    On a terminal the typed line INDEX (from 0) is the shell's input line
+    INDEX + 1; the harness's input has the prompt line first and a marker
+    line after each typed line, so the shell read it as line 2 * (INDEX + 1).
+    """
+    read_as = str(2 * (index + 1))
+    return _DASH_LINE.sub(lambda m: f"{m[1]}: {index + 1}: " if m[2] == read_as else m[0], output)
+
+
 def split_typed(
     stdout: str, typed: tuple[str, ...], code: int
 ) -> tuple[str, tuple[TypedCommand, ...]]:
@@ -147,10 +162,13 @@ def split_typed(
     parts = STATUS.split(rest)
     # parts: output 0, status 0, output 1, status 1, ..., what came after
     ran = len(parts) // 2
-    records = [TypedCommand(typed[i], parts[2 * i], int(parts[2 * i + 1])) for i in range(ran)]
+    records = [
+        TypedCommand(typed[i], _typed_line_number(parts[2 * i], i), int(parts[2 * i + 1]))
+        for i in range(ran)
+    ]
     if ran < len(typed):
         # The shell ended at this line (exit): its output is the rest.
-        records.append(TypedCommand(typed[ran], parts[-1], code))
+        records.append(TypedCommand(typed[ran], _typed_line_number(parts[-1], ran), code))
     # What the shell printed after the typed lines (at Ctrl-D) stays in stdout.
     shown = "".join(r.output for r in records) + (parts[-1] if ran == len(typed) else "")
     return shown, tuple(records)

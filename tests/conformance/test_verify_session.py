@@ -153,3 +153,15 @@ def test_ids_in_a_simulated_prompt_do_not_change_how_later_ids_are_numbered() ->
     sim = {"scenario": "s", "engine": "28.5", "steps": [sim_session, sim_run]}
     real = {"scenario": "s", "engine": "28.5", "steps": [real_session, real_run]}
     assert [c.agrees for c in compare_results(sim, real)] == [True, True]
+
+
+def test_dash_line_numbers_are_mapped_back_to_the_typed_lines() -> None:
+    # The harness's shell reads the prompt line first and a marker after each
+    # typed line, so the third typed line is its input line 6 (seen on 20.10
+    # and 28.5 with nginx's dash); a terminal says 3.
+    stdout = START + "\n" + _marked(("web\n", 0), ("x\n", 0), ("sh: 6: ip: not found\n", 127))
+    shown, records = split_typed(stdout, ("hostname", "echo x", "ip addr", "exit 3"), 3)
+    assert records[2] == TypedCommand("ip addr", "sh: 3: ip: not found\n", 127)
+    # Another number in the output (a program's own text) is left alone.
+    stdout = START + "\n" + _marked(("sh: 7: x\n", 0))
+    assert split_typed(stdout, ("printf 'sh: 7: x\\n'",), 0)[1][0].output == "sh: 7: x\n"

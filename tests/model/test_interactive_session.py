@@ -203,3 +203,20 @@ def test_expectations_read_the_screen() -> None:
         """
     )
     assert step.passed is True
+
+
+def test_dash_numbers_the_typed_line_it_stops_at() -> None:
+    # nginx's sh is dash; recorded on 20.10 and 28.5 (scenarios/dash-session.yaml).
+    *_, step = run_steps(
+        """\
+        - docker run -d --name web nginx
+        - run: docker exec -it web sh
+          session: [hostname, ip addr, exit x, nosuch]
+        """
+    )
+    assert step.session is not None
+    assert [r.output for r in step.session[1:]] == [
+        "sh: 2: ip: not found\n",
+        "sh: 3: exit: Illegal number: x\n",
+        "sh: 4: nosuch: not found\n",
+    ]

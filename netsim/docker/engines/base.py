@@ -371,6 +371,10 @@ class EngineProfile:
         """Return the CLI's text for ``docker PATH`` when no such command exists."""
         raise NotImplementedError
 
+    def management_help(self, name: str) -> str | None:
+        """Return what ``docker NAME`` alone prints on stderr (status 0); None: not modelled."""
+        raise NotImplementedError
+
     def lookup_error(self, message: str) -> str:
         """Return how ``docker port``, ``exec`` and ``rm`` report a container not found."""
         raise NotImplementedError

@@ -399,8 +399,23 @@ class ClassicProfile(EngineProfile):
         )
 
     def unknown_command_error(self, path: str) -> str:
-        """Return CLI 20.10's ``docker: 'foo' is not a docker command.`` (checked on 20.10.24)."""
-        return f"docker: '{path.split()[0]}' is not a docker command.\nSee 'docker --help'\n"
+        """Return CLI 20.10's ``docker: 'foo' is not a docker command.`` (checked on 20.10.24).
+
+        An unknown subcommand of a management command (``network foo``) gets
+        that command's help instead.
+        """
+        from netsim.docker.cli_commands import CLASSIC_MANAGEMENT_HELP
+
+        words = path.split()
+        if len(words) > 1 and words[0] in CLASSIC_MANAGEMENT_HELP:
+            return CLASSIC_MANAGEMENT_HELP[words[0]]
+        return f"docker: '{words[0]}' is not a docker command.\nSee 'docker --help'\n"
+
+    def management_help(self, name: str) -> str | None:
+        """Return CLI 20.10's help of a management command (the text it prints for a bad one)."""
+        from netsim.docker.cli_commands import CLASSIC_MANAGEMENT_HELP
+
+        return CLASSIC_MANAGEMENT_HELP.get(name)
 
     def lookup_error(self, message: str) -> str:
         """Return CLI 20.10's own ``Error: No such container: X``."""

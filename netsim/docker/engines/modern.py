@@ -460,10 +460,24 @@ class ModernProfile(EngineProfile):
 
     def unknown_command_error(self, path: str) -> str:
         """Return CLI 28's ``docker: unknown command: docker foo`` (checked on 28.5.2)."""
+        words = path.split()
+        if len(words) > 1:
+            # An unknown subcommand of a management command (``network foo``).
+            return (
+                f"docker: unknown command: docker {words[0]} {words[1]}\n\n"
+                f"Usage:  docker {words[0]}\n\n"
+                f"Run 'docker {words[0]} --help' for more information\n"
+            )
         return (
             f"docker: unknown command: docker {path.split()[0]}\n\n"
             "Run 'docker --help' for more information\n"
         )
+
+    def management_help(self, name: str) -> str | None:
+        """Return CLI 28.5's help of a management command, as it prints it with a daemon."""
+        from netsim.docker.cli_commands import MODERN_MANAGEMENT_HELP
+
+        return MODERN_MANAGEMENT_HELP.get(name)
 
     def lookup_error(self, message: str) -> str:
         """Pass the daemon's answer on."""

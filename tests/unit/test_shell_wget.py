@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from netsim.dataplane.apps import http_response
-from netsim.dataplane.frames import TcpSegment
+from netsim.dataplane.frames import SYN, TcpSegment
 from netsim.results.run import CommandRecord
 from netsim.session import Session, load_scenario_text
 from netsim.shell.listing import run_ls
@@ -37,6 +37,7 @@ steps:
   - docker exec box wget -X http://web/
   - docker exec box wget -q -O- https://web/
   - docker exec web wget http://web/
+  - docker exec box wget -q -O- http://172.18.0.2/
 """
 
 
@@ -116,6 +117,21 @@ def test_wget_errors_are_busybox_s(records: list[CommandRecord]) -> None:
     bad = _step(records, "docker exec box wget -X http://web/")
     assert bad.exit_code == 1
     assert bad.stderr.startswith("wget: invalid option -- 'X'\nBusyBox v1.35.0")
+
+
+def test_a_syn_dropped_between_bridges_times_out(records: list[CommandRecord]) -> None:
+    step = _step(records, "docker exec box wget -q -O- http://172.18.0.2/")
+    assert (step.exit_code, step.stderr) == (
+        1,
+        "wget: can't connect to remote host (172.18.0.2): Connection timed out\n",
+    )
+    # Only SYNs went out, and nothing came back.
+    assert step.captures
+    assert all(
+        c.frame.payload.payload.flags == SYN
+        for c in step.captures
+        if isinstance(getattr(c.frame.payload, "payload", None), TcpSegment)
+    )
 
 
 def test_wget_will_not_overwrite_a_name_it_chose(records: list[CommandRecord]) -> None:

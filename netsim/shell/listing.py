@@ -37,6 +37,18 @@ def _missing(path: str) -> bool:
     return directory in _EMPTY_DIRECTORIES and name not in ("", ".", "..")
 
 
+def same_file(files: NodeFiles, path: str) -> str | None:
+    """Return the text of PATH, a relative name being the same file as /NAME (the cwd is /)."""
+    text = files.read(path)
+    if text is not None:
+        return text
+    if path.startswith("/") and path.count("/") == 1:
+        return files.read(path[1:])
+    if "/" not in path:
+        return files.read("/" + path)
+    return None
+
+
 def run_ls(argv: list[str], files: NodeFiles, *, busybox: bool) -> CommandOutput:
     """Run ``ls PATH...`` (no options) over the files netsim models."""
     paths = argv[1:]
@@ -45,7 +57,7 @@ def run_ls(argv: list[str], files: NodeFiles, *, busybox: bool) -> CommandOutput
     found: list[str] = []
     errors = ""
     for path in paths:
-        if files.read(path) is not None:
+        if same_file(files, path) is not None:
             found.append(path)
         elif _missing(path):
             if busybox:

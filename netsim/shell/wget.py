@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from netsim.docker.client import CommandOutput, not_simulated
+from netsim.shell.listing import same_file
 
 if TYPE_CHECKING:
     from netsim.docker.model import Container
@@ -175,7 +176,7 @@ def run_wget(
         directory = output.rsplit("/", 1)[0] if "/" in output else ""
         if directory not in _WRITABLE_DIRECTORIES:
             return not_simulated(f"wget -O {output}")
-    exists = exclusive and output is not None and files.read(output) is not None
+    exists = exclusive and output is not None and same_file(files, output) is not None
     return _fetch(world, container, parsed, url, output, files, exists=exists)
 
 

@@ -166,6 +166,15 @@ def test_ls_lists_the_modelled_files_and_names_missing_ones(records: list[Comman
     )
 
 
+def test_a_relative_name_is_the_same_file_as_its_path_from_root() -> None:
+    files = NodeFiles({}, {"got.txt": "x"})
+    out = run_ls(["ls", "/got.txt", "got.txt"], files, busybox=True)
+    assert (out.exit_code, out.stdout) == (0, "/got.txt\ngot.txt\n")
+    files = NodeFiles({}, {"/tmp/x": "y", "/a": "z"})
+    out = run_ls(["ls", "a", "tmp/x"], files, busybox=True)
+    assert out.exit_code == 69  # tmp/x is not looked up in /tmp: netsim does not know it
+
+
 def test_gnu_ls_words_a_missing_file_its_own_way() -> None:
     files = NodeFiles({"/etc/hosts": "x"})
     out = run_ls(["ls", "/etc/hosts", "nosuch"], files, busybox=False)

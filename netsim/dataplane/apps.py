@@ -3,9 +3,12 @@
 The listeners behave as the real replay's ``agent.py listen`` does: each TCP
 connection and UDP datagram is answered with one line ``NAME LOCAL PEER`` —
 who served it, the address it saw as its own and the client's. That line is
-how a probe learns where DNAT, MASQUERADE or docker-proxy took it. A
-registry container's listener is the exception: an HTTP server waits for a
-request and says nothing, as the real replay's registry does.
+how a probe learns where DNAT, MASQUERADE or docker-proxy took it. A TCP
+client that sends an HTTP request with its connection (``wget``) gets an
+HTTP/1.1 response carrying that line as its body instead (``http_response``,
+the same bytes as the replay's agent answers). A registry container's
+listener is the exception: an HTTP server waits for a request and says
+nothing, as the real replay's registry does.
 
 docker-proxy (one per published IPv4 binding while the userland proxy is on)
 accepts on the host port and dials the container from the host's namespace,
@@ -125,9 +128,38 @@ def answer_line(owner: str, local: str, peer: str) -> bytes:
     return f"{owner} {local} {peer}\n".encode()
 
 
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH")
+SERVED_PATHS = ("/", "/index.html")
+
+
+def http_response(request: bytes, line: bytes) -> bytes | None:
+    """Return the HTTP answer to ``request`` carrying ``line``, or None if it is not HTTP.
+
+    Byte for byte what ``agent.py``'s listener answers: ``/`` and
+    ``/index.html`` are served (200), any other path is 404 Not Found, both
+    with the line as a text/plain body; HEAD gets the headers alone.
+    """
+    first = request.split(b"\r\n", 1)[0].split(b"\n", 1)[0].decode("latin-1")
+    words = first.split(" ")
+    if len(words) != 3 or words[0] not in HTTP_METHODS or not words[2].startswith("HTTP/1."):
+        return None
+    path = words[1].split("?", 1)[0]
+    status = "200 OK" if path in SERVED_PATHS else "404 Not Found"
+    head = (
+        f"HTTP/1.1 {status}\r\n"
+        "Content-Type: text/plain\r\n"
+        f"Content-Length: {len(line)}\r\n"
+        "Connection: close\r\n"
+        "\r\n"
+    ).encode()
+    return head if words[0] == "HEAD" else head + line
+
+
 def answer_connection(transport: Transport, conn: TcpConnection) -> None:
-    """A listener's answer to a connection: one line with what it saw."""
-    transport.send(conn, answer_line(conn.owner, conn.local_text, conn.remote_text))
+    """A listener's answer to a connection: one line with what it saw (in HTTP if asked)."""
+    line = answer_line(conn.owner, conn.local_text, conn.remote_text)
+    answer = http_response(conn.received, line) if conn.received else None
+    transport.send(conn, line if answer is None else answer)
 
 
 def answer_datagram(transport: Transport, sock: UdpSocket, packet: IPv4Packet) -> None:
@@ -252,7 +284,9 @@ def _relay_tcp(
     from netsim.dataplane.engine import simpy_event
 
     transport = sim.transport
-    backend = transport.connect(sim.host, binding.container_ip, binding.container_port, PROXY)
+    backend = transport.connect(
+        sim.host, binding.container_ip, binding.container_port, PROXY, client.received
+    )
     if isinstance(backend, str):
         transport.close(client)
         return

@@ -149,6 +149,7 @@ class TcpConnection:
         "closed",
         "waiter",
         "on_data",
+        "request",
     )
 
     def __init__(
@@ -173,6 +174,9 @@ class TcpConnection:
         self.closed = False
         self.waiter: Signal | None = None
         self.on_data: Callable[[TcpConnection, bytes], None] | None = None
+        # What a client sends with the handshake's last ACK (an HTTP request),
+        # so the listener has it when it accepts.
+        self.request = b""
 
     @property
     def local_text(self) -> str:
@@ -329,9 +333,12 @@ class Transport:
     # -- TCP -----------------------------------------------------------------------
 
     def connect(
-        self, node: Node, destination: IPv4Address, port: int, owner: str
+        self, node: Node, destination: IPv4Address, port: int, owner: str, request: bytes = b""
     ) -> TcpConnection | str:
-        """Start a TCP connection; return it, or the errno of an immediate failure."""
+        """Start a TCP connection; return it, or the errno of an immediate failure.
+
+        ``request`` rides on the handshake's ACK, so the listener sees it on accept.
+        """
         route = node.route(destination)
         if route is None or route.source is None:
             self.note(node, owner, "connect failed", "ENETUNREACH (no route)")
@@ -339,6 +346,7 @@ class Transport:
         local = (route.source, self.ephemeral_port(node, "tcp"))
         isn = self.stack.rng.getrandbits(32)
         conn = TcpConnection(node, local, (destination, port), owner, isn, self.signal())
+        conn.request = request
         conn.state = "SYN_SENT"
         self.connections[(id(node), *local, destination, port)] = conn
         self._by_ids.clear()
@@ -506,7 +514,10 @@ class Transport:
                         "connected",
                         f"{conn.local_text} -> {conn.remote_text}",
                     )
-                self.send_segment(conn, ACK)
+                if conn.request:
+                    self.send_segment(conn, PSH | ACK, conn.request)
+                else:
+                    self.send_segment(conn, ACK)
                 conn.outcome.succeed("open")
             return
         if conn.state == "SYN_RECV":
@@ -519,6 +530,13 @@ class Transport:
                         "accept",
                         f"local {conn.local_text}, peer {conn.remote_text}",
                     )
+                if segment.data:
+                    # A request on the handshake's ACK: the listener accepts with it read.
+                    conn.rcv_nxt = (conn.rcv_nxt + len(segment.data)) & 0xFFFFFFFF
+                    conn.received += segment.data
+                    self.acknowledge(conn)
+                    self.accepted(conn)
+                    return
                 self.accepted(conn)
             if not segment.data and not segment.flags & FIN:
                 return

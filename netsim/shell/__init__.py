@@ -230,6 +230,14 @@ def _container_program(
         return _nslookup(world, container, argv[1])
     if program == "echo":
         return _echo(argv)
+    if program == "ls":
+        from netsim.shell.listing import run_ls
+
+        return run_ls(argv, files, busybox=busybox)
+    if program == "wget" and busybox:
+        from netsim.shell.wget import run_wget
+
+        return run_wget(world, container, argv, files)
     if program == "true":
         return CommandOutput(0)
     if program == "false":

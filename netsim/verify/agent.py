@@ -10,8 +10,13 @@ harness's Python, so it imports nothing from netsim:
 A listener answers each TCP connection and each UDP datagram with one line,
 ``NAME LOCAL PEER``: who it is, the address:port it saw as its own and the one
 it saw as the client's. That line is how a probe learns where DNAT,
-MASQUERADE or docker-proxy took it. A probe prints one JSON object with the
-contract's result (scenario-format.md, "Probe results").
+MASQUERADE or docker-proxy took it. A TCP client that sends an HTTP request
+(``GET /path HTTP/1.1``) at once gets an HTTP/1.1 response whose body is
+that line instead (``http_response``; netsim's listeners answer the same), so
+``wget -O- http://web/`` in a container shows it too. A probe prints one JSON
+object with the contract's result (scenario-format.md, "Probe results"); its
+TCP probe shuts its sending side at once, so the listener need not wait to
+learn that no request is coming.
 """
 
 from __future__ import annotations
@@ -26,11 +31,18 @@ import selectors
 import socket
 import struct
 import sys
+import threading
 import time
 
 IP_PKTINFO = getattr(socket, "IP_PKTINFO", 8)
 UNREACHABLE_ERRNOS = (errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EADDRNOTAVAIL)
 ANSWER_WAIT = 3.0
+# How long a listener waits for a client's first bytes before answering with
+# its line: a client that sends nothing and keeps its side open (busybox nc
+# with no input) still gets the line, well before a probe's ANSWER_WAIT.
+REQUEST_WAIT = 1.0
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH")
+SERVED_PATHS = ("/", "/index.html")
 
 
 def _hostport(address: tuple[str, int] | tuple[str, int, int, int]) -> str:
@@ -83,15 +95,59 @@ def listen(name: str, tcp: list[int], udp: list[int], ipv6: bool) -> int:
             try:
                 if key.data == socket.SOCK_STREAM:
                     conn, peer = ready.accept()
-                    with conn:
-                        local = _hostport(conn.getsockname())
-                        conn.setblocking(True)
-                        conn.settimeout(2)
-                        conn.sendall(f"{name} {local} {_hostport(peer)}\n".encode())
+                    threading.Thread(
+                        target=_answer_connection, args=(conn, peer, name), daemon=True
+                    ).start()
                 else:
                     _answer_datagram(ready, name)
             except Exception as error:  # noqa: BLE001 - one bad exchange must not stop the listener
                 print(f"{name}: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+
+
+def http_response(request: bytes, line: bytes) -> bytes | None:
+    """Return the HTTP answer to ``request`` carrying ``line``, or None if it is not HTTP.
+
+    ``/`` and ``/index.html`` are served (200), any other path is 404 Not
+    Found; both carry the line as a text/plain body. HEAD gets the headers
+    alone. No Date or Server header: nothing that differs run to run.
+    """
+    first = request.split(b"\r\n", 1)[0].split(b"\n", 1)[0].decode("latin-1")
+    words = first.split(" ")
+    if len(words) != 3 or words[0] not in HTTP_METHODS or not words[2].startswith("HTTP/1."):
+        return None
+    path = words[1].split("?", 1)[0]
+    status = "200 OK" if path in SERVED_PATHS else "404 Not Found"
+    head = (
+        f"HTTP/1.1 {status}\r\n"
+        "Content-Type: text/plain\r\n"
+        f"Content-Length: {len(line)}\r\n"
+        "Connection: close\r\n"
+        "\r\n"
+    ).encode()
+    return head if words[0] == "HEAD" else head + line
+
+
+def _answer_connection(conn: socket.socket, peer: tuple[str, int], name: str) -> None:
+    """Answer one TCP connection: HTTP to an HTTP request, else the line."""
+    with conn:
+        try:
+            line = f"{name} {_hostport(conn.getsockname())} {_hostport(peer)}\n".encode()
+            conn.setblocking(True)
+            conn.settimeout(REQUEST_WAIT)
+            request = b""
+            try:
+                while b"\r\n\r\n" not in request and b"\n\n" not in request:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    request += chunk
+            except TimeoutError:
+                pass
+            conn.settimeout(2)
+            answer = http_response(request, line) if request else None
+            conn.sendall(line if answer is None else answer)
+        except Exception as error:  # noqa: BLE001 - one bad exchange must not stop the listener
+            print(f"{name}: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
 
 
 def _answer_datagram(sock: socket.socket, name: str) -> None:
@@ -221,6 +277,11 @@ def probe_tcp(address: str, port: int, timeout: float) -> dict[str, str | None]:
             if error.errno in UNREACHABLE_ERRNOS:
                 return {"result": "unreachable", **result}
             raise
+        # Nothing will be sent: say so, so the listener answers at once.
+        try:
+            sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
         sock.settimeout(ANSWER_WAIT)
         data = b""
         try:

@@ -24,7 +24,9 @@ is replaced (real-docker.md, "Replaying a scenario"):
   client's timeout, the context's deadline or the dial's ``i/o timeout``
   fire together after 30 s, and both engines name either from one replay to
   the next (seen for pulls and pushes in recordings of registry-errors.yaml);
-- the peer port of a probe (``172.17.0.1:40412`` → ``172.17.0.1:*``);
+- the peer port of a probe (``172.17.0.1:40412`` → ``172.17.0.1:*``), and
+  of a listener's line in a command's output (``wget -O- http://web/`` prints
+  ``web 172.17.0.2:80 172.17.0.3:40412``);
 - the line order of ``docker port`` (Go map order in 20.10), and of a
   container's ``env`` (link variables of port ranges, Go map order in both);
 - ping's round-trip times;
@@ -66,6 +68,8 @@ DURATION = re.compile(
     r"|weeks?|months?|years?))"
 )
 PORT_PEER = re.compile(r":\d+$")
+# A listener's answer line, NAME LOCAL PEER, as wget or cat print it: the peer's port.
+LISTENER_PEER = re.compile(r"^(\S+ [\d.]+:\d+ [\d.]+:)\d+$", re.MULTILINE)
 # The daemon's DNS lookups (a pull or search without Docker Hub) use a random source port.
 LOOKUP_PORT = re.compile(r"(read udp [\d.]+:)\d+(->)")
 # A registry request whose connection got no answer: which 30 s timer fired first.
@@ -187,6 +191,7 @@ class Normaliser:
         text = REGISTRY_TIMEOUT.sub(r"\1<registry timeout>", text)
         if self.engine in PROFILES and PROFILES[self.engine].binds_port_families_in_random_order:
             text = BIND_FAMILY.sub(r"Bind for <0.0.0.0 or ::>:\1 failed", text)
+        text = LISTENER_PEER.sub(r"\1*", text)
         text = PING_TIME.sub("time=<t> ms", text)
         text = PING_RTT.sub("= <rtt> ms", text)
         return text

@@ -1,0 +1,118 @@
+"""iptables in a container of an image with the package: refused without NET_ADMIN, else its own."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from netsim.results.run import CommandRecord
+from netsim.session import load_scenario_text, replay
+
+IMAGE = "images:\n  netbox: {packages: [iptables, iproute2]}\n"
+REFUSED = (
+    "{} v1.8.9 (nf_tables): Could not fetch rule set generation id: "
+    "Permission denied (you must be root)\n"
+)
+
+
+def run_steps(body: str, engine: str = "28.5") -> list[CommandRecord]:
+    text = "name: t\n" + IMAGE + "steps:\n" + textwrap.indent(textwrap.dedent(body), "  ")
+    records = replay(load_scenario_text(text, "t.yaml"), engine).steps
+    return [r for r in records if isinstance(r, CommandRecord)]
+
+
+@pytest.mark.parametrize("engine", ["20.10", "28.5"])
+@pytest.mark.parametrize(
+    ("command", "program"),
+    [
+        ("iptables -S", "iptables"),
+        ("iptables -A INPUT -j DROP", "iptables"),
+        ("iptables-save", "iptables-save"),
+    ],
+)
+def test_without_net_admin_iptables_is_refused(engine: str, command: str, program: str) -> None:
+    *_, step = run_steps(
+        f"""\
+        - docker run -d --name c1 netbox
+        - docker exec c1 {command}
+        """,
+        engine,
+    )
+    assert (step.exit_code, step.stdout, step.stderr) == (4, "", REFUSED.format(program))
+
+
+@pytest.mark.parametrize(
+    "option", ["--cap-add NET_ADMIN", "--cap-add=net_admin", "--privileged", "--cap-add ALL"]
+)
+def test_net_admin_shows_the_containers_own_empty_tables(option: str) -> None:
+    *_, listed = run_steps(
+        f"""\
+        - docker run -d --name c1 {option} netbox
+        - docker exec c1 iptables -S
+        """
+    )
+    assert (listed.exit_code, listed.stdout) == (
+        0,
+        "-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n",
+    )
+
+
+def test_dropping_net_admin_again_refuses() -> None:
+    *_, step = run_steps(
+        """\
+        - docker run -d --name c1 --cap-add ALL --cap-drop NET_ADMIN netbox
+        - docker exec c1 iptables -S
+        """
+    )
+    assert step.exit_code == 4
+
+
+def test_a_rule_added_inside_stays_in_the_container() -> None:
+    *_, inside, other, host = run_steps(
+        """\
+        - docker run -d --name c1 --cap-add NET_ADMIN netbox
+        - docker run -d --name d1 --cap-add NET_ADMIN netbox
+        - docker exec c1 iptables -A INPUT -p tcp --dport 8080 -j DROP
+        - docker exec c1 iptables -S INPUT
+        - docker exec d1 iptables -S INPUT
+        - iptables -S INPUT
+        """
+    )
+    assert inside.stdout == "-P INPUT ACCEPT\n-A INPUT -p tcp -m tcp --dport 8080 -j DROP\n"
+    assert other.stdout == "-P INPUT ACCEPT\n"
+    assert "8080" not in host.stdout
+
+
+def test_a_user_defined_network_shows_the_embedded_dns_redirection() -> None:
+    *_, nat = run_steps(
+        """\
+        - docker network create appnet
+        - docker run -d --name c1 --cap-add NET_ADMIN --network appnet netbox
+        - docker exec c1 iptables -t nat -S
+        """
+    )
+    assert "-N DOCKER_OUTPUT\n" in nat.stdout
+    assert "-A OUTPUT -d 127.0.0.11/32 -j DOCKER_OUTPUT\n" in nat.stdout
+    assert "-j SNAT --to-source :53\n" in nat.stdout
+
+
+def test_iproute2_ip_prints_in_iproute2s_format() -> None:
+    *_, route = run_steps(
+        """\
+        - docker run -d --name c1 netbox
+        - docker exec c1 ip route
+        """
+    )
+    # iproute2 (unlike busybox) names the route's protocol.
+    assert "172.17.0.0/16 dev eth0 proto kernel scope link src 172.17.0.2 \n" in route.stdout
+
+
+def test_an_image_without_the_package_still_lacks_iptables() -> None:
+    *_, step = run_steps(
+        """\
+        - docker run -d --name box --cap-add NET_ADMIN busybox sleep 3600
+        - docker exec box iptables -S
+        """
+    )
+    assert step.exit_code == 127 and "executable file not found" in step.stdout

@@ -176,16 +176,17 @@ PACKAGE_PROGRAMS: dict[str, frozenset[str]] = {
     "iptables": frozenset(
         """
         arptables arptables-nft arptables-nft-restore arptables-nft-save
-        arptables-restore arptables-save ebtables ebtables-nft ebtables-nft-
-        restore ebtables-nft-save ebtables-restore ebtables-save ebtables-
-        translate ip6tables ip6tables-apply ip6tables-legacy ip6tables-legacy-
-        restore ip6tables-legacy-save ip6tables-nft ip6tables-nft-restore
-        ip6tables-nft-save ip6tables-restore ip6tables-restore-translate
-        ip6tables-save ip6tables-translate iptables iptables-apply iptables-
-        legacy iptables-legacy-restore iptables-legacy-save iptables-nft
-        iptables-nft-restore iptables-nft-save iptables-restore iptables-
-        restore-translate iptables-save iptables-translate iptables-xml nfnl_osf
-        xtables-legacy-multi xtables-monitor xtables-nft-multi
+        arptables-restore arptables-save ebtables ebtables-nft
+        ebtables-nft-restore ebtables-nft-save ebtables-restore ebtables-save
+        ebtables-translate ip6tables ip6tables-apply ip6tables-legacy
+        ip6tables-legacy-restore ip6tables-legacy-save ip6tables-nft
+        ip6tables-nft-restore ip6tables-nft-save ip6tables-restore
+        ip6tables-restore-translate ip6tables-save ip6tables-translate iptables
+        iptables-apply iptables-legacy iptables-legacy-restore
+        iptables-legacy-save iptables-nft iptables-nft-restore iptables-nft-save
+        iptables-restore iptables-restore-translate iptables-save
+        iptables-translate iptables-xml nfnl_osf xtables-legacy-multi
+        xtables-monitor xtables-nft-multi
         """.split()
     ),
 }

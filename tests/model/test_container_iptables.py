@@ -116,3 +116,23 @@ def test_an_image_without_the_package_still_lacks_iptables() -> None:
         """
     )
     assert step.exit_code == 127 and "executable file not found" in step.stdout
+
+
+def test_a_rule_added_inside_acts_on_the_containers_traffic() -> None:
+    text = textwrap.dedent(
+        """\
+        name: t
+        images:
+          netbox: {packages: [iptables], listen: [8080/tcp]}
+        steps:
+          - docker run -d --name web1 --cap-add NET_ADMIN netbox
+          - docker run -d --name cli1 busybox sleep 600
+          - probe: cli1 -> 172.17.0.2:8080
+          - {on: web1, run: iptables -A INPUT -p tcp --dport 8080 -j DROP}
+          - probe: cli1 -> 172.17.0.2:8080
+        """
+    )
+    records = replay(load_scenario_text(text, "t.yaml"), "28.5").steps
+    before, after = [r for r in records if not isinstance(r, CommandRecord)]
+    assert before.result == "open"
+    assert after.result == "timeout"

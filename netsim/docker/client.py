@@ -610,6 +610,7 @@ class DockerClient(ImageCommands):
         ends at ``exit [N]`` or, at the end of the lines, as Ctrl-D does; its
         exit code is N, or the last line's status.
         """
+        from netsim.docker.images import image_toolset
         from netsim.docker.prompts import shell_prompt
 
         typed = self.typed or ()
@@ -620,7 +621,8 @@ class DockerClient(ImageCommands):
             # The shell is missing: runc's error, on the terminal (no session ran).
             return CommandOutput(started.exit_code, started.stdout + started.stderr, "", ())
         program = shell[0].rsplit("/", 1)[-1]
-        prompt = shell_prompt(container.image.name, program, container.hostname)
+        debian = not image_toolset(container.image).busybox
+        prompt = shell_prompt(container.image.name, program, container.hostname, debian=debian)
         bash = program == "bash"
         screen: list[str] = []
         records: list[TypedCommand] = []

@@ -136,3 +136,24 @@ def test_a_rule_added_inside_acts_on_the_containers_traffic() -> None:
     before, after = [r for r in records if not isinstance(r, CommandRecord)]
     assert before.result == "open"
     assert after.result == "timeout"
+
+
+def test_a_bash_session_in_the_image_is_debians_bash() -> None:
+    text = (
+        "name: t\n"
+        + IMAGE
+        + textwrap.dedent(
+            """\
+        steps:
+          - docker run -d --name c1 --hostname box1 --cap-add NET_ADMIN netbox
+          - run: docker exec -it c1 bash
+            session:
+              - iptables -S OUTPUT
+        """
+        )
+    )
+    records = replay(load_scenario_text(text, "t.yaml"), "28.5").steps
+    session = [r for r in records if isinstance(r, CommandRecord)][-1]
+    assert session.stdout == (
+        "root@box1:/# iptables -S OUTPUT\n-P OUTPUT ACCEPT\nroot@box1:/# exit\n"
+    )

@@ -188,7 +188,7 @@ class EngineProfile:
     cli_lacks_flags: Mapping[str, frozenset[str]]
     """Flags this CLI does not have, by command (20.10's ``network rm`` has no ``--force``)."""
     cli_normalizes_capabilities: bool
-    """``--cap-add net_admin`` is sent as ``CAP_NET_ADMIN`` (28.5); 20.10's CLI sends it as typed."""
+    """The CLI sends ``--cap-add net_admin`` as ``CAP_NET_ADMIN`` (28.5); 20.10 as typed."""
 
     # -- iptables recipes --------------------------------------------------
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:

@@ -157,3 +157,29 @@ def test_a_bash_session_in_the_image_is_debians_bash() -> None:
     assert session.stdout == (
         "root@box1:/# iptables -S OUTPUT\n-P OUTPUT ACCEPT\nroot@box1:/# exit\n"
     )
+
+
+def test_compose_cap_add_reaches_the_container() -> None:
+    text = (
+        "name: t\n"
+        + IMAGE
+        + textwrap.dedent(
+            """\
+        compose:
+          name: fw
+          services:
+            guard: {image: netbox, cap_add: [NET_ADMIN]}
+            plain: {image: netbox, privileged: false}
+        steps:
+          - docker compose up -d
+          - docker compose exec guard iptables -S INPUT
+          - docker compose exec plain iptables -S INPUT
+          - docker inspect -f '{{.HostConfig.CapAdd}}' fw-guard-1
+        """
+        )
+    )
+    records = replay(load_scenario_text(text, "t.yaml"), "20.10").steps
+    *_, guard, plain, inspect = [r for r in records if isinstance(r, CommandRecord)]
+    assert (guard.exit_code, guard.stdout) == (0, "-P INPUT ACCEPT\n")
+    assert (plain.exit_code, plain.stderr) == (4, REFUSED.format("iptables"))
+    assert inspect.stdout == "[NET_ADMIN]\n"

@@ -26,17 +26,19 @@ if TYPE_CHECKING:
     from netsim.world import World
 
 # The nf_tables variant's names (the iptables alternative in bookworm) and
-# what each runs: iptables itself or iptables-save.
+# what each runs: iptables itself or iptables-save. ip6tables is refused
+# alike without NET_ADMIN; with it, netsim has no IPv6 tables to show.
 _IPTABLES = frozenset({"iptables", "iptables-nft"})
 _IPTABLES_SAVE = frozenset({"iptables-save", "iptables-nft-save"})
-NETADMIN_PROGRAMS = _IPTABLES | _IPTABLES_SAVE
+_IP6TABLES = frozenset({"ip6tables", "ip6tables-nft", "ip6tables-save", "ip6tables-nft-save"})
+NETADMIN_PROGRAMS = _IPTABLES | _IPTABLES_SAVE | _IP6TABLES
 _VERSION = "v1.8.9 (nf_tables)"
 
 
 def run_container_iptables(world: World, container: Container, argv: list[str]) -> CommandOutput:
     """Run ``iptables ...`` or ``iptables-save ...`` (ARGV) in CONTAINER's network namespace."""
     program = argv[0].rsplit("/", 1)[-1]
-    shown = "iptables-save" if program in _IPTABLES_SAVE else "iptables"
+    shown = program.replace("-nft", "")
     if not container.has_capability("CAP_NET_ADMIN"):
         # nft's first request (the rule set's generation id) gets EPERM.
         return CommandOutput(
@@ -46,7 +48,7 @@ def run_container_iptables(world: World, container: Container, argv: list[str]) 
             "Permission denied (you must be root)\n",
         )
     namespace = world.container_namespaces.get(container.id)
-    if namespace is None:
+    if namespace is None or program in _IP6TABLES:
         return not_simulated(program)
     if program in _IPTABLES_SAVE:
         code, out, err = namespace.netfilter.save_command(argv[1:])

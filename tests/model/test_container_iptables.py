@@ -29,6 +29,8 @@ def run_steps(body: str, engine: str = "28.5") -> list[CommandRecord]:
         ("iptables -S", "iptables"),
         ("iptables -A INPUT -j DROP", "iptables"),
         ("iptables-save", "iptables-save"),
+        ("ip6tables -S", "ip6tables"),
+        ("ip6tables-save", "ip6tables-save"),
     ],
 )
 def test_without_net_admin_iptables_is_refused(engine: str, command: str, program: str) -> None:
@@ -183,3 +185,14 @@ def test_compose_cap_add_reaches_the_container() -> None:
     assert (guard.exit_code, guard.stdout) == (0, "-P INPUT ACCEPT\n")
     assert (plain.exit_code, plain.stderr) == (4, REFUSED.format("iptables"))
     assert inspect.stdout == "[NET_ADMIN]\n"
+
+
+def test_ip6tables_with_net_admin_says_it_is_not_simulated() -> None:
+    *_, step = run_steps(
+        """\
+        - docker run -d --name c1 --cap-add NET_ADMIN netbox
+        - docker exec c1 ip6tables -S
+        """
+    )
+    assert (step.exit_code, step.stdout) == (69, "")
+    assert step.stderr == "netsim: 'ip6tables' is not simulated\n"

@@ -162,6 +162,9 @@ class DockerClient(ImageCommands):
     def _request(self, command: DockerCommand) -> ContainerRequest:
         ipv4 = _ipv4_arg(command.value("ip"))
         entrypoint_text = command.value("entrypoint")
+        normalize = self.daemon.profile.cli_normalizes_capabilities
+        cap_add = capabilities_sent(command.values("cap-add"), normalize)
+        cap_drop = capabilities_sent(command.values("cap-drop"), normalize)
         return ContainerRequest(
             image=command.args[0],
             name=command.value("name"),
@@ -180,6 +183,9 @@ class DockerClient(ImageCommands):
             detached=command.flag("detach"),
             stdin_open=command.flag("interactive"),
             tty=command.flag("tty"),
+            cap_add=cap_add,
+            cap_drop=cap_drop,
+            privileged=command.flag("privileged"),
         )
 
     def _missing_args(
@@ -614,6 +620,7 @@ class DockerClient(ImageCommands):
         ends at ``exit [N]`` or, at the end of the lines, as Ctrl-D does; its
         exit code is N, or the last line's status.
         """
+        from netsim.docker.images import image_toolset
         from netsim.docker.prompts import shell_prompt
 
         typed = self.typed or ()
@@ -624,7 +631,8 @@ class DockerClient(ImageCommands):
             # The shell is missing: runc's error, on the terminal (no session ran).
             return CommandOutput(started.exit_code, started.stdout + started.stderr, "", ())
         program = shell[0].rsplit("/", 1)[-1]
-        prompt = shell_prompt(container.image.name, program, container.hostname)
+        debian = not image_toolset(container.image).busybox
+        prompt = shell_prompt(container.image.name, program, container.hostname, debian=debian)
         bash = program == "bash"
         screen: list[str] = []
         records: list[TypedCommand] = []
@@ -859,6 +867,24 @@ def _network_filter(network: Network, key: str, value: str) -> bool:
 def _label_matches(labels: Mapping[str, str], text: str) -> bool:
     key, equals, value = text.partition("=")
     return key in labels and (not equals or labels[key] == value)
+
+
+def capabilities_sent(given: list[str], normalize: bool) -> tuple[str, ...] | None:
+    """Return ``--cap-add``/``--cap-drop`` values as the CLI sends them; None when none.
+
+    CLI 20.10 sends them as typed. Newer CLIs (28.5) upper-case each and
+    prefix ``CAP_`` (ALL stays ALL), and keep a capability both added and
+    dropped on both sides (seen in scenarios/container-iptables.yaml).
+    """
+    names: list[str] = []
+    for value in given:
+        name = value
+        if normalize:
+            name = value.strip().upper()
+            if name != "ALL" and not name.startswith("CAP_"):
+                name = "CAP_" + name
+        names.append(name)
+    return tuple(names) or None
 
 
 def standard_publish(spec: str) -> str:

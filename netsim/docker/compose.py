@@ -507,6 +507,9 @@ class _Project:
                 extra_hosts=service.extra_hosts,
                 dns=service.dns,
                 endpoint_ipam=endpoint_ipam,
+                cap_add=service.cap_add,
+                cap_drop=service.cap_drop,
+                privileged=service.privileged,
             )
         )
         for attachment in rest:

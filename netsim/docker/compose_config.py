@@ -83,6 +83,10 @@ def _dependencies(service: ComposeService) -> list[tuple[str, bool, bool]]:
 def _service(service: ComposeService) -> list[str]:
     lines: list[str] = []
     fields: dict[str, list[str]] = {}
+    if service.cap_add:
+        fields["cap_add"] = [f"  - {scalar(c)}" for c in service.cap_add]
+    if service.cap_drop:
+        fields["cap_drop"] = [f"  - {scalar(c)}" for c in service.cap_drop]
     if service.command is not None:
         fields["command"] = [f"  - {scalar(w)}" for w in service.command]
     if service.container_name:
@@ -135,6 +139,8 @@ def _service(service: ComposeService) -> list[str]:
             if not network.aliases and network.ipv4_address is None:
                 rows[-1] += " {}"
         fields["networks"] = rows
+    if service.privileged:
+        fields["privileged"] = ["true"]
     if service.ports:
         rows = []
         for form in service.ports:

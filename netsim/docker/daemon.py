@@ -484,6 +484,9 @@ class Daemon:
             dns=request.dns,
             stdin_open=request.stdin_open,
             tty=request.tty,
+            cap_add=request.cap_add,
+            cap_drop=request.cap_drop,
+            privileged=request.privileged,
         )
         self.containers.append(container)
         self._by_name[container.name] = container
@@ -1365,3 +1368,6 @@ class ContainerRequest:
     endpoint_ipam: bool = False  # Compose always sends an (empty) IPAMConfig
     stdin_open: bool = False
     tty: bool = False
+    cap_add: tuple[str, ...] | None = None
+    cap_drop: tuple[str, ...] | None = None
+    privileged: bool = False

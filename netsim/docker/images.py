@@ -78,7 +78,7 @@ def image_toolset(image: ImageSpec) -> Toolset:
     first = image.entrypoint or image.command
     own = {first[0].rsplit("/", 1)[-1]} if first else set()
     # An image made from another (commit, build, import) has its file system.
-    return toolset_for(image.base or image.name, frozenset(own))
+    return toolset_for(image.base or image.name, frozenset(own), image.packages)
 
 
 def image_programs(image: ImageSpec) -> frozenset[str]:

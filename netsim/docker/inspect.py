@@ -151,8 +151,8 @@ def _host_config(daemon: Daemon, container: Container) -> GoStruct:
     if profile.console_size_after_volumes_from:
         fields.append(("ConsoleSize", [0, 0]))
     fields += [
-        ("CapAdd", None),
-        ("CapDrop", None),
+        ("CapAdd", list(container.cap_add) if container.cap_add is not None else NIL_SLICE),
+        ("CapDrop", list(container.cap_drop) if container.cap_drop is not None else NIL_SLICE),
         ("CgroupnsMode", "host"),
         ("Dns", list(container.dns) if container.dns is not None else None),
         ("DnsOptions", []),
@@ -164,7 +164,7 @@ def _host_config(daemon: Daemon, container: Container) -> GoStruct:
         ("Links", links or NIL_SLICE),
         ("OomScoreAdj", 0),
         ("PidMode", ""),
-        ("Privileged", False),
+        ("Privileged", container.privileged),
         ("PublishAllPorts", container.publish_all),
         ("ReadonlyRootfs", False),
         ("SecurityOpt", None),

@@ -13,6 +13,19 @@ from netsim.docker.ipam import AddressPool
 from netsim.docker.ports import PortMapping, PortRequest
 from netsim.scenario.spec import ImageSpec
 
+# The capabilities a container gets without --cap-add (moby oci/caps/defaults.go).
+DEFAULT_CAPABILITIES = frozenset(
+    "CAP_CHOWN CAP_DAC_OVERRIDE CAP_FSETID CAP_FOWNER CAP_MKNOD CAP_NET_RAW CAP_SETGID "
+    "CAP_SETUID CAP_SETFCAP CAP_SETPCAP CAP_NET_BIND_SERVICE CAP_SYS_CHROOT CAP_KILL "
+    "CAP_AUDIT_WRITE".split()
+)
+
+
+def _capability(name: str) -> str:
+    """Return a capability's canonical name: ``net_admin`` and ``CAP_NET_ADMIN`` are one."""
+    name = name.strip().upper()
+    return name if name == "ALL" or name.startswith("CAP_") else "CAP_" + name
+
 
 @dataclass(slots=True)
 class Network:
@@ -119,6 +132,12 @@ class Container:
     """``-i``: the container's standard input stays open."""
     tty: bool = False
     """``-t``: the container has a terminal."""
+    cap_add: tuple[str, ...] | None = None
+    """``--cap-add`` as the CLI sends it (``NET_ADMIN``, ``ALL``); None: not given."""
+    cap_drop: tuple[str, ...] | None = None
+    """``--cap-drop`` as the CLI sends it; None: not given."""
+    privileged: bool = False
+    """``--privileged``: every capability (and more netsim does not model)."""
     state: str = "created"
     exit_code: int = 0
     pid: int = 0
@@ -145,6 +164,24 @@ class Container:
     labels: dict[str, str] = field(default_factory=dict)
     extra_hosts: tuple[str, ...] | None = None  # None: null in inspect
     dns: tuple[str, ...] | None = ()  # None: null in inspect
+
+    def has_capability(self, name: str) -> bool:
+        """Return whether the container's processes have capability NAME (``NET_ADMIN``).
+
+        Docker's default set (moby oci/caps/defaults.go) lacks NET_ADMIN;
+        ``--privileged`` and ``--cap-add ALL`` give every one; a dropped one
+        (or ALL dropped) is gone unless it is also added.
+        """
+        if self.privileged:
+            return True
+        name = _capability(name)
+        added = {_capability(c) for c in self.cap_add or ()}
+        dropped = {_capability(c) for c in self.cap_drop or ()}
+        if name in added:
+            return True
+        if name in dropped or "ALL" in dropped:
+            return False
+        return "ALL" in added or name in DEFAULT_CAPABILITIES
 
     @property
     def short_id(self) -> str:

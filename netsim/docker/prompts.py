@@ -19,10 +19,16 @@ from netsim.docker.images import IMAGES_WITH_BASH
 WORKDIRS = {"redis": "/data", "httpd": "/usr/local/apache2", "tomcat": "/usr/local/tomcat"}
 
 
-def shell_prompt(image: str, program: str, hostname: str) -> str:
-    """Return the prompt of PROGRAM (``sh``, ``ash``, ``bash``) run as root in IMAGE."""
+def shell_prompt(image: str, program: str, hostname: str, *, debian: bool | None = None) -> str:
+    """Return the prompt of PROGRAM (``sh``, ``ash``, ``bash``) run as root in IMAGE.
+
+    DEBIAN says whether the image is Debian-based (a declared image with
+    ``packages:`` is); None: decided by the catalog image's name.
+    """
     workdir = WORKDIRS.get(image, "/")
-    if image in IMAGES_WITH_BASH:
+    if debian is None:
+        debian = image in IMAGES_WITH_BASH
+    if debian:
         if program == "bash":
             return f"root@{hostname}:{workdir}# "
         return "# "

@@ -46,6 +46,9 @@ SIMULATED_SERVICE_KEYS = (
     "scale",
     "extra_hosts",
     "dns",
+    "cap_add",
+    "cap_drop",
+    "privileged",
 )
 # Keys of the Compose specification that change what the network looks like
 # but that netsim does not model (yet): reported, never silently dropped.
@@ -67,8 +70,6 @@ OTHER_SERVICE_KEYS = (
     "attach",
     "build",
     "blkio_config",
-    "cap_add",
-    "cap_drop",
     "cgroup",
     "cgroup_parent",
     "configs",
@@ -101,7 +102,6 @@ OTHER_SERVICE_KEYS = (
     "oom_score_adj",
     "pids_limit",
     "platform",
-    "privileged",
     "profiles",
     "pull_policy",
     "read_only",
@@ -206,6 +206,11 @@ class ComposeService:
     replicas: int = 1
     extra_hosts: tuple[str, ...] = ()
     dns: tuple[str, ...] | None = None
+    # cap_add/cap_drop as written (None: absent) and privileged: they decide
+    # what iptables may do in the container.
+    cap_add: tuple[str, ...] | None = None
+    cap_drop: tuple[str, ...] | None = None
+    privileged: bool = False
     # depends_on as written: (service, restart, required); and which key set replicas.
     depends_flags: tuple[tuple[str, bool, bool], ...] = ()
     replicas_key: str = ""
@@ -677,6 +682,10 @@ class _ComposeReader:
                         self.note(item_node, f"{where}.{item}", "is ignored")
             elif option == "extra_hosts":
                 fields["extra_hosts"] = self.extra_hosts(value, where)
+            elif option in ("cap_add", "cap_drop"):
+                fields[option] = self.strings(value, where)
+            elif option == "privileged":
+                fields["privileged"] = self.boolean(value, where)
             elif option == "dns":
                 servers = (
                     self.strings(value, where)

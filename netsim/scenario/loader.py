@@ -51,6 +51,7 @@ from netsim.scenario.probe import CONTAINER_NAME, RESULTS, SYNTAX, parse_probe
 from netsim.scenario.spec import (
     DEFAULT_ENGINE,
     DEFAULT_HOST_ADDRESS,
+    INSTALLABLE_PACKAGES,
     AddressPoolSpec,
     CommandExpectation,
     CommandStep,
@@ -111,7 +112,7 @@ INSECURE_REGISTRY = re.compile(
 POOL_KEYS = ("base", "size")
 HOST_KEYS = ("address", "listen")
 MACHINE_KEYS = ("address", "listen")
-IMAGE_KEYS = ("expose", "listen", "entrypoint", "command")
+IMAGE_KEYS = ("expose", "listen", "entrypoint", "command", "packages")
 COMMAND_EXPECT_KEYS = ("expect_exit", "expect_stdout", "expect_contains", "expect_match")
 COMMAND_STEP_KEYS = ("on", "run", "session", *COMMAND_EXPECT_KEYS)
 PACKET_STEP_KEYS = ("packet", "from")
@@ -899,9 +900,38 @@ class _ScenarioReader:
             entrypoint = self.word_list(given["entrypoint"], f"{key}.entrypoint") or None
         if "command" in given:
             command = self.word_list(given["command"], f"{key}.command") or None
-        return ImageSpec(
-            name=repository, expose=expose, listen=listen, entrypoint=entrypoint, command=command
+        packages = (
+            self.packages(keys["packages"][1], f"{key}.packages") if "packages" in keys else ()
         )
+        return ImageSpec(
+            name=repository,
+            expose=expose,
+            listen=listen,
+            entrypoint=entrypoint,
+            command=command,
+            packages=packages,
+        )
+
+    def packages(self, node: Node, key: str) -> tuple[str, ...]:
+        """Read an image's ``packages:``: Debian packages netsim knows, each once."""
+        items = self.sequence(node, key, "a list of Debian packages, e.g. [iptables, iproute2]")
+        names: list[str] = []
+        for index, item in enumerate(items):
+            item_key = f"{key}[{index}]"
+            name = self.text(item, item_key, "a Debian package name")
+            if name not in INSTALLABLE_PACKAGES:
+                close = difflib.get_close_matches(name, INSTALLABLE_PACKAGES, n=1, cutoff=0.6)
+                hint = f'did you mean "{close[0]}"? ' if close else ""
+                raise self.error(
+                    item,
+                    item_key,
+                    f"unknown package {quote(name)}; {hint}"
+                    f"expected one of: {', '.join(INSTALLABLE_PACKAGES)}",
+                )
+            if name in names:
+                raise self.error(item, item_key, f"package {quote(name)} is listed twice")
+            names.append(name)
+        return tuple(names)
 
     # ---- steps ---------------------------------------------------------
 

@@ -78,6 +78,11 @@ class MachineSpec:
     listen: tuple[PortSpec, ...] = ()
 
 
+# The Debian packages a declared image may install (``packages:``); their
+# programs are in netsim/docker/toolsets.py PACKAGE_PROGRAMS.
+INSTALLABLE_PACKAGES = ("iproute2", "iptables")
+
+
 @dataclass(frozen=True, slots=True)
 class ImageSpec:
     """An image: the catalog's or one declared under ``images:``.
@@ -86,7 +91,9 @@ class ImageSpec:
     ``entrypoint``/``command`` are ``None`` when the image has none.
     ``base`` names the image whose file system (and so programs) an image
     made by ``docker commit``, ``build`` or ``import`` has; None for the
-    image's own.
+    image's own. ``packages`` are the Debian packages a declared image
+    installs (``FROM debian:bookworm`` + ``apt-get install``); with any, the
+    image is Debian-based (netsim/docker/toolsets.py).
     """
 
     name: str
@@ -95,6 +102,7 @@ class ImageSpec:
     entrypoint: tuple[str, ...] | None = None
     command: tuple[str, ...] | None = None
     base: str | None = None
+    packages: tuple[str, ...] = ()
 
 
 ExpectationKind = Literal["exit", "stdout", "contains", "match"]

@@ -19,6 +19,7 @@ from netsim.docker.model import Container
 from netsim.kernel.commands import ip_command, sysctl_command
 from netsim.scenario.words import split_words
 from netsim.shell.filters import run_filter
+from netsim.shell.netadmin import NETADMIN_PROGRAMS, run_container_iptables
 from netsim.shell.pipeline import NodeFiles, run_line
 
 if TYPE_CHECKING:
@@ -221,7 +222,10 @@ def _container_program(
         namespace = world.container_namespaces.get(container.id)
         if namespace is None:
             return CommandOutput(1, "", "ip: can't find device\n")
-        return _ip(namespace, argv, flavor="busybox")
+        # iproute2's ip in an image that installs it (images: packages:).
+        return _ip(namespace, argv, flavor="busybox" if busybox else "iproute2")
+    if program in NETADMIN_PROGRAMS:
+        return run_container_iptables(world, container, argv)
     if program == "ping":
         from netsim.shell.ping import run_ping
 

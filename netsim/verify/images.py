@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import tarfile
 from collections.abc import Iterable
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from netsim.docker.images import CATALOG, IMAGE_PATH_ENV, image_repository, image_toolset
 from netsim.docker.imagestore import scenario_image_references
-from netsim.docker.toolsets import DEBIAN_ALTERNATIVES, DEBIAN_PACKAGES
+from netsim.docker.toolsets import DEBIAN_ALTERNATIVES, DEBIAN_PACKAGES, PACKAGE_ALTERNATIVES
 from netsim.scenario.spec import ImageSpec, Scenario
 
 BUSYBOX = Path("/bin/busybox")
@@ -151,20 +152,66 @@ def is_debian(image: ImageSpec) -> bool:
     return not image_toolset(image).busybox
 
 
-def _debian_paths() -> list[str]:
-    """Return the paths of debian:bookworm-slim's package files on this host, sorted."""
+def _installed(package: str) -> bool:
+    """Return whether PACKAGE is installed on this host."""
+    done = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True
+    )
+    return done.returncode == 0 and done.stdout.endswith(" installed")
+
+
+def package_closure(packages: Iterable[str]) -> tuple[str, ...]:
+    """Return PACKAGES and the dependencies apt installs with them beyond the base, sorted.
+
+    Reads Pre-Depends and Depends as this host's dpkg has them; of
+    alternatives (``a | b``) the first installed one counts, as apt would
+    keep it.
+    """
+    seen = set(DEBIAN_PACKAGES)
+    todo = list(packages)
+    added: set[str] = set()
+    while todo:
+        package = todo.pop()
+        if package in seen:
+            continue
+        seen.add(package)
+        added.add(package)
+        fields = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Pre-Depends},${Depends}", package],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for group in filter(None, (g.strip() for g in fields.split(","))):
+            choices = [re.split(r"[ (:]", c.strip())[0] for c in group.split("|")]
+            todo.append(next((c for c in choices if _installed(c)), choices[0]))
+    return tuple(sorted(added))
+
+
+def _debian_paths(packages: tuple[str, ...] = ()) -> list[str]:
+    """Return the paths of debian:bookworm-slim's package files on this host, sorted.
+
+    PACKAGES (and what they depend on) are installed on top, as apt-get would.
+    """
     listing = subprocess.run(
-        ["dpkg", "-L", *DEBIAN_PACKAGES], capture_output=True, text=True, check=True
+        ["dpkg", "-L", *DEBIAN_PACKAGES, *package_closure(packages)],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     return sorted(
         {p for p in listing if p.startswith("/") and p != "/." and not p.startswith(DEBIAN_SKIPPED)}
     )
 
 
-def build_debian_rootfs(destination: Path, images: Iterable[ImageSpec]) -> Path:
+def build_debian_rootfs(
+    destination: Path, images: Iterable[ImageSpec], packages: tuple[str, ...] = ()
+) -> Path:
     """Write the Debian-based images' root filesystem as a tar file at ``destination``.
 
     /bin, /sbin and /lib are links into /usr, as in bookworm (usr-is-merged).
+    PACKAGES (a declared image's ``packages:``) are copied in with their
+    dependencies, so the container runs this host's real programs.
     """
     own = {"etc/passwd", "etc/group", "etc/hosts", "etc/resolv.conf", "etc/hostname"}
     added: set[str] = {"bin", "sbin", "lib", "lib64", "tmp", *own}
@@ -174,7 +221,7 @@ def build_debian_rootfs(destination: Path, images: Iterable[ImageSpec]) -> Path:
             _add(tar, directory, directory=True, mode=0o1777 if directory == "tmp" else 0o755)
         for merged in ("bin", "sbin", "lib", "lib64"):
             _add(tar, merged, link=f"usr/{merged}")
-        for path in _debian_paths():
+        for path in _debian_paths(packages):
             source = Path(path)
             name = str(source.resolve().relative_to("/")) if source.is_dir() else None
             if name is not None:
@@ -195,6 +242,11 @@ def build_debian_rootfs(destination: Path, images: Iterable[ImageSpec]) -> Path:
         for link, target in DEBIAN_ALTERNATIVES.items():
             if f"usr/bin/{link}" not in added:
                 _add(tar, f"usr/bin/{link}", link=target)
+        for package in packages:
+            for path, target in PACKAGE_ALTERNATIVES.get(package, {}).items():
+                if path.lstrip("/") not in added:
+                    added.add(path.lstrip("/"))
+                    _add(tar, path.lstrip("/"), link=target)
         for path in sorted(_service_paths(images, set())):
             if path not in added and path.rsplit("/", 1)[-1] not in ("bash", "sh"):
                 added.add(path)
@@ -228,10 +280,12 @@ def import_argv(image: ImageSpec, rootfs: Path, reference: str) -> list[str]:
 
 
 __all__ = [
+    "build_debian_rootfs",
     "build_rootfs",
     "image_config",
     "image_references",
     "image_repository",
     "import_argv",
     "import_changes",
+    "package_closure",
 ]

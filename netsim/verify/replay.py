@@ -150,15 +150,20 @@ class Replay:
         busybox = [spec for spec in specs if not is_debian(spec)]
         debian = [spec for spec in specs if is_debian(spec)]
         rootfs = build_rootfs(self.world.work / "rootfs.tar", busybox) if busybox else None
-        debian_rootfs = (
-            build_debian_rootfs(self.world.work / "debian-rootfs.tar", debian) if debian else None
-        )
+        # One Debian root filesystem per set of installed packages (images: packages:).
+        debian_rootfs: dict[tuple[str, ...], Path] = {}
+        for packages in sorted({spec.packages for spec in debian}):
+            name = "-".join(("debian-rootfs", *packages)) + ".tar"
+            with_packages = [spec for spec in debian if spec.packages == packages]
+            debian_rootfs[packages] = build_debian_rootfs(
+                self.world.work / name, with_packages, packages
+            )
         made: dict[str, str] = {}
         for reference, spec in references.items():
             if spec.name in made:
                 done = self.world.docker(["tag", made[spec.name], reference])
             else:
-                tar = debian_rootfs if is_debian(spec) else rootfs
+                tar = debian_rootfs[spec.packages] if is_debian(spec) else rootfs
                 assert tar is not None
                 argv = import_argv(spec, tar, reference)
                 done = self.world.docker(argv[1:])

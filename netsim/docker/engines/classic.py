@@ -103,6 +103,7 @@ class ClassicProfile(EngineProfile):
     brackets_ipv6_hosts = False
     binds_port_families_in_random_order = False
     network_rm_reports_exit_status = False
+    cli_normalizes_capabilities = False
     cli_lacks_flags: Mapping[str, frozenset[str]] = MappingProxyType(
         {"network rm": frozenset({"force"})}
     )

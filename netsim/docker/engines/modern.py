@@ -112,6 +112,7 @@ class ModernProfile(EngineProfile):
     brackets_ipv6_hosts = True
     binds_port_families_in_random_order = True
     network_rm_reports_exit_status = True
+    cli_normalizes_capabilities = True
     cli_lacks_flags: Mapping[str, frozenset[str]] = MappingProxyType({})
 
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:

@@ -34,8 +34,8 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface
 
 from netsim.errors import KernelError
 from netsim.kernel.evaluate import EvalContext
-from netsim.kernel.iptables import Command
 from netsim.kernel.netfilter import Netfilter
+from netsim.kernel.parsecache import ParsedCommands
 from netsim.kernel.rules import Resolver
 
 LOOPBACK_MAC = "00:00:00:00:00:00"
@@ -321,7 +321,7 @@ class NetworkNamespace:
         *,
         registered_name: str | None = None,
         resolver: Resolver | None = None,
-        parsed: dict[tuple[str, ...], Command] | None = None,
+        parsed: ParsedCommands | None = None,
     ) -> None:
         self.name = name
         self.registered_name = registered_name

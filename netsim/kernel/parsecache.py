@@ -226,6 +226,10 @@ class ParsedCommands:
         Raises:
             IptablesError: iptables' message, every time the line is given.
         """
+        key = tuple(argv)
+        command = self._lines.get(key)
+        if command is not None:
+            return command
         shape, values = command_shape(argv)
         if not values:
             return self.parse(argv)
@@ -235,6 +239,9 @@ class ParsedCommands:
         command = parse_command(list(argv), self.resolver)
         if shape not in self._templates and len(self._templates) < PARSED_LIMIT:
             self._templates[shape] = self._template(shape, values, command)
+            # The first line of a shape is often written again as it is (the
+            # embedded DNS's jumps in every sandbox): remember it whole too.
+            self._lines[key] = command
         return command
 
     def _template(self, shape: Shape, values: OpenValues, command: Command) -> _Template | None:

@@ -38,10 +38,13 @@ HOST = "host"
 ContainerShell = Callable[["World", Container, list[str], list[str]], CommandOutput]
 
 
+LOOPBACK_ADDRESS = IPv4Interface("127.0.0.1/8")
+
+
 def bring_up_loopback(namespace: NetworkNamespace) -> None:
     """Bring lo up; Linux gives it 127.0.0.1/8 as it first comes up."""
     namespace.set_up("lo")
-    namespace.add_address("lo", IPv4Interface("127.0.0.1/8"), broadcast=None)
+    namespace.add_address("lo", LOOPBACK_ADDRESS, broadcast=None)
 
 
 def lan_mac(address: IPv4Address) -> str:

@@ -47,8 +47,8 @@ def link_local_from_mac(mac: str) -> IPv6Interface:
     octets = [int(part, 16) for part in mac.split(":")]
     octets[0] ^= 0x02
     eui = octets[:3] + [0xFF, 0xFE] + octets[3:]
-    groups = [(eui[i] << 8) | eui[i + 1] for i in range(0, 8, 2)]
-    return IPv6Interface("fe80::" + ":".join(f"{g:x}" for g in groups) + "/64")
+    # From (int, prefix): no text for ipaddress to parse (a sandbox's every link has one).
+    return IPv6Interface(((0xFE80 << 112) | int.from_bytes(bytes(eui), "big"), 64))
 
 
 @dataclass(slots=True)

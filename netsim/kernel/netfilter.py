@@ -181,15 +181,15 @@ class Netfilter:
         *,
         parsed: ParsedCommands | None = None,
     ) -> None:
-        self.resolver = resolver or Resolver.default()
-        self.tables: dict[str, Table] = {name: Table.fresh(name) for name in SAVE_ORDER}
         # Command lines already parsed, shared by netfilters with the same (default)
         # resolver: every container's sandbox gets the same few embedded-DNS rules,
         # and parsing is most of what a rule costs.
         if parsed is None:
-            parsed = ParsedCommands(self.resolver)
-        elif parsed.resolver != self.resolver:
+            parsed = ParsedCommands(resolver or Resolver.default())
+        elif resolver is not None and parsed.resolver != resolver:
             raise ValueError("netfilters sharing parsed command lines need the same resolver")
+        self.resolver = parsed.resolver
+        self.tables: dict[str, Table] = {name: Table.fresh(name) for name in SAVE_ORDER}
         self._parsed = parsed
 
     # -- queries -------------------------------------------------------------

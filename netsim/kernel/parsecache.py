@@ -71,15 +71,28 @@ Shape = tuple[str | None, ...]
 OpenValues = tuple[tuple[str, _Value], ...]
 
 
-def command_shape(argv: Sequence[str]) -> tuple[Shape, OpenValues]:
-    """Return a command line's shape and the (option, value) of each open word, in order."""
+def command_shape(
+    argv: Sequence[str], known: dict[tuple[str, str], _Value | None] | None = None
+) -> tuple[Shape, OpenValues]:
+    """Return a command line's shape and the (option, value) of each open word, in order.
+
+    ``known`` remembers the values of words read before (a container's
+    address is in three of its rules; port 80 and 127.0.0.11 in thousands).
+    """
     words: list[str | None] = list(argv)
     values: list[tuple[str, _Value]] = []
     for index in range(1, len(argv)):
         option = argv[index - 1]
         if option not in _OPEN_OPTIONS:
             continue
-        value = _open_value(option, argv[index])
+        if known is None:
+            value = _open_value(option, argv[index])
+        elif (option, argv[index]) in known:
+            value = known[option, argv[index]]
+        else:
+            value = _open_value(option, argv[index])
+            if len(known) < PARSED_LIMIT:
+                known[option, argv[index]] = value
         if value is not None:
             words[index] = None
             values.append((option, value))
@@ -201,6 +214,7 @@ class ParsedCommands:
         self.resolver = resolver
         self._lines: dict[tuple[str, ...], Command] = {}
         self._templates: dict[Shape, _Template | None] = {}
+        self._words: dict[tuple[str, str], _Value | None] = {}
 
     def __len__(self) -> int:
         """Return how many whole lines are remembered."""
@@ -230,7 +244,7 @@ class ParsedCommands:
         command = self._lines.get(key)
         if command is not None:
             return command
-        shape, values = command_shape(argv)
+        shape, values = command_shape(argv, self._words)
         if not values:
             return self.parse(argv)
         template = self._templates.get(shape)

@@ -22,8 +22,8 @@ from netsim.docker.imagestore import preload, scenario_image_references
 from netsim.docker.model import Container
 from netsim.docker.registry import Upstream
 from netsim.errors import IptablesError
-from netsim.kernel.iptables import Command
 from netsim.kernel.namespace import NetworkNamespace, Route
+from netsim.kernel.parsecache import ParsedCommands
 from netsim.kernel.rules import Resolver
 from netsim.results.topology import LAN_NODE
 from netsim.scenario.spec import Scenario
@@ -38,10 +38,13 @@ HOST = "host"
 ContainerShell = Callable[["World", Container, list[str], list[str]], CommandOutput]
 
 
+LOOPBACK_ADDRESS = IPv4Interface("127.0.0.1/8")
+
+
 def bring_up_loopback(namespace: NetworkNamespace) -> None:
     """Bring lo up; Linux gives it 127.0.0.1/8 as it first comes up."""
     namespace.set_up("lo")
-    namespace.add_address("lo", IPv4Interface("127.0.0.1/8"), broadcast=None)
+    namespace.add_address("lo", LOOPBACK_ADDRESS, broadcast=None)
 
 
 def lan_mac(address: IPv4Address) -> str:
@@ -218,7 +221,9 @@ class World:
     seed_label: str = ""
     container_namespaces: dict[str, NetworkNamespace] = field(default_factory=dict)
     # iptables command lines parsed once for every container sandbox (default resolver).
-    parsed_iptables: dict[tuple[str, ...], Command] = field(default_factory=dict)
+    parsed_iptables: ParsedCommands = field(
+        default_factory=lambda: ParsedCommands(Resolver.default())
+    )
     # What shells wrote with `>`/`>>`: node or container ID -> path -> text.
     written_files: dict[str, dict[str, str]] = field(default_factory=dict)
     # The data plane's outcome of each connection the daemon made for a command

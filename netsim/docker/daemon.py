@@ -54,7 +54,8 @@ def _timestamp(seconds: float) -> str:
 
     moment = datetime.datetime.fromtimestamp(EPOCH + seconds, tz=datetime.UTC)
     nanos = int(round((seconds % 1) * 1e9))
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{nanos:09d}Z"
+    # isoformat's first 19 characters are strftime's %Y-%m-%dT%H:%M:%S (years 1000-9999), faster.
+    return moment.isoformat()[:19] + f".{nanos:09d}Z"
 
 
 _ANY_V4: HostIp = IPv4Address("0.0.0.0")

@@ -34,8 +34,8 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface
 
 from netsim.errors import KernelError
 from netsim.kernel.evaluate import EvalContext
-from netsim.kernel.iptables import Command
 from netsim.kernel.netfilter import Netfilter
+from netsim.kernel.parsecache import ParsedCommands
 from netsim.kernel.rules import Resolver
 
 LOOPBACK_MAC = "00:00:00:00:00:00"
@@ -47,8 +47,8 @@ def link_local_from_mac(mac: str) -> IPv6Interface:
     octets = [int(part, 16) for part in mac.split(":")]
     octets[0] ^= 0x02
     eui = octets[:3] + [0xFF, 0xFE] + octets[3:]
-    groups = [(eui[i] << 8) | eui[i + 1] for i in range(0, 8, 2)]
-    return IPv6Interface("fe80::" + ":".join(f"{g:x}" for g in groups) + "/64")
+    # From (int, prefix): no text for ipaddress to parse (a sandbox's every link has one).
+    return IPv6Interface(((0xFE80 << 112) | int.from_bytes(bytes(eui), "big"), 64))
 
 
 @dataclass(slots=True)
@@ -321,7 +321,7 @@ class NetworkNamespace:
         *,
         registered_name: str | None = None,
         resolver: Resolver | None = None,
-        parsed: dict[tuple[str, ...], Command] | None = None,
+        parsed: ParsedCommands | None = None,
     ) -> None:
         self.name = name
         self.registered_name = registered_name

@@ -29,9 +29,9 @@ from netsim.kernel.iptables import (
     Command,
     no_chain,
     parameter_problem,
-    parse_command,
     resource_problem,
 )
+from netsim.kernel.parsecache import ParsedCommands
 from netsim.kernel.rules import (
     BUILTIN_VERDICTS,
     IcmpMatch,
@@ -48,7 +48,6 @@ BUILTIN_CHAINS: dict[str, tuple[str, ...]] = {
     "nat": ("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
 }
 SAVE_ORDER = ("mangle", "raw", "filter", "nat")
-PARSED_LIMIT = 4096  # parsed command lines a shared cache keeps
 # Where the kernel accepts each extension target: (tables, hooks of built-in chains).
 TARGET_PLACES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "DNAT": (("nat",), ("PREROUTING", "OUTPUT")),
@@ -180,13 +179,17 @@ class Netfilter:
         self,
         resolver: Resolver | None = None,
         *,
-        parsed: dict[tuple[str, ...], Command] | None = None,
+        parsed: ParsedCommands | None = None,
     ) -> None:
-        self.resolver = resolver or Resolver.default()
-        self.tables: dict[str, Table] = {name: Table.fresh(name) for name in SAVE_ORDER}
         # Command lines already parsed, shared by netfilters with the same (default)
         # resolver: every container's sandbox gets the same few embedded-DNS rules,
-        # and parsing is most of what a rule costs. Commands are never changed.
+        # and parsing is most of what a rule costs.
+        if parsed is None:
+            parsed = ParsedCommands(resolver or Resolver.default())
+        elif resolver is not None and parsed.resolver != resolver:
+            raise ValueError("netfilters sharing parsed command lines need the same resolver")
+        self.resolver = parsed.resolver
+        self.tables: dict[str, Table] = {name: Table.fresh(name) for name in SAVE_ORDER}
         self._parsed = parsed
 
     # -- queries -------------------------------------------------------------
@@ -249,7 +252,7 @@ class Netfilter:
             (exit code, stdout, stderr) exactly as iptables 1.8.9 prints them.
         """
         try:
-            cmd = self._parse(argv)
+            cmd = self._parsed.parse(argv)
             return 0, self._run(cmd), "".join(cmd.warnings)
         except IptablesError as err:
             return err.exit_code, "", str(err) + "\n"
@@ -257,10 +260,14 @@ class Netfilter:
     def apply(self, argv: list[str]) -> str:
         """Run ``iptables ARGV`` and return its stdout.
 
+        The control plane's door: lines of a shape seen before (Docker's
+        rules, differing in an address or a port) are not parsed from text
+        again (``netsim.kernel.parsecache``).
+
         Raises:
             IptablesError: iptables' message and exit code when it fails.
         """
-        return self._run(self._parse(argv))
+        return self._run(self._parsed.parse_shaped(argv))
 
     def _run(self, cmd: Command) -> str:
         if cmd.command == "h":
@@ -271,17 +278,6 @@ class Netfilter:
         handler = getattr(self, f"_cmd_{cmd.command}")
         result: str = handler(table, cmd)
         return result
-
-    def _parse(self, argv: list[str]) -> Command:
-        if self._parsed is None:
-            return parse_command(argv, self.resolver)
-        key = tuple(argv)
-        cmd = self._parsed.get(key)
-        if cmd is None:
-            cmd = parse_command(argv, self.resolver)
-            if len(self._parsed) < PARSED_LIMIT:
-                self._parsed[key] = cmd
-        return cmd
 
     def _writable_chain(self, table: Table, cmd: Command) -> Chain:
         assert cmd.chain is not None

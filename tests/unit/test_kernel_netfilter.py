@@ -12,7 +12,7 @@ from netsim.errors import IptablesError
 from netsim.kernel.evaluate import EvalContext, PacketView
 from netsim.kernel.iptables import parse_command
 from netsim.kernel.netfilter import Netfilter
-from netsim.kernel.rules import NatTarget, PortsTarget
+from netsim.kernel.rules import NatTarget, PortsTarget, Resolver
 
 LOCAL = EvalContext(
     local_networks=(
@@ -302,12 +302,12 @@ def test_minus_s_output_parses_back_to_the_same_rule(argv):
 
 
 def test_netfilters_sharing_parsed_command_lines_keep_their_own_rules() -> None:
-    from netsim.kernel.iptables import Command
+    from netsim.kernel.parsecache import ParsedCommands
 
-    shared: dict[tuple[str, ...], Command] = {}
+    shared = ParsedCommands(Resolver.default())
     first = Netfilter(parsed=shared)
     second = Netfilter(parsed=shared)
-    rule = ["-t", "nat", "-A", "OUTPUT", "-d", "127.0.0.11/32", "-j", "ACCEPT"]
+    rule = ["-t", "nat", "-A", "OUTPUT", "-o", "lo", "-j", "ACCEPT"]
     first.apply(rule)
     second.apply(rule)
     second.apply(rule)

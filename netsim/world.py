@@ -90,6 +90,10 @@ class HostPlumbing:
         """
         return any(p.port == port and p.proto == proto for p in self.world.scenario.host.listen)
 
+    def host_ports_in_use(self, proto: str) -> set[int]:
+        """Return every port one of the host's own services holds for PROTO."""
+        return {p.port for p in self.world.scenario.host.listen if p.proto == proto}
+
     def lan_subnet(self) -> IPv4Network:
         """Return the LAN's subnet."""
         return self.world.scenario.lan

@@ -28,6 +28,7 @@ from netsim.docker.model import (
 )
 from netsim.docker.plumbing import Plumbing
 from netsim.docker.ports import (
+    EPHEMERAL_RANGE,
     HostIp,
     PortAllocator,
     PortMapping,
@@ -801,6 +802,7 @@ class Daemon:
         mappings: list[PortMapping] = []
         rules: list[RuleCommand] = []
         try:
+            self._check_range_left(requests)
             # Every port is allocated (and bound) before any rule goes in: a request
             # that cannot be met (``-p 1-65535`` with dynamic host ports runs out of
             # the ephemeral range) is refused before thousands of rules are written
@@ -839,6 +841,30 @@ class Daemon:
             ) from None
         container.ports = mappings
         self._installed[container.id + "/ports"] = rules
+
+    def _check_range_left(self, requests: list[PortRequest]) -> None:
+        """Refuse at once dynamic host ports that surely run out of the ephemeral range.
+
+        Raises:
+            DockerError: ``all ports are allocated``, as allocating them one by
+                one would (PortAllocator.runs_out says when that is sure).
+        """
+        if len(requests) <= EPHEMERAL_RANGE[1] - EPHEMERAL_RANGE[0] + 1 or any(
+            r.host_port_start is not None for r in requests
+        ):
+            return
+        families: dict[HostIp | None, list[list[HostIp]]] = {}
+        groups: list[tuple[list[HostIp], str]] = []
+        for request in requests:
+            found = families.get(request.host_ip)
+            if found is None:
+                found = families[request.host_ip] = self._binding_families(request)
+            groups.extend((host_ips, request.proto) for host_ips in found)
+        unusable = set().union(
+            *(self.plumbing.host_ports_in_use(proto) for proto in {r.proto for r in requests})
+        )
+        if self.ports.runs_out(groups, unusable):
+            raise DockerError("all ports are allocated")
 
     def _request_port(
         self, container: Container, request: PortRequest, host_ips: list[HostIp]

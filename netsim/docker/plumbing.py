@@ -29,6 +29,9 @@ class Plumbing(Protocol):
     def host_port_in_use(self, proto: str, port: int) -> bool:
         """Return whether a program on the host already listens on PORT/PROTO."""
 
+    def host_ports_in_use(self, proto: str) -> set[int]:
+        """Return every port a program on the host listens on for PROTO."""
+
     def lan_subnet(self) -> IPv4Network:
         """Return the subnet of the host's LAN (an on-link route Docker's IPAM avoids)."""
 

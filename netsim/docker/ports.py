@@ -10,6 +10,7 @@ a released port is not reused until the cursor wraps.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
 from netsim.errors import DockerError
@@ -88,7 +89,8 @@ def parse_port_proto(text: str) -> tuple[str, str]:
     return port, (proto or "tcp").lower()
 
 
-def parse_publish(spec: str) -> list[PortRequest]:
+@lru_cache(maxsize=64)  # the CLI checks a -p value, then the daemon reads it
+def parse_publish(spec: str) -> tuple[PortRequest, ...]:
     """Parse one ``-p`` value into port requests, one per container port.
 
     Raises:
@@ -152,7 +154,7 @@ def parse_publish(spec: str) -> list[PortRequest]:
         requests.append(
             PortRequest(port, proto, host_ip, start, end, raw_ip, _host_port_text(start, end))
         )
-    return requests
+    return tuple(requests)
 
 
 def parse_expose(spec: str) -> list[tuple[int, str]]:
@@ -200,6 +202,9 @@ class PortAllocator:
     # times per port, and printing an IPv6 address each time cost more than
     # the allocation (``-p 1-65535`` asks 28,000 times).
     _by_address: dict[tuple[HostIp, str], _ProtoMap] = field(default_factory=dict)
+    # How many addresses of one (protocol, IP version) hold each port: whether
+    # another address holds a port is then one lookup, not a walk of every map.
+    _holders: dict[tuple[str, int], dict[int, int]] = field(default_factory=dict)
 
     def _map(self, host_ip: HostIp, proto: str) -> _ProtoMap:
         found = self._by_address.get((host_ip, proto))
@@ -208,11 +213,24 @@ class PortAllocator:
             self._by_address[(host_ip, proto)] = found
         return found
 
-    def _conflicts(self, host_ip: HostIp, proto: str, port: int) -> str | None:
-        """Return the address whose map already holds ``port``, if any."""
-        if port in self._map(host_ip, proto).used:
+    def _take(self, map_: _ProtoMap, holders: dict[int, int], port: int) -> None:
+        if port not in map_.used:
+            map_.used.add(port)
+            holders[port] = holders.get(port, 0) + 1
+
+    def _holders_of(self, host_ip: HostIp, proto: str) -> dict[int, int]:
+        return self._holders.setdefault((proto, host_ip.version), {})
+
+    def _conflicts(
+        self, host_ip: HostIp, proto: str, port: int, map_: _ProtoMap, holders: dict[int, int]
+    ) -> str | None:
+        """Return the address whose map already holds ``port``, if any.
+
+        MAP_ and HOLDERS are ``host_ip``'s own map and its family's holder counts.
+        """
+        if port in map_.used:
             return str(host_ip)
-        if not self.shared_unspecified:
+        if not self.shared_unspecified or not holders.get(port):
             return None
         unspecified = _UNSPECIFIED[host_ip.version]
         for (ip, map_proto), used in self._by_address.items():
@@ -233,36 +251,112 @@ class PortAllocator:
             DockerError: ``Bind for IP:PORT failed: port is already allocated``
                 or ``all ports are allocated``.
         """
+        owners = [(ip, self._map(ip, proto), self._holders_of(ip, proto)) for ip in host_ips]
         if start is not None and start == end and start != 0:
-            for host_ip in host_ips:
-                clash = self._conflicts(host_ip, proto, start)
+            for host_ip, map_, holders in owners:
+                clash = self._conflicts(host_ip, proto, start, map_, holders)
                 if clash is not None:
                     raise DockerError(f"Bind for {clash}:{start} failed: port is already allocated")
-            for host_ip in host_ips:
-                self._map(host_ip, proto).used.add(start)
+            for _, map_, holders in owners:
+                self._take(map_, holders, start)
             return start
         begin, last = (start, end) if start else EPHEMERAL_RANGE
         assert begin is not None and last is not None
-        cursor_map = self._map(host_ips[0], proto)
+        cursor_map = owners[0][1]
         cursor = cursor_map.cursors.get((begin, last), last)
         span = last - begin + 1
         for step in range(1, span + 1):
             port = begin + (cursor - begin + step) % span
-            if all(self._conflicts(ip, proto, port) is None for ip in host_ips):
+            if all(self._conflicts(ip, proto, port, m, h) is None for ip, m, h in owners):
                 cursor_map.cursors[(begin, last)] = port
-                for host_ip in host_ips:
-                    self._map(host_ip, proto).used.add(port)
+                for _, map_, holders in owners:
+                    self._take(map_, holders, port)
                 return port
         raise DockerError("all ports are allocated")
 
+    def runs_out(self, groups: list[tuple[list[HostIp], str]], unusable: set[int]) -> bool:
+        """Return whether dynamic requests for GROUPS, in order, surely exhaust the ephemeral range.
+
+        Each group is one request's host addresses and protocol. When no
+        address holds any port of the range, no port in it is UNUSABLE (the
+        host's own listeners) and the groups ask for more ports than the range
+        has, allocating them one by one ends in ``all ports are allocated``
+        with every port released again; only the cursors move. This moves them
+        as that walk would, without it (``-p 1-65535`` asks 28,233 times).
+        Returns False, changing nothing, when the answer needs the walk.
+        """
+        begin, last = EPHEMERAL_RANGE
+        span = last - begin + 1
+        if any(begin <= port <= last for port in unusable):
+            return False
+        for holders in self._holders.values():
+            if any(count and begin <= port <= last for port, count in holders.items()):
+                return False
+        # An address's hash is computed in Python: each list of addresses the
+        # caller passes is hashed once, and the same list again found by identity.
+        kinds: dict[tuple[tuple[HostIp, ...], str], int] = {}
+        known: dict[tuple[int, str], int] = {}
+        order = []
+        for host_ips, proto in groups:
+            kind = known.get((id(host_ips), proto))
+            if kind is None:
+                kind = kinds.setdefault((tuple(host_ips), proto), len(kinds))
+                known[(id(host_ips), proto)] = kind
+            order.append(kind)
+        # Groups with the same first address share that map's cursor: each one
+        # takes the port after it, until the cursor has gone once round.
+        cursors = {key: index for index, key in enumerate({(ips[0], p): 0 for ips, p in kinds})}
+        cursor_of = [cursors[(host_ips[0], proto)] for host_ips, proto in kinds]
+        if not self._only_clash_on_one_cursor(list(kinds), cursor_of):
+            return False
+        taken = [0] * len(cursors)
+        for kind in order:
+            cursor = cursor_of[kind]
+            if taken[cursor] == span:
+                break
+            taken[cursor] += 1
+        else:
+            return False
+        for (host_ip, proto), count in zip(cursors, taken, strict=True):
+            moved = self._map(host_ip, proto).cursors
+            at = moved.get((begin, last), last)
+            moved[(begin, last)] = begin + (at - begin + count) % span
+        return True
+
+    def _only_clash_on_one_cursor(
+        self, kinds: list[tuple[tuple[HostIp, ...], str]], cursor_of: list[int]
+    ) -> bool:
+        """Return whether groups whose ports can clash all take them from one cursor.
+
+        Then each group's port is the one after its cursor: the ports behind
+        it are the only ones taken that it could clash with.
+        """
+        for one, (first_ips, first_proto) in enumerate(kinds):
+            for other, (other_ips, other_proto) in enumerate(kinds[:one]):
+                if first_proto != other_proto or cursor_of[one] == cursor_of[other]:
+                    continue
+                if any(self._clash(a, b) for a in first_ips for b in other_ips):
+                    return False
+        return True
+
+    def _clash(self, one: HostIp, other: HostIp) -> bool:
+        """Return whether a port on ONE and the same port on OTHER cannot both be allocated."""
+        if one.version != other.version:
+            return False
+        if one == other:
+            return True
+        return self.shared_unspecified and (one.is_unspecified or other.is_unspecified)
+
     def held_elsewhere(self, host_ip: HostIp, proto: str, port: int) -> bool:
         """Return whether another address of ``host_ip``'s family has ``port`` allocated."""
-        for (ip, map_proto), used in self._by_address.items():
-            if map_proto == proto and port in used.used and ip != host_ip:
-                if ip.version == host_ip.version:
-                    return True
-        return False
+        holders = self._holders.get((proto, host_ip.version))
+        if not holders or not holders.get(port):
+            return False
+        return holders[port] > (port in self._map(host_ip, proto).used)
 
     def release(self, host_ip: HostIp, proto: str, port: int) -> None:
         """Free a host port on one address."""
-        self._map(host_ip, proto).used.discard(port)
+        used = self._map(host_ip, proto).used
+        if port in used:
+            used.discard(port)
+            self._holders[(proto, host_ip.version)][port] -= 1

@@ -158,3 +158,64 @@ def test_the_long_publish_syntax_becomes_the_short_one():
     assert standard_publish("8080:80") == "8080:80"
     with pytest.raises(DockerError, match=r"should be name=value but got 'target'"):
         standard_publish("published=8082,target")
+
+
+def _walk(allocator: PortAllocator, groups: list[tuple[list, str]]) -> None:
+    """Allocate one dynamic port per group until the range runs out, then release them all."""
+    taken = []
+    try:
+        for host_ips, proto in groups:
+            port = allocator.request(host_ips, proto, None, None)
+            taken += [(ip, proto, port) for ip in host_ips]
+    except DockerError as error:
+        assert error.message == "all ports are allocated"
+    else:
+        raise AssertionError("the range did not run out")
+    for host_ip, proto, port in taken:
+        allocator.release(host_ip, proto, port)
+
+
+@pytest.mark.parametrize(
+    ("shared", "pattern"),
+    [
+        (True, [[V4, V6]]),
+        (False, [[V4], [V6]]),
+        (False, [[V4]]),
+        (False, [[V4], [V4], [V6]]),  # the IPv6 cursor stops half way round
+    ],
+    ids=["28.5 one group", "20.10 two families", "no userland proxy", "uneven"],
+)
+def test_a_range_that_surely_runs_out_leaves_the_allocator_as_the_walk_does(shared, pattern):
+    groups = [(ips, "tcp") for _ in range(30000) for ips in pattern]
+    walked, shortcut = PortAllocator(shared), PortAllocator(shared)
+    for allocator in (walked, shortcut):
+        allocator.request([V4], "tcp", None, None)  # a cursor that is not the range's end
+        allocator.release(V4, "tcp", 32768)
+    _walk(walked, groups)
+    assert shortcut.runs_out(groups, set())
+    families = [list(f) for f in {tuple(ips): None for ips in pattern}]
+    after = [[a.request(ips, "tcp", None, None) for ips in families] for a in (walked, shortcut)]
+    assert after[0] == after[1]
+
+
+def test_a_range_is_walked_when_a_port_in_it_is_held_or_the_host_listens_in_it():
+    groups = [([V4, V6], "tcp")] * 30000
+    held = PortAllocator(True)
+    held.request([V4], "tcp", 40000, 40000)
+    assert not held.runs_out(groups, set())
+    assert not PortAllocator(True).runs_out(groups, {45000})
+    assert not PortAllocator(True).runs_out(groups[:100], set())  # enough ports: no refusal
+    # 27+: 0.0.0.0 and 127.0.0.1 clash with each other, so their counts do not add up apart.
+    mixed = [([V4], "tcp"), ([LOOPBACK], "tcp")] * 15000
+    assert not PortAllocator(True).runs_out(mixed, set())
+
+
+def test_groups_that_share_a_cursor_run_out_together_as_the_walk_does():
+    # 28.5: -p 0.0.0.0::80 -p 1-28300 asks for [0.0.0.0] once, then [0.0.0.0, ::].
+    groups = [([V4], "tcp")] + [([V4, V6], "tcp")] * 28300
+    walked, shortcut = PortAllocator(True), PortAllocator(True)
+    _walk(walked, groups)
+    assert shortcut.runs_out(groups, set())
+    assert walked.request([V4, V6], "tcp", None, None) == shortcut.request(
+        [V4, V6], "tcp", None, None
+    )

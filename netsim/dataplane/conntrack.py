@@ -272,8 +272,8 @@ def translate(packet: IPv4Packet, tracked: Tracked, manip: str) -> IPv4Packet:
     wants_src = (manip == SRC_MANIP) != (tracked.direction == REPLY)
     if not (entry.snat if wants_src else entry.dnat):
         return packet
-    other = entry.tuple_of(ORIGINAL if tracked.direction == REPLY else REPLY)
-    target = invert(other)
+    # The packet takes the addresses of the other direction's tuple, inverted.
+    other = entry.original if tracked.direction == REPLY else entry.reply
     payload = packet.payload
     if tracked.state == "RELATED" and isinstance(payload, IcmpMessage) and payload.quoted:
         # The quoted packet gets the opposite manip, toward the other direction's tuple.
@@ -284,13 +284,11 @@ def translate(packet: IPv4Packet, tracked: Tracked, manip: str) -> IPv4Packet:
         else:
             quoted = _set(quoted, DST_MANIP, odst, odport, ports=quoted.protocol != PROTO_ICMP)
         packet = replace(packet, payload=replace(payload, quoted=quoted))
-        _, tsrc, _, tdst, _ = target
-        return _set(packet, manip, tsrc if manip == SRC_MANIP else tdst, None, ports=False)
-    _, tsrc, tsport, tdst, tdport = target
-    ports = packet.protocol != PROTO_ICMP
+        return _set(packet, manip, odst if manip == SRC_MANIP else osrc, None, ports=False)
+    _, osrc, osport, odst, odport = other  # rewritten leaves an ICMP message's ids alone
     if manip == SRC_MANIP:
-        return _set(packet, SRC_MANIP, tsrc, tsport, ports=ports)
-    return _set(packet, DST_MANIP, tdst, tdport, ports=ports)
+        return packet.rewritten(odst, packet.dst, odport, None)
+    return packet.rewritten(packet.src, osrc, None, osport)
 
 
 def is_tcp_syn(packet: IPv4Packet) -> bool:

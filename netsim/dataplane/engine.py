@@ -267,6 +267,9 @@ class Simulation(IPv4Stack):
         self._fdb: dict[int, dict[str, Interface]] = {}
         self._ports: dict[int, list[Interface]] = {}
         self._pending: dict[tuple[int, str, IPv4Address], _Pending] = {}
+        # Per interface a frame arrives on: its node, and the bridge it is a port
+        # of (None for none). Interfaces are not re-mastered while a simulation runs.
+        self._receivers: dict[Interface, tuple[Node, Bridge | None]] = {}
         self.host = self._add_node(world.host, "host")
         self.machines = {name: self._add_node(ns, name) for name, ns in world.machines.items()}
         for container in world.daemon.containers:
@@ -376,7 +379,10 @@ class Simulation(IPv4Stack):
 
     def receive(self, iface: Interface, frame: Frame) -> None:
         """Take a frame in on ``iface``: a bridge port hands it to its bridge."""
-        node = self._nodes.get(id(iface.namespace)) or self.node_of(iface.namespace)
+        receiver = self._receivers.get(iface)
+        if receiver is None:
+            receiver = self._receivers[iface] = self._receiver(iface)
+        node, bridge = receiver
         if self.record and iface.kind != "loopback":
             self.events.append(
                 FrameEvent(self.env.now, node.label, iface.name, "rx", frame.payload.summary())
@@ -386,12 +392,16 @@ class Simulation(IPv4Stack):
         if not iface.admin_up:
             self.drop(node, f"{iface.name} is down", frame)
             return
-        if iface.master:
-            bridge = node.interface(iface.master)
-            if isinstance(bridge, Bridge):
-                self.bridge_input(node, bridge, iface, frame)
-                return
+        if bridge is not None:
+            self.bridge_input(node, bridge, iface, frame)
+            return
         self.netif_receive(node, iface, frame)
+
+    def _receiver(self, iface: Interface) -> tuple[Node, Bridge | None]:
+        """Return the node ``iface`` belongs to and the bridge it is a port of (or None)."""
+        node = self.node_of(iface.namespace)
+        master = node.interface(iface.master) if iface.master else None
+        return node, master if isinstance(master, Bridge) else None
 
     def netif_receive(self, node: Node, iface: Interface, frame: Frame) -> None:
         """Hand a frame to the protocol: ARP or IPv4 (frames for other MACs are dropped)."""

@@ -178,6 +178,13 @@ class Node:
             known = self._remember(address)
         return known[1]
 
+    def address_kind(self, address: IPv4Address) -> tuple[IPv4Address, bool, bool]:
+        """Return ``(address, is_local, is_loopback)`` with one memo lookup (as in ``is_local``)."""
+        known = self._local_ids.get(id(address))
+        if known is None or known[0] is not address:
+            known = self._remember(address)
+        return known
+
     def is_loopback(self, address: IPv4Address) -> bool:
         """Return True for an address in 127/8 (memo as in ``is_local``)."""
         known = self._local_ids.get(id(address))

@@ -488,18 +488,19 @@ class IPv4Stack:
         self, node: Node, in_if: str, packet: IPv4Packet, tracked: Tracked
     ) -> None:
         """ip_rcv_finish: route the packet to a local socket or forward it."""
+        _, local, loopback = node.address_kind(packet.dst)
         if in_if != "lo" and not node.route_localnet(in_if):
             if node.is_loopback(packet.src):
                 self.drop(node, f"martian source {packet.src} on {in_if}", packet)
                 return
-            if node.is_loopback(packet.dst):
+            if loopback:
                 self.drop(
                     node,
                     f"martian destination {packet.dst} on {in_if} (route_localnet is 0)",
                     packet,
                 )
                 return
-        if node.is_local(packet.dst):
+        if local:
             if self.record:
                 self.note(RouteDecision(self.clock(), node.label, packet.dst, "local"))
             self.local_deliver(node, in_if, packet, tracked)

@@ -34,7 +34,7 @@ def render_scenario(path: Path, out_dir: Path, *, with_svg: bool) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [plot_topology(topology, out_dir / "topology.png")]
     written.append(plot_reachability(drawn.matrix, out_dir / "reach.png"))
-    written.append(plot_traffic(topology, build_traffic(drawn.run.probes), out_dir / "traffic.png"))
+    written.append(plot_traffic(topology, build_traffic(drawn.run.steps), out_dir / "traffic.png"))
     stale = out_dir / "probe.png"
     if drawn.paths:
         path_ = probe_path(drawn.paths[0])
@@ -66,7 +66,8 @@ def gallery_page(names: Sequence[str], out: Path, sources: dict[str, Path]) -> s
         "",
         "Per scenario: the **topology** (LAN, host, bridges, veth pairs, containers,",
         "published ports, legacy links dashed); **who reaches what** (sources × destinations,",
-        "colour and mark per result); the **traffic** of the run's probes (wire width and",
+        "colour and mark per result); the **traffic** of the run's probes and of the",
+        "connections its commands make, such as a push, a pull or a wget (wire width and",
         "labels are the frames captured on each interface); the **first probe's path**",
         "highlighted, with its NAT; and a **diagram** for documentation (Mermaid, DOT, SVG).",
         "",

@@ -353,7 +353,11 @@ def draw_traffic(topology: Topology, traffic: Traffic, path: ProbePath | None = 
                 subsequent_indent="     ",
             )
     total_packets = sum(p for p, _ in per_wire.values())
-    what = f"probe {path.probe}" if path is not None else "the run's probes and pushes/pulls"
+    what = (
+        f"probe {path.probe}"
+        if path is not None
+        else "the run's probes and commands (push, pull, wget)"
+    )
     title_note = f"frames of {what}: {total_packets} wire crossings; dotted: none"
     notes_h = (len(notes) + 2) * LINE_SPACING * FONT_SIZE / 72 + 0.3
     width = max(layout.width, text_size(tuple(notes) or ("",))[0] + 0.7)

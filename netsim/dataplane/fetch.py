@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from netsim.dataplane.apps import PROXY, install
-from netsim.dataplane.engine import Simulation, simpy_event
+from netsim.dataplane.engine import Simulation
 from netsim.dataplane.names import hosts_lookup, parse_address, resolver_of
-from netsim.dataplane.probe import ANSWER_WAIT, PROBE_TIMEOUT, SYN_RETRIES, ProbeOutcome, dns_lookup
+from netsim.dataplane.probe import ANSWER_WAIT, ProbeOutcome, dns_lookup, handshake
 from netsim.dataplane.sockets import TcpConnection
 from netsim.dataplane.trace import SocketEvent
 
@@ -114,26 +114,14 @@ def _client(
         return
     box.address = address
     transport = sim.transport
-    env = sim.env
     conn = transport.connect(node, address, port, CLIENT, request)
     if isinstance(conn, str):
         box.result, box.error = "failed", conn
         return
-    start = env.now
-    deadline = start + PROBE_TIMEOUT
-    retries = [start + delay for delay in SYN_RETRIES]
-    opened = simpy_event(conn.outcome)
-    while not opened.triggered:
-        wake = min([t for t in retries if t > env.now] + [deadline])
-        yield opened | env.timeout(wake - env.now)
-        if opened.triggered:
-            break
-        if env.now >= deadline:
-            _note(sim, node, "timeout", f"no answer to SYN after {PROBE_TIMEOUT:g} s")
-            box.result = "timeout"
-            return
-        transport.retransmit_syn(conn)
-    outcome = str(opened.value)
+    outcome = yield from handshake(sim, node, conn)
+    if outcome == "timeout":
+        box.result = "timeout"
+        return
     if outcome != "open":
         box.result, box.error = "failed", outcome
         return

@@ -247,10 +247,26 @@ def _tcp(
     sim: Simulation, node: Node, address: IPv4Address, port: int
 ) -> Generator[simpy.Event, Any, _Answer]:
     transport = sim.transport
-    env = sim.env
     conn = transport.connect(node, address, port, PROBE_OWNER)
     if isinstance(conn, str):
         return _Answer(failure(conn), address=address)
+    outcome = yield from handshake(sim, node, conn)
+    if outcome == "timeout":
+        return _Answer("timeout", address=address)
+    if outcome != "open":
+        return _Answer(failure(outcome), address=address)
+    data = yield from _read_line(sim, conn)
+    served_by, local, peer = parse_answer(data)
+    return _Answer("open", served_by, local, peer, address)
+
+
+def handshake(sim: Simulation, node: Node, conn: TcpConnection) -> Generator[simpy.Event, Any, str]:
+    """Wait for a connection's handshake, sending the SYN again as Linux does.
+
+    Returns ``open``, the error that ended it (``ECONNREFUSED``...), or
+    ``timeout`` when nothing answered within ``PROBE_TIMEOUT`` (noted in the trace).
+    """
+    env = sim.env
     start = env.now
     deadline = start + PROBE_TIMEOUT
     retries = [start + delay for delay in SYN_RETRIES]
@@ -262,14 +278,9 @@ def _tcp(
             break
         if env.now >= deadline:
             _note(sim, node, "timeout", f"no answer to SYN after {PROBE_TIMEOUT:g} s")
-            return _Answer("timeout", address=address)
-        transport.retransmit_syn(conn)
-    outcome = str(opened.value)
-    if outcome != "open":
-        return _Answer(failure(outcome), address=address)
-    data = yield from _read_line(sim, conn)
-    served_by, local, peer = parse_answer(data)
-    return _Answer("open", served_by, local, peer, address)
+            return "timeout"
+        sim.transport.retransmit_syn(conn)
+    return str(opened.value)
 
 
 def _read_line(sim: Simulation, conn: TcpConnection) -> Generator[simpy.Event, Any, bytes]:

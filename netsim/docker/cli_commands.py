@@ -358,8 +358,13 @@ CLASSIC_MANAGEMENT_HELP: Mapping[str, str] = MappingProxyType(
 # simulated"), volume's update line is dropped and swarm's text is the replayed
 # one; `builder` is left out too, as
 # its text depends on whether the buildx plugin is installed.
+# The commands whose 28.5 text is 20.10's (without 20.10's leading empty line).
+_MODERN_AS_CLASSIC = ("network", "plugin", "system", "trust")
 MODERN_MANAGEMENT_HELP: Mapping[str, str] = MappingProxyType(
     {
+        **{name: CLASSIC_MANAGEMENT_HELP[name].removeprefix("\n") for name in _MODERN_AS_CLASSIC},
+        # 28.5 keeps the empty line before manifest's usage.
+        "manifest": CLASSIC_MANAGEMENT_HELP["manifest"],
         "container": (
             "Usage:  docker container COMMAND\n"
             "\n"
@@ -433,71 +438,6 @@ MODERN_MANAGEMENT_HELP: Mapping[str, str] = MappingProxyType(
             "\n"
             "Run 'docker image COMMAND --help' for more information on a command.\n"
         ),
-        "manifest": (
-            "\n"
-            "Usage:  docker manifest COMMAND\n"
-            "\n"
-            "The **docker manifest** command has subcommands for managing image manifests and\n"
-            "manifest lists. A manifest list allows you to use one name to refer to the same image\n"
-            "built for multiple architectures.\n"
-            "\n"
-            "To see help for a subcommand, use:\n"
-            "\n"
-            "    docker manifest CMD --help\n"
-            "\n"
-            "For full details on using docker manifest lists, see the registry v2 specification.\n"
-            "\n"
-            "EXPERIMENTAL:\n"
-            "  docker manifest is an experimental feature.\n"
-            "  Experimental features provide early access to product functionality. These\n"
-            "  features may change between releases without warning, or can be removed from a\n"
-            "  future release. Learn more about experimental features in our documentation:\n"
-            "  https://docs.docker.com/go/experimental/\n"
-            "\n"
-            "Commands:\n"
-            "  annotate    Add additional information to a local image manifest\n"
-            "  create      Create a local manifest list for annotating and pushing to a registry\n"
-            "  inspect     Display an image manifest, or manifest list\n"
-            "  push        Push a manifest list to a repository\n"
-            "  rm          Delete one or more manifest lists from local storage\n"
-            "\n"
-            "Run 'docker manifest COMMAND --help' for more information on a command.\n"
-        ),
-        "network": (
-            "Usage:  docker network COMMAND\n"
-            "\n"
-            "Manage networks\n"
-            "\n"
-            "Commands:\n"
-            "  connect     Connect a container to a network\n"
-            "  create      Create a network\n"
-            "  disconnect  Disconnect a container from a network\n"
-            "  inspect     Display detailed information on one or more networks\n"
-            "  ls          List networks\n"
-            "  prune       Remove all unused networks\n"
-            "  rm          Remove one or more networks\n"
-            "\n"
-            "Run 'docker network COMMAND --help' for more information on a command.\n"
-        ),
-        "plugin": (
-            "Usage:  docker plugin COMMAND\n"
-            "\n"
-            "Manage plugins\n"
-            "\n"
-            "Commands:\n"
-            "  create      Create a plugin from a rootfs and configuration. Plugin data directory must contain config.json and rootfs directory.\n"
-            "  disable     Disable a plugin\n"
-            "  enable      Enable a plugin\n"
-            "  inspect     Display detailed information on one or more plugins\n"
-            "  install     Install a plugin\n"
-            "  ls          List plugins\n"
-            "  push        Push a plugin to a registry\n"
-            "  rm          Remove one or more plugins\n"
-            "  set         Change settings for a plugin\n"
-            "  upgrade     Upgrade an existing plugin\n"
-            "\n"
-            "Run 'docker plugin COMMAND --help' for more information on a command.\n"
-        ),
         "swarm": (
             "Usage:  docker swarm COMMAND\n"
             "\n"
@@ -508,35 +448,6 @@ MODERN_MANAGEMENT_HELP: Mapping[str, str] = MappingProxyType(
             "  join        Join a swarm as a node and/or manager\n"
             "\n"
             "Run 'docker swarm COMMAND --help' for more information on a command.\n"
-        ),
-        "system": (
-            "Usage:  docker system COMMAND\n"
-            "\n"
-            "Manage Docker\n"
-            "\n"
-            "Commands:\n"
-            "  df          Show docker disk usage\n"
-            "  events      Get real time events from the server\n"
-            "  info        Display system-wide information\n"
-            "  prune       Remove unused data\n"
-            "\n"
-            "Run 'docker system COMMAND --help' for more information on a command.\n"
-        ),
-        "trust": (
-            "Usage:  docker trust COMMAND\n"
-            "\n"
-            "Manage trust on Docker images\n"
-            "\n"
-            "Management Commands:\n"
-            "  key         Manage keys for signing Docker images\n"
-            "  signer      Manage entities who can sign Docker images\n"
-            "\n"
-            "Commands:\n"
-            "  inspect     Return low-level information about keys and signatures\n"
-            "  revoke      Remove trust for an image\n"
-            "  sign        Sign an image\n"
-            "\n"
-            "Run 'docker trust COMMAND --help' for more information on a command.\n"
         ),
         "volume": (
             "Usage:  docker volume COMMAND\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from netsim.docker import storage
 from netsim.docker.daemon import Daemon, _timestamp
 from netsim.docker.imagestore import Image
 from netsim.gotemplate import NIL_MAP, NIL_SLICE, GoMap, GoStruct
@@ -111,7 +112,7 @@ def image_inspect(daemon: Daemon, image: Image) -> Any:
         "Created": _timestamp(image.created),
     }
     tail: dict[str, object] = {
-        "GraphDriver": {"Data": None, "Name": "vfs"},
+        "GraphDriver": {"Data": storage.image_data(image.spec), "Name": storage.DRIVER},
         "RootFS": {"Type": "layers", "Layers": [STANDIN_LAYER]},
         "Metadata": {"LastTagTime": _timestamp(image.created)},
     }

@@ -27,14 +27,15 @@ from netsim.scenario.spec import CommandStep, ImageSpec, Scenario
 from netsim.scenario.words import split_words
 
 # The stand-in root filesystems' sizes in bytes without service scripts, as
-# both engines report them: busybox 1.35 with its links, /etc/passwd and
-# /etc/group (1.98MB); for the Debian-based images, the files of
-# debian:bookworm-slim's packages as Debian 12.11 installs them (72.1MB; it
+# both engines report them with the overlay2 driver (regular files' bytes
+# plus each symbolic link's target length): busybox 1.35 with its links,
+# /etc/passwd and /etc/group (1.98MB); for the Debian-based images, the files
+# of debian:bookworm-slim's packages as Debian 12.11 installs them (72.1MB; it
 # moves with the host's package versions). Each service script the
 # scenario's images need (netsim/verify/images.py SERVICE_SCRIPT) adds its
 # 156 bytes; one root filesystem of each kind serves all of a scenario's images.
-STANDIN_SIZE_BYTES = 1_982_296
-DEBIAN_STANDIN_SIZE_BYTES = 72_069_638
+STANDIN_SIZE_BYTES = 1_982_296 + 1_876
+DEBIAN_STANDIN_SIZE_BYTES = 72_069_638 + 1_341
 SERVICE_SCRIPT_BYTES = 156
 # The real replay imports one image about every half second before step 0.
 IMPORT_INTERVAL_SECONDS = 0.5

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from netsim.docker import storage
 from netsim.docker.daemon import Daemon
 from netsim.docker.model import Container, Endpoint, Network
 from netsim.gotemplate import NIL_MAP, NIL_SLICE, GoMap, GoStruct
@@ -118,8 +119,7 @@ def _ports(container: Container) -> GoMap:
 
 
 _READONLY = ("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger")
-# The conformance engines store images with the vfs driver; a container's
-# files live under the daemon's data root.
+# A container's files live under the daemon's data root.
 _CONTAINERS_DIR = "/var/lib/docker/containers"
 
 
@@ -318,7 +318,7 @@ def container_inspect(daemon: Daemon, container: Container) -> GoStruct:
             "LogPath": f"{files}/{container.id}-json.log",
             "Name": "/" + container.name,
             "RestartCount": container.restart_count,
-            "Driver": "vfs",
+            "Driver": storage.DRIVER,
             "Platform": "linux",
             "MountLabel": "",
             "ProcessLabel": "",
@@ -326,8 +326,8 @@ def container_inspect(daemon: Daemon, container: Container) -> GoStruct:
             "ExecIDs": None,
             "HostConfig": _host_config(daemon, container),
             "GraphDriver": {
-                "Data": GoMap({"ID": container.id}, zero="") if with_id else NIL_MAP,
-                "Name": "vfs",
+                "Data": storage.container_data(container.id, container.image, with_id=with_id),
+                "Name": storage.DRIVER,
             },
             "Mounts": [],
             "Config": _config(container),

@@ -47,6 +47,9 @@ NETNS_PREFIX = "nsv"
 AGENT = Path(__file__).with_name("agent.py")
 DOCKER_SOCKET = "unix:///var/run/docker.sock"
 COMMAND_TIMEOUT = 180.0
+# A Docker host's default storage driver on ext4/xfs (the simulator shows its
+# directories, netsim/docker/storage.py); a container costs no copy of its image.
+STORAGE_DRIVER = "overlay2"
 DAEMON_START_TIMEOUT = 60.0
 # The host's and machines' own shell: Debian's /bin/sh (dash), as a person's host has.
 SHELL = ("sh", "-c")
@@ -472,7 +475,7 @@ class World:
             f"PATH={self.engine.daemon_path()}",
             str(self.engine.dockerd),
             "--storage-driver",
-            "vfs",
+            STORAGE_DRIVER,
             "--pidfile",
             "/run/docker.pid",
             *daemon_flags(self.scenario),

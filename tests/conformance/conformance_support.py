@@ -25,7 +25,8 @@ SCENARIO_FILES = sorted((REPO_ROOT / "scenarios").glob("*.yaml")) + sorted(
     (REPO_ROOT / "tests" / "conformance" / "found").glob("*.yaml")
 )
 AGREEMENT_KEY = pytest.StashKey[dict[str, list[int]]]()
-LIVE_KEY = pytest.StashKey[dict[tuple[str, str], Any]]()
+# The (scenario file, engine) pairs the selected live tests replay, in test order.
+LIVE_WANTED_KEY = pytest.StashKey[list[tuple[Path, str]]]()
 
 
 def scenario_id(path: Path) -> str:

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conformance_support import AGREEMENT_KEY, LIVE_KEY
+from conformance_support import AGREEMENT_KEY, LIVE_WANTED_KEY
 
 from netsim.scenario.spec import Scenario
 from netsim.session import replay
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Prepare the per-session agreement counters and the live replay cache."""
+    """Prepare the per-session agreement counters and the list of live replays."""
     config.stash[AGREEMENT_KEY] = {}
-    config.stash[LIVE_KEY] = {}
+    config.stash[LIVE_WANTED_KEY] = []
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """List the live replays the selected tests need, in their order (started together)."""
+    wanted: list[tuple[Path, str]] = config.stash[LIVE_WANTED_KEY]
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if item.path.name == "test_conformance_live.py" and "path" in params:
+            key = (params["path"], params["engine"])
+            if key not in wanted:
+                wanted.append(key)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

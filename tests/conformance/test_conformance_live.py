@@ -1,6 +1,7 @@
 """The simulator against live replays on real Docker engines (root and the engines needed).
 
-Each scenario is replayed once per engine on a fresh dockerd (netsim.verify);
+Each scenario is replayed once per engine on a fresh dockerd (netsim.verify),
+several at once in worker processes (``NETSIM_LIVE_JOBS``, default 3);
 the replay must agree with the recorded ground truth (else the recording is
 out of date or the engine changed), and the simulator must agree with the
 replay apart from the reviewed known differences. Where the engines cannot run
@@ -9,13 +10,14 @@ the tests are skipped with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conformance_support import (
-    LIVE_KEY,
+    LIVE_WANTED_KEY,
     SCENARIO_FILES,
     judge,
     load,
@@ -29,28 +31,34 @@ from netsim.verify.differential import format_table
 from netsim.verify.engines import unavailable_reason
 from netsim.verify.fuzzrun import FuzzOptions, run_fuzz
 from netsim.verify.normalise import compare_results, format_disagreements
+from netsim.verify.pool import DEFAULT_JOBS, ReplayPool
 from netsim.verify.record import load_recorded, recording_root
-from netsim.verify.replay import replay_scenario
 
 ENGINES = engine_names()
 
 pytestmark = pytest.mark.conformance
 
 
+@pytest.fixture(scope="session")
+def live_pool(request: pytest.FixtureRequest) -> Iterator[ReplayPool]:
+    """Start the replays every selected live test needs, several at once, in test order."""
+    jobs = int(os.environ.get("NETSIM_LIVE_JOBS", DEFAULT_JOBS))
+    with ReplayPool(jobs) as pool:
+        for path, engine in request.config.stash[LIVE_WANTED_KEY]:
+            if not unavailable_reason(engine):
+                pool.submit(path, engine)
+        yield pool
+
+
 @pytest.fixture
-def live(request: pytest.FixtureRequest) -> Callable[[Path, str], dict[str, Any]]:
-    """Return a function replaying a scenario on a real engine once per session."""
-    cache = request.config.stash[LIVE_KEY]
+def live(live_pool: ReplayPool) -> Callable[[Path, str], dict[str, Any]]:
+    """Return a function giving a scenario's live replay on a real engine (one per session)."""
 
     def replay(path: Path, engine: str) -> dict[str, Any]:
         reason = unavailable_reason(engine)
         if reason:
             pytest.skip(f"Docker {engine} cannot run here: {reason}")
-        key = (str(path), engine)
-        if key not in cache:
-            cache[key] = replay_scenario(load(path), engine)
-        result: dict[str, Any] = cache[key]
-        return result
+        return live_pool.result(path, engine)
 
     return replay
 

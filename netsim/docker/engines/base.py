@@ -166,7 +166,7 @@ class EngineProfile:
     sandbox_key_before_hairpin: bool
     """NetworkSettings lists SandboxKey and Ports before HairpinMode (28.5); 20.10 after."""
     graph_driver_data_has_id: bool
-    """GraphDriver.Data holds the container's ID for the vfs driver (28.5); 20.10 has null."""
+    """GraphDriver.Data holds the container's ID besides the overlay2 directories (28.5)."""
     default_bridge_ipam_shows_gateway: bool
     """The default bridge's IPAM config always shows its gateway (28.5)."""
     network_inspect_has_enable_ipv4: bool

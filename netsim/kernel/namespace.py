@@ -222,6 +222,13 @@ PER_INTERFACE_IPV4 = {"forwarding": "0", "route_localnet": "0", "rp_filter": "0"
 PER_INTERFACE_IPV6 = {"disable_ipv6": "0", "accept_dad": "1", "forwarding": "0"}
 
 
+def _interface_keys(name: str) -> list[str]:
+    """Return the per-interface sysctl keys of interface ``name``, IPv4 then IPv6."""
+    return [f"net.ipv4.conf.{name}.{key}" for key in PER_INTERFACE_IPV4] + [
+        f"net.ipv6.conf.{name}.{key}" for key in PER_INTERFACE_IPV6
+    ]
+
+
 class Sysctls:
     """The namespace's /proc/sys/net values, with Linux 6.x defaults for a new netns."""
 
@@ -242,16 +249,19 @@ class Sysctls:
             self._values[f"net.ipv6.conf.{name}.{key}"] = default
 
     def remove_interface(self, name: str) -> None:
-        """Drop the per-interface keys of ``name``."""
-        for prefix in (f"net.ipv4.conf.{name}.", f"net.ipv6.conf.{name}."):
-            for key in [k for k in self._values if k.startswith(prefix)]:
-                del self._values[key]
+        """Drop the per-interface keys of ``name``.
+
+        Those are the keys ``add_interface`` made (``set`` makes no others), so
+        they are named, not looked for among every key of a busy host.
+        """
+        for key in _interface_keys(name):
+            self._values.pop(key, None)
 
     def rename_interface(self, old: str, new: str) -> None:
         """Move the per-interface keys of ``old`` to ``new``."""
-        for prefix in ("net.ipv4.conf.", "net.ipv6.conf."):
-            for key in [k for k in self._values if k.startswith(f"{prefix}{old}.")]:
-                self._values[prefix + new + key[len(prefix + old) :]] = self._values.pop(key)
+        for old_key, new_key in zip(_interface_keys(old), _interface_keys(new), strict=True):
+            if old_key in self._values:
+                self._values[new_key] = self._values.pop(old_key)
 
     def __contains__(self, key: object) -> bool:
         return key in self._values
@@ -334,6 +344,8 @@ class NetworkNamespace:
         # that a lookup or a bridge's carrier does not scan every link of a busy host.
         self._by_name: dict[str, Interface] = {}
         self._ports: dict[str, dict[int, Interface]] = {}
+        # The bridges by ifindex: a leaving link is dropped from their FDBs.
+        self._bridges: dict[int, Bridge] = {}
         self._sorted: list[Interface] | None = None
         self._next_index = 1
         self._netnsids: dict[int, NetworkNamespace] = {}
@@ -400,6 +412,8 @@ class NetworkNamespace:
         link.namespace = self
         if link.master is not None:
             self._ports.setdefault(link.master, {})[link.ifindex] = link
+        if isinstance(link, Bridge):
+            self._bridges[link.ifindex] = link
         self.sysctls.add_interface(link.name)
 
     def _set_master(self, link: Interface, master: str | None) -> None:
@@ -489,9 +503,10 @@ class NetworkNamespace:
         del self._links[link.ifindex]
         del self._by_name[link.name]
         self._sorted = None
+        self._bridges.pop(link.ifindex, None)
         self.sysctls.remove_interface(link.name)
-        for bridge in self._links.values():
-            if isinstance(bridge, Bridge):
+        for bridge in self._bridges.values():
+            if link.name in bridge.fdb.values():
                 bridge.fdb = {m: p for m, p in bridge.fdb.items() if p != link.name}
 
     def delete_link(self, name: str) -> None:

@@ -39,6 +39,7 @@ ContainerShell = Callable[["World", Container, list[str], list[str]], CommandOut
 
 
 LOOPBACK_ADDRESS = IPv4Interface("127.0.0.1/8")
+DEFAULT_DESTINATION = IPv4Network("0.0.0.0/0")
 
 
 def bring_up_loopback(namespace: NetworkNamespace) -> None:
@@ -180,21 +181,26 @@ class HostPlumbing:
         inner.set_up(ifname)
         inner.refresh()
         if gateway is not None:
-            inner.add_route(
-                Route(destination=IPv4Network("0.0.0.0/0"), dev=ifname, gateway=gateway)
-            )
+            inner.add_route(Route(destination=DEFAULT_DESTINATION, dev=ifname, gateway=gateway))
 
     def set_default_route(self, owner: str, gateway: IPv4Address, ifname: str) -> None:
         """Replace a container's default route (``ip route replace default``)."""
         inner = self.world.container_namespaces[owner]
-        default = IPv4Network("0.0.0.0/0")
-        if any(route.destination == default for route in inner.routes):
-            inner.delete_route(default)
-        inner.add_route(Route(destination=default, dev=ifname, gateway=gateway))
+        if any(route.destination == DEFAULT_DESTINATION for route in inner.routes):
+            inner.delete_route(DEFAULT_DESTINATION)
+        inner.add_route(Route(destination=DEFAULT_DESTINATION, dev=ifname, gateway=gateway))
 
     def sandbox_iptables(self, owner: str, argv: tuple[str, ...]) -> None:
         """Run an iptables command in a container's namespace."""
         self.world.container_namespaces[owner].netfilter.apply(list(argv))
+
+    def sandbox_iptables_later(self, owner: str, argv: tuple[str, ...]) -> None:
+        """Run an iptables command that cannot fail in a container's new namespace when it is read.
+
+        (``Netfilter.apply_later``: the sandbox's tables are written when
+        something first looks at them.)
+        """
+        self.world.container_namespaces[owner].netfilter.apply_later(list(argv))
 
     def detach_endpoint(self, owner: str, host_veth: str) -> None:
         """Delete the endpoint's veth pair (its peer goes with it).

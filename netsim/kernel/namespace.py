@@ -40,6 +40,8 @@ from netsim.kernel.rules import Resolver
 
 LOOPBACK_MAC = "00:00:00:00:00:00"
 IFNAMSIZ = 16
+LOOPBACK_NETWORK = IPv4Network("127.0.0.0/8")
+LOOPBACK_IPV6 = IPv6Interface("::1/128")
 
 
 def link_local_from_mac(mac: str) -> IPv6Interface:
@@ -222,6 +224,14 @@ PER_INTERFACE_IPV4 = {"forwarding": "0", "route_localnet": "0", "rp_filter": "0"
 PER_INTERFACE_IPV6 = {"disable_ipv6": "0", "accept_dad": "1", "forwarding": "0"}
 
 
+# Each per-interface key: (IP version, key, the ``default`` key it copies, its own default).
+_PER_INTERFACE = tuple(
+    (version, key, f"net.ipv{version}.conf.default.{key}", value)
+    for version, keys in ((4, PER_INTERFACE_IPV4), (6, PER_INTERFACE_IPV6))
+    for key, value in keys.items()
+)
+
+
 def _interface_keys(name: str) -> list[str]:
     """Return the per-interface sysctl keys of interface ``name``, IPv4 then IPv6."""
     return [f"net.ipv4.conf.{name}.{key}" for key in PER_INTERFACE_IPV4] + [
@@ -239,14 +249,13 @@ class Sysctls:
 
     def add_interface(self, name: str) -> None:
         """Create ``net.ipv4.conf.NAME.*`` and ``net.ipv6.conf.NAME.*`` (from ``default``)."""
-        for key, value in PER_INTERFACE_IPV4.items():
-            default = self._values.get(f"net.ipv4.conf.default.{key}", value)
-            if key == "forwarding":
-                default = self._values["net.ipv4.ip_forward"]
-            self._values[f"net.ipv4.conf.{name}.{key}"] = default
-        for key, value in PER_INTERFACE_IPV6.items():
-            default = self._values.get(f"net.ipv6.conf.default.{key}", value)
-            self._values[f"net.ipv6.conf.{name}.{key}"] = default
+        values = self._values
+        for version, key, default_key, value in _PER_INTERFACE:
+            if version == 4 and key == "forwarding":
+                value = values["net.ipv4.ip_forward"]
+            else:
+                value = values.get(default_key, value)
+            values[f"net.ipv{version}.conf.{name}.{key}"] = value
 
     def remove_interface(self, name: str) -> None:
         """Drop the per-interface keys of ``name``.
@@ -315,6 +324,13 @@ class Sysctls:
     def flag(self, key: str) -> bool:
         """Return True when an integer sysctl is non-zero."""
         return self.get(key) not in ("0", "")
+
+    def ipv6_disabled(self, interface: str) -> bool:
+        """Return whether ``disable_ipv6`` is set for all interfaces or for ``interface``."""
+        values = self._values
+        if values["net.ipv6.conf.all.disable_ipv6"] not in ("0", ""):
+            return True
+        return values.get(f"net.ipv6.conf.{interface}.disable_ipv6", "0") not in ("0", "")
 
 
 class NetworkNamespace:
@@ -627,11 +643,7 @@ class NetworkNamespace:
 
     def ipv6_enabled(self, link: Interface) -> bool:
         """True unless ``disable_ipv6`` is set for the link or for all."""
-        sysctls = self.sysctls
-        if sysctls.flag("net.ipv6.conf.all.disable_ipv6"):
-            return False
-        key = f"net.ipv6.conf.{link.name}.disable_ipv6"
-        return not (key in sysctls and sysctls.flag(key))
+        return not self.sysctls.ipv6_disabled(link.name)
 
     def _refresh_ipv6(self, changed: list[Interface] | None = None) -> None:
         """Give up links with carrier their IPv6 address; drop it where IPv6 is disabled.
@@ -664,7 +676,7 @@ class NetworkNamespace:
                 link.ipv6.clear()
             elif link.admin_up and link.carrier and not link.ipv6:
                 if link.kind == "loopback":
-                    link.ipv6.append((IPv6Interface("::1/128"), "host"))
+                    link.ipv6.append((LOOPBACK_IPV6, "host"))
                 else:
                     link.ipv6.append((link_local_from_mac(link.mac), "link"))
 
@@ -704,7 +716,7 @@ class NetworkNamespace:
         secondary = any(
             a.interface.network == interface.network and not a.secondary for a in link.addresses
         )
-        scope = "host" if interface.ip in IPv4Network("127.0.0.0/8") else "global"
+        scope = "host" if interface.ip in LOOPBACK_NETWORK else "global"
         address = Address(interface, brd, scope, link.name, secondary, True)
         if secondary:
             link.addresses.append(address)

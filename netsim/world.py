@@ -241,6 +241,9 @@ class World:
     connections: list[ProbeOutcome] = field(default_factory=list)
     daemon: Daemon = field(init=False)
     client: DockerClient = field(init=False)
+    # The /etc/hosts text, made at the first read: the scenario's machines do not
+    # change, and every command typed on the host reads it.
+    _etc_hosts: str | None = field(default=None, init=False)
 
     def step_rng(self, index: int, purpose: str) -> random.Random:
         """Return a generator of its own for one step's traffic (probe, packet).
@@ -259,13 +262,16 @@ class World:
     @property
     def etc_hosts(self) -> str:
         """Return the /etc/hosts the host and machines share."""
+        if self._etc_hosts is not None:
+            return self._etc_hosts
         lines = [
             "127.0.0.1\tlocalhost",
             "::1\tlocalhost ip6-localhost ip6-loopback",
             f"{self.scenario.host.address.ip}\t{HOST}",
         ]
         lines += [f"{m.address.ip}\t{m.name}" for m in self.scenario.machines]
-        return "".join(line + "\n" for line in lines)
+        self._etc_hosts = "".join(line + "\n" for line in lines)
+        return self._etc_hosts
 
     @property
     def resolv_conf(self) -> str:

@@ -691,7 +691,8 @@ class Daemon:
                 status=error.status,
                 exit_code=error.exit_code,
             ) from None
-        interface = IPv4Interface((address, network.subnet.prefixlen))
+        # From the number: ipaddress would print an address object and parse the text.
+        interface = IPv4Interface((int(address), network.subnet.prefixlen))
         mac = self.profile.generate_mac(address, bytes(self.rng.getrandbits(8) for _ in range(6)))
         veth = "veth" + f"{self.rng.getrandbits(28):07x}"
         if self.profile.numbers_interfaces_per_sandbox:

@@ -670,11 +670,11 @@ class NetworkNamespace:
                             affected.append(master)
         for link in affected:
             namespace = link.namespace
-            if namespace.by_index(link.ifindex) is not link:
+            if namespace._links.get(link.ifindex) is not link:
                 continue
-            if not namespace.ipv6_enabled(link):
+            if namespace.sysctls.ipv6_disabled(link.name):
                 link.ipv6.clear()
-            elif link.admin_up and link.carrier and not link.ipv6:
+            elif not link.ipv6 and link.admin_up and link.carrier:
                 if link.kind == "loopback":
                     link.ipv6.append((LOOPBACK_IPV6, "host"))
                 else:

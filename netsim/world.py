@@ -66,12 +66,12 @@ class HostPlumbing:
 
     def iptables(self, argv: tuple[str, ...]) -> None:
         """Run an iptables command in the host namespace."""
-        self.host.netfilter.apply(list(argv))
+        self.host.netfilter.apply(argv)
 
     def iptables_try(self, argv: tuple[str, ...]) -> bool:
         """Run an iptables command; return False where iptables would fail."""
         try:
-            self.host.netfilter.apply(list(argv))
+            self.host.netfilter.apply(argv)
         except IptablesError:
             return False
         return True
@@ -192,7 +192,7 @@ class HostPlumbing:
 
     def sandbox_iptables(self, owner: str, argv: tuple[str, ...]) -> None:
         """Run an iptables command in a container's namespace."""
-        self.world.container_namespaces[owner].netfilter.apply(list(argv))
+        self.world.container_namespaces[owner].netfilter.apply(argv)
 
     def sandbox_iptables_later(self, owner: str, argv: tuple[str, ...]) -> None:
         """Run an iptables command that cannot fail in a container's new namespace when it is read.
@@ -200,7 +200,7 @@ class HostPlumbing:
         (``Netfilter.apply_later``: the sandbox's tables are written when
         something first looks at them.)
         """
-        self.world.container_namespaces[owner].netfilter.apply_later(list(argv))
+        self.world.container_namespaces[owner].netfilter.apply_later(argv)
 
     def detach_endpoint(self, owner: str, host_veth: str) -> None:
         """Delete the endpoint's veth pair (its peer goes with it).

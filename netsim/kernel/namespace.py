@@ -28,9 +28,10 @@ iproute2 6.1, Debian 12) in scratch namespaces:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface
+from types import MappingProxyType
 
 from netsim.errors import KernelError
 from netsim.kernel.evaluate import EvalContext
@@ -232,6 +233,16 @@ _PER_INTERFACE = tuple(
 )
 
 
+def _add_interface_keys(values: dict[str, str], name: str) -> None:
+    """Add interface NAME's keys to VALUES: ``default``'s values, forwarding from ip_forward."""
+    for version, key, default_key, value in _PER_INTERFACE:
+        if version == 4 and key == "forwarding":
+            value = values["net.ipv4.ip_forward"]
+        else:
+            value = values.get(default_key, value)
+        values[f"net.ipv{version}.conf.{name}.{key}"] = value
+
+
 def _interface_keys(name: str) -> list[str]:
     """Return the per-interface sysctl keys of interface ``name``, IPv4 then IPv6."""
     return [f"net.ipv4.conf.{name}.{key}" for key in PER_INTERFACE_IPV4] + [
@@ -243,19 +254,11 @@ class Sysctls:
     """The namespace's /proc/sys/net values, with Linux 6.x defaults for a new netns."""
 
     def __init__(self) -> None:
-        self._values = dict(SYSCTL_DEFAULTS)
-        for name in ("all", "default"):
-            self.add_interface(name)
+        self._values = dict(_NEW_NAMESPACE_SYSCTLS)
 
     def add_interface(self, name: str) -> None:
         """Create ``net.ipv4.conf.NAME.*`` and ``net.ipv6.conf.NAME.*`` (from ``default``)."""
-        values = self._values
-        for version, key, default_key, value in _PER_INTERFACE:
-            if version == 4 and key == "forwarding":
-                value = values["net.ipv4.ip_forward"]
-            else:
-                value = values.get(default_key, value)
-            values[f"net.ipv{version}.conf.{name}.{key}"] = value
+        _add_interface_keys(self._values, name)
 
     def remove_interface(self, name: str) -> None:
         """Drop the per-interface keys of ``name``.
@@ -331,6 +334,18 @@ class Sysctls:
         if values["net.ipv6.conf.all.disable_ipv6"] not in ("0", ""):
             return True
         return values.get(f"net.ipv6.conf.{interface}.disable_ipv6", "0") not in ("0", "")
+
+
+def _new_namespace_sysctls() -> dict[str, str]:
+    """Return a new namespace's sysctls: the defaults, then ``all`` and ``default``'s keys."""
+    values = dict(SYSCTL_DEFAULTS)
+    for name in ("all", "default"):
+        _add_interface_keys(values, name)
+    return values
+
+
+# Copied into every new namespace's Sysctls (a container's sandbox is one).
+_NEW_NAMESPACE_SYSCTLS: Mapping[str, str] = MappingProxyType(_new_namespace_sysctls())
 
 
 class NetworkNamespace:

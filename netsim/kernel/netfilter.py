@@ -193,7 +193,7 @@ class Netfilter:
         # Made at the first look (see ``tables``): most container sandboxes only
         # ever get the embedded DNS's rules, and many are never looked at.
         self._tables: dict[str, Table] | None = None
-        self._later: list[list[str]] = []
+        self._later: list[Sequence[str]] = []
 
     @property
     def tables(self) -> dict[str, Table]:
@@ -207,7 +207,7 @@ class Netfilter:
                 self.apply(argv)
         return tables
 
-    def apply_later(self, argv: list[str]) -> None:
+    def apply_later(self, argv: Sequence[str]) -> None:
         """Queue ``iptables ARGV`` to run, in order, before the tables are next read or written.
 
         For lines that cannot fail on the tables they will meet, such as
@@ -284,7 +284,7 @@ class Netfilter:
         except IptablesError as err:
             return err.exit_code, "", str(err) + "\n"
 
-    def apply(self, argv: list[str]) -> str:
+    def apply(self, argv: Sequence[str]) -> str:
         """Run ``iptables ARGV`` and return its stdout.
 
         The control plane's door: lines of a shape seen before (Docker's

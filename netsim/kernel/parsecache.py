@@ -45,17 +45,17 @@ _OPEN_OPTIONS = _HOST_OPTIONS | _PORT_OPTIONS | _NAT_OPTIONS
 OpenValue = IPv4Network | int | tuple[IPv4Address, int]
 
 
-def _address(octets: Sequence[str]) -> IPv4Address:
-    """Return the address of four decimal octets (already checked by the pattern)."""
-    a, b, c, d = (int(octet) for octet in octets)
-    return IPv4Address((a << 24) | (b << 16) | (c << 8) | d)
+def _number(octets: Sequence[str]) -> int:
+    """Return the number of four decimal octets (already checked by the pattern)."""
+    a, b, c, d = octets
+    return (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
 
 
 def _open_value(option: str, word: str) -> OpenValue | None:
     """Return the value of ``word`` after ``option`` when a shape leaves it open."""
     if option in _HOST_OPTIONS:
         host = _HOST.fullmatch(word)
-        return None if host is None else IPv4Network((int(_address(host.groups())), 32))
+        return None if host is None else IPv4Network((_number(host.groups()), 32))
     if option in _PORT_OPTIONS:
         if _PORT_WORD.fullmatch(word) is None or int(word) > 65535:
             return None
@@ -63,7 +63,7 @@ def _open_value(option: str, word: str) -> OpenValue | None:
     found = _ADDRESS_PORT.fullmatch(word)
     if found is None or int(found.group(5)) > 65535:
         return None
-    return _address(found.groups()[:4]), int(found.group(5))
+    return IPv4Address(_number(found.groups()[:4])), int(found.group(5))
 
 
 # A shape: the words of a command line, None where a word is left open.
@@ -91,8 +91,11 @@ def command_shape(
             value = known[option, argv[index]]
         else:
             value = _open_value(option, argv[index])
-            if len(known) < PARSED_LIMIT:
-                known[option, argv[index]] = value
+            if len(known) >= PARSED_LIMIT:
+                # Start again rather than stop remembering: the words of the
+                # latest lines are the ones read again (an endpoint's address).
+                known.clear()
+            known[option, argv[index]] = value
         if value is not None:
             words[index] = None
             values.append((option, value))

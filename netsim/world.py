@@ -39,6 +39,7 @@ ContainerShell = Callable[["World", Container, list[str], list[str]], CommandOut
 
 
 LOOPBACK_ADDRESS = IPv4Interface("127.0.0.1/8")
+DEFAULT_DESTINATION = IPv4Network("0.0.0.0/0")
 
 
 def bring_up_loopback(namespace: NetworkNamespace) -> None:
@@ -65,12 +66,12 @@ class HostPlumbing:
 
     def iptables(self, argv: tuple[str, ...]) -> None:
         """Run an iptables command in the host namespace."""
-        self.host.netfilter.apply(list(argv))
+        self.host.netfilter.apply(argv)
 
     def iptables_try(self, argv: tuple[str, ...]) -> bool:
         """Run an iptables command; return False where iptables would fail."""
         try:
-            self.host.netfilter.apply(list(argv))
+            self.host.netfilter.apply(argv)
         except IptablesError:
             return False
         return True
@@ -180,21 +181,26 @@ class HostPlumbing:
         inner.set_up(ifname)
         inner.refresh()
         if gateway is not None:
-            inner.add_route(
-                Route(destination=IPv4Network("0.0.0.0/0"), dev=ifname, gateway=gateway)
-            )
+            inner.add_route(Route(destination=DEFAULT_DESTINATION, dev=ifname, gateway=gateway))
 
     def set_default_route(self, owner: str, gateway: IPv4Address, ifname: str) -> None:
         """Replace a container's default route (``ip route replace default``)."""
         inner = self.world.container_namespaces[owner]
-        default = IPv4Network("0.0.0.0/0")
-        if any(route.destination == default for route in inner.routes):
-            inner.delete_route(default)
-        inner.add_route(Route(destination=default, dev=ifname, gateway=gateway))
+        if any(route.destination == DEFAULT_DESTINATION for route in inner.routes):
+            inner.delete_route(DEFAULT_DESTINATION)
+        inner.add_route(Route(destination=DEFAULT_DESTINATION, dev=ifname, gateway=gateway))
 
     def sandbox_iptables(self, owner: str, argv: tuple[str, ...]) -> None:
         """Run an iptables command in a container's namespace."""
-        self.world.container_namespaces[owner].netfilter.apply(list(argv))
+        self.world.container_namespaces[owner].netfilter.apply(argv)
+
+    def sandbox_iptables_later(self, owner: str, argv: tuple[str, ...]) -> None:
+        """Run an iptables command that cannot fail in a container's new namespace when it is read.
+
+        (``Netfilter.apply_later``: the sandbox's tables are written when
+        something first looks at them.)
+        """
+        self.world.container_namespaces[owner].netfilter.apply_later(argv)
 
     def detach_endpoint(self, owner: str, host_veth: str) -> None:
         """Delete the endpoint's veth pair (its peer goes with it).
@@ -235,6 +241,9 @@ class World:
     connections: list[ProbeOutcome] = field(default_factory=list)
     daemon: Daemon = field(init=False)
     client: DockerClient = field(init=False)
+    # The /etc/hosts text, made at the first read: the scenario's machines do not
+    # change, and every command typed on the host reads it.
+    _etc_hosts: str | None = field(default=None, init=False)
 
     def step_rng(self, index: int, purpose: str) -> random.Random:
         """Return a generator of its own for one step's traffic (probe, packet).
@@ -253,13 +262,16 @@ class World:
     @property
     def etc_hosts(self) -> str:
         """Return the /etc/hosts the host and machines share."""
+        if self._etc_hosts is not None:
+            return self._etc_hosts
         lines = [
             "127.0.0.1\tlocalhost",
             "::1\tlocalhost ip6-localhost ip6-loopback",
             f"{self.scenario.host.address.ip}\t{HOST}",
         ]
         lines += [f"{m.address.ip}\t{m.name}" for m in self.scenario.machines]
-        return "".join(line + "\n" for line in lines)
+        self._etc_hosts = "".join(line + "\n" for line in lines)
+        return self._etc_hosts
 
     @property
     def resolv_conf(self) -> str:

@@ -574,7 +574,7 @@ class Daemon:
                 and not mode.startswith("container:")
                 and mode != "host"
             ):
-                self._setup_embedded_dns(container)
+                self._setup_embedded_dns(container, new_sandbox=True)
             if networks and networks[0].is_bridge and not networks[0].internal:
                 self._publish(container, networks[0])
             self._program_links(container)
@@ -691,7 +691,8 @@ class Daemon:
                 status=error.status,
                 exit_code=error.exit_code,
             ) from None
-        interface = IPv4Interface(f"{address}/{network.subnet.prefixlen}")
+        # From the number: ipaddress would print an address object and parse the text.
+        interface = IPv4Interface((int(address), network.subnet.prefixlen))
         mac = self.profile.generate_mac(address, bytes(self.rng.getrandbits(8) for _ in range(6)))
         veth = "veth" + f"{self.rng.getrandbits(28):07x}"
         if self.profile.numbers_interfaces_per_sandbox:
@@ -730,12 +731,14 @@ class Daemon:
             self._apply(rule)
         self._installed[endpoint.id] = rules
 
-    def _setup_embedded_dns(self, container: Container) -> None:
+    def _setup_embedded_dns(self, container: Container, *, new_sandbox: bool) -> None:
         """Redirect 127.0.0.11:53 to the resolver's random ports inside the sandbox.
 
         libnetwork's resolver listens on two random ports in the container's
         namespace and inserts these nat rules there (resolver_unix.go): UDP
-        first, then TCP, each with -I, so TCP lists first.
+        first, then TCP, each with -I, so TCP lists first. In a NEW_SANDBOX
+        (the start's, nothing else wrote its tables) they cannot fail and go in
+        when something first reads the tables.
         """
         tcp_port = self.rng.randrange(32768, 61000)
         udp_port = self.rng.randrange(32768, 61000)
@@ -787,7 +790,10 @@ class Daemon:
                 ),
             ]
         for command in commands:
-            self.plumbing.sandbox_iptables(container.id, command)
+            if new_sandbox:
+                self.plumbing.sandbox_iptables_later(container.id, command)
+            else:
+                self.plumbing.sandbox_iptables(container.id, command)
 
     def _publish(self, container: Container, network: Network) -> None:
         """Allocate host ports and program DNAT for the container's published ports."""
@@ -1265,7 +1271,7 @@ class Daemon:
                 raise
             self._move_gateway(container, before)
             if network.user_defined and container.dns_ports is None:
-                self._setup_embedded_dns(container)
+                self._setup_embedded_dns(container, new_sandbox=False)
             endpoint = container.endpoints[network.name]
             container.hosts_entries.append(
                 (str(endpoint.address.ip), _hosts_names(container.hostname))

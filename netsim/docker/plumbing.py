@@ -79,3 +79,6 @@ class Plumbing(Protocol):
 
     def sandbox_iptables(self, owner: str, argv: tuple[str, ...]) -> None:
         """Run an iptables command inside a container's namespace."""
+
+    def sandbox_iptables_later(self, owner: str, argv: tuple[str, ...]) -> None:
+        """Run, once something reads them, a command that cannot fail on a new sandbox's tables."""

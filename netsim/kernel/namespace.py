@@ -28,9 +28,10 @@ iproute2 6.1, Debian 12) in scratch namespaces:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface
+from types import MappingProxyType
 
 from netsim.errors import KernelError
 from netsim.kernel.evaluate import EvalContext
@@ -40,6 +41,8 @@ from netsim.kernel.rules import Resolver
 
 LOOPBACK_MAC = "00:00:00:00:00:00"
 IFNAMSIZ = 16
+LOOPBACK_NETWORK = IPv4Network("127.0.0.0/8")
+LOOPBACK_IPV6 = IPv6Interface("::1/128")
 
 
 def link_local_from_mac(mac: str) -> IPv6Interface:
@@ -222,36 +225,55 @@ PER_INTERFACE_IPV4 = {"forwarding": "0", "route_localnet": "0", "rp_filter": "0"
 PER_INTERFACE_IPV6 = {"disable_ipv6": "0", "accept_dad": "1", "forwarding": "0"}
 
 
+# Each per-interface key: (IP version, key, the ``default`` key it copies, its own default).
+_PER_INTERFACE = tuple(
+    (version, key, f"net.ipv{version}.conf.default.{key}", value)
+    for version, keys in ((4, PER_INTERFACE_IPV4), (6, PER_INTERFACE_IPV6))
+    for key, value in keys.items()
+)
+
+
+def _add_interface_keys(values: dict[str, str], name: str) -> None:
+    """Add interface NAME's keys to VALUES: ``default``'s values, forwarding from ip_forward."""
+    for version, key, default_key, value in _PER_INTERFACE:
+        if version == 4 and key == "forwarding":
+            value = values["net.ipv4.ip_forward"]
+        else:
+            value = values.get(default_key, value)
+        values[f"net.ipv{version}.conf.{name}.{key}"] = value
+
+
+def _interface_keys(name: str) -> list[str]:
+    """Return the per-interface sysctl keys of interface ``name``, IPv4 then IPv6."""
+    return [f"net.ipv4.conf.{name}.{key}" for key in PER_INTERFACE_IPV4] + [
+        f"net.ipv6.conf.{name}.{key}" for key in PER_INTERFACE_IPV6
+    ]
+
+
 class Sysctls:
     """The namespace's /proc/sys/net values, with Linux 6.x defaults for a new netns."""
 
     def __init__(self) -> None:
-        self._values = dict(SYSCTL_DEFAULTS)
-        for name in ("all", "default"):
-            self.add_interface(name)
+        self._values = dict(_NEW_NAMESPACE_SYSCTLS)
 
     def add_interface(self, name: str) -> None:
         """Create ``net.ipv4.conf.NAME.*`` and ``net.ipv6.conf.NAME.*`` (from ``default``)."""
-        for key, value in PER_INTERFACE_IPV4.items():
-            default = self._values.get(f"net.ipv4.conf.default.{key}", value)
-            if key == "forwarding":
-                default = self._values["net.ipv4.ip_forward"]
-            self._values[f"net.ipv4.conf.{name}.{key}"] = default
-        for key, value in PER_INTERFACE_IPV6.items():
-            default = self._values.get(f"net.ipv6.conf.default.{key}", value)
-            self._values[f"net.ipv6.conf.{name}.{key}"] = default
+        _add_interface_keys(self._values, name)
 
     def remove_interface(self, name: str) -> None:
-        """Drop the per-interface keys of ``name``."""
-        for prefix in (f"net.ipv4.conf.{name}.", f"net.ipv6.conf.{name}."):
-            for key in [k for k in self._values if k.startswith(prefix)]:
-                del self._values[key]
+        """Drop the per-interface keys of ``name``.
+
+        Those are the keys ``add_interface`` made (``set`` makes no others), so
+        they are named, not looked for among every key of a busy host.
+        """
+        for key in _interface_keys(name):
+            self._values.pop(key, None)
 
     def rename_interface(self, old: str, new: str) -> None:
         """Move the per-interface keys of ``old`` to ``new``."""
-        for prefix in ("net.ipv4.conf.", "net.ipv6.conf."):
-            for key in [k for k in self._values if k.startswith(f"{prefix}{old}.")]:
-                self._values[prefix + new + key[len(prefix + old) :]] = self._values.pop(key)
+        for old_key, new_key in zip(_interface_keys(old), _interface_keys(new), strict=True):
+            if old_key in self._values:
+                self._values[new_key] = self._values.pop(old_key)
 
     def __contains__(self, key: object) -> bool:
         return key in self._values
@@ -306,6 +328,25 @@ class Sysctls:
         """Return True when an integer sysctl is non-zero."""
         return self.get(key) not in ("0", "")
 
+    def ipv6_disabled(self, interface: str) -> bool:
+        """Return whether ``disable_ipv6`` is set for all interfaces or for ``interface``."""
+        values = self._values
+        if values["net.ipv6.conf.all.disable_ipv6"] not in ("0", ""):
+            return True
+        return values.get(f"net.ipv6.conf.{interface}.disable_ipv6", "0") not in ("0", "")
+
+
+def _new_namespace_sysctls() -> dict[str, str]:
+    """Return a new namespace's sysctls: the defaults, then ``all`` and ``default``'s keys."""
+    values = dict(SYSCTL_DEFAULTS)
+    for name in ("all", "default"):
+        _add_interface_keys(values, name)
+    return values
+
+
+# Copied into every new namespace's Sysctls (a container's sandbox is one).
+_NEW_NAMESPACE_SYSCTLS: Mapping[str, str] = MappingProxyType(_new_namespace_sysctls())
+
 
 class NetworkNamespace:
     """One network namespace: owns interfaces, addresses, routes, sysctls, netfilter.
@@ -334,6 +375,8 @@ class NetworkNamespace:
         # that a lookup or a bridge's carrier does not scan every link of a busy host.
         self._by_name: dict[str, Interface] = {}
         self._ports: dict[str, dict[int, Interface]] = {}
+        # The bridges by ifindex: a leaving link is dropped from their FDBs.
+        self._bridges: dict[int, Bridge] = {}
         self._sorted: list[Interface] | None = None
         self._next_index = 1
         self._netnsids: dict[int, NetworkNamespace] = {}
@@ -400,6 +443,8 @@ class NetworkNamespace:
         link.namespace = self
         if link.master is not None:
             self._ports.setdefault(link.master, {})[link.ifindex] = link
+        if isinstance(link, Bridge):
+            self._bridges[link.ifindex] = link
         self.sysctls.add_interface(link.name)
 
     def _set_master(self, link: Interface, master: str | None) -> None:
@@ -489,9 +534,10 @@ class NetworkNamespace:
         del self._links[link.ifindex]
         del self._by_name[link.name]
         self._sorted = None
+        self._bridges.pop(link.ifindex, None)
         self.sysctls.remove_interface(link.name)
-        for bridge in self._links.values():
-            if isinstance(bridge, Bridge):
+        for bridge in self._bridges.values():
+            if link.name in bridge.fdb.values():
                 bridge.fdb = {m: p for m, p in bridge.fdb.items() if p != link.name}
 
     def delete_link(self, name: str) -> None:
@@ -612,11 +658,7 @@ class NetworkNamespace:
 
     def ipv6_enabled(self, link: Interface) -> bool:
         """True unless ``disable_ipv6`` is set for the link or for all."""
-        sysctls = self.sysctls
-        if sysctls.flag("net.ipv6.conf.all.disable_ipv6"):
-            return False
-        key = f"net.ipv6.conf.{link.name}.disable_ipv6"
-        return not (key in sysctls and sysctls.flag(key))
+        return not self.sysctls.ipv6_disabled(link.name)
 
     def _refresh_ipv6(self, changed: list[Interface] | None = None) -> None:
         """Give up links with carrier their IPv6 address; drop it where IPv6 is disabled.
@@ -643,13 +685,13 @@ class NetworkNamespace:
                             affected.append(master)
         for link in affected:
             namespace = link.namespace
-            if namespace.by_index(link.ifindex) is not link:
+            if namespace._links.get(link.ifindex) is not link:
                 continue
-            if not namespace.ipv6_enabled(link):
+            if namespace.sysctls.ipv6_disabled(link.name):
                 link.ipv6.clear()
-            elif link.admin_up and link.carrier and not link.ipv6:
+            elif not link.ipv6 and link.admin_up and link.carrier:
                 if link.kind == "loopback":
-                    link.ipv6.append((IPv6Interface("::1/128"), "host"))
+                    link.ipv6.append((LOOPBACK_IPV6, "host"))
                 else:
                     link.ipv6.append((link_local_from_mac(link.mac), "link"))
 
@@ -689,7 +731,7 @@ class NetworkNamespace:
         secondary = any(
             a.interface.network == interface.network and not a.secondary for a in link.addresses
         )
-        scope = "host" if interface.ip in IPv4Network("127.0.0.0/8") else "global"
+        scope = "host" if interface.ip in LOOPBACK_NETWORK else "global"
         address = Address(interface, brd, scope, link.name, secondary, True)
         if secondary:
             link.addresses.append(address)

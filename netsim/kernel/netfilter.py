@@ -189,8 +189,35 @@ class Netfilter:
         elif resolver is not None and parsed.resolver != resolver:
             raise ValueError("netfilters sharing parsed command lines need the same resolver")
         self.resolver = parsed.resolver
-        self.tables: dict[str, Table] = {name: Table.fresh(name) for name in SAVE_ORDER}
         self._parsed = parsed
+        # Made at the first look (see ``tables``): most container sandboxes only
+        # ever get the embedded DNS's rules, and many are never looked at.
+        self._tables: dict[str, Table] | None = None
+        self._later: list[Sequence[str]] = []
+
+    @property
+    def tables(self) -> dict[str, Table]:
+        """The tables by name, after the lines ``apply_later`` queued have run."""
+        tables = self._tables
+        if tables is None:
+            tables = self._tables = {name: Table.fresh(name) for name in SAVE_ORDER}
+        if self._later:
+            later, self._later = self._later, []
+            for argv in later:
+                self.apply(argv)
+        return tables
+
+    def apply_later(self, argv: Sequence[str]) -> None:
+        """Queue ``iptables ARGV`` to run, in order, before the tables are next read or written.
+
+        For lines that cannot fail on the tables they will meet, such as
+        Docker's embedded-DNS rules in a sandbox it has just made: a replay of
+        thousands of ``docker run`` lines then writes the rules of the
+        sandboxes that something looks at (a probe, ``iptables`` in the
+        container, a matrix), when it first looks. A queued line that does
+        fail raises its IptablesError to that first reader.
+        """
+        self._later.append(argv)
 
     # -- queries -------------------------------------------------------------
 
@@ -257,7 +284,7 @@ class Netfilter:
         except IptablesError as err:
             return err.exit_code, "", str(err) + "\n"
 
-    def apply(self, argv: list[str]) -> str:
+    def apply(self, argv: Sequence[str]) -> str:
         """Run ``iptables ARGV`` and return its stdout.
 
         The control plane's door: lines of a shape seen before (Docker's

@@ -45,17 +45,17 @@ _OPEN_OPTIONS = _HOST_OPTIONS | _PORT_OPTIONS | _NAT_OPTIONS
 OpenValue = IPv4Network | int | tuple[IPv4Address, int]
 
 
-def _address(octets: Sequence[str]) -> IPv4Address:
-    """Return the address of four decimal octets (already checked by the pattern)."""
-    a, b, c, d = (int(octet) for octet in octets)
-    return IPv4Address((a << 24) | (b << 16) | (c << 8) | d)
+def _number(octets: Sequence[str]) -> int:
+    """Return the number of four decimal octets (already checked by the pattern)."""
+    a, b, c, d = octets
+    return (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
 
 
 def _open_value(option: str, word: str) -> OpenValue | None:
     """Return the value of ``word`` after ``option`` when a shape leaves it open."""
     if option in _HOST_OPTIONS:
         host = _HOST.fullmatch(word)
-        return None if host is None else IPv4Network((int(_address(host.groups())), 32))
+        return None if host is None else IPv4Network((_number(host.groups()), 32))
     if option in _PORT_OPTIONS:
         if _PORT_WORD.fullmatch(word) is None or int(word) > 65535:
             return None
@@ -63,7 +63,7 @@ def _open_value(option: str, word: str) -> OpenValue | None:
     found = _ADDRESS_PORT.fullmatch(word)
     if found is None or int(found.group(5)) > 65535:
         return None
-    return _address(found.groups()[:4]), int(found.group(5))
+    return IPv4Address(_number(found.groups()[:4])), int(found.group(5))
 
 
 # A shape: the words of a command line, None where a word is left open.
@@ -91,8 +91,11 @@ def command_shape(
             value = known[option, argv[index]]
         else:
             value = _open_value(option, argv[index])
-            if len(known) < PARSED_LIMIT:
-                known[option, argv[index]] = value
+            if len(known) >= PARSED_LIMIT:
+                # Start again rather than stop remembering: the words of the
+                # latest lines are the ones read again (an endpoint's address).
+                known.clear()
+            known[option, argv[index]] = value
         if value is not None:
             words[index] = None
             values.append((option, value))
@@ -115,57 +118,70 @@ def spell(shape: Shape, values: OpenValues) -> list[str]:
     return words
 
 
-def _fields_of(value: object) -> dict[str, Any]:
-    """Return a dataclass value's fields by name (what its constructor takes)."""
-    return {f.name: getattr(value, f.name) for f in fields(value)}  # type: ignore[arg-type]
+def _field_values(value: object) -> list[Any]:
+    """Return a dataclass value's fields in declaration order (its constructor's positions)."""
+    return [getattr(value, f.name) for f in fields(value)]  # type: ignore[arg-type]
+
+
+def _position(cls: type, name: str) -> int:
+    """Return the position of field NAME in dataclass CLS's constructor."""
+    return [f.name for f in fields(cls)].index(name)
+
+
+_SOURCE = _position(Rule, "source")
+_DESTINATION = _position(Rule, "destination")
+_MATCHES = _position(Rule, "matches")
+_TARGET = _position(Rule, "target")
+_PORT_FIELDS = {"--sport": _position(PortMatch, "sport"), "--dport": _position(PortMatch, "dport")}
+_NAT_ADDRESS = _position(NatTarget, "address")
+_NAT_PORTS = _position(NatTarget, "ports")
+_RULES = _position(Command, "rules")
+_WARNINGS = _position(Command, "warnings")
 
 
 class _Template:
     """The parse of a shape's first line, ready to take other addresses and ports.
 
-    It keeps the fields of its command, rule, port match and target, and
-    makes a line's values from them with that line's addresses and ports
-    (what ``dataclasses.replace`` does, without looking the fields up again
-    on every line: Docker writes thousands of these).
+    It keeps the field values of its command, rule, port match and target in
+    constructor order, and makes a line's values from them with that line's
+    addresses and ports (what ``dataclasses.replace`` does, without looking
+    the fields up again on every line: Docker writes thousands of these).
     """
 
-    __slots__ = ("_command", "_rule", "_port_match", "_target", "_matches")
+    __slots__ = ("_command", "_rule", "_port_match", "_port_index", "_target")
 
     def __init__(self, command: Command) -> None:
         rule = command.rules[0]
-        self._command = _fields_of(command)
-        self._rule = _fields_of(rule)
-        self._matches = rule.matches
-        ports = [m for m in rule.matches if isinstance(m, PortMatch)]
-        self._port_match = _fields_of(ports[0]) if ports else {}
-        self._target = _fields_of(rule.target) if isinstance(rule.target, NatTarget) else {}
+        self._command = _field_values(command)
+        self._rule = _field_values(rule)
+        ports = [i for i, m in enumerate(rule.matches) if isinstance(m, PortMatch)]
+        self._port_index = ports[0] if ports else -1
+        self._port_match = _field_values(rule.matches[ports[0]]) if ports else []
+        self._target = _field_values(rule.target) if isinstance(rule.target, NatTarget) else []
 
     def fill(self, values: OpenValues) -> Command:
         """Return the command with the template's open words set to ``values``."""
-        rule = dict(self._rule)
-        port_match: dict[str, Any] = {}
+        rule = self._rule.copy()
+        port_match: list[Any] | None = None
         for option, value in values:
             if isinstance(value, IPv4Network):
-                rule["source" if option == "-s" else "destination"] = value
+                rule[_SOURCE if option == "-s" else _DESTINATION] = value
             elif isinstance(value, int):
-                port_match[option[2:]] = PortRange(value, value)
+                if port_match is None:
+                    port_match = self._port_match.copy()
+                port_match[_PORT_FIELDS[option]] = PortRange(value, value)
             else:
-                address, port = value
-                rule["target"] = NatTarget(
-                    **{**self._target, "address": address, "ports": (port, port)}
-                )
-        if port_match:
-            filled = PortMatch(**{**self._port_match, **port_match})
-            rule["matches"] = tuple(
-                filled if isinstance(m, PortMatch) else m for m in self._matches
-            )
-        return Command(
-            **{
-                **self._command,
-                "rules": [Rule(**rule)],
-                "warnings": list(self._command["warnings"]),
-            }
-        )
+                target = self._target.copy()
+                target[_NAT_ADDRESS], target[_NAT_PORTS] = value[0], (value[1], value[1])
+                rule[_TARGET] = NatTarget(*target)
+        if port_match is not None:
+            matches = list(rule[_MATCHES])
+            matches[self._port_index] = PortMatch(*port_match)
+            rule[_MATCHES] = tuple(matches)
+        command = self._command.copy()
+        command[_RULES] = [Rule(*rule)]
+        command[_WARNINGS] = list(command[_WARNINGS])
+        return Command(*command)
 
     @staticmethod
     def fits(command: Command, values: OpenValues) -> bool:

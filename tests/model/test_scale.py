@@ -52,6 +52,31 @@ def test_namespace_indexes_follow_adds_moves_renames_and_deletes() -> None:
         host.interface("v3")
 
 
+def test_a_leaving_link_takes_its_own_sysctls_and_fdb_entries_and_no_others() -> None:
+    host = NetworkNamespace("host")
+    br0 = host.add_bridge("br0", mac="02:00:00:00:00:01")
+    br1 = host.add_bridge("br1", mac="02:00:00:00:00:02")
+    host.add_ether("eth0", mac="02:00:00:00:01:01")
+    host.add_ether("eth0.100", mac="02:00:00:00:01:02")  # a VLAN-style name: eth0's, then a dot
+    host.sysctls.set("net.ipv4.conf.eth0.100.rp_filter", "1")
+    br0.learn("02:00:00:00:09:01", "eth0")
+    br1.learn("02:00:00:00:09:02", "eth0")
+    br1.learn("02:00:00:00:09:03", "eth0.100")
+    host.delete_link("eth0")
+    assert "net.ipv4.conf.eth0.rp_filter" not in host.sysctls
+    assert "net.ipv6.conf.eth0.disable_ipv6" not in host.sysctls
+    assert host.sysctls.get("net.ipv4.conf.eth0.100.rp_filter") == "1"
+    assert br0.fdb == {} and br1.fdb == {"02:00:00:00:09:03": "eth0.100"}
+    host.rename_link("eth0.100", "vlan100")
+    assert host.sysctls.get("net.ipv4.conf.vlan100.rp_filter") == "1"
+    assert not any(".eth0." in key for key in host.sysctls)
+    host.delete_link("br1")
+    host.delete_link("vlan100")  # a deleted bridge's FDB is no longer looked at
+    assert sorted(key.split(".")[3] for key in host.sysctls if ".conf." in key) == (
+        ["all"] * 6 + ["br0"] * 6 + ["default"] * 6 + ["lo"] * 6
+    )
+
+
 def test_ipv6_link_local_arrives_when_the_peer_comes_up_and_the_bridge_gets_carrier() -> None:
     host = NetworkNamespace("host")
     inner = NetworkNamespace("inner")

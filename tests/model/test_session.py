@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,19 @@ def test_command_expectations_fail_the_run_and_show_in_the_transcript_and_json()
     transcript = format_transcript(run)
     assert '# expect_contains: "bridge" [ok]\n' in transcript
     assert "# expect_exit: 0 [FAILED, exit 1]\n" in transcript
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_replay_leaves_the_cyclic_collector_as_it_found_it(enabled: bool) -> None:
+    from netsim.session import load_scenario_text, open_world, replay_world
+
+    world = open_world(load_scenario_text("name: gc\nsteps:\n  - docker run -d nginx\n"))
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        run = replay_world(world, probes=False)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+    step = run.steps[0]
+    assert isinstance(step, CommandRecord) and step.exit_code == 0

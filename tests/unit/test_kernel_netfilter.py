@@ -317,3 +317,22 @@ def test_netfilters_sharing_parsed_command_lines_keep_their_own_rules() -> None:
     for _ in range(2):  # a bad line is refused every time, never remembered
         with pytest.raises(IptablesError, match="Bad argument `bogus'"):
             first.apply(["-t", "nat", "-A", "OUTPUT", "bogus"])
+
+
+def test_lines_applied_later_run_in_order_before_the_tables_are_next_used() -> None:
+    nf = Netfilter()
+    nf.apply_later(["-t", "nat", "-N", "X"])
+    nf.apply_later(["-t", "nat", "-A", "OUTPUT", "-j", "X"])
+    nf.apply(["-t", "nat", "-I", "OUTPUT", "-j", "ACCEPT"])  # after the queued lines
+    assert nf.apply(["-t", "nat", "-S", "OUTPUT"]) == (
+        "-P OUTPUT ACCEPT\n-A OUTPUT -j ACCEPT\n-A OUTPUT -j X\n"
+    )
+    assert "*nat" in nf.save() and "*filter" not in nf.save()
+
+
+def test_a_line_applied_later_that_fails_raises_to_its_first_reader() -> None:
+    nf = Netfilter()
+    nf.apply_later(["-t", "nat", "-A", "OUTPUT", "-j", "MISSING"])
+    with pytest.raises(IptablesError, match="Chain 'MISSING' does not exist"):
+        nf.save()
+    assert nf.save() == ""  # the failed line changed nothing and is not run again

@@ -287,6 +287,7 @@ class Simulation(IPv4Stack):
         self._receive = self.receive  # bound once: one arrival per frame-hop uses it
         self._max_frames = self.config.max_frames
         self._veth_delay = self.config.veth_delay
+        self._bridge_delay = self.config.bridge_delay
 
     # -- nodes -----------------------------------------------------------------
 
@@ -459,7 +460,7 @@ class Simulation(IPv4Stack):
                 )
             self.netif_receive(node, bridge, frame)
             for out in outs:
-                self.transmit(out, frame, self.config.bridge_delay)
+                self.transmit(out, frame, self._bridge_delay)
             return
         known = table.get(dst)
         if known is None:
@@ -486,7 +487,7 @@ class Simulation(IPv4Stack):
             self.bridged_ip(node, bridge, port, outs, frame)
             return
         for out in outs:
-            self.transmit(out, frame, self.config.bridge_delay)
+            self.transmit(out, frame, self._bridge_delay)
 
     def _decide(
         self,
@@ -514,9 +515,13 @@ class Simulation(IPv4Stack):
 
     def bridge_output(self, node: Node, bridge: Bridge, frame: Frame) -> None:
         """Send a frame the host stack wrote to the bridge device out of the right port."""
-        ports = self.bridge_ports(bridge)
-        known = None if _is_group(frame.dst_mac) else self.fdb(bridge).get(frame.dst_mac)
-        outs = [known] if known is not None else ports
+        dst = frame.dst_mac
+        table = self._fdb.get(id(bridge)) or self.fdb(bridge)
+        known = None if dst[1] in _ODD_HEX else table.get(dst)  # _is_group, inlined
+        if known is not None and not self.record:  # the common case: one known port
+            self.transmit(known, frame, self._bridge_delay)
+            return
+        outs = [known] if known is not None else self.bridge_ports(bridge)
         if self.record:
             action = "forward" if known is not None else "flood"
             self.events.append(
@@ -531,7 +536,7 @@ class Simulation(IPv4Stack):
                 )
             )
         for out in outs:
-            self.transmit(out, frame, self.config.bridge_delay)
+            self.transmit(out, frame, self._bridge_delay)
 
     def bridged_ip(
         self, node: Node, bridge: Bridge, port: Interface, outs: list[Interface], frame: Frame
@@ -581,7 +586,7 @@ class Simulation(IPv4Stack):
             return
         out_frame = frame if final is packet else Frame(frame.src_mac, frame.dst_mac, final)
         for out in outs:
-            self.transmit(out, out_frame, self.config.bridge_delay)
+            self.transmit(out, out_frame, self._bridge_delay)
 
     # -- netfilter ---------------------------------------------------------------
 

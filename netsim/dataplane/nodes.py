@@ -138,6 +138,9 @@ class Node:
                 if address.local_route:
                     local.add(address.interface.ip)
         self.local = frozenset(local)
+        # The same as integers: IPv4Address hashes in Python (hex of its int), and
+        # every ARP request a bridge floods asks each port's namespace about a target.
+        self._local_ints = frozenset(int(address) for address in local)
         self.routes = sorted(namespace.routes, key=lambda r: (-r.destination.prefixlen, r.metric))
         context = namespace.eval_context()
         networks = tuple(context.local_networks)
@@ -193,10 +196,11 @@ class Node:
         return known[2]
 
     def _remember(self, address: IPv4Address) -> tuple[IPv4Address, bool, bool]:
-        loopback = int(address) >> 24 == 127
+        number = int(address)
+        loopback = number >> 24 == 127
         known = self._local_ids[id(address)] = (
             address,
-            address in self.local or loopback,
+            number in self._local_ints or loopback,
             loopback,
         )
         return known

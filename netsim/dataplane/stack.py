@@ -211,11 +211,6 @@ class IPv4Stack:
         else:
             protocol, sport, dport = PROTO_UDP, payload.sport, payload.dport
             itype = icode = flags = None
-        # The tuples only where a rule reads them: they hold the client's port,
-        # which would otherwise split every verdict cache per flow.
-        original = reply = None
-        if entry is not None and node.tuples_read[table]:
-            original, reply = entry.original, entry.reply
         memo: tuple[object, ...] = ()
         walks: dict[tuple[object, ...], Verdict] | None = None
         if entry is not None and tracked.state != "RELATED":
@@ -245,6 +240,11 @@ class IPv4Stack:
         if verdict is not None:
             self.count(node, verdict)
         else:
+            # The tuples only where a rule reads them: they hold the client's port,
+            # which would otherwise split every verdict cache per flow.
+            original = reply = None
+            if entry is not None and node.tuples_read[table]:
+                original, reply = entry.original, entry.reply
             header: Header = (
                 packet.src,
                 packet.dst,

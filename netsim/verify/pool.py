@@ -10,6 +10,7 @@ finish a long list far sooner than one process replaying in turn.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,15 @@ from netsim.errors import NetsimError, VerifyError
 
 # Two cores: three replays at once keep them busy while others wait.
 DEFAULT_JOBS = 3
+
+
+def _worker_start() -> None:
+    """Make SIGTERM unwind a worker's replay, so its world is torn down (World.close)."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _replay_file(path: str, engine: str) -> tuple[bool, Any]:
@@ -44,7 +54,9 @@ class ReplayPool:
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {jobs}")
         self._executor = ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("spawn")
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_start,
         )
         self._futures: dict[tuple[str, str], Future[tuple[bool, Any]]] = {}
 

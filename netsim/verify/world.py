@@ -7,9 +7,10 @@ real-docker.md's "Replaying a scenario" prescribes:
 - the host: a network namespace plus private mount and UTS namespaces held
   by an anchor process (``unshare``), hostname ``host``, the world's
   /etc/hosts and /etc/resolv.conf bind-mounted, /sys remounted for its
-  network namespace with the cgroup mounts moved back, a private /run and
-  /root, and a work folder's ``data``/``exec`` bind-mounted on
-  /var/lib/docker and /var/run/docker, so dockerd keeps its usual paths;
+  network namespace with the cgroup mounts moved back, a private /run,
+  /root and /tmp (replays running at once never see each other's files),
+  and a work folder's ``data``/``exec`` bind-mounted on /var/lib/docker and
+  /var/run/docker, so dockerd keeps its usual paths;
 - each machine: the same, without Docker;
 - every node's ``eth0`` with MAC ``02:00:`` + its IPv4 bytes, no default
   route, IPv6 duplicate address detection off, IPv4 forwarding off (a fresh
@@ -87,6 +88,7 @@ mount --move "$work/cgroup" /sys/fs/cgroup
 mount -t tmpfs -o mode=755 tmpfs /run
 mkdir -p /run/lock
 mount -t tmpfs -o mode=700 tmpfs /root
+mount -t tmpfs -o mode=1777 tmpfs /tmp
 if [ "$3" = docker ]; then
     mkdir -p /run/docker /var/lib/docker "$work/data" "$work/exec"
     mount --bind "$work/data" /var/lib/docker

@@ -19,10 +19,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[LIVE_WANTED_KEY] = []
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """List the live replays the selected tests need, in their order (started together)."""
-    wanted: list[tuple[Path, str]] = config.stash[LIVE_WANTED_KEY]
-    for item in items:
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """List the live replays the selected tests need, in their order (started together).
+
+    Runs after ``-k``/``-m`` deselection, so only the selected tests' replays start.
+    """
+    wanted: list[tuple[Path, str]] = session.config.stash[LIVE_WANTED_KEY]
+    for item in session.items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         if item.path.name == "test_conformance_live.py" and "path" in params:
             key = (params["path"], params["engine"])

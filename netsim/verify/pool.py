@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from netsim.errors import NetsimError, VerifyError
+from netsim.session import load_scenario
+from netsim.verify.replay import replay_scenario
 
 # Two cores: three replays at once keep them busy while others wait.
 DEFAULT_JOBS = 3
@@ -32,10 +34,6 @@ def _worker_start() -> None:
 
 def _replay_file(path: str, engine: str) -> tuple[bool, Any]:
     """Replay one scenario file in a worker; return (ok, result or error text)."""
-    # Imported here: the worker process starts from nothing (spawn).
-    from netsim.session import load_scenario
-    from netsim.verify.replay import replay_scenario
-
     try:
         return True, replay_scenario(load_scenario(path), engine)
     except NetsimError as error:

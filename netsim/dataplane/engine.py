@@ -288,6 +288,7 @@ class Simulation(IPv4Stack):
         self._max_frames = self.config.max_frames
         self._veth_delay = self.config.veth_delay
         self._bridge_delay = self.config.bridge_delay
+        self.memo_untracked = True
 
     # -- nodes -----------------------------------------------------------------
 
@@ -316,6 +317,12 @@ class Simulation(IPv4Stack):
     def conntrack_of(self, node: Node) -> ConntrackTable:
         """Return the node's conntrack table (it lives as long as the simulation)."""
         return node.conntrack
+
+    def classify(self, node: Node, hook: str, packet: IPv4Packet) -> Tracked:
+        """nf_conntrack_in in the node's own table (IPv4Stack.classify when recording)."""
+        if self.record:
+            return super().classify(node, hook, packet)
+        return node.conntrack.classify(packet)
 
     def later(self, delay: float, action: Callable[..., None], *args: object) -> None:
         """Run ``action(*args)`` after ``delay`` simulated seconds."""

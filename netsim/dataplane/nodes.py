@@ -104,6 +104,9 @@ class Node:
         self.seen = {}
         # The same pairs by the verdict's id (the pair keeps the verdict alive).
         self.plans: dict[int, tuple[Verdict, tuple[Counted, ...]]] = {}
+        # IPv4Stack.walk's verdicts of packets without a connection, with the
+        # address objects their key names by identity.
+        self.untracked: dict[tuple[object, ...], tuple[Verdict, object, object]] = {}
         # Per table, worked out when a packet first walks it (most nodes of a big
         # world see no packet): the fields some rule reads, and the function that
         # picks them out of a header (``stack.Header``) as the cache's key.

@@ -116,6 +116,9 @@ class IPv4Stack:
     """
 
     record: bool
+    # Whether ``walk`` keeps the verdicts of packets without a connection per
+    # node (a simulation's flows repeat them; a one-off evaluation does not).
+    memo_untracked = False
     rng: random.Random
     transport: Transport
     events: list[TraceEvent]
@@ -236,6 +239,31 @@ class IPv4Stack:
             if walks is None:
                 walks = {}
                 entry.walks = walks
+        elif entry is None and self.memo_untracked:
+            # No connection (raw tables, INVALID): kept per node under the header
+            # with its addresses by identity; the value holds both objects, so
+            # their ids stay theirs while the key lives.
+            memo = (
+                table,
+                hook,
+                id(packet.src),
+                id(packet.dst),
+                protocol,
+                sport,
+                dport,
+                itype,
+                icode,
+                flags,
+                in_if,
+                out_if,
+                tracked.state,
+            )
+            known = node.untracked.get(memo)
+            if known is not None:
+                self.count(node, known[0])
+                if self.record:
+                    self._note_walk(node, hook, table, known[0], in_if, out_if)
+                return known[0]
         verdict = walks.get(memo) if walks is not None else None
         if verdict is not None:
             self.count(node, verdict)
@@ -266,21 +294,28 @@ class IPv4Stack:
             verdict = self.verdict(node, table, hook, header)
             if walks is not None:
                 walks[memo] = verdict
+            elif memo:
+                node.untracked[memo] = (verdict, packet.src, packet.dst)
         if self.record:
-            self.events.append(
-                ChainWalk(
-                    self.clock(),
-                    node.label,
-                    hook,
-                    table,
-                    hook,
-                    verdict.action,
-                    verdict.trace,
-                    in_if,
-                    out_if,
-                )
-            )
+            self._note_walk(node, hook, table, verdict, in_if, out_if)
         return verdict
+
+    def _note_walk(
+        self, node: Node, hook: str, table: str, verdict: Verdict, in_if: str, out_if: str
+    ) -> None:
+        self.events.append(
+            ChainWalk(
+                self.clock(),
+                node.label,
+                hook,
+                table,
+                hook,
+                verdict.action,
+                verdict.trace,
+                in_if,
+                out_if,
+            )
+        )
 
     def classify(self, node: Node, hook: str, packet: IPv4Packet) -> Tracked:
         """nf_conntrack_in: find or start the packet's connection."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from netsim.kernel.rules import (
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 MAX_JUMP_DEPTH = 16
 MULTICAST = IPv4Network("224.0.0.0/4")
 LIMITED_BROADCAST = IPv4Address("255.255.255.255")
+PORT_PROTOCOLS = MappingProxyType({"tcp": 6, "udp": 17, "sctp": 132})
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +142,16 @@ def interface_matches(pattern: str, name: str) -> bool:
 
 def rule_matches(rule: Rule, packet: PacketView, context: EvalContext) -> bool:
     """Return True when every part of ``rule`` matches ``packet``."""
-    if (packet.src in rule.source) == rule.source_invert:
+    src_mask, src_net, dst_mask, dst_net, _, _ = rule.quick
+    if ((int(packet.src) & src_mask) == src_net) == rule.source_invert:
         return False
-    if (packet.dst in rule.destination) == rule.destination_invert:
+    if ((int(packet.dst) & dst_mask) == dst_net) == rule.destination_invert:
         return False
+    return _rest_matches(rule, packet, context)
+
+
+def _rest_matches(rule: Rule, packet: PacketView, context: EvalContext) -> bool:
+    """Return True when the parts of ``rule`` past its addresses match ``packet``."""
     if rule.in_interface and (
         interface_matches(rule.in_interface, packet.in_interface) == rule.in_invert
     ):
@@ -160,7 +168,7 @@ def rule_matches(rule: Rule, packet: PacketView, context: EvalContext) -> bool:
 def match_matches(match: Match, packet: PacketView, context: EvalContext) -> bool:
     """Return True when one ``-m`` match accepts ``packet``."""
     if isinstance(match, PortMatch):
-        if packet.protocol != {"tcp": 6, "udp": 17, "sctp": 132}[match.protocol]:
+        if packet.protocol != PORT_PROTOCOLS[match.protocol]:
             return False
         if match.sport is not None and match.sport.contains(packet.sport) == match.sport_invert:
             return False
@@ -189,7 +197,7 @@ def match_matches(match: Match, packet: PacketView, context: EvalContext) -> boo
                 return False
         return True
     if isinstance(match, MultiportMatch):
-        proto = {"tcp": 6, "udp": 17, "sctp": 132}.get(match.protocol)
+        proto = PORT_PROTOCOLS.get(match.protocol)
         if packet.protocol != proto:
             return False
         return match.matches(packet.sport, packet.dport) != match.invert
@@ -252,6 +260,10 @@ def evaluate(
     stack: list[tuple[str, int]] = []
     current, index = chain, 0
     start = chains[chain]
+    # The addresses and destination port as integers, for each rule's quick test.
+    src = int(packet.src)
+    dst = int(packet.dst)
+    dport = -1 if packet.dport is None else packet.dport
     while True:
         entries = chains[current].entries
         if index >= len(entries):
@@ -268,7 +280,15 @@ def evaluate(
         entry = entries[index]
         index += 1
         rule = entry.rule
-        if not rule_matches(rule, packet, context):
+        # rule_matches, with its address test and a required destination port
+        # first, as integers: most rules of a long chain fail there.
+        src_mask, src_net, dst_mask, dst_net, first, last = rule.quick
+        if (
+            ((src & src_mask) == src_net) == rule.source_invert
+            or ((dst & dst_mask) == dst_net) == rule.destination_invert
+            or not first <= dport <= last
+            or not _rest_matches(rule, packet, context)
+        ):
             continue
         trace.append(TraceStep(table, current, index, rule, "rule"))
         target: AnyTarget = rule.target

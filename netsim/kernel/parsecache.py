@@ -120,12 +120,12 @@ def spell(shape: Shape, values: OpenValues) -> list[str]:
 
 def _field_values(value: object) -> list[Any]:
     """Return a dataclass value's fields in declaration order (its constructor's positions)."""
-    return [getattr(value, f.name) for f in fields(value)]  # type: ignore[arg-type]
+    return [getattr(value, f.name) for f in fields(value) if f.init]  # type: ignore[arg-type]
 
 
 def _position(cls: type, name: str) -> int:
     """Return the position of field NAME in dataclass CLS's constructor."""
-    return [f.name for f in fields(cls)].index(name)
+    return [f.name for f in fields(cls) if f.init].index(name)
 
 
 _SOURCE = _position(Rule, "source")

@@ -21,7 +21,7 @@ The ``!`` that negates a match option is written before it (``! --dport 22``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from types import MappingProxyType
 
@@ -789,6 +789,30 @@ class Rule:
     matches: tuple[Match, ...] = ()
     target: AnyTarget = Target("")
     goto: bool = False
+    # What a walk tests first, as integers (not a field of the rule's identity):
+    # the source and destination as mask and network, and the destination
+    # ports some match requires (``-1`` stands for a packet without ports).
+    quick: tuple[int, int, int, int, int, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        first, last = -1, 65535
+        for match in self.matches:
+            if isinstance(match, PortMatch) and match.dport is not None and not match.dport_invert:
+                first, last = match.dport.first, match.dport.last
+                break
+        source, destination = self.source, self.destination
+        object.__setattr__(
+            self,
+            "quick",
+            (
+                int(source.netmask),
+                int(source.network_address),
+                int(destination.netmask),
+                int(destination.network_address),
+                first,
+                last,
+            ),
+        )
 
     def save(self, chain: str, counters: tuple[int, int] | None = None) -> str:
         """Return the ``-A CHAIN ...`` line as ``iptables -S`` and ``iptables-save`` print it."""

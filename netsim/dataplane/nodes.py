@@ -325,10 +325,10 @@ class Node:
 
     def owns_on(self, interface: str, address: IPv4Address) -> bool:
         """Return True when ``address`` is local and outside 127/8 (ARP answers for those)."""
-        known = self._local_ids.get(id(address))
-        if known is None or known[0] is not address:
-            known = self._remember(address)
-        return known[1] and not known[2]
+        # By integer, with no memo: a flooded ARP request reaches every port with
+        # an address object of its own.
+        number = int(address)
+        return number >> 24 != 127 and number in self._local_ints
 
 
 def accounting_plan(netfilter: Netfilter, verdict: Verdict) -> tuple[Counted, ...]:

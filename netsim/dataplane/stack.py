@@ -445,6 +445,10 @@ class IPv4Stack:
         entry = tracked.entry
         if entry is None or not (entry.snat or entry.dnat or tracked.state == "NEW"):
             return packet, tracked  # no NAT to consult or apply: nat_hook would change nothing
+        if tracked.state != "NEW" and not self.record:
+            # nat_hook consults the table for NEW packets only and otherwise
+            # translates; what it would record is not wanted here.
+            return translate(packet, tracked, DST_MANIP), tracked
         new = self.nat_hook(node, "PREROUTING", packet, tracked, DST_MANIP, in_if, "")
         if new is None:
             return None
@@ -482,6 +486,8 @@ class IPv4Stack:
         entry = tracked.entry
         if entry is None or not (entry.snat or entry.dnat or tracked.state == "NEW"):
             return packet  # no NAT to consult or apply: nat_hook would change nothing
+        if tracked.state != "NEW" and not self.record:
+            return translate(packet, tracked, SRC_MANIP)  # as in prerouting
         return self.nat_hook(node, "POSTROUTING", packet, tracked, SRC_MANIP, "", out_if)
 
     def reject(
@@ -524,8 +530,9 @@ class IPv4Stack:
     ) -> None:
         """ip_rcv_finish: route the packet to a local socket or forward it."""
         _, local, loopback = node.address_kind(packet.dst)
-        if in_if != "lo" and not node.route_localnet(in_if):
-            if node.is_loopback(packet.src):
+        martian_source = node.is_loopback(packet.src)
+        if (martian_source or loopback) and in_if != "lo" and not node.route_localnet(in_if):
+            if martian_source:
                 self.drop(node, f"martian source {packet.src} on {in_if}", packet)
                 return
             if loopback:

@@ -383,7 +383,13 @@ class IPv4Stack:
             != (packet.src, packet.dst, packet.sport, packet.dport)
         ):
             if not kind:
-                kind = "un-DNAT" if manip == SRC_MANIP else "un-SNAT"
+                # No rule was consulted: the connection's binding applies. Going
+                # the connection's way it is its DNAT or SNAT again; coming back,
+                # the reverse of the other one.
+                if tracked.direction == ORIGINAL:
+                    kind = "conntrack SNAT" if manip == SRC_MANIP else "conntrack DNAT"
+                else:
+                    kind = "un-DNAT" if manip == SRC_MANIP else "un-SNAT"
                 if tracked.state == "RELATED":
                     kind = "ICMP error " + kind
             self.events.append(

@@ -79,7 +79,7 @@ class NatEvent:
     time: float
     node: str
     hook: str
-    kind: str  # DNAT, SNAT, MASQUERADE, REDIRECT, un-DNAT, un-SNAT
+    kind: str  # DNAT, SNAT, MASQUERADE, REDIRECT, conntrack DNAT/SNAT, un-DNAT, un-SNAT
     before: Endpoints
     after: Endpoints
 

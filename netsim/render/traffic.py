@@ -132,7 +132,7 @@ def path_from_events(
             hasattr(event, "kind")
             and hasattr(event, "before")
             and hasattr(event, "after")
-            and not str(event.kind).startswith("un-")
+            and not str(event.kind).startswith(("un-", "conntrack "))
         ):
             note = NatNote(
                 event.node, event.kind, _endpoints_text(event.before), _endpoints_text(event.after)

@@ -57,6 +57,75 @@ def proto_match(proto: str) -> tuple[str, ...]:
     return ("-p", proto, "-m", proto)
 
 
+def port_dnat(
+    network: Network, address: IPv4Interface, mapping: PortMapping, userland_proxy: bool
+) -> RuleCommand:
+    """Return a published port's DNAT in the nat DOCKER chain (both versions write it so).
+
+    With the userland proxy on, the bridge's own traffic is left to docker-proxy
+    (``! -i BRIDGE``); a host address other than 0.0.0.0 becomes ``-d ADDR/32``.
+    """
+    dest = () if mapping.host_ip.is_unspecified else ("-d", f"{mapping.host_ip}/32")
+    not_bridge = ("!", "-i", network.bridge_name) if userland_proxy else ()
+    return nat(
+        "-A",
+        "DOCKER",
+        *dest,
+        *not_bridge,
+        *proto_match(mapping.proto),
+        "--dport",
+        str(mapping.host_port),
+        "-j",
+        "DNAT",
+        "--to-destination",
+        f"{address.ip}:{mapping.container_port}",
+    )
+
+
+def port_accept(
+    operation: str, network: Network, address: IPv4Interface, mapping: PortMapping
+) -> RuleCommand:
+    """Return the filter DOCKER rule that lets a published port in from outside the bridge.
+
+    ``operation`` is ``-A`` (20.10 appends) or ``-I`` (28.5 inserts).
+    """
+    bridge = network.bridge_name
+    return filt(
+        operation,
+        "DOCKER",
+        "-d",
+        f"{address.ip}/32",
+        "!",
+        "-i",
+        bridge,
+        "-o",
+        bridge,
+        *proto_match(mapping.proto),
+        "--dport",
+        str(mapping.container_port),
+        "-j",
+        "ACCEPT",
+    )
+
+
+def port_hairpin(address: IPv4Interface, mapping: PortMapping) -> RuleCommand:
+    """Return the MASQUERADE of a container reaching its own published port (hairpin)."""
+    ip = f"{address.ip}/32"
+    return nat(
+        "-A",
+        "POSTROUTING",
+        "-s",
+        ip,
+        "-d",
+        ip,
+        *proto_match(mapping.proto),
+        "--dport",
+        str(mapping.container_port),
+        "-j",
+        "MASQUERADE",
+    )
+
+
 class EngineProfile:
     """What one engine version does wherever the versions differ; subclasses answer it all.
 

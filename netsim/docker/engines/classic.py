@@ -21,7 +21,9 @@ from netsim.docker.engines.base import (
     iptables_failure,
     is_dnat_rule,
     nat,
-    proto_match,
+    port_accept,
+    port_dnat,
+    port_hairpin,
 )
 from netsim.docker.model import Container, Network
 from netsim.docker.ports import PortMapping, PortRequest
@@ -236,54 +238,10 @@ class ClassicProfile(EngineProfile):
         self, network: Network, address: IPv4Interface, mapping: PortMapping, options: DaemonOptions
     ) -> list[RuleCommand]:
         """Return ChainInfo.Forward's DNAT, ACCEPT and hairpin MASQUERADE (always in 20.10)."""
-        bridge = network.bridge_name
-        ip = str(address.ip)
-        dest = () if mapping.host_ip.is_unspecified else ("-d", f"{mapping.host_ip}/32")
-        not_bridge = ("!", "-i", bridge) if options.userland_proxy else ()
-        port = str(mapping.container_port)
         return [
-            nat(
-                "-A",
-                "DOCKER",
-                *dest,
-                *not_bridge,
-                *proto_match(mapping.proto),
-                "--dport",
-                str(mapping.host_port),
-                "-j",
-                "DNAT",
-                "--to-destination",
-                f"{ip}:{port}",
-            ),
-            filt(
-                "-A",
-                "DOCKER",
-                "-d",
-                f"{ip}/32",
-                "!",
-                "-i",
-                bridge,
-                "-o",
-                bridge,
-                *proto_match(mapping.proto),
-                "--dport",
-                port,
-                "-j",
-                "ACCEPT",
-            ),
-            nat(
-                "-A",
-                "POSTROUTING",
-                "-s",
-                f"{ip}/32",
-                "-d",
-                f"{ip}/32",
-                *proto_match(mapping.proto),
-                "--dport",
-                port,
-                "-j",
-                "MASQUERADE",
-            ),
+            port_dnat(network, address, mapping, options.userland_proxy),
+            port_accept("-A", network, address, mapping),
+            port_hairpin(address, mapping),
         ]
 
     def publish_order(self, requests: list[PortRequest]) -> list[PortRequest]:

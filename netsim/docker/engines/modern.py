@@ -23,6 +23,9 @@ from netsim.docker.engines.base import (
     iptables_failure,
     is_dnat_rule,
     nat,
+    port_accept,
+    port_dnat,
+    port_hairpin,
     proto_match,
     raw,
 )
@@ -263,61 +266,15 @@ class ModernProfile(EngineProfile):
         self, network: Network, address: IPv4Interface, mapping: PortMapping, options: DaemonOptions
     ) -> list[RuleCommand]:
         """Return iptabler's per-port rules (port.go)."""
-        bridge = network.bridge_name
-        ip = str(address.ip)
-        port = str(mapping.container_port)
-        host_ip = mapping.host_ip
-        dest = () if host_ip.is_unspecified else ("-d", f"{host_ip}/32")
-        not_bridge = ("!", "-i", bridge) if options.userland_proxy else ()
         # The DNAT goes in first (setPerPortNAT before setPerPortForwarding):
         # with the nat DOCKER chain gone it is the rule that fails.
         rules: list[RuleCommand] = [
-            nat(
-                "-A",
-                "DOCKER",
-                *dest,
-                *not_bridge,
-                *proto_match(mapping.proto),
-                "--dport",
-                str(mapping.host_port),
-                "-j",
-                "DNAT",
-                "--to-destination",
-                f"{ip}:{port}",
-            ),
-            filt(
-                "-I",
-                "DOCKER",
-                "-d",
-                f"{ip}/32",
-                "!",
-                "-i",
-                bridge,
-                "-o",
-                bridge,
-                *proto_match(mapping.proto),
-                "--dport",
-                port,
-                "-j",
-                "ACCEPT",
-            ),
+            port_dnat(network, address, mapping, options.userland_proxy),
+            port_accept("-I", network, address, mapping),
         ]
         if not options.userland_proxy:
-            rules.append(
-                nat(
-                    "-A",
-                    "POSTROUTING",
-                    "-s",
-                    f"{ip}/32",
-                    "-d",
-                    f"{ip}/32",
-                    *proto_match(mapping.proto),
-                    "--dport",
-                    port,
-                    "-j",
-                    "MASQUERADE",
-                )
-            )
+            rules.append(port_hairpin(address, mapping))
+        host_ip = mapping.host_ip
         if host_ip.is_loopback:
             rules.append(
                 raw(

@@ -18,9 +18,11 @@ from netsim.docker.commandline import (
     DOCKER_COMMANDS,
     DockerCommand,
     UsageError,
+    cobra_name,
     command_path,
     is_docker_command,
     parse_docker,
+    usage_line,
 )
 from netsim.docker.daemon import ContainerRequest, Daemon
 from netsim.docker.engines.base import daemon_error
@@ -109,7 +111,7 @@ class DockerClient(ImageCommands):
         try:
             path, typed = command_path(argv)
         except UsageError as error:
-            return self._usage_error(error)
+            return self._usage_error(error, "")
         handler = getattr(self, "_cmd_" + path.replace(" ", "_"), None)
         if handler is None and argv[-1] == path:
             # `docker network` alone: the CLI prints the command's help (status 0).
@@ -125,7 +127,7 @@ class DockerClient(ImageCommands):
         try:
             command = parse_docker(argv, self.daemon.profile.cli_lacks_flags)
         except UsageError as error:
-            return self._usage_error(error)
+            return self._usage_error(error, typed)
         if handler is None:
             return not_simulated(f"docker {typed}")
         result: CommandOutput = handler(command)
@@ -151,12 +153,20 @@ class DockerClient(ImageCommands):
         """
         return self.daemon.profile.lookup_error(error.message)
 
-    def _usage_error(self, error: UsageError) -> CommandOutput:
-        name = f"docker {error.command}".strip()
+    def _usage_error(self, error: UsageError, typed: str) -> CommandOutput:
+        """Return the CLI's refusal of a command line it could not parse.
+
+        ``typed`` is the words that named the command (``container create``),
+        "" when the line has no command yet: cobra names the command it
+        reached, by that command's own name (``container ps`` is ``container ls``).
+        """
+        words = cobra_name(typed) if typed else error.command
+        name = f"docker {words}".strip()
         # Cobra's flag errors are the CLI's status 125 in every command.
         flag_error = error.message.startswith(FLAG_ERRORS)
         code = 125 if error.command in ("run", "create") or flag_error else 1
-        return CommandOutput(code, "", self.daemon.profile.usage_error(name, error.message))
+        usage = usage_line(error.command, typed or error.command)
+        return CommandOutput(code, "", self.daemon.profile.usage_error(name, error.message, usage))
 
     # -- containers -----------------------------------------------------------
     def _request(self, command: DockerCommand) -> ContainerRequest:
@@ -234,42 +244,10 @@ class DockerClient(ImageCommands):
                 "Run a command in a new container",
             )
         profile = self.daemon.profile
-        if profile.cli_refuses_aliases_off_user_networks and command.values("network-alias"):
-            network = command.value("network") or "default"
-            if network in ("default", "bridge", "host", "none") or ":" in network:
-                # CLI 28 refuses this before asking the daemon.
-                return CommandOutput(
-                    125,
-                    "",
-                    profile.run_error(
-                        "network-scoped aliases are only supported for user-defined networks",
-                        at_create=True,
-                    ),
-                )
-        try:
-            for spec in command.values("publish"):
-                parse_publish(standard_publish(spec))
-        except DockerError as error:
-            # The CLI parses -p itself and refuses before asking the daemon.
-            return CommandOutput(125, "", profile.run_error(error.message, at_create=True))
-        try:
-            for spec in command.values("expose"):
-                parse_expose(spec)
-        except DockerError as error:
-            return CommandOutput(125, "", profile.run_error(error.message, at_create=True))
+        refused = self._refused_by_cli(command)
+        if refused is not None:
+            return refused
         mode = command.value("network") or "default"
-        if (
-            profile.cli_refuses_links_in_special_modes
-            and command.values("link")
-            and (mode in ("host", "none") or mode.startswith("container:"))
-        ):
-            return CommandOutput(
-                125,
-                "",
-                profile.run_error(
-                    "links are only supported for user-defined networks", at_create=True
-                ),
-            )
         warnings = ""
         if mode == "host" and command.values("publish"):
             warnings = "WARNING: Published ports are discarded when using host network mode\n"
@@ -282,12 +260,14 @@ class DockerClient(ImageCommands):
         except ImageNotLocal as error:
             pulled = self.pull_error(error.reference)
             return CommandOutput(
-                125, "", f"{error.message}\n" + profile.run_error(pulled, at_create=True)
+                125,
+                "",
+                f"{error.message}\n" + profile.run_error(pulled, at_create=True, command="run"),
             )
         except DockerError as error:
-            return CommandOutput(
-                125, "", profile.run_error(daemon_error(error.message), at_create=True)
-            )
+            # run reports the daemon's refusal as its own failure (status 125).
+            message = daemon_error(error.message)
+            return CommandOutput(125, "", profile.run_error(message, at_create=True, command="run"))
         shell = list(container.command_line)
         if session and (len(shell) != 1 or shell[0].rsplit("/", 1)[-1] not in _SHELLS):
             # Only a shell is typed into; leave no container behind.
@@ -299,7 +279,7 @@ class DockerClient(ImageCommands):
         except DockerError as error:
             if container.auto_remove:
                 self.daemon.remove_container(container, force=True)
-            stderr = profile.run_error(daemon_error(error.message), at_create=False)
+            stderr = profile.run_error(daemon_error(error.message), at_create=False, command="run")
             # With --rm the CLI waits for the removal instead, and logs nothing
             # (20.10, checked in container-toolsets).
             if not detached and not container.auto_remove:
@@ -329,14 +309,54 @@ class DockerClient(ImageCommands):
                 "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
                 "Create a new container",
             )
+        refused = self._refused_by_cli(command)
+        if refused is not None:
+            return refused
         try:
             container = self.daemon.create_container(self._request(command))
         except ImageNotLocal as error:
             pulled = self.pull_error(error.reference)
             return CommandOutput(1, "", f"{error.message}\n{pulled}\n")
         except DockerError as error:
-            return CommandOutput(125, "", f"{daemon_error(error.message)}\n")
+            # Unlike run, create passes the daemon's refusal on as any command
+            # does: status 1, no "docker:" prefix, no help line (20.10 and 28.5,
+            # scenarios/create-errors).
+            return CommandOutput(1, "", f"{daemon_error(error.message)}\n")
         return CommandOutput(0, container.id + "\n")
+
+    def _refused_by_cli(self, command: DockerCommand) -> CommandOutput | None:
+        """Return the CLI's own refusal of a run or create request, else None.
+
+        run and create share the CLI's parse of the request, before anything
+        reaches the daemon; what it refuses is status 125 for both, with the
+        command's own help hint (scenarios/create-errors).
+        """
+        profile = self.daemon.profile
+        name = command.path
+
+        def refuse(message: str) -> CommandOutput:
+            return CommandOutput(125, "", profile.run_error(message, at_create=True, command=name))
+
+        mode = command.value("network") or "default"
+        if profile.cli_refuses_aliases_off_user_networks and command.values("network-alias"):
+            if mode in ("default", "bridge", "host", "none") or ":" in mode:
+                # CLI 28 refuses this; 20.10 leaves it to the daemon.
+                return refuse("network-scoped aliases are only supported for user-defined networks")
+        try:
+            for spec in command.values("publish"):
+                parse_publish(standard_publish(spec))
+            for spec in command.values("expose"):
+                parse_expose(spec)
+        except DockerError as error:
+            return refuse(error.message)
+        if (
+            profile.cli_refuses_links_in_special_modes
+            and command.values("link")
+            and (mode in ("host", "none") or mode.startswith("container:"))
+        ):
+            # CLI 20.10 refuses this; 28 leaves it to the daemon.
+            return refuse("links are only supported for user-defined networks")
+        return None
 
     def _each_container(
         self,
@@ -721,7 +741,8 @@ class DockerClient(ImageCommands):
                         f'invalid argument "{text}" for "-f, --filter" flag: '
                         "bad format of filter (expected name=value)",
                         "network ls",
-                    )
+                    ),
+                    "network ls",
                 )
             if key not in NETWORK_FILTERS:
                 message = self.daemon.profile.invalid_filter_error(key)

@@ -97,6 +97,70 @@ FLAG_TABLES: Mapping[str, FlagTable] = MappingProxyType(
     }
 )
 
+# What each command's usage line says after its name (cobra's ``Use``), by
+# canonical path; a command not listed takes only options. CLI 28 prints it
+# under a flag error (``Usage:  docker create [OPTIONS] IMAGE [COMMAND] [ARG...]``,
+# scenarios/create-errors; each line checked with ``docker X --bogus`` on CLI
+# 28.5.2) and both CLIs under a wrong argument count.
+USAGE_ARGUMENTS: Mapping[str, str] = MappingProxyType(
+    {
+        "run": "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+        "create": "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+        "start": "[OPTIONS] CONTAINER [CONTAINER...]",
+        "stop": "[OPTIONS] CONTAINER [CONTAINER...]",
+        "restart": "[OPTIONS] CONTAINER [CONTAINER...]",
+        "kill": "[OPTIONS] CONTAINER [CONTAINER...]",
+        "rm": "[OPTIONS] CONTAINER [CONTAINER...]",
+        "port": "CONTAINER [PRIVATE_PORT[/PROTO]]",
+        "inspect": "[OPTIONS] NAME|ID [NAME|ID...]",
+        "exec": "[OPTIONS] CONTAINER COMMAND [ARG...]",
+        "logs": "[OPTIONS] CONTAINER",
+        "network create": "[OPTIONS] NETWORK",
+        "network inspect": "[OPTIONS] NETWORK [NETWORK...]",
+        "network connect": "[OPTIONS] NETWORK CONTAINER",
+        "network disconnect": "[OPTIONS] NETWORK CONTAINER",
+        "network rm": "NETWORK [NETWORK...]",
+        "tag": "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+        "rmi": "[OPTIONS] IMAGE [IMAGE...]",
+        "history": "[OPTIONS] IMAGE",
+        "image inspect": "[OPTIONS] IMAGE [IMAGE...]",
+        "save": "[OPTIONS] IMAGE [IMAGE...]",
+        "export": "[OPTIONS] CONTAINER",
+        "import": "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
+        "pull": "[OPTIONS] NAME[:TAG|@DIGEST]",
+        "push": "[OPTIONS] NAME[:TAG]",
+        "search": "[OPTIONS] TERM",
+        "commit": "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
+        "images": "[OPTIONS] [REPOSITORY[:TAG]]",
+    }
+)
+
+# A subcommand's hidden aliases and the name cobra prints for them.
+_SUBCOMMAND_NAMES = MappingProxyType({"list": "ls", "remove": "rm", "ps": "ls"})
+
+
+def cobra_name(typed: str) -> str:
+    """Return the command path cobra prints for the words typed (``docker image list``).
+
+    Cobra names a command by its own name, not the alias that reached it:
+    ``container ps`` is ``container ls``, ``network remove`` is ``network rm``
+    (both CLIs, checked with ``--bogus``).
+    """
+    words = typed.split()
+    if len(words) == 2:
+        words[1] = _SUBCOMMAND_NAMES.get(words[1], words[1])
+    return " ".join(words)
+
+
+def usage_line(path: str, typed: str) -> str:
+    """Return the usage line of the command at canonical PATH, reached by the words TYPED.
+
+    ``usage_line("images", "image list")`` is
+    ``docker image ls [OPTIONS] [REPOSITORY[:TAG]]``.
+    """
+    return f"docker {cobra_name(typed)} {USAGE_ARGUMENTS.get(path, '[OPTIONS]')}"
+
+
 # `docker container X` and friends, and aliases, mapped to the canonical path.
 ALIASES: Mapping[tuple[str, ...], str] = MappingProxyType(
     {

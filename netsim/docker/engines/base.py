@@ -345,16 +345,24 @@ class EngineProfile:
         """Return the error for ``docker network connect`` to a network the container is on."""
         raise NotImplementedError
 
-    def run_error(self, message: str, *, at_create: bool) -> str:
-        """Return what ``docker run`` prints for a daemon error."""
+    def run_error(self, message: str, *, at_create: bool, command: str) -> str:
+        """Return what ``docker run`` prints for an error it reports as its own (status 125).
+
+        ``command`` is ``create`` for the refusals ``docker create`` reports
+        the same way: its own parse of the request, not the daemon's answers.
+        """
         raise NotImplementedError
 
     def wait_cancelled_note(self, timestamp: str) -> str:
         """Return what an attached ``docker run`` logs after a failed start ("" if nothing)."""
         raise NotImplementedError
 
-    def usage_error(self, name: str, message: str) -> str:
-        """Return the CLI's text for a flag it cannot parse (``name`` is ``docker run``...)."""
+    def usage_error(self, name: str, message: str, usage: str) -> str:
+        """Return the CLI's text for a flag it cannot parse.
+
+        ``name`` is ``docker run``...; ``usage`` is the command's usage line
+        (``docker run [OPTIONS] IMAGE [COMMAND] [ARG...]``).
+        """
         raise NotImplementedError
 
     def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:

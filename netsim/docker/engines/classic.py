@@ -364,12 +364,12 @@ class ClassicProfile(EngineProfile):
         """Return libnetwork's endpoint clash, running or not."""
         return f"endpoint with name {container.name} already exists in network {network.name}"
 
-    def run_error(self, message: str, *, at_create: bool) -> str:
+    def run_error(self, message: str, *, at_create: bool, command: str) -> str:
         """Return CLI 20.10's ``docker: ERR.`` with the help line for create errors."""
         text = message if message.endswith(".") else message + "."
         out = f"docker: {text}\n"
         if at_create:
-            out += "See 'docker run --help'.\n"
+            out += f"See 'docker {command} --help'.\n"
         return out
 
     def wait_cancelled_note(self, timestamp: str) -> str:
@@ -378,7 +378,7 @@ class ClassicProfile(EngineProfile):
             f'time="{timestamp}" level=error msg="error waiting for container: context canceled"\n'
         )
 
-    def usage_error(self, name: str, message: str) -> str:
+    def usage_error(self, name: str, message: str, usage: str) -> str:
         """Return CLI 20.10's message and its ``See '... --help'.`` line."""
         return f"{message}\nSee '{name} --help'.\n"
 

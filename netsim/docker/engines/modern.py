@@ -427,19 +427,17 @@ class ModernProfile(EngineProfile):
             return f"endpoint with name {container.name} already exists in network {network.name}"
         return f"container {container.id} is already attached to network {network.name}"
 
-    def run_error(self, message: str, *, at_create: bool) -> str:
+    def run_error(self, message: str, *, at_create: bool, command: str) -> str:
         """Return CLI 28's ``docker: ERR`` and the help hint."""
-        return f"docker: {message}\n\nRun 'docker run --help' for more information\n"
+        return f"docker: {message}\n\nRun 'docker {command} --help' for more information\n"
 
     def wait_cancelled_note(self, timestamp: str) -> str:
         """Return nothing: CLI 28 logs no wait failure."""
         return ""
 
-    def usage_error(self, name: str, message: str) -> str:
+    def usage_error(self, name: str, message: str, usage: str) -> str:
         """Return CLI 28's message, the command's usage line and the help hint."""
-        return (
-            f"{message}\n\nUsage:  {name} [OPTIONS]\n\nRun '{name} --help' for more information\n"
-        )
+        return f"{message}\n\nUsage:  {usage}\n\nRun '{name} --help' for more information\n"
 
     def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:
         """Return CLI 28's ``docker: 'NAME' requires ...``, usage and help hint (no summary)."""

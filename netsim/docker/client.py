@@ -198,13 +198,12 @@ class DockerClient(ImageCommands):
             privileged=command.flag("privileged"),
         )
 
-    def _missing_args(
-        self, command: DockerCommand, needed: str, usage: str, summary: str
-    ) -> CommandOutput:
-        name = f"docker {command.path}"
-        return CommandOutput(
-            1, "", self.daemon.profile.missing_args_error(name, needed, usage, summary)
+    def _missing_args(self, command: DockerCommand, needed: str, summary: str) -> CommandOutput:
+        """Return the CLI's answer to a wrong number of arguments (exit 1)."""
+        error = self.daemon.profile.missing_args_error(
+            command.typed_name, needed, command.usage, summary
         )
+        return CommandOutput(1, "", error)
 
     def _pull_missing(self, command: DockerCommand) -> str:
         """Pull a run/create's image from a registry container when it is not local.
@@ -240,7 +239,6 @@ class DockerClient(ImageCommands):
             return self._missing_args(
                 command,
                 "at least 1 argument",
-                "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
                 "Run a command in a new container",
             )
         profile = self.daemon.profile
@@ -306,7 +304,6 @@ class DockerClient(ImageCommands):
             return self._missing_args(
                 command,
                 "at least 1 argument",
-                "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
                 "Create a new container",
             )
         refused = self._refused_by_cli(command)
@@ -369,7 +366,6 @@ class DockerClient(ImageCommands):
             return self._missing_args(
                 command,
                 "at least 1 argument",
-                f"docker {command.path} [OPTIONS] CONTAINER [CONTAINER...]",
                 "",
             )
         out: list[str] = []
@@ -453,9 +449,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_kill(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command, "at least 1 argument", "docker kill [OPTIONS] CONTAINER [CONTAINER...]", ""
-            )
+            return self._missing_args(command, "at least 1 argument", "")
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:
@@ -475,9 +469,7 @@ class DockerClient(ImageCommands):
     def _cmd_rm(self, command: DockerCommand) -> CommandOutput:
         force = command.flag("force")
         if not command.args:
-            return self._missing_args(
-                command, "at least 1 argument", "docker rm [OPTIONS] CONTAINER [CONTAINER...]", ""
-            )
+            return self._missing_args(command, "at least 1 argument", "")
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:
@@ -498,9 +490,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_port(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command, "at least 1 argument", "docker port CONTAINER [PRIVATE_PORT[/PROTO]]", ""
-            )
+            return self._missing_args(command, "at least 1 argument", "")
         try:
             container = self.daemon.find_container(command.args[0])
         except DockerError as error:
@@ -544,9 +534,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_inspect(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command, "at least 1 argument", "docker inspect [OPTIONS] NAME|ID [NAME|ID...]", ""
-            )
+            return self._missing_args(command, "at least 1 argument", "")
         # Imported here, as the Go templates: most runs never inspect, and start faster.
         from netsim.docker.inspect import container_inspect, network_inspect
 
@@ -607,7 +595,6 @@ class DockerClient(ImageCommands):
             return self._missing_args(
                 command,
                 "at least 2 arguments",
-                "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]",
                 "",
             )
         try:
@@ -687,7 +674,6 @@ class DockerClient(ImageCommands):
             return self._missing_args(
                 command,
                 "exactly 1 argument",
-                "docker network create [OPTIONS] NETWORK",
                 "Create a network",
             )
         try:
@@ -768,7 +754,6 @@ class DockerClient(ImageCommands):
             return self._missing_args(
                 command,
                 "at least 1 argument",
-                "docker network inspect [OPTIONS] NETWORK [NETWORK...]",
                 "Display detailed information on one or more networks",
             )
         from netsim.docker.inspect import network_inspect
@@ -787,7 +772,6 @@ class DockerClient(ImageCommands):
             return self._missing_args(
                 command,
                 "exactly 2 arguments",
-                "docker network connect [OPTIONS] NETWORK CONTAINER",
                 "Connect a container to a network",
             )
         try:
@@ -809,7 +793,6 @@ class DockerClient(ImageCommands):
             return self._missing_args(
                 command,
                 "exactly 2 arguments",
-                "docker network disconnect [OPTIONS] NETWORK CONTAINER",
                 "Disconnect a container from a network",
             )
         try:
@@ -825,7 +808,6 @@ class DockerClient(ImageCommands):
             return self._missing_args(
                 command,
                 "at least 1 argument",
-                "docker network rm NETWORK [NETWORK...]",
                 "Remove one or more networks",
             )
         out: list[str] = []

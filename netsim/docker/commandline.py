@@ -132,6 +132,8 @@ USAGE_ARGUMENTS: Mapping[str, str] = MappingProxyType(
         "search": "[OPTIONS] TERM",
         "commit": "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
         "images": "[OPTIONS] [REPOSITORY[:TAG]]",
+        # Where a management command's subcommand says it otherwise, by its name.
+        "container inspect": "[OPTIONS] CONTAINER [CONTAINER...]",
     }
 )
 
@@ -158,7 +160,9 @@ def usage_line(path: str, typed: str) -> str:
     ``usage_line("images", "image list")`` is
     ``docker image ls [OPTIONS] [REPOSITORY[:TAG]]``.
     """
-    return f"docker {cobra_name(typed)} {USAGE_ARGUMENTS.get(path, '[OPTIONS]')}"
+    name = cobra_name(typed)
+    arguments = USAGE_ARGUMENTS.get(name) or USAGE_ARGUMENTS.get(path, "[OPTIONS]")
+    return f"docker {name} {arguments}"
 
 
 # `docker container X` and friends, and aliases, mapped to the canonical path.
@@ -273,6 +277,18 @@ class DockerCommand:
     path: str
     options: tuple[tuple[str, str], ...]
     args: tuple[str, ...]
+    name: str
+    """The command path cobra prints for it (``container create``, ``image ls``)."""
+
+    @property
+    def usage(self) -> str:
+        """Return the command's usage line (``docker container create [OPTIONS] IMAGE ...``)."""
+        return usage_line(self.path, self.name)
+
+    @property
+    def typed_name(self) -> str:
+        """Return how the CLI names the command in its messages (``docker container create``)."""
+        return f"docker {self.name}"
 
     def values(self, name: str) -> list[str]:
         """Return every value given for a long option, in order."""
@@ -440,7 +456,8 @@ def parse_docker(
         else:
             args.append(word)
     canonical = tuple((_CANONICAL.get(name, name), value) for name, value in options)
-    return DockerCommand(path=path, options=canonical, args=tuple(args))
+    name = cobra_name(command_path(argv)[1])
+    return DockerCommand(path=path, options=canonical, args=tuple(args), name=name)
 
 
 def run_image(argv: Sequence[str]) -> str | None:

@@ -84,9 +84,7 @@ class ImageCommands:
         from netsim.docker.formatting import human_duration, tabwrite
 
         if len(command.args) > 1:
-            return self._too_many(
-                command, "at most 1 argument", "[REPOSITORY[:TAG]]", "List images"
-            )
+            return self._arguments_error(command, "at most 1 argument", "List images")
         store = self.daemon.image_store
         patterns = list(command.args)
         for item in command.values("filter"):
@@ -160,24 +158,19 @@ class ImageCommands:
             )
         return _output(0, tabwrite(table))
 
-    def _too_many(
-        self, command: DockerCommand, needed: str, usage_args: str, summary: str
-    ) -> CommandOutput:
-        name = f"docker {command.path}"
-        return self._arguments_error(name, needed, f"{name} [OPTIONS] {usage_args}", summary)
-
-    def _arguments_error(self, name: str, needed: str, usage: str, summary: str) -> CommandOutput:
+    def _arguments_error(self, command: DockerCommand, needed: str, summary: str) -> CommandOutput:
         """Return the CLI's answer to a wrong number of arguments (exit 1)."""
-        return _output(1, "", self.daemon.profile.missing_args_error(name, needed, usage, summary))
+        error = self.daemon.profile.missing_args_error(
+            command.typed_name, needed, command.usage, summary
+        )
+        return _output(1, "", error)
 
     # -- docker tag ---------------------------------------------------------------
     def _cmd_tag(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 2:
-            name = "docker tag"
             return self._arguments_error(
-                name,
+                command,
                 "exactly 2 arguments",
-                "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
                 "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
             )
         source, target = command.args
@@ -201,9 +194,8 @@ class ImageCommands:
     def _cmd_rmi(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
             return self._arguments_error(
-                "docker rmi",
+                command,
                 "at least 1 argument",
-                "docker rmi [OPTIONS] IMAGE [IMAGE...]",
                 "Remove one or more images",
             )
         force = command.flag("force")
@@ -273,9 +265,8 @@ class ImageCommands:
 
         if len(command.args) != 1:
             return self._arguments_error(
-                "docker history",
+                command,
                 "exactly 1 argument",
-                "docker history [OPTIONS] IMAGE",
                 "Show the history of an image",
             )
         try:
@@ -329,9 +320,8 @@ class ImageCommands:
     def _cmd_image_inspect(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
             return self._arguments_error(
-                "docker image inspect",
+                command,
                 "at least 1 argument",
-                "docker image inspect [OPTIONS] IMAGE [IMAGE...]",
                 "Display detailed information on one or more images",
             )
         objects: list[Any] = []
@@ -371,9 +361,8 @@ class ImageCommands:
     def _cmd_save(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
             return self._arguments_error(
-                "docker save",
+                command,
                 "at least 1 argument",
-                "docker save [OPTIONS] IMAGE [IMAGE...]",
                 "Save one or more images to a tar archive (streamed to STDOUT by default)",
             )
         store = self.daemon.image_store
@@ -400,8 +389,8 @@ class ImageCommands:
                 1,
                 "",
                 self.daemon.profile.no_args_error(
-                    "docker load",
-                    "docker load [OPTIONS]",
+                    command.typed_name,
+                    command.usage,
                     "Load an image from a tar archive or STDIN",
                 ),
             )
@@ -436,9 +425,8 @@ class ImageCommands:
     def _cmd_export(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 1:
             return self._arguments_error(
-                "docker export",
+                command,
                 "exactly 1 argument",
-                "docker export [OPTIONS] CONTAINER",
                 "Export a container's filesystem as a tar archive",
             )
         try:
@@ -452,9 +440,8 @@ class ImageCommands:
 
         if not 1 <= len(command.args) <= 2:
             return self._arguments_error(
-                "docker import",
+                command,
                 "at least 1 and at most 2 arguments",
-                "docker import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
                 "Import the contents from a tarball to create a filesystem image",
             )
         source = command.args[0]
@@ -496,9 +483,8 @@ class ImageCommands:
 
         if len(command.args) != 1:
             return self._arguments_error(
-                "docker logs",
+                command,
                 "exactly 1 argument",
-                "docker logs [OPTIONS] CONTAINER",
                 "Fetch the logs of a container",
             )
         try:
@@ -588,9 +574,8 @@ class ImageCommands:
 
         if len(command.args) != 1:
             return self._arguments_error(
-                "docker pull",
+                command,
                 "exactly 1 argument",
-                "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
                 "Download an image from a registry",
             )
         reference = command.args[0]
@@ -665,9 +650,8 @@ class ImageCommands:
 
         if len(command.args) != 1:
             return self._arguments_error(
-                "docker search",
+                command,
                 "exactly 1 argument",
-                "docker search [OPTIONS] TERM",
                 "Search Docker Hub for images",
             )
         upstream = self.daemon.upstream
@@ -682,9 +666,8 @@ class ImageCommands:
 
         if len(command.args) != 1:
             return self._arguments_error(
-                "docker push",
+                command,
                 "exactly 1 argument",
-                "docker push [OPTIONS] NAME[:TAG]",
                 "Upload an image to a registry",
             )
         reference = command.args[0]
@@ -735,9 +718,8 @@ class ImageCommands:
     def _cmd_commit(self, command: DockerCommand) -> CommandOutput:
         if not 1 <= len(command.args) <= 2:
             return self._arguments_error(
-                "docker commit",
+                command,
                 "at least 1 and at most 2 arguments",
-                "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
                 "Create a new image from a container's changes",
             )
         reference = command.args[1] if len(command.args) > 1 else None

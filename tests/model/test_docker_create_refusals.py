@@ -119,3 +119,27 @@ def test_usage_line(path: str, typed: str, line: str) -> None:
 def test_cobra_name_keeps_a_top_level_command() -> None:
     assert cobra_name("ps") == "ps"
     assert cobra_name("container rm") == "container rm"
+
+
+@pytest.mark.parametrize(
+    ("engine", "line", "head"),
+    [
+        ("20.10", "docker container create", '"docker container create" requires'),
+        ("28.5", "docker container create", "docker: 'docker container create' requires"),
+        ("28.5", "docker image load x", "docker: 'docker image load' accepts no arguments"),
+    ],
+)
+def test_an_argument_count_error_names_the_command_as_typed(
+    engine: str, line: str, head: str
+) -> None:
+    code, _, err = _run(_world(engine), line)
+    assert code == 1
+    assert err.startswith(head)
+    assert f"Usage:  {line.split(' x')[0]} [OPTIONS]" in err
+
+
+def test_container_inspect_has_its_own_usage_line() -> None:
+    assert usage_line("inspect", "container inspect") == (
+        "docker container inspect [OPTIONS] CONTAINER [CONTAINER...]"
+    )
+    assert usage_line("inspect", "inspect") == "docker inspect [OPTIONS] NAME|ID [NAME|ID...]"

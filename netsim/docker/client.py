@@ -16,6 +16,7 @@ from typing import Any
 
 from netsim.docker.commandline import (
     DOCKER_COMMANDS,
+    ArgumentCount,
     DockerCommand,
     UsageError,
     cobra_name,
@@ -198,10 +199,10 @@ class DockerClient(ImageCommands):
             privileged=command.flag("privileged"),
         )
 
-    def _missing_args(self, command: DockerCommand, needed: str, summary: str) -> CommandOutput:
+    def _missing_args(self, command: DockerCommand, count: ArgumentCount) -> CommandOutput:
         """Return the CLI's answer to a wrong number of arguments (exit 1)."""
         error = self.daemon.profile.missing_args_error(
-            command.typed_name, needed, command.usage, summary
+            command.typed_name, count, command.usage, command.summary
         )
         return CommandOutput(1, "", error)
 
@@ -236,11 +237,7 @@ class DockerClient(ImageCommands):
 
     def _run_container(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command,
-                "at least 1 argument",
-                "Run a command in a new container",
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         profile = self.daemon.profile
         refused = self._refused_by_cli(command)
         if refused is not None:
@@ -301,11 +298,7 @@ class DockerClient(ImageCommands):
 
     def _create_container(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command,
-                "at least 1 argument",
-                "Create a new container",
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         refused = self._refused_by_cli(command)
         if refused is not None:
             return refused
@@ -363,11 +356,7 @@ class DockerClient(ImageCommands):
         prefix: str = "",
     ) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command,
-                "at least 1 argument",
-                "",
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         out: list[str] = []
         errors: list[str] = []
         failed: list[str] = []
@@ -449,7 +438,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_kill(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(command, "at least 1 argument", "")
+            return self._missing_args(command, ArgumentCount(1, None))
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:
@@ -469,7 +458,7 @@ class DockerClient(ImageCommands):
     def _cmd_rm(self, command: DockerCommand) -> CommandOutput:
         force = command.flag("force")
         if not command.args:
-            return self._missing_args(command, "at least 1 argument", "")
+            return self._missing_args(command, ArgumentCount(1, None))
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:
@@ -489,8 +478,9 @@ class DockerClient(ImageCommands):
         )
 
     def _cmd_port(self, command: DockerCommand) -> CommandOutput:
-        if not command.args:
-            return self._missing_args(command, "at least 1 argument", "")
+        count = ArgumentCount(1, 2)
+        if not count.accepts(len(command.args)):
+            return self._missing_args(command, count)
         try:
             container = self.daemon.find_container(command.args[0])
         except DockerError as error:
@@ -534,7 +524,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_inspect(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(command, "at least 1 argument", "")
+            return self._missing_args(command, ArgumentCount(1, None))
         # Imported here, as the Go templates: most runs never inspect, and start faster.
         from netsim.docker.inspect import container_inspect, network_inspect
 
@@ -592,11 +582,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_exec(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) < 2:
-            return self._missing_args(
-                command,
-                "at least 2 arguments",
-                "",
-            )
+            return self._missing_args(command, ArgumentCount(2, None))
         try:
             container = self.daemon.find_container(command.args[0])
         except DockerError as error:
@@ -671,11 +657,7 @@ class DockerClient(ImageCommands):
     # -- networks --------------------------------------------------------------
     def _cmd_network_create(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 1:
-            return self._missing_args(
-                command,
-                "exactly 1 argument",
-                "Create a network",
-            )
+            return self._missing_args(command, ArgumentCount(1, 1))
         try:
             subnet = _network_arg(command.value("subnet"))
             ip_range = _network_arg(command.value("ip-range"))
@@ -751,11 +733,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_network_inspect(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command,
-                "at least 1 argument",
-                "Display detailed information on one or more networks",
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         from netsim.docker.inspect import network_inspect
 
         objects: list[Any] = []
@@ -769,11 +747,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_network_connect(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 2:
-            return self._missing_args(
-                command,
-                "exactly 2 arguments",
-                "Connect a container to a network",
-            )
+            return self._missing_args(command, ArgumentCount(2, 2))
         try:
             network = self.daemon.find_network(command.args[0])
             container = self.daemon.find_container(command.args[1])
@@ -790,11 +764,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_network_disconnect(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 2:
-            return self._missing_args(
-                command,
-                "exactly 2 arguments",
-                "Disconnect a container from a network",
-            )
+            return self._missing_args(command, ArgumentCount(2, 2))
         try:
             network = self.daemon.find_network(command.args[0])
             container = self.daemon.find_container(command.args[1])
@@ -805,11 +775,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_network_rm(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command,
-                "at least 1 argument",
-                "Remove one or more networks",
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:

@@ -137,6 +137,62 @@ USAGE_ARGUMENTS: Mapping[str, str] = MappingProxyType(
     }
 )
 
+# What CLI 20.10 prints under an argument-count error (cobra's ``Short``;
+# CLI 28 prints none), by cobra name, else by canonical path; checked on
+# 20.10.24 with a wrong argument count.
+SUMMARIES: Mapping[str, str] = MappingProxyType(
+    {
+        "run": "Run a command in a new container",
+        "create": "Create a new container",
+        "start": "Start one or more stopped containers",
+        "stop": "Stop one or more running containers",
+        "restart": "Restart one or more containers",
+        "kill": "Kill one or more running containers",
+        "rm": "Remove one or more containers",
+        "port": "List port mappings or a specific mapping for the container",
+        "inspect": "Return low-level information on Docker objects",
+        "container inspect": "Display detailed information on one or more containers",
+        "exec": "Run a command in a running container",
+        "logs": "Fetch the logs of a container",
+        "network create": "Create a network",
+        "network inspect": "Display detailed information on one or more networks",
+        "network connect": "Connect a container to a network",
+        "network disconnect": "Disconnect a container from a network",
+        "network rm": "Remove one or more networks",
+        "tag": "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+        "rmi": "Remove one or more images",
+        "history": "Show the history of an image",
+        "image inspect": "Display detailed information on one or more images",
+        "save": "Save one or more images to a tar archive (streamed to STDOUT by default)",
+        "load": "Load an image from a tar archive or STDIN",
+        "export": "Export a container's filesystem as a tar archive",
+        "import": "Import the contents from a tarball to create a filesystem image",
+        "pull": "Pull an image or a repository from a registry",
+        "push": "Push an image or a repository to a registry",
+        "search": "Search the Docker Hub for images",
+        "commit": "Create a new image from a container's changes",
+        "images": "List images",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentCount:
+    """How many arguments a command takes, as the docker CLI's cobra validators say.
+
+    ``maximum`` None is no limit; (0, 0) is none at all. Each CLI words the
+    refusal its own way (``requires exactly 1 argument`` in 20.10, ``requires
+    1 argument`` in 28).
+    """
+
+    minimum: int
+    maximum: int | None
+
+    def accepts(self, count: int) -> bool:
+        """Return whether COUNT arguments pass the check."""
+        return count >= self.minimum and (self.maximum is None or count <= self.maximum)
+
+
 # A subcommand's hidden aliases and the name cobra prints for them.
 _SUBCOMMAND_NAMES = MappingProxyType({"list": "ls", "remove": "rm", "ps": "ls"})
 
@@ -284,6 +340,11 @@ class DockerCommand:
     def usage(self) -> str:
         """Return the command's usage line (``docker container create [OPTIONS] IMAGE ...``)."""
         return usage_line(self.path, self.name)
+
+    @property
+    def summary(self) -> str:
+        """Return the command's one-line summary (cobra's ``Short``, as CLI 20.10 has it)."""
+        return SUMMARIES.get(self.name) or SUMMARIES.get(self.path, "")
 
     @property
     def typed_name(self) -> str:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface
+from typing import TYPE_CHECKING
 
 from netsim.docker.model import Container, Network
 from netsim.docker.ports import PortMapping, PortRequest
+
+if TYPE_CHECKING:
+    from netsim.docker.commandline import ArgumentCount
 
 # iptables argv without the program name. A recipe may start a command with a
 # marker: "?-D" deletes if present, "?once" appends unless present, "?ensure"
@@ -365,16 +369,12 @@ class EngineProfile:
         """
         raise NotImplementedError
 
-    def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:
+    def missing_args_error(self, name: str, count: ArgumentCount, usage: str, summary: str) -> str:
         """Return the CLI's text when a command has too few or too many arguments."""
         raise NotImplementedError
 
     def image_lookup_error(self, reference: str, normalised: str) -> str:
         """Return how ``docker rmi`` and ``docker image inspect`` report a missing image."""
-        raise NotImplementedError
-
-    def no_args_error(self, name: str, usage: str, summary: str) -> str:
-        """Return the CLI's text when a command that takes no arguments gets some."""
         raise NotImplementedError
 
     def unknown_command_error(self, path: str) -> str:
@@ -443,3 +443,8 @@ def dnat_argv(rule: RuleCommand) -> RuleCommand:
 def daemon_error(message: str) -> str:
     """Return the CLI's line for an error the daemon answered with."""
     return f"Error response from daemon: {message}"
+
+
+def arguments(number: int) -> str:
+    """Return ``argument`` or ``arguments`` for NUMBER, as the CLIs' validators do."""
+    return "argument" if number == 1 else "arguments"

@@ -226,11 +226,18 @@ class DockerClient(ImageCommands):
         return f"Unable to find image '{normalise_reference(reference)}' locally\n{fetched}"
 
     def _cmd_run(self, command: DockerCommand) -> CommandOutput:
+        # The CLI counts the arguments, then parses the request, before it pulls anything.
+        refused = self._refused_by_cli(command) if command.args else None
+        if refused is not None:
+            return refused
         note = self._pull_missing(command)
         output = self._run_container(command)
         return replace(output, stderr=note + output.stderr) if note else output
 
     def _cmd_create(self, command: DockerCommand) -> CommandOutput:
+        refused = self._refused_by_cli(command) if command.args else None
+        if refused is not None:
+            return refused
         note = self._pull_missing(command)
         output = self._create_container(command)
         return replace(output, stderr=note + output.stderr) if note else output
@@ -239,9 +246,6 @@ class DockerClient(ImageCommands):
         if not command.args:
             return self._missing_args(command, ArgumentCount(1, None))
         profile = self.daemon.profile
-        refused = self._refused_by_cli(command)
-        if refused is not None:
-            return refused
         mode = command.value("network") or "default"
         warnings = ""
         if mode == "host" and command.values("publish"):
@@ -299,9 +303,6 @@ class DockerClient(ImageCommands):
     def _create_container(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
             return self._missing_args(command, ArgumentCount(1, None))
-        refused = self._refused_by_cli(command)
-        if refused is not None:
-            return refused
         try:
             container = self.daemon.create_container(self._request(command))
         except ImageNotLocal as error:
@@ -315,7 +316,7 @@ class DockerClient(ImageCommands):
         return CommandOutput(0, container.id + "\n")
 
     def _refused_by_cli(self, command: DockerCommand) -> CommandOutput | None:
-        """Return the CLI's own refusal of a run or create request, else None.
+        """Return the CLI's own refusal of a run or create request's options, else None.
 
         run and create share the CLI's parse of the request, before anything
         reaches the daemon; what it refuses is status 125 for both, with the

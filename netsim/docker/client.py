@@ -113,6 +113,8 @@ class DockerClient(ImageCommands):
             path, typed = command_path(argv)
         except UsageError as error:
             return self._usage_error(error, "")
+        if typed in self.daemon.profile.cli_lacks_aliases:
+            return CommandOutput(1, "", self.daemon.profile.unknown_command_error(typed))
         handler = getattr(self, "_cmd_" + path.replace(" ", "_"), None)
         if handler is None and argv[-1] == path:
             # `docker network` alone: the CLI prints the command's help (status 0).

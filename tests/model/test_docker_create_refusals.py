@@ -143,3 +143,10 @@ def test_container_inspect_has_its_own_usage_line() -> None:
         "docker container inspect [OPTIONS] CONTAINER [CONTAINER...]"
     )
     assert usage_line("inspect", "inspect") == "docker inspect [OPTIONS] NAME|ID [NAME|ID...]"
+
+
+def test_cli_20_10_has_no_container_remove_alias() -> None:
+    code, _, err = _run(_world("20.10"), "docker container remove box")
+    assert code == 1
+    assert err.startswith("\nUsage:  docker container COMMAND\n")
+    assert _run(_world("28.5"), "docker container remove box")[:2] == (0, "box\n")

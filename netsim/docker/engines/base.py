@@ -191,6 +191,8 @@ class EngineProfile:
     """``docker network rm`` ends a failure with its own ``exit status 1`` line (28.5)."""
     cli_lacks_flags: Mapping[str, frozenset[str]]
     """Flags this CLI does not have, by command (20.10's ``network rm`` has no ``--force``)."""
+    cli_lacks_aliases: frozenset[str]
+    """Subcommand aliases this CLI does not have (20.10 has no ``container remove``)."""
     cli_normalizes_capabilities: bool
     """The CLI sends ``--cap-add net_admin`` as ``CAP_NET_ADMIN`` (28.5); 20.10 as typed."""
 

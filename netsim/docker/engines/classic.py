@@ -112,6 +112,8 @@ class ClassicProfile(EngineProfile):
     cli_lacks_flags: Mapping[str, frozenset[str]] = MappingProxyType(
         {"network rm": frozenset({"force"})}
     )
+    # CLI 20.10.24 answers `docker container remove` with the container help.
+    cli_lacks_aliases: frozenset[str] = frozenset({"container remove"})
 
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:
         """Create nat DOCKER and filter DOCKER and the isolation chains (with RETURN)."""

@@ -119,6 +119,7 @@ class ModernProfile(EngineProfile):
     network_rm_reports_exit_status = True
     cli_normalizes_capabilities = True
     cli_lacks_flags: Mapping[str, frozenset[str]] = MappingProxyType({})
+    cli_lacks_aliases: frozenset[str] = frozenset()
 
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:
         """Create the nat and filter chains and FORWARD's two jumps."""

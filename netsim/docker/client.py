@@ -516,6 +516,9 @@ class DockerClient(ImageCommands):
     def _cmd_ps(self, command: DockerCommand) -> CommandOutput:
         from netsim.docker.formatting import FormatError, format_ps
 
+        if command.args:
+            return self._missing_args(command, ArgumentCount(0, 0))
+
         show_all = command.flag("all")
         containers = [c for c in reversed(self.daemon.containers) if show_all or c.running]
         if command.flag("quiet"):
@@ -700,6 +703,9 @@ class DockerClient(ImageCommands):
 
     def _cmd_network_ls(self, command: DockerCommand) -> CommandOutput:
         from netsim.docker.formatting import format_network_ls
+
+        if command.args:
+            return self._missing_args(command, ArgumentCount(0, 0))
 
         # The CLI sorts by name naturally (net2 before net11).
         networks = sorted(self.daemon.networks, key=lambda n: _natural_key(n.name))

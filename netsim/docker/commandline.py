@@ -172,6 +172,8 @@ SUMMARIES: Mapping[str, str] = MappingProxyType(
         "search": "Search the Docker Hub for images",
         "commit": "Create a new image from a container's changes",
         "images": "List images",
+        "ps": "List containers",
+        "network ls": "List networks",
     }
 )
 

@@ -150,3 +150,10 @@ def test_cli_20_10_has_no_container_remove_alias() -> None:
     assert code == 1
     assert err.startswith("\nUsage:  docker container COMMAND\n")
     assert _run(_world("28.5"), "docker container remove box")[:2] == (0, "box\n")
+
+
+@pytest.mark.parametrize("line", ["docker ps a", "docker container list a", "docker network ls a"])
+def test_a_listing_takes_no_arguments(line: str) -> None:
+    code, out, err = _run(_world("28.5"), line)
+    assert (code, out) == (1, "")
+    assert "accepts no arguments" in err

@@ -16,11 +16,14 @@ from typing import Any
 
 from netsim.docker.commandline import (
     DOCKER_COMMANDS,
+    ArgumentCount,
     DockerCommand,
     UsageError,
+    cobra_name,
     command_path,
     is_docker_command,
     parse_docker,
+    usage_line,
 )
 from netsim.docker.daemon import ContainerRequest, Daemon
 from netsim.docker.engines.base import daemon_error
@@ -109,7 +112,9 @@ class DockerClient(ImageCommands):
         try:
             path, typed = command_path(argv)
         except UsageError as error:
-            return self._usage_error(error)
+            return self._usage_error(error, "")
+        if typed in self.daemon.profile.cli_lacks_aliases:
+            return CommandOutput(1, "", self.daemon.profile.unknown_command_error(typed))
         handler = getattr(self, "_cmd_" + path.replace(" ", "_"), None)
         if handler is None and argv[-1] == path:
             # `docker network` alone: the CLI prints the command's help (status 0).
@@ -125,7 +130,7 @@ class DockerClient(ImageCommands):
         try:
             command = parse_docker(argv, self.daemon.profile.cli_lacks_flags)
         except UsageError as error:
-            return self._usage_error(error)
+            return self._usage_error(error, typed)
         if handler is None:
             return not_simulated(f"docker {typed}")
         result: CommandOutput = handler(command)
@@ -151,12 +156,20 @@ class DockerClient(ImageCommands):
         """
         return self.daemon.profile.lookup_error(error.message)
 
-    def _usage_error(self, error: UsageError) -> CommandOutput:
-        name = f"docker {error.command}".strip()
+    def _usage_error(self, error: UsageError, typed: str) -> CommandOutput:
+        """Return the CLI's refusal of a command line it could not parse.
+
+        ``typed`` is the words that named the command (``container create``),
+        "" when the line has no command yet: cobra names the command it
+        reached, by that command's own name (``container ps`` is ``container ls``).
+        """
+        words = cobra_name(typed) if typed else error.command
+        name = f"docker {words}".strip()
         # Cobra's flag errors are the CLI's status 125 in every command.
         flag_error = error.message.startswith(FLAG_ERRORS)
         code = 125 if error.command in ("run", "create") or flag_error else 1
-        return CommandOutput(code, "", self.daemon.profile.usage_error(name, error.message))
+        usage = usage_line(error.command, typed or error.command)
+        return CommandOutput(code, "", self.daemon.profile.usage_error(name, error.message, usage))
 
     # -- containers -----------------------------------------------------------
     def _request(self, command: DockerCommand) -> ContainerRequest:
@@ -188,13 +201,12 @@ class DockerClient(ImageCommands):
             privileged=command.flag("privileged"),
         )
 
-    def _missing_args(
-        self, command: DockerCommand, needed: str, usage: str, summary: str
-    ) -> CommandOutput:
-        name = f"docker {command.path}"
-        return CommandOutput(
-            1, "", self.daemon.profile.missing_args_error(name, needed, usage, summary)
+    def _missing_args(self, command: DockerCommand, count: ArgumentCount) -> CommandOutput:
+        """Return the CLI's answer to a wrong number of arguments (exit 1)."""
+        error = self.daemon.profile.missing_args_error(
+            command.typed_name, count, command.usage, command.summary
         )
+        return CommandOutput(1, "", error)
 
     def _pull_missing(self, command: DockerCommand) -> str:
         """Pull a run/create's image from a registry container when it is not local.
@@ -216,60 +228,27 @@ class DockerClient(ImageCommands):
         return f"Unable to find image '{normalise_reference(reference)}' locally\n{fetched}"
 
     def _cmd_run(self, command: DockerCommand) -> CommandOutput:
+        # The CLI counts the arguments, then parses the request, before it pulls anything.
+        refused = self._refused_by_cli(command) if command.args else None
+        if refused is not None:
+            return refused
         note = self._pull_missing(command)
         output = self._run_container(command)
         return replace(output, stderr=note + output.stderr) if note else output
 
     def _cmd_create(self, command: DockerCommand) -> CommandOutput:
+        refused = self._refused_by_cli(command) if command.args else None
+        if refused is not None:
+            return refused
         note = self._pull_missing(command)
         output = self._create_container(command)
         return replace(output, stderr=note + output.stderr) if note else output
 
     def _run_container(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command,
-                "at least 1 argument",
-                "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
-                "Run a command in a new container",
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         profile = self.daemon.profile
-        if profile.cli_refuses_aliases_off_user_networks and command.values("network-alias"):
-            network = command.value("network") or "default"
-            if network in ("default", "bridge", "host", "none") or ":" in network:
-                # CLI 28 refuses this before asking the daemon.
-                return CommandOutput(
-                    125,
-                    "",
-                    profile.run_error(
-                        "network-scoped aliases are only supported for user-defined networks",
-                        at_create=True,
-                    ),
-                )
-        try:
-            for spec in command.values("publish"):
-                parse_publish(standard_publish(spec))
-        except DockerError as error:
-            # The CLI parses -p itself and refuses before asking the daemon.
-            return CommandOutput(125, "", profile.run_error(error.message, at_create=True))
-        try:
-            for spec in command.values("expose"):
-                parse_expose(spec)
-        except DockerError as error:
-            return CommandOutput(125, "", profile.run_error(error.message, at_create=True))
         mode = command.value("network") or "default"
-        if (
-            profile.cli_refuses_links_in_special_modes
-            and command.values("link")
-            and (mode in ("host", "none") or mode.startswith("container:"))
-        ):
-            return CommandOutput(
-                125,
-                "",
-                profile.run_error(
-                    "links are only supported for user-defined networks", at_create=True
-                ),
-            )
         warnings = ""
         if mode == "host" and command.values("publish"):
             warnings = "WARNING: Published ports are discarded when using host network mode\n"
@@ -282,12 +261,14 @@ class DockerClient(ImageCommands):
         except ImageNotLocal as error:
             pulled = self.pull_error(error.reference)
             return CommandOutput(
-                125, "", f"{error.message}\n" + profile.run_error(pulled, at_create=True)
+                125,
+                "",
+                f"{error.message}\n" + profile.run_error(pulled, at_create=True, command="run"),
             )
         except DockerError as error:
-            return CommandOutput(
-                125, "", profile.run_error(daemon_error(error.message), at_create=True)
-            )
+            # run reports the daemon's refusal as its own failure (status 125).
+            message = daemon_error(error.message)
+            return CommandOutput(125, "", profile.run_error(message, at_create=True, command="run"))
         shell = list(container.command_line)
         if session and (len(shell) != 1 or shell[0].rsplit("/", 1)[-1] not in _SHELLS):
             # Only a shell is typed into; leave no container behind.
@@ -299,7 +280,7 @@ class DockerClient(ImageCommands):
         except DockerError as error:
             if container.auto_remove:
                 self.daemon.remove_container(container, force=True)
-            stderr = profile.run_error(daemon_error(error.message), at_create=False)
+            stderr = profile.run_error(daemon_error(error.message), at_create=False, command="run")
             # With --rm the CLI waits for the removal instead, and logs nothing
             # (20.10, checked in container-toolsets).
             if not detached and not container.auto_remove:
@@ -323,20 +304,52 @@ class DockerClient(ImageCommands):
 
     def _create_container(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command,
-                "at least 1 argument",
-                "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
-                "Create a new container",
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         try:
             container = self.daemon.create_container(self._request(command))
         except ImageNotLocal as error:
             pulled = self.pull_error(error.reference)
             return CommandOutput(1, "", f"{error.message}\n{pulled}\n")
         except DockerError as error:
-            return CommandOutput(125, "", f"{daemon_error(error.message)}\n")
+            # Unlike run, create passes the daemon's refusal on as any command
+            # does: status 1, no "docker:" prefix, no help line (20.10 and 28.5,
+            # scenarios/create-errors).
+            return CommandOutput(1, "", f"{daemon_error(error.message)}\n")
         return CommandOutput(0, container.id + "\n")
+
+    def _refused_by_cli(self, command: DockerCommand) -> CommandOutput | None:
+        """Return the CLI's own refusal of a run or create request's options, else None.
+
+        run and create share the CLI's parse of the request, before anything
+        reaches the daemon; what it refuses is status 125 for both, with the
+        command's own help hint (scenarios/create-errors).
+        """
+        profile = self.daemon.profile
+        name = command.path
+
+        def refuse(message: str) -> CommandOutput:
+            return CommandOutput(125, "", profile.run_error(message, at_create=True, command=name))
+
+        mode = command.value("network") or "default"
+        if profile.cli_refuses_aliases_off_user_networks and command.values("network-alias"):
+            if mode in ("default", "bridge", "host", "none") or ":" in mode:
+                # CLI 28 refuses this; 20.10 leaves it to the daemon.
+                return refuse("network-scoped aliases are only supported for user-defined networks")
+        try:
+            for spec in command.values("publish"):
+                parse_publish(standard_publish(spec))
+            for spec in command.values("expose"):
+                parse_expose(spec)
+        except DockerError as error:
+            return refuse(error.message)
+        if (
+            profile.cli_refuses_links_in_special_modes
+            and command.values("link")
+            and (mode in ("host", "none") or mode.startswith("container:"))
+        ):
+            # CLI 20.10 refuses this; 28 leaves it to the daemon.
+            return refuse("links are only supported for user-defined networks")
+        return None
 
     def _each_container(
         self,
@@ -346,12 +359,7 @@ class DockerClient(ImageCommands):
         prefix: str = "",
     ) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command,
-                "at least 1 argument",
-                f"docker {command.path} [OPTIONS] CONTAINER [CONTAINER...]",
-                "",
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         out: list[str] = []
         errors: list[str] = []
         failed: list[str] = []
@@ -433,9 +441,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_kill(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command, "at least 1 argument", "docker kill [OPTIONS] CONTAINER [CONTAINER...]", ""
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:
@@ -455,9 +461,7 @@ class DockerClient(ImageCommands):
     def _cmd_rm(self, command: DockerCommand) -> CommandOutput:
         force = command.flag("force")
         if not command.args:
-            return self._missing_args(
-                command, "at least 1 argument", "docker rm [OPTIONS] CONTAINER [CONTAINER...]", ""
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:
@@ -477,10 +481,9 @@ class DockerClient(ImageCommands):
         )
 
     def _cmd_port(self, command: DockerCommand) -> CommandOutput:
-        if not command.args:
-            return self._missing_args(
-                command, "at least 1 argument", "docker port CONTAINER [PRIVATE_PORT[/PROTO]]", ""
-            )
+        count = ArgumentCount(1, 2)
+        if not count.accepts(len(command.args)):
+            return self._missing_args(command, count)
         try:
             container = self.daemon.find_container(command.args[0])
         except DockerError as error:
@@ -513,6 +516,9 @@ class DockerClient(ImageCommands):
     def _cmd_ps(self, command: DockerCommand) -> CommandOutput:
         from netsim.docker.formatting import FormatError, format_ps
 
+        if command.args:
+            return self._missing_args(command, ArgumentCount(0, 0))
+
         show_all = command.flag("all")
         containers = [c for c in reversed(self.daemon.containers) if show_all or c.running]
         if command.flag("quiet"):
@@ -524,9 +530,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_inspect(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command, "at least 1 argument", "docker inspect [OPTIONS] NAME|ID [NAME|ID...]", ""
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         # Imported here, as the Go templates: most runs never inspect, and start faster.
         from netsim.docker.inspect import container_inspect, network_inspect
 
@@ -584,12 +588,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_exec(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) < 2:
-            return self._missing_args(
-                command,
-                "at least 2 arguments",
-                "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]",
-                "",
-            )
+            return self._missing_args(command, ArgumentCount(2, None))
         try:
             container = self.daemon.find_container(command.args[0])
         except DockerError as error:
@@ -664,12 +663,7 @@ class DockerClient(ImageCommands):
     # -- networks --------------------------------------------------------------
     def _cmd_network_create(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 1:
-            return self._missing_args(
-                command,
-                "exactly 1 argument",
-                "docker network create [OPTIONS] NETWORK",
-                "Create a network",
-            )
+            return self._missing_args(command, ArgumentCount(1, 1))
         try:
             subnet = _network_arg(command.value("subnet"))
             ip_range = _network_arg(command.value("ip-range"))
@@ -710,6 +704,9 @@ class DockerClient(ImageCommands):
     def _cmd_network_ls(self, command: DockerCommand) -> CommandOutput:
         from netsim.docker.formatting import format_network_ls
 
+        if command.args:
+            return self._missing_args(command, ArgumentCount(0, 0))
+
         # The CLI sorts by name naturally (net2 before net11).
         networks = sorted(self.daemon.networks, key=lambda n: _natural_key(n.name))
         filters = command.values("filter")
@@ -721,7 +718,8 @@ class DockerClient(ImageCommands):
                         f'invalid argument "{text}" for "-f, --filter" flag: '
                         "bad format of filter (expected name=value)",
                         "network ls",
-                    )
+                    ),
+                    "network ls",
                 )
             if key not in NETWORK_FILTERS:
                 message = self.daemon.profile.invalid_filter_error(key)
@@ -744,12 +742,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_network_inspect(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command,
-                "at least 1 argument",
-                "docker network inspect [OPTIONS] NETWORK [NETWORK...]",
-                "Display detailed information on one or more networks",
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         from netsim.docker.inspect import network_inspect
 
         objects: list[Any] = []
@@ -763,12 +756,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_network_connect(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 2:
-            return self._missing_args(
-                command,
-                "exactly 2 arguments",
-                "docker network connect [OPTIONS] NETWORK CONTAINER",
-                "Connect a container to a network",
-            )
+            return self._missing_args(command, ArgumentCount(2, 2))
         try:
             network = self.daemon.find_network(command.args[0])
             container = self.daemon.find_container(command.args[1])
@@ -785,12 +773,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_network_disconnect(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 2:
-            return self._missing_args(
-                command,
-                "exactly 2 arguments",
-                "docker network disconnect [OPTIONS] NETWORK CONTAINER",
-                "Disconnect a container from a network",
-            )
+            return self._missing_args(command, ArgumentCount(2, 2))
         try:
             network = self.daemon.find_network(command.args[0])
             container = self.daemon.find_container(command.args[1])
@@ -801,12 +784,7 @@ class DockerClient(ImageCommands):
 
     def _cmd_network_rm(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._missing_args(
-                command,
-                "at least 1 argument",
-                "docker network rm NETWORK [NETWORK...]",
-                "Remove one or more networks",
-            )
+            return self._missing_args(command, ArgumentCount(1, None))
         out: list[str] = []
         errors: list[str] = []
         for ref in command.args:

@@ -97,6 +97,132 @@ FLAG_TABLES: Mapping[str, FlagTable] = MappingProxyType(
     }
 )
 
+# What each command's usage line says after its name (cobra's ``Use``), by
+# canonical path; a command not listed takes only options. CLI 28 prints it
+# under a flag error (``Usage:  docker create [OPTIONS] IMAGE [COMMAND] [ARG...]``,
+# scenarios/create-errors; each line checked with ``docker X --bogus`` on CLI
+# 28.5.2) and both CLIs under a wrong argument count.
+USAGE_ARGUMENTS: Mapping[str, str] = MappingProxyType(
+    {
+        "run": "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+        "create": "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+        "start": "[OPTIONS] CONTAINER [CONTAINER...]",
+        "stop": "[OPTIONS] CONTAINER [CONTAINER...]",
+        "restart": "[OPTIONS] CONTAINER [CONTAINER...]",
+        "kill": "[OPTIONS] CONTAINER [CONTAINER...]",
+        "rm": "[OPTIONS] CONTAINER [CONTAINER...]",
+        "port": "CONTAINER [PRIVATE_PORT[/PROTO]]",
+        "inspect": "[OPTIONS] NAME|ID [NAME|ID...]",
+        "exec": "[OPTIONS] CONTAINER COMMAND [ARG...]",
+        "logs": "[OPTIONS] CONTAINER",
+        "network create": "[OPTIONS] NETWORK",
+        "network inspect": "[OPTIONS] NETWORK [NETWORK...]",
+        "network connect": "[OPTIONS] NETWORK CONTAINER",
+        "network disconnect": "[OPTIONS] NETWORK CONTAINER",
+        "network rm": "NETWORK [NETWORK...]",
+        "tag": "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+        "rmi": "[OPTIONS] IMAGE [IMAGE...]",
+        "history": "[OPTIONS] IMAGE",
+        "image inspect": "[OPTIONS] IMAGE [IMAGE...]",
+        "save": "[OPTIONS] IMAGE [IMAGE...]",
+        "export": "[OPTIONS] CONTAINER",
+        "import": "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
+        "pull": "[OPTIONS] NAME[:TAG|@DIGEST]",
+        "push": "[OPTIONS] NAME[:TAG]",
+        "search": "[OPTIONS] TERM",
+        "commit": "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
+        "images": "[OPTIONS] [REPOSITORY[:TAG]]",
+        # Where a management command's subcommand says it otherwise, by its name.
+        "container inspect": "[OPTIONS] CONTAINER [CONTAINER...]",
+    }
+)
+
+# What CLI 20.10 prints under an argument-count error (cobra's ``Short``;
+# CLI 28 prints none), by cobra name, else by canonical path; checked on
+# 20.10.24 with a wrong argument count.
+SUMMARIES: Mapping[str, str] = MappingProxyType(
+    {
+        "run": "Run a command in a new container",
+        "create": "Create a new container",
+        "start": "Start one or more stopped containers",
+        "stop": "Stop one or more running containers",
+        "restart": "Restart one or more containers",
+        "kill": "Kill one or more running containers",
+        "rm": "Remove one or more containers",
+        "port": "List port mappings or a specific mapping for the container",
+        "inspect": "Return low-level information on Docker objects",
+        "container inspect": "Display detailed information on one or more containers",
+        "exec": "Run a command in a running container",
+        "logs": "Fetch the logs of a container",
+        "network create": "Create a network",
+        "network inspect": "Display detailed information on one or more networks",
+        "network connect": "Connect a container to a network",
+        "network disconnect": "Disconnect a container from a network",
+        "network rm": "Remove one or more networks",
+        "tag": "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+        "rmi": "Remove one or more images",
+        "history": "Show the history of an image",
+        "image inspect": "Display detailed information on one or more images",
+        "save": "Save one or more images to a tar archive (streamed to STDOUT by default)",
+        "load": "Load an image from a tar archive or STDIN",
+        "export": "Export a container's filesystem as a tar archive",
+        "import": "Import the contents from a tarball to create a filesystem image",
+        "pull": "Pull an image or a repository from a registry",
+        "push": "Push an image or a repository to a registry",
+        "search": "Search the Docker Hub for images",
+        "commit": "Create a new image from a container's changes",
+        "images": "List images",
+        "ps": "List containers",
+        "network ls": "List networks",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentCount:
+    """How many arguments a command takes, as the docker CLI's cobra validators say.
+
+    ``maximum`` None is no limit; (0, 0) is none at all. Each CLI words the
+    refusal its own way (``requires exactly 1 argument`` in 20.10, ``requires
+    1 argument`` in 28).
+    """
+
+    minimum: int
+    maximum: int | None
+
+    def accepts(self, count: int) -> bool:
+        """Return whether COUNT arguments pass the check."""
+        return count >= self.minimum and (self.maximum is None or count <= self.maximum)
+
+
+# A subcommand's hidden aliases and the name cobra prints for them.
+_SUBCOMMAND_NAMES = MappingProxyType({"list": "ls", "remove": "rm", "ps": "ls"})
+
+
+def cobra_name(typed: str) -> str:
+    """Return the command path cobra prints for the words typed (``docker image list``).
+
+    Cobra names a command by its own name, not the alias that reached it:
+    ``container ps`` is ``container ls``, ``network remove`` is ``network rm``
+    (both CLIs, checked with ``--bogus``).
+    """
+    words = typed.split()
+    if len(words) == 2:
+        words[1] = _SUBCOMMAND_NAMES.get(words[1], words[1])
+    return " ".join(words)
+
+
+def usage_line(path: str, typed: str) -> str:
+    """Return the usage line of the command at canonical PATH, reached by the words TYPED.
+
+    ``usage_line("images", "image list")`` is
+    ``docker image ls [OPTIONS] [REPOSITORY[:TAG]]``.
+    """
+    name = cobra_name(typed)
+    arguments = USAGE_ARGUMENTS.get(name) or USAGE_ARGUMENTS.get(path, "[OPTIONS]")
+    return f"docker {name} {arguments}"
+
+
 # `docker container X` and friends, and aliases, mapped to the canonical path.
 ALIASES: Mapping[tuple[str, ...], str] = MappingProxyType(
     {
@@ -209,6 +335,23 @@ class DockerCommand:
     path: str
     options: tuple[tuple[str, str], ...]
     args: tuple[str, ...]
+    name: str
+    """The command path cobra prints for it (``container create``, ``image ls``)."""
+
+    @property
+    def usage(self) -> str:
+        """Return the command's usage line (``docker container create [OPTIONS] IMAGE ...``)."""
+        return usage_line(self.path, self.name)
+
+    @property
+    def summary(self) -> str:
+        """Return the command's one-line summary (cobra's ``Short``, as CLI 20.10 has it)."""
+        return SUMMARIES.get(self.name) or SUMMARIES.get(self.path, "")
+
+    @property
+    def typed_name(self) -> str:
+        """Return how the CLI names the command in its messages (``docker container create``)."""
+        return f"docker {self.name}"
 
     def values(self, name: str) -> list[str]:
         """Return every value given for a long option, in order."""
@@ -376,7 +519,8 @@ def parse_docker(
         else:
             args.append(word)
     canonical = tuple((_CANONICAL.get(name, name), value) for name, value in options)
-    return DockerCommand(path=path, options=canonical, args=tuple(args))
+    name = cobra_name(command_path(argv)[1])
+    return DockerCommand(path=path, options=canonical, args=tuple(args), name=name)
 
 
 def run_image(argv: Sequence[str]) -> str | None:

@@ -13,7 +13,7 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from netsim.docker.commandline import DockerCommand
+from netsim.docker.commandline import ArgumentCount, DockerCommand
 from netsim.docker.daemon import EPOCH, Daemon
 from netsim.docker.engines.base import daemon_error
 from netsim.docker.images import image_repository
@@ -84,9 +84,7 @@ class ImageCommands:
         from netsim.docker.formatting import human_duration, tabwrite
 
         if len(command.args) > 1:
-            return self._too_many(
-                command, "at most 1 argument", "[REPOSITORY[:TAG]]", "List images"
-            )
+            return self._arguments_error(command, ArgumentCount(0, 1))
         store = self.daemon.image_store
         patterns = list(command.args)
         for item in command.values("filter"):
@@ -160,26 +158,17 @@ class ImageCommands:
             )
         return _output(0, tabwrite(table))
 
-    def _too_many(
-        self, command: DockerCommand, needed: str, usage_args: str, summary: str
-    ) -> CommandOutput:
-        name = f"docker {command.path}"
-        return self._arguments_error(name, needed, f"{name} [OPTIONS] {usage_args}", summary)
-
-    def _arguments_error(self, name: str, needed: str, usage: str, summary: str) -> CommandOutput:
+    def _arguments_error(self, command: DockerCommand, count: ArgumentCount) -> CommandOutput:
         """Return the CLI's answer to a wrong number of arguments (exit 1)."""
-        return _output(1, "", self.daemon.profile.missing_args_error(name, needed, usage, summary))
+        error = self.daemon.profile.missing_args_error(
+            command.typed_name, count, command.usage, command.summary
+        )
+        return _output(1, "", error)
 
     # -- docker tag ---------------------------------------------------------------
     def _cmd_tag(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 2:
-            name = "docker tag"
-            return self._arguments_error(
-                name,
-                "exactly 2 arguments",
-                "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
-                "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
-            )
+            return self._arguments_error(command, ArgumentCount(2, 2))
         source, target = command.args
         try:
             check_reference(target, names_repository=self.daemon.profile.names_bad_repository)
@@ -200,12 +189,7 @@ class ImageCommands:
     # -- docker rmi ---------------------------------------------------------------
     def _cmd_rmi(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._arguments_error(
-                "docker rmi",
-                "at least 1 argument",
-                "docker rmi [OPTIONS] IMAGE [IMAGE...]",
-                "Remove one or more images",
-            )
+            return self._arguments_error(command, ArgumentCount(1, None))
         force = command.flag("force")
         out: list[str] = []
         errors: list[str] = []
@@ -272,12 +256,7 @@ class ImageCommands:
         from netsim.docker.formatting import human_duration, tabwrite
 
         if len(command.args) != 1:
-            return self._arguments_error(
-                "docker history",
-                "exactly 1 argument",
-                "docker history [OPTIONS] IMAGE",
-                "Show the history of an image",
-            )
+            return self._arguments_error(command, ArgumentCount(1, 1))
         try:
             image = self._find_for_daemon(command.args[0])
         except DockerError as error:
@@ -328,12 +307,7 @@ class ImageCommands:
     # -- docker image inspect -----------------------------------------------------
     def _cmd_image_inspect(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._arguments_error(
-                "docker image inspect",
-                "at least 1 argument",
-                "docker image inspect [OPTIONS] IMAGE [IMAGE...]",
-                "Display detailed information on one or more images",
-            )
+            return self._arguments_error(command, ArgumentCount(1, None))
         objects: list[Any] = []
         errors: list[str] = []
         for reference in command.args:
@@ -370,12 +344,7 @@ class ImageCommands:
 
     def _cmd_save(self, command: DockerCommand) -> CommandOutput:
         if not command.args:
-            return self._arguments_error(
-                "docker save",
-                "at least 1 argument",
-                "docker save [OPTIONS] IMAGE [IMAGE...]",
-                "Save one or more images to a tar archive (streamed to STDOUT by default)",
-            )
+            return self._arguments_error(command, ArgumentCount(1, None))
         store = self.daemon.image_store
         lines: list[str] = []
         for reference in command.args:
@@ -399,10 +368,8 @@ class ImageCommands:
             return _output(
                 1,
                 "",
-                self.daemon.profile.no_args_error(
-                    "docker load",
-                    "docker load [OPTIONS]",
-                    "Load an image from a tar archive or STDIN",
+                self.daemon.profile.missing_args_error(
+                    command.typed_name, ArgumentCount(0, 0), command.usage, command.summary
                 ),
             )
         path = command.value("input")
@@ -435,12 +402,7 @@ class ImageCommands:
 
     def _cmd_export(self, command: DockerCommand) -> CommandOutput:
         if len(command.args) != 1:
-            return self._arguments_error(
-                "docker export",
-                "exactly 1 argument",
-                "docker export [OPTIONS] CONTAINER",
-                "Export a container's filesystem as a tar archive",
-            )
+            return self._arguments_error(command, ArgumentCount(1, 1))
         try:
             container = self.daemon.find_container(command.args[0])
         except DockerError as error:
@@ -450,13 +412,9 @@ class ImageCommands:
     def _cmd_import(self, command: DockerCommand) -> CommandOutput:
         from netsim.docker.client import not_simulated
 
-        if not 1 <= len(command.args) <= 2:
-            return self._arguments_error(
-                "docker import",
-                "at least 1 and at most 2 arguments",
-                "docker import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
-                "Import the contents from a tarball to create a filesystem image",
-            )
+        if not command.args:
+            # Both CLIs check only for one (cobra's RequiresMinArgs); a third is ignored.
+            return self._arguments_error(command, ArgumentCount(1, None))
         source = command.args[0]
         text = self.stdin if source == "-" else self.host_files.get(source)
         if text is None or not text.startswith(CONTAINER_ARCHIVE) or command.values("change"):
@@ -495,12 +453,7 @@ class ImageCommands:
         from netsim.docker.client import not_simulated
 
         if len(command.args) != 1:
-            return self._arguments_error(
-                "docker logs",
-                "exactly 1 argument",
-                "docker logs [OPTIONS] CONTAINER",
-                "Fetch the logs of a container",
-            )
+            return self._arguments_error(command, ArgumentCount(1, 1))
         try:
             container = self.daemon.find_container(command.args[0])
         except DockerError as error:
@@ -587,12 +540,7 @@ class ImageCommands:
         from netsim.docker.registry import registry_host
 
         if len(command.args) != 1:
-            return self._arguments_error(
-                "docker pull",
-                "exactly 1 argument",
-                "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
-                "Download an image from a registry",
-            )
+            return self._arguments_error(command, ArgumentCount(1, 1))
         reference = command.args[0]
         # The CLI says so when it adds the tag itself.
         note = "Using default tag: latest\n" if image_repository(reference) == reference else ""
@@ -664,12 +612,7 @@ class ImageCommands:
         from netsim.docker.registry import hub_search_error
 
         if len(command.args) != 1:
-            return self._arguments_error(
-                "docker search",
-                "exactly 1 argument",
-                "docker search [OPTIONS] TERM",
-                "Search Docker Hub for images",
-            )
+            return self._arguments_error(command, ArgumentCount(1, 1))
         upstream = self.daemon.upstream
         if upstream is None:
             raise DockerError("the daemon has no upstream to search")
@@ -681,12 +624,7 @@ class ImageCommands:
         from netsim.docker.registry import MANIFEST_SIZE_BYTES, registry_host
 
         if len(command.args) != 1:
-            return self._arguments_error(
-                "docker push",
-                "exactly 1 argument",
-                "docker push [OPTIONS] NAME[:TAG]",
-                "Upload an image to a registry",
-            )
+            return self._arguments_error(command, ArgumentCount(1, 1))
         reference = command.args[0]
         repository = image_repository(reference)
         registry = registry_host(repository)
@@ -734,12 +672,7 @@ class ImageCommands:
     # -- docker commit ------------------------------------------------------------
     def _cmd_commit(self, command: DockerCommand) -> CommandOutput:
         if not 1 <= len(command.args) <= 2:
-            return self._arguments_error(
-                "docker commit",
-                "at least 1 and at most 2 arguments",
-                "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
-                "Create a new image from a container's changes",
-            )
+            return self._arguments_error(command, ArgumentCount(1, 2))
         reference = command.args[1] if len(command.args) > 1 else None
         if reference is not None:
             try:

@@ -113,6 +113,9 @@ def image_inspect(daemon: Daemon, image: Image) -> Any:
     }
     tail: dict[str, object] = {
         "GraphDriver": {"Data": storage.image_data(image.spec), "Name": storage.DRIVER},
+        # A commit or build step that changed no file adds an empty layer, which
+        # both engines leave out of RootFS (scenarios/commit-layers): every image
+        # here has the stand-in's one layer.
         "RootFS": {"Type": "layers", "Layers": [STANDIN_LAYER]},
         "Metadata": {"LastTagTime": _timestamp(image.created)},
     }

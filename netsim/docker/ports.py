@@ -166,13 +166,37 @@ def parse_expose(spec: str) -> list[tuple[int, str]]:
     port_text, proto = parse_port_proto(spec)
     if proto not in ("tcp", "udp", "sctp"):
         raise DockerError(f"invalid proto: {proto}")
-    try:
-        start, end = _parse_range(port_text, "containerPort", spec)
-    except DockerError:
-        raise DockerError(
-            f"invalid range format for --expose: {spec}, error: invalid syntax"
-        ) from None
+    problem = _port_range_problem(port_text)
+    if problem:
+        raise DockerError(f"invalid range format for --expose: {spec}, error: {problem}")
+    start, end = _parse_range(port_text, "containerPort", spec)
     return [(port, proto) for port in range(start, end + 1)]
+
+
+def _uint16_problem(text: str) -> str:
+    """Return Go's ``strconv.ParseUint(text, 10, 16)`` error for TEXT, "" if it parses."""
+    if _port_number(text) is not None:
+        return ""
+    if text.isascii() and text.isdigit():
+        return f'strconv.ParseUint: parsing "{text}": value out of range'
+    return f'strconv.ParseUint: parsing "{text}": invalid syntax'
+
+
+def _port_range_problem(text: str) -> str:
+    """Return go-connections ``nat.ParsePortRange``'s error for TEXT, "" if it parses.
+
+    The words are both CLIs' under ``--expose`` (checked on 20.10.24 and 28.5.2).
+    """
+    if not text:
+        return "Empty string specified for ports."
+    parts = text.split("-")
+    for part in parts[:2]:
+        problem = _uint16_problem(part)
+        if problem:
+            return problem
+    if len(parts) > 1 and int(parts[1]) < int(parts[0]):
+        return f"Invalid range specified for the Port: {text}"
+    return ""
 
 
 def _host_port_text(start: int | None, end: int | None) -> str:

@@ -219,3 +219,19 @@ def test_groups_that_share_a_cursor_run_out_together_as_the_walk_does():
     assert walked.request([V4, V6], "tcp", None, None) == shortcut.request(
         [V4, V6], "tcp", None, None
     )
+
+
+@pytest.mark.parametrize(
+    ("spec", "error"),
+    [
+        ("abc", 'strconv.ParseUint: parsing "abc": invalid syntax'),
+        ("99999", 'strconv.ParseUint: parsing "99999": value out of range'),
+        ("1-abc", 'strconv.ParseUint: parsing "abc": invalid syntax'),
+        ("5-3", "Invalid range specified for the Port: 5-3"),
+        ("", "Empty string specified for ports."),
+    ],
+)
+def test_expose_errors_carry_go_connections_words(spec: str, error: str) -> None:
+    with pytest.raises(DockerError) as raised:
+        parse_expose(spec)
+    assert raised.value.message == f"invalid range format for --expose: {spec}, error: {error}"

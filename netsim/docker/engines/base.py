@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface
+from typing import TYPE_CHECKING
 
 from netsim.docker.model import Container, Network
 from netsim.docker.ports import PortMapping, PortRequest
+
+if TYPE_CHECKING:
+    from netsim.docker.commandline import ArgumentCount
 
 # iptables argv without the program name. A recipe may start a command with a
 # marker: "?-D" deletes if present, "?once" appends unless present, "?ensure"
@@ -256,6 +260,8 @@ class EngineProfile:
     """``docker network rm`` ends a failure with its own ``exit status 1`` line (28.5)."""
     cli_lacks_flags: Mapping[str, frozenset[str]]
     """Flags this CLI does not have, by command (20.10's ``network rm`` has no ``--force``)."""
+    cli_lacks_aliases: frozenset[str]
+    """Subcommand aliases this CLI does not have (20.10 has no ``container remove``)."""
     cli_normalizes_capabilities: bool
     """The CLI sends ``--cap-add net_admin`` as ``CAP_NET_ADMIN`` (28.5); 20.10 as typed."""
 
@@ -414,28 +420,32 @@ class EngineProfile:
         """Return the error for ``docker network connect`` to a network the container is on."""
         raise NotImplementedError
 
-    def run_error(self, message: str, *, at_create: bool) -> str:
-        """Return what ``docker run`` prints for a daemon error."""
+    def run_error(self, message: str, *, at_create: bool, command: str) -> str:
+        """Return what ``docker run`` prints for an error it reports as its own (status 125).
+
+        ``command`` is ``create`` for the refusals ``docker create`` reports
+        the same way: its own parse of the request, not the daemon's answers.
+        """
         raise NotImplementedError
 
     def wait_cancelled_note(self, timestamp: str) -> str:
         """Return what an attached ``docker run`` logs after a failed start ("" if nothing)."""
         raise NotImplementedError
 
-    def usage_error(self, name: str, message: str) -> str:
-        """Return the CLI's text for a flag it cannot parse (``name`` is ``docker run``...)."""
+    def usage_error(self, name: str, message: str, usage: str) -> str:
+        """Return the CLI's text for a flag it cannot parse.
+
+        ``name`` is ``docker run``...; ``usage`` is the command's usage line
+        (``docker run [OPTIONS] IMAGE [COMMAND] [ARG...]``).
+        """
         raise NotImplementedError
 
-    def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:
+    def missing_args_error(self, name: str, count: ArgumentCount, usage: str, summary: str) -> str:
         """Return the CLI's text when a command has too few or too many arguments."""
         raise NotImplementedError
 
     def image_lookup_error(self, reference: str, normalised: str) -> str:
         """Return how ``docker rmi`` and ``docker image inspect`` report a missing image."""
-        raise NotImplementedError
-
-    def no_args_error(self, name: str, usage: str, summary: str) -> str:
-        """Return the CLI's text when a command that takes no arguments gets some."""
         raise NotImplementedError
 
     def unknown_command_error(self, path: str) -> str:
@@ -504,3 +514,8 @@ def dnat_argv(rule: RuleCommand) -> RuleCommand:
 def daemon_error(message: str) -> str:
     """Return the CLI's line for an error the daemon answered with."""
     return f"Error response from daemon: {message}"
+
+
+def arguments(number: int) -> str:
+    """Return ``argument`` or ``arguments`` for NUMBER, as the CLIs' validators do."""
+    return "argument" if number == 1 else "arguments"

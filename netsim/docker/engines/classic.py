@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from ipaddress import IPv4Address, IPv4Interface
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from netsim.docker.engines.base import (
     DaemonOptions,
     EngineProfile,
     RuleCommand,
+    arguments,
     dnat_argv,
     filt,
     iptables_failure,
@@ -27,6 +29,9 @@ from netsim.docker.engines.base import (
 )
 from netsim.docker.model import Container, Network
 from netsim.docker.ports import PortMapping, PortRequest
+
+if TYPE_CHECKING:
+    from netsim.docker.commandline import ArgumentCount
 
 
 class ClassicProfile(EngineProfile):
@@ -109,6 +114,8 @@ class ClassicProfile(EngineProfile):
     cli_lacks_flags: Mapping[str, frozenset[str]] = MappingProxyType(
         {"network rm": frozenset({"force"})}
     )
+    # CLI 20.10.24 answers `docker container remove` with the container help.
+    cli_lacks_aliases: frozenset[str] = frozenset({"container remove"})
 
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:
         """Create nat DOCKER and filter DOCKER and the isolation chains (with RETURN)."""
@@ -322,12 +329,12 @@ class ClassicProfile(EngineProfile):
         """Return libnetwork's endpoint clash, running or not."""
         return f"endpoint with name {container.name} already exists in network {network.name}"
 
-    def run_error(self, message: str, *, at_create: bool) -> str:
+    def run_error(self, message: str, *, at_create: bool, command: str) -> str:
         """Return CLI 20.10's ``docker: ERR.`` with the help line for create errors."""
         text = message if message.endswith(".") else message + "."
         out = f"docker: {text}\n"
         if at_create:
-            out += "See 'docker run --help'.\n"
+            out += f"See 'docker {command} --help'.\n"
         return out
 
     def wait_cancelled_note(self, timestamp: str) -> str:
@@ -336,26 +343,32 @@ class ClassicProfile(EngineProfile):
             f'time="{timestamp}" level=error msg="error waiting for container: context canceled"\n'
         )
 
-    def usage_error(self, name: str, message: str) -> str:
+    def usage_error(self, name: str, message: str, usage: str) -> str:
         """Return CLI 20.10's message and its ``See '... --help'.`` line."""
         return f"{message}\nSee '{name} --help'.\n"
 
-    def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:
-        """Return CLI 20.10's quoted command name, usage and summary."""
-        return (
-            f"\"{name}\" requires {needed}.\nSee '{name} --help'.\n\nUsage:  {usage}\n\n{summary}\n"
-        )
+    def missing_args_error(self, name: str, count: ArgumentCount, usage: str, summary: str) -> str:
+        """Return CLI 20.10's quoted command name, requirement, usage and summary.
+
+        Worded as 20.10.24's cobra validators (cli/required.go), checked with
+        wrong argument counts.
+        """
+        low, high = count.minimum, count.maximum
+        if high == 0:
+            need = "accepts no arguments"
+        elif high is None:
+            need = f"requires at least {low} {arguments(low)}"
+        elif low == high:
+            need = f"requires exactly {low} {arguments(low)}"
+        elif low == 0:
+            need = f"requires at most {high} {arguments(high)}"
+        else:
+            need = f"requires at least {low} and at most {high} {arguments(high)}"
+        return f"\"{name}\" {need}.\nSee '{name} --help'.\n\nUsage:  {usage}\n\n{summary}\n"
 
     def image_lookup_error(self, reference: str, normalised: str) -> str:
         """Return CLI 20.10's own ``Error: No such image: X``, X as typed."""
         return f"Error: No such image: {reference}"
-
-    def no_args_error(self, name: str, usage: str, summary: str) -> str:
-        """Return CLI 20.10's ``"docker load" accepts no arguments.`` (checked on 20.10.24)."""
-        return (
-            f"\"{name}\" accepts no arguments.\nSee '{name} --help'.\n\n"
-            f"Usage:  {usage}\n\n{summary}\n"
-        )
 
     def unknown_command_error(self, path: str) -> str:
         """Return CLI 20.10's ``docker: 'foo' is not a docker command.`` (checked on 20.10.24).

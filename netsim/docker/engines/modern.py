@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from ipaddress import IPv4Address, IPv4Interface
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from netsim.docker.engines.base import (
     DaemonOptions,
     EngineProfile,
     RuleCommand,
+    arguments,
     daemon_error,
     dnat_argv,
     filt,
@@ -31,6 +33,9 @@ from netsim.docker.engines.base import (
 )
 from netsim.docker.model import Container, Network
 from netsim.docker.ports import PortMapping, PortRequest
+
+if TYPE_CHECKING:
+    from netsim.docker.commandline import ArgumentCount
 
 
 class ModernProfile(EngineProfile):
@@ -117,6 +122,7 @@ class ModernProfile(EngineProfile):
     network_rm_reports_exit_status = True
     cli_normalizes_capabilities = True
     cli_lacks_flags: Mapping[str, frozenset[str]] = MappingProxyType({})
+    cli_lacks_aliases: frozenset[str] = frozenset()
 
     def daemon_chains(self, options: DaemonOptions) -> list[RuleCommand]:
         """Create the nat and filter chains and FORWARD's two jumps."""
@@ -384,37 +390,44 @@ class ModernProfile(EngineProfile):
             return f"endpoint with name {container.name} already exists in network {network.name}"
         return f"container {container.id} is already attached to network {network.name}"
 
-    def run_error(self, message: str, *, at_create: bool) -> str:
+    def run_error(self, message: str, *, at_create: bool, command: str) -> str:
         """Return CLI 28's ``docker: ERR`` and the help hint."""
-        return f"docker: {message}\n\nRun 'docker run --help' for more information\n"
+        return f"docker: {message}\n\nRun 'docker {command} --help' for more information\n"
 
     def wait_cancelled_note(self, timestamp: str) -> str:
         """Return nothing: CLI 28 logs no wait failure."""
         return ""
 
-    def usage_error(self, name: str, message: str) -> str:
+    def usage_error(self, name: str, message: str, usage: str) -> str:
         """Return CLI 28's message, the command's usage line and the help hint."""
-        return (
-            f"{message}\n\nUsage:  {name} [OPTIONS]\n\nRun '{name} --help' for more information\n"
-        )
+        return f"{message}\n\nUsage:  {usage}\n\nRun '{name} --help' for more information\n"
 
-    def missing_args_error(self, name: str, needed: str, usage: str, summary: str) -> str:
-        """Return CLI 28's ``docker: 'NAME' requires ...``, usage and help hint (no summary)."""
+    def missing_args_error(self, name: str, count: ArgumentCount, usage: str, summary: str) -> str:
+        """Return CLI 28's ``docker: 'NAME' requires ...``, usage and help hint (no summary).
+
+        Worded as 28.5.2's cobra validators, checked with wrong argument
+        counts: each has its own hint, and "at most" prints ``SRun`` as that
+        CLI does.
+        """
+        low, high = count.minimum, count.maximum
+        if high == 0:
+            need, hint = "accepts no arguments", "Run"
+        elif high is None:
+            need, hint = f"requires at least {low} {arguments(low)}", "See"
+        elif low == high:
+            need, hint = f"requires {low} {arguments(low)}", "Run"
+        elif low == 0:
+            need, hint = f"requires at most {high} {arguments(high)}", "SRun"
+        else:
+            need, hint = f"requires at least {low} and at most {high} {arguments(high)}", "Run"
         return (
-            f"docker: '{name}' requires {needed}\n\nUsage:  {usage}\n\n"
-            f"See '{name} --help' for more information\n"
+            f"docker: '{name}' {need}\n\nUsage:  {usage}\n\n"
+            f"{hint} '{name} --help' for more information\n"
         )
 
     def image_lookup_error(self, reference: str, normalised: str) -> str:
         """Pass the daemon's answer on, with the reference normalised (``nginx:latest``)."""
         return daemon_error(f"No such image: {normalised}")
-
-    def no_args_error(self, name: str, usage: str, summary: str) -> str:
-        """Return CLI 28's ``docker: 'docker load' accepts no arguments`` (checked on 28.5.2)."""
-        return (
-            f"docker: '{name}' accepts no arguments\n\nUsage:  {usage}\n\n"
-            f"Run '{name} --help' for more information\n"
-        )
 
     def unknown_command_error(self, path: str) -> str:
         """Return CLI 28's ``docker: unknown command: docker foo`` (checked on 28.5.2)."""

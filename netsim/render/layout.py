@@ -193,6 +193,8 @@ def _group_lines(group: NetworkGroup) -> tuple[str, ...]:
         return ("network host", "the host's own stack")
     if group.kind == "none":
         return ("network none", "loopback only")
+    if group.kind == "missing":
+        return (f"network {group.name}", "no such network: attached to nothing")
     flags = group.flags
     head = f"{group.bridge}  network {group.name}"
     lines = [head + (f" ({', '.join(flags)})" if flags else "")]
@@ -498,7 +500,7 @@ class _Builder:
         )
         self.boxes.append(header)
         bus_x = inner_x + 0.2
-        uplink_x: float | None = bus_x if group.kind != "none" else None
+        uplink_x: float | None = bus_x if group.kind not in ("none", "missing") else None
         gap = space.gap if group.kind == "bridge" else 0.0
         top = header.bottom + 0.2
         if collapsed:

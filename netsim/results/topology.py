@@ -15,7 +15,9 @@ from typing import Literal
 HOST = "host"
 # The namespace of the LAN's switch, as trace events name it (``netsim.world``).
 LAN_NODE = "lan"
-GroupKind = Literal["bridge", "host", "none"]
+GroupKind = Literal["bridge", "host", "none", "missing"]
+"""A group's kind: a bridge network, ``--network host`` or ``none``, or a network the
+containers were created on that does not exist (they are attached to nothing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,8 @@ class ContainerNode:
     """A container as drawn: name, image, state and attachments.
 
     ``group`` is the network it is drawn in: its first attachment's, the one it
-    was created on when it has none (not running), or ``host``/``none``.
+    was created on when it has none (not running; a ``missing`` group when that
+    network does not exist), or ``host``/``none``.
     ``shares`` names the container whose namespace it joined (``container:NAME``).
     """
 

@@ -42,8 +42,10 @@ def _container_group(
         return min(container.endpoints, key=order.index), ""
     if mode in ("host", "none"):
         return mode, ""
-    configured = next(iter(container.networks), "bridge")
-    return (configured if configured in order else "none"), ""
+    # Not running and attached to nothing: drawn in the network it was created
+    # on, which may not exist (``docker create --network nosuch`` succeeds; start
+    # is what fails): a group of kind ``missing``, not ``none``.
+    return next(iter(container.networks), "bridge"), ""
 
 
 def snapshot_topology(world: World) -> Topology:
@@ -105,6 +107,10 @@ def snapshot_topology(world: World) -> Topology:
     for kind in modes:
         if kind in used:
             groups.append(NetworkGroup(name=kind, kind=kind))
+    known = set(order) | set(modes)
+    for name in dict.fromkeys(c.group for c in ordered):
+        if name not in known:
+            groups.append(NetworkGroup(name=name, kind="missing"))
     links = tuple(
         Link(parent=c.name, child=link.child_name, alias=link.alias)
         for c in daemon.containers

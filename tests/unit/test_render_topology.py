@@ -118,6 +118,23 @@ def test_a_stopped_container_is_drawn_in_its_network_without_an_endpoint():
     assert layout.box("container:db").style == "stopped"
 
 
+def test_a_container_created_on_a_network_that_does_not_exist_is_not_drawn_in_none():
+    # `docker create --network nosuch` succeeds (start is what fails), and
+    # `docker network rm` can leave a stopped container's network gone.
+    text = (
+        "name: missing\nsteps:\n  - docker create --name lost --network nosuch busybox\n"
+        "  - docker network create app\n  - docker create --name gone --network app busybox\n"
+        "  - docker network rm app\n  - docker create --name quiet --network none busybox\n"
+    )
+    topology = topology_after(text)
+    kinds = {g.name: g.kind for g in topology.groups}
+    assert kinds == {"bridge": "bridge", "none": "none", "nosuch": "missing", "app": "missing"}
+    groups = {c.name: c.group for c in topology.containers}
+    assert groups == {"lost": "nosuch", "gone": "app", "quiet": "none"}
+    lines = {box.key: box.lines for box in layout_topology(topology).boxes}
+    assert lines["group:nosuch"] == ("network nosuch", "no such network: attached to nothing")
+
+
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_layout_of_every_scenario_has_a_box_per_container_and_no_overlap(path):
     topology = topology_after(path)

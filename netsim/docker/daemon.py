@@ -1101,6 +1101,44 @@ class Daemon:
         endpoint.network.pool.release(endpoint.address.ip)
         container.endpoints.pop(endpoint.network.name, None)
 
+    def rename_container(self, ref: str, new_name: str) -> None:
+        """Give a container another name, as the daemon's ContainerRename does.
+
+        The embedded DNS and the links' names follow the container's name; its
+        hostname and /etc/hosts stay as they were.
+
+        Raises:
+            DockerError: no such container, the same name, an invalid name or
+                a name in use (``Error when allocating new name: ...``).
+        """
+        if not ref or not new_name:
+            raise DockerError("Neither old nor new names may be empty", status=400)
+        container = self.find_container(ref)
+        if new_name.lstrip("/") == container.name and new_name.count("/") <= 1:
+            raise DockerError(
+                "Renaming a container with the same name as its current name", status=400
+            )
+        wanted = new_name if new_name.startswith("/") else "/" + new_name
+        # reserveName checks the name as ContainerRename made it, with its "/".
+        if not _NAME_RE.match(wanted):
+            raise DockerError(
+                f"Error when allocating new name: Invalid container name ({wanted}), "
+                "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                status=400,
+            )
+        name = wanted[1:]
+        existing = self._by_name.get(name)
+        if existing is not None:
+            raise DockerError(
+                f'Error when allocating new name: Conflict. The container name "/{name}" is '
+                f'already in use by container "{existing.id}". You have to remove (or rename) '
+                "that container to be able to reuse that name.",
+                status=409,
+            )
+        del self._by_name[container.name]
+        container.name = name
+        self._by_name[name] = container
+
     def remove_container(self, container: Container, *, force: bool) -> None:
         """Remove a container (``-f`` stops it first).
 

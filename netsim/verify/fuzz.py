@@ -591,9 +591,7 @@ class _Builder:
         if verb == "start":
             fit = [c for c in self.containers.values() if not c.running and len(c.networks) <= 1]
         elif verb == "rm -f":
-            fit = [
-                c for c in self.containers.values() if not dependants or c.mode == "container"
-            ]
+            fit = [c for c in self.containers.values() if not dependants or c.mode == "container"]
         else:
             fit = [
                 c

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 
 from netsim.docker.engines import EngineProfile
@@ -1104,8 +1104,12 @@ class Daemon:
     def rename_container(self, ref: str, new_name: str) -> None:
         """Give a container another name, as the daemon's ContainerRename does.
 
-        The embedded DNS and the links' names follow the container's name; its
-        hostname and /etc/hosts stay as they were.
+        The embedded DNS and the links follow the container's name (seen on
+        20.10 and 28.5): a link to it still holds (by ID) and names it anew in
+        ``HostConfig.Links`` and in the parent's /etc/hosts at its next start;
+        a renamed parent's ``docker exec`` shows ``ALIAS_NAME=/NEW/alias`` at
+        once (the exec's link variables are built when it runs). The
+        container's hostname and /etc/hosts stay as they were.
 
         Raises:
             DockerError: no such container, the same name, an invalid name or
@@ -1135,9 +1139,20 @@ class Daemon:
                 "that container to be able to reuse that name.",
                 status=409,
             )
-        del self._by_name[container.name]
+        old = container.name
+        del self._by_name[old]
         container.name = name
         self._by_name[name] = container
+        for parent in self.containers:
+            parent.links = [
+                replace(link, child_name=name)
+                if link.child_id == container.id or (not link.child_id and link.child_name == old)
+                else link
+                for link in parent.links
+            ]
+        if container.running and container.links:
+            with contextlib.suppress(DockerError):  # a link's child is gone
+                container.link_env = self._link_env(container)
 
     def remove_container(self, container: Container, *, force: bool) -> None:
         """Remove a container (``-f`` stops it first).

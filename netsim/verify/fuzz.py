@@ -215,7 +215,9 @@ class _Builder:
         self.user_rules = 0
         self.bridge_changed = -SETTLE_STEPS - 1
         self.bridge_emptied = False
-        self.link_targets: set[str] = set()
+        # Containers another joined with --network container:NAME, which names
+        # them (not replayed with a rename yet: never renamed).
+        self.namespace_targets: set[str] = set()
 
     # ------------------------------------------------------------- helpers
 
@@ -305,6 +307,7 @@ class _Builder:
             container.mode = "container"
             argv.append(f"--network container:{target.name}")
             needs.add(target.name)
+            self.namespace_targets.add(target.name)
         elif mode < 0.6 and user_networks:
             network = self.rng.choice(user_networks)
             container.mode = "user"
@@ -328,7 +331,6 @@ class _Builder:
             if linkable and self.rng.random() < 0.4:
                 target = self.rng.choice(linkable)
                 needs.add(target.name)
-                self.link_targets.add(target.name)
                 if self.rng.random() < 0.5:
                     argv.append(f"--link {target.name}:{self.fresh('alias')}")
                 else:
@@ -632,7 +634,7 @@ class _Builder:
             return False
         roll = self.rng.random()
         others = [c for c in self.containers.values() if c is not container]
-        if roll < 0.5 and container.name not in self.link_targets and container.mode != "container":
+        if roll < 0.5 and container.name not in self.namespace_targets:
             old = container.name
             new = self.fresh("c")
             del self.containers[old]

@@ -215,3 +215,23 @@ def test_rm_force_does_not_fail_for_a_missing_container(engine: str, missing: st
 def test_an_invalid_publish_protocol_is_the_clis_refusal(engine: str, stderr: str) -> None:
     done = _docker(_world(engine), "docker run -d -p 8080:80/sctpx busybox sleep 60")
     assert (done.exit_code, done.stderr) == (125, stderr)
+
+
+@pytest.mark.parametrize("engine", ["20.10", "28.5"])
+def test_links_follow_a_rename_of_either_end(engine: str) -> None:
+    """found/rename-edges: the link holds by ID and names both ends anew."""
+    world = _world(engine)
+    for line in (
+        "docker run -d --name db redis",
+        "docker run -d --name app --link db busybox sleep 3600",
+        "docker rename app app2",
+    ):
+        assert _docker(world, line).exit_code == 0
+    assert "DB_NAME=/app2/db\n" in _docker(world, "docker exec app2 env").stdout
+    assert _docker(world, "docker rename db store").exit_code == 0
+    links = _docker(world, "docker inspect -f '{{json .HostConfig.Links}}' app2")
+    assert links.stdout == '["/store:/app2/db"]\n'
+    assert _docker(world, "docker restart app2").exit_code == 0
+    hosts = _docker(world, "docker exec app2 cat /etc/hosts").stdout
+    db = world.daemon.find_container("store")
+    assert f"\tdb {db.short_id} store\n" in hosts

@@ -1118,11 +1118,11 @@ class Daemon:
         if not ref or not new_name:
             raise DockerError("Neither old nor new names may be empty", status=400)
         container = self.find_container(ref)
-        if new_name.lstrip("/") == container.name and new_name.count("/") <= 1:
+        wanted = new_name if new_name.startswith("/") else "/" + new_name
+        if wanted == "/" + container.name:
             raise DockerError(
                 "Renaming a container with the same name as its current name", status=400
             )
-        wanted = new_name if new_name.startswith("/") else "/" + new_name
         # reserveName checks the name as ContainerRename made it, with its "/".
         if not _NAME_RE.match(wanted):
             raise DockerError(

@@ -464,11 +464,19 @@ class DockerClient(ImageCommands):
             return self._missing_args(command, ArgumentCount(1, None))
         out: list[str] = []
         errors: list[str] = []
+        # The CLI prints a missing container's error at once under -f, and the
+        # errors that fail the command together at the end.
+        printed: list[str] = []
         for ref in command.args:
             try:
                 container = self.daemon.find_container(ref)
             except DockerError as error:
-                errors.append(self._lookup_error(error))
+                if force and error.status == 404:
+                    # `rm -f` prints a missing container's error but does not
+                    # fail for it (both CLIs: `docker rm -f nosuch` exits 0).
+                    printed.append(self._lookup_error(error))
+                else:
+                    errors.append(self._lookup_error(error))
                 continue
             try:
                 self.daemon.remove_container(container, force=force)
@@ -476,9 +484,26 @@ class DockerClient(ImageCommands):
                 errors.append(daemon_error(error.message))
                 continue
             out.append(ref)
-        return CommandOutput(
-            1 if errors else 0, "".join(r + "\n" for r in out), "".join(e + "\n" for e in errors)
-        )
+        stderr = "".join(e + "\n" for e in printed + errors)
+        return CommandOutput(1 if errors else 0, "".join(r + "\n" for r in out), stderr)
+
+    def _cmd_rename(self, command: DockerCommand) -> CommandOutput:
+        """Run ``docker rename CONTAINER NEW_NAME`` (both CLIs print the same)."""
+        count = ArgumentCount(2, 2)
+        if not count.accepts(len(command.args)):
+            return self._missing_args(command, count)
+        old, new = (arg.strip() for arg in command.args)
+        if not old or not new:
+            return CommandOutput(1, "", "Error: Neither old nor new names may be empty\n")
+        try:
+            self.daemon.rename_container(old, new)
+        except DockerError as error:
+            # The daemon's answer, then the CLI's own line (cli/command/container/rename.go).
+            stderr = (
+                f"{daemon_error(error.message)}\nError: failed to rename container named {old}\n"
+            )
+            return CommandOutput(1, "", stderr)
+        return CommandOutput(0)
 
     def _cmd_port(self, command: DockerCommand) -> CommandOutput:
         count = ArgumentCount(1, 2)

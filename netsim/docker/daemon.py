@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address
 
 from netsim.docker.engines import EngineProfile
@@ -1100,6 +1100,59 @@ class Daemon:
         assert endpoint.network.pool is not None
         endpoint.network.pool.release(endpoint.address.ip)
         container.endpoints.pop(endpoint.network.name, None)
+
+    def rename_container(self, ref: str, new_name: str) -> None:
+        """Give a container another name, as the daemon's ContainerRename does.
+
+        The embedded DNS and the links follow the container's name (seen on
+        20.10 and 28.5): a link to it still holds (by ID) and names it anew in
+        ``HostConfig.Links`` and in the parent's /etc/hosts at its next start;
+        a renamed parent's ``docker exec`` shows ``ALIAS_NAME=/NEW/alias`` at
+        once (the exec's link variables are built when it runs). The
+        container's hostname and /etc/hosts stay as they were.
+
+        Raises:
+            DockerError: no such container, the same name, an invalid name or
+                a name in use (``Error when allocating new name: ...``).
+        """
+        if not ref or not new_name:
+            raise DockerError("Neither old nor new names may be empty", status=400)
+        container = self.find_container(ref)
+        wanted = new_name if new_name.startswith("/") else "/" + new_name
+        if wanted == "/" + container.name:
+            raise DockerError(
+                "Renaming a container with the same name as its current name", status=400
+            )
+        # reserveName checks the name as ContainerRename made it, with its "/".
+        if not _NAME_RE.match(wanted):
+            raise DockerError(
+                f"Error when allocating new name: Invalid container name ({wanted}), "
+                "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                status=400,
+            )
+        name = wanted[1:]
+        existing = self._by_name.get(name)
+        if existing is not None:
+            raise DockerError(
+                f'Error when allocating new name: Conflict. The container name "/{name}" is '
+                f'already in use by container "{existing.id}". You have to remove (or rename) '
+                "that container to be able to reuse that name.",
+                status=409,
+            )
+        old = container.name
+        del self._by_name[old]
+        container.name = name
+        self._by_name[name] = container
+        for parent in self.containers:
+            parent.links = [
+                replace(link, child_name=name)
+                if link.child_id == container.id or (not link.child_id and link.child_name == old)
+                else link
+                for link in parent.links
+            ]
+        if container.running and container.links:
+            with contextlib.suppress(DockerError):  # a link's child is gone
+                container.link_env = self._link_env(container)
 
     def remove_container(self, container: Container, *, force: bool) -> None:
         """Remove a container (``-f`` stops it first).

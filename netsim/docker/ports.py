@@ -129,8 +129,6 @@ def parse_publish(spec: str) -> tuple[PortRequest, ...]:
         except ValueError:
             raise DockerError(f"invalid IP address: {raw_ip}") from None
     container_port_text, proto = parse_port_proto(container_text)
-    if proto not in ("tcp", "udp", "sctp"):
-        raise DockerError(f"invalid proto: {proto}")
     if not container_port_text:
         raise DockerError(f"No port specified: {spec}<empty>")
     c_start, c_end = _parse_range(container_port_text, "containerPort", spec)
@@ -143,6 +141,10 @@ def parse_publish(spec: str) -> tuple[PortRequest, ...]:
                 f"Invalid ranges specified for container and host Ports: "
                 f"{container_port_text} and {host_port_text}"
             )
+    # go-connections' ParsePortSpec checks the protocol last, capitalised
+    # (both CLIs: ``docker: Invalid proto: sctpx.``, checked on 20.10 and 28.5).
+    if proto.lower() not in ("tcp", "udp", "sctp"):
+        raise DockerError(f"Invalid proto: {proto}")
     requests: list[PortRequest] = []
     for offset, port in enumerate(range(c_start, c_end + 1)):
         if h_start is None:

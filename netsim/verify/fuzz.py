@@ -93,6 +93,43 @@ BRIDGE_CHANGES = (
 SETTLE_STEPS = 2
 CONTAINER_COMMANDS = ("ip addr", "ip route", "cat /etc/hosts", "env", "hostname")
 
+# What people mistype. Names no step ever makes (the generator's own names are
+# c1, net2, alias3, h4...), so they stay missing for the whole scenario.
+MISSING_CONTAINER = "nosuch"
+MISSING_NETWORK = "nosuchnet"
+INVALID_NAMES = ("'a b'", "'web!'", "_c")
+# Refused by the CLI before the daemon is asked (status 125 for create and run).
+CLI_REFUSALS = (
+    "-p 99999:80",
+    "-p 80:99999",
+    "-p 8080:80/sctpx",
+    "-p abc:80",
+    "--expose 5-3",
+    "--expose abc",
+    "--nosuchflag",
+)
+# Commands typed with too few or too many arguments, before the daemon is
+# asked; {c} is a container, {n} a network, {m} a missing container.
+ARGUMENT_COUNTS = (
+    "docker start",
+    "docker stop",
+    "docker restart",
+    "docker rm",
+    "docker inspect",
+    "docker port",
+    "docker port {c} 80 81",
+    "docker rename {c}",
+    "docker rename",
+    "docker exec {c}",
+    "docker logs",
+    "docker network connect {n}",
+    "docker network disconnect {n}",
+    "docker network inspect",
+    "docker network rm",
+    "docker network create",
+    "docker network create {m} {m}",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class GeneratedStep:
@@ -178,6 +215,9 @@ class _Builder:
         self.user_rules = 0
         self.bridge_changed = -SETTLE_STEPS - 1
         self.bridge_emptied = False
+        # Containers another joined with --network container:NAME, which names
+        # them (not replayed with a rename yet: never renamed).
+        self.namespace_targets: set[str] = set()
 
     # ------------------------------------------------------------- helpers
 
@@ -267,6 +307,7 @@ class _Builder:
             container.mode = "container"
             argv.append(f"--network container:{target.name}")
             needs.add(target.name)
+            self.namespace_targets.add(target.name)
         elif mode < 0.6 and user_networks:
             network = self.rng.choice(user_networks)
             container.mode = "user"
@@ -497,6 +538,140 @@ class _Builder:
         self.add({"probe": text}, set(), needs)
         return True
 
+    # ------------------------------------------------------------- mistakes
+
+    def refused_create(self) -> bool:
+        """Add a ``create``/``run`` that the daemon or the CLI refuses (nothing is made)."""
+        verb = self.rng.choice(("run", "create"))
+        head = f"docker {verb}" + (" -d" if verb == "run" else "")
+        existing = self.pick(list(self.containers.values()))
+        roll = self.rng.random()
+        needs: set[str] = set()
+        if roll < 0.25 and isinstance(existing, _Container):
+            options = f"--name {existing.name}"  # the daemon: the name is in use
+            needs.add(existing.name)
+        elif roll < 0.4:
+            options = f"--name {self.rng.choice(INVALID_NAMES)}"  # the daemon: invalid name
+        elif roll < 0.55:
+            # The daemon: a link to a container that does not exist.
+            options = f"--name {self.fresh('c')} --link {MISSING_CONTAINER}:db"
+        else:
+            options = f"--name {self.fresh('c')} {self.rng.choice(CLI_REFUSALS)}"
+        self.add(f"{head} {options} {IDLE}", set(), needs)
+        return True
+
+    def argument_count(self) -> bool:
+        """Add a common command typed with the wrong number of arguments."""
+        form = self.rng.choice(ARGUMENT_COUNTS)
+        container = self.pick(list(self.containers.values()))
+        network = self.pick(list(self.networks.values()))
+        needs: set[str] = set()
+        if "{c}" in form:
+            if not isinstance(container, _Container):
+                return False
+            needs.add(container.name)
+        if "{n}" in form:
+            if not isinstance(network, _Network):
+                return False
+            needs.add(network.name)
+        line = form.format(
+            c=container.name if container else "",
+            n=network.name if network else "",
+            m=MISSING_NETWORK,
+        )
+        self.add(line, set(), needs)
+        return True
+
+    def several(self) -> bool:
+        """Add ``start``/``stop``/``restart``/``rm -f`` of several or missing containers.
+
+        A missing name fails on its own and the others are still acted on:
+        the partial failure exits 1 after doing what it could.
+        """
+        verb = self.rng.choice(("start", "stop", "restart", "rm -f"))
+        dependants = [c for c in self.containers.values() if c.mode == "container" and c.running]
+        if verb == "start":
+            fit = [c for c in self.containers.values() if not c.running and len(c.networks) <= 1]
+        elif verb == "rm -f":
+            fit = [c for c in self.containers.values() if not dependants or c.mode == "container"]
+        else:
+            fit = [
+                c
+                for c in self.running()
+                if len(c.networks) <= 1 and (verb == "restart" or not dependants)
+            ]
+        self.rng.shuffle(fit)
+        chosen = fit[: self.rng.randrange(0, 3)]
+        names = [c.name for c in chosen]
+        if not names or self.rng.random() < 0.6:
+            names.insert(self.rng.randrange(len(names) + 1), MISSING_CONTAINER)
+        for container in chosen:
+            if verb != "start":
+                self.leaving(container, container.networks)
+            if verb == "rm -f":
+                del self.containers[container.name]
+            else:
+                container.running = verb != "stop"
+        self.add(f"docker {verb} {' '.join(names)}", set(), {c.name for c in chosen})
+        return True
+
+    def port_form(self) -> bool:
+        """Add ``docker port C PORT[/PROTO]``: published, unpublished or of a missing container."""
+        container = self.pick(list(self.containers.values()))
+        roll = self.rng.random()
+        if roll < 0.15 or not isinstance(container, _Container):
+            self.add(f"docker port {MISSING_CONTAINER} 80", set(), set())
+            return True
+        cport = SERVICE_PORTS.get(container.image, 80)
+        form = self.rng.choice((f"{cport}", f"{cport}/tcp", f"{cport}/udp", "4444", "4444/tcp"))
+        self.add(f"docker port {container.name} {form}", set(), {container.name})
+        return True
+
+    def rename(self) -> bool:
+        """Add ``docker rename``: to a new name, or refused (name in use, missing, same name)."""
+        container = self.pick(list(self.containers.values()))
+        if not isinstance(container, _Container):
+            return False
+        roll = self.rng.random()
+        others = [c for c in self.containers.values() if c is not container]
+        if roll < 0.5 and container.name not in self.namespace_targets:
+            old = container.name
+            new = self.fresh("c")
+            del self.containers[old]
+            container.name = new
+            self.containers[new] = container
+            self.add(f"docker rename {old} {new}", {new}, {old})
+        elif roll < 0.7 and others:
+            other = self.rng.choice(others)
+            self.add(
+                f"docker rename {container.name} {other.name}", set(), {container.name, other.name}
+            )
+        elif roll < 0.85:
+            self.add(f"docker rename {MISSING_CONTAINER} {self.fresh('c')}", set(), set())
+        else:
+            self.add(f"docker rename {container.name} {container.name}", set(), {container.name})
+        return True
+
+    def missing(self) -> bool:
+        """Add a command on what is not there: a missing network, a stopped container."""
+        roll = self.rng.random()
+        stopped = [c for c in self.containers.values() if not c.running]
+        running = [c for c in self.running() if c.mode != "host"]
+        if roll < 0.3:
+            self.add(f"docker network inspect {MISSING_NETWORK}", set(), set())
+        elif roll < 0.6 and stopped:
+            container = self.rng.choice(stopped)
+            command = self.rng.choice(("env", "hostname", "cat /etc/hosts"))
+            self.add(f"docker exec {container.name} {command}", set(), {container.name})
+        elif roll < 0.75:
+            self.add(f"docker exec {MISSING_CONTAINER} hostname", set(), set())
+        elif roll < 0.9 and running:
+            container = self.rng.choice(running)
+            self.add(f"docker rm {container.name}", set(), {container.name})
+        else:
+            self.add(f"docker network rm {MISSING_NETWORK}", set(), set())
+        return True
+
 
 Action = Callable[[_Builder], bool]
 
@@ -511,6 +686,13 @@ GRAMMAR: tuple[tuple[str, int, Action], ...] = (
     ("iptables admin rule", 2, _Builder.admin_rule),
     ("observe", 16, _Builder.observe),
     ("probe", 4, _Builder.probe),
+    # Mistakes and refusals: what people mistype or try.
+    ("refused create/run", 3, _Builder.refused_create),
+    ("argument count", 2, _Builder.argument_count),
+    ("several or missing containers", 3, _Builder.several),
+    ("port form", 2, _Builder.port_form),
+    ("rename", 2, _Builder.rename),
+    ("missing object", 2, _Builder.missing),
 )
 
 DAEMON_OPTIONS: tuple[tuple[str, object], ...] = (

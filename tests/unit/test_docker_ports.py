@@ -44,7 +44,7 @@ def test_parse_ipv6_host_address():
     [
         ("abc", "Invalid containerPort: abc"),
         ("x:80", "Invalid hostPort: x"),
-        ("80:80/icmp", "invalid proto: icmp"),
+        ("80:80/icmp", "Invalid proto: icmp"),
         ("1.2.3.999:80:80", "invalid IP address: 1.2.3.999"),
         (":::80", "Invalid ip address :: address ::: too many colons in address"),
         ("::1:8080:80", "Invalid ip address ::1: address ::1:: too many colons in address"),

@@ -314,19 +314,7 @@ class Daemon:
         """
         image = self.image_spec(request.image)
         name = request.name or self._generated_name()
-        if not _NAME_RE.match(name):
-            raise DockerError(
-                f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
-                status=400,
-            )
-        existing = self._by_name.get(name)
-        if existing is not None:
-            raise DockerError(
-                f'Conflict. The container name "/{name}" is already in use by container '
-                f'"{existing.id}". You have to remove (or rename) that container to be able'
-                " to reuse that name.",
-                status=409,
-            )
+        self._check_name(name, name)
         mode = request.network or "default"
         network_name = "bridge" if mode == "default" else mode
         if mode.startswith("container:"):
@@ -1101,6 +1089,27 @@ class Daemon:
         endpoint.network.pool.release(endpoint.address.ip)
         container.endpoints.pop(endpoint.network.name, None)
 
+    def _check_name(self, shown: str, name: str, prefix: str = "") -> None:
+        """Refuse an invalid container name or one in use (reserveName): ``prefix`` + Docker's text.
+
+        ``shown`` is the name as the request gave it, ``name`` the key the
+        daemon keeps containers under.
+        """
+        if not _NAME_RE.match(shown):
+            raise DockerError(
+                f"{prefix}Invalid container name ({shown}), "
+                "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                status=400,
+            )
+        existing = self._by_name.get(name)
+        if existing is not None:
+            raise DockerError(
+                f'{prefix}Conflict. The container name "/{name}" is already in use by container '
+                f'"{existing.id}". You have to remove (or rename) that container to be able'
+                " to reuse that name.",
+                status=409,
+            )
+
     def rename_container(self, ref: str, new_name: str) -> None:
         """Give a container another name, as the daemon's ContainerRename does.
 
@@ -1124,21 +1133,8 @@ class Daemon:
                 "Renaming a container with the same name as its current name", status=400
             )
         # reserveName checks the name as ContainerRename made it, with its "/".
-        if not _NAME_RE.match(wanted):
-            raise DockerError(
-                f"Error when allocating new name: Invalid container name ({wanted}), "
-                "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
-                status=400,
-            )
         name = wanted[1:]
-        existing = self._by_name.get(name)
-        if existing is not None:
-            raise DockerError(
-                f'Error when allocating new name: Conflict. The container name "/{name}" is '
-                f'already in use by container "{existing.id}". You have to remove (or rename) '
-                "that container to be able to reuse that name.",
-                status=409,
-            )
+        self._check_name(wanted, name, "Error when allocating new name: ")
         old = container.name
         del self._by_name[old]
         container.name = name

@@ -342,3 +342,23 @@ def test_the_endpoints_of_a_network_in_use_are_compared_in_name_order() -> None:
     assert same.agrees
     (other,) = compare_results(removal("c1", "c2"), removal("c1", "c3"))
     assert not other.agrees
+
+
+def test_the_2010_wait_note_is_compared_only_where_the_cli_waits_for_no_removal() -> None:
+    error = (
+        'docker: Error response from daemon: failed to create shim task: exec: "ping": '
+        "executable file not found in $PATH: unknown.\n"
+    )
+    note = (
+        'time="2026-12-03T05:00:00Z" level=error msg="error waiting for container: '
+        'context canceled"\n'
+    )
+
+    def run(command: str, stderr: str) -> dict[str, Any]:
+        return _command(0, "", command, exit_code=127) | {"stderr": stderr}
+
+    removed = "docker run --rm debian ping -c 1 127.0.0.1"
+    kept = "docker run debian ping -c 1 127.0.0.1"
+    with_note = dict(_result(run(removed, error + note), run(kept, error + note)), engine="20.10")
+    without = dict(_result(run(removed, error), run(kept, error)), engine="20.10")
+    assert [step.agrees for step in compare_results(with_note, without)] == [True, False]

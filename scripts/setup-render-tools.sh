@@ -35,10 +35,26 @@ if [ "$installed" != "$MERMAID_CLI_VERSION" ]; then
         mkdir -p "$tools"
         printf '*\n' > "$tools/.gitignore"
         [ -f "$tools/package.json" ] || printf '{"name": "netsim-render-tools", "private": true}\n' > "$tools/package.json"
-        echo "setup-render-tools: npm install @mermaid-js/mermaid-cli@$MERMAID_CLI_VERSION" >&2
-        (cd "$tools" && PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
-            npm install --silent --no-audit --no-fund --save-exact \
-            "@mermaid-js/mermaid-cli@$MERMAID_CLI_VERSION" >/dev/null)
+        # A registry that stops answering mid-download once left npm idle for
+        # good: each attempt is bounded, and a second one is made. If both fail,
+        # the half-installed tree is removed so the Mermaid tests skip with
+        # their reason instead of running a broken renderer.
+        attempt=1
+        while :; do
+            echo "setup-render-tools: npm install @mermaid-js/mermaid-cli@$MERMAID_CLI_VERSION (attempt $attempt)" >&2
+            if (cd "$tools" && PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
+                timeout 600 npm install --silent --no-audit --no-fund --save-exact \
+                --fetch-timeout=60000 --fetch-retries=3 \
+                "@mermaid-js/mermaid-cli@$MERMAID_CLI_VERSION" >/dev/null); then
+                break
+            fi
+            if [ "$attempt" -ge 2 ]; then
+                echo "setup-render-tools: npm install failed twice, Mermaid tests will be skipped" >&2
+                rm -rf "$tools/node_modules"
+                break
+            fi
+            attempt=$((attempt + 1))
+        done
     else
         echo "setup-render-tools: npm missing, Mermaid tests will be skipped" >&2
     fi

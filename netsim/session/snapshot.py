@@ -36,7 +36,9 @@ def _container_group(
         for other in by_id.values():
             if other.name == ref or other.id.startswith(ref):
                 return "", other.name
-        return "none", ""
+        # `docker create --network container:nosuch` succeeds (start is what
+        # fails): drawn in a group of kind ``missing`` named after its mode.
+        return mode, ""
     if container.endpoints:
         # Drawn in the leftmost of its networks (groups go in ``order``).
         return min(container.endpoints, key=order.index), ""

@@ -135,6 +135,29 @@ def test_a_container_created_on_a_network_that_does_not_exist_is_not_drawn_in_no
     assert lines["group:nosuch"] == ("network nosuch", "no such network: attached to nothing")
 
 
+def test_a_container_created_to_join_a_missing_container_is_drawn_in_that_mode_not_in_none():
+    # `docker create --network container:nosuch` succeeds on both engines
+    # (create-errors.yaml); only its start fails.
+    text = (
+        "name: joined\nsteps:\n  - docker create --name joined --network container:nosuch busybox\n"
+        "  - docker run -d --name web nginx\n  - docker create --name side --network container:web busybox\n"
+    )
+    topology = topology_after(text)
+    kinds = {g.name: g.kind for g in topology.groups}
+    assert kinds == {"bridge": "bridge", "container:nosuch": "missing"}
+    groups = {c.name: (c.group, c.shares) for c in topology.containers}
+    assert groups == {
+        "joined": ("container:nosuch", ""),
+        "web": ("bridge", ""),
+        "side": ("bridge", "web"),
+    }
+    lines = {box.key: box.lines for box in layout_topology(topology).boxes}
+    assert lines["group:container:nosuch"] == (
+        "network container:nosuch",
+        "no such container: attached to nothing",
+    )
+
+
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_layout_of_every_scenario_has_a_box_per_container_and_no_overlap(path):
     topology = topology_after(path)

@@ -23,7 +23,9 @@ is replaced (real-docker.md, "Replaying a scenario"):
 - how a request to a registry that never answers the SYN ends: the HTTP
   client's timeout, the context's deadline or the dial's ``i/o timeout``
   fire together after 30 s, and both engines name either from one replay to
-  the next (seen for pulls and pushes in recordings of registry-errors.yaml);
+  the next, with or without the client's ``(Client.Timeout exceeded while
+  awaiting headers)`` (seen for pulls and pushes in replays of
+  registry-errors.yaml);
 - the peer port of a probe (``172.17.0.1:40412`` → ``172.17.0.1:*``), and
   of a listener's line in a command's output (``wget -O- http://web/`` prints
   ``web 172.17.0.2:80 172.17.0.3:40412``);
@@ -80,9 +82,9 @@ LISTENER_PEER = re.compile(r"^(\S+ [\d.]+:\d+ [\d.]+:)\d+$", re.MULTILINE)
 LOOKUP_PORT = re.compile(r"(read udp [\d.]+:)\d+(->)")
 # A registry request whose connection got no answer: which 30 s timer fired first.
 REGISTRY_TIMEOUT = re.compile(
-    r'(/v2/": )(?:net/http: request canceled while waiting for connection '
-    r"\(Client\.Timeout exceeded while awaiting headers\)|context deadline exceeded"
-    r"|dial tcp [\d.]+:\d+: i/o timeout)"
+    r'(/v2/": )(?:net/http: request canceled while waiting for connection'
+    r"|context deadline exceeded|dial tcp [\d.]+:\d+: i/o timeout)"
+    r"(?: \(Client\.Timeout exceeded while awaiting headers\))?"
 )
 # 28.5 binds a published port for IPv4 and IPv6 at once; which clash it reports is random.
 BIND_FAMILY = re.compile(r"Bind for (?:0\.0\.0\.0|::):(\d+) failed")

@@ -56,22 +56,25 @@ class ReplayPool:
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_start,
         )
-        self._futures: dict[tuple[str, str], Future[tuple[bool, Any]]] = {}
+        self._futures: dict[tuple[str, str, int], Future[tuple[bool, Any]]] = {}
 
-    def submit(self, path: Path, engine: str) -> None:
-        """Queue a replay of PATH on ENGINE (once; a second submit is a no-op)."""
-        key = (str(path), engine)
+    def submit(self, path: Path, engine: str, attempt: int = 1) -> None:
+        """Queue replay number ATTEMPT of PATH on ENGINE (once; a second submit is a no-op)."""
+        key = (str(path), engine, attempt)
         if key not in self._futures:
-            self._futures[key] = self._executor.submit(_replay_file, *key)
+            self._futures[key] = self._executor.submit(_replay_file, str(path), engine)
 
-    def result(self, path: Path, engine: str) -> dict[str, Any]:
-        """Return the replay of PATH on ENGINE, submitting it first if needed.
+    def result(self, path: Path, engine: str, attempt: int = 1) -> dict[str, Any]:
+        """Return replay number ATTEMPT of PATH on ENGINE, submitting it first if needed.
+
+        Each attempt is its own replay on a fresh daemon; asking for the same
+        attempt again gives the same result.
 
         Raises:
             VerifyError: the replay failed (the worker's message).
         """
-        self.submit(path, engine)
-        ok, value = self._futures[(str(path), engine)].result()
+        self.submit(path, engine, attempt)
+        ok, value = self._futures[(str(path), engine, attempt)].result()
         if not ok:
             raise VerifyError(str(value))
         result: dict[str, Any] = value

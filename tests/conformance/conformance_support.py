@@ -7,6 +7,7 @@ removed), so the list only ever shrinks honestly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ SCENARIO_FILES = sorted((REPO_ROOT / "scenarios").glob("*.yaml")) + sorted(
 AGREEMENT_KEY = pytest.StashKey[dict[str, list[int]]]()
 # The (scenario file, engine) pairs the selected live tests replay, in test order.
 LIVE_WANTED_KEY = pytest.StashKey[list[tuple[Path, str]]]()
+# Live replays that disagreed with the recording, were replayed again, and what
+# the first one said: "SCENARIO on Docker E" -> the disagreeing steps.
+RETRIED_KEY = pytest.StashKey[dict[str, str]]()
 
 
 def scenario_id(path: Path) -> str:
@@ -108,3 +112,25 @@ def judge(
 def disagreeing_steps(comparisons: list[StepComparison]) -> list[int]:
     """Return the indexes of steps that disagree."""
     return [c.index for c in comparisons if not c.agrees]
+
+
+def settle_live(
+    recorded: dict[str, Any] | None, replay: Callable[[int], dict[str, Any]]
+) -> tuple[dict[str, Any], str]:
+    """Return the live replay to judge, and what a first one that disagreed said.
+
+    ``replay(attempt)`` gives replay number ``attempt`` on a fresh daemon. The
+    first is used if it agrees with the recording (or there is none); else a
+    second is made and used if it agrees; else the first is kept, to fail.
+    """
+    first = replay(1)
+    if recorded is None:
+        return first, ""
+    comparison = compare_results(recorded, first)
+    if all(step.agrees for step in comparison):
+        return first, ""
+    said = format_disagreements(comparison, "recorded", "live")
+    second = replay(2)
+    if all(step.agrees for step in compare_results(recorded, second)):
+        return second, said
+    return first, said

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conformance_support import AGREEMENT_KEY, LIVE_WANTED_KEY
+from conformance_support import AGREEMENT_KEY, LIVE_WANTED_KEY, RETRIED_KEY
 
 from netsim.scenario.spec import Scenario
 from netsim.session import replay
@@ -17,6 +17,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Prepare the per-session agreement counters and the list of live replays."""
     config.stash[AGREEMENT_KEY] = {}
     config.stash[LIVE_WANTED_KEY] = []
+    config.stash[RETRIED_KEY] = {}
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -34,14 +35,20 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    """Print ``agreement: K/N steps`` per engine and ground truth."""
+    """Print ``agreement: K/N steps`` per engine and ground truth, and the replays made twice."""
     counts = config.stash.get(AGREEMENT_KEY, {})
-    if not counts:
+    retried = config.stash.get(RETRIED_KEY, {})
+    if not counts and not retried:
         return
     terminalreporter.section("simulator vs real Docker")
     for label in sorted(counts):
         agreed, total = counts[label]
         terminalreporter.write_line(f"{label}: agreement: {agreed}/{total} steps")
+    for label in sorted(retried):
+        terminalreporter.write_line(
+            f"{label}: the first live replay disagreed with the recording and was "
+            f"replayed again; it said:\n{retried[label]}"
+        )
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conformance_support import judge, load_known_differences
+from conformance_support import judge, load_known_differences, settle_live
 
 from netsim.scenario.spec import (
     AddressPoolSpec,
@@ -308,6 +308,7 @@ def test_the_source_port_of_a_failed_pull_lookup_is_normalised() -> None:
         "net/http: request canceled while waiting for connection "
         "(Client.Timeout exceeded while awaiting headers)",
         "context deadline exceeded",
+        "context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
         "dial tcp 192.168.1.20:5000: i/o timeout",
     ],
 )
@@ -362,3 +363,27 @@ def test_the_2010_wait_note_is_compared_only_where_the_cli_waits_for_no_removal(
     with_note = dict(_result(run(removed, error + note), run(kept, error + note)), engine="20.10")
     without = dict(_result(run(removed, error), run(kept, error)), engine="20.10")
     assert [step.agrees for step in compare_results(with_note, without)] == [True, False]
+
+
+def test_a_live_replay_that_disagrees_once_is_replayed_and_the_agreeing_one_judged() -> None:
+    recorded = _result(_command(0, "a\n"))
+    agreeing = _result(_command(0, "a\n"))
+    racy = _result(_command(0, "b\n"))
+    asked: list[int] = []
+
+    def replays(*answers: dict[str, Any]) -> Any:
+        def replay(attempt: int) -> dict[str, Any]:
+            asked.append(attempt)
+            return answers[attempt - 1]
+
+        return replay
+
+    assert settle_live(recorded, replays(agreeing, racy)) == (agreeing, "")
+    assert asked == [1]
+    result, said = settle_live(recorded, replays(racy, agreeing))
+    assert result is agreeing and "recorded: 'a\\n'" in said and "live: 'b\\n'" in said
+    stale = _result(_command(0, "c\n"))
+    result, said = settle_live(recorded, replays(racy, stale))
+    assert result is racy and said
+    assert asked == [1, 1, 2, 1, 2]
+    assert settle_live(None, replays(racy)) == (racy, "")

@@ -139,8 +139,10 @@ def test_a_container_created_to_join_a_missing_container_is_drawn_in_that_mode_n
     # `docker create --network container:nosuch` succeeds on both engines
     # (create-errors.yaml); only its start fails.
     text = (
-        "name: joined\nsteps:\n  - docker create --name joined --network container:nosuch busybox\n"
-        "  - docker run -d --name web nginx\n  - docker create --name side --network container:web busybox\n"
+        "name: joined\nsteps:\n"
+        "  - docker create --name joined --network container:nosuch busybox\n"
+        "  - docker run -d --name web nginx\n"
+        "  - docker create --name side --network container:web busybox\n"
     )
     topology = topology_after(text)
     kinds = {g.name: g.kind for g in topology.groups}

@@ -30,7 +30,13 @@ from netsim.docker.engines.base import daemon_error
 from netsim.docker.imagecommands import ImageCommands
 from netsim.docker.imagestore import ImageNotLocal, normalise_reference
 from netsim.docker.model import Container, Network
-from netsim.docker.ports import PortMapping, parse_expose, parse_port_proto, parse_publish
+from netsim.docker.ports import (
+    PortMapping,
+    expose_not_simulated,
+    parse_expose,
+    parse_port_proto,
+    parse_publish,
+)
 from netsim.docker.registry import RegistryDial
 from netsim.errors import DockerError
 from netsim.results.run import TypedCommand
@@ -342,6 +348,9 @@ class DockerClient(ImageCommands):
                 parse_expose(spec)
         except DockerError as error:
             return refuse(error.message)
+        for spec in command.values("expose"):
+            if expose_not_simulated(spec):
+                return not_simulated(f"docker {name} --expose {spec}")
         if (
             profile.cli_refuses_links_in_special_modes
             and command.values("link")

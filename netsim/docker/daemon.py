@@ -971,6 +971,15 @@ class Daemon:
             entries.append((str(endpoint.address.ip), _hosts_names(container.hostname)))
         return entries
 
+    def _link_port_order(
+        self, port: tuple[int, str]
+    ) -> tuple[bool, str, int] | tuple[int, bool, str]:
+        """Return the key that orders a link's exposed ports as this engine does."""
+        number, proto = port
+        if self.profile.link_env_by_protocol:
+            return (proto != "tcp", proto, number)
+        return (number, proto != "tcp", proto)
+
     def _link_env(self, container: Container) -> list[str]:
         """Return the environment variables the container's links define (links.go ToEnv)."""
         env: list[str] = []
@@ -981,39 +990,13 @@ class Daemon:
                 continue
             ip = endpoint.address.ip
             alias = link.alias.upper().replace("-", "_")
-            ports = sorted(child.exposed, key=lambda p: (p[0], p[1]))
+            ports = sorted(child.exposed, key=self._link_port_order)
             if ports:
                 env.append(f"{alias}_PORT={ports[0][1]}://{ip}:{ports[0][0]}")
-            i = 0
-            while i < len(ports):
-                j = i
-                while (
-                    j + 1 < len(ports)
-                    and ports[j + 1][1] == ports[i][1]
-                    and ports[j + 1][0] == ports[j][0] + 1
-                ):
-                    j += 1
-                if j - i + 1 >= self.profile.link_env_run_min:
-                    first, proto = ports[i]
-                    last = ports[j][0]
-                    prefix = f"{alias}_PORT_{first}_{proto.upper()}"
-                    env += [
-                        f"{prefix}_START={proto}://{ip}:{first}",
-                        f"{prefix}_ADDR={ip}",
-                        f"{prefix}_PROTO={proto}",
-                        f"{prefix}_PORT_START={first}",
-                        f"{prefix}_END={proto}://{ip}:{last}",
-                        f"{prefix}_PORT_END={last}",
-                    ]
-                i = j + 1
-            for port, proto in ports:
-                prefix = f"{alias}_PORT_{port}_{proto.upper()}"
-                env += [
-                    f"{prefix}={proto}://{ip}:{port}",
-                    f"{prefix}_ADDR={ip}",
-                    f"{prefix}_PORT={port}",
-                    f"{prefix}_PROTO={proto}",
-                ]
+            if self.profile.link_env_by_protocol:
+                env += _port_env_28(alias, ip, ports)
+            else:
+                env += _port_env_20(alias, ip, ports)
             env.append(f"{alias}_NAME=/{container.name}/{link.alias}")
             for item in child.env:
                 key, _, value = item.partition("=")
@@ -1453,3 +1436,76 @@ class ContainerRequest:
     cap_add: tuple[str, ...] | None = None
     cap_drop: tuple[str, ...] | None = None
     privileged: bool = False
+
+
+def _port_env_28(alias: str, ip: IPv4Address, ports: list[tuple[int, str]]) -> list[str]:
+    """Return a link's port variables in 28's order (profile ``link_env_by_protocol``).
+
+    Each port's four variables in turn; a run of consecutive ports of one
+    protocol gets its four range variables once the next port (or the end)
+    shows it has ended, so after that next port's own.
+    """
+    env: list[str] = []
+    start = end = ports[0] if ports else (0, "")
+    for i, (port, proto) in enumerate(ports):
+        prefix = f"{alias}_PORT_{port}_{proto.upper()}"
+        env += [
+            f"{prefix}={proto}://{ip}:{port}",
+            f"{prefix}_ADDR={ip}",
+            f"{prefix}_PORT={port}",
+            f"{prefix}_PROTO={proto}",
+        ]
+        if port == end[0] + 1 and proto == start[1]:
+            end = (port, proto)
+            if i < len(ports) - 1:
+                continue
+        if end != start:
+            first = f"{alias}_PORT_{start[0]}_{start[1].upper()}"
+            env += [
+                f"{first}_START={start[1]}://{ip}:{start[0]}",
+                f"{first}_PORT_START={start[0]}",
+                f"{first}_END={end[1]}://{ip}:{end[0]}",
+                f"{first}_PORT_END={end[0]}",
+            ]
+        start = end = (port, proto)
+    return env
+
+
+def _port_env_20(alias: str, ip: IPv4Address, ports: list[tuple[int, str]]) -> list[str]:
+    """Return a link's port variables in 20.10's order: each run's six, then each port's four.
+
+    A run is three or more consecutive ports of one protocol (``nextContiguous``
+    in 20.10's links.go: ``j > i+1``).
+    """
+    env: list[str] = []
+    i = 0
+    while i < len(ports):
+        j = i
+        while (
+            j + 1 < len(ports)
+            and ports[j + 1][1] == ports[i][1]
+            and ports[j + 1][0] == ports[j][0] + 1
+        ):
+            j += 1
+        if j - i + 1 >= 3:
+            first, proto = ports[i]
+            last = ports[j][0]
+            prefix = f"{alias}_PORT_{first}_{proto.upper()}"
+            env += [
+                f"{prefix}_START={proto}://{ip}:{first}",
+                f"{prefix}_ADDR={ip}",
+                f"{prefix}_PROTO={proto}",
+                f"{prefix}_PORT_START={first}",
+                f"{prefix}_END={proto}://{ip}:{last}",
+                f"{prefix}_PORT_END={last}",
+            ]
+        i = j + 1
+    for port, proto in ports:
+        prefix = f"{alias}_PORT_{port}_{proto.upper()}"
+        env += [
+            f"{prefix}={proto}://{ip}:{port}",
+            f"{prefix}_ADDR={ip}",
+            f"{prefix}_PORT={port}",
+            f"{prefix}_PROTO={proto}",
+        ]
+    return env

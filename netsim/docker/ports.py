@@ -166,13 +166,26 @@ def parse_expose(spec: str) -> list[tuple[int, str]]:
         DockerError: with the CLI's message for a malformed value.
     """
     port_text, proto = parse_port_proto(spec)
-    if proto not in ("tcp", "udp", "sctp"):
-        raise DockerError(f"invalid proto: {proto}")
+    # Neither CLI nor daemon checks the protocol of --expose (the caller leaves
+    # those netsim does not keep to ``expose_not_simulated``).
     problem = _port_range_problem(port_text)
     if problem:
         raise DockerError(f"invalid range format for --expose: {spec}, error: {problem}")
     start, end = _parse_range(port_text, "containerPort", spec)
     return [(port, proto) for port in range(start, end + 1)]
+
+
+def expose_not_simulated(spec: str) -> bool:
+    """Return whether an ``--expose`` value names a protocol netsim does not keep.
+
+    Both engines take any protocol and keep it as typed (checked on 20.10.24
+    and 28.5.2): ``80/xyz`` is exposed as ``"80/xyz"``, listed as ``80/0`` by
+    ``docker ps``, and named ``xyz://...`` in a link's variables; ``81/TCP``
+    keeps its capitals there; with ``-P`` the port mapping fails. netsim keeps
+    only ``tcp``, ``udp`` and ``sctp`` as written (an empty one means ``tcp``).
+    """
+    proto = spec.partition("/")[2]
+    return proto not in ("", "tcp", "udp", "sctp")
 
 
 def _uint16_problem(text: str) -> str:

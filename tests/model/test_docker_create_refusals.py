@@ -157,3 +157,23 @@ def test_a_listing_takes_no_arguments(line: str) -> None:
     code, out, err = _run(_world("28.5"), line)
     assert (code, out) == (1, "")
     assert "accepts no arguments" in err
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("verb", ["run -d", "create"])
+def test_an_expose_protocol_netsim_does_not_keep_is_said_not_simulated(engine, verb):
+    # Both engines take `--expose 80/xyz` and `--expose 81/TCP` as typed (no
+    # error); netsim keeps only tcp, udp and sctp, so it says so instead of
+    # refusing. A bad range is still the CLI's error, checked first.
+    world = _world(engine)
+    name = verb.split()[0]
+    for spec in ("80/xyz", "81/TCP"):
+        status, out, err = _run(world, f"docker {verb} --expose {spec} busybox sleep 600")
+        assert (status, out) == (69, "")
+        assert err == f"netsim: 'docker {name} --expose {spec}' is not simulated\n"
+    status, _, err = _run(world, f"docker {verb} --expose 80-70/xyz busybox sleep 600")
+    assert status == 125 and "invalid range format for --expose: 80-70/xyz" in err
+    for spec in ("80/", "80/udp", "80/sctp"):
+        assert _run(world, f"docker {verb} --expose {spec} busybox sleep 600")[0] == 0
+    ids = _run(world, "docker ps -aq")[1].split()
+    assert len(ids) == 4  # box and the three accepted: the not-simulated ones left nothing

@@ -160,8 +160,17 @@ class EngineProfile:
     joined and the ports published, then tears it all down again: a refused
     start uses up the ephemeral host ports it took. 28.5 refuses first.
     """
-    link_env_run_min: int
-    """The fewest contiguous exposed ports a link's env names as a _START/_END run (3 or 2)."""
+    link_env_by_protocol: bool
+    """Lay out a link's port variables as 28's ``ToEnv`` does (28.5), not 20.10's.
+
+    28 orders the child's exposed ports by protocol (tcp first, then by name),
+    then number (``withTCPPriority``); it writes each port's four variables in
+    that order, and a run's ``_START``/``_PORT_START``/``_END``/``_PORT_END``
+    once the run has ended. 20.10 orders by number, tcp first at the same
+    number, and writes each run's six variables before the ports'. The first
+    port in that order is ``ALIAS_PORT``: with 9000/sctp and 8000-8002/udp
+    exposed, 20.10 names udp 8000 and 28.5 sctp 9000 (scenarios/expose-forms).
+    """
     refuses_ip_without_user_subnet_at_create: bool
     """Refuse ``--ip`` on a user network without ``--subnet`` at create, not at start (28.5)."""
     internal_keeps_default_route: bool

@@ -45,7 +45,7 @@ class ClassicProfile(EngineProfile):
     ignores_ip_on_default_bridge = True
     accepts_aliases_on_default_bridge = True
     checks_links_after_networking = True
-    link_env_run_min = 3
+    link_env_by_protocol = False
     refuses_ip_without_user_subnet_at_create = False
     internal_keeps_default_route = True
     veth_in_sandbox = False

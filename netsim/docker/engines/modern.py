@@ -49,7 +49,7 @@ class ModernProfile(EngineProfile):
     ignores_ip_on_default_bridge = False
     accepts_aliases_on_default_bridge = False
     checks_links_after_networking = False
-    link_env_run_min = 2
+    link_env_by_protocol = True
     refuses_ip_without_user_subnet_at_create = True
     internal_keeps_default_route = False
     veth_in_sandbox = True

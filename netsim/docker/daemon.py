@@ -1448,13 +1448,7 @@ def _port_env_28(alias: str, ip: IPv4Address, ports: list[tuple[int, str]]) -> l
     env: list[str] = []
     start = end = ports[0] if ports else (0, "")
     for i, (port, proto) in enumerate(ports):
-        prefix = f"{alias}_PORT_{port}_{proto.upper()}"
-        env += [
-            f"{prefix}={proto}://{ip}:{port}",
-            f"{prefix}_ADDR={ip}",
-            f"{prefix}_PORT={port}",
-            f"{prefix}_PROTO={proto}",
-        ]
+        env += _one_port_env(alias, ip, port, proto)
         if port == end[0] + 1 and proto == start[1]:
             end = (port, proto)
             if i < len(ports) - 1:
@@ -1501,11 +1495,16 @@ def _port_env_20(alias: str, ip: IPv4Address, ports: list[tuple[int, str]]) -> l
             ]
         i = j + 1
     for port, proto in ports:
-        prefix = f"{alias}_PORT_{port}_{proto.upper()}"
-        env += [
-            f"{prefix}={proto}://{ip}:{port}",
-            f"{prefix}_ADDR={ip}",
-            f"{prefix}_PORT={port}",
-            f"{prefix}_PROTO={proto}",
-        ]
+        env += _one_port_env(alias, ip, port, proto)
     return env
+
+
+def _one_port_env(alias: str, ip: IPv4Address, port: int, proto: str) -> list[str]:
+    """Return the four variables a link gives each exposed port (both engines)."""
+    prefix = f"{alias}_PORT_{port}_{proto.upper()}"
+    return [
+        f"{prefix}={proto}://{ip}:{port}",
+        f"{prefix}_ADDR={ip}",
+        f"{prefix}_PORT={port}",
+        f"{prefix}_PROTO={proto}",
+    ]

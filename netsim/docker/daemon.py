@@ -1468,35 +1468,47 @@ def _port_env_28(alias: str, ip: IPv4Address, ports: list[tuple[int, str]]) -> l
 def _port_env_20(alias: str, ip: IPv4Address, ports: list[tuple[int, str]]) -> list[str]:
     """Return a link's port variables in 20.10's order: each run's six, then each port's four.
 
-    A run is three or more consecutive ports of one protocol (``nextContiguous``
-    in 20.10's links.go: ``j > i+1``).
+    20.10's links.go finds a run with ``nextContiguous``, which counts places
+    in the sorted list, not protocols: each next port may be at most one more
+    than the last (an equal number does not end it), and a run needs three
+    places or more. The run's ``_START``/``_ADDR``/``_PROTO``/``_PORT_START``
+    are named after its first port, its ``_END``/``_PORT_END`` after the first
+    port's number and the last port's protocol (``K_PORT_80_SCTP_END`` for
+    80/tcp ... 85/sctp; checked on 20.10.24).
     """
     env: list[str] = []
     i = 0
     while i < len(ports):
-        j = i
-        while (
-            j + 1 < len(ports)
-            and ports[j + 1][1] == ports[i][1]
-            and ports[j + 1][0] == ports[j][0] + 1
-        ):
-            j += 1
-        if j - i + 1 >= 3:
+        j = _next_contiguous(ports, i)
+        if j > i + 1:
             first, proto = ports[i]
-            last = ports[j][0]
+            last, last_proto = ports[j]
             prefix = f"{alias}_PORT_{first}_{proto.upper()}"
+            ending = f"{alias}_PORT_{first}_{last_proto.upper()}"
             env += [
                 f"{prefix}_START={proto}://{ip}:{first}",
                 f"{prefix}_ADDR={ip}",
                 f"{prefix}_PROTO={proto}",
                 f"{prefix}_PORT_START={first}",
-                f"{prefix}_END={proto}://{ip}:{last}",
-                f"{prefix}_PORT_END={last}",
+                f"{ending}_END={last_proto}://{ip}:{last}",
+                f"{ending}_PORT_END={last}",
             ]
-        i = j + 1
+            i = j + 1
+        else:
+            i += 1
     for port, proto in ports:
         env += _one_port_env(alias, ip, port, proto)
     return env
+
+
+def _next_contiguous(ports: list[tuple[int, str]], index: int) -> int:
+    """Return the last place of the run that starts at ``index`` (20.10's ``nextContiguous``)."""
+    value = ports[index][0]
+    for place in range(index + 1, len(ports)):
+        if ports[place][0] > value + 1:
+            return place - 1
+        value += 1
+    return len(ports) - 1
 
 
 def _one_port_env(alias: str, ip: IPv4Address, port: int, proto: str) -> list[str]:

@@ -76,3 +76,26 @@ def test_20_10_orders_by_number_and_names_a_run_before_the_ports() -> None:
 def test_the_first_port_in_the_engine_s_order_is_the_link_s_port(engine: str, first: str) -> None:
     port = next(line for line in _link_env(engine).splitlines() if line.startswith("SVC_PORT="))
     assert port.split("=", 1)[1].startswith(first)
+
+
+def test_20_10_counts_a_run_by_places_whatever_the_protocols() -> None:
+    # scenarios/link-env-mixed: one run from 80/tcp to 85/sctp on 20.10, its
+    # end named after the first port's number and the last port's protocol.
+    steps = (
+        "- docker run -d --name kid --expose 80/tcp --expose 80/udp --expose 81/tcp"
+        " --expose 82/udp --expose 83/tcp --expose 84/tcp --expose 85/sctp busybox sleep 600\n"
+        "- docker run --rm --name p1 --link kid:k busybox env\n"
+    )
+    text = "name: t\nsteps:\n" + textwrap.indent(steps, "  ")
+    runs = {}
+    for engine in ("20.10", "28.5"):
+        step = replay(load_scenario_text(text, "t.yaml"), engine).steps[-1]
+        assert isinstance(step, CommandRecord)
+        runs[engine] = [
+            line for line in step.stdout.splitlines() if "_END=" in line and "_PORT_END" not in line
+        ]
+    assert runs["20.10"] == ["K_PORT_80_SCTP_END=sctp://172.17.0.2:85"]
+    assert runs["28.5"] == [
+        "K_PORT_80_TCP_END=tcp://172.17.0.2:81",
+        "K_PORT_83_TCP_END=tcp://172.17.0.2:84",
+    ]

@@ -1445,8 +1445,10 @@ def _port_env_28(alias: str, ip: IPv4Address, ports: list[tuple[int, str]]) -> l
     protocol gets its four range variables once the next port (or the end)
     shows it has ended, so after that next port's own.
     """
+    if not ports:
+        return []
     env: list[str] = []
-    start = end = ports[0] if ports else (0, "")
+    start = end = ports[0]
     for i, (port, proto) in enumerate(ports):
         env += _one_port_env(alias, ip, port, proto)
         if port == end[0] + 1 and proto == start[1]:

@@ -65,10 +65,8 @@ def _bridge_text(group: NetworkGroup) -> tuple[str, ...]:
         return ("host network", "the host's own stack")
     if group.kind == "none":
         return ("no network", "loopback only")
-    if group.kind == "missing" and group.name.startswith("container:"):
-        return ("no such container", "attached to nothing")
-    if group.kind == "missing":
-        return ("no such network", "attached to nothing")
+    if group.missing:
+        return (f"no such {group.missing}", "attached to nothing")
     return (group.bridge, f"gateway {group.gateway}")
 
 

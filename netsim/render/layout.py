@@ -193,10 +193,8 @@ def _group_lines(group: NetworkGroup) -> tuple[str, ...]:
         return ("network host", "the host's own stack")
     if group.kind == "none":
         return ("network none", "loopback only")
-    if group.kind == "missing" and group.name.startswith("container:"):
-        return (f"network {group.name}", "no such container: attached to nothing")
-    if group.kind == "missing":
-        return (f"network {group.name}", "no such network: attached to nothing")
+    if group.missing:
+        return (f"network {group.name}", f"no such {group.missing}: attached to nothing")
     flags = group.flags
     head = f"{group.bridge}  network {group.name}"
     lines = [head + (f" ({', '.join(flags)})" if flags else "")]

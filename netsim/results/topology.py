@@ -53,6 +53,17 @@ class NetworkGroup:
         return tuple(name for name, on in marks if on)
 
     @property
+    def missing(self) -> str:
+        """Return what a ``missing`` group lacks, ``container`` or ``network`` ("" otherwise).
+
+        A container created with ``--network container:NAME`` for a NAME that
+        does not exist is drawn in the group named after that mode.
+        """
+        if self.kind != "missing":
+            return ""
+        return "container" if self.name.startswith("container:") else "network"
+
+    @property
     def node(self) -> str:
         """Return the graph node of the group's bridge (or of the group itself)."""
         return f"bridge:{self.bridge}" if self.bridge else f"group:{self.name}"
